@@ -1,0 +1,123 @@
+"""Mesa agents for the three circles: thin handles over the model's state arrays.
+
+A `Member` holds only `person` (its index on the social graph); every attribute reads and
+writes the model's arrays, so notebooks see live values while the daily step runs
+vectorised. Promotion (diffusion -> core) replaces the handle by one of the new class; the
+person's state is untouched.
+
+Example
+-------
+>>> from sim import CommunityModel, load_scenario
+>>> model = CommunityModel(load_scenario("scenarios/baseline.yaml", overrides=["population.size=500"]))
+>>> core = model.agents_by_type[CoreMember]
+>>> all(isinstance(a, CoreMember) for a in core)
+True
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.mechanics.state import CIRCLE_NAMES, CORE, DIFFUSION, MEMBER, ORGANIZER
+
+
+def _array_property(name: str, doc: str, cast=float):
+    def getter(self):
+        return cast(getattr(self.model.state, name)[self.person])
+
+    def setter(self, value):
+        getattr(self.model.state, name)[self.person] = value
+
+    return property(getter, setter, doc=doc)
+
+
+class Member(mesa.Agent):
+    """A community member; subclasses name the circle. Attributes live in `model.state`."""
+
+    circle_id: int = -1
+
+    def __init__(self, model, person: int):
+        super().__init__(model)
+        self.person = int(person)
+
+    interest = _array_property("interest", "Intrinsic interest in the community, 0..1.")
+    extrinsic = _array_property("extrinsic", "Motivation from rewards (points), 0..1.")
+    novelty = _array_property("novelty", "How fresh the community still feels to this member, 0..1.")
+    points = _array_property("points", "Cumulative points earned.")
+    tier = _array_property("tier", "Tier level: 0 ordinary, 1 core user, 2 KOC.", int)
+    group = _array_property("group", "Group (chat) id the member sits in.", int)
+    joined_day = _array_property("joined_day", "Day the member joined.", int)
+    last_active_day = _array_property("last_active_day", "Last day the member was active.", int)
+    posts_total = _array_property("posts_total", "Messages posted since joining.", int)
+
+    @property
+    def circle(self) -> str:
+        """'core', 'organizer' or 'diffusion'."""
+        return CIRCLE_NAMES[int(self.model.state.circle[self.person])]
+
+    @property
+    def friends(self) -> list[int]:
+        """Persons (graph indices) this member maintains ties with (at most the Dunbar limit)."""
+        return [int(j) for j in self.model.population.friends(self.person)]
+
+    @property
+    def member_friends(self) -> list[int]:
+        """Maintained ties who are members now."""
+        f = self.model.population.friends(self.person)
+        return [int(j) for j in f[self.model.state.status[f] == MEMBER]]
+
+    @property
+    def active(self) -> bool:
+        """Active today."""
+        return bool(self.model.state.active[self.person])
+
+    @property
+    def dormant(self) -> bool:
+        """Silent for `churn.dormant_after` days or more."""
+        st = self.model.state
+        return (self.model.day - int(st.last_active_day[self.person])) >= self.model.scenario.churn.dormant_after
+
+    def step(self) -> None:
+        """Members act through the model's vectorised daily step, not one by one."""
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(person={self.person}, interest={self.interest:.2f}, "
+                f"group={self.group}, tier={self.tier})")
+
+
+class CoreMember(Member):
+    """Core circle: experts who settle rare, high-value content and need an audience."""
+
+    circle_id = CORE
+
+
+class Organizer(Member):
+    """Organizer circle: operations staff who ferment core content and reply to members."""
+
+    circle_id = ORGANIZER
+
+
+class DiffusionMember(Member):
+    """Diffusion circle: everyone else; mostly reading, sometimes posting, sharing, inviting."""
+
+    circle_id = DIFFUSION
+
+
+CIRCLE_CLASS = {CORE: CoreMember, ORGANIZER: Organizer, DIFFUSION: DiffusionMember}
+
+
+def sync_handles(model) -> None:
+    """Make the Mesa agents match the arrays: one handle per member, of its circle's class."""
+    st = model.state
+    want = np.where(st.status == MEMBER, st.circle, -1).astype(np.int8)
+    have = model._handle_circle
+    changed = np.flatnonzero(want != have)
+    handles = model._handles
+    for person in changed:
+        old = handles.pop(int(person), None)
+        if old is not None:
+            old.remove()
+        if want[person] >= 0:
+            handles[int(person)] = CIRCLE_CLASS[int(want[person])](model, int(person))
+    have[changed] = want[changed]

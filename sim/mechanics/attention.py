@@ -1,0 +1,105 @@
+"""Attention and overload: what each active member reads today and what it is worth.
+
+An active member reads at most its attention budget of its group's messages. Messages from
+maintained ties are worth `friend_weight` times a stranger's (close ties `close_weight` more);
+core posts and fermented prompts carry their own quality. With a random reading order the
+value is proportional to the mix; a personalised feed reads the best buckets first. In a
+group far beyond the Dunbar limit most messages come from strangers and the unread backlog
+(overload) grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.mechanics.state import MEMBER, ORGANIZER
+
+
+@dataclass
+class Reading:
+    """Per-person read-outs of one day (arrays over the readers' indices)."""
+
+    readers: np.ndarray      # person ids of active members who read
+    reads: np.ndarray        # messages read
+    value: np.ndarray        # value read (quality units)
+    stranger_share: np.ndarray
+    backlog: np.ndarray      # messages in the group per message of budget
+    friend_reads: np.ndarray
+
+
+def friend_messages(maintained, group, posts, readers: np.ndarray) -> np.ndarray:
+    """Messages sent today by each reader's maintained ties inside the reader's group."""
+    senders = np.flatnonzero(posts)
+    if senders.size == 0 or readers.size == 0:
+        return np.zeros(readers.size)
+    csc = maintained  # rows maintain columns; messages flow column -> row
+    sub = csc[readers][:, senders]
+    sub = sub.tocoo()
+    same = group[readers[sub.row]] == group[senders[sub.col]]
+    w = posts[senders[sub.col]] * same
+    return np.bincount(sub.row, weights=w, minlength=readers.size)
+
+
+def greedy_value(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]) -> np.ndarray:
+    """Value of reading `reads` messages best-first from buckets of given counts and qualities.
+
+    >>> greedy_value(np.array([3.0]), [np.array([2.0]), np.array([5.0])], [1.0, 0.5])
+    array([2.5])
+    """
+    order = np.argsort(qualities)[::-1]
+    left = reads.astype(float).copy()
+    value = np.zeros_like(left)
+    for b in order:
+        take = np.minimum(left, counts[b])
+        value += take * qualities[b]
+        left -= take
+    return value
+
+
+def read(model, effects, content) -> Reading:
+    """Step 4: reads, value, stranger share and backlog for every active non-staff member."""
+    st, pop, sc = model.state, model.population, model.scenario
+    c = sc.content
+    readers = np.flatnonzero(st.active & (st.status == MEMBER) & (st.circle != ORGANIZER))
+    g = st.group[readers]
+    total = content.messages[g]
+    budget = pop.attention[readers]
+    reads = np.minimum(budget, total)
+    posts = st.posts_today.astype(float)
+    friend = friend_messages(pop.maintained, st.group, posts, readers)
+    close = friend_messages(pop.close, st.group, posts, readers)
+    weak = np.maximum(friend - close, 0.0)
+    strangers = np.maximum(content.member_msgs[g] + content.org_replies[g] - friend, 0.0)
+    q = effects.quality * (1.0 + effects.attitude)
+    qm = c.member_quality
+    buckets = [content.core_posts[g], close, content.prompts[g] + content.event_msgs[g], weak,
+               strangers, content.promos[g]]
+    quals = [c.core_quality * q, qm * c.friend_weight * c.close_weight, c.ferment_quality * q,
+             qm * c.friend_weight, qm, 0.0]
+    if effects.personalized_feed:
+        value = greedy_value(reads, buckets, quals)
+        order = np.argsort(quals)[::-1]
+        left = reads.copy()
+        friend_reads = np.zeros_like(reads)
+        for b in order:
+            take = np.minimum(left, buckets[b])
+            if b in (1, 3):
+                friend_reads += take
+            left -= take
+        stranger_reads = np.minimum(strangers, np.maximum(reads - friend_reads, 0.0))
+        stranger_reads = np.where(reads > 0, stranger_reads, 0.0)
+    else:
+        share = np.divide(reads, total, out=np.zeros_like(reads), where=total > 0)
+        value = share * sum(b * qv for b, qv in zip(buckets, quals))
+        friend_reads = share * (close + weak)
+        stranger_reads = share * strangers
+    social = friend_reads + stranger_reads
+    stranger_share = np.divide(stranger_reads, social, out=np.zeros_like(social), where=social > 0)
+    backlog = np.divide(total, budget)
+    st.value_prev[:] = 0.0
+    st.value_prev[readers] = value / sc.motivation.value_scale
+    st.overloaded[:] = False
+    st.overloaded[readers] = total > budget
+    return Reading(readers, reads, value, stranger_share, backlog, friend_reads)

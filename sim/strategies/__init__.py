@@ -1,0 +1,37 @@
+"""Strategies: one small class per intervention kind, each with a start, stop and period.
+
+Where things live: points.py (points), tiers.py (member tiers), invite_reward.py (invite
+rewards / fission), koc_promotion.py (KOC incubation), events.py (online and offline
+events), content.py (cadence, quality, attitude, UGC), personalized_feed.py, split_groups.py
+(Dunbar mitosis), cross_promotion.py, operating_mode.py.
+"""
+
+from sim.strategies.base import Effects, Strategy
+from sim.strategies.content import Content
+from sim.strategies.cross_promotion import CrossPromotion
+from sim.strategies.events import Events
+from sim.strategies.invite_reward import InviteReward
+from sim.strategies.koc_promotion import KocPromotion
+from sim.strategies.operating_mode import OperatingMode
+from sim.strategies.personalized_feed import PersonalizedFeed
+from sim.strategies.points import Points
+from sim.strategies.split_groups import SplitGroups
+from sim.strategies.tiers import Tiers
+
+KINDS: dict[str, type[Strategy]] = {
+    cls.kind: cls
+    for cls in (Points, Tiers, InviteReward, KocPromotion, Events, Content,
+                PersonalizedFeed, SplitGroups, CrossPromotion, OperatingMode)
+}
+
+
+def todays_effects(strategies, day: int) -> Effects:
+    """Collect the Effects of every strategy in force on `day` (DESIGN.md step 1)."""
+    effects = Effects()
+    for strategy in strategies:
+        if strategy.active(day):
+            strategy.apply(effects, day)
+    return effects
+
+
+__all__ = ["Effects", "Strategy", "KINDS", "todays_effects", *[c.__name__ for c in KINDS.values()]]

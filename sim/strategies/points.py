@@ -1,0 +1,31 @@
+"""Points: check-in, post and invite points that members redeem (DOMAIN.md section 4).
+
+Points add extrinsic motivation while they run, erode intrinsic interest a little
+(crowding out), and cost money per point redeemed. Removing them mid-life leaves
+interest below where it would have been.
+"""
+
+from sim.schema import P
+from sim.strategies.base import Effects, Strategy
+
+
+class Points(Strategy):
+    kind = "points"
+    summary = "Points for check-in, posts and invitations, redeemable for prizes."
+    PARAMS = {
+        "checkin": P(1.0, "float", "points/active day", "Points for checking in (being active).", 0, 1e6),
+        "post": P(2.0, "float", "points/message", "Points per message posted.", 0, 1e6),
+        "invite": P(10.0, "float", "points/join", "Points per friend who joins through you.", 0, 1e6),
+        "value": P(0.03, "float", "interest/point", "Extrinsic motivation one point earned "
+                   "today is worth.", 0, 10),
+        "cost": P(0.01, "float", "money/point", "Redemption cost of one point.", 0, 1e6),
+    }
+
+    def apply(self, effects: Effects, day: int) -> None:
+        p = self.params
+        effects.points_on = True
+        effects.points_checkin = p.checkin
+        effects.points_post = p.post
+        effects.points_invite = p.invite
+        effects.point_value = p.value
+        effects.point_cost = p.cost
