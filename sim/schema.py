@@ -152,12 +152,20 @@ SCHEMA: dict[str, Any] = {
                               "core post yields.", 0, 1000),
         "ferment_quality": P(0.6, "float", "value/message", "Value of reading one fermentation "
                              "prompt.", 0, 100),
+        "loafing_exponent": P(0.5, "float", "-", "Social loafing (Latane 1979): above "
+                              "loafing_reference active members, each member posts "
+                              "(reference / active)^exponent as much.", 0, 5),
+        "loafing_reference": P(30, "int", "members", "Active members a group can have before "
+                               "each voice starts to count less.", 1, 1_000_000),
         "reply_hours": P(0.05, "float", "hours/reply", "Organizer hours per reply to a member "
                          "(recognition).", 0.0001, 24),
     },
     "attention": {
         "overload_cost": P(0.12, "float", "interest/log-unit", "Interest target lost per log-unit "
                            "of unread backlog (messages beyond attention budget).", 0, 10),
+        "acquaintances": P(120, "int", "members", "Group members one gets to know by sight "
+                           "(Dunbar's ~150 less one's outside ties): in a larger group the "
+                           "rest stay strangers.", 0, 100000),
         "stranger_cost": P(0.1, "float", "interest", "Interest target lost when every message "
                            "read comes from strangers (belonging).", 0, 10),
     },
@@ -169,7 +177,7 @@ SCHEMA: dict[str, Any] = {
                          "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
         "recognition_weight": P(0.25, "float", "interest", "Interest target added by being "
                                 "answered on every post.", 0, 10),
-        "novelty_halflife": P(300.0, "float", "days", "Half-life of a member's novelty: the "
+        "novelty_halflife": P(220.0, "float", "days", "Half-life of a member's novelty: the "
                               "same community is worth less each month.", 1, 1e6),
         "novelty_floor": P(0.1, "float", "share", "Novelty never falls below this share.", 0, 1),
         "forget_rate": P(0.004, "float", "1/day", "Interest lost per day by an inactive member.", 0, 1),

@@ -3,8 +3,9 @@
 An active member reads at most its attention budget of its group's messages. Messages from
 maintained ties are worth `friend_weight` times a stranger's (close ties `close_weight` more);
 core posts and fermented prompts carry their own quality. With a random reading order the
-value is proportional to the mix; a personalised feed reads the best buckets first. In a
-group far beyond the Dunbar limit most messages come from strangers and the unread backlog
+value is proportional to the mix; a personalised feed reads the best buckets first. Members
+also get to know up to `attention.acquaintances` fellow members by sight, so in a group far
+beyond the Dunbar limit most messages come from strangers, and the unread backlog
 (overload) grows.
 """
 
@@ -71,7 +72,13 @@ def read(model, effects, content) -> Reading:
     friend = friend_messages(pop.maintained, st.group, posts, readers)
     close = friend_messages(pop.close, st.group, posts, readers)
     weak = np.maximum(friend - close, 0.0)
-    strangers = np.maximum(content.member_msgs[g] + content.org_replies[g] - friend, 0.0)
+    others = np.maximum(content.member_msgs[g] + content.org_replies[g] - friend, 0.0)
+    # familiarity: one comes to know up to `acquaintances` fellow members by sight; in a group
+    # beyond that (the Dunbar limit) the rest stay strangers
+    sizes = np.bincount(st.group[st.status == MEMBER], minlength=st.n_groups).astype(float)
+    familiar = np.minimum(1.0, sc.attention.acquaintances / np.maximum(sizes[g] - 1.0, 1.0))
+    weak = weak + familiar * others
+    strangers = (1.0 - familiar) * others
     q = effects.quality * (1.0 + effects.attitude)
     qm = c.member_quality
     buckets = [content.core_posts[g], close, content.prompts[g] + content.event_msgs[g], weak,

@@ -2,10 +2,13 @@
 
 * Ordinary members chat at `propensity * (post_rate * motivation + reply_rate * value read
   yesterday)`: heavy-tailed propensity, so 90-9-1 participation emerges.
-* Core members also publish rare, high-value original posts.
+* Core members also publish rare, high-value original posts, which organizers carry into
+  every group (settled content).
 * Organizers have limited hours: each live group costs overhead, then they ferment core posts
-  into discussion prompts and spend what is left replying to members (recognition).
-* A group's conversation floor saturates: messages approach `max_messages_per_group`
+  into discussion prompts group by group and spend what is left replying to members
+  (recognition). Volunteer admins (split_groups.admin_hours) add hours per group.
+* Social loafing: above `loafing_reference` active members each member posts less, and a
+  group's conversation floor saturates: messages approach `max_messages_per_group`
   however large the group (Jones et al. 2008; DOMAIN.md section 3).
 """
 
@@ -64,13 +67,16 @@ def produce(model, effects, motivation) -> GroupContent:
         lam = lam * (1.0 + effects.tier_post_boost * st.tier[idx])
     core_rate = np.where(is_core, c.core_post_rate * effects.core_cadence, 0.0)
     core_i = rng.poisson(core_rate)
-    core_posts = np.bincount(g, weights=core_i, minlength=G)
-
     sizes = np.bincount(st.group[st.status == MEMBER], minlength=G)
     live = sizes > 0
+    # core content is settled content: organizers carry it into every live group
+    core_posts = np.where(live, float(core_i.sum()), 0.0)
     n_live = max(int(live.sum()), 1)
     event_msgs = np.where(live, effects.event["messages"], 0.0) if effects.event else np.zeros(G)
-    promos = np.where(live, 10.0 * effects.brand_share, 0.0) if effects.brand_share else np.zeros(G)
+    # social loafing: in a crowd each voice counts less, so each member posts less
+    crowd = np.bincount(g, minlength=G).astype(float)
+    loafing = (c.loafing_reference / np.maximum(crowd, c.loafing_reference)) ** c.loafing_exponent
+    lam = lam * loafing[g]
 
     raw = np.bincount(g, weights=lam, minlength=G)
     floor = sc.community.max_messages_per_group
@@ -86,11 +92,14 @@ def produce(model, effects, motivation) -> GroupContent:
     hours = n_org * sc.community.organizer_hours * effects.organizer_hours_mult * fatigue
     if effects.event:
         hours = max(0.0, hours - effects.event["hours"])
-    per_group = np.where(live, np.maximum(0.0, hours / n_live - sc.community.hours_per_group), 0.0)
+    per_group = np.where(live, np.maximum(0.0, hours / n_live + effects.admin_hours
+                                          - sc.community.hours_per_group), 0.0)
     fermented = np.minimum(core_posts, per_group / c.ferment_hours) if c.ferment_hours > 0 else core_posts
     prompts = fermented * c.ferment_messages
     left = np.maximum(0.0, per_group - fermented * c.ferment_hours)
     org_replies = np.minimum(left / c.reply_hours, member_msgs)
+    organic = member_msgs + core_posts + prompts + org_replies + event_msgs
+    promos = organic * effects.promo_share / max(1.0 - effects.promo_share, 1e-9)
 
     posts_i = chat_i + core_i
     st.posts_today[idx] = posts_i
@@ -100,5 +109,6 @@ def produce(model, effects, motivation) -> GroupContent:
 
     needed = (sc.community.hours_per_group * n_live + float(core_posts.sum()) * c.ferment_hours
               + float(member_msgs.sum()) * c.reply_hours)
+    hours += effects.admin_hours * n_live
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
                         float(hours), needed)

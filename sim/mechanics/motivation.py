@@ -4,7 +4,7 @@ For an active member the day is worth a target in [0, 1]:
     novelty * satisfaction(value read) + recognition - overload - stranger share - promotion
 and interest moves toward it at `adapt_rate`. Inactive members slowly forget. Friends
 leaving lower interest (contagious churn); extrinsic rewards erode intrinsic interest while
-they run (crowding out) and vanish when they stop; core members without an audience burn out.
+they run (crowding out) and vanish when they stop; core members without an audience (readers across the community) burn out.
 """
 
 from __future__ import annotations
@@ -39,10 +39,7 @@ def update(model, effects, content, reading, left_friends: np.ndarray, points_to
               - att.overload_cost * np.log(np.maximum(reading.backlog, 1.0))
               - att.stranger_cost * reading.stranger_share)
     if effects.promo_cost:
-        g = st.group[r]
-        promo_share = np.divide(content.promos[g], content.messages[g],
-                                out=np.zeros(r.size), where=content.messages[g] > 0)
-        target -= effects.promo_cost * promo_share * 10.0
+        target -= effects.promo_cost
     target = np.clip(target, 0.0, 1.0)
     st.interest[r] += mot.adapt_rate * (target - st.interest[r])
 
@@ -69,8 +66,8 @@ def update(model, effects, content, reading, left_friends: np.ndarray, points_to
     ch = sc.churn
     core = np.flatnonzero(members & (st.circle == CORE))
     if core.size and ch.burnout_audience > 0:
-        audience = np.bincount(st.group[r], minlength=st.n_groups)
-        shortfall = np.clip(1.0 - audience[st.group[core]] / ch.burnout_audience, 0.0, 1.0)
+        audience = r.size  # core content reaches every group (see content.py)
+        shortfall = np.clip(1.0 - audience / ch.burnout_audience, 0.0, 1.0)
         st.interest[core] -= ch.burnout_rate * shortfall
 
     st.interest[st.circle == ORGANIZER] = 1.0

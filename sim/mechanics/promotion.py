@@ -25,6 +25,7 @@ def award_points(model, effects, invite_credits: np.ndarray) -> np.ndarray:
     if invite_credits is not None and invite_credits.size:
         np.add.at(earned, invite_credits, effects.points_invite)
         earned[~members] = 0.0
+    np.minimum(earned, effects.points_cap, out=earned)
     st.points += earned
     return earned
 

@@ -22,6 +22,7 @@ class Effects:
     points_checkin: float = 0.0
     points_post: float = 0.0
     points_invite: float = 0.0
+    points_cap: float = float("inf")
     point_value: float = 0.0      # extrinsic motivation per point earned today
     point_cost: float = 0.0       # money per point issued (redemption cost)
     # tiers
@@ -45,12 +46,14 @@ class Effects:
     # feeds and groups
     personalized_feed: bool = False
     split_cap: int | None = None
+    admin_hours: float = 0.0
     # acquisition
     external_boost: float = 1.0
     # operating mode
     brand_share: float | None = None
     organizer_hours_mult: float = 1.0
     promo_cost: float = 0.0
+    promo_share: float = 0.0
     fatigue_rate: float = 0.0
     mode_days: int = 0
     # money spent today by strategy name (fixed costs; per-action costs are added by mechanics)

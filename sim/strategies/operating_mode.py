@@ -18,8 +18,10 @@ class OperatingMode(Strategy):
         "mode": P("hybrid", "str", "-", "Operating model.", choices=tuple(MODE_SHARE)),
         "brand_share": P(None, "float", "share", "Brand's share of the running (default by mode: "
                          "centralized 0.8, decentralized 0.2, hybrid 0.5).", 0, 1, nullable=True),
-        "promo_cost": P(0.15, "float", "interest", "Interest target lost at brand_share 1 from "
-                        "brand promotion messages.", 0, 10),
+        "promo_share": P(0.1, "float", "share", "Brand promotion messages as a share of a "
+                         "group's traffic at brand_share 1.", 0, 1),
+        "promo_cost": P(0.05, "float", "interest", "Interest target lost at brand_share 1 from "
+                        "brand promotion.", 0, 10),
         "fatigue_rate": P(0.002, "float", "1/day", "Operations fatigue: organizer efficiency lost "
                           "per day per unit of brand share above 0.5.", 0, 1),
         "staff_cost": P(50.0, "float", "money/organizer-day", "Cost of one organizer-day at full hours.", 0, 1e9),
@@ -32,6 +34,7 @@ class OperatingMode(Strategy):
         # brand-led: up to 2x organizer hours at share 1; user-led: down to 0.5x at share 0
         effects.organizer_hours_mult = 0.5 + 1.5 * share
         effects.promo_cost = p.promo_cost * share
+        effects.promo_share = p.promo_share * share
         effects.ugc_boost *= 1.6 - 1.2 * share  # user-led communities post more themselves
         effects.fatigue_rate = p.fatigue_rate * max(0.0, share - 0.5)
         effects.mode_days = day - self.start

@@ -16,6 +16,8 @@ class Points(Strategy):
         "checkin": P(1.0, "float", "points/active day", "Points for checking in (being active).", 0, 1e6),
         "post": P(2.0, "float", "points/message", "Points per message posted.", 0, 1e6),
         "invite": P(10.0, "float", "points/join", "Points per friend who joins through you.", 0, 1e6),
+        "daily_cap": P(20.0, "float", "points/day", "Most points one member can earn in a day "
+                       "(real programmes cap them; uncapped post points reward flooding).", 0, 1e9),
         "value": P(0.03, "float", "interest/point", "Extrinsic motivation one point earned "
                    "today is worth.", 0, 10),
         "cost": P(0.01, "float", "money/point", "Redemption cost of one point.", 0, 1e6),
@@ -27,5 +29,6 @@ class Points(Strategy):
         effects.points_checkin = p.checkin
         effects.points_post = p.post
         effects.points_invite = p.invite
+        effects.points_cap = p.daily_cap
         effects.point_value = p.value
         effects.point_cost = p.cost

@@ -1,0 +1,102 @@
+"""The README's strategy table: every shipped scenario versus the baseline over N seeds.
+
+Usage: python benchmarks/strategy_effects.py [-r 10] [--workers 2] [--out effects.md]
+
+Each scenario runs on the same spawned seeds as the baseline (paired). The table shows the
+mean of each read-out and the mean paired difference with a 95% interval (t, n-1 df).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from sim.experiment import replication_seeds, run_many  # noqa: E402
+from sim.scenario import load_scenario  # noqa: E402
+
+# scenario file -> (read-out, expected direction vs baseline) as documented in the file
+EXPECTED = {
+    "points": ("active_member_days", +1),
+    "points_removed": ("active_member_days", -1),
+    "points_and_tiers": ("active_member_days", +1),
+    "invite_fission": ("viral_k", +1),
+    "koc_promotion": ("core_at_peak", +1),
+    "monthly_events": ("active_member_days", +1),
+    "attitude_content": ("lifespan", +1),
+    "personalized_feed": ("stranger_share", -1),
+    "dunbar_split": ("overload_share", -1),
+    "dunbar_split_staff_only": ("overload_share", -1),
+    "megagroup_500": (None, 0),
+    "centralized": ("total_spend", +1),
+    "decentralized": ("posts", +1),
+    "hybrid": ("total_spend", +1),
+    "cross_promotion": ("peak_members", +1),
+}
+COLUMNS = ["lifespan", "active_member_days", "peak_members", "viral_k", "overload_share",
+           "stranger_share", "total_spend"]
+T975 = {9: 2.262, 19: 2.093, 29: 2.045}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-r", type=int, default=10)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    here = os.path.join(os.path.dirname(__file__), "..", "scenarios")
+    base = load_scenario(os.path.join(here, "baseline.yaml"))
+    seeds = replication_seeds(base.seed, args.r)
+    names = ["baseline"] + sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(here, "*.yaml"))
+                                  if not p.endswith("baseline.yaml"))
+    scenarios = {n: load_scenario(os.path.join(here, n + ".yaml")) for n in names}
+    t0 = time.time()
+    with ProcessPoolExecutor(args.workers) as ex:
+        rows = run_many([(scenarios[n], s) for n in names for s in seeds], ex)
+    res = {n: rows[i * len(seeds):(i + 1) * len(seeds)] for i, n in enumerate(names)}
+    t = T975.get(args.r - 1, 1.96)
+    lines = [f"Means over {args.r} paired seeds; Δ = mean paired difference to the baseline "
+             f"(95% interval). Lifespan counts a community still alive at the horizon as the horizon.",
+             "", "| scenario | expected | " + " | ".join(COLUMNS) + " |",
+             "|---|---|" + "---|" * len(COLUMNS)]
+    for n in names:
+        cells = []
+        for col in COLUMNS:
+            v = np.array([r[col] if r[col] is not None else np.nan for r in res[n]], float)
+            b = np.array([r[col] if r[col] is not None else np.nan for r in res["baseline"]], float)
+            if n == "baseline":
+                cells.append(f"{np.nanmean(v):.3g}")
+            else:
+                d = v - b
+                half = t * np.nanstd(d, ddof=1) / math.sqrt(np.sum(~np.isnan(d)))
+                cells.append(f"{np.nanmean(v):.3g} (Δ {np.nanmean(d):+.3g} ± {half:.2g})")
+        exp = EXPECTED.get(n, (None, 0))
+        if exp[0]:
+            v = np.array([r[exp[0]] for r in res[n]], float)
+            b = np.array([r[exp[0]] for r in res["baseline"]], float)
+            d = v - b
+            half = t * np.std(d, ddof=1) / math.sqrt(d.size)
+            ok = (np.mean(d) * exp[1] > 0) and abs(np.mean(d)) > half
+            e = f"{exp[0]} {'↑' if exp[1] > 0 else '↓'} ({np.mean(d):+.3g} ± {half:.2g}) {'✔' if ok else '✘'}"
+        else:
+            e = "reference" if n == "baseline" else "same as baseline"
+        lines.append(f"| {n} | {e} | " + " | ".join(cells) + " |")
+    text = "\n".join(lines)
+    print(text)
+    print(f"\n{len(rows)} runs in {time.time() - t0:.0f} s", file=sys.stderr)
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The `circlesim` command line: run, validate, explain, reference.
+
+    circlesim run scenarios/baseline.yaml --out out/baseline [--seed N] [--days N] [--set KEY=VALUE ...]
+    circlesim validate scenarios/*.yaml
+    circlesim explain scenarios/points.yaml [--set KEY=VALUE ...]
+    circlesim reference [--out docs/scenarios.md]
+
+Exit codes: 0 success, 1 failure while running, 2 invalid input (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename: no half-written files."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class _Progress:
+    """A progress bar on stderr (tqdm) when stderr is a terminal, else a line every 10%."""
+
+    def __init__(self, total: int, label: str):
+        self.total, self.label, self.last = total, label, -1
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=label, unit="day", file=sys.stderr, leave=False)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        tenth = done * 10 // total
+        if tenth != self.last:
+            self.last = tenth
+            print(f"{self.label}: day {done}/{total}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _load(path: str, overrides, seed=None, days=None):
+    from sim.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(path, overrides=overrides or [], seed=seed, days=days), None
+    except ScenarioError as exc:
+        return None, str(exc)
+
+
+def cmd_run(args) -> int:
+    from sim.model import CommunityModel
+    from sim.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
+    from sim.population import GraphFileError
+    from sim.report import format_summary
+
+    scenario, error = _load(args.scenario, args.set, args.seed, args.days)
+    if error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    t0 = time.perf_counter()
+    try:
+        model = CommunityModel(scenario)
+    except GraphFileError as exc:
+        print(f"invalid graph: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    build = time.perf_counter() - t0
+    bar = _Progress(scenario.horizon_days, Path(args.scenario).stem)
+    try:
+        model.run(progress=bar)
+    finally:
+        bar.close()
+    elapsed = time.perf_counter() - t0
+    ts = model.timeseries()
+    summary = model.summary()
+    summary["timing"] = {"build_s": round(build, 3), "total_s": round(elapsed, 3)}
+    summary["parameters"] = scenario.to_dict()
+    out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
+    _atomic_write(out / "timeseries.csv", lambda p: ts.to_csv(p, index=False))
+    _atomic_write(out / "summary.json",
+                  lambda p: Path(p).write_text(json.dumps(summary, indent=2, default=_jsonable)))
+    title = f"{summary['scenario']} (seed {summary['seed']})"
+    dunbar = scenario.population.dunbar_limit
+    _atomic_write(out / "lifecycle.png",
+                  lambda p: _savefig(lifecycle_figure(ts, summary["lifecycle"], dunbar, title), p))
+    _atomic_write(out / "circles.png",
+                  lambda p: _savefig(circles_figure(ts, summary["lifecycle"], title), p))
+    print(format_summary(summary))
+    print(f"\nWrote {out}/timeseries.csv, summary.json, lifecycle.png, circles.png "
+          f"in {elapsed:.1f} s.")
+    return EXIT_OK
+
+
+def _savefig(fig, path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, format="png")
+    plt.close(fig)
+
+
+def _jsonable(x):
+    import numpy as np
+
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x)
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    return str(x)
+
+
+def cmd_validate(args) -> int:
+    bad = 0
+    for path in args.files:
+        scenario, error = _load(path, args.set)
+        if error:
+            bad += 1
+            print(error, file=sys.stderr)
+        else:
+            print(f"{path}: ok ({len(scenario.strategies)} strategies)")
+    return EXIT_INVALID if bad else EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    import yaml
+
+    scenario, error = _load(args.scenario, args.set, args.seed, args.days)
+    if error:
+        print(error, file=sys.stderr)
+        return EXIT_INVALID
+    print(f"# {args.scenario}: fully resolved parameters (after extends and --set)")
+    print(yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True), end="")
+    return EXIT_OK
+
+
+def cmd_reference(args) -> int:
+    from sim.docs import scenario_reference
+
+    text = scenario_reference()
+    if args.out:
+        _atomic_write(Path(args.out), lambda p: Path(p).write_text(text, encoding="utf-8"))
+        print(f"wrote {args.out}")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="circlesim", description="Simulate a community's lifecycle "
+                                     "from a scenario file.")
+    from sim import __version__
+
+    parser.add_argument("--version", action="version", version=f"circlesim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p, scenario=True):
+        if scenario:
+            p.add_argument("scenario", help="scenario YAML file")
+        p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
+                       help="override a parameter by dotted key, e.g. population.size=10000 (repeatable)")
+
+    p = sub.add_parser("run", help="run one scenario and write timeseries.csv, summary.json and figures")
+    common(p)
+    p.add_argument("--out", help="output folder (default: out/<scenario name>)")
+    p.add_argument("--seed", type=int, help="random seed (overrides the file)")
+    p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check scenario files; report every problem with its line")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[])
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("explain", help="print the fully resolved parameters of a scenario")
+    common(p)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--days", type=int)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("reference", help="print (or write) the scenario parameter reference")
+    p.add_argument("--out", help="write to this file, e.g. docs/scenarios.md")
+    p.set_defaults(func=cmd_reference)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
