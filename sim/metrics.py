@@ -45,16 +45,21 @@ def retention(counts: dict) -> dict:
     return {f"d{d}": (a / b if b else None) for d, (a, b) in sorted(counts.items())}
 
 
-def viral_coefficient(joins_wom: float, members_ever: float) -> float | None:
-    """K: members brought in by word of mouth per member who ever joined.
+def viral_coefficient(invites_first_cycle, joined_day, horizon: int, cycle: int = 30) -> float | None:
+    """K-factor: friends a member brings in during its first `cycle` days, on average.
 
-    Generation ratio of the invitation tree: a community whose every member brings in K
-    others reaches founders / (1 - K) members. K >= 1 is self-sustaining viral growth.
+    Counted over members who joined at least `cycle` days before the horizon. K above 1
+    means every cohort more than replaces itself each cycle (viral growth); DOMAIN.md
+    section 7 quotes K < 1.2 as a signal to adjust content.
 
-    >>> viral_coefficient(50, 100)
-    0.5
+    >>> viral_coefficient(np.array([2, 0, 1, 5]), np.array([0, 10, 20, 95]), horizon=100)
+    1.0
     """
-    return joins_wom / members_ever if members_ever else None
+    joined = np.asarray(joined_day)
+    eligible = (joined >= 0) & (joined <= horizon - cycle)
+    if not eligible.any():
+        return None
+    return float(np.asarray(invites_first_cycle)[eligible].mean())
 
 
 def dau_mau(dau, mau, around: int | None = None, window: int = 30) -> float | None:
@@ -120,7 +125,7 @@ def summarize(model) -> dict:
         "final_members": int(ts["members"].iloc[-1]),
         "dau_mau_at_peak": dau_mau(ts["dau"], ts["mau"], around=peak_day),
         "retention": retention(model.retention_counts),
-        "viral_k": viral_coefficient(model.cumulative["joins_wom"], members_ever),
+        "viral_k": viral_coefficient(model.state.invites_first_cycle, model.state.joined_day, len(ts)),
         "post_shares_at_peak": block,
         "overload_share": float(readers_days.mean()) if len(readers_days) else 0.0,
         "days_beyond_dunbar": int((ts["max_group_size"] > dunbar).sum()),

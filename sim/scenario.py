@@ -176,8 +176,9 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), None, "", f"cannot read file: {exc}"))
         return None, {}
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return {}, {}
@@ -185,11 +186,14 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
+        if line is None and isinstance(exc, yaml.reader.ReaderError):
+            line = text.count("\n", 0, exc.position) + 1
         msg = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
         problems.append(Problem(str(path), line, "", f"YAML syntax error: {msg or exc}"))
         return None, {}
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict = {}
     _collect_lines(node, (), lines)
     return data, lines

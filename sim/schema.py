@@ -90,7 +90,7 @@ SCHEMA: dict[str, Any] = {
         "attention_median": P(60.0, "float", "messages/day", "Median daily attention budget: "
                               "messages a member can read (lognormal).", 1, 100000),
         "attention_sigma": P(0.5, "float", "log-units", "Spread of attention budgets (lognormal sigma).", 0, 5),
-        "post_propensity_sigma": P(2.7, "float", "log-units", "Heterogeneity of posting propensity "
+        "post_propensity_sigma": P(3.1, "float", "log-units", "Heterogeneity of posting propensity "
                                    "(lognormal sigma, mean 1). Heavy tails make 90-9-1 emerge.", 0, 5),
         "topic_fit_a": P(2.0, "float", "-", "Beta(a, b) distribution of topic fit: how well the "
                          "community's topic suits a person.", 0.01, 1000),
@@ -177,13 +177,13 @@ SCHEMA: dict[str, Any] = {
                          "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
         "recognition_weight": P(0.25, "float", "interest", "Interest target added by being "
                                 "answered on every post.", 0, 10),
-        "novelty_halflife": P(220.0, "float", "days", "Half-life of a member's novelty: the "
+        "novelty_halflife": P(280.0, "float", "days", "Half-life of a member's novelty: the "
                               "same community is worth less each month.", 1, 1e6),
         "novelty_floor": P(0.1, "float", "share", "Novelty never falls below this share.", 0, 1),
         "forget_rate": P(0.004, "float", "1/day", "Interest lost per day by an inactive member.", 0, 1),
         "contagion": P(0.4, "float", "interest", "Interest lost when all of one's member friends "
                        "leave on the same day (contagious churn).", 0, 10),
-        "crowding_out": P(0.01, "float", "1/day", "Intrinsic interest eroded per day per unit of "
+        "crowding_out": P(0.003, "float", "1/day", "Intrinsic interest eroded per day per unit of "
                           "extrinsic reward (overjustification).", 0, 1),
         "activity_max": P(0.9, "float", "probability", "Daily activity chance at interest 1.", 0, 1),
         "activity_exponent": P(1.5, "float", "-", "Activity = activity_max * interest^exponent.", 0.01, 20),

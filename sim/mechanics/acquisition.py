@@ -82,5 +82,7 @@ def acquire(model, motivation, effects) -> tuple[np.ndarray, np.ndarray]:
     inviters = pick_random_neighbor(pop.maintained, joiners[wom], sharing, rng)
     credited = inviters[inviters >= 0]
     np.add.at(st.invites_made, credited, 1)
+    young = credited[model.day - st.joined_day[credited] < 30]   # within the inviter's first cycle
+    np.add.at(st.invites_first_cycle, young, 1)
     model.today["invite_credits"] = credited
     return joiners, wom

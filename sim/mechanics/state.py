@@ -43,6 +43,7 @@ class State:
     recognition: np.ndarray = field(init=False)
     overloaded: np.ndarray = field(init=False)
     invites_made: np.ndarray = field(init=False)
+    invites_first_cycle: np.ndarray = field(init=False)
 
     def __post_init__(self):
         n = self.n
@@ -68,6 +69,7 @@ class State:
         self.recognition = np.zeros(n)
         self.overloaded = np.zeros(n, bool)
         self.invites_made = np.zeros(n, np.int32)
+        self.invites_first_cycle = np.zeros(n, np.int32)
 
     @property
     def members(self) -> np.ndarray:

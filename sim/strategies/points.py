@@ -13,14 +13,14 @@ class Points(Strategy):
     kind = "points"
     summary = "Points for check-in, posts and invitations, redeemable for prizes."
     PARAMS = {
-        "checkin": P(1.0, "float", "points/active day", "Points for checking in (being active).", 0, 1e6),
-        "post": P(2.0, "float", "points/message", "Points per message posted.", 0, 1e6),
+        "checkin": P(5.0, "float", "points/active day", "Points for checking in (being active).", 0, 1e6),
+        "post": P(1.0, "float", "points/message", "Points per message posted.", 0, 1e6),
         "invite": P(10.0, "float", "points/join", "Points per friend who joins through you.", 0, 1e6),
         "daily_cap": P(20.0, "float", "points/day", "Most points one member can earn in a day "
                        "(real programmes cap them; uncapped post points reward flooding).", 0, 1e9),
-        "value": P(0.03, "float", "interest/point", "Extrinsic motivation one point earned "
+        "value": P(0.02, "float", "interest/point", "Extrinsic motivation one point earned "
                    "today is worth.", 0, 10),
-        "cost": P(0.01, "float", "money/point", "Redemption cost of one point.", 0, 1e6),
+        "cost": P(0.005, "float", "money/point", "Redemption cost of one point.", 0, 1e6),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

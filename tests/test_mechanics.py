@@ -1,0 +1,222 @@
+"""Mechanism tests: each asserts a behaviour that breaks if the mechanism breaks."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from agents import CoreMember, DiffusionMember, Member, Organizer
+from sim.mechanics.state import CORE, MEMBER
+from sim.model import CommunityModel
+from sim.scenario import scenario_from_dict
+from tests.conftest import small
+
+
+def test_invitations_travel_only_along_edges():
+    """With no external channel, every joiner had a member friend the day before, and a
+    component of the graph without founders never joins."""
+    g = nx.powerlaw_cluster_graph(600, 4, 0.3, seed=3)
+    for _ in range(6):
+        g = nx.disjoint_union(g, nx.path_graph(40))
+    sc = scenario_from_dict({"acquisition": {"p_external": 0.0, "q_weak": 0.2, "q_close": 0.3},
+                             "community": {"seed_members": 10, "core_seeds": 2, "organizers": 1}})
+    model = CommunityModel(sc, seed=4, graph=g)
+    components = [np.fromiter(c, int) for c in nx.connected_components(model.population.graph)]
+    seeded = [c for c in components if (model.state.status[c] == MEMBER).any()]
+    unseeded = [c for c in components if not (model.state.status[c] == MEMBER).any()]
+    assert unseeded, "test needs at least one component without founders"
+    maintained = model.population.maintained
+    joined_total = 0
+    for _ in range(80):
+        before = model.state.status == MEMBER
+        model.step()
+        joiners = np.flatnonzero((model.state.joined_day == model.day - 1) & ~before)
+        joined_total += joiners.size
+        friends_before = maintained @ before.astype(float)
+        assert np.all(friends_before[joiners] >= 1)
+    assert joined_total > 50
+    for c in unseeded:
+        assert (model.state.joined_day[c] < 0).all()
+    assert any((model.state.joined_day[c] > 0).any() for c in seeded)
+
+
+def test_no_group_above_its_cap_while_splitting():
+    sc = small(["population.size=3000", "horizon_days=250"], path="dunbar_split.yaml")
+    model = CommunityModel(sc)
+    model.run()
+    ts = model.timeseries()
+    assert ts["max_group_size"].max() <= 150
+    assert ts["groups"].max() >= 5          # splitting actually happened
+    assert ts["splits"].sum() >= 4
+    # without the strategy the same community does exceed 150
+    base = CommunityModel(small(["population.size=3000", "horizon_days=250"]))
+    base.run()
+    assert base.timeseries()["max_group_size"].max() > 150
+
+
+def test_platform_cap_opens_new_groups():
+    sc = small(["population.size=3000", "horizon_days=200", "community.group_cap=100"])
+    model = CommunityModel(sc)
+    model.run()
+    ts = model.timeseries()
+    assert ts["max_group_size"].max() <= 100 and ts["groups"].max() > 3
+
+
+def test_split_follows_friendship_lines():
+    """Mitosis of two cliques joined by one edge puts each clique in its own group."""
+    g = nx.barbell_graph(30, 0)
+    sc = scenario_from_dict({"community": {"seed_fraction": 1.0, "organizers": 0, "core_seeds": 0},
+                             "churn": {"mode": "off"},
+                             "strategies": {"split_groups": {"cap": 40}}})
+    model = CommunityModel(sc, seed=1, graph=g)
+    model.step()
+    groups = model.state.group
+    assert len(set(groups[:30])) == 1 and len(set(groups[30:])) == 1
+    assert groups[0] != groups[59]
+
+
+def test_agents_are_handles_over_the_arrays():
+    model = CommunityModel(small(["population.size=800"]))
+    model.run(days=20)
+    by_type = model.agents_by_type
+    assert len(by_type[Organizer]) == 3 and len(by_type[CoreMember]) >= 1
+    n_members = int((model.state.status == MEMBER).sum())
+    assert len(model.agents) == n_members
+    agent = next(iter(by_type[DiffusionMember]))
+    assert isinstance(agent, Member) and agent.circle == "diffusion"
+    assert agent.interest == model.state.interest[agent.person]
+    agent.interest = 0.123
+    assert model.state.interest[agent.person] == 0.123
+    assert set(agent.friends) == set(model.population.friends(agent.person).tolist())
+    assert agent.group == model.state.group[agent.person]
+    assert agent.tier == 0 and agent.points == 0.0
+    # leavers lose their handle
+    model.run(days=200)
+    members = set(np.flatnonzero(model.state.status == MEMBER).tolist())
+    assert {a.person for a in model.agents} == members
+
+
+def test_promotion_changes_class_and_keeps_state():
+    model = CommunityModel(small(["population.size=2000"], path="koc_promotion.yaml"))
+    model.run(days=29)
+    diffusion = {a.person: a for a in model.agents_by_type[DiffusionMember]}
+    snapshot = {p: (model.state.interest[p], model.state.joined_day[p], model.state.posts_total[p])
+                for p in diffusion}
+    model.step()  # day 29: no round yet (start 30)
+    model.step()  # day 30: promotion round
+    promoted = np.flatnonzero(model.today["promotions"] and (model.state.circle == CORE)
+                              & (model.state.joined_day > 0))
+    promoted = [p for p in promoted if p in diffusion]
+    assert 1 <= len(promoted) <= 3
+    for p in promoted:
+        agent = model.member(p)
+        assert isinstance(agent, CoreMember) and agent.person == p
+        assert agent.joined_day == snapshot[p][1]
+        assert agent.posts_total >= snapshot[p][2]
+        assert agent.tier == 2
+    core_people = {a.person for a in model.agents_by_type[CoreMember]}
+    assert set(promoted) <= core_people
+    assert not (set(promoted) & {a.person for a in model.agents_by_type[DiffusionMember]})
+
+
+def test_cost_shock_survivors_are_the_k_core():
+    """EVIDENCE E5 (Garcia et al. 2013): leave when b * friends present < c.
+
+    The rule as stated leaves members with at least c/b friends, so survivors are the
+    k-core with k = ceil(c/b) (EVIDENCE.md writes ceil(c/b) + 1, which is the rule with
+    "<=" instead of "<"; see README)."""
+    import math
+
+    for graph, b, c in [(nx.karate_club_graph(), 1.0, 2.5), (nx.les_miserables_graph(), 1.0, 4.0),
+                        (nx.gnp_random_graph(800, 8 / 800, seed=7), 2.0, 9.0)]:
+        sc = scenario_from_dict({"community": {"seed_fraction": 1.0, "organizers": 0, "core_seeds": 0},
+                                 "acquisition": {"p_external": 0.0},
+                                 "churn": {"mode": "cost_benefit", "benefit_per_friend": b, "cost": c}})
+        model = CommunityModel(sc, seed=1, graph=graph)
+        model.run(days=60)
+        k = math.ceil(c / b)
+        expected = set(nx.k_core(model.population.graph, k).nodes())
+        survivors = set(np.flatnonzero(model.state.status == MEMBER).tolist())
+        assert survivors == expected, (k, len(survivors), len(expected))
+        assert 0 < len(expected) < model.population.n
+
+
+def test_churn_is_contagious():
+    """Friends leaving lowers interest: with contagion off, fewer members leave."""
+    left = {}
+    for contagion in (0.0, 1.0):
+        runs = []
+        for seed in range(3):
+            m = CommunityModel(small(["population.size=2000", "horizon_days=400",
+                                      f"motivation.contagion={contagion}"]), seed=seed)
+            m.run()
+            runs.append(m.timeseries()["leaves"].sum() / max(1, (m.state.joined_day >= 0).sum()))
+        left[contagion] = np.mean(runs)
+    assert left[1.0] > left[0.0]
+
+
+def test_core_burns_out_without_audience():
+    """A core member alone (no readers) loses interest; with an audience it does not."""
+    lone = scenario_from_dict({"population": {"size": 300}, "horizon_days": 60,
+                               "community": {"organizers": 1, "core_seeds": 3, "seed_members": 0},
+                               "acquisition": {"p_external": 0.0, "q_weak": 0.0, "q_close": 0.0}})
+    m = CommunityModel(lone, seed=2)
+    start = m.state.interest[m.state.circle == CORE].mean()
+    m.run()
+    assert m.state.interest[m.state.circle == CORE].mean() < start - 0.2
+
+
+def test_points_removed_leaves_interest_below_baseline():
+    """Crowding out: after points stop (day 180), interest is below the no-points baseline."""
+    diffs = []
+    for seed in (11, 12, 13, 14):
+        base = CommunityModel(small(["population.size=2000", "horizon_days=260"]), seed=seed)
+        cut = CommunityModel(small(["population.size=2000", "horizon_days=260"],
+                                   path="points_removed.yaml"), seed=seed)
+        base.run()
+        cut.run()
+        b = base.timeseries()["mean_interest"].iloc[200:260].mean()
+        c = cut.timeseries()["mean_interest"].iloc[200:260].mean()
+        diffs.append(c - b)
+    assert np.mean(diffs) < 0 and max(diffs) < 0.02
+
+
+def test_events_wake_dormant_members():
+    sc = small(["population.size=2000", "horizon_days=400"], path="monthly_events.yaml")
+    m = CommunityModel(sc, seed=3)
+    m.run()
+    ts = m.timeseries()
+    event_days = ts["event_attendees"] > 0
+    assert event_days.sum() == len(range(30, 400, 30))
+    # DAU jumps on event days relative to the day before
+    jumps = [ts["dau"].iloc[d] - ts["dau"].iloc[d - 1] for d in range(30, 400, 30)]
+    assert np.mean(jumps) > 0
+
+
+def test_invite_reward_lowers_invitee_interest_and_costs():
+    sc = small(["population.size=2000", "horizon_days=60"], path="invite_fission.yaml")
+    m = CommunityModel(sc, seed=5)
+    m.run()
+    st = m.state
+    invited = (st.joined_day == 59) & st.invited
+    ts = m.timeseries()
+    assert ts["incentive_spend"].sum() > 0
+    assert ts["incentive_spend"].sum() == ts["joins_wom"].sum() * 1.0
+
+
+def test_personalized_feed_reads_fewer_strangers():
+    vals = {}
+    for path in ("megagroup_500.yaml", "personalized_feed.yaml"):
+        m = CommunityModel(small(["population.size=3000", "horizon_days=150"], path=path), seed=8)
+        m.run()
+        ts = m.timeseries()
+        vals[path] = ts["stranger_share"].iloc[100:150].mean()
+    assert vals["personalized_feed.yaml"] < vals["megagroup_500.yaml"]
+
+
+def test_organizer_hours_limit_replies():
+    """More groups than the staff can run: organizer load above 1."""
+    m = CommunityModel(small(["population.size=3000", "horizon_days=150"],
+                             path="dunbar_split_staff_only.yaml"), seed=2)
+    m.run()
+    assert m.timeseries()["organizer_load"].max() > 1.0

@@ -1,0 +1,220 @@
+"""Scenario files: loading, extends, overrides, and every class of validation error."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+import yaml
+
+from sim.scenario import ScenarioError, load_scenario, scenario_from_dict
+from tests.conftest import ROOT, SCENARIOS
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text).lstrip("\n"))
+    return p
+
+
+def problems_of(path, **kw):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, **kw)
+    return info.value.problems
+
+
+def test_baseline_defaults_and_overrides():
+    sc = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=1234", "acquisition.q_weak=0.1"])
+    assert sc.population.size == 1234
+    assert sc.acquisition.q_weak == 0.1
+    assert isinstance(sc.population.size, int)
+    assert sc.community.organizers == 3
+    assert sc.strategies == ()
+
+
+def test_extends_merges_and_null_removes_strategy(tmp_path):
+    base = write(tmp_path, "base.yaml", """
+        population: {size: 800}
+        strategies:
+          points: {start: 5}
+          events: {every: 30}
+    """)
+    variant = write(tmp_path, "v.yaml", """
+        extends: base.yaml
+        population: {graph: {type: watts_strogatz}}
+        strategies:
+          points: {stop: 50}
+          events: null
+    """)
+    sc = load_scenario(variant)
+    assert sc.population.size == 800 and sc.population.graph.type == "watts_strogatz"
+    names = {name: spec for name, _, spec in sc.strategies}
+    assert list(names) == ["points"]
+    assert names["points"].start == 5 and names["points"].stop == 50
+    assert base.exists()
+
+
+def test_shipped_variants_extend_baseline():
+    sc = load_scenario(SCENARIOS / "points_removed.yaml")
+    (name, kind, spec), = sc.strategies
+    assert kind == "points" and spec.start == 0 and spec.stop == 180
+    assert sc.population.size == 5000
+
+
+def test_two_strategies_of_one_kind(tmp_path):
+    p = write(tmp_path, "s.yaml", """
+        strategies:
+          meetups: {kind: events, format: offline, every: 90}
+          lives: {kind: events, format: online, every: 30}
+    """)
+    kinds = [k for _, k, _ in load_scenario(p).strategies]
+    assert kinds == ["events", "events"]
+
+
+def test_unknown_key_with_line_and_suggestion(tmp_path):
+    p = write(tmp_path, "s.yaml", """
+        seed: 3
+        population:
+          sise: 100
+    """)
+    (pr,) = problems_of(p)
+    assert pr.line == 3 and pr.key == "population.sise" and "population.size" in pr.message
+
+
+def test_wrong_type_out_of_range_bad_choice(tmp_path):
+    p = write(tmp_path, "s.yaml", """
+        horizon_days: lots
+        acquisition:
+          q_weak: 1.5
+        churn:
+          mode: interset
+    """)
+    probs = {pr.key: pr for pr in problems_of(p)}
+    assert probs["horizon_days"].line == 1 and "number" in probs["horizon_days"].message
+    assert probs["acquisition.q_weak"].line == 3 and "[0, 1]" in probs["acquisition.q_weak"].message
+    assert probs["churn.mode"].line == 5 and "'interest'" in probs["churn.mode"].message
+
+
+def test_bool_and_int_are_strict(tmp_path):
+    p = write(tmp_path, "s.yaml", """
+        acquisition:
+          share_requires_activity: 1
+        population:
+          size: 10.5
+    """)
+    keys = {pr.key for pr in problems_of(p)}
+    assert keys == {"acquisition.share_requires_activity", "population.size"}
+
+
+def test_yaml_syntax_error_has_line(tmp_path):
+    p = write(tmp_path, "s.yaml", """
+        seed: 1
+        population:
+          size: [1, 2
+        horizon_days: 3
+    """)
+    (pr,) = problems_of(p)
+    assert "YAML syntax error" in pr.message and pr.line in (3, 4)
+
+
+def test_missing_extends_and_cycle(tmp_path):
+    p = write(tmp_path, "s.yaml", "extends: nowhere.yaml\n")
+    (pr,) = problems_of(p)
+    assert pr.key == "extends" and pr.line == 1
+    a = write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    assert any("circular" in pr.message for pr in problems_of(a))
+
+
+def test_strategy_errors(tmp_path):
+    p = write(tmp_path, "s.yaml", """
+        strategies:
+          pionts: {start: 1}
+          events:
+            start: 50
+            stop: 10
+            format: webinar
+    """)
+    probs = {pr.key: pr for pr in problems_of(p)}
+    assert "did you mean 'points'" in probs["strategies.pionts"].message
+    assert probs["strategies.pionts"].line == 2
+    assert probs["strategies.events.stop"].line == 5
+    assert probs["strategies.events.format"].line == 6
+
+
+def test_not_a_mapping(tmp_path):
+    p = write(tmp_path, "s.yaml", "- 1\n- 2\n")
+    (pr,) = problems_of(p)
+    assert "mapping" in pr.message
+
+
+def test_set_override_errors_are_reported():
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=-4", "nonsense"])
+    msgs = str(info.value)
+    assert "population.size" in msgs and "--set" in msgs and "KEY=VALUE" in msgs
+
+
+def test_acceptance_four_problems_in_one_report(tmp_path):
+    """Misspelt key, string for a number, negative rate, missing graph file: one report."""
+    p = write(tmp_path, "bad.yaml", """
+        name: broken
+        population:
+          size: many
+          graph:
+            type: file
+            file: no_such_graph.csv
+        acquisition:
+          p_externel: 0.01
+          q_weak: -0.2
+    """)
+    probs = problems_of(p)
+    by_key = {pr.key: pr.line for pr in probs}
+    assert by_key == {"population.size": 3, "population.graph.file": 6,
+                      "acquisition.p_externel": 8, "acquisition.q_weak": 9}
+    text = str(ScenarioError(probs))
+    assert text.count(str(p)) == 4
+
+
+def test_graph_file_resolved_relative_to_scenario(tmp_path):
+    (tmp_path / "g.csv").write_text("source,target\na,b\nb,c\n")
+    p = write(tmp_path, "s.yaml", "population: {graph: {type: file, file: g.csv}}\n")
+    sc = load_scenario(p)
+    assert sc.population.graph.file == str((tmp_path / "g.csv").resolve())
+
+
+def test_every_shipped_scenario_validates():
+    files = sorted(SCENARIOS.glob("*.yaml"))
+    assert len(files) >= 10
+    for f in files:
+        load_scenario(f)
+
+
+def test_reference_doc_is_current():
+    from sim.docs import scenario_reference
+
+    committed = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert committed == scenario_reference(), "run: circlesim reference --out docs/scenarios.md"
+
+
+def test_scenario_pickles_and_digest_stable():
+    import pickle
+
+    sc = load_scenario(SCENARIOS / "points.yaml")
+    again = pickle.loads(pickle.dumps(sc))
+    assert again.to_dict() == sc.to_dict()
+    assert again.digest() == sc.digest()
+    assert sc.digest() != load_scenario(SCENARIOS / "baseline.yaml").digest()
+
+
+def test_scenarios_are_frozen():
+    sc = scenario_from_dict({})
+    with pytest.raises(AttributeError):
+        sc.population.size = 3
+
+
+def test_safe_load_only(tmp_path):
+    p = write(tmp_path, "s.yaml", "name: !!python/object/apply:os.system ['echo hi']\n")
+    (pr,) = problems_of(p)
+    assert "YAML" in pr.message
+    assert yaml.__name__ == "yaml"
