@@ -25,9 +25,9 @@ from sim.scenario import load_scenario  # noqa: E402
 
 # scenario file -> (read-out, expected direction vs baseline) as documented in the file
 EXPECTED = {
-    "points": ("active_member_days", +1),
+    "points": ("posts", +1),
     "points_removed": ("active_member_days", -1),
-    "points_and_tiers": ("active_member_days", +1),
+    "points_and_tiers": ("posts", +1),
     "invite_fission": ("viral_k", +1),
     "koc_promotion": ("core_at_peak", +1),
     "monthly_events": ("active_member_days", +1),
@@ -37,12 +37,12 @@ EXPECTED = {
     "dunbar_split_staff_only": ("overload_share", -1),
     "megagroup_500": (None, 0),
     "centralized": ("total_spend", +1),
-    "decentralized": ("posts", +1),
+    "decentralized": ("posts_per_active_day", +1),
     "hybrid": ("total_spend", +1),
-    "cross_promotion": ("peak_members", +1),
+    "cross_promotion": ("peak_day", -1),
 }
-COLUMNS = ["lifespan", "active_member_days", "peak_members", "viral_k", "overload_share",
-           "stranger_share", "total_spend"]
+COLUMNS = ["lifespan", "active_member_days", "peak_day", "peak_members", "viral_k", "posts",
+           "overload_share", "stranger_share", "total_spend"]
 T975 = {9: 2.262, 19: 2.093, 29: 2.045}
 
 

@@ -18,7 +18,7 @@ Example
 >>> [p["name"] for p in r["phases"]]
 ['germination', 'rapid growth', 'active interaction', 'decline', 'dormancy']
 >>> r["lifespan"], r["peak_day"]
-(191, 99)
+(191, 100)
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
         if a is None:
             break
         b = n if b is None else b
-        if b > a:
+        if b >= a:  # a phase can last zero days (founders above 10% of the peak: no germination)
             out["phases"].append({"name": name, "start": int(a), "end": int(b)})
     if t_dormant is not None:
         out["lifespan"] = int(t_dormant)
@@ -110,7 +110,7 @@ def monthly(series, month: int = 30, how: str = "last") -> np.ndarray:
     """Collapse a daily series into complete 30-day months ('last' value or 'mean').
 
     >>> monthly(np.arange(90), how="last").tolist()
-    [29, 59, 89]
+    [29.0, 59.0, 89.0]
     """
     x = np.asarray(series, dtype=float)
     k = x.size // month

@@ -24,7 +24,7 @@ def post_shares(posts) -> dict:
 
     >>> s = post_shares(list(range(100)))
     >>> round(s["top1"], 4), round(s["bottom90"], 4)
-    (0.02, 0.8109)
+    (0.02, 0.8091)
     """
     x = np.sort(np.asarray(posts, dtype=float))[::-1]
     total = float(x.sum())

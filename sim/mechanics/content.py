@@ -43,8 +43,8 @@ class GroupContent:
 def saturate(raw: np.ndarray, ceiling: float) -> np.ndarray:
     """Messages a group actually exchanges given `raw` intended ones (conversation floor).
 
-    >>> saturate(np.array([0.0, 10.0, 1e6]), 1000.0).round(1)
-    array([   0. ,    9.9, 1000. ])
+    >>> saturate(np.array([0.0, 100.0, 1e6]), 1000.0).round(1)
+    array([   0. ,   95.2, 1000. ])
     """
     return ceiling * -np.expm1(-raw / ceiling)
 

@@ -1,0 +1,106 @@
+"""The command line end to end, determinism, and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from tests.conftest import ROOT, SCENARIOS
+
+SMALL = ["--set", "population.size=600", "--days", "120"]
+
+
+def test_run_writes_four_files_and_summary(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *SMALL])
+    assert code == 0
+    for name in ("timeseries.csv", "summary.json", "lifecycle.png", "circles.png"):
+        assert (out / name).stat().st_size > 0, name
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert len(ts) == 120 and {"day", "dau", "members", "core", "dormant"} <= set(ts.columns)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["horizon_days"] == 120 and summary["population"] == 600
+    assert summary["parameters"]["population"]["size"] == 600
+    text = capsys.readouterr().out
+    assert "phase" in text and "Lifespan" in text and "germination" in text
+    assert (out / "lifecycle.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_same_seed_same_timeseries(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for d, seed in ((a, "5"), (b, "5"), (c, "6")):
+        assert main(["run", str(SCENARIOS / "points.yaml"), "--out", str(d), "--seed", seed, *SMALL]) == 0
+    assert (a / "timeseries.csv").read_bytes() == (b / "timeseries.csv").read_bytes()
+    assert (a / "timeseries.csv").read_bytes() != (c / "timeseries.csv").read_bytes()
+
+
+def test_invalid_scenario_exit_2_and_nothing_written(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(textwrap.dedent("""
+        population:
+          sise: 100
+          graph: {type: file, file: missing.csv}
+        acquisition:
+          q_weak: -1
+        horizon_days: soon
+    """).lstrip())
+    out = tmp_path / "never"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "4 problems" in err
+    for key, line in [("population.sise", 2), ("population.graph.file", 3), ("acquisition.q_weak", 5),
+                      ("horizon_days", 6)]:
+        assert f"bad.yaml:{line}: {key}" in err
+    assert not out.exists()
+
+
+def test_malformed_graph_file_exit_2(tmp_path, capsys):
+    (tmp_path / "g.csv").write_text("a,b\nb\n")
+    s = tmp_path / "s.yaml"
+    s.write_text("population: {graph: {type: file, file: g.csv}}\n")
+    assert main(["run", str(s), "--out", str(tmp_path / "o")]) == 2
+    assert "g.csv:2" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_existing_results_survive_a_failed_run(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *SMALL]) == 0
+    before = (out / "timeseries.csv").read_bytes()
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--set", "seed=-1"]) == 2
+    assert (out / "timeseries.csv").read_bytes() == before
+
+
+def test_validate_and_explain(capsys):
+    files = [str(p) for p in sorted(SCENARIOS.glob("*.yaml"))]
+    assert main(["validate", *files]) == 0
+    assert capsys.readouterr().out.count(": ok") == len(files)
+    assert main(["explain", str(SCENARIOS / "points_removed.yaml"), "--set", "population.size=42"]) == 0
+    text = capsys.readouterr().out
+    assert "size: 42" in text and "stop: 180" in text and "extends" not in text.split("\n", 1)[1]
+
+
+def test_validate_reports_bad_file(tmp_path, capsys):
+    bad = tmp_path / "b.yaml"
+    bad.write_text("strategies:\n  evnts: {}\n")
+    assert main(["validate", str(bad)]) == 2
+    assert "did you mean 'events'" in capsys.readouterr().err
+
+
+def test_console_script_installed():
+    """The README's command: the `circlesim` console script (or `python -m sim.cli`)."""
+    res = subprocess.run([sys.executable, "-m", "sim.cli", "--version"], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert res.returncode == 0 and "circlesim" in res.stdout
+
+
+def test_unknown_command_exits_nonzero():
+    with pytest.raises(SystemExit) as info:
+        main(["fly"])
+    assert info.value.code == 2
