@@ -26,7 +26,7 @@ from sim.scenario import load_scenario  # noqa: E402
 # scenario file -> (read-out, expected direction vs baseline) as documented in the file
 EXPECTED = {
     "points": ("posts", +1),
-    "points_removed": ("active_member_days", -1),
+    "points_removed": ("peak_day", -1),
     "points_and_tiers": ("posts", +1),
     "invite_fission": ("viral_k", +1),
     "koc_promotion": ("core_at_peak", +1),
@@ -39,7 +39,7 @@ EXPECTED = {
     "centralized": ("total_spend", +1),
     "decentralized": ("posts_per_active_day", +1),
     "hybrid": ("total_spend", +1),
-    "cross_promotion": ("peak_day", -1),
+    "cross_promotion": ("external_joins", +1),
 }
 COLUMNS = ["lifespan", "active_member_days", "peak_day", "peak_members", "viral_k", "posts",
            "overload_share", "stranger_share", "total_spend"]

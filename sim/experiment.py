@@ -36,6 +36,8 @@ def run_readouts(scenario: Scenario, seed: int) -> dict:
     out["core_at_peak"] = (s.get("circles_at_peak") or {}).get("core")
     out["stranger_share"] = float(ts["stranger_share"][ts["dau"] > 0].mean())
     out["posts"] = float(ts["posts"].sum())
+    out["members_day90"] = int(ts["members"].iloc[min(89, len(ts) - 1)])
+    out["external_joins"] = int((ts["joins"] - ts["joins_wom"]).sum())
     out["posts_per_active_day"] = out["posts"] / max(float(ts["dau"].sum()), 1.0)
     out["seed"] = seed
     return out
