@@ -194,14 +194,20 @@ def test_events_wake_dormant_members():
 
 
 def test_invite_reward_lowers_invitee_interest_and_costs():
+    from sim.strategies import todays_effects
+
     sc = small(["population.size=2000", "horizon_days=60"], path="invite_fission.yaml")
     m = CommunityModel(sc, seed=5)
+    effects = todays_effects(m.strategies, 0)
+    outsiders = np.flatnonzero(m.state.status == 0)[:4]
+    m._admit(outsiders, np.array([True, True, False, False]), effects)
+    start = sc.motivation.initial_interest
+    assert np.allclose(m.state.interest[outsiders], [start - 0.15, start - 0.15, start, start])
     m.run()
-    st = m.state
-    invited = (st.joined_day == 59) & st.invited
     ts = m.timeseries()
     assert ts["incentive_spend"].sum() > 0
-    assert ts["incentive_spend"].sum() == ts["joins_wom"].sum() * 1.0
+    assert ts["incentive_spend"].sum() == ts["joins_wom"].sum() * 1.0  # reward 1.0 per invited join
+    assert ts["sharers"].sum() > 0
 
 
 def test_personalized_feed_reads_fewer_strangers():
