@@ -1,6 +1,7 @@
-"""The `circlesim` command line: run, validate, explain, reference.
+"""The `circlesim` command line: run, compare, sweep, validate, explain, reference.
 
     circlesim run scenarios/baseline.yaml --out out/baseline [--seed N] [--days N] [--set KEY=VALUE ...]
+    circlesim compare scenarios/baseline.yaml scenarios/points.yaml -r 30 [--workers N | --dask-local N]
     circlesim validate scenarios/*.yaml
     circlesim explain scenarios/points.yaml [--set KEY=VALUE ...]
     circlesim reference [--out docs/scenarios.md]
@@ -169,6 +170,54 @@ def cmd_reference(args) -> int:
     return EXIT_OK
 
 
+def _engine_args(p) -> None:
+    g = p.add_argument_group("execution (one code path, identical numbers on every engine)")
+    g.add_argument("-r", "--replications", type=int, default=30, help="replications per scenario (default 30)")
+    g.add_argument("--workers", type=int, help="process-pool workers (default: all cores)")
+    g.add_argument("--serial", action="store_true", help="run in this process, no pool")
+    g.add_argument("--dask-local", type=int, metavar="N", help="start a local Dask cluster of N workers")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
+    g.add_argument("--seed", type=int, help="base seed of the replications (default: the first file's seed)")
+    g.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _report_failures(failures, total) -> None:
+    if failures:
+        print(f"\n{len(failures)} of {total} runs failed (results of the others are kept):", file=sys.stderr)
+        for who, seed, tb in failures[:10]:
+            print(f"  {who}, seed {seed}: {tb.strip().splitlines()[-1]}", file=sys.stderr)
+        if len(failures) > 10:
+            print(f"  ... {len(failures) - 10} more; tracebacks in the store's failures/ folder", file=sys.stderr)
+
+
+def cmd_compare(args) -> int:
+    from sim.compare import compare
+    from sim.executors import make_executor
+    from sim.scenario import ScenarioError, load_scenario
+
+    scenarios, problems = [], []
+    for path in args.scenarios:
+        try:
+            scenarios.append(load_scenario(path, overrides=args.set, days=args.days))
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_INVALID
+    stems = "-vs-".join(Path(p).stem for p in args.scenarios)
+    out = Path(args.out) if args.out else Path("out") / f"compare-{stems}"[:120]
+    with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
+        result = compare(scenarios, replications=args.replications, executor=ex if ex is not None else "serial",
+                         store=out / "store", seed=args.seed, progress=not args.quiet)
+    result.write(out)
+    print("\n".join(f"- {v}" for v in result.verdicts()))
+    print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
+          f"distributions.png, cost_benefit.png, report.html, report.md "
+          f"({result.reused} runs reused, {result.seconds:.0f} s).")
+    _report_failures(result.failures, len(scenarios) * args.replications)
+    return EXIT_FAIL if result.failures else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlesim", description="Simulate a community's lifecycle "
                                      "from a scenario file.")
@@ -200,6 +249,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--days", type=int)
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("compare", help="replications of a baseline and variants: paired statistics, "
+                       "verdicts, figures, report")
+    p.add_argument("scenarios", nargs="+", help="baseline first, then the variants")
+    p.add_argument("--out", help="output folder (default: out/compare-<names>); holds the resumable store")
+    p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
+                   help="override a parameter in every scenario (repeatable)")
+    _engine_args(p)
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("reference", help="print (or write) the scenario parameter reference")
     p.add_argument("--out", help="write to this file, e.g. docs/scenarios.md")

@@ -88,6 +88,117 @@ def circles_figure(ts, life: dict | None = None, title: str = ""):
 
 
 def save(fig, path) -> None:
-    """Save and close a figure."""
-    fig.savefig(path)
+    """Save as PNG and close a figure."""
+    fig.savefig(path, format="png")
     plt.close(fig)
+
+
+# ------------------------------------------------------------------ comparisons
+SCENARIO_COLORS = ["#1b7837", "#2166ac", "#b2182b", "#762a83", "#e08214", "#35978f", "#8c510a", "#4d4d4d"]
+
+
+def fan_figure(result):
+    """DAU fan chart per scenario: median, 50% and 90% bands; phases of the median marked."""
+    from sim.lifecycle import analyse
+
+    n = len(result.labels)
+    fig, axes = plt.subplots(n, 1, figsize=(10, 2.6 * n + 0.6), dpi=100, sharex=True, squeeze=False)
+    top = max((fan.quantile(0.95).max() for fan in result.fans.values()), default=1.0)
+    for ax, lab, color in zip(axes[:, 0], result.labels, SCENARIO_COLORS * 4):
+        fan = result.fans.get(lab)
+        if fan is None or fan.n == 0:
+            ax.text(0.5, 0.5, f"{lab}: no finished runs", transform=ax.transAxes, ha="center")
+            continue
+        days = np.arange(fan.days)
+        med = fan.quantile(0.5)
+        shade_phases(ax, analyse(med)["phases"], labels=ax is axes[0, 0])
+        ax.fill_between(days, fan.quantile(0.05), fan.quantile(0.95), color=color, alpha=0.18, lw=0, label="90% band")
+        ax.fill_between(days, fan.quantile(0.25), fan.quantile(0.75), color=color, alpha=0.35, lw=0, label="50% band")
+        ax.plot(days, smooth(med, 7), color=color, lw=2, label="median (7-day mean)")
+        ax.set_ylim(0, top * 1.05)
+        ax.set_ylabel("DAU")
+        ax.set_title(f"{lab} ({fan.n} runs)", fontsize=10, loc="left")
+    axes[0, 0].legend(fontsize=7, ncol=4, loc="upper right")
+    axes[-1, 0].set_xlabel("day")
+    fig.tight_layout()
+    return fig
+
+
+def phase_timeline_figure(result):
+    """Median start of each lifecycle phase per scenario, as a horizontal timeline."""
+    runs = result.runs()
+    fig, ax = plt.subplots(figsize=(10, 0.7 * len(result.labels) + 1.2), dpi=100)
+    keys = [("germination", None), ("rapid growth", "t_growth"), ("active interaction", "t_active"),
+            ("decline", "t_decline"), ("dormancy", "t_dormant")]
+    for i, lab in enumerate(result.labels):
+        sub = runs[runs["scenario"] == lab]
+        starts = [0.0]
+        for _, col in keys[1:]:
+            # a phase not reached by the horizon is censored: it counts as "after the horizon"
+            vals = np.nan_to_num(pd_numeric(sub[col]), nan=np.inf)
+            med = float(np.median(vals)) if vals.size else np.inf
+            starts.append(med if np.isfinite(med) else np.nan)
+        bounds = starts + [float(result.horizon)]
+        for (name, _), a, b in zip(keys, bounds, bounds[1:]):
+            if np.isnan(a):
+                break
+            b = result.horizon if np.isnan(b) else b
+            ax.barh(i, b - a, left=a, color=PHASE_COLORS[name], edgecolor="white",
+                    label=name if i == 0 else None)
+        dormant = pd_numeric(sub["t_dormant"])
+        share = np.isfinite(dormant).mean() if len(dormant) else 0
+        ax.text(result.horizon * 1.005, i, f"{share:.0%} dormant", va="center", fontsize=8)
+    ax.set_yticks(range(len(result.labels)), result.labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, result.horizon * 1.12)
+    ax.set_xlabel("day (median phase starts across runs)")
+    ax.legend(fontsize=7, ncol=5, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def pd_numeric(series) -> np.ndarray:
+    return np.array([np.nan if v is None else float(v) for v in series], dtype=float)
+
+
+def distributions_figure(result):
+    """Lifespan and active member-days per scenario: box plots with every run shown."""
+    runs = result.runs()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.5 * len(result.labels) + 2.5), dpi=100)
+    rng = np.random.default_rng(0)
+    for ax, col, title in ((axes[0], "lifespan", "lifespan (days; alive at horizon = horizon)"),
+                           (axes[1], "active_member_days", "active member-days")):
+        data = [pd_numeric(runs[runs["scenario"] == lab][col]) for lab in result.labels]
+        data = [d[np.isfinite(d)] for d in data]
+        ax.boxplot(data, vert=False, widths=0.5, showfliers=False)
+        for i, (d, color) in enumerate(zip(data, SCENARIO_COLORS * 4)):
+            ax.scatter(d, i + 1 + rng.uniform(-0.15, 0.15, d.size), s=10, color=color, alpha=0.7)
+        ax.set_yticks(range(1, len(result.labels) + 1), result.labels)
+        ax.invert_yaxis()
+        ax.set_title(title, fontsize=10)
+    axes[1].set_yticklabels([])
+    fig.tight_layout()
+    return fig
+
+
+def cost_benefit_figure(result):
+    """Extra spend versus extra active member-days of each variant (paired means, 95% CI)."""
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=100)
+    for lab, color in zip(result.labels[1:], SCENARIO_COLORS[1:] * 4):
+        d = result._paired(lab, "active_member_days")
+        c = result._paired(lab, "total_spend")
+        if d["mean"] is None or c["mean"] is None:
+            continue
+        xerr = [[c["mean"] - (c["low"] if c["low"] is not None else c["mean"])],
+                [(c["high"] if c["high"] is not None else c["mean"]) - c["mean"]]]
+        yerr = [[d["mean"] - (d["low"] if d["low"] is not None else d["mean"])],
+                [(d["high"] if d["high"] is not None else d["mean"]) - d["mean"]]]
+        ax.errorbar(c["mean"], d["mean"], xerr=xerr, yerr=yerr, fmt="o", color=color, capsize=3)
+        ax.annotate(lab, (c["mean"], d["mean"]), xytext=(6, 6), textcoords="offset points", fontsize=8)
+    ax.axhline(0, color="k", lw=0.7)
+    ax.axvline(0, color="k", lw=0.7)
+    ax.set_xlabel(f"extra spend per run vs {result.labels[0]} (money)")
+    ax.set_ylabel("extra active member-days per run")
+    ax.set_title("Cost versus benefit (paired means, 95% bootstrap CI)", fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -7,6 +7,8 @@ germination               0     40     40
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def format_phase_table(phases: list[dict]) -> str:
     lines = [f"{'phase':<20}{'start':>7}{'end':>7}{'days':>7}"]
@@ -63,3 +65,126 @@ def format_summary(s: dict, max_warnings: int = 6) -> str:
     else:
         out.append("Health warnings: none.")
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------ comparison reports
+KEY_MEASURES = ["lifespan", "active_member_days", "peak_dau", "peak_members", "decline_steepness",
+                "viral_k", "overload_share", "incentive_spend", "total_spend"]
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "n/a"
+    try:
+        if x != x:  # NaN
+            return "n/a"
+    except TypeError:
+        return str(x)
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
+    summ = result.summary()
+    head = ["scenario"] + KEY_MEASURES
+    rows = []
+    for lab in result.labels:
+        sub = summ[summ["scenario"] == lab].set_index("measure")
+        cells = [lab]
+        for m in KEY_MEASURES:
+            r = sub.loc[m]
+            cells.append(f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]")
+        rows.append(cells)
+    return head, rows
+
+
+def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
+    from sim.stats import format_p
+
+    diff = result.differences()
+    head = ["variant", "measure", "Δ mean", "95% CI (bootstrap)", "p", "n", "verdict"]
+    rows = []
+    for _, r in diff[diff["measure"].isin(KEY_MEASURES)].iterrows():
+        rows.append([r["variant"], r["measure"], _fmt(r["mean"]), f"{_fmt(r['low'])} to {_fmt(r['high'])}",
+                     format_p(r["p"]), str(r["n"]), "differs" if r["significant"] else "no detectable difference"])
+    return head, rows
+
+
+def _about(result) -> str:
+    return (f"{len(result.seeds)} replications per scenario on common seeds (paired), "
+            f"{result.horizon} days, executor: {result.executor_name}; {result.reused} runs reused from the "
+            f"results store; {len(result.failures)} failed. Intervals: 95% t-interval of the mean "
+            f"(summary) and 95% percentile bootstrap of the paired mean difference (differences); "
+            f"p: paired t-test. Lifespan counts a community still alive at the horizon as the horizon.")
+
+
+def compare_markdown(result, images: dict | None = None) -> str:
+    """The comparison report in Markdown, figures linked as files next to it."""
+    out = [f"# circlesim comparison: {', '.join(result.labels)}", "", "## Verdicts", ""]
+    out += [f"- {v}" for v in result.verdicts()]
+    out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
+    head, rows = _summary_rows(result)
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+    if len(result.labels) > 1:
+        out += ["", "## Differences to the baseline (paired)", ""]
+        head, rows = _difference_rows(result)
+        out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
+               ["| " + " | ".join(r) + " |" for r in rows]
+    if images:
+        out += ["", "## Figures", ""]
+        out += [f"![{name}]({Path(path).name})" for name, path in images.items()]
+    if result.failures:
+        out += ["", "## Failures", ""]
+        for who, seed, tb in result.failures:
+            out += [f"- {who}, seed {seed}: `{tb.strip().splitlines()[-1]}`"]
+    return "\n".join(out) + "\n"
+
+
+def compare_html(result, images: dict | None = None) -> str:
+    """A self-contained HTML report: figures embedded as base64, no external resources."""
+    import base64
+    import html
+    import io
+
+    def table(head, rows):
+        h = "".join(f"<th>{html.escape(c)}</th>" for c in head)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+
+    figs = []
+    if images:
+        for name, path in images.items():
+            figs.append((name, Path(path).read_bytes()))
+    else:
+        from sim.plots import save
+
+        for name, fig in result.figures().items():
+            buf = io.BytesIO()
+            save(fig, buf)
+            figs.append((name, buf.getvalue()))
+    parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>",
+             "<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts()) + "</ul>",
+             f"<p class='about'>{html.escape(_about(result))}</p>",
+             "<h2>Summary (mean [95% CI])</h2>" + table(*_summary_rows(result))]
+    if len(result.labels) > 1:
+        parts.append("<h2>Differences to the baseline (paired)</h2>" + table(*_difference_rows(result)))
+    parts.append("<h2>Figures</h2>")
+    for name, data in figs:
+        b64 = base64.b64encode(data).decode("ascii")
+        parts.append(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'/>"
+                     f"<figcaption>{html.escape(name)}</figcaption></figure>")
+    if result.failures:
+        parts.append("<h2>Failures</h2>")
+        for who, seed, tb in result.failures:
+            parts.append(f"<details><summary>{html.escape(who)}, seed {seed}: "
+                         f"{html.escape(tb.strip().splitlines()[-1])}</summary><pre>{html.escape(tb)}</pre></details>")
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+             "table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;"
+             "padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}"
+             "img{max-width:100%}.about{color:#555;font-size:13px}li{margin:.3em 0}")
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>circlesim comparison</title>"
+            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")

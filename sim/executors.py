@@ -1,0 +1,78 @@
+"""Where runs execute: serial, a local process pool, or a Dask cluster. One code path.
+
+Every experiment submits `(scenario, seed)` tasks to a `concurrent.futures.Executor`; results
+depend only on the task, so every executor gives the same numbers.
+
+The process pool uses the 'spawn' start method explicitly. Mesa's batchrunner forces
+'spawn' globally on import anyway, and a forked worker inheriting a Jupyter kernel's threads
+is how multiprocessing hangs in notebooks (mesa issues #952, #2135); spawned workers import
+`sim` fresh, which also works from a notebook because the task function lives in a module.
+
+>>> with make_executor(serial=True) as ex:
+...     ex is None
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+
+def default_workers() -> int:
+    """All cores (os.sched_getaffinity where available)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def make_executor(workers: int | None = None, serial: bool = False, dask_local: int | None = None,
+                  scheduler: str | None = None):
+    """Yield an Executor (None means: run in this process), shut down afterwards.
+
+    * `serial=True` runs every task in the calling process (debugging, in-process plugins);
+    * `dask_local=N` starts a local Dask cluster of N single-threaded worker processes;
+    * `scheduler="tcp://host:8786"` connects to a running Dask scheduler;
+    * otherwise a process pool of `workers` processes (default: all cores).
+    """
+    if serial:
+        yield None
+        return
+    if dask_local or scheduler:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - dask is a declared dependency
+            raise RuntimeError("the Dask engine needs 'distributed': pip install 'dask[distributed]'") from exc
+        if scheduler:
+            client = Client(scheduler)
+            cluster = None
+        else:
+            cluster = LocalCluster(n_workers=int(dask_local), threads_per_worker=1, processes=True,
+                                   dashboard_address=None, host="127.0.0.1")
+            client = Client(cluster)
+        try:
+            yield client.get_executor(pure=False)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        return
+    n = workers or default_workers()
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def describe(executor: Executor | None) -> str:
+    """A short name for reports: 'serial', 'process pool (2)', 'dask'."""
+    if executor is None:
+        return "serial"
+    if isinstance(executor, ProcessPoolExecutor):
+        return f"process pool ({executor._max_workers})"
+    return type(executor).__name__
