@@ -2,6 +2,7 @@
 
     circlesim run scenarios/baseline.yaml --out out/baseline [--seed N] [--days N] [--set KEY=VALUE ...]
     circlesim compare scenarios/baseline.yaml scenarios/points.yaml -r 30 [--workers N | --dask-local N]
+    circlesim sweep scenarios/points.yaml --param strategies.points.value=0:0.05 --method sobol
     circlesim validate scenarios/*.yaml
     circlesim explain scenarios/points.yaml [--set KEY=VALUE ...]
     circlesim reference [--out docs/scenarios.md]
@@ -218,6 +219,47 @@ def cmd_compare(args) -> int:
     return EXIT_FAIL if result.failures else EXIT_OK
 
 
+def cmd_sweep(args) -> int:
+    from sim.executors import make_executor
+    from sim.scenario import ScenarioError, load_scenario
+    from sim.sweep import parse_param, sweep
+
+    try:
+        base = load_scenario(args.scenario, overrides=args.set, days=args.days)
+        ranges = [parse_param(p, base) for p in args.param]
+    except ScenarioError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as exc:
+        print(f"invalid sweep: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if not ranges:
+        print("invalid sweep: give at least one --param KEY=LOW:HIGH", file=sys.stderr)
+        return EXIT_INVALID
+    out = Path(args.out) if args.out else Path("out") / f"sweep-{Path(args.scenario).stem}-{args.method}"
+    try:
+        with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
+            result = sweep(base, ranges, method=args.method, samples=args.samples,
+                           replications=args.replications, executor=ex if ex is not None else "serial",
+                           store=out / "store", seed=args.seed, progress=not args.quiet)
+    except ValueError as exc:
+        print(f"invalid sweep: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    result.write(out)
+    ind = result.indices()
+    if ind is not None:
+        print("Sobol indices (S1 first order, ST total order, ± 95%):")
+        for _, r in ind.iterrows():
+            print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {r['S1']:+.3f} ± {r['S1_conf']:.3f}   "
+                  f"ST {r['ST']:+.3f} ± {r['ST_conf']:.3f}")
+    print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
+          f"{len(result.points)} design points.")
+    print(f"Wrote {out}/sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
+          f"figures, report.html, report.md ({result.reused} runs reused, {result.seconds:.0f} s).")
+    _report_failures(result.failures, len(result.points) * args.replications)
+    return EXIT_FAIL if result.failures else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlesim", description="Simulate a community's lifecycle "
                                      "from a scenario file.")
@@ -259,6 +301,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a parameter in every scenario (repeatable)")
     _engine_args(p)
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("sweep", help="sample parameters (grid, Latin hypercube, Sobol): tables, "
+                       "sensitivity indices, Pareto set")
+    p.add_argument("scenario")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=LOW:HIGH",
+                   help="a swept parameter by dotted key (repeatable)")
+    p.add_argument("--method", choices=("grid", "lhs", "sobol"), default="lhs")
+    p.add_argument("--samples", type=int, help="grid: levels per parameter (5); lhs: points (20); "
+                   "sobol: base samples N, N*(d+2) points (16)")
+    p.add_argument("--out", help="output folder (default: out/sweep-<name>-<method>)")
+    p.add_argument("--days", type=int)
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[])
+    _engine_args(p)
+    p.set_defaults(func=cmd_sweep, replications=5)
 
     p = sub.add_parser("reference", help="print (or write) the scenario parameter reference")
     p.add_argument("--out", help="write to this file, e.g. docs/scenarios.md")

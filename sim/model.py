@@ -82,6 +82,8 @@ class CommunityModel(mesa.Model):
         self.population: Population = build_population(scenario.population, self.rng, graph=graph)
         self.state = State(self.population.n)
         self.strategies = [KINDS[kind](name, spec) for name, kind, spec in scenario.strategies]
+        for strategy in self.strategies:
+            strategy.bind(self)
         self.today: dict = {}
         self._left_yesterday: np.ndarray | None = None
         self._cohorts: dict[int, np.ndarray] = {}

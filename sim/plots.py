@@ -170,7 +170,7 @@ def distributions_figure(result):
                            (axes[1], "active_member_days", "active member-days")):
         data = [pd_numeric(runs[runs["scenario"] == lab][col]) for lab in result.labels]
         data = [d[np.isfinite(d)] for d in data]
-        ax.boxplot(data, vert=False, widths=0.5, showfliers=False)
+        ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False)
         for i, (d, color) in enumerate(zip(data, SCENARIO_COLORS * 4)):
             ax.scatter(d, i + 1 + rng.uniform(-0.15, 0.15, d.size), s=10, color=color, alpha=0.7)
         ax.set_yticks(range(1, len(result.labels) + 1), result.labels)
@@ -200,5 +200,87 @@ def cost_benefit_figure(result):
     ax.set_xlabel(f"extra spend per run vs {result.labels[0]} (money)")
     ax.set_ylabel("extra active member-days per run")
     ax.set_title("Cost versus benefit (paired means, 95% bootstrap CI)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------ sweeps
+def sweep_heatmap(result, measure: str = "lifespan"):
+    """Mean of `measure` over a two-parameter grid."""
+    t = result.table()
+    kx, ky = result.keys[0], result.keys[1]
+    piv = t.pivot_table(index=ky, columns=kx, values=measure, aggfunc="mean")
+    fig, ax = plt.subplots(figsize=(7, 5.5), dpi=100)
+    im = ax.imshow(piv.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
+    ax.set_xticks(range(piv.shape[1]), [f"{v:.3g}" for v in piv.columns], rotation=45)
+    ax.set_yticks(range(piv.shape[0]), [f"{v:.3g}" for v in piv.index])
+    for (i, j), v in np.ndenumerate(piv.to_numpy(float)):
+        if np.isfinite(v):
+            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
+    ax.set_xlabel(kx)
+    ax.set_ylabel(ky)
+    fig.colorbar(im, ax=ax, label=measure)
+    ax.set_title(f"{measure}: mean over {len(result.seeds)} replications", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def sweep_partial_dependence(result, measures=("lifespan", "active_member_days")):
+    """Each read-out against each parameter: design points and a binned mean."""
+    t = result.table()
+    keys = result.keys
+    fig, axes = plt.subplots(len(measures), len(keys), figsize=(3.6 * len(keys) + 1, 2.8 * len(measures)),
+                             dpi=100, squeeze=False)
+    for i, m in enumerate(measures):
+        for j, k in enumerate(keys):
+            ax = axes[i, j]
+            x, y = t[k].to_numpy(float), t[m].to_numpy(float)
+            ok = np.isfinite(y)
+            ax.scatter(x[ok], y[ok], s=10, alpha=0.5, color="#2166ac")
+            if ok.sum() >= 6:
+                edges = np.unique(np.quantile(x[ok], np.linspace(0, 1, 7)))
+                if edges.size > 2:
+                    b = np.clip(np.searchsorted(edges, x[ok], side="right") - 1, 0, edges.size - 2)
+                    cx = [x[ok][b == q].mean() for q in range(edges.size - 1) if (b == q).any()]
+                    cy = [y[ok][b == q].mean() for q in range(edges.size - 1) if (b == q).any()]
+                    ax.plot(cx, cy, color="#b2182b", lw=2)
+            if i == len(measures) - 1:
+                ax.set_xlabel(k, fontsize=8)
+            if j == 0:
+                ax.set_ylabel(m, fontsize=8)
+    fig.suptitle("Partial dependence (points: design points; line: binned mean)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def sweep_indices(result):
+    """Sobol first-order and total-order indices with 95% intervals."""
+    ind = result.indices()
+    measures = list(dict.fromkeys(ind["measure"]))
+    fig, axes = plt.subplots(1, len(measures), figsize=(5 * len(measures), 3.8), dpi=100, squeeze=False)
+    for ax, m in zip(axes[0], measures):
+        sub = ind[ind["measure"] == m]
+        x = np.arange(len(sub))
+        ax.bar(x - 0.2, sub["S1"], 0.4, yerr=sub["S1_conf"], label="first order S1", color="#67a9cf", capsize=3)
+        ax.bar(x + 0.2, sub["ST"], 0.4, yerr=sub["ST_conf"], label="total order ST", color="#2166ac", capsize=3)
+        ax.set_xticks(x, sub["parameter"], rotation=20, fontsize=8)
+        ax.set_title(m, fontsize=10)
+        ax.axhline(0, color="k", lw=0.6)
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sweep_pareto(result, benefit: str = "active_member_days", cost: str = "incentive_spend"):
+    """Design points on incentive cost versus benefit; the Pareto set highlighted."""
+    t = result.table()
+    front = result.pareto(benefit, cost)
+    fig, ax = plt.subplots(figsize=(7, 5), dpi=100)
+    ax.scatter(t[cost], t[benefit], s=14, color="#999999", label="design points")
+    ax.plot(front[cost], front[benefit], "o-", color="#b2182b", label="Pareto set")
+    ax.set_xlabel(cost)
+    ax.set_ylabel(benefit)
+    ax.legend(fontsize=8)
+    ax.set_title("Benefit versus incentive cost", fontsize=10)
     fig.tight_layout()
     return fig

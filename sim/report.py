@@ -188,3 +188,67 @@ def compare_html(result, images: dict | None = None) -> str:
              "img{max-width:100%}.about{color:#555;font-size:13px}li{margin:.3em 0}")
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>circlesim comparison</title>"
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _md_table(df) -> list[str]:
+    cols = list(df.columns)
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, r in df.iterrows():
+        out.append("| " + " | ".join(_fmt(v) if isinstance(v, (int, float)) else str(v) for v in r) + " |")
+    return out
+
+
+def _sweep_about(result) -> str:
+    params = ", ".join(f"{r.key} in [{r.low:g}, {r.high:g}]" for r in result.ranges)
+    return (f"Method {result.method}: {len(result.points)} design points x {len(result.seeds)} replications "
+            f"(common seeds) over {params}; {result.reused} runs reused from the store; "
+            f"{len(result.failures)} failed.")
+
+
+def sweep_markdown(result, images: dict | None = None) -> str:
+    out = ["# circlesim sweep", "", _sweep_about(result), ""]
+    ind = result.indices()
+    if ind is not None:
+        out += ["## Sobol indices (first order S1, total order ST, ± 95%)", ""] + _md_table(ind) + [""]
+    out += ["## Pareto set: active member-days versus incentive spend", ""] + _md_table(result.pareto()) + [""]
+    if images:
+        out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
+    if result.failures:
+        out += ["", "## Failures", ""] + [f"- {w}, seed {s}: `{tb.strip().splitlines()[-1]}`"
+                                          for w, s, tb in result.failures]
+    return "\n".join(out) + "\n"
+
+
+def sweep_html(result, images: dict | None = None) -> str:
+    import base64
+    import html
+    import io
+
+    def table(df):
+        h = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v) if isinstance(v, (int, float)) else str(v))}</td>"
+                                        for v in r) + "</tr>" for _, r in df.iterrows())
+        return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+
+    if images:
+        figs = [(n, Path(p).read_bytes()) for n, p in images.items()]
+    else:
+        from sim.plots import save
+
+        figs = []
+        for n, fig in result.figures().items():
+            buf = io.BytesIO()
+            save(fig, buf)
+            figs.append((n, buf.getvalue()))
+    parts = ["<h1>circlesim sweep</h1>", f"<p>{html.escape(_sweep_about(result))}</p>"]
+    ind = result.indices()
+    if ind is not None:
+        parts.append("<h2>Sobol indices</h2>" + table(ind))
+    parts.append("<h2>Pareto set: active member-days versus incentive spend</h2>" + table(result.pareto()))
+    for n, data in figs:
+        parts.append(f"<figure><img alt='{html.escape(n)}' src='data:image/png;base64,"
+                     f"{base64.b64encode(data).decode('ascii')}'/><figcaption>{html.escape(n)}</figcaption></figure>")
+    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;"
+             "font-size:12px}td,th{border:1px solid #ccc;padding:3px 6px}img{max-width:100%}")
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>circlesim sweep</title>"
+            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")

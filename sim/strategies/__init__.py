@@ -25,6 +25,30 @@ KINDS: dict[str, type[Strategy]] = {
 }
 
 
+def register(cls: type[Strategy]) -> type[Strategy]:
+    """Add a strategy kind (researchers' own interventions); usable as a class decorator.
+
+    The kind is validated like the built-in ones. Registration lives in this process: run
+    experiments that use it with the serial executor, or import the registering module in
+    the workers.
+
+    >>> from sim.schema import P
+    >>> @register
+    ... class Nudge(Strategy):
+    ...     kind = "nudge_example"
+    ...     PARAMS = {"size": P(0.1, "float", "interest", "How hard to nudge.", 0, 1)}
+    ...     def apply(self, effects, day):
+    ...         effects.tier_bonus += self.params.size
+    >>> "nudge_example" in KINDS
+    True
+    >>> _ = KINDS.pop("nudge_example")
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Strategy) and cls.kind):
+        raise TypeError("register() takes a Strategy subclass with a non-empty `kind`")
+    KINDS[cls.kind] = cls
+    return cls
+
+
 def todays_effects(strategies, day: int) -> Effects:
     """Collect the Effects of every strategy in force on `day` (DESIGN.md step 1)."""
     effects = Effects()
@@ -34,4 +58,4 @@ def todays_effects(strategies, day: int) -> Effects:
     return effects
 
 
-__all__ = ["Effects", "Strategy", "KINDS", "todays_effects", *[c.__name__ for c in KINDS.values()]]
+__all__ = ["Effects", "Strategy", "KINDS", "register", "todays_effects", *[c.__name__ for c in KINDS.values()]]

@@ -74,6 +74,10 @@ class Strategy:
         self.stop = params.stop
         self.every = params.every
 
+    def bind(self, model) -> None:
+        """Called once when the model is built; strategies that need model state keep it."""
+        self.model = model
+
     def active(self, day: int) -> bool:
         """In force today: start <= day < stop."""
         return day >= self.start and (self.stop is None or day < self.stop)

@@ -1,0 +1,229 @@
+"""Comparisons and sweeps: resumable store, executors, failures, statistics, reports."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.compare import FanAccumulator, compare
+from sim.scenario import load_scenario
+from sim.stats import bootstrap_ci, mean_ci, paired_difference, pareto_front, significant
+from sim.strategies import KINDS, Strategy
+from tests.conftest import ROOT, SCENARIOS
+
+SMALL = ["--set", "population.size=800", "--days", "250"]
+
+
+def _cli(args, cwd=ROOT, **kw):
+    return subprocess.Popen([sys.executable, "-m", "sim.cli", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
+
+
+def test_compare_writes_every_file_and_plain_verdicts(tmp_path):
+    out = tmp_path / "cmp"
+    code = main(["compare", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "invite_fission.yaml"),
+                 str(SCENARIOS / "points.yaml"), "-r", "6", "--serial", "--quiet", "--out", str(out), *SMALL])
+    assert code == 0
+    for name in ("runs.csv", "summary.csv", "differences.csv", "costs.csv", "fan.png", "phases.png",
+                 "distributions.png", "cost_benefit.png", "report.html", "report.md"):
+        assert (out / name).stat().st_size > 0, name
+    runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 18 and list(runs["scenario"].unique()) == ["baseline", "invite fission", "points"]
+    # common random numbers: every scenario ran on the same seeds
+    seeds = runs.groupby("scenario")["seed"].apply(tuple)
+    assert len(set(seeds)) == 1
+    diff = pd.read_csv(out / "differences.csv")
+    assert {"mean", "low", "high", "p", "n", "significant"} <= set(diff.columns)
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 4
+    assert not re.search(r"(src|href)=['\"]https?://", html), "report must open offline"
+    md = (out / "report.md").read_text()
+    verdicts = [line for line in md.splitlines() if line.startswith("- ")]
+    assert any("95% CI" in v and "p " in v for v in verdicts)
+    assert any("invite fission raises viral K" in v for v in verdicts)
+
+
+def test_killed_compare_resumes_without_recomputing(tmp_path):
+    args = ["compare", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "points.yaml"), "-r", "10",
+            "--workers", "2", "--quiet", *SMALL]
+    out = tmp_path / "killed"
+    proc = _cli([*args, "--out", str(out)])
+    runs_dir = out / "store" / "runs"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        n = len(list(runs_dir.glob("*/*.json"))) if runs_dir.exists() else 0
+        if n >= 4:
+            break
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = {p: p.stat().st_mtime_ns for p in runs_dir.glob("*/*.json")}
+    assert 4 <= len(done) < 20, f"kill should land mid-way, {len(done)} of 20 done"
+    assert not (out / "summary.csv").exists()
+    again = _cli([*args, "--out", str(out)])
+    stdout, stderr = again.communicate(timeout=300)
+    assert again.returncode == 0, stderr
+    assert f"{len(done)} runs reused" in stdout
+    for p, mtime in done.items():
+        assert p.stat().st_mtime_ns == mtime, f"{p} was recomputed"
+    assert len(list(runs_dir.glob("*/*.json"))) == 20
+    fresh = tmp_path / "fresh"
+    clean = _cli([*args, "--out", str(fresh)])
+    clean.communicate(timeout=300)
+    assert clean.returncode == 0
+    assert (out / "summary.csv").read_bytes() == (fresh / "summary.csv").read_bytes()
+    assert (out / "runs.csv").read_bytes() == (fresh / "runs.csv").read_bytes()
+
+
+def test_dask_gives_byte_identical_runs(tmp_path):
+    pytest.importorskip("distributed")
+    base = ["compare", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "invite_fission.yaml"), "-r", "3",
+            "--quiet", *SMALL]
+    assert main([*base, "--workers", "2", "--out", str(tmp_path / "pool")]) == 0
+    assert main([*base, "--dask-local", "2", "--out", str(tmp_path / "dask")]) == 0
+    assert main([*base, "--serial", "--out", str(tmp_path / "serial")]) == 0
+    pool = (tmp_path / "pool" / "runs.csv").read_bytes()
+    assert pool == (tmp_path / "dask" / "runs.csv").read_bytes()
+    assert pool == (tmp_path / "serial" / "runs.csv").read_bytes()
+
+
+class FaultyStrategy(Strategy):
+    """Raises inside the model on day 5 for seeds divisible by 3 (a deliberate bug)."""
+
+    kind = "faulty_for_tests"
+    PARAMS = {}
+
+    def apply(self, effects, day):
+        if day == 5 and self.model.seed_value % 3 == 0:
+            raise RuntimeError("injected failure for this seed")
+
+
+def test_failing_runs_are_reported_and_others_kept(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(KINDS, "faulty_for_tests", FaultyStrategy)
+    faulty = tmp_path / "faulty.yaml"
+    faulty.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: faulty\n"
+                      "strategies:\n  bug: {kind: faulty_for_tests}\n")
+    out = tmp_path / "cmp"
+    code = main(["compare", str(SCENARIOS / "baseline.yaml"), str(faulty), "-r", "9", "--serial",
+                 "--quiet", "--out", str(out), *SMALL])
+    runs = pd.read_csv(out / "runs.csv")
+    bad = [s for s in runs[runs["scenario"] == "baseline"]["seed"] if s % 3 == 0]
+    assert bad, "the seeds must include some that fail"
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"{len(bad)} of 18 runs failed" in err and "injected failure" in err
+    assert (runs["scenario"] == "baseline").sum() == 9
+    assert (runs["scenario"] == "faulty").sum() == 9 - len(bad)
+    tracebacks = list((out / "store" / "failures").glob("*/*.txt"))
+    assert len(tracebacks) == len(bad) and "RuntimeError" in tracebacks[0].read_text()
+    assert "Failures" in (out / "report.md").read_text()
+
+
+def test_sobol_sweep_reports_first_and_total_order(tmp_path, capsys):
+    out = tmp_path / "sw"
+    code = main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "strategies.points.value=0:0.05",
+                 "--param", "acquisition.q_weak=0.02:0.1", "--method", "sobol", "--samples", "4", "-r", "1",
+                 "--serial", "--quiet", "--out", str(out), "--set", "population.size=300", "--days", "150"])
+    assert code == 0
+    ind = pd.read_csv(out / "indices.csv")
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(ind.columns)
+    assert set(ind["measure"]) == {"lifespan", "active_member_days"}
+    assert set(ind["parameter"]) == {"strategies.points.value", "acquisition.q_weak"}
+    assert np.isfinite(ind["ST"]).all()
+    table = pd.read_csv(out / "sweep.csv")
+    assert len(table) == 4 * (2 + 2)
+    assert "S1" in capsys.readouterr().out
+    for name in ("pareto.csv", "sobol_indices.png", "partial_dependence.png", "pareto.png", "report.html"):
+        assert (out / name).exists(), name
+
+
+def test_grid_sweep_heatmap_and_int_params(tmp_path):
+    out = tmp_path / "grid"
+    code = main(["sweep", str(SCENARIOS / "dunbar_split.yaml"), "--param", "strategies.split_groups.cap=50:250",
+                 "--param", "community.organizers=1:5", "--method", "grid", "--samples", "2", "-r", "1",
+                 "--serial", "--quiet", "--out", str(out), "--set", "population.size=300", "--days", "100"])
+    assert code == 0
+    t = pd.read_csv(out / "sweep.csv")
+    assert sorted(t["community.organizers"].unique()) == [1, 5]
+    assert (out / "heatmap_lifespan.png").exists()
+
+
+def test_sweep_rejects_bad_params(capsys):
+    assert main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "population.sise=1:2"]) == 2
+    assert "not a numeric scenario parameter" in capsys.readouterr().err
+    assert main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "acquisition.q_weak=0.5:2"]) == 2
+    assert "outside" in capsys.readouterr().err
+
+
+def test_python_api_and_bounded_driver_memory(tmp_path):
+    base = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=300"], days=80)
+    fan_shapes = []
+    for r in (2, 5):
+        res = compare([base, SCENARIOS / "points.yaml"], replications=r, executor="serial", progress=False,
+                      store=tmp_path / f"s{r}")
+        fan_shapes.append({k: f.counts.shape for k, f in res.fans.items()})
+        # the driver keeps scalars per run, never series
+        assert all(not isinstance(v, (list, np.ndarray)) for row in res._rows for v in row.values())
+    assert fan_shapes[0]["baseline"] == fan_shapes[1]["baseline"]
+    assert res.summary().query("measure == 'lifespan'")["n"].tolist() == [5, 5]
+    assert len(res.verdicts()) >= 4
+    res.to_html(tmp_path / "r.html")
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+
+
+# --------------------------------------------------------------------------- statistics
+def test_mean_ci_covers_the_truth_at_the_nominal_rate():
+    rng = np.random.default_rng(0)
+    hits = sum(lo <= 5.0 <= hi for lo, hi in
+               ((r["low"], r["high"]) for r in (mean_ci(rng.normal(5, 2, 12)) for _ in range(2000))))
+    # 95% nominal; binomial sd of the hit rate over 2000 trials is ~0.5%
+    assert 0.935 < hits / 2000 < 0.965
+
+
+def test_paired_difference_and_significance():
+    base = np.arange(20.0)
+    d = paired_difference(base, base + 3)
+    assert d["mean"] == 3 and d["low"] == d["high"] == 3 and d["p"] == 0.0 and significant(d)
+    rng = np.random.default_rng(1)
+    noise = paired_difference(base, base + rng.normal(0, 1, 20))
+    assert not significant(noise) and noise["p"] > 0.05
+    lo, hi = bootstrap_ci(rng.normal(0, 1, 200), seed=3)
+    assert lo < 0 < hi and hi - lo < 0.4
+
+
+def test_fan_quantiles_match_numpy_within_bin_width():
+    rng = np.random.default_rng(2)
+    series = rng.integers(0, 3000, size=(200, 50))
+    fan = FanAccumulator(days=50, max_value=5000)
+    for s in series:
+        fan.add(s)
+    n = len(series)
+    for q in (0.05, 0.5, 0.95):
+        # any sample-quantile definition lies between the order statistics around q*n; the
+        # histogram adds at most one log bin (~2.3%) of error
+        lo = np.quantile(series, max(q - 1.0 / n, 0), axis=0, method="lower") * (1 - 0.025)
+        hi = np.quantile(series, min(q + 1.0 / n, 1), axis=0, method="higher") * (1 + 0.025)
+        got = fan.quantile(q)
+        assert np.all((got >= lo - 1) & (got <= hi + 1)), q
+    assert np.allclose(fan.mean(), series.mean(axis=0))
+
+
+def test_pareto_front_is_non_dominated():
+    rng = np.random.default_rng(4)
+    b, c = rng.random(100), rng.random(100)
+    front = pareto_front(b, c)
+    for i in front:
+        assert not np.any((b > b[i]) & (c <= c[i]) | (b >= b[i]) & (c < c[i]))
+    others = np.setdiff1d(np.arange(100), front)
+    for i in others:
+        assert np.any((b >= b[i]) & (c <= c[i]) & ((b > b[i]) | (c < c[i])))
