@@ -24,6 +24,10 @@ _EXPORTS = {
     "RunResult": "sim.runner",
     "analyse": "sim.lifecycle",
     "health_warnings": "sim.lifecycle",
+    "compare": "sim.comparison",
+    "sweep": "sim.sweeps",
+    "CompareResult": "sim.comparison",
+    "SweepResult": "sim.sweeps",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

@@ -192,7 +192,7 @@ def _report_failures(failures, total) -> None:
 
 
 def cmd_compare(args) -> int:
-    from sim.compare import compare
+    from sim.comparison import compare
     from sim.executors import make_executor
     from sim.scenario import ScenarioError, load_scenario
 
@@ -222,7 +222,7 @@ def cmd_compare(args) -> int:
 def cmd_sweep(args) -> int:
     from sim.executors import make_executor
     from sim.scenario import ScenarioError, load_scenario
-    from sim.sweep import parse_param, sweep
+    from sim.sweeps import parse_param, sweep
 
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)

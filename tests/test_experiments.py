@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.compare import FanAccumulator, compare
+from sim.comparison import FanAccumulator, compare
 from sim.scenario import load_scenario
 from sim.stats import bootstrap_ci, mean_ci, paired_difference, pareto_front, significant
 from sim.strategies import KINDS, Strategy
@@ -227,3 +227,15 @@ def test_pareto_front_is_non_dominated():
     others = np.setdiff1d(np.arange(100), front)
     for i in others:
         assert np.any((b >= b[i]) & (c <= c[i]) & ((b > b[i]) | (c < c[i])))
+
+
+def test_package_level_api_survives_submodule_imports():
+    """`sim.compare(...)` and `sim.sweep(...)` stay functions whatever was imported before."""
+    import importlib
+
+    import sim
+
+    importlib.import_module("sim.comparison")
+    importlib.import_module("sim.sweeps")
+    assert callable(sim.compare) and callable(sim.sweep)
+    assert sim.compare.__module__ == "sim.comparison" and sim.sweep.__module__ == "sim.sweeps"

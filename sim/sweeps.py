@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.compare import MEASURES
+from sim.comparison import MEASURES
 from sim.experiment import execute, replication_seeds, temporary_store
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param
@@ -260,7 +260,7 @@ def sweep(scenario: Scenario | str, params: list, method: str = "lhs", samples: 
     """Run a sweep. `params`: ParamRange objects or 'key=LOW:HIGH' strings.
 
     `samples` defaults to 5 levels per parameter (grid), 20 points (lhs) or 16 base samples
-    (sobol: 16 * (d + 2) points). Other arguments as in `sim.compare.compare`.
+    (sobol: 16 * (d + 2) points). Other arguments as in `sim.comparison.compare`.
     """
     from sim.executors import describe, make_executor  # noqa: F401
 
