@@ -3,6 +3,7 @@
     circlesim run scenarios/baseline.yaml --out out/baseline [--seed N] [--days N] [--set KEY=VALUE ...]
     circlesim compare scenarios/baseline.yaml scenarios/points.yaml -r 30 [--workers N | --dask-local N]
     circlesim sweep scenarios/points.yaml --param strategies.points.value=0:0.05 --method sobol
+    circlesim dashboard [scenarios/baseline.yaml] [--port 8765]
     circlesim validate scenarios/*.yaml
     circlesim explain scenarios/points.yaml [--set KEY=VALUE ...]
     circlesim reference [--out docs/scenarios.md]
@@ -260,6 +261,26 @@ def cmd_sweep(args) -> int:
     return EXIT_FAIL if result.failures else EXIT_OK
 
 
+def cmd_dashboard(args) -> int:
+    import subprocess
+
+    env = dict(os.environ)
+    if args.scenario:
+        _, error = _load(args.scenario, [])
+        if error:
+            print(error, file=sys.stderr)
+            return EXIT_INVALID
+        env["CIRCLESIM_DASHBOARD_SCENARIO"] = str(Path(args.scenario).resolve())
+    app = Path(__file__).with_name("dashboard.py")
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host, "--port", str(args.port),
+           "--production", "--no-open", "--log-level", "warning"]
+    print(f"circlesim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlesim", description="Simulate a community's lifecycle "
                                      "from a scenario file.")
@@ -315,6 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[])
     _engine_args(p)
     p.set_defaults(func=cmd_sweep, replications=5)
+
+    p = sub.add_parser("dashboard", help="serve the interactive page (Solara) on 127.0.0.1")
+    p.add_argument("scenario", nargs="?", help="scenario to open on the left (default: baseline)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("reference", help="print (or write) the scenario parameter reference")
     p.add_argument("--out", help="write to this file, e.g. docs/scenarios.md")
