@@ -6,7 +6,7 @@
     circlesim dashboard [scenarios/baseline.yaml] [--port 8765]
     circlesim validate scenarios/*.yaml
     circlesim explain scenarios/points.yaml [--set KEY=VALUE ...]
-    circlesim reference [--out docs/scenarios.md]
+    circlesim reference [--out docs/scenarios.md] | reference --api --out docs/api.md
 
 Exit codes: 0 success, 1 failure while running, 2 invalid input (nothing written).
 """
@@ -163,7 +163,12 @@ def cmd_explain(args) -> int:
 def cmd_reference(args) -> int:
     from sim.docs import scenario_reference
 
-    text = scenario_reference()
+    if args.api:
+        from sim.apidoc import api_reference
+
+        text = api_reference()
+    else:
+        text = scenario_reference()
     if args.out:
         _atomic_write(Path(args.out), lambda p: Path(p).write_text(text, encoding="utf-8"))
         print(f"wrote {args.out}")
@@ -345,11 +350,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reference", help="print (or write) the scenario parameter reference")
     p.add_argument("--out", help="write to this file, e.g. docs/scenarios.md")
+    p.add_argument("--api", action="store_true", help="the Python API reference (docs/api.md) instead")
     p.set_defaults(func=cmd_reference)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -11,13 +11,13 @@ True
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from sim.lifecycle import smooth
 
-from sim.lifecycle import smooth  # noqa: E402
+# The backend is the caller's choice: the CLI and the dashboard select Agg, notebooks keep
+# their inline backend.
 
 PHASE_COLORS = {
     "germination": "#d9f0d3",

@@ -127,18 +127,13 @@ def test_cost_shock_survivors_are_the_k_core():
     "<=" instead of "<"; see README)."""
     import math
 
+    from sim.evidence import cost_shock
+
     for graph, b, c in [(nx.karate_club_graph(), 1.0, 2.5), (nx.les_miserables_graph(), 1.0, 4.0),
                         (nx.gnp_random_graph(800, 8 / 800, seed=7), 2.0, 9.0)]:
-        sc = scenario_from_dict({"community": {"seed_fraction": 1.0, "organizers": 0, "core_seeds": 0},
-                                 "acquisition": {"p_external": 0.0},
-                                 "churn": {"mode": "cost_benefit", "benefit_per_friend": b, "cost": c}})
-        model = CommunityModel(sc, seed=1, graph=graph)
-        model.run(days=60)
-        k = math.ceil(c / b)
-        expected = set(nx.k_core(model.population.graph, k).nodes())
-        survivors = set(np.flatnonzero(model.state.status == MEMBER).tolist())
-        assert survivors == expected, (k, len(survivors), len(expected))
-        assert 0 < len(expected) < model.population.n
+        survivors, expected = cost_shock(graph, b, c)
+        assert survivors == expected, (math.ceil(c / b), len(survivors), len(expected))
+        assert 0 < len(expected) < graph.number_of_nodes()
 
 
 def test_churn_is_contagious():

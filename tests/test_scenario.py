@@ -197,6 +197,15 @@ def test_reference_doc_is_current():
     assert committed == scenario_reference(), "run: circlesim reference --out docs/scenarios.md"
 
 
+def test_api_reference_is_current():
+    from sim.apidoc import api_reference
+
+    committed = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    assert committed == api_reference(), "run: circlesim reference --api --out docs/api.md"
+    for name in ("CommunityModel", "load_scenario", "compare", "sweep", "CoreMember", "register"):
+        assert name in committed
+
+
 def test_scenario_pickles_and_digest_stable():
     import pickle
 
