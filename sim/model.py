@@ -86,6 +86,8 @@ class CommunityModel(mesa.Model):
             strategy.bind(self)
         self.today: dict = {}
         self._left_yesterday: np.ndarray | None = None
+        self.posted_yesterday: np.ndarray | None = None  # who posted (to reset cheaply)
+        self.extrinsic_left = False  # any extrinsic reward still fading out
         self._cohorts: dict[int, np.ndarray] = {}
         self.retention_counts = {d: [0, 0] for d in (1, 7, 30)}
         self.post_blocks: list[dict] = []
@@ -208,7 +210,12 @@ class CommunityModel(mesa.Model):
         st.posts_recent += st.posts_today
         st.present_block |= members
         leavers = churn.leave_and_activate(self, st.motivation(effects))  # 6 activity, churn
-        self._left_yesterday = self.population.maintained @ leavers.astype(float) if leavers.any() else None
+        if leavers.size:
+            from sim.population import count_from
+
+            self._left_yesterday = count_from(self.population.followers, leavers, st.n)
+        else:
+            self._left_yesterday = None
         promotion.update_tiers(st, effects)                          # 7 tiers, promotion
         promoted = promotion.promote_kocs(self, effects)
         splits = groups.split_oversize(self, effects.split_cap) if effects.split_cap else 0  # 8 groups
@@ -253,7 +260,7 @@ class CommunityModel(mesa.Model):
         spend = incentive + float(sum(ec.spend.values()))
         t.update(
             members=n_members, joins=int(joiners.size), joins_wom=int(wom.sum()),
-            leaves=int(leavers.sum()), dau=dau,
+            leaves=int(leavers.size), dau=dau,
             mau=int((members & (st.last_active_day >= self.day - 29)).sum()),
             core=int((members & (st.circle == CORE)).sum()),
             organizers=int((members & (st.circle == ORGANIZER)).sum()),

@@ -48,6 +48,14 @@ class Population:
     propensity: np.ndarray     # relative posting propensity, mean 1
     topic_fit: np.ndarray      # 0..1, how well the topic suits the person
 
+    def __post_init__(self):
+        # followers: row j lists the persons who maintain a tie to j (influence flows j -> i)
+        self.followers = self.maintained.T.tocsr()
+        self.close_followers = self.close.T.tocsr()
+        for m in (self.followers, self.close_followers):
+            m.sort_indices()
+        self.max_fit = float(self.topic_fit.max()) if self.topic_fit.size else 0.0
+
     @property
     def n(self) -> int:
         return self.attention.shape[0]
@@ -56,6 +64,32 @@ class Population:
         """Persons that person i maintains ties with."""
         m = self.maintained
         return m.indices[m.indptr[i]:m.indptr[i + 1]]
+
+
+def gather_rows(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices of the given rows of a CSR matrix, concatenated, and the position in
+    `rows` each came from. Vectorised: no Python loop over rows.
+
+    >>> m = sp.csr_matrix(np.array([[0, 1, 1], [0, 0, 0], [1, 0, 0]]))
+    >>> cols, owner = gather_rows(m, np.array([2, 0]))
+    >>> cols.tolist(), owner.tolist()
+    ([0, 1, 2], [0, 1, 1])
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    starts = csr.indptr[rows]
+    lengths = csr.indptr[rows + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    owner = np.repeat(np.arange(rows.size), lengths)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(starts, lengths)
+    return csr.indices[offsets].astype(np.int64), owner
+
+
+def count_from(csr, sources: np.ndarray, n: int) -> np.ndarray:
+    """For every person, how many of `sources` appear in its row of `csr` (via the transpose)."""
+    cols, _ = gather_rows(csr, sources)
+    return np.bincount(cols, minlength=n)
 
 
 def seed_from(rng: np.random.Generator) -> int:
@@ -158,11 +192,15 @@ def load_graph_file(path: str | Path) -> nx.Graph:
 # ----------------------------------------------------------------------------------------
 # Dunbar-limited ties
 # ----------------------------------------------------------------------------------------
-def _strength_matrix(g: nx.Graph, rng: np.random.Generator) -> sp.csr_matrix:
+def _strength_matrix(g: nx.Graph, rng: np.random.Generator, weighted: bool | None = None) -> sp.csr_matrix:
     """Symmetric tie strengths: the edge 'weight' attribute where present, else uniform(0,1)."""
+    import itertools
+
     n = g.number_of_nodes()
-    edges = np.array([(u, v) for u, v in g.edges()], dtype=np.int64).reshape(-1, 2)
-    weighted = any("weight" in d for _, _, d in g.edges(data=True)) if edges.size else False
+    m = g.number_of_edges()
+    edges = np.fromiter(itertools.chain.from_iterable(g.edges()), dtype=np.int64, count=2 * m).reshape(-1, 2)
+    if weighted is None:
+        weighted = any("weight" in d for _, _, d in g.edges(data=True)) if m else False
     if weighted:
         w = np.array([d.get("weight", 1.0) for _, _, d in g.edges(data=True)], dtype=float)
         w = w + rng.random(w.size) * 1e-9  # break ties reproducibly
@@ -188,32 +226,44 @@ def _top_per_row(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
 
 
 def dunbar_ties(g: nx.Graph, dunbar_limit: int, close_ties: int,
-                rng: np.random.Generator) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+                rng: np.random.Generator, weighted: bool | None = None) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """(maintained, close) tie matrices: each row keeps its strongest ties up to the limits.
 
     >>> m, c = dunbar_ties(nx.star_graph(300), 150, 20, np.random.default_rng(0))
     >>> int(m[0].nnz), int(c[0].nnz), int(m[1].nnz)
     (150, 20, 1)
     """
-    s = _strength_matrix(g, rng)
+    s = _strength_matrix(g, rng, weighted)
     return _top_per_row(s, dunbar_limit), _top_per_row(s, min(close_ties, dunbar_limit))
 
 
 # ----------------------------------------------------------------------------------------
 # The whole population
 # ----------------------------------------------------------------------------------------
+GENERATED = ("clustered_scale_free", "watts_strogatz", "interest_clusters", "erdos_renyi", "complete")
+
+
+def _labels_are_range(g: nx.Graph) -> bool:
+    n = g.number_of_nodes()
+    return all(isinstance(v, int) and 0 <= v < n for v in g) and n == len(set(g))
+
+
 def build_population(pspec, rng: np.random.Generator, graph: nx.Graph | None = None) -> Population:
     """Graph plus traits for the `population` section of a scenario.
 
     Pass `graph` to use your own networkx graph (any node labels) instead of the spec's.
     """
     g = graph if graph is not None else make_graph(pspec.graph, pspec.size, rng)
-    g = nx.convert_node_labels_to_integers(nx.Graph(g), label_attribute="label")
-    g.remove_edges_from(nx.selfloop_edges(g))
+    generated = graph is None and pspec.graph.type in GENERATED
+    if not (generated and type(g) is nx.Graph and _labels_are_range(g)):
+        # named, file or user graphs: relabel to 0..n-1, keep the original label
+        g = nx.convert_node_labels_to_integers(nx.Graph(g), label_attribute="label")
+    g.remove_edges_from(list(nx.selfloop_edges(g)))
     n = g.number_of_nodes()
     if n < 2:
         raise ValueError("the population needs at least 2 persons")
-    maintained, close = dunbar_ties(g, pspec.dunbar_limit, pspec.close_ties, rng)
+    maintained, close = dunbar_ties(g, pspec.dunbar_limit, pspec.close_ties, rng,
+                                    weighted=False if generated else None)
     attention = rng.lognormal(np.log(pspec.attention_median), pspec.attention_sigma, n)
     sigma = pspec.post_propensity_sigma
     propensity = rng.lognormal(-sigma**2 / 2, sigma, n)

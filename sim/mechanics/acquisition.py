@@ -20,12 +20,15 @@ def sharing_members(state, motivation, params, effects, rng) -> np.ndarray:
     eligible = state.status == MEMBER
     if acq.share_requires_activity:
         eligible &= state.active
-        enthusiasm = motivation * (params.motivation.novelty_floor
-                                   + (1.0 - params.motivation.novelty_floor) * state.novelty)
-        prob = np.minimum(1.0, rate * enthusiasm)
+    idx = np.flatnonzero(eligible)
+    if acq.share_requires_activity:
+        nov = params.motivation.novelty_floor + (1.0 - params.motivation.novelty_floor) * state.novelty[idx]
+        prob = np.minimum(1.0, rate * motivation[idx] * nov)
     else:
-        prob = np.full(state.n, min(1.0, rate))
-    return eligible & (rng.random(state.n) < prob)
+        prob = np.full(idx.size, min(1.0, rate))
+    out = np.zeros(state.n, bool)
+    out[idx[rng.random(idx.size) < prob]] = True
+    return out
 
 
 def join_probability(fit, weak_sharing, close_sharing, p_external, q_weak, q_close) -> np.ndarray:
@@ -42,13 +45,12 @@ def join_probability(fit, weak_sharing, close_sharing, p_external, q_weak, q_clo
 
 def pick_random_neighbor(csr, rows: np.ndarray, mask: np.ndarray, rng) -> np.ndarray:
     """For each row in `rows`, one uniformly chosen column j of `csr` with mask[j] (or -1)."""
+    from sim.population import gather_rows
+
     out = np.full(rows.size, -1, np.int64)
     if rows.size == 0:
         return out
-    starts, ends = csr.indptr[rows], csr.indptr[rows + 1]
-    lengths = ends - starts
-    owner = np.repeat(np.arange(rows.size), lengths)
-    idx = np.concatenate([csr.indices[s:e] for s, e in zip(starts, ends)]) if rows.size else np.empty(0, int)
+    idx, owner = gather_rows(csr, rows)
     ok = mask[idx]
     owner, idx = owner[ok], idx[ok]
     if idx.size == 0:
@@ -61,24 +63,56 @@ def pick_random_neighbor(csr, rows: np.ndarray, mask: np.ndarray, rng) -> np.nda
     return out
 
 
+def external_candidates(n: int, p_max: float, rng) -> np.ndarray:
+    """Persons drawn independently with probability p_max each (exact, O(draws)).
+
+    The number of successes of n Bernoulli(p_max) trials is Binomial(n, p_max) and, given the
+    number, the successful persons are a uniform random subset.
+    """
+    if p_max <= 0 or n == 0:
+        return np.zeros(0, np.int64)
+    k = int(rng.binomial(n, min(p_max, 1.0)))
+    return np.sort(rng.choice(n, size=k, replace=False)).astype(np.int64) if k else np.zeros(0, np.int64)
+
+
 def acquire(model, motivation, effects) -> tuple[np.ndarray, np.ndarray]:
-    """Step 2. Returns (joiners, word_of_mouth) where word_of_mouth marks joins by a friend."""
+    """Step 2. Returns (joiners, word_of_mouth) where word_of_mouth marks joins by a friend.
+
+    Work is proportional to today's sharers' ties plus the external draws, not to the
+    population: outsiders with a sharing friend get the full joining probability; the rest
+    can only join externally, drawn exactly by thinning (Bernoulli(p_ext * max fit), then
+    kept with probability fit / max fit).
+    """
+    from sim.population import count_from
+
     st, pop, params, rng = model.state, model.population, model.scenario, model.rng
     acq = params.acquisition
+    n = st.n
     sharing = sharing_members(st, motivation, params, effects, rng)
-    model.today["sharers"] = int(sharing.sum())
-    s = sharing.astype(float)
-    close_k = pop.close @ s
-    weak_k = pop.maintained @ s - close_k
-    outsiders = st.status == OUTSIDER
+    sharers = np.flatnonzero(sharing)
+    model.today["sharers"] = int(sharers.size)
     p_ext = min(1.0, acq.p_external * effects.external_boost)
-    prob = join_probability(pop.topic_fit, weak_k, close_k, p_ext, acq.q_weak, acq.q_close)
-    joiners = np.flatnonzero(outsiders & (rng.random(st.n) < prob))
+    outsider = st.status == OUTSIDER
+
+    all_k = count_from(pop.followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
+    close_k = count_from(pop.close_followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
+    exposed = np.flatnonzero((all_k > 0) & outsider)
+    weak_e, close_e = all_k[exposed] - close_k[exposed], close_k[exposed]
+    prob = join_probability(pop.topic_fit[exposed], weak_e, close_e, p_ext, acq.q_weak, acq.q_close)
+    joined_e = rng.random(exposed.size) < prob
+    wom_e = joined_e & (rng.random(exposed.size) * prob >= pop.topic_fit[exposed] * p_ext)
+
+    cand = external_candidates(n, p_ext * pop.max_fit, rng)
+    cand = cand[outsider[cand] & (all_k[cand] == 0)]
+    keep = rng.random(cand.size) * pop.max_fit < pop.topic_fit[cand]
+    external = cand[keep]
+
+    joiners = np.concatenate([exposed[joined_e], external])
+    wom = np.concatenate([wom_e[joined_e], np.zeros(external.size, bool)])
+    order = np.argsort(joiners, kind="stable")
+    joiners, wom = joiners[order], wom[order]
     if joiners.size == 0:
-        return joiners, np.zeros(0, bool)
-    # Was the join caused by word of mouth? P(external only | join) = p_ext*fit / prob.
-    p_ext_only = pop.topic_fit[joiners] * p_ext
-    wom = (weak_k[joiners] + close_k[joiners] > 0) & (rng.random(joiners.size) * prob[joiners] >= p_ext_only)
+        return joiners, wom
     inviters = pick_random_neighbor(pop.maintained, joiners[wom], sharing, rng)
     credited = inviters[inviters >= 0]
     np.add.at(st.invites_made, credited, 1)

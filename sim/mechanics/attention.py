@@ -30,17 +30,20 @@ class Reading:
     friend_reads: np.ndarray
 
 
-def friend_messages(maintained, group, posts, readers: np.ndarray) -> np.ndarray:
-    """Messages sent today by each reader's maintained ties inside the reader's group."""
-    senders = np.flatnonzero(posts)
-    if senders.size == 0 or readers.size == 0:
-        return np.zeros(readers.size)
-    csc = maintained  # rows maintain columns; messages flow column -> row
-    sub = csc[readers][:, senders]
-    sub = sub.tocoo()
-    same = group[readers[sub.row]] == group[senders[sub.col]]
-    w = posts[senders[sub.col]] * same
-    return np.bincount(sub.row, weights=w, minlength=readers.size)
+def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.ndarray:
+    """Messages each person receives today from the ties it maintains, inside its own group.
+
+    Works from the senders (few) through the transposed tie matrix `followers`, so the cost
+    is the senders' ties, not the whole graph.
+    """
+    from sim.population import gather_rows
+
+    if senders.size == 0:
+        return np.zeros(n)
+    fol, owner = gather_rows(followers, senders)
+    src = senders[owner]
+    w = posts[src] * (group[fol] == group[src])
+    return np.bincount(fol, weights=w, minlength=n)
 
 
 def greedy_value(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]) -> np.ndarray:
@@ -69,13 +72,14 @@ def read(model, effects, content) -> Reading:
     budget = pop.attention[readers]
     reads = np.minimum(budget, total)
     posts = st.posts_today.astype(float)
-    friend = friend_messages(pop.maintained, st.group, posts, readers)
-    close = friend_messages(pop.close, st.group, posts, readers)
+    senders = content.senders
+    friend = friend_messages(pop.followers, st.group, posts, senders, st.n)[readers]
+    close = friend_messages(pop.close_followers, st.group, posts, senders, st.n)[readers]
     weak = np.maximum(friend - close, 0.0)
     others = np.maximum(content.member_msgs[g] + content.org_replies[g] - friend, 0.0)
     # familiarity: one comes to know up to `acquaintances` fellow members by sight; in a group
     # beyond that (the Dunbar limit) the rest stay strangers
-    sizes = np.bincount(st.group[st.status == MEMBER], minlength=st.n_groups).astype(float)
+    sizes = content.sizes.astype(float)
     familiar = np.minimum(1.0, sc.attention.acquaintances / np.maximum(sizes[g] - 1.0, 1.0))
     weak = weak + familiar * others
     strangers = (1.0 - familiar) * others

@@ -33,29 +33,35 @@ def cost_benefit_leavers(maintained, members: np.ndarray, benefit: float, cost: 
 
 
 def leave_and_activate(model, motivation) -> np.ndarray:
-    """Apply leaving, then draw tomorrow's activity. Returns the mask of today's leavers."""
+    """Apply leaving, then draw tomorrow's activity. Returns the indices of today's leavers."""
     st, sc, rng = model.state, model.scenario, model.rng
     ch = sc.churn
-    members = st.status == MEMBER
+    members = np.flatnonzero(st.status == MEMBER)
     if ch.mode == "interest":
-        leaving = (members & (st.circle != ORGANIZER) & (st.interest < ch.leave_threshold)
-                   & (rng.random(st.n) < ch.leave_hazard))
+        low = members[(st.interest[members] < ch.leave_threshold) & (st.circle[members] != ORGANIZER)]
+        leavers = low[rng.random(low.size) < ch.leave_hazard]
     elif ch.mode == "cost_benefit":
-        leaving = cost_benefit_leavers(model.population.maintained, members,
-                                       ch.benefit_per_friend, ch.cost)
+        mask = np.zeros(st.n, bool)
+        mask[members] = True
+        leavers = np.flatnonzero(cost_benefit_leavers(model.population.maintained, mask,
+                                                      ch.benefit_per_friend, ch.cost))
     else:
-        leaving = np.zeros(st.n, bool)
-    st.status[leaving] = LEFT
-    st.left_day[leaving] = model.day
-    st.group[leaving] = -1
-    st.active[leaving] = False
+        leavers = np.zeros(0, np.int64)
+    st.status[leavers] = LEFT
+    st.left_day[leavers] = model.day
+    st.group[leavers] = -1
+    st.active[leavers] = False
 
-    members = st.status == MEMBER
-    dormant = (model.day + 1 - st.last_active_day) >= ch.dormant_after
-    p = activity_probability(motivation, dormant, ch, sc.motivation)
-    st.active[:] = members & (rng.random(st.n) < p)
-    st.active[members & (st.circle == ORGANIZER)] = True
-    return leaving
+    stay = np.ones(st.n, bool)
+    stay[leavers] = False
+    members = members[stay[members]]
+    dormant = (model.day + 1 - st.last_active_day[members]) >= ch.dormant_after
+    p = activity_probability(motivation[members], dormant, ch, sc.motivation)
+    active_next = members[rng.random(members.size) < p]
+    st.active[:] = False
+    st.active[active_next] = True
+    st.active[members[st.circle[members] == ORGANIZER]] = True
+    return leavers
 
 
 def at_risk(state, churn, risk: float) -> int:

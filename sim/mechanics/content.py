@@ -33,6 +33,8 @@ class GroupContent:
     promos: np.ndarray
     hours_available: float
     hours_needed: float
+    sizes: np.ndarray = None     # members per group today
+    senders: np.ndarray = None   # persons who posted today
 
     @property
     def messages(self) -> np.ndarray:
@@ -54,9 +56,14 @@ def produce(model, effects, motivation) -> GroupContent:
     st, sc, rng = model.state, model.scenario, model.rng
     c = sc.content
     G = st.n_groups
-    st.posts_today[:] = 0
-    st.recognition[:] = 0.0
-    active = st.active & (st.status == MEMBER)
+    if model.posted_yesterday is not None:  # reset only what was set yesterday
+        st.posts_today[model.posted_yesterday] = 0
+        st.recognition[model.posted_yesterday] = 0.0
+    else:
+        st.posts_today[:] = 0
+        st.recognition[:] = 0.0
+    members = st.status == MEMBER
+    active = st.active & members
     idx = np.flatnonzero(active & (st.circle != ORGANIZER))
     g = st.group[idx]
     is_core = st.circle[idx] == CORE
@@ -67,7 +74,7 @@ def produce(model, effects, motivation) -> GroupContent:
         lam = lam * (1.0 + effects.tier_post_boost * st.tier[idx])
     core_rate = np.where(is_core, c.core_post_rate * effects.core_cadence, 0.0)
     core_i = rng.poisson(core_rate)
-    sizes = np.bincount(st.group[st.status == MEMBER], minlength=G)
+    sizes = np.bincount(st.group[members], minlength=G)
     live = sizes > 0
     # core content is settled content: organizers carry it into every live group
     core_posts = np.where(live, float(core_i.sum()), 0.0)
@@ -87,7 +94,7 @@ def produce(model, effects, motivation) -> GroupContent:
     member_msgs = np.bincount(g, weights=chat_i, minlength=G)
 
     # organizer hours: overhead per live group, then fermentation, then replies
-    n_org = int(((st.circle == ORGANIZER) & (st.status == MEMBER)).sum())
+    n_org = int(((st.circle == ORGANIZER) & members).sum())
     fatigue = np.exp(-effects.fatigue_rate * effects.mode_days) if effects.fatigue_rate else 1.0
     hours = n_org * sc.community.organizer_hours * effects.organizer_hours_mult * fatigue
     if effects.event:
@@ -103,6 +110,7 @@ def produce(model, effects, motivation) -> GroupContent:
 
     posts_i = chat_i + core_i
     st.posts_today[idx] = posts_i
+    model.posted_yesterday = idx
     posted = posts_i > 0
     answered = np.divide(org_replies, member_msgs, out=np.zeros(G), where=member_msgs > 0)
     st.recognition[idx[posted]] = answered[g[posted]]
@@ -111,4 +119,4 @@ def produce(model, effects, motivation) -> GroupContent:
               + float(member_msgs.sum()) * c.reply_hours)
     hours += effects.admin_hours * n_live
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
-                        float(hours), needed)
+                        float(hours), needed, sizes, idx[posts_i > 0])

@@ -26,11 +26,11 @@ def preferred_groups(maintained, group, joiners: np.ndarray, rng) -> np.ndarray:
     out = np.full(joiners.size, -1, np.int64)
     if joiners.size == 0:
         return out
-    starts, ends = maintained.indptr[joiners], maintained.indptr[joiners + 1]
-    owner = np.repeat(np.arange(joiners.size), ends - starts)
+    from sim.population import gather_rows
+
+    friends, owner = gather_rows(maintained, joiners)
     if owner.size == 0:
         return out
-    friends = np.concatenate([maintained.indices[s:e] for s, e in zip(starts, ends)])
     fg = group[friends]
     ok = fg >= 0
     owner, fg = owner[ok], fg[ok].astype(np.int64)
@@ -55,20 +55,25 @@ def place_joiners(model, joiners: np.ndarray, effects) -> None:
     cap = model.scenario.community.group_cap
     soft = effects.split_cap is not None  # mitosis will fix oversize groups tonight
     pref = preferred_groups(model.population.maintained, st.group, joiners, model.rng)
-    sizes = list(group_sizes(st))
+    sizes = group_sizes(st).astype(np.int64)
+    sizes = np.concatenate([sizes, np.zeros(max(16, sizes.size), np.int64)])  # room for new groups
+    n_groups = st.n_groups
     for k, person in enumerate(joiners):
         g = int(pref[k])
         if g < 0 or (sizes[g] >= cap and not soft):
             # no friend inside, or the friends' group is full: the largest group with room
-            open_groups = [i for i, s in enumerate(sizes) if 0 < s < cap]
-            if open_groups:
-                g = max(open_groups, key=lambda i: sizes[i])
+            live = sizes[:n_groups]
+            open_groups = np.flatnonzero((live > 0) & (live < cap))
+            if open_groups.size:
+                g = int(open_groups[np.argmax(live[open_groups])])
             else:
-                g = len(sizes)
-                sizes.append(0)
-                st.n_groups = len(sizes)
+                g = n_groups
+                n_groups += 1
+                if n_groups >= sizes.size:
+                    sizes = np.concatenate([sizes, np.zeros(sizes.size, np.int64)])
         st.group[person] = g
         sizes[g] += 1
+    st.n_groups = n_groups
 
 
 def split_oversize(model, cap: int) -> int:

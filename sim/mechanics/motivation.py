@@ -52,15 +52,21 @@ def update(model, effects, content, reading, left_friends: np.ndarray, points_to
 
     # contagious churn: share of one's member friends who left yesterday
     if left_friends is not None and mot.contagion:
-        friends_now = pop.maintained @ members.astype(float)
-        hit = members & (left_friends > 0)
-        st.interest[hit] -= mot.contagion * left_friends[hit] / (friends_now[hit] + left_friends[hit])
+        from sim.population import gather_rows
+
+        hit = np.flatnonzero(members & (left_friends > 0))
+        friends, owner = gather_rows(pop.maintained, hit)
+        friends_now = np.bincount(owner, weights=members[friends], minlength=hit.size)
+        st.interest[hit] -= mot.contagion * left_friends[hit] / (friends_now + left_friends[hit])
 
     # extrinsic rewards: follow today's points, erode intrinsic interest (crowding out)
-    st.extrinsic[members] += mot.adapt_rate * (effects.point_value * points_today[members]
-                                               - st.extrinsic[members])
-    if mot.crowding_out:
-        st.interest[members] -= mot.crowding_out * st.extrinsic[members]
+    if effects.point_value or model.extrinsic_left:
+        st.extrinsic[members] += mot.adapt_rate * (effects.point_value * points_today[members]
+                                                   - st.extrinsic[members])
+        st.extrinsic[st.extrinsic < 1e-6] = 0.0  # rewards fully faded
+        model.extrinsic_left = bool(st.extrinsic.any())
+        if mot.crowding_out:
+            st.interest[members] -= mot.crowding_out * st.extrinsic[members]
 
     # core burnout: a core member needs an audience of active readers in its group
     ch = sc.churn
