@@ -45,7 +45,7 @@ def main() -> int:
     args = ap.parse_args()
     print(f"# circlesim single-run benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"| persons | days | build (s) | run (s) | total (s) | ms/day | peak RSS (MB) |")
+    print("| persons | days | build (s) | run (s) | total (s) | ms/day | peak RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         code = CHILD.format(root=ROOT, scenario=args.scenario, size=size, days=args.days)

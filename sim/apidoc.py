@@ -14,7 +14,7 @@ MODULES = [
     "sim.mechanics.motivation", "sim.mechanics.churn", "sim.mechanics.promotion", "sim.mechanics.groups",
     "sim.strategies", "sim.strategies.base", "sim.lifecycle", "sim.metrics", "sim.stats", "sim.experiment",
     "sim.executors", "sim.store", "sim.comparison", "sim.sweeps", "sim.evidence", "sim.plots", "sim.report",
-    "sim.cli", "agents", "agents.member",
+    "sim.paths", "sim.cli", "agents", "agents.member",
 ]
 
 

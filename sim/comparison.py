@@ -222,7 +222,7 @@ class CompareResult:
 
     def write(self, out: str | os.PathLike) -> Path:
         """Write runs.csv, summary.csv, differences.csv, the figures, report.html and report.md."""
-        from sim.plots import save
+        from sim.plots import write_figures
         from sim.report import compare_html, compare_markdown
         from sim.store import atomic_write_text
 
@@ -232,12 +232,7 @@ class CompareResult:
         atomic_write_text(out / "summary.csv", self.summary().to_csv(index=False))
         atomic_write_text(out / "differences.csv", self.differences().to_csv(index=False))
         atomic_write_text(out / "costs.csv", self.costs().to_csv(index=False))
-        images = {}
-        for name, fig in self.figures().items():
-            tmp = out / f".{name}.tmp"
-            save(fig, tmp)
-            os.replace(tmp, out / name)
-            images[name] = out / name
+        images = write_figures(self.figures(), out)
         atomic_write_text(out / "report.html", compare_html(self, images))
         atomic_write_text(out / "report.md", compare_markdown(self, images))
         return out

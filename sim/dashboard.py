@@ -21,10 +21,10 @@ import numpy as np  # noqa: E402
 import solara  # noqa: E402
 
 from sim.lifecycle import smooth  # noqa: E402
+from sim.paths import scenario_dir  # noqa: E402
 from sim.plots import CIRCLE_COLORS, PHASE_COLORS, circles_figure, lifecycle_figure  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = Path(os.environ.get("CIRCLESIM_SCENARIO_DIR", ROOT / "scenarios"))
+SCENARIO_DIR = scenario_dir()
 NETWORK_LIMIT = 1000
 
 #: The levers on the sliders: (label, dotted key, min, max, step, kind)

@@ -8,7 +8,6 @@ can run them small.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -16,9 +15,10 @@ import pandas as pd
 
 from sim.mechanics.state import MEMBER, OUTSIDER
 from sim.model import CommunityModel
+from sim.paths import scenario_dir
 from sim.scenario import load_scenario, scenario_from_dict
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = scenario_dir()
 
 
 def baseline(overrides=(), **kw):

@@ -185,7 +185,7 @@ class CommunityModel(mesa.Model):
     # ------------------------------------------------------------------ one day
     def step(self) -> None:
         """Run one day: the nine steps of DESIGN.md, then record the day's metrics."""
-        st, sc, day = self.state, self.scenario, self.day
+        st, day = self.state, self.day
         self.today = dict.fromkeys(METRICS, 0)
         self.today["day"] = day
         effects = todays_effects(self.strategies, day)               # 1 strategies

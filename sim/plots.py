@@ -93,6 +93,20 @@ def save(fig, path) -> None:
     plt.close(fig)
 
 
+def write_figures(figures: dict, out) -> dict:
+    """Save {file name: figure} into folder `out` atomically; return {file name: path}."""
+    import os
+    from pathlib import Path
+
+    images = {}
+    for name, fig in figures.items():
+        tmp = Path(out) / f".{name}.tmp"
+        save(fig, tmp)
+        os.replace(tmp, Path(out) / name)
+        images[name] = Path(out) / name
+    return images
+
+
 # ------------------------------------------------------------------ comparisons
 SCENARIO_COLORS = ["#1b7837", "#2166ac", "#b2182b", "#762a83", "#e08214", "#35978f", "#8c510a", "#4d4d4d"]
 

@@ -230,7 +230,7 @@ class SweepResult:
 
     def write(self, out) -> Path:
         """sweep.csv, runs.csv, indices.csv (sobol), pareto.csv, figures, report.html/.md."""
-        from sim.plots import save
+        from sim.plots import write_figures
         from sim.report import sweep_html, sweep_markdown
         from sim.store import atomic_write_text
 
@@ -242,12 +242,7 @@ class SweepResult:
         ind = self.indices()
         if ind is not None:
             atomic_write_text(out / "indices.csv", ind.to_csv(index=False))
-        images = {}
-        for name, fig in self.figures().items():
-            tmp = out / f".{name}.tmp"
-            save(fig, tmp)
-            os.replace(tmp, out / name)
-            images[name] = out / name
+        images = write_figures(self.figures(), out)
         atomic_write_text(out / "report.html", sweep_html(self, images))
         atomic_write_text(out / "report.md", sweep_markdown(self, images))
         return out
@@ -262,7 +257,7 @@ def sweep(scenario: Scenario | str, params: list, method: str = "lhs", samples: 
     `samples` defaults to 5 levels per parameter (grid), 20 points (lhs) or 16 base samples
     (sobol: 16 * (d + 2) points). Other arguments as in `sim.comparison.compare`.
     """
-    from sim.executors import describe, make_executor  # noqa: F401
+    from sim.executors import make_executor
 
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     ranges = [p if isinstance(p, ParamRange) else parse_param(p, base) for p in params]

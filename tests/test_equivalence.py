@@ -23,7 +23,7 @@ from sim.experiment import replication_seeds, run_many
 
 DATA = Path(__file__).parent / "data"
 sys.path.insert(0, str(DATA))
-from make_equivalence_reference import COLUMNS, DAYS, SEEDS, SIZE, load, scenarios  # noqa: E402
+from make_equivalence_reference import COLUMNS, SEEDS, load, scenarios  # noqa: E402
 
 FAMILY_ALPHA = 0.05
 
