@@ -54,7 +54,8 @@ class ScenarioError(ValueError):
     """Raised when a scenario is invalid; `.problems` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
+        # in reading order: by file, then line (problems without a line first)
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0))
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in scenario:"
         super().__init__("\n".join([head] + ["  " + str(p) for p in self.problems]))
