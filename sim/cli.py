@@ -17,27 +17,12 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from sim.store import atomic_write
+
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
-
-
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename: no half-written files."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 class _Progress:
@@ -102,14 +87,14 @@ def cmd_run(args) -> int:
     summary["timing"] = {"build_s": round(build, 3), "total_s": round(elapsed, 3)}
     summary["parameters"] = scenario.to_dict()
     out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
-    _atomic_write(out / "timeseries.csv", lambda p: ts.to_csv(p, index=False))
-    _atomic_write(out / "summary.json",
+    atomic_write(out / "timeseries.csv", lambda p: ts.to_csv(p, index=False))
+    atomic_write(out / "summary.json",
                   lambda p: Path(p).write_text(json.dumps(summary, indent=2, default=_jsonable)))
     title = f"{summary['scenario']} (seed {summary['seed']})"
     dunbar = scenario.population.dunbar_limit
-    _atomic_write(out / "lifecycle.png",
+    atomic_write(out / "lifecycle.png",
                   lambda p: _savefig(lifecycle_figure(ts, summary["lifecycle"], dunbar, title), p))
-    _atomic_write(out / "circles.png",
+    atomic_write(out / "circles.png",
                   lambda p: _savefig(circles_figure(ts, summary["lifecycle"], title), p))
     print(format_summary(summary))
     print(f"\nWrote {out}/timeseries.csv, summary.json, lifecycle.png, circles.png "
@@ -170,7 +155,7 @@ def cmd_reference(args) -> int:
     else:
         text = scenario_reference()
     if args.out:
-        _atomic_write(Path(args.out), lambda p: Path(p).write_text(text, encoding="utf-8"))
+        atomic_write(Path(args.out), lambda p: Path(p).write_text(text, encoding="utf-8"))
         print(f"wrote {args.out}")
     else:
         print(text)

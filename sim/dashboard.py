@@ -20,9 +20,8 @@ import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import solara  # noqa: E402
 
-from sim.lifecycle import smooth  # noqa: E402
 from sim.paths import scenario_dir  # noqa: E402
-from sim.plots import CIRCLE_COLORS, PHASE_COLORS, circles_figure, lifecycle_figure  # noqa: E402
+from sim.plots import CIRCLE_COLORS, circles_figure, lifecycle_figure  # noqa: E402
 
 SCENARIO_DIR = scenario_dir()
 NETWORK_LIMIT = 1000
@@ -224,6 +223,3 @@ def Page():
 
 
 __all__ = ["Page", "run_design", "network_figure", "summary_html", "LEVERS"]
-
-# keep names used only by Solara's runtime visible to linters
-_ = (smooth, PHASE_COLORS)

@@ -95,14 +95,13 @@ def save(fig, path) -> None:
 
 def write_figures(figures: dict, out) -> dict:
     """Save {file name: figure} into folder `out` atomically; return {file name: path}."""
-    import os
     from pathlib import Path
+
+    from sim.store import atomic_write
 
     images = {}
     for name, fig in figures.items():
-        tmp = Path(out) / f".{name}.tmp"
-        save(fig, tmp)
-        os.replace(tmp, Path(out) / name)
+        atomic_write(Path(out) / name, lambda tmp, fig=fig: save(fig, tmp))
         images[name] = Path(out) / name
     return images
 
@@ -149,7 +148,7 @@ def phase_timeline_figure(result):
         starts = [0.0]
         for _, col in keys[1:]:
             # a phase not reached by the horizon is censored: it counts as "after the horizon"
-            vals = np.nan_to_num(pd_numeric(sub[col]), nan=np.inf)
+            vals = np.nan_to_num(_as_floats(sub[col]), nan=np.inf)
             med = float(np.median(vals)) if vals.size else np.inf
             starts.append(med if np.isfinite(med) else np.nan)
         bounds = starts + [float(result.horizon)]
@@ -159,7 +158,7 @@ def phase_timeline_figure(result):
             b = result.horizon if np.isnan(b) else b
             ax.barh(i, b - a, left=a, color=PHASE_COLORS[name], edgecolor="white",
                     label=name if i == 0 else None)
-        dormant = pd_numeric(sub["t_dormant"])
+        dormant = _as_floats(sub["t_dormant"])
         share = np.isfinite(dormant).mean() if len(dormant) else 0
         ax.text(result.horizon * 1.005, i, f"{share:.0%} dormant", va="center", fontsize=8)
     ax.set_yticks(range(len(result.labels)), result.labels)
@@ -171,7 +170,8 @@ def phase_timeline_figure(result):
     return fig
 
 
-def pd_numeric(series) -> np.ndarray:
+def _as_floats(series) -> np.ndarray:
+    """Values as floats, None -> NaN (read-outs such as lifespan can be missing)."""
     return np.array([np.nan if v is None else float(v) for v in series], dtype=float)
 
 
@@ -182,7 +182,7 @@ def distributions_figure(result):
     rng = np.random.default_rng(0)
     for ax, col, title in ((axes[0], "lifespan", "lifespan (days; alive at horizon = horizon)"),
                            (axes[1], "active_member_days", "active member-days")):
-        data = [pd_numeric(runs[runs["scenario"] == lab][col]) for lab in result.labels]
+        data = [_as_floats(runs[runs["scenario"] == lab][col]) for lab in result.labels]
         data = [d[np.isfinite(d)] for d in data]
         ax.boxplot(data, orientation="horizontal", widths=0.5, showfliers=False)
         for i, (d, color) in enumerate(zip(data, SCENARIO_COLORS * 4)):

@@ -144,50 +144,76 @@ def compare_markdown(result, images: dict | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def compare_html(result, images: dict | None = None) -> str:
-    """A self-contained HTML report: figures embedded as base64, no external resources."""
+_STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+          "table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;"
+          "padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}"
+          "img{max-width:100%}.about{color:#555;font-size:13px}li{margin:.3em 0}")
+
+
+def _html_table(head, rows) -> str:
+    import html
+
+    h = "".join(f"<th>{html.escape(str(c))}</th>" for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _html_df(df) -> str:
+    rows = [[_fmt(v) if isinstance(v, (int, float)) else str(v) for v in r] for _, r in df.iterrows()]
+    return _html_table(list(df.columns), rows)
+
+
+def _html_figures(result, images: dict | None) -> list[str]:
+    """<figure> elements with the PNGs inlined as base64 (files if given, else rendered now)."""
     import base64
     import html
     import io
 
-    def table(head, rows):
-        h = "".join(f"<th>{html.escape(c)}</th>" for c in head)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-        return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
-
-    figs = []
     if images:
-        for name, path in images.items():
-            figs.append((name, Path(path).read_bytes()))
+        figs = [(name, Path(path).read_bytes()) for name, path in images.items()]
     else:
         from sim.plots import save
 
+        figs = []
         for name, fig in result.figures().items():
             buf = io.BytesIO()
             save(fig, buf)
             figs.append((name, buf.getvalue()))
+    return [f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,"
+            f"{base64.b64encode(data).decode('ascii')}'/><figcaption>{html.escape(name)}</figcaption></figure>"
+            for name, data in figs]
+
+
+def _html_failures(failures) -> list[str]:
+    import html
+
+    if not failures:
+        return []
+    return ["<h2>Failures</h2>"] + [
+        f"<details><summary>{html.escape(who)}, seed {seed}: {html.escape(tb.strip().splitlines()[-1])}"
+        f"</summary><pre>{html.escape(tb)}</pre></details>" for who, seed, tb in failures]
+
+
+def _html_page(title: str, parts: list[str]) -> str:
+    """A self-contained page: inline style, no external resources."""
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+            f"<style>{_STYLE}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def compare_html(result, images: dict | None = None) -> str:
+    """A self-contained HTML report: figures embedded as base64, no external resources."""
+    import html
+
     parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>",
              "<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts()) + "</ul>",
              f"<p class='about'>{html.escape(_about(result))}</p>",
-             "<h2>Summary (mean [95% CI])</h2>" + table(*_summary_rows(result))]
+             "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
     if len(result.labels) > 1:
-        parts.append("<h2>Differences to the baseline (paired)</h2>" + table(*_difference_rows(result)))
+        parts.append("<h2>Differences to the baseline (paired)</h2>" + _html_table(*_difference_rows(result)))
     parts.append("<h2>Figures</h2>")
-    for name, data in figs:
-        b64 = base64.b64encode(data).decode("ascii")
-        parts.append(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'/>"
-                     f"<figcaption>{html.escape(name)}</figcaption></figure>")
-    if result.failures:
-        parts.append("<h2>Failures</h2>")
-        for who, seed, tb in result.failures:
-            parts.append(f"<details><summary>{html.escape(who)}, seed {seed}: "
-                         f"{html.escape(tb.strip().splitlines()[-1])}</summary><pre>{html.escape(tb)}</pre></details>")
-    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-             "table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;"
-             "padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}"
-             "img{max-width:100%}.about{color:#555;font-size:13px}li{margin:.3em 0}")
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>circlesim comparison</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+    parts += _html_figures(result, images)
+    parts += _html_failures(result.failures)
+    return _html_page("circlesim comparison", parts)
 
 
 def _md_table(df) -> list[str]:
@@ -220,35 +246,14 @@ def sweep_markdown(result, images: dict | None = None) -> str:
 
 
 def sweep_html(result, images: dict | None = None) -> str:
-    import base64
+    """The sweep report as a self-contained HTML page."""
     import html
-    import io
 
-    def table(df):
-        h = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(v) if isinstance(v, (int, float)) else str(v))}</td>"
-                                        for v in r) + "</tr>" for _, r in df.iterrows())
-        return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
-
-    if images:
-        figs = [(n, Path(p).read_bytes()) for n, p in images.items()]
-    else:
-        from sim.plots import save
-
-        figs = []
-        for n, fig in result.figures().items():
-            buf = io.BytesIO()
-            save(fig, buf)
-            figs.append((n, buf.getvalue()))
-    parts = ["<h1>circlesim sweep</h1>", f"<p>{html.escape(_sweep_about(result))}</p>"]
+    parts = ["<h1>circlesim sweep</h1>", f"<p class='about'>{html.escape(_sweep_about(result))}</p>"]
     ind = result.indices()
     if ind is not None:
-        parts.append("<h2>Sobol indices</h2>" + table(ind))
-    parts.append("<h2>Pareto set: active member-days versus incentive spend</h2>" + table(result.pareto()))
-    for n, data in figs:
-        parts.append(f"<figure><img alt='{html.escape(n)}' src='data:image/png;base64,"
-                     f"{base64.b64encode(data).decode('ascii')}'/><figcaption>{html.escape(n)}</figcaption></figure>")
-    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;"
-             "font-size:12px}td,th{border:1px solid #ccc;padding:3px 6px}img{max-width:100%}")
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>circlesim sweep</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+        parts.append("<h2>Sobol indices</h2>" + _html_df(ind))
+    parts.append("<h2>Pareto set: active member-days versus incentive spend</h2>" + _html_df(result.pareto()))
+    parts += _html_figures(result, images)
+    parts += _html_failures(result.failures)
+    return _html_page("circlesim sweep", parts)

@@ -151,7 +151,7 @@ def test_churn_is_contagious():
 
 
 def test_core_burns_out_without_audience():
-    """A core member alone (no readers) loses interest; with an audience it does not."""
+    """Core experts with no readers (no other members joining) lose interest fast."""
     lone = scenario_from_dict({"population": {"size": 300}, "horizon_days": 60,
                                "community": {"organizers": 1, "core_seeds": 3, "seed_members": 0},
                                "acquisition": {"p_external": 0.0, "q_weak": 0.0, "q_close": 0.0}})

@@ -46,20 +46,24 @@ def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.
     return np.bincount(fol, weights=w, minlength=n)
 
 
-def greedy_value(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]) -> np.ndarray:
-    """Value of reading `reads` messages best-first from buckets of given counts and qualities.
+def greedy_read(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]):
+    """Read `reads` messages best-first from buckets of given counts and qualities.
 
-    >>> greedy_value(np.array([3.0]), [np.array([2.0]), np.array([5.0])], [1.0, 0.5])
-    array([2.5])
+    Returns (value read, messages taken from each bucket).
+
+    >>> value, taken = greedy_read(np.array([3.0]), [np.array([2.0]), np.array([5.0])], [1.0, 0.5])
+    >>> value, [t.tolist() for t in taken]
+    (array([2.5]), [[2.0], [1.0]])
     """
-    order = np.argsort(qualities)[::-1]
     left = reads.astype(float).copy()
     value = np.zeros_like(left)
-    for b in order:
+    taken = [None] * len(counts)
+    for b in np.argsort(qualities)[::-1]:
         take = np.minimum(left, counts[b])
         value += take * qualities[b]
         left -= take
-    return value
+        taken[b] = take
+    return value, taken
 
 
 def read(model, effects, content) -> Reading:
@@ -90,15 +94,8 @@ def read(model, effects, content) -> Reading:
     quals = [c.core_quality * q, qm * c.friend_weight * c.close_weight, c.ferment_quality * q,
              qm * c.friend_weight, qm, 0.0]
     if effects.personalized_feed:
-        value = greedy_value(reads, buckets, quals)
-        order = np.argsort(quals)[::-1]
-        left = reads.copy()
-        friend_reads = np.zeros_like(reads)
-        for b in order:
-            take = np.minimum(left, buckets[b])
-            if b in (1, 3):
-                friend_reads += take
-            left -= take
+        value, taken = greedy_read(reads, buckets, quals)
+        friend_reads = taken[1] + taken[3]  # close and weak ties (incl. acquaintances)
         stranger_reads = np.minimum(strangers, np.maximum(reads - friend_reads, 0.0))
         stranger_reads = np.where(reads > 0, stranger_reads, 0.0)
     else:
