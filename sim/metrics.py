@@ -101,7 +101,6 @@ def summarize(model) -> dict:
     life = analyse(ts["dau"].to_numpy(), lc.smoothing_days, lc.germination_share, lc.growth_share,
                    lc.dormancy_share, lc.dormancy_days)
     peak_day = life["peak_day"]
-    founders = int(model._cohorts.get(0, np.zeros(0)).size) if 0 in model._cohorts else None
     members_ever = int((model.state.joined_day >= 0).sum())
     block = block_at(model.post_blocks, peak_day)
     readers_days = ts["overload_share"][ts["dau"] > 0]
@@ -138,7 +137,7 @@ def summarize(model) -> dict:
         "warnings": health_warnings(ts["members"].to_numpy(), ts["dau"].to_numpy(),
                                     ts["at_risk"].to_numpy(), lc.alarm_growth, lc.alarm_months,
                                     lc.alarm_swing),
-        "founders": founders,
+        "founders": model.founders,
     }
 
 

@@ -161,6 +161,7 @@ class CommunityModel(mesa.Model):
         st.group[founders] = np.arange(founders.size) // cap
         st.n_groups = max(1, int(np.ceil(founders.size / cap)))
         self._cohorts[0] = founders
+        self.founders = int(founders.size)
 
     def _admit(self, joiners: np.ndarray, wom: np.ndarray, effects) -> int:
         """New members: diffusion circle, fresh novelty, active on their first day."""

@@ -26,6 +26,7 @@ def test_run_writes_four_files_and_summary(tmp_path, capsys):
     assert len(ts) == 120 and {"day", "dau", "members", "core", "dormant"} <= set(ts.columns)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["horizon_days"] == 120 and summary["population"] == 600
+    assert summary["founders"] == 3 + 5 + 30  # organizers, core seeds, founding members
     assert summary["parameters"]["population"]["size"] == 600
     text = capsys.readouterr().out
     assert "phase" in text and "Lifespan" in text and "germination" in text
