@@ -96,8 +96,7 @@ def read(model, effects, content) -> Reading:
     if effects.personalized_feed:
         value, taken = greedy_read(reads, buckets, quals)
         friend_reads = taken[1] + taken[3]  # close and weak ties (incl. acquaintances)
-        stranger_reads = np.minimum(strangers, np.maximum(reads - friend_reads, 0.0))
-        stranger_reads = np.where(reads > 0, stranger_reads, 0.0)
+        stranger_reads = taken[4]
     else:
         share = np.divide(reads, total, out=np.zeros_like(reads), where=total > 0)
         value = share * sum(b * qv for b, qv in zip(buckets, quals))
