@@ -1,0 +1,68 @@
+"""Golden output hashes: the regression guard for refactors.
+
+Runs every shipped scenario through the command line (`circlesim run`) at two seeds and
+hashes `timeseries.csv` and `summary.json` (without its wall-clock `timing` block). A pure
+refactor reproduces every hash byte for byte; a change of behaviour updates
+`golden_hashes.json` on purpose, with the reason in the commit message:
+
+    python tests/data/golden.py --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HASHES = Path(__file__).with_name("golden_hashes.json")
+SEEDS = (1, 2)
+
+
+def scenario_names() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+def run_hashes(name: str, seed: int) -> dict:
+    """Hashes of one scenario's run outputs at `seed`, written by the CLI."""
+    import contextlib
+    import io
+
+    from sim.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / name
+        sink = io.StringIO()
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = main(["run", str(ROOT / "scenarios" / f"{name}.yaml"), "--seed", str(seed),
+                         "--out", str(out)])
+        if code != 0:
+            raise RuntimeError(f"circlesim run {name} --seed {seed} exited {code}")
+        ts = (out / "timeseries.csv").read_bytes()
+        summary = json.loads((out / "summary.json").read_text())
+        summary.pop("timing", None)
+        summary_bytes = json.dumps(summary, indent=2).encode()
+    return {"timeseries.csv": hashlib.sha256(ts).hexdigest(),
+            "summary.json": hashlib.sha256(summary_bytes).hexdigest()}
+
+
+def all_hashes(names=None) -> dict:
+    return {f"{n}@{s}": run_hashes(n, s) for n in (names or scenario_names()) for s in SEEDS}
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--write", action="store_true", help="rewrite golden_hashes.json")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    hashes = all_hashes()
+    if args.write:
+        HASHES.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {len(hashes)} entries to {HASHES}")
+    else:
+        old = json.loads(HASHES.read_text())
+        bad = [k for k in hashes if old.get(k) != hashes[k]]
+        print("all equal" if not bad else f"differ: {bad}")
