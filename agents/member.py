@@ -19,7 +19,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.mechanics.state import CIRCLE_NAMES, CORE, DIFFUSION, MEMBER, ORGANIZER
+from sim.model.state import CIRCLE_NAMES, Circle, Status
 
 
 def _array_property(name: str, doc: str, cast=float):
@@ -65,7 +65,7 @@ class Member(mesa.Agent):
     def member_friends(self) -> list[int]:
         """Maintained ties who are members now."""
         f = self.model.population.friends(self.person)
-        return [int(j) for j in f[self.model.state.status[f] == MEMBER]]
+        return [int(j) for j in f[self.model.state.status[f] == Status.MEMBER]]
 
     @property
     def active(self) -> bool:
@@ -89,28 +89,28 @@ class Member(mesa.Agent):
 class CoreMember(Member):
     """Core circle: experts who settle rare, high-value content and need an audience."""
 
-    circle_id = CORE
+    circle_id = Circle.CORE
 
 
 class Organizer(Member):
     """Organizer circle: operations staff who ferment core content and reply to members."""
 
-    circle_id = ORGANIZER
+    circle_id = Circle.ORGANIZER
 
 
 class DiffusionMember(Member):
     """Diffusion circle: everyone else; mostly reading, sometimes posting, sharing, inviting."""
 
-    circle_id = DIFFUSION
+    circle_id = Circle.DIFFUSION
 
 
-CIRCLE_CLASS = {CORE: CoreMember, ORGANIZER: Organizer, DIFFUSION: DiffusionMember}
+CIRCLE_CLASS = {Circle.CORE: CoreMember, Circle.ORGANIZER: Organizer, Circle.DIFFUSION: DiffusionMember}
 
 
 def sync_handles(model) -> None:
     """Make the Mesa agents match the arrays: one handle per member, of its circle's class."""
     st = model.state
-    want = np.where(st.status == MEMBER, st.circle, -1).astype(np.int8)
+    want = np.where(st.status == Status.MEMBER, st.circle, -1).astype(np.int8)
     have = model._handle_circle
     changed = np.flatnonzero(want != have)
     handles = model._handles

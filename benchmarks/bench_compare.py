@@ -17,8 +17,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from sim.comparison import compare  # noqa: E402
-from sim.executors import make_executor  # noqa: E402
+from sim.experiments.compare import compare  # noqa: E402
+from sim.experiments.executors import make_executor  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 

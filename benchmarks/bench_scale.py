@@ -32,7 +32,7 @@ sys.path.insert(0, HERE)
 from bench_run import CHILD  # noqa: E402
 
 #: Full-length (one entry per person) numpy passes in circlesim's daily step, counted from the
-#: code of sim/model.py and sim/mechanics/ (status masks, motivation, bincounts to n, resets,
+#: code of sim/model/community.py and sim/model/mechanics/ (status masks, motivation, bincounts to n, resets,
 #: the day's record), rounded up. Work on member or sender subsets is not counted.
 FLOOR_PASSES = 50
 
@@ -74,7 +74,7 @@ def peer(size, days):
 def floor_ms_per_day(size, days=200):
     import numpy as np
 
-    from sim.population import build_population
+    from sim.model.population import build_population
     from sim.scenario import load_scenario
 
     sc = load_scenario(os.path.join(ROOT, "scenarios", "baseline.yaml"), overrides=[f"population.size={size}"])

@@ -63,7 +63,7 @@ class MesaReducedModel(mesa.Model):
 
 def engine_reduced(graph: nx.Graph, days: int, q=0.05, decay=0.01, threshold=0.2, seeds=10, rng=None) -> int:
     """The same rules on circlesim's arrays; returns member-days."""
-    from sim.population import count_from
+    from sim.model.population import count_from
 
     rng = np.random.default_rng(rng)
     n = graph.number_of_nodes()

@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from sim.experiment import replication_seeds, run_many  # noqa: E402
+from sim.experiments.replications import replication_seeds, run_many  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 # scenario file -> (read-out, expected direction vs baseline) as documented in the file

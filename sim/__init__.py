@@ -1,6 +1,6 @@
 """circlesim: an agent-based simulator of brand and interest community lifecycles.
 
-The public names load lazily (PEP 562), so `agents` can import `sim.mechanics` without
+The public names load lazily (PEP 562), so `agents` can import `sim.model.mechanics` without
 pulling in the model.
 
 >>> from sim import load_scenario, run_scenario
@@ -14,20 +14,20 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "CommunityModel": "sim.model",
-    "METRICS": "sim.model",
-    "Scenario": "sim.scenario",
-    "ScenarioError": "sim.scenario",
-    "load_scenario": "sim.scenario",
-    "scenario_from_dict": "sim.scenario",
-    "run_scenario": "sim.runner",
-    "RunResult": "sim.runner",
-    "analyse": "sim.lifecycle",
-    "health_warnings": "sim.lifecycle",
-    "compare": "sim.comparison",
-    "sweep": "sim.sweeps",
-    "CompareResult": "sim.comparison",
-    "SweepResult": "sim.sweeps",
+    "CommunityModel": "sim.model.community",
+    "METRICS": "sim.model.community",
+    "Scenario": "sim.scenario.loader",
+    "ScenarioError": "sim.scenario.loader",
+    "load_scenario": "sim.scenario.loader",
+    "scenario_from_dict": "sim.scenario.loader",
+    "run_scenario": "sim.experiments.runner",
+    "RunResult": "sim.experiments.runner",
+    "analyse": "sim.readouts.lifecycle",
+    "health_warnings": "sim.readouts.lifecycle",
+    "compare": "sim.experiments.compare",
+    "sweep": "sim.experiments.sweep",
+    "CompareResult": "sim.experiments.compare",
+    "SweepResult": "sim.experiments.sweep",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

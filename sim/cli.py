@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim.store import atomic_write
+from sim.experiments.store import atomic_write
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 
@@ -61,9 +61,9 @@ def _load(path: str, overrides, seed=None, days=None):
 
 def cmd_run(args) -> int:
     from sim.model import CommunityModel
-    from sim.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
-    from sim.population import GraphFileError
-    from sim.report import format_summary
+    from sim.outputs.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
+    from sim.model.population import GraphFileError
+    from sim.outputs.report import format_summary
 
     scenario, error = _load(args.scenario, args.set, args.seed, args.days)
     if error:
@@ -146,10 +146,10 @@ def cmd_explain(args) -> int:
 
 
 def cmd_reference(args) -> int:
-    from sim.docs import scenario_reference
+    from sim.scenario.reference import scenario_reference
 
     if args.api:
-        from sim.apidoc import api_reference
+        from sim.outputs.apidoc import api_reference
 
         text = api_reference()
     else:
@@ -183,8 +183,8 @@ def _report_failures(failures, total) -> None:
 
 
 def cmd_compare(args) -> int:
-    from sim.comparison import compare
-    from sim.executors import make_executor
+    from sim.experiments.compare import compare
+    from sim.experiments.executors import make_executor
     from sim.scenario import ScenarioError, load_scenario
 
     scenarios, problems = [], []
@@ -211,9 +211,9 @@ def cmd_compare(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    from sim.executors import make_executor
+    from sim.experiments.executors import make_executor
     from sim.scenario import ScenarioError, load_scenario
-    from sim.sweeps import parse_param, sweep
+    from sim.experiments.sweep import parse_param, sweep
 
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)
@@ -261,7 +261,7 @@ def cmd_dashboard(args) -> int:
             print(error, file=sys.stderr)
             return EXIT_INVALID
         env["CIRCLESIM_DASHBOARD_SCENARIO"] = str(Path(args.scenario).resolve())
-    app = Path(__file__).with_name("dashboard.py")
+    app = Path(__file__).with_name("outputs") / "dashboard.py"
     cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host, "--port", str(args.port),
            "--production", "--no-open", "--log-level", "warning"]
     print(f"circlesim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.executors import make_executor
-from sim.experiment import replication_seeds, run_many
+from sim.experiments.executors import make_executor
+from sim.experiments.replications import replication_seeds, run_many
 
 DATA = Path(__file__).parent / "data"
 sys.path.insert(0, str(DATA))

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from sim import evidence
+from sim.experiments import evidence
 from sim.model import CommunityModel
 from tests.conftest import small
 

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.comparison import FanAccumulator, compare
+from sim.experiments.compare import FanAccumulator, compare
 from sim.scenario import load_scenario
-from sim.stats import bootstrap_ci, mean_ci, paired_difference, pareto_front, significant
-from sim.strategies import KINDS, Strategy
+from sim.experiments.stats import bootstrap_ci, mean_ci, paired_difference, pareto_front, significant
+from sim.model.strategies import KINDS, Strategy
 from tests.conftest import ROOT, SCENARIOS
 
 SMALL = ["--set", "population.size=800", "--days", "250"]
@@ -234,7 +234,7 @@ def test_package_level_api_survives_submodule_imports():
 
     import sim
 
-    importlib.import_module("sim.comparison")
-    importlib.import_module("sim.sweeps")
+    importlib.import_module("sim.experiments.compare")
+    importlib.import_module("sim.experiments.sweep")
     assert callable(sim.compare) and callable(sim.sweep)
-    assert sim.compare.__module__ == "sim.comparison" and sim.sweep.__module__ == "sim.sweeps"
+    assert sim.compare.__module__ == "sim.experiments.compare" and sim.sweep.__module__ == "sim.experiments.sweep"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.lifecycle import analyse, first_run, health_warnings, monthly, phase_of_day, smooth
-from sim.metrics import cost_per_extra_active_day, dau_mau, post_shares, retention, viral_coefficient
+from sim.readouts.lifecycle import analyse, first_run, health_warnings, monthly, phase_of_day, smooth
+from sim.readouts.metrics import cost_per_extra_active_day, dau_mau, post_shares, retention, viral_coefficient
 
 
 def tent(up=100, down=100, tail=200, peak=100.0):

@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 
 from agents import CoreMember, DiffusionMember, Member, Organizer
-from sim.mechanics.state import CORE, MEMBER
+from sim.model.state import Circle, Status
 from sim.model import CommunityModel
 from sim.scenario import scenario_from_dict
 from tests.conftest import small
@@ -22,13 +22,13 @@ def test_invitations_travel_only_along_edges():
                              "community": {"seed_members": 10, "core_seeds": 2, "organizers": 1}})
     model = CommunityModel(sc, seed=4, graph=g)
     components = [np.fromiter(c, int) for c in nx.connected_components(model.population.graph)]
-    seeded = [c for c in components if (model.state.status[c] == MEMBER).any()]
-    unseeded = [c for c in components if not (model.state.status[c] == MEMBER).any()]
+    seeded = [c for c in components if (model.state.status[c] == Status.MEMBER).any()]
+    unseeded = [c for c in components if not (model.state.status[c] == Status.MEMBER).any()]
     assert unseeded, "test needs at least one component without founders"
     maintained = model.population.maintained
     joined_total = 0
     for _ in range(80):
-        before = model.state.status == MEMBER
+        before = model.state.status == Status.MEMBER
         model.step()
         joiners = np.flatnonzero((model.state.joined_day == model.day - 1) & ~before)
         joined_total += joiners.size
@@ -80,7 +80,7 @@ def test_agents_are_handles_over_the_arrays():
     model.run(days=20)
     by_type = model.agents_by_type
     assert len(by_type[Organizer]) == 3 and len(by_type[CoreMember]) >= 1
-    n_members = int((model.state.status == MEMBER).sum())
+    n_members = int((model.state.status == Status.MEMBER).sum())
     assert len(model.agents) == n_members
     agent = next(iter(by_type[DiffusionMember]))
     assert isinstance(agent, Member) and agent.circle == "diffusion"
@@ -92,7 +92,7 @@ def test_agents_are_handles_over_the_arrays():
     assert agent.tier == 0 and agent.points == 0.0
     # leavers lose their handle
     model.run(days=200)
-    members = set(np.flatnonzero(model.state.status == MEMBER).tolist())
+    members = set(np.flatnonzero(model.state.status == Status.MEMBER).tolist())
     assert {a.person for a in model.agents} == members
 
 
@@ -104,7 +104,7 @@ def test_promotion_changes_class_and_keeps_state():
                 for p in diffusion}
     model.step()  # day 29: no round yet (start 30)
     model.step()  # day 30: promotion round
-    promoted = np.flatnonzero(model.today["promotions"] and (model.state.circle == CORE)
+    promoted = np.flatnonzero(model.today["promotions"] and (model.state.circle == Circle.CORE)
                               & (model.state.joined_day > 0))
     promoted = [p for p in promoted if p in diffusion]
     assert 1 <= len(promoted) <= 3
@@ -127,7 +127,7 @@ def test_cost_shock_survivors_are_the_k_core():
     "<=" instead of "<"; see README)."""
     import math
 
-    from sim.evidence import cost_shock
+    from sim.experiments.evidence import cost_shock
 
     for graph, b, c in [(nx.karate_club_graph(), 1.0, 2.5), (nx.les_miserables_graph(), 1.0, 4.0),
                         (nx.gnp_random_graph(800, 8 / 800, seed=7), 2.0, 9.0)]:
@@ -156,9 +156,9 @@ def test_core_burns_out_without_audience():
                                "community": {"organizers": 1, "core_seeds": 3, "seed_members": 0},
                                "acquisition": {"p_external": 0.0, "q_weak": 0.0, "q_close": 0.0}})
     m = CommunityModel(lone, seed=2)
-    start = m.state.interest[m.state.circle == CORE].mean()
+    start = m.state.interest[m.state.circle == Circle.CORE].mean()
     m.run()
-    assert m.state.interest[m.state.circle == CORE].mean() < start - 0.2
+    assert m.state.interest[m.state.circle == Circle.CORE].mean() < start - 0.2
 
 
 def test_points_removed_leaves_interest_below_baseline():
@@ -189,7 +189,7 @@ def test_events_wake_dormant_members():
 
 
 def test_invite_reward_lowers_invitee_interest_and_costs():
-    from sim.strategies import todays_effects
+    from sim.model.strategies import todays_effects
 
     sc = small(["population.size=2000", "horizon_days=60"], path="invite_fission.yaml")
     m = CommunityModel(sc, seed=5)

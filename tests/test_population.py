@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from sim.population import GraphFileError, build_population, dunbar_ties, load_graph_file, make_graph
+from sim.model.population import GraphFileError, build_population, dunbar_ties, load_graph_file, make_graph
 from sim.scenario import scenario_from_dict
 
 

@@ -191,14 +191,14 @@ def test_every_shipped_scenario_validates():
 
 
 def test_reference_doc_is_current():
-    from sim.docs import scenario_reference
+    from sim.scenario.reference import scenario_reference
 
     committed = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     assert committed == scenario_reference(), "run: circlesim reference --out docs/scenarios.md"
 
 
 def test_api_reference_is_current():
-    from sim.apidoc import api_reference
+    from sim.outputs.apidoc import api_reference
 
     committed = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     assert committed == api_reference(), "run: circlesim reference --api --out docs/api.md"

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.scenario import ScenarioError, load_scenario
-from sim.schema import SCHEMA, iter_leaves
+from sim.scenario.schema import SCHEMA, iter_leaves
 from tests.conftest import SCENARIOS
 
 LEAF_PATHS = [p for p, _ in iter_leaves(SCHEMA)]

@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.experiment import replication_seeds, run_readouts  # noqa: E402
+from sim.experiments.replications import replication_seeds, run_readouts  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 SIZE, DAYS, SEEDS = 1000, 500, 20

@@ -1,0 +1,297 @@
+"""Compare designs: N replications of each scenario on common seeds, paired statistics,
+plain verdicts with their uncertainty and cost, figures and a report.
+
+Example (serial, tiny):
+>>> from sim.scenario import load_scenario
+>>> base = load_scenario("scenarios/baseline.yaml", overrides=["population.size=300"], days=60)
+>>> pts = load_scenario("scenarios/points.yaml", overrides=["population.size=300"], days=60)
+>>> res = compare([base, pts], replications=3, executor="serial", progress=False)
+>>> list(res.summary()["scenario"].unique())
+['baseline', 'points']
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.replications import execute, replication_seeds, temporary_store
+from sim.readouts.registry import measure, measures
+from sim.scenario import Scenario, load_scenario
+from sim.experiments.stats import format_p, mean_ci, paired_difference, significant
+from sim.experiments.store import ResultStore, versions
+
+
+
+def verdict_measures() -> list[str]:
+    """Measures that get a verdict sentence (declared with `verdict` in the read-out registry)."""
+    return [name for name in measures() if measure(name).verdict]
+
+
+class FanAccumulator:
+    """Per-day quantiles of a series across runs, from a fixed log-binned histogram.
+
+    Memory is days x bins whatever the number of runs (the driver aggregates as results
+    arrive). Bin width is ~2.3% of the value (400 log bins up to `max_value`).
+
+    >>> fan = FanAccumulator(days=2, max_value=100)
+    >>> for s in ([10, 20], [20, 40], [30, 60]): fan.add(s)
+    >>> [round(v) for v in fan.quantile(0.5)]
+    [20, 40]
+    """
+
+    def __init__(self, days: int, max_value: float, bins: int = 400):
+        self.days = days
+        self.edges = np.concatenate([[0.0], np.geomspace(0.5, max(float(max_value), 1.0) * 1.001, bins)])
+        self.counts = np.zeros((days, bins), np.int32)
+        self.sum = np.zeros(days)
+        self.n = 0
+
+    def add(self, series) -> None:
+        s = np.asarray(series, float)[: self.days]
+        idx = np.clip(np.searchsorted(self.edges, s, side="right") - 1, 0, self.counts.shape[1] - 1)
+        self.counts[np.arange(s.size), idx] += 1
+        self.sum[: s.size] += s
+        self.n += 1
+
+    def quantile(self, q: float) -> np.ndarray:
+        """Per-day q-quantile, interpolated geometrically inside the bin."""
+        if self.n == 0:
+            return np.zeros(self.days)
+        cum = np.cumsum(self.counts, axis=1)
+        target = q * self.n
+        k = np.argmax(cum >= max(target, 1e-9), axis=1)
+        before = np.where(k > 0, cum[np.arange(self.days), k - 1], 0)
+        inside = self.counts[np.arange(self.days), k]
+        frac = np.clip((target - before) / np.maximum(inside, 1), 0, 1)
+        lo, hi = self.edges[k], self.edges[k + 1]
+        # values are integers: a bin holding a single integer reports it exactly
+        val = np.where(lo == 0, hi * frac, lo * (hi / np.maximum(lo, 1e-12)) ** frac)
+        return np.where(hi - lo < 1.0, np.round((lo + hi) / 2), val)
+
+    def mean(self) -> np.ndarray:
+        return self.sum / max(self.n, 1)
+
+
+def _label(sc: Scenario, taken: set) -> str:
+    name = sc.get("name") or (Path(sc.path).stem if sc.path else "scenario")
+    label, i = name, 2
+    while label in taken:
+        label, i = f"{name} ({i})", i + 1
+    taken.add(label)
+    return label
+
+
+class CompareResult:
+    """Replications of several scenarios on common seeds; the first is the baseline."""
+
+    def __init__(self, scenarios: list[Scenario], labels: list[str], seeds: list[int],
+                 rows: list[dict], fans: dict, failures: list, store: ResultStore, seconds: float,
+                 reused: int, executor_name: str):
+        self.scenarios, self.labels, self.seeds = scenarios, labels, seeds
+        self._rows, self.fans, self.failures = rows, fans, failures
+        self.store, self.seconds, self.reused, self.executor_name = store, seconds, reused, executor_name
+        self.horizon = scenarios[0].horizon_days
+
+    # ---------------------------------------------------------------- tables
+    def runs(self) -> pd.DataFrame:
+        """One row per scenario x seed with every read-out, in scenario then seed order."""
+        order = {lab: i for i, lab in enumerate(self.labels)}
+        seed_order = {s: i for i, s in enumerate(self.seeds)}
+        rows = sorted(self._rows, key=lambda r: (order[r["scenario"]], seed_order[r["seed"]]))
+        df = pd.DataFrame(rows, columns=["scenario", "seed", *measures()])
+        return df
+
+    def summary(self) -> pd.DataFrame:
+        """Per scenario and measure: mean, 95% t-interval, sd, n (runs that finished)."""
+        runs = self.runs()
+        out = []
+        for lab in self.labels:
+            sub = runs[runs["scenario"] == lab]
+            for m in measures():
+                ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"))
+                out.append({"scenario": lab, "measure": m, **ci})
+        return pd.DataFrame(out, columns=["scenario", "measure", "mean", "low", "high", "sd", "n"])
+
+    def _paired(self, variant: str, measure: str) -> dict:
+        runs = self.runs()
+        b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[measure]
+        v = runs[runs["scenario"] == variant].set_index("seed")[measure]
+        common = [s for s in self.seeds if s in b.index and s in v.index]
+        return paired_difference(pd.to_numeric(b.loc[common], errors="coerce").to_numpy(float),
+                                 pd.to_numeric(v.loc[common], errors="coerce").to_numpy(float))
+
+    def differences(self) -> pd.DataFrame:
+        """Each variant minus the baseline, paired by seed: mean, bootstrap 95% CI, p-value."""
+        out = []
+        for lab in self.labels[1:]:
+            for m in measures():
+                d = self._paired(lab, m)
+                out.append({"variant": lab, "baseline": self.labels[0], "measure": m, **d,
+                            "significant": significant(d)})
+        return pd.DataFrame(out, columns=["variant", "baseline", "measure", "mean", "low", "high", "p",
+                                          "n", "significant"])
+
+    def costs(self) -> pd.DataFrame:
+        """Extra spend and points per extra active member-day, per variant (paired means)."""
+        out = []
+        for lab in self.labels[1:]:
+            days = self._paired(lab, "active_member_days")
+            spend = self._paired(lab, "total_spend")
+            points = self._paired(lab, "points_issued")
+            extra = days["mean"] or 0.0
+            out.append({"variant": lab, "extra_active_member_days": days["mean"],
+                        "extra_spend": spend["mean"], "extra_points": points["mean"],
+                        "spend_per_extra_day": spend["mean"] / extra if extra > 0 and significant(days) else None,
+                        "points_per_extra_day": points["mean"] / extra if extra > 0 and significant(days) else None})
+        return pd.DataFrame(out)
+
+    # ---------------------------------------------------------------- verdicts
+    def verdicts(self) -> list[str]:
+        """Plain sentences: what each design changes, with interval, p-value and cost."""
+        lines = []
+        costs = self.costs().set_index("variant") if len(self.labels) > 1 else None
+        for lab in self.labels[1:]:
+            c = costs.loc[lab]
+            cost_phrase = ""
+            if c["points_per_extra_day"] is not None and not pd.isna(c["points_per_extra_day"]) \
+                    and (c["extra_points"] or 0) > 0:
+                cost_phrase = (f" at {c['points_per_extra_day']:.3g} points ({c['spend_per_extra_day']:.3g} money) "
+                               f"per extra active member-day")
+            elif c["spend_per_extra_day"] is not None and not pd.isna(c["spend_per_extra_day"]) \
+                    and (c["extra_spend"] or 0) > 0:
+                cost_phrase = f" at {c['spend_per_extra_day']:.3g} money per extra active member-day"
+            for m in verdict_measures():
+                noun, (up, down) = measure(m).label, measure(m).verdict
+                d = self._paired(lab, m)
+                if d["mean"] is None:
+                    continue
+                ci = f"95% CI {_num(d['low'])} to {_num(d['high'])}, {format_p(d['p'])}"
+                if significant(d):
+                    phrase = (up if d["mean"] > 0 else down).format(x=_num(abs(d["mean"])))
+                    sentence = f"{lab} {phrase} ({ci})"
+                    if m in ("lifespan", "active_member_days") and d["mean"] > 0:
+                        sentence += cost_phrase
+                else:
+                    sentence = f"{lab}: no detectable difference in {noun} (Δ {_num(d['mean'], sign=True)}, {ci})"
+                lines.append(sentence + ".")
+            if (c["extra_spend"] or 0) > 0:
+                lines.append(f"{lab} costs {_num(c['extra_spend'])} money more per run than {self.labels[0]}.")
+        if self.failures:
+            lines.append(f"{len(self.failures)} run(s) failed and are left out; see failures in the report.")
+        return lines
+
+    # ---------------------------------------------------------------- figures and files
+    def plot_fan(self):
+        from sim.outputs.plots import fan_figure
+
+        return fan_figure(self)
+
+    def plot_phases(self):
+        from sim.outputs.plots import phase_timeline_figure
+
+        return phase_timeline_figure(self)
+
+    def plot_distributions(self):
+        from sim.outputs.plots import distributions_figure
+
+        return distributions_figure(self)
+
+    def plot_cost_benefit(self):
+        from sim.outputs.plots import cost_benefit_figure
+
+        return cost_benefit_figure(self)
+
+    def figures(self) -> dict:
+        return {"fan.png": self.plot_fan(), "phases.png": self.plot_phases(),
+                "distributions.png": self.plot_distributions(), "cost_benefit.png": self.plot_cost_benefit()}
+
+    def to_html(self, path) -> None:
+        from sim.outputs.report import compare_html
+
+        Path(path).write_text(compare_html(self), encoding="utf-8")
+
+    def write(self, out: str | os.PathLike) -> Path:
+        """Write runs.csv, summary.csv, differences.csv, the figures, report.html and report.md."""
+        from sim.outputs.plots import write_figures
+        from sim.outputs.report import compare_html, compare_markdown
+        from sim.experiments.store import atomic_write_text
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "runs.csv", self.runs().to_csv(index=False))
+        atomic_write_text(out / "summary.csv", self.summary().to_csv(index=False))
+        atomic_write_text(out / "differences.csv", self.differences().to_csv(index=False))
+        atomic_write_text(out / "costs.csv", self.costs().to_csv(index=False))
+        images = write_figures(self.figures(), out)
+        atomic_write_text(out / "report.html", compare_html(self, images))
+        atomic_write_text(out / "report.md", compare_markdown(self, images))
+        return out
+
+
+def _num(x, sign: bool = False) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "n/a"
+    ax = abs(x)
+    s = f"{x:+,.0f}" if sign else f"{x:,.0f}"
+    if ax < 100:
+        s = f"{x:+.3g}" if sign else f"{x:.3g}"
+    return s
+
+
+def _load(scenarios) -> list[Scenario]:
+    return [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+
+
+def compare(scenarios: Sequence, replications: int = 30, executor: Executor | str | None = None,
+            store: ResultStore | str | os.PathLike | None = None, seed: int | None = None,
+            progress: bool = True, workers: int | None = None) -> CompareResult:
+    """Run every scenario on the same `replications` spawned seeds; the first is the baseline.
+
+    `executor`: a concurrent.futures Executor (e.g. a Dask client's `get_executor()`), "serial"
+    to run in this process, or None for a local process pool with all cores (`workers`).
+    `store`: a folder (or ResultStore) holding finished runs; re-running with the same store
+    reuses them. `seed`: base seed of the replications (default: the first scenario's seed).
+    """
+    from sim.experiments.executors import describe, make_executor
+
+    scs = _load(scenarios)
+    if not scs:
+        raise ValueError("compare needs at least one scenario")
+    taken: set = set()
+    labels = [_label(sc, taken) for sc in scs]
+    seeds = replication_seeds(scs[0].seed if seed is None else seed, replications)
+    st = store if isinstance(store, ResultStore) else (ResultStore(store) if store else temporary_store())
+    st.write_manifest({"kind": "compare", "versions": versions(), "replications": replications,
+                       "seeds": seeds, "scenarios": [{"label": lab, "path": sc.path, "digest": sc.digest(),
+                                                      "parameters": sc.to_dict()}
+                                                     for lab, sc in zip(labels, scs)]})
+    by_digest = {}
+    for lab, sc in zip(labels, scs):
+        by_digest.setdefault(sc.digest(), []).append(lab)
+    rows: list[dict] = []
+    fans: dict = {}
+
+    def on_record(sc, seed_, record):
+        for lab in by_digest[sc.digest()]:
+            if lab not in fans:
+                fans[lab] = FanAccumulator(sc.horizon_days, record["population"])
+            fans[lab].add(record["dau"])
+            rows.append({"scenario": lab, "seed": seed_, **record["readouts"]})
+
+    unique = list({sc.digest(): sc for sc in scs}.values())
+    tasks = [(sc, s) for sc in unique for s in seeds]
+    if isinstance(executor, Executor):
+        ex = execute(tasks, st, executor, on_record, progress, label="compare")
+        name = describe(executor)
+    else:
+        with make_executor(workers=workers, serial=(executor == "serial")) as pool:
+            ex = execute(tasks, st, pool, on_record, progress, label="compare")
+            name = describe(pool)
+    failures = [(", ".join(by_digest[d]), s, tb) for d, s, tb in ex.failures]
+    return CompareResult(scs, labels, seeds, rows, fans, failures, st, ex.seconds, ex.reused, name)

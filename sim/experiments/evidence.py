@@ -1,0 +1,189 @@
+"""The checks of EVIDENCE.md as functions: each runs the model and returns the measured data.
+
+The test suite asserts on these results with statistical tolerances (tests/test_evidence.py);
+notebooks/05_evidence.ipynb plots them and states pass or miss. Sizes are arguments, so both
+can run them small.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from sim.model.state import Status
+from sim.model import CommunityModel
+from sim.scenario.paths import scenario_dir
+from sim.scenario import load_scenario, scenario_from_dict
+
+SCENARIOS = scenario_dir()
+
+
+def baseline(overrides=(), **kw):
+    return load_scenario(SCENARIOS / "baseline.yaml", overrides=list(overrides), **kw)
+
+
+def join_curve(seeds=(1, 2), days: int = 300, size: int = 5000, k_max: int = 40) -> pd.DataFrame:
+    """E1: daily joining probability of outsiders by number k of member friends (maintained ties)."""
+    expo, joins = np.zeros(k_max), np.zeros(k_max)
+    for seed in seeds:
+        m = CommunityModel(baseline([f"population.size={size}"], days=days), seed=seed)
+        a = m.population.maintained
+        for _ in range(days):
+            st = m.state
+            k = (a @ (st.status == Status.MEMBER).astype(float)).astype(int)
+            out = st.status == Status.OUTSIDER
+            m.step()
+            joined = out & (st.status == Status.MEMBER)
+            kk = np.minimum(k[out], k_max - 1)
+            expo += np.bincount(kk, minlength=k_max)
+            joins += np.bincount(kk, weights=joined[out], minlength=k_max)
+    p = np.divide(joins, expo, out=np.zeros(k_max), where=expo > 0)
+    se = np.sqrt(np.divide(p * (1 - p), expo, out=np.zeros(k_max), where=expo > 0))
+    return pd.DataFrame({"k": np.arange(k_max), "exposures": expo, "joins": joins, "p": p, "se": se})
+
+
+def pooled(curve: pd.DataFrame, lo: int, hi: int) -> tuple[float, float, float]:
+    """(mean k, P(join), standard error) over k in [lo, hi]."""
+    sub = curve[(curve["k"] >= lo) & (curve["k"] <= hi)]
+    e, j = sub["exposures"].sum(), sub["joins"].sum()
+    p = j / e
+    return float((sub["k"] * sub["exposures"]).sum() / e), float(p), float(math.sqrt(p * (1 - p) / e))
+
+
+def post_shares(seeds=range(8), days: int = 400, size: int = 5000) -> pd.DataFrame:
+    """E2: post shares of the top 1%, next 9% and bottom 90% in the month of the peak."""
+    rows = []
+    for seed in seeds:
+        m = CommunityModel(baseline([f"population.size={size}"], days=days), seed=seed)
+        m.run()
+        s = m.summary()["post_shares_at_peak"]
+        rows.append({"seed": seed, **{k: s[k] for k in ("top1", "next9", "bottom90", "people")}})
+    return pd.DataFrame(rows)
+
+
+def fixed_group(n: int, seed: int, days: int = 90) -> dict:
+    """E3/E4: one group of n members from day 0 (no acquisition); engagement in days 30-90."""
+    sc = scenario_from_dict({"population": {"size": n}, "horizon_days": days,
+                             "community": {"seed_fraction": 1.0, "group_cap": 10_000_000,
+                                           "organizers": 1, "core_seeds": 1},
+                             "acquisition": {"p_external": 0.0}})
+    m = CommunityModel(sc, seed=seed)
+    m.run()
+    ts = m.timeseries()
+    w = ts.iloc[30:days]
+    return {"size": n, "seed": seed, "messages": w["messages"].mean(),
+            "engagement": (w["dau"] / w["members"]).mean(), "left": ts["leaves"].sum() / n,
+            "overload": w["overload_share"].mean(), "strangers": w["stranger_share"].mean()}
+
+
+def group_size_effects(sizes=(75, 150, 300, 600, 1200), seeds=range(3), days: int = 90) -> pd.DataFrame:
+    return pd.DataFrame([fixed_group(n, s, days) for n in sizes for s in seeds])
+
+
+def cost_shock(graph: nx.Graph, benefit: float, cost: float, days: int = 60) -> tuple[set, set]:
+    """E5: (survivors, k-core with k = ceil(cost / benefit)) under the cost-benefit leaving rule."""
+    sc = scenario_from_dict({"community": {"seed_fraction": 1.0, "organizers": 0, "core_seeds": 0},
+                             "acquisition": {"p_external": 0.0},
+                             "churn": {"mode": "cost_benefit", "benefit_per_friend": benefit, "cost": cost}})
+    m = CommunityModel(sc, seed=1, graph=graph)
+    m.run(days=days)
+    k = math.ceil(cost / benefit)
+    return (set(np.flatnonzero(m.state.status == Status.MEMBER).tolist()),
+            set(nx.k_core(m.population.graph, k).nodes()))
+
+
+def bass_closed_form(t, p, q):
+    e = np.exp(-(p + q) * np.asarray(t, float))
+    return (1 - e) / (1 + (q / p) * e)
+
+
+def bass_discrete(days: int, n: int, p: float, q: float) -> np.ndarray:
+    """Expected cumulative adoption of the model's daily process (mean field)."""
+    out, f = np.zeros(days), 0.0
+    for i in range(days):
+        f += (1 - f) * (1 - (1 - p) * (1 - q / n) ** (n * f))
+        out[i] = f
+    return out
+
+
+def bass_runs(n: int = 400, p: float = 0.002, q: float = 0.04, days: int = 300, reps: int = 6) -> np.ndarray:
+    """E6: cumulative adoption share per day (rows: replications), churn off, complete graph."""
+    sc = scenario_from_dict({
+        "population": {"size": n, "graph": {"type": "complete"}, "dunbar_limit": n, "close_ties": 0,
+                       "topic_fit_fixed": 1.0},
+        "community": {"organizers": 0, "core_seeds": 0, "seed_members": 0},
+        "acquisition": {"p_external": p, "q_weak": q / n, "share_rate": 1.0, "share_requires_activity": False},
+        "churn": {"mode": "off"}, "horizon_days": days})
+    curves = []
+    for seed in range(reps):
+        m = CommunityModel(sc, seed=seed)
+        m.run()
+        curves.append(np.cumsum(m.timeseries()["joins"].to_numpy()) / n)
+    return np.array(curves)
+
+
+def viral_threshold(q_values=(0.0, 0.02, 0.05, 0.1, 0.2), seeds=range(3), size: int = 2000,
+                    campaign_days: int = 60, days: int = 360, halflife: float = 120.0) -> pd.DataFrame:
+    """E7: an external campaign for `campaign_days`, then only word of mouth. DAU at the horizon
+    by word-of-mouth strength, with interest decaying (novelty half-life `halflife` days)."""
+    rows = []
+    for q in q_values:
+        for seed in seeds:
+            sc = baseline([f"population.size={size}", f"acquisition.q_weak={q}", f"acquisition.q_close={3 * q}",
+                           "acquisition.p_external=0.00002", f"motivation.novelty_halflife={halflife}",
+                           "community.seed_members=0", "community.core_seeds=2",
+                           "strategies.campaign.kind=cross_promotion", f"strategies.campaign.stop={campaign_days}",
+                           "strategies.campaign.boost=50"], days=days)
+            m = CommunityModel(sc, seed=seed)
+            m.run()
+            ts = m.timeseries()
+            member_dau = ts["dau"] - ts["organizers"]  # staff stay active whatever happens
+            rows.append({"q_weak": q, "seed": seed,
+                         "dau_end_campaign": float(member_dau.iloc[campaign_days - 7:campaign_days].mean()),
+                         "dau_horizon": float(member_dau.iloc[-30:].mean())})
+    return pd.DataFrame(rows)
+
+
+def baseline_lifespans(n: int = 10, size: int = 5000) -> list:
+    """E8: lifespans of the shipped baseline over `n` spawned seeds."""
+    from sim.experiments.replications import replication_seeds
+
+    out = []
+    for seed in replication_seeds(1, n):
+        m = CommunityModel(baseline([f"population.size={size}"]), seed=seed)
+        m.run()
+        out.append(m.summary()["lifespan"])
+    return out
+
+
+def time_to_adoption(graph: nx.Graph, seed: int, share: float = 0.95, days: int = 600) -> int:
+    """E9: days until `share` of the graph has joined (churn off, everyone fits)."""
+    n = graph.number_of_nodes()
+    sc = scenario_from_dict({
+        "population": {"dunbar_limit": 1000, "close_ties": 9, "topic_fit_fixed": 1.0},
+        "community": {"organizers": 0, "core_seeds": 0, "seed_members": 5},
+        "acquisition": {"p_external": 0.0, "q_weak": 0.02, "q_close": 0.02, "share_rate": 0.5,
+                        "share_requires_activity": False},
+        "churn": {"mode": "off"}, "horizon_days": days})
+    m = CommunityModel(sc, seed=seed, graph=graph)
+    m.run()
+    members = m.timeseries()["members"].to_numpy()
+    hit = np.flatnonzero(members >= share * n)
+    return int(hit[0]) if hit.size else days
+
+
+def caveman_graphs(cliques: int = 40, size: int = 10, weak: int = 200, seed: int = 0):
+    """E9 graphs: strong ties inside cliques, and the same plus random weak bridges."""
+    strong = nx.connected_caveman_graph(cliques, size)
+    nx.set_edge_attributes(strong, 1.0, "weight")
+    bridged = strong.copy()
+    rng = np.random.default_rng(seed)
+    n = cliques * size
+    for _ in range(weak):
+        u, v = rng.integers(0, n, 2)
+        if u != v and not bridged.has_edge(u, v):
+            bridged.add_edge(int(u), int(v), weight=0.01)
+    return strong, bridged

@@ -1,0 +1,302 @@
+"""Parameter sweeps: grid, Latin hypercube or Sobol samples over dotted parameter paths,
+Sobol sensitivity indices, partial dependence, and the Pareto set of benefit versus cost.
+
+Samplers come from scipy.stats.qmc (Latin hypercube) and SALib (Saltelli/Sobol sequences and
+the Sobol analysis); every design point runs on the same replication seeds (common random
+numbers), so differences between points are not seed noise.
+
+>>> parse_param("acquisition.q_weak=0.01:0.1")
+ParamRange(key='acquisition.q_weak', low=0.01, high=0.1, integer=False)
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.readouts.registry import measures
+from sim.experiments.replications import execute, replication_seeds, temporary_store
+from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param
+from sim.experiments.store import ResultStore, versions
+
+METHODS = ("grid", "lhs", "sobol")
+INDEX_MEASURES = ("lifespan", "active_member_days")
+
+
+@dataclass(frozen=True)
+class ParamRange:
+    """One swept parameter: dotted key and its [low, high] range."""
+
+    key: str
+    low: float
+    high: float
+    integer: bool = False
+
+
+def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
+    parts = key.split(".")
+    if parts[0] == "strategies" and len(parts) == 3:
+        from sim.model.strategies import KINDS
+
+        kind = parts[1]
+        if scenario is not None:
+            kind = {name: k for name, k, _ in scenario.strategies}.get(parts[1], parts[1])
+        cls = KINDS.get(kind)
+        if cls is None:
+            return None
+        return {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}.get(parts[2])
+    node = SCHEMA
+    for p in parts:
+        if not isinstance(node, dict) or p not in node:
+            return None
+        node = node[p]
+    return node if isinstance(node, Param) else None
+
+
+def parse_param(text: str, scenario: Scenario | None = None) -> ParamRange:
+    """'dotted.key=LOW:HIGH' -> ParamRange; checks the key is a numeric scenario parameter."""
+    if "=" not in text or ":" not in text.split("=", 1)[1]:
+        raise ValueError(f"--param {text!r}: expected KEY=LOW:HIGH, e.g. acquisition.q_weak=0.01:0.1")
+    key, rng = text.split("=", 1)
+    lo_s, hi_s = rng.split(":", 1)
+    try:
+        lo, hi = float(lo_s), float(hi_s)
+    except ValueError:
+        raise ValueError(f"--param {text!r}: LOW and HIGH must be numbers") from None
+    if not lo < hi:
+        raise ValueError(f"--param {text!r}: LOW must be below HIGH")
+    spec = _param_spec(key.strip(), scenario)
+    if spec is None or spec.type not in ("int", "float"):
+        raise ValueError(f"--param {text!r}: {key!r} is not a numeric scenario parameter "
+                         f"(see docs/scenarios.md)")
+    for bound, v in (("LOW", lo), ("HIGH", hi)):
+        if (spec.low is not None and v < spec.low) or (spec.high is not None and v > spec.high):
+            raise ValueError(f"--param {text!r}: {bound} {v} is outside {spec.describe_range()}")
+    return ParamRange(key.strip(), lo, hi, spec.type == "int")
+
+
+def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -> np.ndarray:
+    """Design points (rows) in parameter units.
+
+    grid: `samples` levels per parameter (samples^d points); lhs: `samples` points;
+    sobol: SALib's Saltelli scheme, samples * (d + 2) points (first and total order).
+
+    >>> design([ParamRange("a", 0, 1), ParamRange("b", 10, 20)], "grid", 2).tolist()
+    [[0.0, 10.0], [0.0, 20.0], [1.0, 10.0], [1.0, 20.0]]
+    """
+    d = len(ranges)
+    lo = np.array([r.low for r in ranges])
+    hi = np.array([r.high for r in ranges])
+    if method == "grid":
+        levels = [np.linspace(r.low, r.high, samples) for r in ranges]
+        pts = np.array(list(itertools.product(*levels)), dtype=float)
+    elif method == "lhs":
+        from scipy.stats import qmc
+
+        pts = qmc.scale(qmc.LatinHypercube(d=d, seed=seed).random(samples), lo, hi)
+    elif method == "sobol":
+        from SALib.sample import sobol as sobol_sample
+
+        pts = sobol_sample.sample(_problem(ranges), samples, calc_second_order=False, seed=seed)
+    else:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    for j, r in enumerate(ranges):
+        if r.integer:
+            pts[:, j] = np.round(pts[:, j])
+    return pts
+
+
+def _problem(ranges):
+    return {"num_vars": len(ranges), "names": [r.key for r in ranges],
+            "bounds": [[r.low, r.high] for r in ranges]}
+
+
+def _fmt_value(v: float, integer: bool) -> str:
+    return str(int(round(v))) if integer else repr(float(v))
+
+
+class SweepResult:
+    """Runs of every design point; tables, indices, Pareto set, figures and report."""
+
+    def __init__(self, base: Scenario, ranges, method, points: np.ndarray, seeds, rows, failures,
+                 store, seconds, reused):
+        self.base, self.ranges, self.method, self.points = base, ranges, method, points
+        self.seeds, self._rows, self.failures = seeds, rows, failures
+        self.store, self.seconds, self.reused = store, seconds, reused
+
+    @property
+    def keys(self) -> list[str]:
+        return [r.key for r in self.ranges]
+
+    def runs(self) -> pd.DataFrame:
+        seed_order = {s: i for i, s in enumerate(self.seeds)}
+        rows = sorted(self._rows, key=lambda r: (r["point"], seed_order[r["seed"]]))
+        return pd.DataFrame(rows, columns=["point", *self.keys, "seed", *measures()])
+
+    def table(self) -> pd.DataFrame:
+        """One row per design point: parameter values and the mean of each read-out."""
+        runs = self.runs()
+        base = pd.DataFrame(self.points, columns=self.keys)
+        base.insert(0, "point", range(len(self.points)))
+        num = runs[["point", *measures()]].apply(pd.to_numeric, errors="coerce")
+        means = num.groupby("point").mean()
+        counts = runs.groupby("point").size().rename("runs")
+        out = base.join(means, on="point").join(counts, on="point")
+        out["runs"] = out["runs"].fillna(0).astype(int)
+        return out
+
+    def indices(self, measures=INDEX_MEASURES) -> pd.DataFrame | None:
+        """Sobol first-order (S1) and total-order (ST) indices with 95% half-widths.
+
+        Only for method 'sobol'; None otherwise.
+        """
+        if self.method != "sobol":
+            return None
+        from SALib.analyze import sobol as sobol_analyze
+
+        table = self.table()
+        out = []
+        for m in measures:
+            y = table[m].to_numpy(float)
+            if np.isfinite(y).all() and np.ptp(y) == 0:
+                # the read-out did not change anywhere (e.g. every lifespan censored at the
+                # horizon): no parameter explains any variance
+                for k in self.keys:
+                    out.append({"measure": m, "parameter": k, "S1": 0.0, "S1_conf": 0.0,
+                                "ST": 0.0, "ST_conf": 0.0})
+                continue
+            if np.isnan(y).any():
+                for k in self.keys:
+                    out.append({"measure": m, "parameter": k, "S1": np.nan, "S1_conf": np.nan,
+                                "ST": np.nan, "ST_conf": np.nan})
+                continue
+            res = sobol_analyze.analyze(_problem(self.ranges), y, calc_second_order=False,
+                                        print_to_console=False, seed=0)
+            for j, k in enumerate(self.keys):
+                out.append({"measure": m, "parameter": k, "S1": float(res["S1"][j]),
+                            "S1_conf": float(res["S1_conf"][j]), "ST": float(res["ST"][j]),
+                            "ST_conf": float(res["ST_conf"][j])})
+        return pd.DataFrame(out)
+
+    def pareto(self, benefit: str = "active_member_days", cost: str = "incentive_spend") -> pd.DataFrame:
+        """Design points no other point beats on both higher benefit and lower cost."""
+        from sim.experiments.stats import pareto_front
+
+        t = self.table().dropna(subset=[benefit, cost])
+        idx = pareto_front(t[benefit].to_numpy(), t[cost].to_numpy())
+        return t.iloc[idx][["point", *self.keys, benefit, cost]].reset_index(drop=True)
+
+    # figures
+    def plot_heatmap(self, measure: str = "lifespan"):
+        from sim.outputs.plots import sweep_heatmap
+
+        return sweep_heatmap(self, measure)
+
+    def plot_partial_dependence(self, measures=INDEX_MEASURES):
+        from sim.outputs.plots import sweep_partial_dependence
+
+        return sweep_partial_dependence(self, measures)
+
+    def plot_indices(self):
+        from sim.outputs.plots import sweep_indices
+
+        return sweep_indices(self)
+
+    def plot_pareto(self):
+        from sim.outputs.plots import sweep_pareto
+
+        return sweep_pareto(self)
+
+    def figures(self) -> dict:
+        figs = {"partial_dependence.png": self.plot_partial_dependence(), "pareto.png": self.plot_pareto()}
+        if self.method == "grid" and len(self.ranges) == 2:
+            figs["heatmap_lifespan.png"] = self.plot_heatmap("lifespan")
+            figs["heatmap_active_member_days.png"] = self.plot_heatmap("active_member_days")
+        if self.method == "sobol":
+            figs["sobol_indices.png"] = self.plot_indices()
+        return figs
+
+    def to_html(self, path) -> None:
+        from sim.outputs.report import sweep_html
+
+        Path(path).write_text(sweep_html(self), encoding="utf-8")
+
+    def write(self, out) -> Path:
+        """sweep.csv, runs.csv, indices.csv (sobol), pareto.csv, figures, report.html/.md."""
+        from sim.outputs.plots import write_figures
+        from sim.outputs.report import sweep_html, sweep_markdown
+        from sim.experiments.store import atomic_write_text
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "sweep.csv", self.table().to_csv(index=False))
+        atomic_write_text(out / "runs.csv", self.runs().to_csv(index=False))
+        atomic_write_text(out / "pareto.csv", self.pareto().to_csv(index=False))
+        ind = self.indices()
+        if ind is not None:
+            atomic_write_text(out / "indices.csv", ind.to_csv(index=False))
+        images = write_figures(self.figures(), out)
+        atomic_write_text(out / "report.html", sweep_html(self, images))
+        atomic_write_text(out / "report.md", sweep_markdown(self, images))
+        return out
+
+
+def sweep(scenario: Scenario | str, params: list, method: str = "lhs", samples: int | None = None,
+          replications: int = 5, executor: Executor | str | None = None,
+          store: ResultStore | str | os.PathLike | None = None, seed: int | None = None,
+          progress: bool = True, workers: int | None = None) -> SweepResult:
+    """Run a sweep. `params`: ParamRange objects or 'key=LOW:HIGH' strings.
+
+    `samples` defaults to 5 levels per parameter (grid), 20 points (lhs) or 16 base samples
+    (sobol: 16 * (d + 2) points). Other arguments as in `sim.experiments.compare.compare`.
+    """
+    from sim.experiments.executors import make_executor
+
+    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    ranges = [p if isinstance(p, ParamRange) else parse_param(p, base) for p in params]
+    if not ranges:
+        raise ValueError("a sweep needs at least one --param KEY=LOW:HIGH")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    samples = samples or {"grid": 5, "lhs": 20, "sobol": 16}[method]
+    seed = base.seed if seed is None else seed
+    pts = design(ranges, method, samples, seed=seed)
+    variants = []
+    for row in pts:
+        overrides = [f"{r.key}={_fmt_value(v, r.integer)}" for r, v in zip(ranges, row)]
+        try:
+            variants.append(base.with_overrides(overrides))
+        except ScenarioError as exc:
+            raise ValueError(f"design point {dict(zip([r.key for r in ranges], row))} is invalid:\n{exc}") from None
+    seeds = replication_seeds(seed, replications)
+    st = store if isinstance(store, ResultStore) else (ResultStore(store) if store else temporary_store())
+    st.write_manifest({"kind": "sweep", "versions": versions(), "method": method, "samples": samples,
+                       "replications": replications, "seeds": seeds,
+                       "params": [r.__dict__ for r in ranges], "base": base.to_dict(),
+                       "points": pts.tolist()})
+    by_digest: dict = {}
+    for i, sc in enumerate(variants):
+        by_digest.setdefault(sc.digest(), []).append(i)
+    rows: list[dict] = []
+
+    def on_record(sc, seed_, record):
+        for i in by_digest[sc.digest()]:
+            rows.append({"point": i, **dict(zip([r.key for r in ranges], pts[i])), "seed": seed_,
+                         **record["readouts"]})
+
+    unique = list({sc.digest(): sc for sc in variants}.values())
+    tasks = [(sc, s) for sc in unique for s in seeds]
+    if isinstance(executor, Executor):
+        ex = execute(tasks, st, executor, on_record, progress, label="sweep")
+    else:
+        with make_executor(workers=workers, serial=(executor == "serial")) as pool:
+            ex = execute(tasks, st, pool, on_record, progress, label="sweep")
+    failures = [(f"point {by_digest[d]}", s, tb) for d, s, tb in ex.failures]
+    return SweepResult(base, ranges, method, pts, seeds, rows, failures, st, ex.seconds, ex.reused)

@@ -1,0 +1,124 @@
+"""CommunityModel: a Mesa model of a community's lifecycle, one simulated day per step.
+
+The model owns the state arrays (`sim.model.state.State`), launches the community
+(`sim.model.founding`) and runs one day as an ordered list of mechanisms
+(`sim.model.mechanics.DAILY_STEPS`), each in its own module. Members are also Mesa agents
+(`agents/`), thin handles kept in step with the arrays whenever you look at them. The day's
+read-outs are declared in `sim.readouts.registry` and recorded by `sim.readouts.recorder`.
+
+Example
+-------
+>>> from sim import CommunityModel, load_scenario
+>>> model = CommunityModel(load_scenario("scenarios/baseline.yaml", overrides=["population.size=400"]))
+>>> model.run(days=30)
+>>> int(model.timeseries()["day"].iloc[-1])
+29
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from agents.member import sync_handles
+from sim.model import founding
+from sim.model.day import Day
+from sim.model.mechanics import DAILY_STEPS
+from sim.model.population import Population, build_population
+from sim.model.state import State
+from sim.model.strategies import KINDS, in_force, todays_effects
+from sim.readouts import registry
+from sim.readouts.recorder import Recorder, reporters
+from sim.scenario import Scenario
+
+#: Columns of the daily time series, in order, with their meaning (from the read-out registry).
+METRICS = {name: r.doc or r.label for name, r in registry.DAILY.items()}
+
+
+class CommunityModel(mesa.Model):
+    """A brand or interest community on a social graph, simulated day by day.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Validated scenario (see `sim.scenario.load_scenario`).
+    seed : int, optional
+        Overrides `scenario.seed`. Same scenario and seed give identical results.
+    graph : networkx.Graph, optional
+        Use this social graph instead of the scenario's generator.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None, graph: nx.Graph | None = None):
+        seed = int(scenario.seed if seed is None else seed)
+        super().__init__(rng=np.random.default_rng(seed))
+        self.seed_value = seed
+        self.scenario = scenario
+        self.day = 0
+        self.population: Population = build_population(scenario.population, self.rng, graph=graph)
+        self.state = State(self.population.n)
+        self.strategies = [KINDS[kind](name, spec) for name, kind, spec in scenario.strategies]
+        self.today: dict = {}
+        self.last_day: Day | None = None
+        self.recorder = Recorder()
+        self._handles: dict = {}
+        self._handle_circle = np.full(self.population.n, -1, np.int8)
+        self.recorder.found(founding.found(self.state, self.population, scenario, self.rng))
+        self.datacollector = mesa.DataCollector(model_reporters=reporters())
+
+    # ------------------------------------------------------------------ Mesa agent views
+    @property
+    def agents(self):
+        """All member agents (kept in step with the state arrays on access)."""
+        sync_handles(self)
+        return super().agents
+
+    @property
+    def agents_by_type(self):
+        """Member agents by circle class: `model.agents_by_type[CoreMember]`."""
+        sync_handles(self)
+        return super().agents_by_type
+
+    def member(self, person: int):
+        """The Mesa agent of a member person (None for non-members)."""
+        sync_handles(self)
+        return self._handles.get(int(person))
+
+    @property
+    def founders(self) -> int:
+        """Members on day 0 (organizers, core experts, founding members)."""
+        return self.recorder.founders
+
+    # ------------------------------------------------------------------ one day
+    def step(self) -> None:
+        """Run one day: strategies set the day's effects, the mechanisms run in order, then record."""
+        strategies = in_force(self.strategies, self.day)
+        day = Day(self.day, self.state, self.population, self.scenario, self.rng,
+                  todays_effects(strategies, self.day), strategies)
+        for name, mechanism in DAILY_STEPS:
+            day.results[name] = mechanism(day)
+        self.today = self.recorder.record(self, day)
+        self.datacollector.collect(self)
+        self.last_day = day
+        self.day += 1
+
+    def run(self, days: int | None = None, progress: Callable[[int, int], None] | None = None) -> None:
+        """Run `days` days (default: the scenario's horizon). `progress(done, total)` is called daily."""
+        total = self.scenario.horizon_days if days is None else int(days)
+        for i in range(total):
+            self.step()
+            if progress is not None:
+                progress(i + 1, total)
+
+    # ------------------------------------------------------------------ read-outs
+    def timeseries(self):
+        """The daily read-outs as a pandas DataFrame (one row per day, columns `METRICS`)."""
+        return self.datacollector.get_model_vars_dataframe()
+
+    def summary(self) -> dict:
+        """Run summary: lifecycle phases, lifespan and every read-out (see `sim.readouts`)."""
+        from sim.readouts.metrics import summarize
+
+        return summarize(self)

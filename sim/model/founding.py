@@ -1,0 +1,94 @@
+"""Launch: the community section (who runs the community, its caps) and day 0.
+
+On day 0 the organizers (operations staff), the core experts (best topic fit) and the founding
+members (friends of the core, or a share of the population) join, all in group 0 upward.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.scenario.params import P
+
+#: The `community` section of a scenario file: every key with its default, unit, range and meaning.
+PARAMS: dict[str, Any] = {
+    "organizers": P(3, "int", "persons", "Operations staff (organizer circle) at launch.", 0, 100000),
+    "organizer_hours": P(6.0, "float", "hours/day", "Working hours each organizer gives the "
+                         "community per day.", 0, 24),
+    "hours_per_group": P(0.5, "float", "hours/day", "Organizer overhead of keeping one group "
+                         "running (moderation, announcements).", 0, 24),
+    "core_seeds": P(5, "int", "persons", "Experts in the core circle at launch.", 0, 100000),
+    "core_capacity": P(40, "int", "persons", "Most core members the community can host "
+                       "(KOC promotion stops there).", 0, 10_000_000),
+    "seed_members": P(30, "int", "persons", "Founding diffusion members (friends of the core "
+                      "at launch).", 0, 10_000_000),
+    "seed_fraction": P(0.0, "float", "share", "If above 0, this share of the whole population "
+                       "are members at launch instead of seed_members.", 0, 1),
+    "group_cap": P(500, "int", "members", "Platform cap on one group (WeChat: 500). A full "
+                   "group sends joiners to another group or opens a new one.", 2, 10_000_000),
+    "max_messages_per_group": P(1000.0, "float", "messages/day", "Conversation floor: a "
+                                "group's daily messages saturate at this level whatever "
+                                "its size (Jones et al. 2008).", 1, 1e7),
+}
+
+
+def pick_founders(population, community, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(organizers, core experts, founding members) of day 0.
+
+    Organizers are drawn at random; the core experts are the best topic fit among the rest;
+    founding members are friends of the core (or a random share of everyone when
+    `seed_fraction` is set), topped up at random when the core has too few friends.
+    """
+    n = population.n
+    order = rng.permutation(n)
+    n_org = min(community.organizers, n)
+    organizers = order[:n_org]
+    rest = order[n_org:]
+    n_core = min(community.core_seeds, rest.size)
+    core = rest[np.argsort(-population.topic_fit[rest], kind="stable")[:n_core]]
+    taken = np.zeros(n, bool)
+    taken[organizers] = taken[core] = True
+    if community.seed_fraction > 0:
+        pool = np.flatnonzero(~taken)
+        k = int(round(community.seed_fraction * n)) - n_org - n_core
+        return organizers, core, pool[rng.permutation(pool.size)[:max(k, 0)]]
+    neigh = (np.unique(np.concatenate([population.friends(i) for i in core])) if n_core
+             else np.zeros(0, int))
+    neigh = neigh[~taken[neigh]]
+    neigh = neigh[rng.permutation(neigh.size)][:community.seed_members]
+    short = community.seed_members - neigh.size
+    if short > 0:
+        mask = ~taken
+        mask[neigh] = False
+        pool = np.flatnonzero(mask)
+        neigh = np.concatenate([neigh, pool[rng.permutation(pool.size)[:short]]])
+    return organizers, core, neigh
+
+
+def found(state, population, scenario, rng) -> np.ndarray:
+    """Day 0: organizers, core experts and founding members join, groups filled in order.
+
+    Returns the founders (organizers, core, founding members).
+    """
+    from sim.model.state import Circle, Status
+
+    st, community = state, scenario.community
+    organizers, core, seeds = pick_founders(population, community, rng)
+    founders = np.concatenate([organizers, core, seeds]).astype(np.int64)
+    st.status[founders] = Status.MEMBER
+    st.circle[organizers] = Circle.ORGANIZER
+    st.circle[core] = Circle.CORE
+    st.circle[seeds] = Circle.DIFFUSION
+    st.interest[founders] = scenario.motivation.initial_interest
+    st.interest[organizers] = 1.0
+    st.interest[core] = np.maximum(st.interest[core], 0.8)
+    st.novelty[founders] = 1.0
+    st.joined_day[founders] = 0
+    st.last_active_day[founders] = 0
+    st.active[founders] = True
+    cap = community.group_cap
+    st.group[founders] = np.arange(founders.size) // cap
+    st.n_groups = max(1, int(np.ceil(founders.size / cap)))
+    return founders

@@ -1,0 +1,171 @@
+"""Acquisition: outsiders join by the external channel or by word of mouth along ties.
+
+An outsider i joins today with probability
+    fit_i * (1 - (1 - p_ext) * (1 - q_weak)^w_i * (1 - q_close)^c_i)
+where w_i and c_i count i's weak and close maintained ties who are members sharing the
+community today (Bass 1969 / Goldenberg et al. 2001). Only graph neighbours can invite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.state import Array, Status
+from typing import Any
+
+from sim.scenario.params import P
+
+#: The `acquisition` section of a scenario file: every key with its default, unit, range and meaning.
+PARAMS: dict[str, Any] = {
+    "p_external": P(0.00004, "float", "1/day", "Daily chance an outsider of full topic fit "
+                    "joins through external channels (Bass innovation p).", 0, 1),
+    "q_weak": P(0.05, "float", "1/day per friend", "Chance a sharing weak-tie friend brings "
+                "an outsider in today (Bass imitation / Goldenberg b_w).", 0, 1),
+    "q_close": P(0.15, "float", "1/day per friend", "Same for a sharing close friend "
+                 "(Goldenberg b_s).", 0, 1),
+    "share_rate": P(0.2, "float", "1/day", "Chance a fully motivated active member shares "
+                    "the community with friends on a day.", 0, 1),
+    "share_requires_activity": P(True, "bool", "-", "Only members active today share "
+                                 "(false: every member shares at share_rate, Bass check).")
+}
+
+STATE = {
+    "invites_made": Array(np.int32, 0, "Friends brought in by this member (word of mouth, credited)."),
+    "invites_first_cycle": Array(np.int32, 0, "Of those, brought in during the member's first 30 days "
+                                 "(viral coefficient K)."),
+}
+
+
+def sharing_members(state, motivation, params, effects, rng) -> np.ndarray:
+    """Members who share the community today: active ones, more when motivated and it is new to them."""
+    acq = params.acquisition
+    rate = acq.share_rate * effects.share_boost * (1.0 + 0.5 * effects.attitude)
+    eligible = state.status == Status.MEMBER
+    if acq.share_requires_activity:
+        eligible &= state.active
+    idx = np.flatnonzero(eligible)
+    if acq.share_requires_activity:
+        nov = params.motivation.novelty_floor + (1.0 - params.motivation.novelty_floor) * state.novelty[idx]
+        prob = np.minimum(1.0, rate * motivation[idx] * nov)
+    else:
+        prob = np.full(idx.size, min(1.0, rate))
+    out = np.zeros(state.n, bool)
+    out[idx[rng.random(idx.size) < prob]] = True
+    return out
+
+
+def join_probability(fit, weak_sharing, close_sharing, p_external, q_weak, q_close) -> np.ndarray:
+    """Daily joining probability of outsiders (vectorised; pure).
+
+    >>> join_probability(np.array([1.0]), np.array([0]), np.array([0]), 0.1, 0.5, 0.5)
+    array([0.1])
+    >>> float(join_probability(np.array([1.0]), np.array([1]), np.array([0]), 0.0, 0.5, 0.5)[0])
+    0.5
+    """
+    stay_out = (1.0 - p_external) * (1.0 - q_weak) ** weak_sharing * (1.0 - q_close) ** close_sharing
+    return fit * (1.0 - stay_out)
+
+
+def pick_random_neighbor(csr, rows: np.ndarray, mask: np.ndarray, rng) -> np.ndarray:
+    """For each row in `rows`, one uniformly chosen column j of `csr` with mask[j] (or -1)."""
+    from sim.model.population import gather_rows
+
+    out = np.full(rows.size, -1, np.int64)
+    if rows.size == 0:
+        return out
+    idx, owner = gather_rows(csr, rows)
+    ok = mask[idx]
+    owner, idx = owner[ok], idx[ok]
+    if idx.size == 0:
+        return out
+    key = rng.random(idx.size)
+    order = np.lexsort((key, owner))
+    owner, idx = owner[order], idx[order]
+    first = np.r_[True, owner[1:] != owner[:-1]]
+    out[owner[first]] = idx[first]
+    return out
+
+
+def external_candidates(n: int, p_max: float, rng) -> np.ndarray:
+    """Persons drawn independently with probability p_max each (exact, O(draws)).
+
+    The number of successes of n Bernoulli(p_max) trials is Binomial(n, p_max) and, given the
+    number, the successful persons are a uniform random subset.
+    """
+    if p_max <= 0 or n == 0:
+        return np.zeros(0, np.int64)
+    k = int(rng.binomial(n, min(p_max, 1.0)))
+    return np.sort(rng.choice(n, size=k, replace=False)).astype(np.int64) if k else np.zeros(0, np.int64)
+
+
+@dataclass(frozen=True)
+class Joining:
+    """Today's joiners (sorted), which of them came by word of mouth, and who gets the credit."""
+
+    joiners: np.ndarray
+    word_of_mouth: np.ndarray
+    sharers: int
+    invite_credits: np.ndarray  # inviting member of each word-of-mouth join that has one
+
+
+def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndarray, np.ndarray]:
+    """Outsiders with a sharing friend: (joiners, joined by word of mouth) among them."""
+    from sim.model.population import count_from
+
+    st, pop, acq, rng = day.state, day.population, day.scenario.acquisition, day.rng
+    n = st.n
+    sharers = np.flatnonzero(sharing)
+    outsider = st.status == Status.OUTSIDER
+    all_k = count_from(pop.followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
+    close_k = count_from(pop.close_followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
+    exposed = np.flatnonzero((all_k > 0) & outsider)
+    weak_e, close_e = all_k[exposed] - close_k[exposed], close_k[exposed]
+    prob = join_probability(pop.topic_fit[exposed], weak_e, close_e, p_ext, acq.q_weak, acq.q_close)
+    joined_e = rng.random(exposed.size) < prob
+    wom_e = joined_e & (rng.random(exposed.size) * prob >= pop.topic_fit[exposed] * p_ext)
+    return exposed[joined_e], wom_e[joined_e], all_k
+
+
+def external_joins(day, p_ext: float, exposed_count: np.ndarray) -> np.ndarray:
+    """Outsiders with no sharing friend who join through external channels (exact thinning)."""
+    st, pop, rng = day.state, day.population, day.rng
+    cand = external_candidates(st.n, p_ext * pop.max_fit, rng)
+    cand = cand[(st.status[cand] == Status.OUTSIDER) & (exposed_count[cand] == 0)]
+    keep = rng.random(cand.size) * pop.max_fit < pop.topic_fit[cand]
+    return cand[keep]
+
+
+def credit_inviters(day, joiners: np.ndarray, wom: np.ndarray, sharing: np.ndarray) -> np.ndarray:
+    """Credit one sharing friend per word-of-mouth joiner; count first-cycle invitations (K)."""
+    st = day.state
+    inviters = pick_random_neighbor(day.population.maintained, joiners[wom], sharing, day.rng)
+    credited = inviters[inviters >= 0]
+    np.add.at(st.invites_made, credited, 1)
+    young = credited[day.number - st.joined_day[credited] < 30]   # within the inviter's first cycle
+    np.add.at(st.invites_first_cycle, young, 1)
+    return credited
+
+
+def step(day) -> Joining:
+    """Who joins today, and through which channel.
+
+    Work is proportional to today's sharers' ties plus the external draws, not to the
+    population: outsiders with a sharing friend get the full joining probability; the rest
+    can only join externally, drawn exactly by thinning (Bernoulli(p_ext * max fit), then
+    kept with probability fit / max fit).
+    """
+    params, effects = day.scenario, day.effects
+    sharing = sharing_members(day.state, day.state.motivation(effects), params, effects, day.rng)
+    p_ext = min(1.0, params.acquisition.p_external * effects.external_boost)
+    joined_e, wom_e, exposed_count = word_of_mouth_joins(day, sharing, p_ext)
+    external = external_joins(day, p_ext, exposed_count)
+    joiners = np.concatenate([joined_e, external])
+    wom = np.concatenate([wom_e, np.zeros(external.size, bool)])
+    order = np.argsort(joiners, kind="stable")
+    joiners, wom = joiners[order], wom[order]
+    sharers = int(sharing.sum())
+    if joiners.size == 0:
+        return Joining(joiners, wom, sharers, np.zeros(0, np.int64))
+    return Joining(joiners, wom, sharers, credit_inviters(day, joiners, wom, sharing))

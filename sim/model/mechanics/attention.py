@@ -1,0 +1,131 @@
+"""Attention and overload: what each active member reads today and what it is worth.
+
+An active member reads at most its attention budget of its group's messages. Messages from
+maintained ties are worth `friend_weight` times a stranger's (close ties `close_weight` more);
+core posts and fermented prompts carry their own quality. With a random reading order the
+value is proportional to the mix; a personalised feed reads the best buckets first. Members
+also get to know up to `attention.acquaintances` fellow members by sight, so in a group far
+beyond the Dunbar limit most messages come from strangers, and the unread backlog
+(overload) grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.state import Array, Circle, Status
+from typing import Any
+
+from sim.scenario.params import P
+
+#: The `attention` section of a scenario file: every key with its default, unit, range and meaning.
+PARAMS: dict[str, Any] = {
+    "overload_cost": P(0.12, "float", "interest/log-unit", "Interest target lost per log-unit "
+                       "of unread backlog (messages beyond attention budget).", 0, 10),
+    "acquaintances": P(120, "int", "members", "Group members one gets to know by sight "
+                       "(Dunbar's ~150 less one's outside ties): in a larger group the "
+                       "rest stay strangers.", 0, 100000),
+    "stranger_cost": P(0.1, "float", "interest", "Interest target lost when every message "
+                       "read comes from strangers (belonging).", 0, 10),
+}
+
+STATE = {
+    "value_prev": Array(float, 0.0, "Value read yesterday, in value_scale units (replies follow reads)."),
+    "overloaded": Array(bool, False, "Today the member's group sent more than it could read."),
+}
+
+
+@dataclass
+class Reading:
+    """Per-person read-outs of one day (arrays over the readers' indices)."""
+
+    readers: np.ndarray      # person ids of active members who read
+    reads: np.ndarray        # messages read
+    value: np.ndarray        # value read (quality units)
+    stranger_share: np.ndarray
+    backlog: np.ndarray      # messages in the group per message of budget
+    friend_reads: np.ndarray
+
+
+def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.ndarray:
+    """Messages each person receives today from the ties it maintains, inside its own group.
+
+    Works from the senders (few) through the transposed tie matrix `followers`, so the cost
+    is the senders' ties, not the whole graph.
+    """
+    from sim.model.population import gather_rows
+
+    if senders.size == 0:
+        return np.zeros(n)
+    fol, owner = gather_rows(followers, senders)
+    src = senders[owner]
+    w = posts[src] * (group[fol] == group[src])
+    return np.bincount(fol, weights=w, minlength=n)
+
+
+def greedy_read(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]):
+    """Read `reads` messages best-first from buckets of given counts and qualities.
+
+    Returns (value read, messages taken from each bucket).
+
+    >>> value, taken = greedy_read(np.array([3.0]), [np.array([2.0]), np.array([5.0])], [1.0, 0.5])
+    >>> value, [t.tolist() for t in taken]
+    (array([2.5]), [[2.0], [1.0]])
+    """
+    left = reads.astype(float).copy()
+    value = np.zeros_like(left)
+    taken = [None] * len(counts)
+    for b in np.argsort(qualities)[::-1]:
+        take = np.minimum(left, counts[b])
+        value += take * qualities[b]
+        left -= take
+        taken[b] = take
+    return value, taken
+
+
+def step(day) -> Reading:
+    """Reads, value, stranger share and backlog for every active non-staff member."""
+    st, pop, sc, effects, content = day.state, day.population, day.scenario, day.effects, day.content
+    c = sc.content
+    readers = np.flatnonzero(st.active & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
+    g = st.group[readers]
+    total = content.messages[g]
+    budget = pop.attention[readers]
+    reads = np.minimum(budget, total)
+    posts = st.posts_today.astype(float)
+    senders = content.senders
+    friend = friend_messages(pop.followers, st.group, posts, senders, st.n)[readers]
+    close = friend_messages(pop.close_followers, st.group, posts, senders, st.n)[readers]
+    weak = np.maximum(friend - close, 0.0)
+    others = np.maximum(content.member_msgs[g] + content.org_replies[g] - friend, 0.0)
+    # familiarity: one comes to know up to `acquaintances` fellow members by sight; in a group
+    # beyond that (the Dunbar limit) the rest stay strangers
+    sizes = content.sizes.astype(float)
+    familiar = np.minimum(1.0, sc.attention.acquaintances / np.maximum(sizes[g] - 1.0, 1.0))
+    weak = weak + familiar * others
+    strangers = (1.0 - familiar) * others
+    q = effects.quality * (1.0 + effects.attitude)
+    qm = c.member_quality
+    buckets = [content.core_posts[g], close, content.prompts[g] + content.event_msgs[g], weak,
+               strangers, content.promos[g]]
+    quals = [c.core_quality * q, qm * c.friend_weight * c.close_weight, c.ferment_quality * q,
+             qm * c.friend_weight, qm, 0.0]
+    if effects.personalized_feed:
+        value, taken = greedy_read(reads, buckets, quals)
+        friend_reads = taken[1] + taken[3]  # close and weak ties (incl. acquaintances)
+        stranger_reads = taken[4]
+    else:
+        share = np.divide(reads, total, out=np.zeros_like(reads), where=total > 0)
+        value = share * sum(b * qv for b, qv in zip(buckets, quals))
+        friend_reads = share * (close + weak)
+        stranger_reads = share * strangers
+    social = friend_reads + stranger_reads
+    stranger_share = np.divide(stranger_reads, social, out=np.zeros_like(social), where=social > 0)
+    backlog = np.divide(total, budget)
+    st.value_prev[:] = 0.0
+    st.value_prev[readers] = value / sc.motivation.value_scale
+    st.overloaded[:] = False
+    st.overloaded[readers] = total > budget
+    return Reading(readers, reads, value, stranger_share, backlog, friend_reads)

@@ -1,0 +1,45 @@
+"""Events: on an event day, members who notice may wake, attendees gain interest and novelty.
+
+Online events reach many and lift a little; offline meet-ups reach few and lift a lot
+(`sim/model/strategies/events.py` holds the formats). Dormant members who notice wake with
+the event's `wake` chance: events are how the silent majority is reached (seed 004).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.state import Circle, Status
+
+PARAMS: dict = {}  # events are configured per strategy (sim/model/strategies/events.py)
+STATE: dict = {}
+
+
+@dataclass(frozen=True)
+class EventDay:
+    """Members reached by today's events (0 on ordinary days)."""
+
+    attendees: int = 0
+
+
+def attend(day, event) -> int:
+    """Apply one event: wake who notices, lift their interest and novelty. Returns attendees."""
+    st, rng = day.state, day.rng
+    members = np.flatnonzero((st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
+    notice = members[rng.random(members.size) < event.reach * day.population.topic_fit[members] * 2]
+    dormant = (day.number - st.last_active_day[notice]) >= day.scenario.churn.dormant_after
+    wake = notice[~dormant | (rng.random(notice.size) < event.wake)]
+    st.active[wake] = True
+    st.last_active_day[wake] = day.number
+    st.interest[wake] = np.minimum(1.0, st.interest[wake] + event.boost)
+    st.novelty[wake] = np.minimum(1.0, st.novelty[wake] + event.novelty)
+    return int(wake.size)
+
+
+def step(day) -> EventDay:
+    """Hold today's events (in the order of their strategy names)."""
+    if not day.effects.events:
+        return EventDay(0)
+    return EventDay(sum(attend(day, event) for event in day.effects.events))

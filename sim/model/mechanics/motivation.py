@@ -1,0 +1,130 @@
+"""Motivation: how interest moves each day (DESIGN.md step 5).
+
+For an active member the day is worth a target in [0, 1]:
+    novelty * satisfaction(value read) + recognition - overload - stranger share - promotion
+and interest moves toward it at `adapt_rate`. Inactive members slowly forget. Friends
+leaving lower interest (contagious churn); extrinsic rewards erode intrinsic interest while
+they run (crowding out) and vanish when they stop; core members without an audience (readers across the community) burn out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.state import Array, Circle, Status, Value
+from typing import Any
+
+from sim.scenario.params import P
+
+#: The `motivation` section of a scenario file: every key with its default, unit, range and meaning.
+PARAMS: dict[str, Any] = {
+    "initial_interest": P(0.6, "float", "interest", "Interest of a new member.", 0, 1),
+    "adapt_rate": P(0.08, "float", "1/day", "Speed at which interest moves toward what the "
+                    "day was worth.", 0, 1),
+    "value_scale": P(10.0, "float", "value/day", "Value read in a day at which satisfaction "
+                     "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
+    "recognition_weight": P(0.25, "float", "interest", "Interest target added by being "
+                            "answered on every post.", 0, 10),
+    "novelty_halflife": P(280.0, "float", "days", "Half-life of a member's novelty: the "
+                          "same community is worth less each month.", 1, 1e6),
+    "novelty_floor": P(0.1, "float", "share", "Novelty never falls below this share.", 0, 1),
+    "forget_rate": P(0.004, "float", "1/day", "Interest lost per day by an inactive member.", 0, 1),
+    "contagion": P(0.4, "float", "interest", "Interest lost when all of one's member friends "
+                   "leave on the same day (contagious churn).", 0, 10),
+    "crowding_out": P(0.003, "float", "1/day", "Intrinsic interest eroded per day per unit of "
+                      "extrinsic reward (overjustification).", 0, 1),
+    "activity_max": P(0.9, "float", "probability", "Daily activity chance at interest 1.", 0, 1),
+    "activity_exponent": P(1.5, "float", "-", "Activity = activity_max * interest^exponent.", 0.01, 20),
+}
+
+STATE = {
+    "interest": Array(float, 0.0, "Intrinsic interest in the community, 0..1."),
+    "extrinsic": Array(float, 0.0, "Motivation from rewards (points), 0..1."),
+    "novelty": Array(float, 0.0, "How fresh the community still feels, 0..1."),
+    "extrinsic_left": Value(False, "Some extrinsic reward is still fading out."),
+}
+
+
+def satisfaction(value: np.ndarray, value_scale: float) -> np.ndarray:
+    """Diminishing returns of the value read today: 1 - exp(-value / value_scale), in [0, 1).
+
+    >>> float(satisfaction(np.array([0.0]), 1.0)[0])
+    0.0
+    """
+    return -np.expm1(-value / value_scale)
+
+
+def novelty_weight(novelty: np.ndarray, floor: float) -> np.ndarray:
+    """Effective novelty: never below `floor`."""
+    return floor + (1.0 - floor) * novelty
+
+
+def adapt_to_the_day(day) -> None:
+    """Readers' interest moves toward what today was worth; their novelty fades."""
+    st, sc, effects, reading = day.state, day.scenario, day.effects, day.reading
+    mot, att = sc.motivation, sc.attention
+    r = reading.readers
+    sat = satisfaction(reading.value, mot.value_scale)
+    target = (novelty_weight(st.novelty[r], mot.novelty_floor) * sat
+              + mot.recognition_weight * st.recognition[r]
+              - att.overload_cost * np.log(np.maximum(reading.backlog, 1.0))
+              - att.stranger_cost * reading.stranger_share)
+    if effects.promo_cost:
+        target -= effects.promo_cost
+    target = np.clip(target, 0.0, 1.0)
+    st.interest[r] += mot.adapt_rate * (target - st.interest[r])
+    # novelty fades with every active day; attitude content slows the fading
+    halflife = mot.novelty_halflife * (1.0 + effects.attitude)
+    st.novelty[r] *= 0.5 ** (1.0 / halflife)
+
+
+def contagion(day, members: np.ndarray) -> None:
+    """Contagious churn: interest lost in proportion to one's member friends who left yesterday."""
+    from sim.model.population import gather_rows
+
+    st, left_friends = day.state, day.state.left_friends
+    strength = day.scenario.motivation.contagion
+    if left_friends is None or not strength:
+        return
+    hit = np.flatnonzero(members & (left_friends > 0))
+    friends, owner = gather_rows(day.population.maintained, hit)
+    friends_now = np.bincount(owner, weights=members[friends], minlength=hit.size)
+    st.interest[hit] -= strength * left_friends[hit] / (friends_now + left_friends[hit])
+
+
+def extrinsic_rewards(day, members: np.ndarray) -> None:
+    """Extrinsic motivation follows today's points and erodes intrinsic interest (crowding out)."""
+    st, effects, mot = day.state, day.effects, day.scenario.motivation
+    if not (effects.point_value or st.extrinsic_left):
+        return
+    points_today = day.points.earned
+    st.extrinsic[members] += mot.adapt_rate * (effects.point_value * points_today[members]
+                                               - st.extrinsic[members])
+    st.extrinsic[st.extrinsic < 1e-6] = 0.0  # rewards fully faded
+    st.extrinsic_left = bool(st.extrinsic.any())
+    if mot.crowding_out:
+        st.interest[members] -= mot.crowding_out * st.extrinsic[members]
+
+
+def burnout(day, members: np.ndarray) -> None:
+    """Core members burn out without an audience of active readers (core content reaches all groups)."""
+    st, ch = day.state, day.scenario.churn
+    core = np.flatnonzero(members & (st.circle == Circle.CORE))
+    if core.size and ch.burnout_audience > 0:
+        audience = day.reading.readers.size
+        shortfall = np.clip(1.0 - audience / ch.burnout_audience, 0.0, 1.0)
+        st.interest[core] -= ch.burnout_rate * shortfall
+
+
+def step(day) -> None:
+    """Move every member's interest for today (the order matters: see the module docstring)."""
+    st = day.state
+    members = st.status == Status.MEMBER
+    adapt_to_the_day(day)
+    inactive = members & ~st.active & (st.circle != Circle.ORGANIZER)
+    st.interest[inactive] -= day.scenario.motivation.forget_rate
+    contagion(day, members)
+    extrinsic_rewards(day, members)
+    burnout(day, members)
+    st.interest[st.circle == Circle.ORGANIZER] = 1.0
+    np.clip(st.interest, 0.0, 1.0, out=st.interest)

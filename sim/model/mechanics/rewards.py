@@ -1,0 +1,83 @@
+"""Rewards and status: points, tiers and KOC promotion (DESIGN.md step 7).
+
+Points are issued for check-in (being active), messages and successful invitations while the
+points strategy runs; tiers follow cumulative points; a KOC promotion round moves the top
+contributors of the last ~30 days from the diffusion circle into the core, up to
+`community.core_capacity`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.model.state import Array, Circle, Status
+
+PARAMS: dict = {}  # configured by the points, tiers and koc_promotion strategies
+STATE = {
+    "points": Array(float, 0.0, "Cumulative points earned."),
+    "tier": Array(np.int8, 0, "Tier level: 0 ordinary, 1 core user, 2 KOC."),
+}
+
+
+@dataclass(frozen=True)
+class Points:
+    """Points earned today per person (zeros when no points strategy runs)."""
+
+    earned: np.ndarray
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """Members promoted into the core today."""
+
+    promoted: np.ndarray
+
+
+def award_points(day) -> Points:
+    """Points for today's check-ins, messages and successful invitations, capped per day."""
+    st, effects = day.state, day.effects
+    invite_credits = day.joining.invite_credits
+    earned = np.zeros(st.n)
+    if not effects.points_on:
+        return Points(earned)
+    members = (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)
+    earned[members & st.active] += effects.points_checkin
+    earned[members] += effects.points_post * st.posts_today[members]
+    if invite_credits is not None and invite_credits.size:
+        np.add.at(earned, invite_credits, effects.points_invite)
+        earned[~members] = 0.0
+    np.minimum(earned, effects.points_cap, out=earned)
+    st.points += earned
+    return Points(earned)
+
+
+def update_tiers(day) -> None:
+    """Tier = thresholds reached by cumulative points; never falls (0 without tiers)."""
+    state, effects = day.state, day.effects
+    if not effects.tier_thresholds:
+        return
+    th = np.asarray(effects.tier_thresholds)
+    reached = np.searchsorted(th, state.points, side="right").astype(np.int8)
+    np.maximum(state.tier, reached, out=state.tier)  # tiers are kept once reached
+
+
+def promote_kocs(day) -> Promotion:
+    """KOC round: promote top recent contributors into the core, up to the core capacity."""
+    koc = day.effects.koc
+    st = day.state
+    none = Promotion(np.zeros(0, np.int64))
+    if not koc:
+        return none
+    members = st.status == Status.MEMBER
+    room = day.scenario.community.core_capacity - int((members & (st.circle == Circle.CORE)).sum())
+    k = min(koc.per_round, max(room, 0))
+    eligible = np.flatnonzero(members & (st.circle == Circle.DIFFUSION) & (st.posts_recent >= koc.min_posts))
+    if k <= 0 or eligible.size == 0:
+        return none
+    top = eligible[np.argsort(-st.posts_recent[eligible], kind="stable")[:k]]
+    st.circle[top] = Circle.CORE
+    st.tier[top] = np.maximum(st.tier[top], 2)
+    st.interest[top] = np.minimum(1.0, st.interest[top] + koc.interest_boost)
+    return Promotion(top)

@@ -1,0 +1,68 @@
+"""Strategies: one small class per intervention kind, each with a start, stop and period.
+
+Where things live: points.py (points), tiers.py (member tiers), invite_reward.py (invite
+rewards / fission), koc_promotion.py (KOC incubation), events.py (online and offline
+events), content.py (cadence, quality, attitude, UGC), personalized_feed.py, split_groups.py
+(Dunbar mitosis), cross_promotion.py, operating_mode.py.
+"""
+
+from sim.model.strategies.base import COMBINE, Effects, Event, KocRound, Strategy, StrategyConflict, combine
+from sim.model.strategies.content import Content
+from sim.model.strategies.cross_promotion import CrossPromotion
+from sim.model.strategies.events import Events
+from sim.model.strategies.invite_reward import InviteReward
+from sim.model.strategies.koc_promotion import KocPromotion
+from sim.model.strategies.operating_mode import OperatingMode
+from sim.model.strategies.personalized_feed import PersonalizedFeed
+from sim.model.strategies.points import Points
+from sim.model.strategies.split_groups import SplitGroups
+from sim.model.strategies.tiers import Tiers
+
+KINDS: dict[str, type[Strategy]] = {
+    cls.kind: cls
+    for cls in (Points, Tiers, InviteReward, KocPromotion, Events, Content,
+                PersonalizedFeed, SplitGroups, CrossPromotion, OperatingMode)
+}
+
+
+def register(cls: type[Strategy]) -> type[Strategy]:
+    """Add a strategy kind (researchers' own interventions); usable as a class decorator.
+
+    The kind is validated like the built-in ones. Registration lives in this process: run
+    experiments that use it with the serial executor, or import the registering module in
+    the workers.
+
+    >>> from sim.scenario.params import P
+    >>> @register
+    ... class Nudge(Strategy):
+    ...     kind = "nudge_example"
+    ...     PARAMS = {"size": P(0.1, "float", "interest", "How hard to nudge.", 0, 1)}
+    ...     def apply(self, effects, day):
+    ...         effects.tier_bonus += self.params.size
+    >>> "nudge_example" in KINDS
+    True
+    >>> _ = KINDS.pop("nudge_example")
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Strategy) and cls.kind):
+        raise TypeError("register() takes a Strategy subclass with a non-empty `kind`")
+    KINDS[cls.kind] = cls
+    return cls
+
+
+def in_force(strategies, day: int) -> tuple:
+    """The strategies in force on `day`, sorted by name (the order hooks run in)."""
+    return tuple(sorted((s for s in strategies if s.active(day)), key=lambda s: s.name))
+
+
+def todays_effects(strategies, day: int) -> Effects:
+    """Combine the Effects of every strategy in force on `day` by each field's rule (order-free)."""
+    contributions = []
+    for strategy in in_force(strategies, day):
+        effects = Effects()
+        strategy.apply(effects, day)
+        contributions.append((strategy.name, effects))
+    return combine(contributions)
+
+
+__all__ = ["COMBINE", "Effects", "Event", "KocRound", "Strategy", "StrategyConflict", "KINDS", "combine", "in_force",
+           "register", "todays_effects", *[c.__name__ for c in KINDS.values()]]

@@ -1,0 +1,31 @@
+"""Content strategy: core cadence, quality, "attitude" content and UGC encouragement.
+
+Attitude content (opinionated, with feeling) is worth more, is shared more and slows the
+fading of novelty (DOMAIN.md section 5); UGC encouragement raises ordinary members' posting.
+"""
+
+from sim.scenario.params import P
+from sim.model.strategies.base import Effects, Strategy
+
+
+class Content(Strategy):
+    """Core cadence, content quality, attitude content and UGC encouragement."""
+
+    kind = "content"
+    summary = "Core cadence, content quality, attitude content, UGC encouragement."
+    PARAMS = {
+        "core_cadence": P(1.0, "float", "x", "Multiplier on core members' posting.", 0, 100),
+        "quality": P(1.0, "float", "x", "Multiplier on the value of core and fermented content.", 0, 100),
+        "attitude": P(0.0, "float", "0..1", "Share of attitude content: +value, +sharing, slower "
+                      "novelty decay.", 0, 1),
+        "ugc": P(1.0, "float", "x", "Multiplier on ordinary members' posting (UGC encouragement).", 0, 100),
+        "cost": P(10.0, "float", "money/day", "Production cost per day.", 0, 1e9),
+    }
+
+    def apply(self, effects: Effects, day: int) -> None:
+        p = self.params
+        effects.core_cadence = p.core_cadence
+        effects.quality = p.quality
+        effects.attitude = p.attitude
+        effects.ugc_boost *= p.ugc  # compounds with the operating mode's UGC multiplier
+        self.charge(effects, p.cost)

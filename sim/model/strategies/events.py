@@ -1,0 +1,48 @@
+"""Events: online (Q&A, contests, live) or offline (meet-ups) activities on a schedule.
+
+An event day wakes dormant members (the silent majority), lifts attendees' interest and
+refreshes novelty, adds discussion, and costs money and organizer hours.
+"""
+
+from sim.scenario.params import P
+from sim.model.strategies.base import Effects, Event, Strategy
+
+FORMAT_DEFAULTS = {
+    # reach: share of members who notice; boost: interest gained by attendees
+    "online": {"reach": 0.5, "boost": 0.08, "novelty": 0.10},
+    "offline": {"reach": 0.1, "boost": 0.25, "novelty": 0.25},
+}
+
+
+class Events(Strategy):
+    """Online or offline events on a schedule; two on one day both happen."""
+
+    kind = "events"
+    summary = "Online or offline events that wake the silent majority."
+    PARAMS = {
+        "format": P("online", "str", "-", "Event format.", choices=("online", "offline")),
+        "reach": P(None, "float", "share", "Share of members who notice (default by format: "
+                   "online 0.5, offline 0.1).", 0, 1, nullable=True),
+        "boost": P(None, "float", "interest", "Interest gained by attendees (default by format: "
+                   "online 0.08, offline 0.25).", 0, 1, nullable=True),
+        "wake": P(0.3, "float", "probability", "Chance a dormant member who notices wakes up.", 0, 1),
+        "novelty": P(None, "float", "share", "Novelty restored to attendees (default by format).",
+                     0, 1, nullable=True),
+        "messages": P(100.0, "float", "messages/group", "Extra discussion per group on the day.", 0, 1e6),
+        "cost": P(200.0, "float", "money/event", "Cost of one event.", 0, 1e9),
+        "hours": P(4.0, "float", "organizer hours", "Organizer hours one event takes.", 0, 1000),
+    }
+
+    def apply(self, effects: Effects, day: int) -> None:
+        if not self.fires(day):
+            return
+        p = self.params
+        d = FORMAT_DEFAULTS[p.format]
+        effects.events = (Event(
+            name=self.name,
+            reach=d["reach"] if p.reach is None else p.reach,
+            boost=d["boost"] if p.boost is None else p.boost,
+            novelty=d["novelty"] if p.novelty is None else p.novelty,
+            wake=p.wake, messages=p.messages, hours=p.hours,
+        ),)
+        self.charge(effects, p.cost)

@@ -1,0 +1,36 @@
+"""Points: check-in, post and invite points that members redeem (DOMAIN.md section 4).
+
+Points add extrinsic motivation while they run, erode intrinsic interest a little
+(crowding out), and cost money per point redeemed. Removing them mid-life leaves
+interest below where it would have been.
+"""
+
+from sim.scenario.params import P
+from sim.model.strategies.base import Effects, Strategy
+
+
+class Points(Strategy):
+    """Points for check-in, posts and invitations; extrinsic motivation at a redemption cost."""
+
+    kind = "points"
+    summary = "Points for check-in, posts and invitations, redeemable for prizes."
+    PARAMS = {
+        "checkin": P(5.0, "float", "points/active day", "Points for checking in (being active).", 0, 1e6),
+        "post": P(1.0, "float", "points/message", "Points per message posted.", 0, 1e6),
+        "invite": P(10.0, "float", "points/join", "Points per friend who joins through you.", 0, 1e6),
+        "daily_cap": P(20.0, "float", "points/day", "Most points one member can earn in a day "
+                       "(real programmes cap them; uncapped post points reward flooding).", 0, 1e9),
+        "value": P(0.02, "float", "interest/point", "Extrinsic motivation one point earned "
+                   "today is worth.", 0, 10),
+        "cost": P(0.005, "float", "money/point", "Redemption cost of one point.", 0, 1e6),
+    }
+
+    def apply(self, effects: Effects, day: int) -> None:
+        p = self.params
+        effects.points_on = True
+        effects.points_checkin = p.checkin
+        effects.points_post = p.post
+        effects.points_invite = p.invite
+        effects.points_cap = p.daily_cap
+        effects.point_value = p.value
+        effects.point_cost = p.cost

@@ -1,0 +1,29 @@
+"""Tiers: ordinary -> core user -> KOC levels by cumulative points, with differentiated rights.
+
+Higher tiers raise a member's interest target and posting (status, privileges), which
+pulls ordinary members upward; each tiered member costs privileges money per day.
+"""
+
+from sim.scenario.params import P
+from sim.model.strategies.base import Effects, Strategy
+
+
+class Tiers(Strategy):
+    """Member levels by cumulative points, with status that lifts interest and posting."""
+
+    kind = "tiers"
+    summary = "Member levels by cumulative points with differentiated rights."
+    PARAMS = {
+        "core_user_points": P(50.0, "float", "points", "Cumulative points to reach tier 1 (core user).", 0, 1e9),
+        "koc_points": P(300.0, "float", "points", "Cumulative points to reach tier 2 (KOC).", 0, 1e9),
+        "bonus": P(0.05, "float", "interest/tier", "Interest target added per tier level.", 0, 1),
+        "post_boost": P(0.3, "float", "share/tier", "Extra posting per tier level.", 0, 10),
+        "cost": P(0.005, "float", "money/member/day", "Privileges cost per tiered member per day.", 0, 1e6),
+    }
+
+    def apply(self, effects: Effects, day: int) -> None:
+        p = self.params
+        effects.tier_thresholds = (p.core_user_points, p.koc_points)
+        effects.tier_bonus = p.bonus
+        effects.tier_post_boost = p.post_boost
+        effects.tier_cost = p.cost

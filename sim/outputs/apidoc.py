@@ -1,0 +1,81 @@
+"""Generate `docs/api.md`: the public names of `sim` and `agents` with their docstrings.
+
+`circlesim reference --api --out docs/api.md` regenerates it; a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+MODULES = [
+    "sim", "sim.scenario", "sim.scenario.schema", "sim.model.population", "sim.model", "sim.experiments.runner",
+    "sim.model.state", "sim.model.mechanics.acquisition", "sim.model.mechanics.content", "sim.model.mechanics.attention",
+    "sim.model.mechanics.motivation", "sim.model.mechanics.churn", "sim.model.mechanics.promotion", "sim.model.mechanics.groups",
+    "sim.model.strategies", "sim.model.strategies.base", "sim.readouts.lifecycle", "sim.readouts.metrics", "sim.experiments.stats", "sim.experiments.replications",
+    "sim.experiments.executors", "sim.experiments.store", "sim.experiments.compare", "sim.experiments.sweep", "sim.experiments.evidence", "sim.outputs.plots", "sim.outputs.report",
+    "sim.scenario.paths", "sim.cli", "agents", "agents.member",
+]
+
+
+def _signature(obj) -> str:
+    try:
+        sig = str(inspect.signature(obj))
+    except (TypeError, ValueError):
+        return "(...)"
+    return sig.replace("'", "")
+
+
+def _doc(obj) -> str:
+    doc = inspect.getdoc(obj) or ""
+    # keep the prose, drop doctest examples (they are in the source and run by the tests)
+    lines = []
+    for line in doc.splitlines():
+        if line.startswith(">>>") or line.strip() in ("Example", "Example (serial, tiny):", "-------"):
+            break
+        lines.append(line)
+    return "\n".join(lines).strip()
+
+
+def _public(module):
+    names = getattr(module, "__all__", None)
+    for name in sorted(names if names else dir(module)):
+        if name.startswith("_"):
+            continue
+        obj = getattr(module, name, None)
+        if obj is None or not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            continue
+        if names is None and getattr(obj, "__module__", None) != module.__name__:
+            continue
+        yield name, obj
+
+
+def api_reference() -> str:
+    out = ["# API reference", "",
+           "Generated from docstrings by `circlesim reference --api --out docs/api.md`; do not edit by "
+           "hand (a test checks it is current). Examples in the docstrings run as doctests.", ""]
+    for modname in MODULES:
+        module = importlib.import_module(modname)
+        out += [f"## `{modname}`", "", _doc(module), ""]
+        if modname == "sim":
+            out += ["Public names (loaded lazily): " + ", ".join(f"`{n}`" for n in module.__all__), ""]
+            continue
+        for name, obj in _public(module):
+            if inspect.isclass(obj):
+                out += [f"### class `{name}{_signature(obj)}`", "", _doc(obj), ""]
+                for mname, meth in inspect.getmembers(obj):
+                    if mname.startswith("_") or mname in dir(object):
+                        continue
+                    if getattr(meth, "__qualname__", "").split(".")[0] != obj.__name__:
+                        continue
+                    if inspect.isfunction(meth):
+                        out += [f"- `{mname}{_signature(meth)}`: {(_doc(meth).splitlines() or [''])[0]}"]
+                    elif isinstance(inspect.getattr_static(obj, mname), property):
+                        out += [f"- `{mname}` (property): {(_doc(meth).splitlines() or [''])[0]}"]
+                out.append("")
+            else:
+                out += [f"### `{name}{_signature(obj)}`", "", _doc(obj), ""]
+    text = "\n".join(out)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.rstrip() + "\n"

@@ -1,0 +1,284 @@
+"""Plain-text read-outs of a run: the summary a strategist sees at the end of `circlesim run`.
+
+>>> print(format_phase_table([{"name": "germination", "start": 0, "end": 40}]))
+phase                 start    end   days
+germination               0     40     40
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def format_phase_table(phases: list[dict]) -> str:
+    lines = [f"{'phase':<20}{'start':>7}{'end':>7}{'days':>7}"]
+    for p in phases:
+        lines.append(f"{p['name']:<20}{p['start']:>7}{p['end']:>7}{p['end'] - p['start']:>7}")
+    return "\n".join(lines)
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def format_summary(s: dict, max_warnings: int = 6) -> str:
+    """The end-of-run summary: phases, lifespan and the read-outs operators watch."""
+    life = s["lifecycle"]
+    out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']} persons, "
+           f"{s['horizon_days']} days", ""]
+    out.append(format_phase_table(life["phases"]))
+    out.append("")
+    if s["lifespan"] is not None:
+        out.append(f"Lifespan: {s['lifespan']} days (dormant from day {s['lifespan']}).")
+    else:
+        out.append(f"Lifespan: still alive at the horizon (day {s['horizon_days']}).")
+    out.append(f"Peak: {s['peak_dau']:.0f} daily active members on day {s['peak_day']}; "
+               f"{s['peak_members']} members at most, {s['members_ever']} ever joined.")
+    steep = s["decline_steepness"]
+    out.append(f"Active member-days: {s['active_member_days']:.0f}. Decline from 80% to 20% of peak: "
+               + (f"{steep} days." if steep is not None else "not reached."))
+    r = s["retention"]
+    out.append(f"DAU/MAU at peak: {_pct(s['dau_mau_at_peak'])}. Retention D1 {_pct(r.get('d1'))}, "
+               f"D7 {_pct(r.get('d7'))}, D30 {_pct(r.get('d30'))}. Viral K: "
+               + ("n/a" if s["viral_k"] is None else f"{s['viral_k']:.2f}") + ".")
+    ps = s.get("post_shares_at_peak")
+    if ps and ps.get("top1") is not None:
+        out.append(f"Posts in the month of the peak: top 1% {_pct(ps['top1'])}, next 9% "
+                   f"{_pct(ps['next9'])}, bottom 90% {_pct(ps['bottom90'])} ({ps['people']} members).")
+    out.append(f"Overload: {_pct(s['overload_share'])} of readers could not read all their group's "
+               f"messages; {s['days_beyond_dunbar']} days with a group beyond the Dunbar limit "
+               f"(largest group {s['max_group_size']}, at most {s['max_groups']} groups).")
+    c = s.get("circles_at_peak") or {}
+    if c:
+        out.append(f"Circles at the peak: core {c['core']}, organizers {c['organizers']}, "
+                   f"diffusion {c['diffusion']}, dormant {c['dormant']}.")
+    out.append(f"Spend: incentives {s['incentive_spend']:.0f}, total {s['total_spend']:.0f} "
+               f"({s['points_issued']:.0f} points issued).")
+    w = s["warnings"]
+    out.append("")
+    if w:
+        out.append(f"Health warnings ({len(w)}):")
+        for item in w[:max_warnings]:
+            out.append(f"  day {item['day']:>4}  {item['kind']:<15} {item['message']}")
+        if len(w) > max_warnings:
+            out.append(f"  ... and {len(w) - max_warnings} more in summary.json")
+    else:
+        out.append("Health warnings: none.")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ comparison reports
+def key_measures() -> list[str]:
+    """The headline measures (declared `key=True` in the read-out registry)."""
+    from sim.readouts.registry import measure, measures
+
+    return [m for m in measures() if measure(m).key]
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return "n/a"
+    try:
+        if x != x:  # NaN
+            return "n/a"
+    except TypeError:
+        return str(x)
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    return f"{x:.3g}"
+
+
+def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
+    summ = result.summary()
+    keys = key_measures()
+    head = ["scenario"] + keys
+    rows = []
+    for lab in result.labels:
+        sub = summ[summ["scenario"] == lab].set_index("measure")
+        cells = [lab]
+        for m in keys:
+            r = sub.loc[m]
+            cells.append(f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]")
+        rows.append(cells)
+    return head, rows
+
+
+def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
+    """Every run measure of the registry (label, unit) x scenario: mean [95% CI]."""
+    from sim.readouts.registry import measure, measures
+
+    summ = result.summary().set_index(["scenario", "measure"])
+    head = ["measure", "unit", *result.labels]
+    rows = []
+    for m in measures():
+        r = measure(m)
+        cells = [f"{r.label} ({m})", r.unit]
+        for lab in result.labels:
+            x = summ.loc[(lab, m)]
+            cells.append(f"{_fmt(x['mean'])} [{_fmt(x['low'])}, {_fmt(x['high'])}]")
+        rows.append(cells)
+    return head, rows
+
+
+def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
+    from sim.experiments.stats import format_p
+
+    diff = result.differences()
+    head = ["variant", "measure", "Δ mean", "95% CI (bootstrap)", "p", "n", "verdict"]
+    rows = []
+    for _, r in diff[diff["measure"].isin(key_measures())].iterrows():
+        rows.append([r["variant"], r["measure"], _fmt(r["mean"]), f"{_fmt(r['low'])} to {_fmt(r['high'])}",
+                     format_p(r["p"]), str(r["n"]), "differs" if r["significant"] else "no detectable difference"])
+    return head, rows
+
+
+def _about(result) -> str:
+    return (f"{len(result.seeds)} replications per scenario on common seeds (paired), "
+            f"{result.horizon} days, executor: {result.executor_name}; {result.reused} runs reused from the "
+            f"results store; {len(result.failures)} failed. Intervals: 95% t-interval of the mean "
+            f"(summary) and 95% percentile bootstrap of the paired mean difference (differences); "
+            f"p: paired t-test. Lifespan counts a community still alive at the horizon as the horizon.")
+
+
+def compare_markdown(result, images: dict | None = None) -> str:
+    """The comparison report in Markdown, figures linked as files next to it."""
+    out = [f"# circlesim comparison: {', '.join(result.labels)}", "", "## Verdicts", ""]
+    out += [f"- {v}" for v in result.verdicts()]
+    out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
+    head, rows = _summary_rows(result)
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+    if len(result.labels) > 1:
+        out += ["", "## Differences to the baseline (paired)", ""]
+        head, rows = _difference_rows(result)
+        out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
+               ["| " + " | ".join(r) + " |" for r in rows]
+    out += ["", "## Every measure (mean [95% CI])", ""]
+    head, rows = _all_measure_rows(result)
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+    if images:
+        out += ["", "## Figures", ""]
+        out += [f"![{name}]({Path(path).name})" for name, path in images.items()]
+    if result.failures:
+        out += ["", "## Failures", ""]
+        for who, seed, tb in result.failures:
+            out += [f"- {who}, seed {seed}: `{tb.strip().splitlines()[-1]}`"]
+    return "\n".join(out) + "\n"
+
+
+_STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+          "table{border-collapse:collapse;font-size:12px;margin:1em 0}td,th{border:1px solid #ccc;"
+          "padding:3px 6px;text-align:right}td:first-child,th:first-child{text-align:left}"
+          "img{max-width:100%}.about{color:#555;font-size:13px}li{margin:.3em 0}")
+
+
+def _html_table(head, rows) -> str:
+    import html
+
+    h = "".join(f"<th>{html.escape(str(c))}</th>" for c in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _html_df(df) -> str:
+    rows = [[_fmt(v) if isinstance(v, (int, float)) else str(v) for v in r] for _, r in df.iterrows()]
+    return _html_table(list(df.columns), rows)
+
+
+def _html_figures(result, images: dict | None) -> list[str]:
+    """<figure> elements with the PNGs inlined as base64 (files if given, else rendered now)."""
+    import base64
+    import html
+    import io
+
+    if images:
+        figs = [(name, Path(path).read_bytes()) for name, path in images.items()]
+    else:
+        from sim.outputs.plots import save
+
+        figs = []
+        for name, fig in result.figures().items():
+            buf = io.BytesIO()
+            save(fig, buf)
+            figs.append((name, buf.getvalue()))
+    return [f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,"
+            f"{base64.b64encode(data).decode('ascii')}'/><figcaption>{html.escape(name)}</figcaption></figure>"
+            for name, data in figs]
+
+
+def _html_failures(failures) -> list[str]:
+    import html
+
+    if not failures:
+        return []
+    return ["<h2>Failures</h2>"] + [
+        f"<details><summary>{html.escape(who)}, seed {seed}: {html.escape(tb.strip().splitlines()[-1])}"
+        f"</summary><pre>{html.escape(tb)}</pre></details>" for who, seed, tb in failures]
+
+
+def _html_page(title: str, parts: list[str]) -> str:
+    """A self-contained page: inline style, no external resources."""
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+            f"<style>{_STYLE}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def compare_html(result, images: dict | None = None) -> str:
+    """A self-contained HTML report: figures embedded as base64, no external resources."""
+    import html
+
+    parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>",
+             "<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts()) + "</ul>",
+             f"<p class='about'>{html.escape(_about(result))}</p>",
+             "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
+    if len(result.labels) > 1:
+        parts.append("<h2>Differences to the baseline (paired)</h2>" + _html_table(*_difference_rows(result)))
+    parts.append("<h2>Every measure (mean [95% CI])</h2>" + _html_table(*_all_measure_rows(result)))
+    parts.append("<h2>Figures</h2>")
+    parts += _html_figures(result, images)
+    parts += _html_failures(result.failures)
+    return _html_page("circlesim comparison", parts)
+
+
+def _md_table(df) -> list[str]:
+    cols = list(df.columns)
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, r in df.iterrows():
+        out.append("| " + " | ".join(_fmt(v) if isinstance(v, (int, float)) else str(v) for v in r) + " |")
+    return out
+
+
+def _sweep_about(result) -> str:
+    params = ", ".join(f"{r.key} in [{r.low:g}, {r.high:g}]" for r in result.ranges)
+    return (f"Method {result.method}: {len(result.points)} design points x {len(result.seeds)} replications "
+            f"(common seeds) over {params}; {result.reused} runs reused from the store; "
+            f"{len(result.failures)} failed.")
+
+
+def sweep_markdown(result, images: dict | None = None) -> str:
+    out = ["# circlesim sweep", "", _sweep_about(result), ""]
+    ind = result.indices()
+    if ind is not None:
+        out += ["## Sobol indices (first order S1, total order ST, ± 95%)", ""] + _md_table(ind) + [""]
+    out += ["## Pareto set: active member-days versus incentive spend", ""] + _md_table(result.pareto()) + [""]
+    if images:
+        out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
+    if result.failures:
+        out += ["", "## Failures", ""] + [f"- {w}, seed {s}: `{tb.strip().splitlines()[-1]}`"
+                                          for w, s, tb in result.failures]
+    return "\n".join(out) + "\n"
+
+
+def sweep_html(result, images: dict | None = None) -> str:
+    """The sweep report as a self-contained HTML page."""
+    import html
+
+    parts = ["<h1>circlesim sweep</h1>", f"<p class='about'>{html.escape(_sweep_about(result))}</p>"]
+    ind = result.indices()
+    if ind is not None:
+        parts.append("<h2>Sobol indices</h2>" + _html_df(ind))
+    parts.append("<h2>Pareto set: active member-days versus incentive spend</h2>" + _html_df(result.pareto()))
+    parts += _html_figures(result, images)
+    parts += _html_failures(result.failures)
+    return _html_page("circlesim sweep", parts)

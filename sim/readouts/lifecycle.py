@@ -1,0 +1,183 @@
+"""The lifecycle read-out: five phases, lifespan, decline steepness and health warnings.
+
+All functions are pure functions of time series (numpy arrays or lists), so they can be
+tested on hand-made curves and reused on any model's output.
+
+Phases, on 7-day-smoothed DAU with peak P at day t* (DESIGN.md):
+germination until DAU first reaches 10% of P; rapid growth until it reaches 80% of P;
+active interaction while it stays at or above 80% around the peak; decline until it falls
+below 10% of P for 30 days in a row; dormancy from the first of those days. Lifespan is the
+first day of dormancy (None: alive at the horizon).
+
+Example
+-------
+>>> import numpy as np
+>>> t = np.arange(400)
+>>> dau = np.where(t < 100, t, np.maximum(0, 200 - t)) * 1.0
+>>> r = analyse(dau, smoothing_days=1)
+>>> [p["name"] for p in r["phases"]]
+['germination', 'rapid growth', 'active interaction', 'decline', 'dormancy']
+>>> r["lifespan"], r["peak_day"]
+(191, 100)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from typing import Any
+
+from sim.scenario.params import P
+
+#: The `lifecycle` section of a scenario file: every key with its default, unit, range and meaning.
+PARAMS: dict[str, Any] = {
+    "smoothing_days": P(7, "int", "days", "Moving-average window for DAU.", 1, 365),
+    "germination_share": P(0.1, "float", "share of peak", "Germination ends when DAU first "
+                           "reaches this share of the peak.", 0, 1),
+    "growth_share": P(0.8, "float", "share of peak", "Rapid growth ends, and active "
+                      "interaction holds, at this share of the peak.", 0, 1),
+    "dormancy_share": P(0.1, "float", "share of peak", "Dormancy: DAU below this share of "
+                        "the peak ...", 0, 1),
+    "dormancy_days": P(30, "int", "days", "... for this many days in a row.", 1, 10000),
+    "alarm_growth": P(0.05, "float", "share/month", "Warn when net member growth stays "
+                      "under this for alarm_months months in a row.", -1, 10),
+    "alarm_months": P(3, "int", "months", "Months of low growth before the warning.", 1, 120),
+    "alarm_swing": P(0.10, "float", "share", "Warn when month-on-month DAU swings more "
+                     "than this.", 0, 10),
+    "churn_risk": P(0.7, "float", "probability", "Members whose leaving probability "
+                    "(30-day horizon) exceeds this are 'at risk'.", 0, 1),
+}
+
+PHASES = ("germination", "rapid growth", "active interaction", "decline", "dormancy")
+
+
+def smooth(series, window: int) -> np.ndarray:
+    """Trailing moving average over `window` days (shorter at the start).
+
+    >>> smooth([0, 3, 6, 9], 3).tolist()
+    [0.0, 1.5, 3.0, 6.0]
+    """
+    x = np.asarray(series, dtype=float)
+    if window <= 1 or x.size == 0:
+        return x.copy()
+    c = np.cumsum(np.insert(x, 0, 0.0))
+    idx = np.arange(1, x.size + 1)
+    lo = np.maximum(idx - window, 0)
+    return (c[idx] - c[lo]) / (idx - lo)
+
+
+def _first(mask: np.ndarray, start: int = 0) -> int | None:
+    hits = np.flatnonzero(mask[start:])
+    return int(hits[0] + start) if hits.size else None
+
+
+def first_run(mask: np.ndarray, length: int, start: int = 0) -> int | None:
+    """First index >= start where `mask` holds for `length` consecutive entries.
+
+    >>> first_run(np.array([1, 0, 1, 1, 1, 0], bool), 3)
+    2
+    """
+    run = 0
+    m = np.asarray(mask, bool)
+    for i in range(start, m.size):
+        run = run + 1 if m[i] else 0
+        if run >= length:
+            return i - length + 1
+    return None
+
+
+def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth_share: float = 0.8,
+            dormancy_share: float = 0.1, dormancy_days: int = 30) -> dict:
+    """Phases, lifespan, peak and decline steepness of a DAU series (see module docstring)."""
+    raw = np.asarray(dau, dtype=float)
+    s = smooth(raw, smoothing_days)
+    n = s.size
+    out = {"phases": [], "lifespan": None, "alive_at_horizon": True, "peak_dau": 0.0,
+           "peak_day": None, "active_member_days": float(raw.sum()), "decline_steepness": None,
+           "horizon": n}
+    if n == 0 or s.max() <= 0:
+        return out
+    t_peak = int(np.argmax(s))
+    peak = float(s[t_peak])
+    out.update(peak_dau=peak, peak_day=t_peak)
+    t_germ = _first(s >= germination_share * peak) or 0
+    t_growth = _first(s >= growth_share * peak, t_germ)
+    t_active_end = _first(s < growth_share * peak, t_peak)
+    t_dormant = first_run(s < dormancy_share * peak, dormancy_days, t_peak)
+    bounds = [0, t_germ, t_growth, t_active_end, t_dormant]
+    ends = bounds[1:] + [n]
+    for name, a, b in zip(PHASES, bounds, ends):
+        if a is None:
+            break
+        b = n if b is None else b
+        if b >= a:  # a phase can last zero days (founders above 10% of the peak: no germination)
+            out["phases"].append({"name": name, "start": int(a), "end": int(b)})
+    if t_dormant is not None:
+        out["lifespan"] = int(t_dormant)
+        out["alive_at_horizon"] = False
+    t20 = _first(s < 0.2 * peak, t_peak)
+    if t_active_end is not None and t20 is not None:
+        out["decline_steepness"] = int(t20 - t_active_end)
+    return out
+
+
+def phase_of_day(phases: list[dict], day: int) -> str | None:
+    """Name of the phase a day falls in."""
+    for p in phases:
+        if p["start"] <= day < p["end"]:
+            return p["name"]
+    return None
+
+
+def monthly(series, month: int = 30, how: str = "last") -> np.ndarray:
+    """Collapse a daily series into complete 30-day months ('last' value or 'mean').
+
+    >>> monthly(np.arange(90), how="last").tolist()
+    [29.0, 59.0, 89.0]
+    """
+    x = np.asarray(series, dtype=float)
+    k = x.size // month
+    blocks = x[: k * month].reshape(k, month)
+    return blocks[:, -1] if how == "last" else blocks.mean(axis=1)
+
+
+def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alarm_months: int = 3,
+                    alarm_swing: float = 0.10) -> list[dict]:
+    """The operators' alarms of DOMAIN.md section 7, each with the day it fires.
+
+    * low growth: net member growth under `alarm_growth` per month for `alarm_months` months
+      in a row (one warning per streak);
+    * activity swing: monthly mean DAU moving more than `alarm_swing` from the month before;
+    * churn risk: days on which members at risk of leaving (30-day probability above the
+      threshold) appear (first day and the maximum).
+
+    >>> w = health_warnings([100] * 150, [50] * 150)
+    >>> w[0]["kind"], w[0]["day"]
+    ('low_growth', 89)
+    """
+    warnings: list[dict] = []
+    m_end = monthly(members, how="last")
+    m_start = np.concatenate([[np.asarray(members, float)[0]], m_end[:-1]]) if m_end.size else m_end
+    growth = np.divide(m_end - m_start, m_start, out=np.zeros_like(m_end), where=m_start > 0)
+    run = 0
+    for k, g in enumerate(growth):
+        run = run + 1 if (g < alarm_growth and m_start[k] > 0) else 0
+        if run == alarm_months:
+            warnings.append({"kind": "low_growth", "day": int((k + 1) * 30 - 1),
+                             "message": f"net member growth under {alarm_growth:.0%} a month for "
+                                        f"{alarm_months} months (months {k - alarm_months + 2}-{k + 1})"})
+    d = monthly(dau, how="mean")
+    for k in range(1, d.size):
+        if d[k - 1] > 0:
+            change = d[k] / d[k - 1] - 1.0
+            if abs(change) > alarm_swing:
+                warnings.append({"kind": "activity_swing", "day": int((k + 1) * 30 - 1),
+                                 "message": f"monthly DAU changed {change:+.0%} (month {k + 1})"})
+    if at_risk is not None:
+        r = np.asarray(at_risk)
+        if r.size and r.max() > 0:
+            first = int(np.flatnonzero(r > 0)[0])
+            warnings.append({"kind": "churn_risk", "day": first,
+                             "message": f"members at risk of leaving from day {first}; "
+                                        f"at most {int(r.max())} on day {int(np.argmax(r))}"})
+    warnings.sort(key=lambda w: (w["day"], w["kind"]))
+    return warnings

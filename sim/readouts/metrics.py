@@ -1,0 +1,145 @@
+"""Run read-outs: pure functions of time series and counts, and the run summary.
+
+Example
+-------
+>>> post_shares([100, 0, 0, 0, 0, 0, 0, 0, 0, 0])["top1"]
+1.0
+>>> retention({7: [30, 100]})
+{'d7': 0.3}
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.readouts.lifecycle import analyse, health_warnings
+
+
+def post_shares(posts) -> dict:
+    """Share of posts by the top 1%, next 9% and bottom 90% of people (by posts).
+
+    Group sizes round up (the top 1% of 150 people is 2 people), as in van Mierlo 2014.
+
+    >>> s = post_shares(list(range(100)))
+    >>> round(s["top1"], 4), round(s["bottom90"], 4)
+    (0.02, 0.8091)
+    """
+    x = np.sort(np.asarray(posts, dtype=float))[::-1]
+    total = float(x.sum())
+    n = x.size
+    if n == 0 or total <= 0:
+        return {"top1": None, "next9": None, "bottom90": None, "posters": 0, "people": int(n)}
+    k1 = max(1, math.ceil(0.01 * n))
+    k10 = max(k1, math.ceil(0.10 * n))
+    return {"top1": float(x[:k1].sum() / total), "next9": float(x[k1:k10].sum() / total),
+            "bottom90": float(x[k10:].sum() / total), "posters": int((x > 0).sum()), "people": int(n)}
+
+
+def retention(counts: dict) -> dict:
+    """D-n retention: share of each join cohort active n days after joining, pooled.
+
+    `counts` maps n to [active n days later, cohort size].
+    """
+    return {f"d{d}": (a / b if b else None) for d, (a, b) in sorted(counts.items())}
+
+
+def viral_coefficient(invites_first_cycle, joined_day, horizon: int, cycle: int = 30) -> float | None:
+    """K-factor: friends a member brings in during its first `cycle` days, on average.
+
+    Counted over members who joined at least `cycle` days before the horizon. K above 1
+    means every cohort more than replaces itself each cycle (viral growth); DOMAIN.md
+    section 7 quotes K < 1.2 as a signal to adjust content.
+
+    >>> viral_coefficient(np.array([2, 0, 1, 5]), np.array([0, 10, 20, 95]), horizon=100)
+    1.0
+    """
+    joined = np.asarray(joined_day)
+    eligible = (joined >= 0) & (joined <= horizon - cycle)
+    if not eligible.any():
+        return None
+    return float(np.asarray(invites_first_cycle)[eligible].mean())
+
+
+def dau_mau(dau, mau, around: int | None = None, window: int = 30) -> float | None:
+    """Mean DAU/MAU (stickiness), over the `window` days ending at `around` (default: all days)."""
+    d, m = np.asarray(dau, float), np.asarray(mau, float)
+    if around is not None:
+        lo = max(0, around - window + 1)
+        d, m = d[lo: around + 1], m[lo: around + 1]
+    ok = m > 0
+    return float(np.mean(d[ok] / m[ok])) if ok.any() else None
+
+
+def cost_per_extra_active_day(spend_variant: float, spend_base: float, days_variant: float,
+                              days_base: float) -> float | None:
+    """Money spent per extra active member-day a design buys over the baseline.
+
+    >>> cost_per_extra_active_day(1000, 0, 600, 100)
+    2.0
+    """
+    extra = days_variant - days_base
+    return (spend_variant - spend_base) / extra if extra > 0 else None
+
+
+def block_at(blocks: list[dict], day: int | None) -> dict | None:
+    """The 30-day post block containing `day` (or the last one before it)."""
+    if not blocks or day is None:
+        return None
+    for b in blocks:
+        if b["end_day"] >= day:
+            return b
+    return blocks[-1]
+
+
+def summarize(model) -> dict:
+    """Everything a strategist reads after a run, as plain JSON-ready values."""
+    from sim.readouts.registry import add_to_summary
+
+    ts = model.timeseries()
+    sc = model.scenario
+    lc = sc.lifecycle
+    life = analyse(ts["dau"].to_numpy(), lc.smoothing_days, lc.germination_share, lc.growth_share,
+                   lc.dormancy_share, lc.dormancy_days)
+    peak_day = life["peak_day"]
+    members_ever = int((model.state.joined_day >= 0).sum())
+    rec = model.recorder
+    block = block_at(rec.post_blocks, peak_day)
+    readers_days = ts["overload_share"][ts["dau"] > 0]
+    circles = ({k: int(ts[k].iloc[peak_day]) for k in ("core", "organizers", "diffusion", "dormant")}
+               if peak_day is not None else {})
+    dunbar = sc.population.dunbar_limit
+    summary = {
+        "scenario": sc.get("name") or (sc.path or ""),
+        "seed": model.seed_value,
+        "horizon_days": int(len(ts)),
+        "population": int(model.population.n),
+        "lifecycle": life,
+        "lifespan": life["lifespan"],
+        "alive_at_horizon": life["alive_at_horizon"],
+        "peak_dau": life["peak_dau"],
+        "peak_day": peak_day,
+        "active_member_days": life["active_member_days"],
+        "decline_steepness": life["decline_steepness"],
+        "peak_members": int(ts["members"].max()),
+        "members_ever": members_ever,
+        "final_members": int(ts["members"].iloc[-1]),
+        "dau_mau_at_peak": dau_mau(ts["dau"], ts["mau"], around=peak_day),
+        "retention": retention(rec.retention_counts),
+        "viral_k": viral_coefficient(model.state.invites_first_cycle, model.state.joined_day, len(ts)),
+        "post_shares_at_peak": block,
+        "overload_share": float(readers_days.mean()) if len(readers_days) else 0.0,
+        "days_beyond_dunbar": int((ts["max_group_size"] > dunbar).sum()),
+        "max_group_size": int(ts["max_group_size"].max()),
+        "max_groups": int(ts["groups"].max()),
+        "incentive_spend": float(rec.cumulative["incentive_spend"]),
+        "total_spend": float(rec.cumulative["spend"]),
+        "points_issued": float(ts["points_issued"].sum()),
+        "circles_at_peak": circles,
+        "warnings": health_warnings(ts["members"].to_numpy(), ts["dau"].to_numpy(),
+                                    ts["at_risk"].to_numpy(), lc.alarm_growth, lc.alarm_months,
+                                    lc.alarm_swing),
+        "founders": rec.founders,
+    }
+    return add_to_summary(summary, ts)

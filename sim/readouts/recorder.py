@@ -1,0 +1,89 @@
+"""The recorder: turns each finished day into the daily read-outs, and keeps what summaries need.
+
+It evaluates every daily read-out of `sim.readouts.registry` (the columns of `timeseries.csv`)
+and keeps the run-long bookkeeping: join cohorts for D1/D7/D30 retention, 30-day post blocks
+for the 90-9-1 shares, and cumulative joins and spend.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+from sim.model.state import Array, Status
+from sim.readouts import registry
+from sim.readouts.metrics import post_shares
+
+#: Arrays the recorder owns: the current 30-day post block.
+STATE = {
+    "posts_block": Array(np.int32, 0, "Messages posted in the current 30-day block (90-9-1 shares)."),
+    "present_block": Array(bool, False, "Was a member at some time in the current 30-day block."),
+}
+
+RETENTION_DAYS = (1, 7, 30)
+
+
+def todays_value(name: str, model):
+    """Mesa DataCollector reporter: today's value of daily read-out `name` (picklable)."""
+    return model.today[name]
+
+
+def reporters() -> dict:
+    """DataCollector model reporters, one per daily read-out, in column order."""
+    return {name: partial(todays_value, name) for name in registry.DAILY}
+
+
+class Recorder:
+    """Run-long bookkeeping behind the summary read-outs."""
+
+    def __init__(self):
+        self.cohorts: dict[int, np.ndarray] = {}
+        self.retention_counts = {d: [0, 0] for d in RETENTION_DAYS}
+        self.post_blocks: list[dict] = []
+        self.cumulative = {"joins": 0, "joins_wom": 0, "incentive_spend": 0.0, "spend": 0.0}
+        self.founders = 0
+
+    def found(self, founders: np.ndarray) -> None:
+        """Day 0's members are cohort 0."""
+        self.cohorts[0] = founders
+        self.founders = int(founders.size)
+
+    def _retention(self, day) -> None:
+        active_today = day.churn.active_today
+        for d, counts in self.retention_counts.items():
+            cohort = self.cohorts.get(day.number - d)
+            if cohort is not None and cohort.size:
+                counts[0] += int(active_today[cohort].sum())
+                counts[1] += int(cohort.size)
+        self.cohorts.pop(day.number - 30, None)
+        if day.joining.joiners.size:
+            self.cohorts[day.number] = day.joining.joiners
+
+    def _post_block(self, model, day) -> None:
+        st = model.state
+        members = st.status == Status.MEMBER
+        st.posts_block += st.posts_today
+        st.present_block |= members
+        st.present_block[day.churn.leavers] = True  # members today, before they left
+        if day.number % 30 == 29:
+            present = st.present_block
+            shares = post_shares(st.posts_block[present])
+            shares.update(end_day=day.number, present=int(present.sum()))
+            self.post_blocks.append(shares)
+            st.posts_block[:] = 0
+            st.present_block[:] = members
+
+    def record(self, model, day) -> dict:
+        """Today's daily read-outs (also stored as `model.today`), and the bookkeeping."""
+        self._retention(day)
+        view = registry.DayView(model, day, {})
+        incentive = registry.incentive_spend(view)
+        view.cost.update(incentive_spend=incentive, spend=incentive + float(sum(day.effects.spend.values())))
+        today = {name: r.fn(view) for name, r in registry.DAILY.items()}
+        for key in ("joins", "joins_wom"):
+            self.cumulative[key] += today[key]
+        self.cumulative["incentive_spend"] += view.cost["incentive_spend"]
+        self.cumulative["spend"] += view.cost["spend"]
+        self._post_block(model, day)
+        return today

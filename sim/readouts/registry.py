@@ -1,0 +1,347 @@
+"""Every read-out, declared once: name, label, unit, better direction, per day or per run, function.
+
+Daily read-outs are the columns of `timeseries.csv` (in this order); run read-outs are the
+measures of `summary.json`, the CLI summary, compare and sweep tables, verdicts, reports and
+the page. To add a read-out, add one `Readout` here (or call `register` from your own code):
+a daily one with an `aggregate` also becomes a run measure.
+
+>>> DAILY["dau"].label, RUN["lifespan"].better
+('daily active members', True)
+>>> "lifespan" in measures() and "dau" not in measures()
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable
+
+import numpy as np
+
+from sim.model.state import Circle, Status
+
+
+@dataclass(frozen=True)
+class Readout:
+    """One read-out.
+
+    Parameters
+    ----------
+    name : str
+        Column or key (dotted for a nested `summary.json` value, e.g. ``retention.d30``).
+    label, unit : str
+        How tables and figures name it.
+    better : bool or None
+        True when higher is better, False when lower is, None when neither.
+    per : {"day", "run"}
+        A `timeseries.csv` column, or one value per run.
+    fn : callable
+        Daily: ``fn(view: DayView)``; per run: ``fn(run: RunView)``.
+    fmt : str
+        Format spec of one value (``"{:,.0f}"``).
+    aggregate : {"sum", "mean", "max", "last"} or None
+        Daily only: also report this aggregate over the run as a run measure.
+    in_summary : bool
+        Per run only: written to `summary.json` (the measures that `summary.json` already
+        carries under their name are never written twice).
+    key : bool
+        Shown in the report's headline table.
+    verdict : tuple of str or None
+        Verdict sentence when it goes up and when it goes down (``{x}`` is the amount).
+    """
+
+    name: str
+    label: str
+    unit: str
+    better: bool | None
+    per: str
+    fn: Callable[[Any], Any]
+    fmt: str = "{:,.0f}"
+    aggregate: str | None = None
+    in_summary: bool = True
+    key: bool = False
+    verdict: tuple[str, str] | None = None
+    doc: str = ""
+
+    def format(self, value) -> str:
+        """One value as text ('n/a' when missing)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "n/a"
+        try:
+            return self.fmt.format(value)
+        except (TypeError, ValueError):
+            return str(value)
+
+
+DAILY: dict[str, Readout] = {}
+RUN: dict[str, Readout] = {}
+
+
+def register(readout: Readout) -> Readout:
+    """Add a read-out to the registry (replacing one of the same name)."""
+    if readout.per not in ("day", "run"):
+        raise ValueError(f"read-out {readout.name!r}: per must be 'day' or 'run'")
+    (DAILY if readout.per == "day" else RUN)[readout.name] = readout
+    return readout
+
+
+def unregister(name: str) -> None:
+    """Remove a read-out (tests add throwaway ones)."""
+    DAILY.pop(name, None)
+    RUN.pop(name, None)
+
+
+def measures() -> list[str]:
+    """Names of every run measure, in table order: run read-outs, then aggregated daily ones."""
+    return list(RUN) + [name for name, r in DAILY.items() if r.aggregate and name not in RUN]
+
+
+def measure(name: str) -> Readout:
+    """The declaration of a run measure (or of the daily read-out it aggregates)."""
+    return RUN[name] if name in RUN else DAILY[name]
+
+
+# ------------------------------------------------------------------------------ daily
+class DayView:
+    """What a daily read-out sees at the end of a day: the model, today's results and cached masks."""
+
+    def __init__(self, model, day, cost: dict):
+        self.model, self.day, self.state = model, day, model.state
+        self.effects, self.scenario = day.effects, model.scenario
+        self.cost = cost
+
+    @cached_property
+    def members(self) -> np.ndarray:
+        """Mask of members at the end of the day."""
+        return self.state.status == Status.MEMBER
+
+    @cached_property
+    def n_members(self) -> int:
+        """Members at the end of the day."""
+        return int(self.members.sum())
+
+    @cached_property
+    def dormant(self) -> np.ndarray:
+        """Mask of members (not staff) silent for `churn.dormant_after` days or more."""
+        st = self.state
+        return self.members & (st.circle != Circle.ORGANIZER) & \
+            ((self.day.number - st.last_active_day) >= self.scenario.churn.dormant_after)
+
+    @cached_property
+    def live_sizes(self) -> np.ndarray:
+        """Members of each non-empty group."""
+        from sim.model.mechanics.groups import group_sizes
+
+        sizes = group_sizes(self.state)
+        return sizes[sizes > 0]
+
+
+def _circle(circle: Circle, not_dormant: bool = False):
+    def count(v: DayView) -> int:
+        mask = v.members & (v.state.circle == circle)
+        if not_dormant:
+            mask &= ~v.dormant
+        return int(mask.sum())
+    return count
+
+
+def _readers_mean(values: Callable[[DayView], np.ndarray]):
+    def mean(v: DayView) -> float:
+        readers = v.day.reading.readers
+        return float(values(v).mean()) if readers.size else 0.0
+    return mean
+
+
+def incentive_spend(v: DayView) -> float:
+    """Money on incentives today: points redeemed, invite rewards, tier privileges, KOC rounds."""
+    st, ec = v.state, v.effects
+    koc = v.effects.koc
+    return (float(v.day.points.earned.sum()) * ec.point_cost + v.day.newcomers.cost
+            + ec.tier_cost * int((v.members & (st.tier > 0)).sum())
+            + (len(v.day.promotion.promoted) * koc.cost if koc else 0.0))
+
+
+def organizer_load(v: DayView) -> float:
+    """Organizer hours needed / hours available."""
+    c = v.day.content
+    return c.hours_needed / c.hours_available if c.hours_available > 0 else 0.0
+
+
+def at_risk(v: DayView) -> int:
+    """Members whose 30-day leaving probability exceeds `lifecycle.churn_risk`."""
+    from sim.model.mechanics.churn import at_risk as count_at_risk
+
+    sc = v.scenario
+    return count_at_risk(v.state, sc.churn, sc.lifecycle.churn_risk)
+
+
+def _daily(name, label, unit, better, fn, fmt="{:,.0f}", **kw) -> Readout:
+    return register(Readout(name, label, unit, better, "day", fn, fmt, **kw))
+
+
+_daily("day", "day", "day", None, lambda v: v.day.number)
+_daily("members", "members", "persons", True, lambda v: v.n_members,
+       doc="members at the end of the day")
+_daily("joins", "joins", "persons/day", True, lambda v: int(v.day.joining.joiners.size),
+       doc="people who joined today")
+_daily("joins_wom", "joins by word of mouth", "persons/day", True,
+       lambda v: int(v.day.joining.word_of_mouth.sum()),
+       doc="joins caused by a sharing friend (word of mouth)")
+_daily("leaves", "leaves", "persons/day", False, lambda v: int(v.day.churn.leavers.size),
+       doc="members who left today")
+_daily("dau", "daily active members", "persons", True, lambda v: int(v.day.churn.active_today.sum()),
+       doc="members active today")
+_daily("mau", "monthly active members", "persons", True,
+       lambda v: int((v.members & (v.state.last_active_day >= v.day.number - 29)).sum()),
+       doc="members active at least once in the last 30 days")
+_daily("core", "core members", "persons", None, _circle(Circle.CORE), doc="core-circle members")
+_daily("organizers", "organizers", "persons", None, _circle(Circle.ORGANIZER),
+       doc="organizer-circle members")
+_daily("diffusion", "diffusion members", "persons", None, _circle(Circle.DIFFUSION, not_dormant=True),
+       doc="diffusion-circle members who are not dormant")
+_daily("dormant", "dormant members", "persons", False, lambda v: int(v.dormant.sum()),
+       doc="members (core or diffusion) silent for churn.dormant_after days or more")
+_daily("posts", "posts", "messages/day", True, lambda v: int(v.state.posts_today.sum()),
+       doc="messages posted by members (chat, replies, core posts)")
+_daily("messages", "messages", "messages/day", None, lambda v: float(v.day.content.messages.sum()),
+       doc="all messages in all groups (posts, prompts, organizer replies, events, promotions)")
+_daily("groups", "groups", "groups", None, lambda v: int(v.live_sizes.size),
+       doc="groups with at least one member")
+_daily("max_group_size", "largest group", "members", None,
+       lambda v: int(v.live_sizes.max()) if v.live_sizes.size else 0, doc="members in the largest group")
+_daily("overload_share", "overload share", "share of readers", False,
+       _readers_mean(lambda v: v.state.overloaded[v.day.reading.readers]), "{:.3f}",
+       doc="share of today's readers whose group sent more than they could read")
+_daily("stranger_share", "stranger share", "share of reads", False,
+       _readers_mean(lambda v: v.day.reading.stranger_share), "{:.3f}",
+       doc="mean share of social messages read that came from strangers")
+_daily("mean_interest", "mean interest", "0..1", True,
+       lambda v: float(v.state.interest[v.members].mean()) if v.n_members else 0.0, "{:.3f}",
+       doc="mean interest of members")
+_daily("sharers", "sharers", "persons/day", True, lambda v: v.day.joining.sharers,
+       doc="members who shared the community with friends today")
+_daily("points_issued", "points issued", "points/day", None, lambda v: float(v.day.points.earned.sum()),
+       doc="points issued today")
+_daily("incentive_spend", "incentive spend", "money/day", False, lambda v: v.cost["incentive_spend"],
+       doc="money spent on incentives today (points, invite rewards, tiers, KOC)")
+_daily("spend", "spend", "money/day", False, lambda v: v.cost["spend"],
+       doc="all money spent today (incentives plus content, events, feed, campaigns, staff)")
+_daily("organizer_load", "organizer load", "needed/available", False, organizer_load, "{:.2f}",
+       doc="organizer hours needed / hours available")
+_daily("at_risk", "members at risk", "persons", False, at_risk,
+       doc="members whose 30-day leaving probability exceeds lifecycle.churn_risk")
+_daily("event_attendees", "event attendees", "persons/day", None, lambda v: v.day.events.attendees,
+       doc="members reached by an event today")
+_daily("promotions", "promotions", "persons/day", None, lambda v: int(len(v.day.promotion.promoted)),
+       doc="members promoted into the core today")
+_daily("splits", "group splits", "splits/day", None, lambda v: int(v.day.groups.splits),
+       doc="group splits today")
+
+
+# ------------------------------------------------------------------------------ per run
+@dataclass
+class RunView:
+    """What a run read-out sees: the summary computed so far and the daily time series."""
+
+    summary: dict
+    timeseries: Any  # pandas DataFrame
+
+
+def from_summary(path: str, censor_at_horizon: bool = False):
+    """A run read-out that reads `summary[path]` (dotted for nested values)."""
+    def value(run: RunView):
+        node = run.summary
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if censor_at_horizon and node is None:
+            node = run.summary.get("horizon_days")
+        return node
+    return value
+
+
+def _phase_start(name: str):
+    def start(run: RunView):
+        return {p["name"]: p["start"] for p in run.summary["lifecycle"]["phases"]}.get(name)
+    return start
+
+
+def _stranger_share(run: RunView) -> float:
+    ts = run.timeseries
+    active = ts["dau"] > 0
+    return float(ts["stranger_share"][active].mean()) if active.any() else 0.0
+
+
+def _run(name, label, unit, better, fn, fmt="{:,.0f}", **kw) -> Readout:
+    return register(Readout(name, label, unit, better, "run", fn, fmt, **kw))
+
+
+_run("lifespan", "lifespan", "days", True, from_summary("lifespan", censor_at_horizon=True), key=True,
+     verdict=("lengthens lifespan by {x} days", "shortens lifespan by {x} days"),
+     doc="first day of dormancy; a community alive at the horizon counts as the horizon (censored)")
+_run("peak_dau", "peak DAU", "persons", True, from_summary("peak_dau"), key=True)
+_run("peak_day", "peak day", "day", None, from_summary("peak_day"))
+_run("active_member_days", "active member-days", "member-days", True, from_summary("active_member_days"),
+     key=True, verdict=("adds {x} active member-days", "loses {x} active member-days"))
+_run("decline_steepness", "decline 80%->20%", "days", True, from_summary("decline_steepness"), key=True)
+_run("peak_members", "peak members", "persons", True, from_summary("peak_members"), key=True,
+     verdict=("raises peak membership by {x} members", "lowers peak membership by {x} members"))
+_run("dau_mau_at_peak", "DAU/MAU at peak", "share", True, from_summary("dau_mau_at_peak"), "{:.1%}")
+_run("retention.d30", "D30 retention", "share", True, from_summary("retention.d30"), "{:.1%}")
+_run("viral_k", "viral K", "joins/member", True, from_summary("viral_k"), "{:.2f}", key=True,
+     verdict=("raises viral K by {x}", "lowers viral K by {x}"))
+_run("overload_share", "overload share", "share of readers", False, from_summary("overload_share"),
+     "{:.1%}", key=True)
+_run("days_beyond_dunbar", "days beyond Dunbar", "days", False, from_summary("days_beyond_dunbar"))
+_run("incentive_spend", "incentive spend", "money", False, from_summary("incentive_spend"), key=True)
+_run("total_spend", "total spend", "money", False, from_summary("total_spend"), key=True)
+_run("points_issued", "points issued", "points", None, from_summary("points_issued"))
+# computed from the run for compare and sweep tables; kept out of summary.json as in 0.1
+_run("core_at_peak", "core at peak", "persons", None,
+     lambda run: (run.summary.get("circles_at_peak") or {}).get("core"), in_summary=False)
+_run("stranger_share", "stranger share", "share of reads", False, _stranger_share, "{:.3f}",
+     in_summary=False)
+_run("posts", "posts", "messages", True, lambda run: float(run.timeseries["posts"].sum()), in_summary=False)
+_run("posts_per_active_day", "posts per active day", "messages/member-day", True,
+     lambda run: float(run.timeseries["posts"].sum()) / max(float(run.timeseries["dau"].sum()), 1.0),
+     "{:.3f}", in_summary=False)
+_run("members_day90", "members on day 90", "persons", True,
+     lambda run: int(run.timeseries["members"].iloc[min(89, len(run.timeseries) - 1)]), in_summary=False)
+_run("external_joins", "external joins", "persons", None,
+     lambda run: int((run.timeseries["joins"] - run.timeseries["joins_wom"]).sum()), in_summary=False)
+for _key, _phase in (("t_growth", "rapid growth"), ("t_active", "active interaction"),
+                     ("t_decline", "decline"), ("t_dormant", "dormancy")):
+    _run(_key, f"start of {_phase}", "day", None, _phase_start(_phase), in_summary=False)
+
+
+def run_values(summary: dict, timeseries) -> dict:
+    """Every run measure of one run, in `measures()` order."""
+    run = RunView(summary, timeseries)
+    out = {name: r.fn(run) for name, r in RUN.items()}
+    for name, r in DAILY.items():
+        if r.aggregate and name not in out:
+            out[name] = aggregate(timeseries[name], r.aggregate)
+    return out
+
+
+def aggregate(series, how: str):
+    """One number from a daily column: sum, mean, max or last value."""
+    if how == "sum":
+        return float(series.sum())
+    if how == "mean":
+        return float(series.mean())
+    if how == "max":
+        return float(series.max())
+    if how == "last":
+        return float(series.iloc[-1])
+    raise ValueError(f"unknown aggregate {how!r}")
+
+
+def add_to_summary(summary: dict, timeseries) -> dict:
+    """Append the run read-outs `summary.json` does not yet carry (new registrations)."""
+    run = RunView(summary, timeseries)
+    for name, r in RUN.items():
+        if r.in_summary and "." not in name and name not in summary:
+            summary[name] = r.fn(run)
+    return summary

@@ -1,0 +1,60 @@
+"""Generate `docs/scenarios.md`, the scenario parameter reference, from the schema.
+
+The file is generated, never edited by hand: `circlesim reference --out docs/scenarios.md`.
+A test fails when the committed file is stale.
+
+>>> "population.size" in scenario_reference()
+True
+"""
+
+from __future__ import annotations
+
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, iter_leaves
+
+
+def _row(key: str, p: Param) -> str:
+    default = "null" if p.default is None else repr(p.default).replace("'", '"')
+    if isinstance(p.default, bool):
+        default = str(p.default).lower()
+    doc = p.doc.replace("|", "\\|")
+    return f"| `{key}` | {default} | {p.unit} | {p.describe_range()} | {doc} |"
+
+
+def scenario_reference() -> str:
+    from sim.model.strategies import KINDS
+
+    lines = [
+        "# Scenario file reference",
+        "",
+        "Generated from `sim/scenario/schema.py` and `sim/model/strategies/` by `circlesim reference --out "
+        "docs/scenarios.md`; do not edit by hand (a test checks it is current).",
+        "",
+        "A scenario is a YAML mapping. Every key is optional and has the default below. "
+        "`extends: base.yaml` (relative to the file) merges the file over a base scenario; "
+        "mappings merge key by key and a strategy set to `null` is removed. "
+        "Command-line `--set dotted.key=value` overrides come last. Unknown keys are errors.",
+        "",
+        "| key | default | unit | allowed | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for path, p in iter_leaves(SCHEMA):
+        lines.append(_row(".".join(path), p))
+    lines += [
+        "",
+        "## Strategies",
+        "",
+        "`strategies` maps a name of your choice to a strategy's settings. The kind is the name "
+        "unless `kind:` says otherwise, so one scenario can hold two `events` entries. Every "
+        "strategy takes the schedule keys:",
+        "",
+        "| key | default | unit | allowed | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for key, p in COMMON_STRATEGY_PARAMS.items():
+        lines.append(_row(key, p))
+    for kind, cls in KINDS.items():
+        lines += ["", f"### `{kind}`", "", f"{cls.summary} (`sim/model/strategies/{cls.__module__.split('.')[-1]}.py`)",
+                  "", "| key | default | unit | allowed | meaning |", "|---|---|---|---|---|"]
+        for key, p in cls.PARAMS.items():
+            lines.append(_row(f"strategies.{kind}.{key}", p))
+    return "\n".join(lines) + "\n"
