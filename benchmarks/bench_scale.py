@@ -55,7 +55,6 @@ def scaling(sizes, days):
 
 def peer(size, days):
     import networkx as nx
-
     from reduced_rules import MesaReducedModel, engine_reduced
 
     g = nx.powerlaw_cluster_graph(size, 5, 0.3, seed=1)

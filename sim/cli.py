@@ -61,8 +61,9 @@ def _load(path: str, overrides, seed=None, days=None):
 
 def cmd_run(args) -> int:
     from sim.model import CommunityModel
-    from sim.outputs.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
     from sim.model.population import GraphFileError
+    from sim.model.strategies import StrategyConflict
+    from sim.outputs.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
     from sim.outputs.report import format_summary
 
     scenario, error = _load(args.scenario, args.set, args.seed, args.days)
@@ -75,10 +76,16 @@ def cmd_run(args) -> int:
     except GraphFileError as exc:
         print(f"invalid graph: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except StrategyConflict as exc:
+        print(f"{args.scenario}: strategies: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     build = time.perf_counter() - t0
     bar = _Progress(scenario.horizon_days, Path(args.scenario).stem)
     try:
         model.run(progress=bar)
+    except StrategyConflict as exc:
+        print(f"\n{args.scenario}: strategies: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     finally:
         bar.close()
     elapsed = time.perf_counter() - t0
@@ -162,9 +169,10 @@ def cmd_reference(args) -> int:
     return EXIT_OK
 
 
-def _engine_args(p) -> None:
+def _engine_args(p, replications: int) -> None:
     g = p.add_argument_group("execution (one code path, identical numbers on every engine)")
-    g.add_argument("-r", "--replications", type=int, default=30, help="replications per scenario (default 30)")
+    g.add_argument("-r", "--replications", type=int, default=replications,
+                   help=f"replications per scenario or design point (default {replications})")
     g.add_argument("--workers", type=int, help="process-pool workers (default: all cores)")
     g.add_argument("--serial", action="store_true", help="run in this process, no pool")
     g.add_argument("--dask-local", type=int, metavar="N", help="start a local Dask cluster of N workers")
@@ -212,8 +220,8 @@ def cmd_compare(args) -> int:
 
 def cmd_sweep(args) -> int:
     from sim.experiments.executors import make_executor
-    from sim.scenario import ScenarioError, load_scenario
     from sim.experiments.sweep import parse_param, sweep
+    from sim.scenario import ScenarioError, load_scenario
 
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)
@@ -310,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a parameter in every scenario (repeatable)")
-    _engine_args(p)
+    _engine_args(p, replications=30)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("sweep", help="sample parameters (grid, Latin hypercube, Sobol): tables, "
@@ -324,8 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: out/sweep-<name>-<method>)")
     p.add_argument("--days", type=int)
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[])
-    _engine_args(p)
-    p.set_defaults(func=cmd_sweep, replications=5)
+    _engine_args(p, replications=5)
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("dashboard", help="serve the interactive page (Solara) on 127.0.0.1")
     p.add_argument("scenario", nargs="?", help="scenario to open on the left (default: baseline)")

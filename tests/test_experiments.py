@@ -15,9 +15,9 @@ import pytest
 
 from sim.cli import main
 from sim.experiments.compare import FanAccumulator, compare
-from sim.scenario import load_scenario
 from sim.experiments.stats import bootstrap_ci, mean_ci, paired_difference, pareto_front, significant
 from sim.model.strategies import KINDS, Strategy
+from sim.scenario import load_scenario
 from tests.conftest import ROOT, SCENARIOS
 
 SMALL = ["--set", "population.size=800", "--days", "250"]

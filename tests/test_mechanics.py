@@ -6,8 +6,8 @@ import networkx as nx
 import numpy as np
 
 from agents import CoreMember, DiffusionMember, Member, Organizer
-from sim.model.state import Circle, Status
 from sim.model import CommunityModel
+from sim.model.state import Circle, Status
 from sim.scenario import scenario_from_dict
 from tests.conftest import small
 

@@ -21,11 +21,10 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.replications import execute, replication_seeds, temporary_store
-from sim.readouts.registry import measure, measures
-from sim.scenario import Scenario, load_scenario
 from sim.experiments.stats import format_p, mean_ci, paired_difference, significant
 from sim.experiments.store import ResultStore, versions
-
+from sim.readouts.registry import measure, measures
+from sim.scenario import Scenario, load_scenario
 
 
 def verdict_measures() -> list[str]:
@@ -218,9 +217,9 @@ class CompareResult:
 
     def write(self, out: str | os.PathLike) -> Path:
         """Write runs.csv, summary.csv, differences.csv, the figures, report.html and report.md."""
+        from sim.experiments.store import atomic_write_text
         from sim.outputs.plots import write_figures
         from sim.outputs.report import compare_html, compare_markdown
-        from sim.experiments.store import atomic_write_text
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)

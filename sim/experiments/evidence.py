@@ -13,10 +13,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sim.model.state import Status
 from sim.model import CommunityModel
-from sim.scenario.paths import scenario_dir
+from sim.model.state import Status
 from sim.scenario import load_scenario, scenario_from_dict
+from sim.scenario.paths import scenario_dir
 
 SCENARIOS = scenario_dir()
 
@@ -128,7 +128,8 @@ def bass_runs(n: int = 400, p: float = 0.002, q: float = 0.04, days: int = 300, 
 def viral_threshold(q_values=(0.0, 0.02, 0.05, 0.1, 0.2), seeds=range(3), size: int = 2000,
                     campaign_days: int = 60, days: int = 360, halflife: float = 120.0) -> pd.DataFrame:
     """E7: an external campaign for `campaign_days`, then only word of mouth. DAU at the horizon
-    by word-of-mouth strength, with interest decaying (novelty half-life `halflife` days)."""
+    by word-of-mouth strength, with interest decaying (novelty half-life `halflife` days).
+    """
     rows = []
     for q in q_values:
         for seed in seeds:

@@ -23,9 +23,10 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from sim.experiments.store import ResultStore
 from sim.readouts.registry import run_values
 from sim.scenario import Scenario
-from sim.experiments.store import ResultStore
+
 
 def replication_seeds(base_seed: int, n: int) -> list[int]:
     """`n` independent seeds spawned from `base_seed` (same list for every compared scenario)."""

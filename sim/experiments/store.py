@@ -30,7 +30,8 @@ from pathlib import Path
 
 def atomic_write(path: Path, write) -> None:
     """Call `write(temp_path)`, then rename the temporary file onto `path` (same folder), so
-    `path` is either its old self or complete, never half-written."""
+    `path` is either its old self or complete, never half-written.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

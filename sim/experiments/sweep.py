@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.readouts.registry import measures
 from sim.experiments.replications import execute, replication_seeds, temporary_store
+from sim.experiments.store import ResultStore, versions
+from sim.readouts.registry import measures
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param
-from sim.experiments.store import ResultStore, versions
 
 METHODS = ("grid", "lhs", "sobol")
 INDEX_MEASURES = ("lifespan", "active_member_days")
@@ -230,9 +230,9 @@ class SweepResult:
 
     def write(self, out) -> Path:
         """sweep.csv, runs.csv, indices.csv (sobol), pareto.csv, figures, report.html/.md."""
+        from sim.experiments.store import atomic_write_text
         from sim.outputs.plots import write_figures
         from sim.outputs.report import sweep_html, sweep_markdown
-        from sim.experiments.store import atomic_write_text
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)

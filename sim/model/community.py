@@ -29,7 +29,7 @@ from sim.model.day import Day
 from sim.model.mechanics import DAILY_STEPS
 from sim.model.population import Population, build_population
 from sim.model.state import State
-from sim.model.strategies import KINDS, in_force, todays_effects
+from sim.model.strategies import KINDS, check_conflicts, in_force, todays_effects
 from sim.readouts import registry
 from sim.readouts.recorder import Recorder, reporters
 from sim.scenario import Scenario
@@ -60,6 +60,9 @@ class CommunityModel(mesa.Model):
         self.population: Population = build_population(scenario.population, self.rng, graph=graph)
         self.state = State(self.population.n)
         self.strategies = [KINDS[kind](name, spec) for name, kind, spec in scenario.strategies]
+        check_conflicts(self.strategies, scenario.horizon_days)
+        for strategy in self.strategies:
+            strategy.bind(self)
         self.today: dict = {}
         self.last_day: Day | None = None
         self.recorder = Recorder()

@@ -27,11 +27,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from typing import Any
 
 from sim.scenario.params import P
 

@@ -20,8 +20,8 @@ import networkx as nx  # noqa: E402
 import numpy as np  # noqa: E402
 import solara  # noqa: E402
 
-from sim.scenario.paths import scenario_dir  # noqa: E402
 from sim.outputs.plots import CIRCLE_COLORS, circles_figure, lifecycle_figure  # noqa: E402
+from sim.scenario.paths import scenario_dir  # noqa: E402
 
 SCENARIO_DIR = scenario_dir()
 NETWORK_LIMIT = 1000

@@ -23,8 +23,9 @@ Example
 
 from __future__ import annotations
 
-import numpy as np
 from typing import Any
+
+import numpy as np
 
 from sim.scenario.params import P
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+
 @dataclass(frozen=True)
 class Param:
     """One scenario leaf: default value, type, unit, allowed range and a one-line meaning."""

@@ -10,8 +10,7 @@ To add a mechanism: write `sim/model/mechanics/<name>.py` with those three, then
 `MECHANISM_MODULES` and `DAILY_STEPS` below.
 """
 
-from sim.model.mechanics import (acquisition, attention, churn, content, events, groups, motivation,
-                                 newcomers, rewards)
+from sim.model.mechanics import acquisition, attention, churn, content, events, groups, motivation, newcomers, rewards
 
 #: Modules whose `STATE` the model allocates (and whose `PARAMS` the schema may hold).
 MECHANISM_MODULES = (events, acquisition, newcomers, groups, content, attention, rewards, motivation, churn)

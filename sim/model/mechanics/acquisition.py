@@ -9,12 +9,11 @@ community today (Bass 1969 / Goldenberg et al. 2001). Only graph neighbours can 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from sim.model.state import Array, Status
-from typing import Any
-
 from sim.scenario.params import P
 
 #: The `acquisition` section of a scenario file: every key with its default, unit, range and meaning.

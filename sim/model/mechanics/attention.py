@@ -12,12 +12,11 @@ beyond the Dunbar limit most messages come from strangers, and the unread backlo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from sim.model.state import Array, Circle, Status
-from typing import Any
-
 from sim.scenario.params import P
 
 #: The `attention` section of a scenario file: every key with its default, unit, range and meaning.

@@ -10,12 +10,11 @@ k-core), or 'off'.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from sim.model.state import Circle, Status, Value
-from typing import Any
-
 from sim.scenario.params import P
 
 #: The `churn` section of a scenario file: every key with its default, unit, range and meaning.

@@ -15,12 +15,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from sim.model.state import Array, Circle, Status, Value
-from typing import Any
-
 from sim.scenario.params import P
 
 #: The `content` section of a scenario file: every key with its default, unit, range and meaning.

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from sim.model.state import Status
 from sim.model.population import seed_from
+from sim.model.state import Status
 
 PARAMS: dict = {}  # caps are `community.group_cap` and the split_groups strategy's `cap`
 STATE: dict = {}   # groups live in the core state (`group`, `n_groups`)

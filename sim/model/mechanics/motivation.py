@@ -9,11 +9,11 @@ they run (crowding out) and vanish when they stop; core members without an audie
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from sim.model.state import Array, Circle, Status, Value
-from typing import Any
-
 from sim.scenario.params import P
 
 #: The `motivation` section of a scenario file: every key with its default, unit, range and meaning.

@@ -54,6 +54,21 @@ def in_force(strategies, day: int) -> tuple:
     return tuple(sorted((s for s in strategies if s.active(day)), key=lambda s: s.name))
 
 
+def check_conflicts(strategies, horizon: int) -> None:
+    """Raise `StrategyConflict` now if two strategies in force together set a field only one may set.
+
+    Checked on the first day each pair overlaps; a recurring action that only clashes on later
+    days is still caught on that day.
+    """
+    from itertools import combinations
+
+    for a, b in combinations(strategies, 2):
+        first = max(a.start, b.start)
+        last = min(horizon if a.stop is None else a.stop, horizon if b.stop is None else b.stop)
+        if first < last:
+            todays_effects([a, b], first)
+
+
 def todays_effects(strategies, day: int) -> Effects:
     """Combine the Effects of every strategy in force on `day` by each field's rule (order-free)."""
     contributions = []
@@ -64,5 +79,5 @@ def todays_effects(strategies, day: int) -> Effects:
     return combine(contributions)
 
 
-__all__ = ["COMBINE", "Effects", "Event", "KocRound", "Strategy", "StrategyConflict", "KINDS", "combine", "in_force",
+__all__ = ["COMBINE", "Effects", "Event", "KocRound", "Strategy", "StrategyConflict", "KINDS", "check_conflicts", "combine", "in_force",
            "register", "todays_effects", *[c.__name__ for c in KINDS.values()]]

@@ -185,6 +185,10 @@ class Strategy(abc.ABC):
         self.stop = params.stop
         self.every = params.every
 
+    def bind(self, model) -> None:
+        """Hook, called once when the model is built: plug-ins that need the model keep it (read only)."""
+        self.model = model
+
     def active(self, day: int) -> bool:
         """In force today: start <= day < stop."""
         return day >= self.start and (self.stop is None or day < self.stop)

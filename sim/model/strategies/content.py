@@ -4,8 +4,8 @@ Attitude content (opinionated, with feeling) is worth more, is shared more and s
 fading of novelty (DOMAIN.md section 5); UGC encouragement raises ordinary members' posting.
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 
 class Content(Strategy):

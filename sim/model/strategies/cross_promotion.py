@@ -4,8 +4,8 @@ In the model: a multiplier on the external joining channel for the campaign's du
 at a daily cost.
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 
 class CrossPromotion(Strategy):

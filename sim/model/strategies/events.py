@@ -4,8 +4,8 @@ An event day wakes dormant members (the silent majority), lifts attendees' inter
 refreshes novelty, adds discussion, and costs money and organizer hours.
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Event, Strategy
+from sim.scenario.params import P
 
 FORMAT_DEFAULTS = {
     # reach: share of members who notice; boost: interest gained by attendees

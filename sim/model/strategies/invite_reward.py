@@ -6,8 +6,8 @@ invitees join with lower interest (they came for the reward, not the topic).
 
 import numpy as np
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 
 class InviteReward(Strategy):

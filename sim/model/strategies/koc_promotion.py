@@ -5,8 +5,8 @@ core members, up to `community.core_capacity`. Their Mesa agent changes class; t
 stays in the arrays.
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, KocRound, Strategy
+from sim.scenario.params import P
 
 
 class KocPromotion(Strategy):

@@ -5,8 +5,8 @@
 less brand means more UGC but fewer replies. Hybrid keeps the share at 40-60%.
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 MODE_SHARE = {"centralized": 0.8, "decentralized": 0.2, "hybrid": 0.5}
 

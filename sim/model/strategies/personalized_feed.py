@@ -4,8 +4,8 @@ It raises the value of what is read and the share of it from known people, which
 a large group otherwise loses (DOMAIN.md section 3).
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 
 class PersonalizedFeed(Strategy):

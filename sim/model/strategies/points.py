@@ -5,8 +5,8 @@ Points add extrinsic motivation while they run, erode intrinsic interest a littl
 interest below where it would have been.
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 
 class Points(Strategy):

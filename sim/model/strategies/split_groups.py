@@ -6,8 +6,8 @@ organizer overhead (`community.hours_per_group`), which is the price of splittin
 volunteer admins from the groups carry it (`admin_hours`).
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 
 class SplitGroups(Strategy):

@@ -4,8 +4,8 @@ Higher tiers raise a member's interest target and posting (status, privileges), 
 pulls ordinary members upward; each tiered member costs privileges money per day.
 """
 
-from sim.scenario.params import P
 from sim.model.strategies.base import Effects, Strategy
+from sim.scenario.params import P
 
 
 class Tiers(Strategy):
