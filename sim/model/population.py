@@ -107,6 +107,7 @@ class Population:
 
     @property
     def n(self) -> int:
+        """People on the social graph."""
         return self.attention.shape[0]
 
     def friends(self, i: int) -> np.ndarray:
@@ -116,8 +117,10 @@ class Population:
 
 
 def gather_rows(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices of the given rows of a CSR matrix, concatenated, and the position in
-    `rows` each came from. Vectorised: no Python loop over rows.
+    """Column indices of the given rows of a CSR matrix, concatenated, with the owning row's position.
+
+    The second array says which entry of `rows` each column came from. Vectorised: no
+    Python loop over rows.
 
     >>> m = sp.csr_matrix(np.array([[0, 1, 1], [0, 0, 0], [1, 0, 0]]))
     >>> cols, owner = gather_rows(m, np.array([2, 0]))

@@ -287,13 +287,18 @@ _run("active_member_days", "active member-days", "member-days", True, from_summa
 _run("decline_steepness", "decline 80%->20%", "days", True, from_summary("decline_steepness"), key=True)
 _run("peak_members", "peak members", "persons", True, from_summary("peak_members"), key=True,
      verdict=("raises peak membership by {x} members", "lowers peak membership by {x} members"))
+_run("members_ever", "members ever", "persons", True, from_summary("members_ever"))
 _run("dau_mau_at_peak", "DAU/MAU at peak", "share", True, from_summary("dau_mau_at_peak"), "{:.1%}")
+_run("retention.d1", "D1 retention", "share", True, from_summary("retention.d1"), "{:.1%}",
+     doc="share of each join cohort active the day after joining")
+_run("retention.d7", "D7 retention", "share", True, from_summary("retention.d7"), "{:.1%}")
 _run("retention.d30", "D30 retention", "share", True, from_summary("retention.d30"), "{:.1%}")
 _run("viral_k", "viral K", "joins/member", True, from_summary("viral_k"), "{:.2f}", key=True,
      verdict=("raises viral K by {x}", "lowers viral K by {x}"))
 _run("overload_share", "overload share", "share of readers", False, from_summary("overload_share"),
      "{:.1%}", key=True)
 _run("days_beyond_dunbar", "days beyond Dunbar", "days", False, from_summary("days_beyond_dunbar"))
+_run("max_group_size", "largest group", "members", None, from_summary("max_group_size"))
 _run("incentive_spend", "incentive spend", "money", False, from_summary("incentive_spend"), key=True)
 _run("total_spend", "total spend", "money", False, from_summary("total_spend"), key=True)
 _run("points_issued", "points issued", "points", None, from_summary("points_issued"))

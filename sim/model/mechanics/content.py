@@ -77,6 +77,7 @@ class GroupContent:
 
     @property
     def messages(self) -> np.ndarray:
+        """All messages per group: chat, core posts, prompts, replies, events and promotions."""
         return (self.member_msgs + self.core_posts + self.prompts + self.org_replies
                 + self.event_msgs + self.promos)
 

@@ -4,7 +4,8 @@ For an active member the day is worth a target in [0, 1]:
     novelty * satisfaction(value read) + recognition - overload - stranger share - promotion
 and interest moves toward it at `adapt_rate`. Inactive members slowly forget. Friends
 leaving lower interest (contagious churn); extrinsic rewards erode intrinsic interest while
-they run (crowding out) and vanish when they stop; core members without an audience (readers across the community) burn out.
+they run (crowding out) and vanish when they stop; core members without an audience
+(readers across the community) burn out.
 """
 
 from __future__ import annotations

@@ -79,5 +79,5 @@ def todays_effects(strategies, day: int) -> Effects:
     return combine(contributions)
 
 
-__all__ = ["COMBINE", "Effects", "Event", "KocRound", "Strategy", "StrategyConflict", "KINDS", "check_conflicts", "combine", "in_force",
-           "register", "todays_effects", *[c.__name__ for c in KINDS.values()]]
+__all__ = ["COMBINE", "Effects", "Event", "KocRound", "Strategy", "StrategyConflict", "KINDS", "check_conflicts",
+           "combine", "in_force", "register", "todays_effects", *[c.__name__ for c in KINDS.values()]]

@@ -23,6 +23,7 @@ class Content(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """Set core cadence, quality, attitude and UGC multipliers; charge the production cost."""
         p = self.params
         effects.core_cadence = p.core_cadence
         effects.quality = p.quality

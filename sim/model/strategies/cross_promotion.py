@@ -19,5 +19,6 @@ class CrossPromotion(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """Boost the external joining channel and charge the campaign's daily cost."""
         effects.external_boost *= self.params.boost
         self.charge(effects, self.params.cost)

@@ -34,6 +34,7 @@ class Events(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """On an event day, add this event (format defaults filled in) and charge its cost."""
         if not self.fires(day):
             return
         p = self.params

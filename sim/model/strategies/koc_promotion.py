@@ -27,6 +27,7 @@ class KocPromotion(Strategy):
             self.every = 30  # promotion rounds are monthly unless told otherwise
 
     def apply(self, effects: Effects, day: int) -> None:
+        """On a promotion day, set today's KOC round."""
         if self.fires(day):
             p = self.params
             effects.koc = KocRound(name=self.name, per_round=p.per_round, min_posts=p.min_posts,

@@ -30,6 +30,7 @@ class OperatingMode(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """Set organizer hours, promotion, UGC and fatigue from the brand's share; charge staff."""
         p = self.params
         share = MODE_SHARE[p.mode] if p.brand_share is None else p.brand_share
         effects.brand_share = share

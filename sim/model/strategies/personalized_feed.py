@@ -18,5 +18,6 @@ class PersonalizedFeed(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """Switch best-first reading on and charge the feed's running cost."""
         effects.personalized_feed = True
         self.charge(effects, self.params.cost)

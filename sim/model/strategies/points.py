@@ -26,6 +26,7 @@ class Points(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """Switch the points programme on with its rates, daily cap, value and redemption cost."""
         p = self.params
         effects.points_on = True
         effects.points_checkin = p.checkin

@@ -22,5 +22,6 @@ class SplitGroups(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """Set the split cap (mitosis tonight) and the volunteer admins' hours."""
         effects.split_cap = self.params.cap
         effects.admin_hours = self.params.admin_hours

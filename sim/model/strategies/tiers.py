@@ -22,6 +22,7 @@ class Tiers(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
+        """Set the tier thresholds, the status bonus and posting boost, and the privileges cost."""
         p = self.params
         effects.tier_thresholds = (p.core_user_points, p.koc_points)
         effects.tier_bonus = p.bonus
