@@ -110,7 +110,8 @@ def main() -> int:
     print(f"\nPeer, reduced rules, {args.peer_size:,} persons x {args.peer_days} days, same graph:")
     print("| implementation | member-days | wall (s) | member-days/s |")
     print("|---|---:|---:|---:|")
-    print(f"| idiomatic Mesa (shuffle_do, Network) | {p['mesa_member_days']:,} | {p['mesa_s']:.1f} | {mesa_rate:,.0f} |")
+    print(f"| idiomatic Mesa (shuffle_do, Network) | {p['mesa_member_days']:,} | {p['mesa_s']:.1f} "
+          f"| {mesa_rate:,.0f} |")
     print(f"| circlesim engine | {p['engine_member_days']:,} | {p['engine_s']:.2f} | {engine_rate:,.0f} |")
     print(f"Ratio: {engine_rate / mesa_rate:.1f}x more member-days per second.")
 

@@ -60,6 +60,7 @@ def _load(path: str, overrides, seed=None, days=None):
 
 
 def cmd_run(args) -> int:
+    """`circlesim run`: simulate one scenario and write its time series, summary and lifecycle figures."""
     from sim.model import CommunityModel
     from sim.model.population import GraphFileError
     from sim.model.strategies import StrategyConflict
@@ -129,6 +130,7 @@ def _jsonable(x):
 
 
 def cmd_validate(args) -> int:
+    """`circlesim validate`: check scenario files and report every problem; exit 2 if any is invalid."""
     bad = 0
     for path in args.files:
         scenario, error = _load(path, args.set)
@@ -141,6 +143,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    """`circlesim explain`: print a scenario's fully resolved parameters as YAML (after extends and --set)."""
     import yaml
 
     scenario, error = _load(args.scenario, args.set, args.seed, args.days)
@@ -153,6 +156,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_reference(args) -> int:
+    """`circlesim reference`: print or write the scenario parameter reference, or with --api the API reference."""
     from sim.scenario.reference import scenario_reference
 
     if args.api:
@@ -191,6 +195,7 @@ def _report_failures(failures, total) -> None:
 
 
 def cmd_compare(args) -> int:
+    """`circlesim compare`: replicate a baseline and variants on common seeds, write the report, print verdicts."""
     from sim.experiments.compare import compare
     from sim.experiments.executors import make_executor
     from sim.scenario import ScenarioError, load_scenario
@@ -219,6 +224,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_sweep(args) -> int:
+    """`circlesim sweep`: run a parameter sweep, write its tables and report, print indices and Pareto size."""
     from sim.experiments.executors import make_executor
     from sim.experiments.sweep import parse_param, sweep
     from sim.scenario import ScenarioError, load_scenario
@@ -260,6 +266,7 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
+    """`circlesim dashboard`: serve the interactive Solara page, optionally opening a given scenario."""
     import subprocess
 
     env = dict(os.environ)
@@ -280,6 +287,7 @@ def cmd_dashboard(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `circlesim` command, one subcommand per `cmd_*` function."""
     parser = argparse.ArgumentParser(prog="circlesim", description="Simulate a community's lifecycle "
                                      "from a scenario file.")
     from sim import __version__
@@ -349,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of `circlesim`: parse `argv`, run the subcommand and return its exit code."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window

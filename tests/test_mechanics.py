@@ -189,15 +189,18 @@ def test_events_wake_dormant_members():
 
 
 def test_invite_reward_lowers_invitee_interest_and_costs():
-    from sim.model.strategies import todays_effects
+    from sim.model.mechanics.acquisition import Joining
 
     sc = small(["population.size=2000", "horizon_days=60"], path="invite_fission.yaml")
     m = CommunityModel(sc, seed=5)
-    effects = todays_effects(m.strategies, 0)
-    outsiders = np.flatnonzero(m.state.status == 0)[:4]
-    m._admit(outsiders, np.array([True, True, False, False]), effects)
+    reward = next(s for s in m.strategies if s.kind == "invite_reward")
     start = sc.motivation.initial_interest
-    assert np.allclose(m.state.interest[outsiders], [start - 0.15, start - 0.15, start, start])
+    joining = Joining(joiners=np.arange(4), word_of_mouth=np.array([True, True, False, False]),
+                      sharers=2, invite_credits=np.array([7, 8]))
+    interest = np.full(4, start)
+    cost = reward.on_join(joining, interest)
+    assert np.allclose(interest, [start - 0.15, start - 0.15, start, start])
+    assert cost == 2 * reward.params.reward
     m.run()
     ts = m.timeseries()
     assert ts["incentive_spend"].sum() > 0

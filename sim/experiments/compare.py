@@ -1,5 +1,6 @@
-"""Compare designs: N replications of each scenario on common seeds, paired statistics,
-plain verdicts with their uncertainty and cost, figures and a report.
+"""Compare designs: N replications of each scenario on common seeds.
+
+Paired statistics, plain verdicts with their uncertainty and cost, figures and a report.
 
 Example (serial, tiny):
 >>> from sim.scenario import load_scenario
@@ -52,6 +53,7 @@ class FanAccumulator:
         self.n = 0
 
     def add(self, series) -> None:
+        """Count one run's daily series into the per-day histograms (days past the horizon are dropped)."""
         s = np.asarray(series, float)[: self.days]
         idx = np.clip(np.searchsorted(self.edges, s, side="right") - 1, 0, self.counts.shape[1] - 1)
         self.counts[np.arange(s.size), idx] += 1
@@ -74,6 +76,7 @@ class FanAccumulator:
         return np.where(hi - lo < 1.0, np.round((lo + hi) / 2), val)
 
     def mean(self) -> np.ndarray:
+        """Per-day mean of the series over all runs added so far (zeros before any run)."""
         return self.sum / max(self.n, 1)
 
 
@@ -187,30 +190,36 @@ class CompareResult:
 
     # ---------------------------------------------------------------- figures and files
     def plot_fan(self):
+        """DAU fan chart per scenario across replications: median with 50% and 90% bands, phases marked."""
         from sim.outputs.plots import fan_figure
 
         return fan_figure(self)
 
     def plot_phases(self):
+        """Timeline of the median start day of each lifecycle phase, one row per scenario."""
         from sim.outputs.plots import phase_timeline_figure
 
         return phase_timeline_figure(self)
 
     def plot_distributions(self):
+        """Box plots of lifespan and active member-days per scenario, with every replication shown."""
         from sim.outputs.plots import distributions_figure
 
         return distributions_figure(self)
 
     def plot_cost_benefit(self):
+        """Each variant's extra spend versus extra active member-days over the baseline (paired, 95% CI)."""
         from sim.outputs.plots import cost_benefit_figure
 
         return cost_benefit_figure(self)
 
     def figures(self) -> dict:
+        """All comparison figures, keyed by the file name they are written under."""
         return {"fan.png": self.plot_fan(), "phases.png": self.plot_phases(),
                 "distributions.png": self.plot_distributions(), "cost_benefit.png": self.plot_cost_benefit()}
 
     def to_html(self, path) -> None:
+        """Write the comparison report as a single HTML file at `path`."""
         from sim.outputs.report import compare_html
 
         Path(path).write_text(compare_html(self), encoding="utf-8")

@@ -22,6 +22,7 @@ SCENARIOS = scenario_dir()
 
 
 def baseline(overrides=(), **kw):
+    """The shipped baseline scenario with dotted `overrides` applied (keywords go to `load_scenario`)."""
     return load_scenario(SCENARIOS / "baseline.yaml", overrides=list(overrides), **kw)
 
 
@@ -80,6 +81,7 @@ def fixed_group(n: int, seed: int, days: int = 90) -> dict:
 
 
 def group_size_effects(sizes=(75, 150, 300, 600, 1200), seeds=range(3), days: int = 90) -> pd.DataFrame:
+    """E3/E4: `fixed_group` for every size and seed, one row each, to show overload and leaving as circles grow."""
     return pd.DataFrame([fixed_group(n, s, days) for n in sizes for s in seeds])
 
 
@@ -96,6 +98,7 @@ def cost_shock(graph: nx.Graph, benefit: float, cost: float, days: int = 60) -> 
 
 
 def bass_closed_form(t, p, q):
+    """Bass diffusion curve: cumulative adoption share at times `t` for innovation `p` and imitation `q`."""
     e = np.exp(-(p + q) * np.asarray(t, float))
     return (1 - e) / (1 + (q / p) * e)
 
@@ -127,8 +130,10 @@ def bass_runs(n: int = 400, p: float = 0.002, q: float = 0.04, days: int = 300, 
 
 def viral_threshold(q_values=(0.0, 0.02, 0.05, 0.1, 0.2), seeds=range(3), size: int = 2000,
                     campaign_days: int = 60, days: int = 360, halflife: float = 120.0) -> pd.DataFrame:
-    """E7: an external campaign for `campaign_days`, then only word of mouth. DAU at the horizon
-    by word-of-mouth strength, with interest decaying (novelty half-life `halflife` days).
+    """E7: an external campaign for `campaign_days`, then only word of mouth.
+
+    DAU at the horizon by word-of-mouth strength, with interest decaying (novelty half-life
+    `halflife` days).
     """
     rows = []
     for q in q_values:

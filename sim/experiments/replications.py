@@ -91,6 +91,7 @@ class RunProgress:
             self.bar = tqdm(total=total, desc=label, unit="run", file=self.stream)
 
     def update(self, ok: bool, cached: bool = False) -> None:
+        """Count one finished run (failed if not `ok`, reused from the store if `cached`) and report progress."""
         self.done += 1
         self.failed += 0 if ok else 1
         self.cached += 1 if cached else 0
@@ -106,6 +107,7 @@ class RunProgress:
             print(self.line(), file=self.stream, flush=True)
 
     def line(self) -> str:
+        """One progress line: runs done, failed and reused, time elapsed and estimated time left."""
         elapsed = time.perf_counter() - self.t0
         fresh = self.done - self.cached
         left = self.total - self.done
@@ -114,6 +116,7 @@ class RunProgress:
                 f"{self.cached} reused, {elapsed:.0f} s elapsed, ~{eta:.0f} s left")
 
     def close(self) -> None:
+        """Close the terminal progress bar, if one is shown."""
         if self.bar is not None:
             self.bar.close()
 
@@ -133,8 +136,10 @@ class Execution:
 def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Executor | None,
             on_record: Callable[[Scenario, int, dict], None], progress: bool = True,
             label: str = "runs", window: int | None = None) -> Execution:
-    """Run every task not already in `store`; call `on_record(scenario, seed, record)` for
-    every finished run (reused or new) as it arrives, reading its record from the store.
+    """Run every task not already in `store`, handing each finished run to `on_record`.
+
+    `on_record(scenario, seed, record)` is called for every finished run (reused or new) as it
+    arrives, with its record read from the store.
 
     Tasks are submitted in a bounded window, so neither futures nor results pile up.
     """

@@ -29,8 +29,9 @@ from pathlib import Path
 
 
 def atomic_write(path: Path, write) -> None:
-    """Call `write(temp_path)`, then rename the temporary file onto `path` (same folder), so
-    `path` is either its old self or complete, never half-written.
+    """Call `write(temp_path)`, then rename the temporary file onto `path` (same folder).
+
+    So `path` is either its old self or complete, never half-written.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,27 +67,34 @@ class ResultStore:
         self.root = Path(root)
 
     def run_path(self, digest: str, seed: int) -> Path:
+        """Where the finished run of this scenario digest and seed is stored."""
         return self.root / "runs" / digest / f"{int(seed)}.json"
 
     def failure_path(self, digest: str, seed: int) -> Path:
+        """Where the traceback of a failed run of this scenario digest and seed is stored."""
         return self.root / "failures" / digest / f"{int(seed)}.txt"
 
     def has(self, digest: str, seed: int) -> bool:
+        """Whether this run already finished, so it can be reused instead of recomputed."""
         return self.run_path(digest, seed).exists()
 
     def write_run(self, digest: str, seed: int, record: dict) -> None:
+        """Store a finished run's record atomically and drop any failure left by an earlier attempt."""
         atomic_write_text(self.run_path(digest, seed), json.dumps(record, separators=(",", ":")))
         stale = self.failure_path(digest, seed)
         if stale.exists():
             stale.unlink()
 
     def read_run(self, digest: str, seed: int) -> dict:
+        """The stored record of a finished run (read-outs and daily DAU / members)."""
         return json.loads(self.run_path(digest, seed).read_text(encoding="utf-8"))
 
     def write_failure(self, digest: str, seed: int, text: str) -> None:
+        """Store the traceback `text` of a run that raised."""
         atomic_write_text(self.failure_path(digest, seed), text)
 
     def failures(self) -> list[tuple[str, int, str]]:
+        """Every recorded failure as (digest, seed, traceback), in file order (by digest, then seed file)."""
         out = []
         base = self.root / "failures"
         if base.exists():
@@ -95,9 +103,11 @@ class ResultStore:
         return out
 
     def write_manifest(self, manifest: dict) -> None:
+        """Write manifest.json (versions, scenarios and their resolved parameters) atomically."""
         atomic_write_text(self.root / "manifest.json", json.dumps(manifest, indent=2, default=str))
 
     def read_manifest(self) -> dict | None:
+        """The store's manifest, or None if none was written yet."""
         p = self.root / "manifest.json"
         return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
 

@@ -1,5 +1,6 @@
-"""Parameter sweeps: grid, Latin hypercube or Sobol samples over dotted parameter paths,
-Sobol sensitivity indices, partial dependence, and the Pareto set of benefit versus cost.
+"""Parameter sweeps: grid, Latin hypercube or Sobol samples over dotted parameter paths.
+
+Also Sobol sensitivity indices, partial dependence, and the Pareto set of benefit versus cost.
 
 Samplers come from scipy.stats.qmc (Latin hypercube) and SALib (Saltelli/Sobol sequences and
 the Sobol analysis); every design point runs on the same replication seeds (common random
@@ -133,9 +134,11 @@ class SweepResult:
 
     @property
     def keys(self) -> list[str]:
+        """Dotted keys of the swept parameters, in the order of the design's columns."""
         return [r.key for r in self.ranges]
 
     def runs(self) -> pd.DataFrame:
+        """One row per design point x seed: parameter values, seed and every read-out, in point then seed order."""
         seed_order = {s: i for i, s in enumerate(self.seeds)}
         rows = sorted(self._rows, key=lambda r: (r["point"], seed_order[r["seed"]]))
         return pd.DataFrame(rows, columns=["point", *self.keys, "seed", *measures()])
@@ -195,26 +198,31 @@ class SweepResult:
 
     # figures
     def plot_heatmap(self, measure: str = "lifespan"):
+        """Heatmap of the mean of `measure` over a two-parameter grid."""
         from sim.outputs.plots import sweep_heatmap
 
         return sweep_heatmap(self, measure)
 
     def plot_partial_dependence(self, measures=INDEX_MEASURES):
+        """Each read-out against each swept parameter: design points and a binned mean."""
         from sim.outputs.plots import sweep_partial_dependence
 
         return sweep_partial_dependence(self, measures)
 
     def plot_indices(self):
+        """Bar chart of Sobol first-order and total-order indices with 95% intervals (method 'sobol')."""
         from sim.outputs.plots import sweep_indices
 
         return sweep_indices(self)
 
     def plot_pareto(self):
+        """Design points on incentive cost versus active member-days, with the Pareto set highlighted."""
         from sim.outputs.plots import sweep_pareto
 
         return sweep_pareto(self)
 
     def figures(self) -> dict:
+        """The figures that fit this sweep's method and parameter count, keyed by file name."""
         figs = {"partial_dependence.png": self.plot_partial_dependence(), "pareto.png": self.plot_pareto()}
         if self.method == "grid" and len(self.ranges) == 2:
             figs["heatmap_lifespan.png"] = self.plot_heatmap("lifespan")
@@ -224,6 +232,7 @@ class SweepResult:
         return figs
 
     def to_html(self, path) -> None:
+        """Write the sweep report as a single HTML file at `path`."""
         from sim.outputs.report import sweep_html
 
         Path(path).write_text(sweep_html(self), encoding="utf-8")

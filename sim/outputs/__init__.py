@@ -1,3 +1,5 @@
-"""Outputs: figures (`plots.py`), HTML and Markdown reports (`report.py`), the interactive page
-(`dashboard.py`) and the generated API reference (`apidoc.py`).
+"""Outputs: figures, reports, the interactive page and the generated API reference.
+
+Figures are in `plots.py`, HTML and Markdown reports in `report.py`, the interactive page in
+`dashboard.py` and the generated API reference in `apidoc.py`.
 """

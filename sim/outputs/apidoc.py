@@ -9,12 +9,20 @@ import importlib
 import inspect
 
 MODULES = [
-    "sim", "sim.scenario", "sim.scenario.schema", "sim.model.population", "sim.model", "sim.experiments.runner",
-    "sim.model.state", "sim.model.mechanics.acquisition", "sim.model.mechanics.content", "sim.model.mechanics.attention",
-    "sim.model.mechanics.motivation", "sim.model.mechanics.churn", "sim.model.mechanics.promotion", "sim.model.mechanics.groups",
-    "sim.model.strategies", "sim.model.strategies.base", "sim.readouts.lifecycle", "sim.readouts.metrics", "sim.experiments.stats", "sim.experiments.replications",
-    "sim.experiments.executors", "sim.experiments.store", "sim.experiments.compare", "sim.experiments.sweep", "sim.experiments.evidence", "sim.outputs.plots", "sim.outputs.report",
-    "sim.scenario.paths", "sim.cli", "agents", "agents.member",
+    "sim", "sim.scenario", "sim.scenario.params", "sim.scenario.schema", "sim.scenario.loader",
+    "sim.scenario.reference", "sim.scenario.paths",
+    "sim.model", "sim.model.community", "sim.model.state", "sim.model.day", "sim.model.population",
+    "sim.model.founding", "sim.model.mechanics", "sim.model.mechanics.events",
+    "sim.model.mechanics.acquisition", "sim.model.mechanics.newcomers", "sim.model.mechanics.content",
+    "sim.model.mechanics.attention", "sim.model.mechanics.rewards", "sim.model.mechanics.motivation",
+    "sim.model.mechanics.churn", "sim.model.mechanics.groups",
+    "sim.model.strategies", "sim.model.strategies.base",
+    "sim.readouts", "sim.readouts.registry", "sim.readouts.recorder", "sim.readouts.lifecycle",
+    "sim.readouts.metrics",
+    "sim.experiments.runner", "sim.experiments.stats", "sim.experiments.replications",
+    "sim.experiments.executors", "sim.experiments.store", "sim.experiments.compare", "sim.experiments.sweep",
+    "sim.experiments.evidence", "sim.outputs.plots", "sim.outputs.report",
+    "sim.cli", "agents", "agents.member",
 ]
 
 
@@ -51,6 +59,7 @@ def _public(module):
 
 
 def api_reference() -> str:
+    """The Markdown text of docs/api.md: every listed module's docstring and its public names with signatures."""
     out = ["# API reference", "",
            "Generated from docstrings by `circlesim reference --api --out docs/api.md`; do not edit by "
            "hand (a test checks it is current). Examples in the docstrings run as doctests.", ""]

@@ -123,14 +123,22 @@ def summary_html(s: dict, levers: dict | None = None) -> str:
     """The summary numbers as a small HTML table (plain HTML: no Markdown/KaTeX assets)."""
     import html
 
-    life = s["lifespan"]
-    rows = [("lifespan", f"{life} days" if life is not None else f"alive at day {s['horizon_days']}"),
-            ("peak DAU", f"{s['peak_dau']:.0f} on day {s['peak_day']}"),
-            ("active member-days", f"{s['active_member_days']:,.0f}"),
-            ("peak members", f"{s['peak_members']:,}"),
-            ("viral K", "n/a" if s["viral_k"] is None else f"{s['viral_k']:.2f}"),
-            ("overload share", f"{s['overload_share']:.0%}"),
-            ("total spend", f"{s['total_spend']:,.0f}")]
+    from sim.readouts.registry import RUN, RunView, from_summary
+
+    rows = []
+    for name, r in RUN.items():  # the headline read-outs, as the registry declares them
+        if not r.key:
+            continue
+        if name == "lifespan":
+            life = s["lifespan"]
+            text = f"{life} days" if life is not None else f"alive at day {s['horizon_days']}"
+        else:
+            value = from_summary(name)(RunView(s, None))
+            unit = "" if r.unit in ("share", "day", "-", "money") or "%" in r.fmt else f" {r.unit}"
+            text = r.format(value) + (unit if value is not None else "")
+            if name == "peak_dau" and s.get("peak_day") is not None:
+                text += f" on day {s['peak_day']}"
+        rows.append((r.label, text))
     phases = " → ".join(f"{p['name']} {p['start']}" for p in s["lifecycle"]["phases"])
     body = "".join(f"<tr><td>{html.escape(a)}</td><td style='text-align:right'>{html.escape(b)}</td></tr>"
                    for a, b in rows)
@@ -208,6 +216,7 @@ def Design(title: str, initial: str, seed: solara.Reactive):
 
 @solara.component
 def Page():
+    """The dashboard page: two designs side by side, run on one shared seed so differences come from the design."""
     seed = solara.use_reactive(1)
     solara.Title("circlesim")
     with solara.Column(style="padding: 0 16px"):

@@ -130,9 +130,11 @@ class Scenario(Section):
 
     @property
     def strategies(self) -> tuple:
+        """The scenario's strategies as (name, kind, Section) triples, one per configured strategy."""
         return self._strategy_specs
 
     def to_dict(self) -> dict:
+        """The resolved parameters as plain nested dicts, strategies included (for manifests and YAML)."""
         out = super().to_dict()
         out["strategies"] = {name: spec.to_dict() for name, _, spec in self._strategy_specs}
         return out

@@ -15,6 +15,7 @@ from pathlib import Path
 
 
 def scenario_dir() -> Path:
+    """The folder of the shipped scenario files (see the module docstring for the search order)."""
     env = os.environ.get("CIRCLESIM_SCENARIO_DIR")
     if env:
         return Path(env)

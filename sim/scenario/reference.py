@@ -21,6 +21,7 @@ def _row(key: str, p: Param) -> str:
 
 
 def scenario_reference() -> str:
+    """The Markdown text of docs/scenarios.md: every scenario and strategy parameter with default, unit and range."""
     from sim.model.strategies import KINDS
 
     lines = [
