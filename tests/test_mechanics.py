@@ -224,3 +224,19 @@ def test_organizer_hours_limit_replies():
                              path="dunbar_split_staff_only.yaml"), seed=2)
     m.run()
     assert m.timeseries()["organizer_load"].max() > 1.0
+
+
+def test_staffing_policy_grows_the_team_and_staff_time_is_costed():
+    sc = small(["population.size=3000", "horizon_days=200", "community.organizers_per_1000=10",
+                "community.staff_hour_cost=20"])
+    m = CommunityModel(sc, seed=4)
+    m.run()
+    ts = m.timeseries()
+    # the team is the launch organizers or 10 per 1,000 members, whichever is more; members
+    # are counted when staff start work: after today's joins, before today's leaves
+    members = ts["members"] + ts["leaves"] - ts["organizers"]
+    want = np.maximum(sc.community.organizers, 10 * members / 1000)
+    assert np.allclose(ts["staff"], want)
+    assert ts["staff"].max() > 3 * sc.community.organizers
+    assert np.allclose(ts["staff_cost"], ts["staff"] * sc.community.organizer_hours * 20)
+    assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"])

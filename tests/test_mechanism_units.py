@@ -9,6 +9,7 @@ errors (4 sigma bands, fixed seeds).
 
 from __future__ import annotations
 
+import itertools
 import math
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -22,6 +23,7 @@ from sim.model.day import Day
 from sim.model.mechanics import (
     MECHANISM_MODULES,
     acquisition,
+    activity,
     attention,
     churn,
     content,
@@ -77,6 +79,7 @@ def setup(graph, overrides=(), *, members=None, organizers=(), core=(), left=(),
     if fit is not None:
         pop.topic_fit = np.broadcast_to(np.asarray(fit, float), (n,)).copy()
         pop.max_fit = float(pop.topic_fit.max())
+        pop.mean_fit = float(pop.topic_fit.mean())
     if attention_budget is not None:
         pop.attention = np.broadcast_to(np.asarray(attention_budget, float), (n,)).copy()
     if propensity is not None:
@@ -283,15 +286,18 @@ def newcomer_setup(overrides=(), strategies=()):
 
 
 def test_newcomers_become_active_diffusion_members_in_their_friends_group():
-    s = newcomer_setup()
+    s = newcomer_setup(["newcomers.interest_sd=0", "newcomers.interest_from_fit=0.5"])
     st = s.st
     out = newcomers.step(s.day)
     j = np.array([5, 8, 11])
     assert out.cost == 0.0
     assert (st.status[j] == Status.MEMBER).all() and (st.circle[j] == Circle.DIFFUSION).all()
     assert (st.joined_day[j] == 42).all() and (st.last_active_day[j] == 42).all()
-    assert st.active[j].all() and (st.novelty[j] == 1.0).all()
-    assert np.allclose(st.interest[j], s.sc.motivation.initial_interest)
+    assert st.active[j].all() and (st.novelty[j] == 1.0).all() and (st.habit[j] == 1.0).all()
+    # starting interest: the mean moved by topic fit above the population's mean; it is what they expect
+    fit = s.pop.topic_fit[j]
+    want = np.clip(s.sc.motivation.initial_interest + 0.5 * (fit - s.pop.topic_fit.mean()), 0, 1)
+    assert np.allclose(st.interest[j], want) and np.array_equal(st.expected[j], st.interest[j])
     assert st.invited[j].tolist() == [True, False, True]
     # 5's member friend is in group 0, 11's in group 1; 8 has none: the largest group with room
     assert st.group[j].tolist() == [0, 1, 1] and st.n_groups == 2
@@ -312,10 +318,15 @@ def test_invite_reward_cools_word_of_mouth_joiners_even_at_zero_reward(reward):
     sc = scenario_from_dict({"strategies": {"fission": {"kind": "invite_reward", "reward": reward,
                                                         "invitee_interest": -0.15}}})
     name, _, spec = sc.strategies[0]
-    s = newcomer_setup(strategies=[InviteReward(name, spec)])
+    s = newcomer_setup(["newcomers.interest_sd=0"], strategies=[InviteReward(name, spec)])
     out = newcomers.step(s.day)
-    base = s.sc.motivation.initial_interest
-    assert np.allclose(s.st.interest[[5, 8, 11]], [base - 0.15, base, base - 0.15])
+    j = [5, 8, 11]
+    # the start each joiner would have had (interest_from_fit 1), then the invitees' cooling
+    start = np.clip(s.sc.motivation.initial_interest + 1.0 * (s.pop.topic_fit[j] - s.pop.mean_fit), 0, 1)
+    want = np.clip(start + np.array([-0.15, 0.0, -0.15]), 0, 1)
+    assert (want[[0, 2]] < start[[0, 2]]).all()             # the cooling is visible on this draw
+    assert np.allclose(s.st.interest[j], want)
+    assert np.array_equal(s.st.expected[j], s.st.interest[j])   # invitees expect what they came with
     assert out.cost == pytest.approx(reward * 2)
 
 
@@ -329,18 +340,30 @@ def test_only_active_non_staff_members_post_and_posts_accumulate():
     day1_active = np.r_[0, 1, 2, 3, 4:18]       # 0, 1 organizers; 2, 3 core; 18..25 inactive
     s = setup(g, members=members, organizers=[0, 1], core=[2, 3], active=day1_active,
               propensity=50.0, interest=1.0)
-    st = s.st
+    st, c, community = s.st, s.sc.content, s.sc.community
     st.posts_total[5] = 7                        # history is kept
     c1 = content.step(s.day)
     inactive_or_staff = np.r_[0, 1, 18:n]
     assert (st.posts_today[inactive_or_staff] == 0).all()
-    assert (st.posts_today[4:18] > 0).all()      # propensity 50: posting is near certain
-    assert ((st.recognition >= 0) & (st.recognition <= 1)).all()
-    assert (st.recognition[st.posts_today == 0] == 0).all()
-    assert (c1.org_replies <= c1.member_msgs).all() and c1.org_replies.sum() > 0
-    assert sorted(c1.senders.tolist()) == np.flatnonzero(st.posts_today).tolist()
+    assert (st.posts_today[2:18] > 0).all()      # propensity 50: posting is near certain
+    assert c1.posters == 16 and sorted(c1.senders.tolist()) == list(range(2, 18))
     # one live group: its chat plus the core posts carried into it are everything posted
     assert c1.member_msgs.sum() + c1.core_posts.sum() == st.posts_today.sum()
+    # staff: the 2 organizers (24 members need no more at 1 per 1000), 6 hours each; the group
+    # costs 0.5 h, each core post fermented 0.5 h (4 prompts); the rest replies, once per poster
+    assert c1.staff == 2.0 and c1.hours_available == 12.0
+    core = c1.core_posts[0]
+    left = 12.0 - community.hours_per_group - core * c.ferment_hours
+    assert c1.prompts[0] == core * c.ferment_messages
+    assert left / c.reply_hours > 16 and c1.org_replies[0] == 16.0        # capped at one per poster
+    assert c1.hours_needed == pytest.approx(0.5 + core * c.ferment_hours + 16 * c.reply_hours)
+    # organizer replies go to their posters: readers face everything else
+    assert c1.messages[0] == c1.member_msgs[0] + core + c1.prompts[0] + c1.org_replies[0]
+    assert c1.broadcast[0] == c1.messages[0] - 16.0
+    # every poster answered (organizers reply to all 16): recognition 1 and voice x (1 + 0.1)
+    assert c1.answered == 16 and (st.recognition[2:18] == 1.0).all()
+    assert (st.recognition[st.posts_today == 0] == 0).all()
+    assert np.allclose(st.voice[2:18], 1.1) and (st.voice[inactive_or_staff] == 1.0).all()
     day1 = st.posts_today.copy()
     assert st.posts_total[5] == 7 + day1[5]
 
@@ -348,48 +371,147 @@ def test_only_active_non_staff_members_post_and_posts_accumulate():
     st.active[:] = False
     st.active[np.r_[0, 10:26]] = True
     s2 = Day(11, st, s.pop, s.sc, np.random.default_rng(5), Effects())
-    content.step(s2)
+    c2 = content.step(s2)
     assert (st.posts_today[:10] == 0).all() and (st.posts_today[10:26] > 0).all()
+    assert c2.core_posts.sum() == 0 and c2.org_replies[0] == 16.0
     total = day1 + st.posts_today
     total[5] += 7
     assert st.posts_total.tolist() == total.tolist()
     assert np.allclose(st.posts_recent, day1 * 29 / 30 + st.posts_today)
+    assert (st.recognition[:10] == 0).all()                  # yesterday's recognition is cleared
+    assert np.allclose(st.voice[2:10], 1.1) and np.allclose(st.voice[10:18], 1.21)
+    assert np.allclose(st.voice[18:26], 1.1)
 
-    # day 3: a quiet day; two organizers' 12 hours answer every message (recognition 1)
+    # day 3: a quiet day; still one organizer reply per poster, however many messages it sent
     s.pop.propensity[:] = 0.1
+    voice = st.voice.copy()
     c3 = content.step(Day(12, st, s.pop, s.sc, np.random.default_rng(6), Effects()))
-    assert 0 < c3.member_msgs.sum() < 100 and (c3.org_replies == c3.member_msgs).all()
-    assert (st.recognition[st.posts_today > 0] == 1.0).all()
-    assert (st.recognition[st.posts_today == 0] == 0.0).all()
+    posters = st.posts_today > 0
+    assert 0 < c3.member_msgs.sum() < 100
+    assert c3.org_replies[0] == c3.posters == posters.sum() < c3.member_msgs[0]
+    assert np.allclose(c3.broadcast, c3.member_msgs)           # no core posts, prompts or events
+    assert (st.recognition[posters] == 1.0).all() and (st.recognition[~posters] == 0.0).all()
+    assert np.allclose(st.voice[posters], voice[posters] * 1.1)
+    assert (st.voice[~posters] == voice[~posters]).all()
 
 
-@pytest.mark.parametrize("ceiling, loafing_exponent", [(1e7, 0.5), (200.0, 0.0), (200.0, 0.5)])
-def test_group_messages_follow_loafing_and_saturate_below_the_ceiling(ceiling, loafing_exponent):
+@pytest.mark.parametrize("ceiling, loafing_exponent, reply_chance",
+                         [(1e7, 0.5, 0.0), (1e7, 0.5, 0.2), (200.0, 0.0, 0.2), (200.0, 0.5, 0.2)])
+def test_group_messages_follow_loafing_and_saturate_below_the_ceiling(ceiling, loafing_exponent,
+                                                                      reply_chance):
     G, size = 10, 400
     n, post_rate = G * size, 5.0
     s = setup(nx.empty_graph(n), [f"community.max_messages_per_group={ceiling}",
                                   f"content.post_rate={post_rate}", "content.loafing_reference=30",
                                   f"content.loafing_exponent={loafing_exponent}",
-                                  "content.core_post_rate=0"],
+                                  f"content.reply_chance={reply_chance}", "content.max_branching=0.9",
+                                  "content.max_messages_per_member=200",
+                                  "content.core_post_rate=0", "community.organizers_per_1000=0"],
               groups=np.arange(n) // size, propensity=1.0, interest=1.0)
     out = content.step(s.day)
-    raw = size * post_rate * (30 / size) ** loafing_exponent   # intended messages after loafing
-    mu = ceiling * (1 - math.exp(-raw / ceiling))              # after the conversation floor
+    b = min(0.9, reply_chance * (size - 1))                     # replies each message draws
+    lam = post_rate * (30 / size) ** loafing_exponent / (1 - b)  # loafing, then conversation
+    lam = 200 * (1 - math.exp(-lam / 200))                      # what one member can type
+    raw = size * lam
+    mu = ceiling * (1 - math.exp(-raw / ceiling))               # after the conversation floor
     assert out.member_msgs.shape == (G,)
     # each group's count is Poisson(mu); their sum is Poisson(G mu)
     assert within(out.member_msgs.sum(), G * mu, math.sqrt(G * mu))
     assert out.member_msgs.max() < ceiling + 4 * math.sqrt(ceiling)
+    assert out.staff == 0.0                                      # no organizers, no staffing policy
     assert (out.org_replies == 0).all() and (out.prompts == 0).all()   # no staff, no core
+
+
+def test_branching_loafing_and_the_member_ceiling_are_exact():
+    assert content.branching(np.array([0, 1, 3, 100]), 0.2, 0.9).tolist() == pytest.approx([0, 0, 0.4, 0.9])
+    c = SimpleNamespace(loafing_reference=30, loafing_exponent=0.5, reply_chance=0.2, max_branching=0.9,
+                        max_messages_per_member=200.0)
+    g = np.r_[np.zeros(3, int), np.ones(40, int)]   # a group of 3 active members and one of 40
+    lam, scale, b = content.crowded(np.ones(43), g, 2, c, 100.0)
+    assert b.tolist() == pytest.approx([0.4, 0.9])
+    # group 0: no loafing (3 <= 30), 1 / (1 - 0.4) messages; group 1: (30/40)^0.5 x 1 / (1 - 0.9)
+    per = [200 * (1 - math.exp(-(1 / 0.6) / 200)), 200 * (1 - math.exp(-(0.75 ** 0.5 * 10) / 200))]
+    assert np.allclose(lam, np.array(per)[g])
+    raw = np.array([3 * per[0], 40 * per[1]])
+    assert np.allclose(scale, 100 * (1 - np.exp(-raw / 100)) / raw)
+    assert scale[0] > scale[1]                       # the crowded group hits the floor harder
+
+
+def test_staffing_policy_and_organizer_work_reply_once_per_poster():
+    assert content.staff_on_duty(3, 12_000, 1.0) == 12.0
+    assert content.staff_on_duty(3, 800, 1.0) == 3.0
+    assert content.staff_on_duty(2, 50_000, 0.0) == 2.0
+    s = setup(nx.empty_graph(4))
+    # 5 hours over 2 live groups: 2.5 each, less 0.5 overhead = 2; two core posts ferment for
+    # 2 x 0.5 h into 2 x 4 prompts; 1 h left = 5 replies, but group 1 has only 1 poster
+    prompts, replies = content.staff_work(s.day, 5.0, np.array([True, True, False]),
+                                          np.array([2.0, 2.0, 0.0]), np.array([20.0, 1.0, 0.0]))
+    assert prompts.tolist() == [8.0, 8.0, 0.0]
+    assert replies.tolist() == pytest.approx([5.0, 1.0, 0.0])
+    # few hours: fermenting first, nothing left for replies
+    prompts, replies = content.staff_work(s.day, 2.0, np.array([True, True, False]),
+                                          np.array([2.0, 2.0, 0.0]), np.array([20.0, 1.0, 0.0]))
+    assert prompts.tolist() == [4.0, 4.0, 0.0] and replies.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_answered_posters_are_answered_by_peers_or_organizers():
+    m = 20_000
+    idx = np.arange(m)
+    g = np.repeat([0, 1, 2, 3], m // 4)              # group 3: no peer replies, every poster answered
+    posts = np.where(np.arange(m) % 5 == 0, 0, 1)    # a fifth did not post
+    b = np.array([0.5, 0.5, 0.0, 0.0])
+    org = np.array([0.0, 2000.0, 0.0, 4000.0])      # group 1: half its 4000 posters; group 3: all
+    posters_g = np.bincount(g, weights=posts > 0, minlength=4)
+    day = SimpleNamespace(rng=np.random.default_rng(7))
+    answered = content.answered_posters(day, idx, g, posts, b, org, posters_g)
+    assert not answered[posts == 0].any()
+    peer = 1 - math.exp(-0.5 * 0.5 * 1)             # one message; Poisson(b) replies to the (1-b) started
+    for grp, p in ((0, peer), (1, 1 - (1 - peer) * 0.5), (2, 0.0), (3, 1.0)):
+        sel = (g == grp) & (posts > 0)
+        k = int(sel.sum())
+        assert within(answered[sel].sum(), k * p, math.sqrt(k * p * (1 - p)) + 1e-9), grp
+
+
+def test_voice_rises_for_answered_posters_and_falls_for_unanswered():
+    st = State(5)
+    st.voice[:] = [1.0, 1.95, 0.52, 1.0, 1.3]
+    idx = np.array([0, 1, 2, 3])                     # 4 is not an active member today
+    content.speak_up(st, idx, np.array([True, True, True, False]), np.array([True, True, False, False]),
+                     0.1, 2.0)
+    # 1.0 x 1.1; 1.95 x 1.1 capped at 2; 0.52 x 0.9 floored at 1/2; non-poster and others unchanged
+    assert st.voice.tolist() == pytest.approx([1.1, 2.0, 0.5, 1.0, 1.3])
+
+    # a whole day: no staff and no peer replies (reply_chance 0): nobody is answered
+    n = 30
+    s = setup(nx.empty_graph(n), ["content.reply_chance=0", "community.organizers_per_1000=0",
+                                  "content.voice_gain=0.1", "content.core_post_rate=0",
+                                  "community.organizer_hours=12"],
+              members=range(1, n), propensity=5.0)
+    out = content.step(s.day)
+    posted = s.st.posts_today > 0
+    assert out.posters == posted.sum() > 20 and out.answered == 0
+    assert np.allclose(s.st.voice[posted], 0.9) and (s.st.voice[~posted] == 1.0).all()
+    assert (s.st.recognition == 0).all()
+    # the next day an organizer (11.5 h after overhead: 57 replies) answers every poster:
+    # their voice recovers by 1.1
+    s.st.status[0], s.st.circle[0], s.st.group[0] = Status.MEMBER, Circle.ORGANIZER, 0
+    voice = s.st.voice.copy()
+    out = content.step(Day(11, s.st, s.pop, s.sc, np.random.default_rng(3), Effects()))
+    posted = s.st.posts_today > 0
+    assert out.answered == out.posters == posted.sum() and out.org_replies[0] == out.posters
+    assert np.allclose(s.st.voice[posted], voice[posted] * 1.1)
+    assert (s.st.recognition[posted] == 1.0).all()
 
 
 # ------------------------------------------------------------------------------------------
 # attention
 # ------------------------------------------------------------------------------------------
-def hand_content(member_msgs, core_posts=None, promos=None, sizes=None):
+def hand_content(member_msgs, core_posts=None, promos=None, sizes=None, org_replies=None):
     G = len(member_msgs)
     z = np.zeros(G)
     return content.GroupContent(np.asarray(member_msgs, float),
-                                z if core_posts is None else np.asarray(core_posts, float), z, z, z,
+                                z if core_posts is None else np.asarray(core_posts, float), z,
+                                z if org_replies is None else np.asarray(org_replies, float), z,
                                 z if promos is None else np.asarray(promos, float), 0.0, 0.0,
                                 np.asarray(sizes if sizes is not None else [3] * G),
                                 np.zeros(0, np.int64))
@@ -420,6 +542,15 @@ def test_readers_read_at_most_their_budget_and_overload_is_exact():
     assert st.value_prev[[0, 7, 8]].tolist() == [0.0, 0.0, 0.0]
 
 
+def test_readers_do_not_face_organizer_replies():
+    s = setup(nx.empty_graph(4), attention_budget=50.0)
+    s.day.results["content"] = hand_content([40.0], sizes=[4], org_replies=[100.0])
+    out = attention.step(s.day)
+    # 140 messages in all, but the 100 replies went to their posters: 40 to read, within budget
+    assert out.reads.tolist() == [40.0] * 4 and np.allclose(out.backlog, 40 / 50)
+    assert not s.st.overloaded.any()
+
+
 def test_personalized_feed_reads_best_first():
     n = 6
     s = setup(nx.empty_graph(n), attention_budget=np.array([5, 20, 60, 200, 1000, 5.0]))
@@ -438,35 +569,59 @@ def test_personalized_feed_reads_best_first():
 # motivation
 # ------------------------------------------------------------------------------------------
 def test_motivation_forgetting_adaptation_contagion_burnout_and_staff():
-    n = 10   # path 0-1-2-...-9; 4 and 6 left yesterday
+    n = 12   # path 0-1-2-...-11; 4 and 6 left yesterday
+    fit = np.full(n, 0.38)
+    fit[[3, 9]] = 0.8, 0.2                     # mean fit 0.4: relevance 2 for 3, 0.5 for 9
     s = setup(nx.path_graph(n), ["motivation.contagion=0.4", "motivation.forget_rate=0.004",
-                                 "churn.burnout_audience=10", "churn.burnout_rate=0.01"],
-              members=[0, 1, 2, 3, 5, 7, 8, 9], left=[4, 6], organizers=[0], core=[8],
-              active=[3, 5, 7, 8, 9], interest=0.5)
+                                 "churn.burnout_audience=10", "churn.burnout_rate=0.01",
+                                 "motivation.adapt_rate=0.08", "newcomers.trial_days=14",
+                                 "newcomers.trial_adapt_rate=0.25", "motivation.novelty_floor=0.1",
+                                 "motivation.recognition_weight=0.25"],
+              members=[0, 1, 2, 3, 5, 7, 8, 9, 10, 11], left=[4, 6], organizers=[0], core=[8],
+              active=[3, 5, 7, 8, 9, 10, 11], interest=0.5, number=100, fit=fit)
     st, mot = s.st, s.sc.motivation
+    assert s.pop.mean_fit == pytest.approx(0.4)
+    st.joined_day[3] = 95                      # on trial (5 days < 14)
+    st.joined_day[10] = 100                    # joined today
     st.interest[0] = 0.3                       # organizer, inactive
     st.interest[3], st.novelty[3], st.recognition[3] = 0.2, 1.0, 0.4
-    st.interest[[4, 6]] = 0.5                  # former members
+    st.novelty[9] = 0.5
+    st.interest[[4, 6]], st.novelty[[4, 6]] = 0.5, 0.7   # former members
+    novelty = st.novelty.copy()
     st.left_friends = np.zeros(n, np.int64)
-    st.left_friends[[3, 5, 7]] = [1, 2, 1]     # maintained ties to 4 and 6
-    value = mot.value_scale * math.log(2)      # satisfaction 0.5
-    s.day.results["reading"] = attention.Reading(np.array([3]), np.array([1.0]), np.array([value]),
-                                                 np.array([0.0]), np.array([1.0]), np.array([0.0]))
+    st.left_friends[[3, 5, 7, 10]] = [1, 2, 1, 1]   # maintained ties to 4 and 6 (10's: made up)
+    value = mot.value_scale * math.log(2) / 2  # x relevance 2: satisfaction 0.5 for reader 3
+    s.day.results["reading"] = attention.Reading(np.array([3, 9]), np.array([1.0, 1.0]),
+                                                 np.array([value, value]), np.array([0.0, 0.0]),
+                                                 np.array([1.0, 1.0]), np.array([0.0, 0.0]))
     s.day.results["points"] = rewards.Points(np.zeros(n))
     motivation.step(s.day)
     assert st.interest[0] == 1.0                                       # organizers stay at 1
     assert st.interest[1] == pytest.approx(0.5 - 0.004)                # inactive: forgets
     assert st.interest[2] == pytest.approx(0.5 - 0.004)
-    # reader: target = novelty 1 x 0.5 + recognition 0.25 x 0.4 = 0.6; then contagion
-    # (member friends now: 1; left: 1) = 0.4 x 1 / (1 + 1)
-    adapted = 0.2 + mot.adapt_rate * (0.6 - 0.2)
-    assert st.interest[3] == pytest.approx(adapted - 0.4 * 1 / 2)
-    assert st.novelty[3] == pytest.approx(0.5 ** (1 / mot.novelty_halflife))
+    # newcomer reader: target = novelty 1 x 0.5 + recognition 0.25 x 0.4 = 0.6, at the trial
+    # rate 0.25; then contagion (member friends now: 1; left: 1) = 0.4 x 1 / (1 + 1)
+    assert st.interest[3] == pytest.approx(0.2 + 0.25 * (0.6 - 0.2) - 0.4 * 1 / 2)
+    # established reader: relevance 0.5, novelty 0.1 + 0.9 x 0.5, at the usual rate 0.08
+    target = 0.55 * (1 - math.exp(-math.log(2) / 4))
+    assert st.interest[9] == pytest.approx(0.5 + 0.08 * (target - 0.5))
     assert st.interest[5] == pytest.approx(0.5 - 0.4 * 2 / (0 + 2))    # all its friends left
     assert st.interest[7] == pytest.approx(0.5 - 0.4 * 1 / (1 + 1))    # contagion alone
-    assert st.interest[8] == pytest.approx(0.5 - 0.01 * (1 - 1 / 10))  # core: 1 reader of 10 needed
-    assert st.interest[9] == pytest.approx(0.5)                        # active, not a reader: unchanged
+    assert st.interest[8] == pytest.approx(0.5 - 0.01 * (1 - 2 / 10))  # core: 2 readers of 10 needed
+    assert st.interest[10] == 0.5        # joined today: its friends' leaving was before its time
+    assert st.interest[11] == 0.5        # active, not a reader: unchanged
     assert st.interest[[4, 6]].tolist() == [0.5, 0.5]                  # non-members untouched
+    # novelty fades one calendar day for every member, active, reader or not
+    members = st.status == Status.MEMBER
+    assert np.allclose(st.novelty[members], novelty[members] * 0.5 ** (1 / mot.novelty_halflife))
+    assert st.novelty[[4, 6]].tolist() == [0.7, 0.7]
+
+
+def test_newcomers_adapt_at_the_trial_rate_until_their_trial_ends():
+    nc = SimpleNamespace(trial_days=14, trial_adapt_rate=0.3)
+    rates = motivation.adapt_rates(np.array([100, 87, 86, 0]), 100, 0.08, nc)
+    assert rates.tolist() == [0.3, 0.3, 0.08, 0.08]       # tenure 0, 13 on trial; 14, 100 not
+    assert motivation.adapt_rates(np.array([100]), 100, 0.3, nc) == 0.3
 
 
 def test_extrinsic_points_follow_earnings_and_crowd_out_interest():
@@ -493,17 +648,19 @@ def test_cost_benefit_leavers_are_members_with_too_few_maintained_member_friends
     members = np.flatnonzero(np.random.default_rng(3).random(n) < 0.7)
     s = setup(g, ["churn.mode=cost_benefit", "churn.benefit_per_friend=1", "churn.cost=2.5",
                   "population.dunbar_limit=5", "motivation.activity_max=1",
-                  "motivation.activity_exponent=1"],
+                  "motivation.activity_exponent=1", "activity.habit_floor=1"],  # habit plays no part
               members=members, active=members[::2], interest=1.0)
     st, pop = s.st, s.pop
     maintained = pop.maintained.toarray()
     member = st.status == Status.MEMBER
     friends_present = maintained @ member
-    expected = np.flatnonzero(member & (1.0 * friends_present < 2.5))
+    below = np.flatnonzero(member & (1.0 * friends_present < 2.5))
     by_graph = np.flatnonzero(member & (nx.to_numpy_array(g) @ member < 2.5))
-    assert 0 < expected.size < member.sum() and expected.tolist() != by_graph.tolist()
+    assert 1 < below.size < member.sum() and below.tolist() != by_graph.tolist()
+    organizer = below[0]                     # too few friends, but organizers never leave
+    expected = below[1:]
     stayers = np.setdiff1d(np.flatnonzero(member), expected)
-    organizer, idle = stayers[0], stayers[1]
+    idle = np.setdiff1d(stayers, [organizer])[0]
     st.circle[organizer] = Circle.ORGANIZER
     st.interest[[organizer, idle]] = 0.0     # motivation 0: never active, unless staff
     active_before = st.active.copy()
@@ -513,32 +670,143 @@ def test_cost_benefit_leavers_are_members_with_too_few_maintained_member_friends
     assert (st.status[expected] == Status.LEFT).all() and (st.group[expected] == -1).all()
     assert (st.left_day[expected] == s.day.number).all() and not st.active[expected].any()
     assert (st.status[stayers] == Status.MEMBER).all() and (st.group[stayers] == 0).all()
-    # activity_max 1, exponent 1: stayers at motivation 1 are active tomorrow, and the organizer
-    # at motivation 0 too; the idle member at motivation 0 is not
+    # activity_max 1, exponent 1, habit floor 1: stayers at motivation 1 are active tomorrow,
+    # and the organizer at motivation 0 too; the idle member at motivation 0 is not
     assert np.flatnonzero(st.active).tolist() == np.setdiff1d(stayers, [idle]).tolist()
     # tomorrow's contagion: ties each person maintains to today's leavers
     assert st.left_friends.tolist() == maintained[:, expected].sum(axis=1).astype(int).tolist()
 
 
+def test_cost_benefit_organizers_never_leave_and_count_as_friends_present():
+    g = nx.Graph([(0, 1), (1, 2), (1, 3), (2, 3), (0, 4), (4, 5)])
+    over = ["churn.mode=cost_benefit", "churn.benefit_per_friend=1", "churn.cost=2.5"]
+    s = setup(g, over, organizers=[0])
+    # 0 (2 friends) is staff; 1 has 3 friends counting the organizer; 2, 3, 4 have 2, 5 has 1
+    assert churn.step(s.day).leavers.tolist() == [2, 3, 4, 5]
+    assert s.st.status[[0, 1]].tolist() == [Status.MEMBER, Status.MEMBER]
+    # without the organizer in the community, 1 has only 2 friends present and leaves too
+    s = setup(g, over, members=[1, 2, 3, 4, 5])
+    assert churn.step(s.day).leavers.tolist() == [1, 2, 3, 4, 5]
+
+
 def test_interest_churn_hazard_and_activity_probability():
     n = 4000
-    interest = np.where(np.arange(n) < 2000, 0.1, 0.64)   # half below the 0.15 threshold
-    dormant = np.arange(n) % 4 == 0
+    i = np.arange(n)
+    interest = np.where(i < 2000, 0.1, 0.64)              # half below the 0.15 threshold
+    active = i % 2 == 0                                    # odd: silent today
+    dormant = i % 4 == 1                                   # of the silent, half are dormant
     s = setup(nx.empty_graph(n), ["churn.mode=interest", "churn.leave_threshold=0.15",
-                                  "churn.leave_hazard=0.25", "motivation.activity_max=0.9",
+                                  "churn.leave_hazard=0.25", "churn.newcomer_hazard=4",
+                                  "newcomers.trial_days=14", "motivation.activity_max=0.9",
                                   "motivation.activity_exponent=1.5", "churn.dormant_after=30",
-                                  "churn.dormant_activity=0.1"],
-              organizers=range(40), interest=interest, active=[], number=100,
+                                  "churn.dormant_activity=0.1", "activity.habit_rate=0.2",
+                                  "activity.habit_floor=0.3"],
+              organizers=range(40), interest=interest, active=np.flatnonzero(active), number=100,
               last_active=np.where(dormant, 0, 95))
+    s.st.habit[:] = 0.5
     out = churn.step(s.day)
-    low = np.flatnonzero((interest < 0.15) & (s.st.circle != Circle.ORGANIZER))
-    assert set(out.leavers) <= set(low)           # 40 low-interest organizers never leave
-    assert within(out.leavers.size, low.size * 0.25, math.sqrt(low.size * 0.25 * 0.75))
+    staff = s.st.circle == Circle.ORGANIZER
+    low = interest < 0.15
+    # expected 0 (below the threshold): the bar is the threshold; tenure 100 days
+    hazard = 0.25 * (1 + 4 * math.exp(-100 / 14))
+    at_risk = np.flatnonzero(low & active & ~staff)
+    assert set(out.leavers) <= set(at_risk)     # low-interest organizers and silent members stay
+    assert (s.st.status[low & ~active] == Status.MEMBER).all()
+    assert within(out.leavers.size, at_risk.size * hazard, math.sqrt(at_risk.size * hazard * (1 - hazard)))
     assert s.st.active[:40].all()                              # organizers active tomorrow
-    # tomorrow's activity among the high-interest stayers: 0.9 x 0.64^1.5 = 0.4608, x0.1 if dormant
-    high = np.arange(2000, n)
-    for sel, p in ((high[~dormant[high]], 0.9 * 0.64 ** 1.5), (high[dormant[high]], 0.09 * 0.64 ** 1.5)):
-        assert within(s.st.active[sel].sum(), sel.size * p, math.sqrt(sel.size * p * (1 - p)))
+    # habit moves 0.2 of the way to today's activity (leavers keep theirs)
+    stay = s.st.status == Status.MEMBER
+    assert np.allclose(s.st.habit[stay], np.where(active, 0.6, 0.4)[stay])
+    assert (s.st.habit[out.leavers] == 0.5).all()
+    # tomorrow's activity among the high-interest stayers: 0.9 x 0.64^1.5 x (0.3 + 0.7 habit),
+    # x 0.1 if dormant
+    base = 0.9 * 0.64 ** 1.5
+    high = i >= 2000
+    for sel, p in ((high & active, base * 0.72), (high & ~active & ~dormant, base * 0.58),
+                   (high & dormant, base * 0.58 * 0.1)):
+        k = int(sel.sum())
+        assert within(s.st.active[sel].sum(), k * p, math.sqrt(k * p * (1 - p)))
+
+
+def test_habit_moves_toward_todays_activity_and_scales_the_activity_chance():
+    st = State(4)
+    st.habit[:] = [0.0, 0.5, 1.0, 0.3]
+    st.active[:] = [True, False, True, True]
+    activity.update_habit(st, np.array([0, 1, 2]), 0.1)       # 3 is not among the members
+    assert st.habit.tolist() == pytest.approx([0.1, 0.45, 1.0, 0.3])
+    p = activity.activity_probability(np.array([0.25, 1.0, 1.0, 1.0]), np.array([1.0, 0.0, 0.5, 1.0]),
+                                      np.array([False, False, False, True]),
+                                      SimpleNamespace(dormant_activity=0.1),
+                                      SimpleNamespace(activity_max=0.8, activity_exponent=2),
+                                      SimpleNamespace(habit_floor=0.3))
+    assert p.tolist() == pytest.approx([0.8 * 0.0625, 0.8 * 0.3, 0.8 * 0.65, 0.08])
+    # a whole draw with habit_rate 1 and no floor: tomorrow's chance is motivation x today's activity
+    s = setup(nx.empty_graph(8), ["activity.habit_rate=1", "activity.habit_floor=0",
+                                  "motivation.activity_max=1", "motivation.activity_exponent=1"],
+              members=range(7), organizers=[6], active=[0, 1, 2], interest=[1, 1, 0, 1, 1, 1, 0, 1])
+    s.st.habit[:] = 0.9
+    activity.draw_activity(s.day, np.arange(7), s.st.motivation(s.day.effects))
+    # 0, 1 came today at motivation 1; 2 came at motivation 0; 3..5 stayed away; the
+    # organizer works every day; 7 is no member
+    assert np.flatnonzero(s.st.active).tolist() == [0, 1, 6]
+    assert s.st.habit.tolist() == [1, 1, 1, 0, 0, 0, 0, 0.9]
+
+
+def cohorts(per: int, overrides=(), number=1000):
+    """Cohorts of `per` members for the leaving rule: some in 4-cliques (3 friends inside each)."""
+    kinds = [("A", True), ("B", True), ("C", True), ("F", True), ("G1", True),
+             ("D", False), ("E", False), ("G2", False), ("org", False)]
+    g = nx.empty_graph(per * len(kinds))
+    ids = {}
+    for k, (name, clique) in enumerate(kinds):
+        ids[name] = np.arange(k * per, (k + 1) * per)
+        if clique:
+            for c in range(k * per, (k + 1) * per, 4):
+                g.add_edges_from(itertools.combinations(range(c, c + 4), 2))
+    s = setup(g, ["churn.mode=interest", "churn.leave_threshold=0.15", "churn.belonging_weight=0.2",
+                  "churn.belonging_half=3", "newcomers.trial_days=14", *overrides],
+              organizers=ids["org"], active=np.setdiff1d(np.arange(g.number_of_nodes()), ids["E"]),
+              number=number)
+    st = s.st
+    st.expected[:] = 0.6
+    for name, interest, tenure in (("A", 0.5, 0), ("B", 0.65, 0), ("C", 0.1, number), ("F", 0.02, number),
+                                   ("G1", 0.3, 14), ("D", 0.1, number), ("E", 0.0, number),
+                                   ("G2", 0.3, 14), ("org", 0.0, number)):
+        st.interest[ids[name]] = interest
+        st.joined_day[ids[name]] = number - tenure
+    return s, ids
+
+
+def test_leaving_bar_tenure_hazard_and_belonging_pull():
+    assert churn.leaving_bar(np.array([0.6, 0.6, 0.6, 0.1]), np.array([0, 14, 10_000, 0]), 0.15, 14) \
+        .tolist() == pytest.approx([0.6, 0.15 + 0.45 / math.e, 0.15, 0.15])
+    assert churn.tenure_hazard(np.array([0, 14, 10_000]), 0.05, 4.0, 14).tolist() \
+        == pytest.approx([0.25, 0.05 * (1 + 4 / math.e), 0.05])
+    assert churn.tenure_hazard(np.array([0]), 0.5, 4.0, 14).tolist() == [1.0]
+    assert churn.belonging(np.array([0, 3, 9]), 0.2, 3.0).tolist() == pytest.approx([0, 0.1, 0.15])
+    # hazard 1: exactly who is below its bar after belonging's pull leaves
+    #   A newcomers (3 friends) at 0.5 < expected 0.6: no pull yet on day 0 -> leave
+    #   B newcomers at 0.65 > 0.6 -> stay
+    #   C established, 0.1 + belonging 0.1 >= 0.15 -> held by their friends
+    #   F established, 0.02 + 0.1 < 0.15 -> leave
+    #   G1 day 14: 0.3 + 0.1 (1 - 1/e) = 0.363 >= bar 0.15 + 0.45 / e = 0.316 -> held;
+    #   G2 the same without friends: 0.3 < 0.316 -> leave
+    #   D established, no friends, 0.1 < 0.15 -> leave; E the same but silent today -> stay;
+    #   organizers at interest 0 -> stay
+    s, ids = cohorts(40, ["churn.leave_hazard=1", "churn.newcomer_hazard=4"])
+    out = churn.step(s.day)
+    assert sorted(out.leavers.tolist()) == sorted(np.r_[ids["A"], ids["F"], ids["G2"], ids["D"]].tolist())
+    # the hazards: newcomers below their expectation leave at 0.05 x (1 + 4); at day 14 at
+    # 0.05 x (1 + 4 / e); established members at 0.05
+    s, ids = cohorts(2000, ["churn.leave_hazard=0.05", "churn.newcomer_hazard=4"])
+    out = churn.step(s.day)
+    gone = np.zeros(s.st.n, bool)
+    gone[out.leavers] = True
+    for name, p in (("A", 0.25), ("G2", 0.05 * (1 + 4 / math.e)), ("D", 0.05), ("F", 0.05)):
+        k = ids[name].size
+        assert within(gone[ids[name]].sum(), k * p, math.sqrt(k * p * (1 - p))), name
+    for name in ("B", "C", "G1", "E", "org"):
+        assert not gone[ids[name]].any(), name
 
 
 # ------------------------------------------------------------------------------------------
@@ -613,7 +881,7 @@ def test_mitosis_leaves_no_group_above_the_split_cap(cap):
     g = nx.karate_club_graph()
     n = g.number_of_nodes()
     grp = np.where(np.arange(n) < 30, 0, 1)          # group 0: 30 members, group 1: 4
-    s = setup(g, members=range(n), left=[], groups=grp)
+    s = setup(g, ["community.group_floor=0"], members=range(n), left=[], groups=grp)  # no merging
     s.st.status[[31]] = Status.LEFT                  # a former member does not count
     s.st.group[31] = -1
     assert groups.step(s.day).splits == 0            # no split strategy: nothing happens
@@ -626,3 +894,38 @@ def test_mitosis_leaves_no_group_above_the_split_cap(cap):
     assert out.splits == s.st.n_groups - 2 and out.splits >= 1
     assert (s.st.group[members_before] >= 0).all() and s.st.group[31] == -1
     assert sizes[1] == 3                             # the small group is left alone
+
+
+def test_small_groups_merge_into_the_group_holding_their_friends():
+    # path 0-1-...-19: group 0 = 0..8 (9), group 1 = 9..10 (2), group 2 = 11..19 (9)
+    g = nx.path_graph(20)
+    grp = np.r_[np.zeros(9), np.ones(2), np.full(9, 2)].astype(int)
+    s = setup(g, ["community.group_floor=3", "community.group_cap=11"], groups=grp)
+    out = groups.step(s.day)
+    assert out.merges == 1 and out.splits == 0
+    # 9's friend 8 is in group 0 and 10's friend 11 in group 2: a tie, broken at random, but
+    # the whole group moves together and nobody is left in group 1
+    sizes = groups.group_sizes(s.st)
+    assert sizes[1] == 0 and sorted(sizes[[0, 2]].tolist()) == [9, 11]
+    assert len(set(s.st.group[[9, 10]].tolist())) == 1
+
+
+def test_small_groups_stay_when_no_group_has_room_or_the_floor_is_off():
+    g = nx.path_graph(20)
+    grp = np.r_[np.zeros(9), np.ones(2), np.full(9, 2)].astype(int)
+    full = setup(g, ["community.group_floor=3", "community.group_cap=10"], groups=grp)
+    assert groups.step(full.day).merges == 0 and groups.group_sizes(full.st)[1] == 2
+    off = setup(g, ["community.group_floor=0"], groups=grp)
+    assert groups.step(off.day).merges == 0 and groups.group_sizes(off.st)[1] == 2
+
+
+def test_at_risk_counts_low_interest_members_who_still_visit():
+    s = setup(nx.empty_graph(6), organizers=[5])
+    st = s.st
+    st.interest[:] = [0.1, 0.1, 0.1, 0.5, 0.1, 0.1]   # 3 is keen; 5 is staff
+    st.habit[:] = [1.0, 0.9, 0.05, 1.0, 0.0, 1.0]
+    ch = s.sc.churn
+    assert (ch.leave_hazard, ch.leave_threshold) == (0.05, 0.15)
+    # leaving within 30 days: 1 - (1 - h * 0.05)^30 = 0.785 (h 1), 0.750 (h 0.9), 0.072 (h 0.05), 0 (h 0)
+    assert churn.at_risk(st, ch, 0.7) == 2      # persons 0 and 1; 3 is keen, 5 is staff
+    assert churn.at_risk(st, ch, 0.76) == 1     # person 0 only

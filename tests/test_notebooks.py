@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 NOTEBOOKS = ROOT / "notebooks"
 SMALL = {
     "01_quickstart.ipynb": "SIZE = 600\nDAYS = 200",
-    "02_dunbar_limit.ipynb": "SIZE = 600\nDAYS = 200\nREPS = 2\nSEEDS = 1\nGROUP_SIZES = (150, 300, 600)\n"
+    "02_dunbar_limit.ipynb": "SIZE = 600\nDAYS = 200\nREPS = 2\nSEEDS = 1\nGROUP_SIZES = (25, 150, 600)\n"
                              "EXECUTOR = 'serial'",
     "03_incentive_designs.ipynb": "SIZE = 600\nDAYS = 250\nREPS = 3\nEXECUTOR = 'serial'",
     "04_sensitivity.ipynb": "SIZE = 400\nDAYS = 200\nSAMPLES = 4\nREPS = 1\nEXECUTOR = 'serial'",

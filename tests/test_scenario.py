@@ -227,3 +227,12 @@ def test_safe_load_only(tmp_path):
     (pr,) = problems_of(p)
     assert "YAML" in pr.message
     assert yaml.__name__ == "yaml"
+
+
+def test_exponent_numbers_are_numbers_in_files_and_overrides(tmp_path):
+    """PyYAML's safe loader reads 1e6 as text (YAML 1.1); scenario files and --set read it as a number."""
+    f = tmp_path / "s.yaml"
+    f.write_text("acquisition:\n  p_external: 4e-5\n")
+    sc = load_scenario(f, overrides=["content.max_messages_per_member=1e3"])
+    assert sc.acquisition.p_external == pytest.approx(4e-5)
+    assert sc.content.max_messages_per_member == 1000.0

@@ -72,15 +72,21 @@ def fixed_group(n: int, seed: int, days: int = 90) -> dict:
                                            "organizers": 1, "core_seeds": 1},
                              "acquisition": {"p_external": 0.0}})
     m = CommunityModel(sc, seed=seed)
-    m.run()
+    chat = []
+    for _ in range(days):
+        m.step()
+        chat.append(float(m.last_day.content.member_msgs.sum()))
     ts = m.timeseries()
     w = ts.iloc[30:days]
-    return {"size": n, "seed": seed, "messages": w["messages"].mean(),
+    return {"size": n, "seed": seed, "messages": w["messages"].mean(), "chat": float(np.mean(chat[30:])),
+            "messages_per_member": float((w["messages"] / w["members"]).mean()),
             "engagement": (w["dau"] / w["members"]).mean(), "left": ts["leaves"].sum() / n,
-            "overload": w["overload_share"].mean(), "strangers": w["stranger_share"].mean()}
+            "dropout": float(ts["leaves"].sum() + ts["dormant"].iloc[-1]) / n,
+            "overload": w["overload_share"].mean(), "strangers": w["stranger_share"].mean(),
+            "answered": w["answered_share"].mean()}
 
 
-def group_size_effects(sizes=(75, 150, 300, 600, 1200), seeds=range(3), days: int = 90) -> pd.DataFrame:
+def group_size_effects(sizes=(25, 75, 150, 250, 500, 1000), seeds=range(3), days: int = 90) -> pd.DataFrame:
     """E3/E4: `fixed_group` for every size and seed, one row each, to show overload and leaving as circles grow."""
     return pd.DataFrame([fixed_group(n, s, days) for n in sizes for s in seeds])
 
@@ -165,13 +171,14 @@ def baseline_lifespans(n: int = 10, size: int = 5000) -> list:
     return out
 
 
-def time_to_adoption(graph: nx.Graph, seed: int, share: float = 0.95, days: int = 600) -> int:
+def time_to_adoption(graph: nx.Graph, seed: int, share: float = 0.95, days: int = 600,
+                     q_weak: float = 0.02, q_close: float = 0.02, close_ties: int = 9) -> int:
     """E9: days until `share` of the graph has joined (churn off, everyone fits)."""
     n = graph.number_of_nodes()
     sc = scenario_from_dict({
-        "population": {"dunbar_limit": 1000, "close_ties": 9, "topic_fit_fixed": 1.0},
+        "population": {"dunbar_limit": 1000, "close_ties": close_ties, "topic_fit_fixed": 1.0},
         "community": {"organizers": 0, "core_seeds": 0, "seed_members": 5},
-        "acquisition": {"p_external": 0.0, "q_weak": 0.02, "q_close": 0.02, "share_rate": 0.5,
+        "acquisition": {"p_external": 0.0, "q_weak": q_weak, "q_close": q_close, "share_rate": 0.5,
                         "share_requires_activity": False},
         "churn": {"mode": "off"}, "horizon_days": days})
     m = CommunityModel(sc, seed=seed, graph=graph)
@@ -193,3 +200,118 @@ def caveman_graphs(cliques: int = 40, size: int = 10, weak: int = 200, seed: int
         if u != v and not bridged.has_edge(u, v):
             bridged.add_edge(int(u), int(v), weight=0.01)
     return strong, bridged
+
+
+def tie_strength_graphs(clusters: int = 30, size: int = 14, p_in: float = 0.85, extra: int = 240,
+                        seed: int = 0) -> tuple[nx.Graph, nx.Graph]:
+    """E9 at equal tie counts: one clustered graph plus `extra` ties placed as strong or as weak ties.
+
+    The extra ties sit either inside clusters as strong ties (weight 1) or between clusters
+    as weak bridges (weight 0.01).
+
+    Both graphs have exactly the same number of ties; only where the extra ones sit (and so
+    whether they are strong or weak) differs.
+    """
+    rng = np.random.default_rng(seed)
+    base = nx.Graph()
+    n = clusters * size
+    base.add_nodes_from(range(n))
+    for c in range(clusters):
+        members = range(c * size, (c + 1) * size)
+        for u in members:
+            for v in members:
+                if u < v and rng.random() < p_in:
+                    base.add_edge(u, v, weight=1.0)
+        # a ring of single weak bridges keeps the graph connected
+        base.add_edge(c * size, ((c + 1) % clusters) * size, weight=0.01)
+    local, bridged = base.copy(), base.copy()
+    while local.number_of_edges() < base.number_of_edges() + extra:
+        c = int(rng.integers(clusters))
+        u, v = (int(x) for x in c * size + rng.choice(size, 2, replace=False))
+        if not local.has_edge(u, v):
+            local.add_edge(u, v, weight=1.0)
+    while bridged.number_of_edges() < base.number_of_edges() + extra:
+        u, v = (int(x) for x in rng.integers(0, n, 2))
+        if u // size != v // size and not bridged.has_edge(u, v):
+            bridged.add_edge(u, v, weight=0.01)
+    return local, bridged
+
+def cohort_measures(n: int = 10, size: int = 5000, overrides=()) -> pd.DataFrame:
+    """E11 and the lifecycle: over `n` spawned seeds, cohort retention, MAU/members at the peak, lifespan."""
+    from sim.experiments.replications import replication_seeds
+
+    rows = []
+    for seed in replication_seeds(1, n):
+        m = CommunityModel(baseline([f"population.size={size}", *overrides]), seed=seed)
+        m.run()
+        s = m.summary()
+        rows.append({"seed": seed, **{k: s["retention"][k] for k in ("d1", "d7", "d30", "member_d30")},
+                     "mau_members_at_peak": s["mau_members_at_peak"], "lifespan": s["lifespan"],
+                     "active_member_days": s["active_member_days"], "peak_members": s["peak_members"],
+                     "top1": (s["post_shares_at_peak"] or {}).get("top1")})
+    return pd.DataFrame(rows)
+
+
+def staffing(counts=(1, 3, 6, 12, 24), seeds=range(4), size: int = 5000, days: int = 1000) -> pd.DataFrame:
+    """Staff sweep: active member-days by organizer headcount, the staffing policy switched off."""
+    rows = []
+    for k in counts:
+        for seed in seeds:
+            sc = baseline([f"population.size={size}", f"community.organizers={k}",
+                           "community.organizers_per_1000=0"], days=days)
+            m = CommunityModel(sc, seed=seed)
+            m.run()
+            s = m.summary()
+            ts = m.timeseries()
+            rows.append({"organizers": k, "seed": seed, "active_member_days": s["active_member_days"] - k * days,
+                         "lifespan": s["lifespan"], "overload": s["overload_share"],
+                         "answered": float(ts["answered_share"][ts["dau"] > k].mean())})
+    return pd.DataFrame(rows)
+
+
+def size_lifespans(sizes=(5000, 20000, 50000), seeds=range(3)) -> pd.DataFrame:
+    """E8 at every size: lifespan and active member-days per person of the baseline."""
+    rows = []
+    for n in sizes:
+        for seed in seeds:
+            m = CommunityModel(baseline([f"population.size={n}"]), seed=seed)
+            m.run()
+            s = m.summary()
+            rows.append({"size": n, "seed": seed, "lifespan": s["lifespan"],
+                         "member_days_per_person": s["active_member_days"] / n,
+                         "peak_members": s["peak_members"]})
+    return pd.DataFrame(rows)
+
+
+def newcomer_replies(seeds=range(4), size: int = 5000, days: int = 400, window: int = 30) -> pd.DataFrame:
+    """E10: whether a reply to a newcomer's first post (in its first week) brings it back.
+
+    For each member who joined after day 0 and posted within 7 days of joining: whether it was
+    answered on the day of its first post, and whether it posted again (and was active again)
+    within `window` days after it (Joyce & Kraut 2006 measured posting again).
+    """
+    rows = []
+    for seed in seeds:
+        m = CommunityModel(baseline([f"population.size={size}"], days=days), seed=seed)
+        st = m.state
+        first_day = np.full(st.n, -1)
+        answered = np.zeros(st.n, bool)
+        again = np.zeros(st.n, bool)
+        back = np.zeros(st.n, bool)
+        for _ in range(days):
+            m.step()
+            d = m.day - 1
+            posted = st.posts_today > 0
+            new = posted & (first_day < 0) & (st.joined_day > 0) & (d - st.joined_day <= 7)
+            watched = (first_day >= 0) & (d > first_day) & (d - first_day <= window)
+            again |= watched & posted
+            back |= watched & (st.last_active_day == d)
+            first_day[new] = d
+            answered[new] = st.recognition[new] > 0
+        done = (first_day >= 0) & (first_day <= days - window - 1)
+        for flag in (True, False):
+            sel = done & (answered == flag)
+            rows.append({"seed": seed, "answered": flag, "newcomers": int(sel.sum()),
+                         "posted_again": float(again[sel].mean()) if sel.any() else np.nan,
+                         "returned": float(back[sel].mean()) if sel.any() else np.nan})
+    return pd.DataFrame(rows)

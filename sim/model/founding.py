@@ -15,8 +15,14 @@ from sim.scenario.params import P
 #: The `community` section of a scenario file: every key with its default, unit, range and meaning.
 PARAMS: dict[str, Any] = {
     "organizers": P(3, "int", "persons", "Operations staff (organizer circle) at launch.", 0, 100000),
+    "organizers_per_1000": P(1.0, "float", "persons per 1000 members", "Staffing policy: the "
+                             "team grows to this many organizers per 1,000 members (never "
+                             "below `organizers`); hired staff work in the back office, off "
+                             "the social graph.", 0, 1000),
     "organizer_hours": P(6.0, "float", "hours/day", "Working hours each organizer gives the "
                          "community per day.", 0, 24),
+    "staff_hour_cost": P(0.0, "float", "money/hour", "What an organizer-hour costs; counted in "
+                         "spend (0: staff are not costed).", 0, 1e9),
     "hours_per_group": P(0.5, "float", "hours/day", "Organizer overhead of keeping one group "
                          "running (moderation, announcements).", 0, 24),
     "core_seeds": P(5, "int", "persons", "Experts in the core circle at launch.", 0, 100000),
@@ -28,6 +34,8 @@ PARAMS: dict[str, Any] = {
                        "are members at launch instead of seed_members.", 0, 1),
     "group_cap": P(500, "int", "members", "Platform cap on one group (WeChat: 500). A full "
                    "group sends joiners to another group or opens a new one.", 2, 10_000_000),
+    "group_floor": P(10, "int", "members", "A group that shrinks below this many members is "
+                     "merged into another with room (0 or 1: never).", 0, 10_000_000),
     "max_messages_per_group": P(1000.0, "float", "messages/day", "Conversation floor: a "
                                 "group's daily messages saturate at this level whatever "
                                 "its size (Jones et al. 2008).", 1, 1e7),
@@ -81,13 +89,18 @@ def found(state, population, scenario, rng) -> np.ndarray:
     st.circle[organizers] = Circle.ORGANIZER
     st.circle[core] = Circle.CORE
     st.circle[seeds] = Circle.DIFFUSION
-    st.interest[founders] = scenario.motivation.initial_interest
+    from sim.model.mechanics.newcomers import starting_interest
+
+    # founding members differ as joiners do (topic fit, chance); staff and experts are keen
+    st.interest[seeds] = starting_interest(population.topic_fit[seeds], population.mean_fit,
+                                           scenario.motivation.initial_interest, scenario.newcomers, rng)
     st.interest[organizers] = 1.0
-    st.interest[core] = np.maximum(st.interest[core], 0.8)
+    st.interest[core] = max(scenario.motivation.initial_interest, 0.8)
     st.novelty[founders] = 1.0
     st.joined_day[founders] = 0
     st.last_active_day[founders] = 0
     st.active[founders] = True
+    st.habit[founders] = 1.0
     cap = community.group_cap
     st.group[founders] = np.arange(founders.size) // cap
     st.n_groups = max(1, int(np.ceil(founders.size / cap)))

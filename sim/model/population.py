@@ -65,10 +65,10 @@ PARAMS: dict[str, Any] = {
         "file": P(None, "str", "path", "Edge-list CSV (source,target[,weight]) or GraphML file, "
                   "relative to the scenario file; used when type is 'file'.", nullable=True),
     },
-    "attention_median": P(60.0, "float", "messages/day", "Median daily attention budget: "
+    "attention_median": P(250.0, "float", "messages/day", "Median daily attention budget: "
                           "messages a member can read (lognormal).", 1, 100000),
     "attention_sigma": P(0.5, "float", "log-units", "Spread of attention budgets (lognormal sigma).", 0, 5),
-    "post_propensity_sigma": P(3.1, "float", "log-units", "Heterogeneity of posting propensity "
+    "post_propensity_sigma": P(1.5, "float", "log-units", "Heterogeneity of posting propensity "
                                "(lognormal sigma, mean 1). Heavy tails make 90-9-1 emerge.", 0, 5),
     "topic_fit_a": P(2.0, "float", "-", "Beta(a, b) distribution of topic fit: how well the "
                      "community's topic suits a person.", 0.01, 1000),
@@ -104,6 +104,7 @@ class Population:
         for m in (self.followers, self.close_followers):
             m.sort_indices()
         self.max_fit = float(self.topic_fit.max()) if self.topic_fit.size else 0.0
+        self.mean_fit = float(self.topic_fit.mean()) if self.topic_fit.size else 0.0
 
     @property
     def n(self) -> int:

@@ -15,13 +15,13 @@ MODULES = [
     "sim.model.founding", "sim.model.mechanics", "sim.model.mechanics.events",
     "sim.model.mechanics.acquisition", "sim.model.mechanics.newcomers", "sim.model.mechanics.content",
     "sim.model.mechanics.attention", "sim.model.mechanics.rewards", "sim.model.mechanics.motivation",
-    "sim.model.mechanics.churn", "sim.model.mechanics.groups",
+    "sim.model.mechanics.churn", "sim.model.mechanics.activity", "sim.model.mechanics.groups",
     "sim.model.strategies", "sim.model.strategies.base",
     "sim.readouts", "sim.readouts.registry", "sim.readouts.recorder", "sim.readouts.lifecycle",
     "sim.readouts.metrics",
     "sim.experiments.runner", "sim.experiments.stats", "sim.experiments.replications",
     "sim.experiments.executors", "sim.experiments.store", "sim.experiments.compare", "sim.experiments.sweep",
-    "sim.experiments.evidence", "sim.outputs.plots", "sim.outputs.report",
+    "sim.experiments.evidence", "sim.experiments.dunbar", "sim.outputs.plots", "sim.outputs.report",
     "sim.cli", "agents", "agents.member",
 ]
 

@@ -7,7 +7,8 @@ Phases, on 7-day-smoothed DAU with peak P at day t* (DESIGN.md):
 germination until DAU first reaches 10% of P; rapid growth until it reaches 80% of P;
 active interaction while it stays at or above 80% around the peak; decline until it falls
 below 10% of P for 30 days in a row; dormancy from the first of those days. Lifespan is the
-first day of dormancy (None: alive at the horizon).
+first day of dormancy (None: alive at the horizon). With `dormant_below` set, dormancy also
+starts when DAU stays below that absolute level (active members) for 30 days after the peak.
 
 Example
 -------
@@ -39,6 +40,9 @@ PARAMS: dict[str, Any] = {
     "dormancy_share": P(0.1, "float", "share of peak", "Dormancy: DAU below this share of "
                         "the peak ...", 0, 1),
     "dormancy_days": P(30, "int", "days", "... for this many days in a row.", 1, 10000),
+    "dormant_below": P(0.0, "float", "active members", "Dormancy also when DAU is below this "
+                       "absolute level for dormancy_days (0: off), so a community whose peak "
+                       "was low is not counted as long-lived.", 0, 1e9),
     "alarm_growth": P(0.05, "float", "share/month", "Warn when net member growth stays "
                       "under this for alarm_months months in a row.", -1, 10),
     "alarm_months": P(3, "int", "months", "Months of low growth before the warning.", 1, 120),
@@ -87,7 +91,7 @@ def first_run(mask: np.ndarray, length: int, start: int = 0) -> int | None:
 
 
 def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth_share: float = 0.8,
-            dormancy_share: float = 0.1, dormancy_days: int = 30) -> dict:
+            dormancy_share: float = 0.1, dormancy_days: int = 30, dormant_below: float = 0.0) -> dict:
     """Phases, lifespan, peak and decline steepness of a DAU series (see module docstring)."""
     raw = np.asarray(dau, dtype=float)
     s = smooth(raw, smoothing_days)
@@ -103,7 +107,7 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     t_germ = _first(s >= germination_share * peak) or 0
     t_growth = _first(s >= growth_share * peak, t_germ)
     t_active_end = _first(s < growth_share * peak, t_peak)
-    t_dormant = first_run(s < dormancy_share * peak, dormancy_days, t_peak)
+    t_dormant = first_run(s < max(dormancy_share * peak, dormant_below), dormancy_days, t_peak)
     bounds = [0, t_germ, t_growth, t_active_end, t_dormant]
     ends = bounds[1:] + [n]
     for name, a, b in zip(PHASES, bounds, ends):

@@ -101,7 +101,7 @@ def summarize(model) -> dict:
     sc = model.scenario
     lc = sc.lifecycle
     life = analyse(ts["dau"].to_numpy(), lc.smoothing_days, lc.germination_share, lc.growth_share,
-                   lc.dormancy_share, lc.dormancy_days)
+                   lc.dormancy_share, lc.dormancy_days, lc.dormant_below)
     peak_day = life["peak_day"]
     members_ever = int((model.state.joined_day >= 0).sum())
     rec = model.recorder
@@ -126,7 +126,10 @@ def summarize(model) -> dict:
         "members_ever": members_ever,
         "final_members": int(ts["members"].iloc[-1]),
         "dau_mau_at_peak": dau_mau(ts["dau"], ts["mau"], around=peak_day),
-        "retention": retention(rec.retention_counts),
+        "retention": {**retention(rec.retention_counts),
+                      **{f"member_d{d}": (a / b if b else None) for d, (a, b) in rec.membership_counts.items()}},
+        "mau_members_at_peak": (float(ts["mau"].iloc[peak_day] / ts["members"].iloc[peak_day])
+                                if peak_day is not None and ts["members"].iloc[peak_day] else None),
         "viral_k": viral_coefficient(model.state.invites_first_cycle, model.state.joined_day, len(ts)),
         "post_shares_at_peak": block,
         "overload_share": float(readers_days.mean()) if len(readers_days) else 0.0,

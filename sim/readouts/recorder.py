@@ -40,6 +40,7 @@ class Recorder:
     def __init__(self):
         self.cohorts: dict[int, np.ndarray] = {}
         self.retention_counts = {d: [0, 0] for d in RETENTION_DAYS}
+        self.membership_counts = {30: [0, 0]}  # still a member 30 days after joining
         self.post_blocks: list[dict] = []
         self.cumulative = {"joins": 0, "joins_wom": 0, "incentive_spend": 0.0, "spend": 0.0}
         self.founders = 0
@@ -56,6 +57,12 @@ class Recorder:
             if cohort is not None and cohort.size:
                 counts[0] += int(active_today[cohort].sum())
                 counts[1] += int(cohort.size)
+                if d in self.membership_counts:
+                    # leavers today were still members today: count them as members
+                    still = day.state.status[cohort] == Status.MEMBER
+                    still |= day.state.left_day[cohort] == day.number
+                    self.membership_counts[d][0] += int(still.sum())
+                    self.membership_counts[d][1] += int(cohort.size)
         self.cohorts.pop(day.number - 30, None)
         if day.joining.joiners.size:
             self.cohorts[day.number] = day.joining.joiners
@@ -79,7 +86,9 @@ class Recorder:
         self._retention(day)
         view = registry.DayView(model, day, {})
         incentive = registry.incentive_spend(view)
-        view.cost.update(incentive_spend=incentive, spend=incentive + float(sum(day.effects.spend.values())))
+        staff = registry.staff_cost(view)
+        view.cost.update(incentive_spend=incentive, staff_cost=staff,
+                         spend=incentive + staff + float(sum(day.effects.spend.values())))
         today = {name: r.fn(view) for name, r in registry.DAILY.items()}
         for key in ("joins", "joins_wom"):
             self.cumulative[key] += today[key]

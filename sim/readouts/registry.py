@@ -154,6 +154,21 @@ def _readers_mean(values: Callable[[DayView], np.ndarray]):
     return mean
 
 
+def group_activity(v: DayView) -> float:
+    """Mean over groups with members of the share of their members active today."""
+    c = v.day.content
+    live = c.sizes > 0
+    return float((c.active[live] / c.sizes[live]).mean()) if live.any() else 0.0
+
+
+def staff_cost(v: DayView) -> float:
+    """Money on staff time today: organizer hours on duty times `community.staff_hour_cost`."""
+    c = v.scenario.community
+    if not c.staff_hour_cost:
+        return 0.0
+    return float(v.day.content.staff * c.organizer_hours * c.staff_hour_cost)
+
+
 def incentive_spend(v: DayView) -> float:
     """Money on incentives today: points redeemed, invite rewards, tier privileges, KOC rounds."""
     st, ec = v.state, v.effects
@@ -228,6 +243,18 @@ _daily("incentive_spend", "incentive spend", "money/day", False, lambda v: v.cos
        doc="money spent on incentives today (points, invite rewards, tiers, KOC)")
 _daily("spend", "spend", "money/day", False, lambda v: v.cost["spend"],
        doc="all money spent today (incentives plus content, events, feed, campaigns, staff)")
+_daily("staff", "organizers on duty", "persons", None, lambda v: float(v.day.content.staff), "{:,.1f}",
+       doc="organizers at work: the launch team or the staffing policy's headcount (community.organizers_per_1000)")
+_daily("staff_hours", "staff hours", "hours/day", None, lambda v: float(v.day.content.hours_available),
+       "{:,.1f}", doc="organizer hours available today (plus volunteer admins), spent on group "
+       "overhead, fermenting core posts and replies")
+_daily("staff_cost", "staff cost", "money/day", False, lambda v: v.cost["staff_cost"],
+       doc="money on staff time today (community.staff_hour_cost per organizer-hour)")
+_daily("answered_share", "posters answered", "share of posters", True,
+       lambda v: v.day.content.answered / v.day.content.posters if v.day.content.posters else 0.0, "{:.3f}",
+       doc="share of today's posters who got a reply from a peer or an organizer (recognition)")
+_daily("group_activity", "group activity", "active/members", True, group_activity, "{:.3f}",
+       doc="mean over live groups of active members / members (how lively the typical group is)")
 _daily("organizer_load", "organizer load", "needed/available", False, organizer_load, "{:.2f}",
        doc="organizer hours needed / hours available")
 _daily("at_risk", "members at risk", "persons", False, at_risk,
@@ -238,6 +265,8 @@ _daily("promotions", "promotions", "persons/day", None, lambda v: int(len(v.day.
        doc="members promoted into the core today")
 _daily("splits", "group splits", "splits/day", None, lambda v: int(v.day.groups.splits),
        doc="group splits today")
+_daily("merges", "group merges", "merges/day", None, lambda v: int(v.day.groups.merges),
+       doc="small groups folded into another tonight (community.group_floor)")
 
 
 # ------------------------------------------------------------------------------ per run
@@ -293,6 +322,10 @@ _run("retention.d1", "D1 retention", "share", True, from_summary("retention.d1")
      doc="share of each join cohort active the day after joining")
 _run("retention.d7", "D7 retention", "share", True, from_summary("retention.d7"), "{:.1%}")
 _run("retention.d30", "D30 retention", "share", True, from_summary("retention.d30"), "{:.1%}")
+_run("retention.member_d30", "still members at D30", "share", True, from_summary("retention.member_d30"),
+     "{:.1%}", doc="share of each join cohort still a member 30 days after joining")
+_run("mau_members_at_peak", "MAU/members at peak", "share", True, from_summary("mau_members_at_peak"), "{:.1%}",
+     doc="monthly active members / members on the peak day")
 _run("viral_k", "viral K", "joins/member", True, from_summary("viral_k"), "{:.2f}", key=True,
      verdict=("raises viral K by {x}", "lowers viral K by {x}"))
 _run("overload_share", "overload share", "share of readers", False, from_summary("overload_share"),

@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -181,7 +182,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
         return None, {}
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return {}, {}
@@ -262,6 +263,16 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
     return merged, all_locs
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, reading numbers such as 1e6 or 2.5e-5 as floats (YAML 1.2), not text."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
+
+
 def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list[Problem]) -> None:
     for text in overrides:
         if "=" not in text:
@@ -270,7 +281,7 @@ def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list
         key, raw = text.split("=", 1)
         key = key.strip()
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
+            value = yaml.load(raw, Loader=_Loader) if raw.strip() else None
         except yaml.YAMLError:
             value = raw
         parts = key.split(".")

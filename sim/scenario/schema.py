@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.model import founding, population
-from sim.model.mechanics import acquisition, attention, churn, content, motivation
+from sim.model.mechanics import acquisition, activity, attention, churn, content, motivation, newcomers
 from sim.readouts import lifecycle
 from sim.scenario.params import P, Param
 
@@ -32,6 +32,8 @@ SCHEMA: dict[str, Any] = {
     "content": content.PARAMS,
     "attention": attention.PARAMS,
     "motivation": motivation.PARAMS,
+    "newcomers": newcomers.PARAMS,
+    "activity": activity.PARAMS,
     "churn": churn.PARAMS,
     "lifecycle": lifecycle.PARAMS,
 }

@@ -4,7 +4,8 @@ An active member reads at most its attention budget of its group's messages. Mes
 maintained ties are worth `friend_weight` times a stranger's (close ties `close_weight` more);
 core posts and fermented prompts carry their own quality. With a random reading order the
 value is proportional to the mix; a personalised feed reads the best buckets first. Members
-also get to know up to `attention.acquaintances` fellow members by sight, so in a group far
+also get to know up to `attention.acquaintances` fellow members by sight, over their first
+weeks (`acquaintance_days`: a newcomer knows only its friends there), so in a group far
 beyond the Dunbar limit most messages come from strangers, and the unread backlog
 (overload) grows.
 """
@@ -26,6 +27,8 @@ PARAMS: dict[str, Any] = {
     "acquaintances": P(120, "int", "members", "Group members one gets to know by sight "
                        "(Dunbar's ~150 less one's outside ties): in a larger group the "
                        "rest stay strangers.", 0, 100000),
+    "acquaintance_days": P(30.0, "float", "days", "Time scale on which a member gets to know its "
+                           "group by sight: a newcomer knows only its friends there.", 0.0001, 1e6),
     "stranger_cost": P(0.1, "float", "interest", "Interest target lost when every message "
                        "read comes from strangers (belonging).", 0, 10),
 }
@@ -46,6 +49,16 @@ class Reading:
     stranger_share: np.ndarray
     backlog: np.ndarray      # messages in the group per message of budget
     friend_reads: np.ndarray
+
+
+def acquaintances_known(tenure: np.ndarray, att) -> np.ndarray:
+    """Fellow members one knows by sight after `tenure` days: up to `acquaintances`, learnt over time (pure).
+
+    >>> from types import SimpleNamespace as NS
+    >>> acquaintances_known(np.array([0, 30, 10_000]), NS(acquaintances=120, acquaintance_days=30.0)).round(1)
+    array([  0. ,  75.9, 120. ])
+    """
+    return att.acquaintances * -np.expm1(-np.asarray(tenure, float) / att.acquaintance_days)
 
 
 def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.ndarray:
@@ -90,7 +103,7 @@ def step(day) -> Reading:
     c = sc.content
     readers = np.flatnonzero(st.active & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
     g = st.group[readers]
-    total = content.messages[g]
+    total = content.broadcast[g]  # organizer replies go to their poster, not to every reader
     budget = pop.attention[readers]
     reads = np.minimum(budget, total)
     posts = st.posts_today.astype(float)
@@ -98,11 +111,12 @@ def step(day) -> Reading:
     friend = friend_messages(pop.followers, st.group, posts, senders, st.n)[readers]
     close = friend_messages(pop.close_followers, st.group, posts, senders, st.n)[readers]
     weak = np.maximum(friend - close, 0.0)
-    others = np.maximum(content.member_msgs[g] + content.org_replies[g] - friend, 0.0)
+    others = np.maximum(content.member_msgs[g] - friend, 0.0)
     # familiarity: one comes to know up to `acquaintances` fellow members by sight; in a group
     # beyond that (the Dunbar limit) the rest stay strangers
     sizes = content.sizes.astype(float)
-    familiar = np.minimum(1.0, sc.attention.acquaintances / np.maximum(sizes[g] - 1.0, 1.0))
+    known = acquaintances_known(day.number - st.joined_day[readers], sc.attention)
+    familiar = np.minimum(1.0, known / np.maximum(sizes[g] - 1.0, 1.0))
     weak = weak + familiar * others
     strangers = (1.0 - familiar) * others
     q = effects.quality * (1.0 + effects.attitude)

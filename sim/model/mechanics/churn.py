@@ -1,10 +1,21 @@
-"""Activity, dormancy and leaving (DESIGN.md step 6).
+"""Leaving: who quits the community today (DESIGN.md step 6), then tomorrow's activity.
 
-Tomorrow's activity is `activity_max * motivation^activity_exponent`, much lower for dormant
-members (silent for `dormant_after` days). Members leave by one of three rules:
-'interest' (below `leave_threshold` they leave with daily hazard `leave_hazard`),
-'cost_benefit' (Garcia et al. 2013: leave when b * friends present < c; survivors form a
-k-core), or 'off'.
+Members leave by one of three rules:
+  * 'interest' (default): a member weighs what it gets from the topic (interest) together
+    with the people it has there (belonging, `belonging_weight * f / (f + belonging_half)`
+    for f maintained friends who are members, after Garcia et al. 2013's cost-benefit
+    rule). Below a bar it leaves with daily hazard `leave_hazard`, several times higher for
+    newcomers and falling with tenure (`newcomer_hazard`): most people who quit, quit early.
+    The bar is `leave_threshold` for established members; a newcomer judges the community
+    against the interest it came with (expectation-confirmation, Bhattacherjee 2001), a bar
+    that falls to the threshold over the trial period. Friends inside were already part of
+    what a newcomer expected, so belonging holds members as their tenure grows. Leaving is
+    decided on a visit (active days): members who stopped coming stay on the roll as the
+    silent majority, as in real groups, rather than formally quitting.
+  * 'cost_benefit' (Garcia et al. 2013 exactly): leave when b * friends present < c; the
+    survivors form a k-core.
+  * 'off'.
+Organizers never leave. Activity for tomorrow is drawn by `sim.model.mechanics.activity`.
 """
 
 from __future__ import annotations
@@ -14,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.state import Circle, Status, Value
+from sim.model.mechanics import activity
+from sim.model.state import Array, Circle, Status, Value
 from sim.scenario.params import P
 
 #: The `churn` section of a scenario file: every key with its default, unit, range and meaning.
@@ -23,8 +35,18 @@ PARAMS: dict[str, Any] = {
               "'cost_benefit': leave when benefit_per_friend * friends present < cost "
               "(Garcia et al. 2013); 'off': nobody leaves.",
               choices=("interest", "cost_benefit", "off")),
-    "leave_threshold": P(0.15, "float", "interest", "Members below this interest may leave.", 0, 1),
-    "leave_hazard": P(0.05, "float", "1/day", "Daily chance a member below the threshold leaves.", 0, 1),
+    "leave_threshold": P(0.15, "float", "interest", "Members whose interest plus belonging is "
+                         "below this may leave (newcomers: below what they expected on "
+                         "joining, falling to this over the trial period).", 0, 1),
+    "leave_hazard": P(0.05, "float", "1/day", "Daily chance a long-standing member below the "
+                      "threshold leaves.", 0, 1),
+    "newcomer_hazard": P(4.0, "float", "x", "Extra leaving hazard on the day of joining, as a "
+                         "multiple of leave_hazard; it fades as exp(-tenure / "
+                         "newcomers.trial_days).", 0, 1000),
+    "belonging_weight": P(0.2, "float", "interest", "What having friends inside is worth, in "
+                          "interest units, when many are there (Garcia et al. 2013).", 0, 10),
+    "belonging_half": P(3.0, "float", "friends", "Friends inside at which belonging is half its "
+                        "weight.", 0.0001, 1e6),
     "dormant_after": P(30, "int", "days", "Days without activity after which a member is "
                        "dormant (silent majority).", 1, 100000),
     "dormant_activity": P(0.1, "float", "x", "Activity multiplier of dormant members.", 0, 1),
@@ -36,20 +58,42 @@ PARAMS: dict[str, Any] = {
 }
 
 STATE = {
+    "expected": Array(float, 0.0, "Interest a member had when it joined (what it expected)."),
     "left_friends": Value(None, "Per person: maintained ties who left yesterday (None: nobody left)."),
 }
 
 
-def activity_probability(motivation: np.ndarray, dormant: np.ndarray, churn, mot) -> np.ndarray:
-    """Chance of being active tomorrow (pure).
+def belonging(friends_inside: np.ndarray, weight: float, half: float) -> np.ndarray:
+    """What the friends one has inside are worth (interest units), saturating (pure).
 
-    >>> from types import SimpleNamespace as NS
-    >>> activity_probability(np.array([1.0, 1.0]), np.array([False, True]),
-    ...                      NS(dormant_activity=0.1), NS(activity_max=0.8, activity_exponent=2))
-    array([0.8 , 0.08])
+    >>> belonging(np.array([0, 3, 300]), 0.2, 3.0).round(3)
+    array([0.   , 0.1  , 0.198])
     """
-    p = mot.activity_max * motivation ** mot.activity_exponent
-    return np.where(dormant, p * churn.dormant_activity, p)
+    f = np.asarray(friends_inside, dtype=float)
+    return weight * f / (f + half)
+
+
+def leaving_bar(expected: np.ndarray, tenure: np.ndarray, threshold: float, trial_days: float) -> np.ndarray:
+    """What a member's interest plus belonging must reach for it to stay (pure).
+
+    Newcomers judge the community against what they expected when they joined
+    (expectation-confirmation, Bhattacherjee 2001); as tenure grows the bar falls to the
+    general `leave_threshold` (commitment builds).
+
+    >>> leaving_bar(np.array([0.6, 0.6, 0.1]), np.array([0, 10_000, 0]), 0.15, 14).round(2)
+    array([0.6 , 0.15, 0.15])
+    """
+    excess = np.maximum(np.asarray(expected, float) - threshold, 0.0)
+    return threshold + excess * np.exp(-np.asarray(tenure, float) / max(trial_days, 1e-9))
+
+
+def tenure_hazard(tenure: np.ndarray, base: float, newcomer: float, trial_days: float) -> np.ndarray:
+    """Daily leaving hazard below the threshold, falling with tenure (pure).
+
+    >>> tenure_hazard(np.array([0, 10_000]), 0.05, 4.0, 14).round(3)
+    array([0.25, 0.05])
+    """
+    return np.minimum(1.0, base * (1.0 + newcomer * np.exp(-np.asarray(tenure) / max(trial_days, 1e-9))))
 
 
 def cost_benefit_leavers(maintained, members: np.ndarray, benefit: float, cost: float) -> np.ndarray:
@@ -66,35 +110,45 @@ class Churn:
     active_today: np.ndarray  # mask over persons: members active today, leavers included
 
 
-def mark_active(day) -> None:
-    """Start of the day: everyone active today (yesterday's draw, event wakes) was seen today."""
-    st = day.state
-    st.last_active_day[st.active] = day.number
+def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> np.ndarray:
+    """Maintained friends of each of `persons` who are members."""
+    from sim.model.population import gather_rows
+
+    friends, owner = gather_rows(maintained, persons)
+    return np.bincount(owner, weights=member_mask[friends], minlength=persons.size)
 
 
 def leavers_today(day, members: np.ndarray) -> np.ndarray:
-    """Members who leave today under the scenario's leaving rule."""
+    """Members who leave today under the scenario's leaving rule (organizers never leave)."""
     st, ch, rng = day.state, day.scenario.churn, day.rng
+    members = members[st.circle[members] != Circle.ORGANIZER]
     if ch.mode == "interest":
-        low = members[(st.interest[members] < ch.leave_threshold) & (st.circle[members] != Circle.ORGANIZER)]
-        return low[rng.random(low.size) < ch.leave_hazard]
+        # quitting is something one does on a visit: silent members stay on the roll
+        members = members[st.active[members]]
+        trial = day.scenario.newcomers.trial_days
+        bar = leaving_bar(st.expected[members], day.number - st.joined_day[members], ch.leave_threshold, trial)
+        # interest alone decides for most; belonging only matters below the bar
+        low = members[st.interest[members] < bar]
+        if low.size == 0:
+            return low
+        bar = bar[st.interest[members] < bar]
+        mask = st.status == Status.MEMBER
+        tenure = day.number - st.joined_day[low]
+        # friends inside were part of what a newcomer expected; they hold established members
+        pull = belonging(friends_inside(day.population.maintained, low, mask),
+                         ch.belonging_weight, ch.belonging_half) * -np.expm1(-tenure / trial)
+        keep = st.interest[low] + pull >= bar
+        low, tenure = low[~keep], tenure[~keep]
+        hazard = tenure_hazard(tenure, ch.leave_hazard, ch.newcomer_hazard, trial)
+        return low[rng.random(low.size) < hazard]
     if ch.mode == "cost_benefit":
         mask = np.zeros(st.n, bool)
         mask[members] = True
-        return np.flatnonzero(cost_benefit_leavers(day.population.maintained, mask,
-                                                   ch.benefit_per_friend, ch.cost))
+        staff = st.circle == Circle.ORGANIZER
+        present = mask | (staff & (st.status == Status.MEMBER))  # staff count as friends present
+        return np.flatnonzero(cost_benefit_leavers(day.population.maintained, present,
+                                                   ch.benefit_per_friend, ch.cost) & mask)
     return np.zeros(0, np.int64)
-
-
-def draw_activity(day, members: np.ndarray, motivation: np.ndarray) -> None:
-    """Who is active tomorrow: a smooth function of motivation, much lower when dormant."""
-    st, sc = day.state, day.scenario
-    dormant = (day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after
-    p = activity_probability(motivation[members], dormant, sc.churn, sc.motivation)
-    active_next = members[day.rng.random(members.size) < p]
-    st.active[:] = False
-    st.active[active_next] = True
-    st.active[members[st.circle[members] == Circle.ORGANIZER]] = True
 
 
 def step(day) -> Churn:
@@ -113,14 +167,21 @@ def step(day) -> Churn:
     st.active[leavers] = False
     stay = np.ones(st.n, bool)
     stay[leavers] = False
-    draw_activity(day, members[stay[members]], motivation)
+    activity.draw_activity(day, members[stay[members]], motivation)
     st.left_friends = count_from(day.population.followers, leavers, st.n) if leavers.size else None
     return Churn(leavers, active_today)
 
 
 def at_risk(state, churn, risk: float) -> int:
-    """Members whose chance of leaving within 30 days exceeds `risk` (DOMAIN.md section 7)."""
+    """Members whose chance of leaving within 30 days exceeds `risk` (DOMAIN.md section 7).
+
+    Leaving is decided on visits, so a member below the threshold leaves within 30 days with
+    chance 1 - (1 - habit * leave_hazard)^30, its habit standing for its visiting rate (an
+    upper bound: belonging may still hold some of them).
+    """
     if churn.mode != "interest" or 1.0 - (1.0 - churn.leave_hazard) ** 30 <= risk:
         return 0
     members = (state.status == Status.MEMBER) & (state.circle != Circle.ORGANIZER)
-    return int((members & (state.interest < churn.leave_threshold)).sum())
+    low = members & (state.interest < churn.leave_threshold)
+    p30 = 1.0 - (1.0 - state.habit[low] * churn.leave_hazard) ** 30
+    return int((p30 > risk).sum())

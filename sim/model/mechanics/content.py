@@ -1,7 +1,16 @@
 """Content: who posts what in each group today (DESIGN.md step 3).
 
-* Ordinary members chat at `propensity * (post_rate * motivation + reply_rate * value read
-  yesterday)`: heavy-tailed propensity, so 90-9-1 participation emerges.
+* Ordinary members start threads at `propensity * (post_rate * motivation + reply_rate *
+  value read yesterday)`. Replies breed replies: each message draws on average
+  `b = min(max_branching, reply_chance * (active members - 1))` replies from the others in
+  the group, so a conversation of s starters runs to s / (1 - b) messages (a branching
+  process). A handful of active members is enough for a lively chat; beyond that, volume
+  grows with the crowd only until the conversation floor.
+* Being answered makes a member speak up more (voice, Joyce & Kraut 2006); posting can beget
+  posting (momentum, Wilkinson 2008; off by default, see its parameter). No member types
+  more than `max_messages_per_member` a day.
+* A poster is answered (recognition) when one of its messages draws a reply from a peer or
+  an organizer replies to it. Organizer replies go to the poster, not to every reader.
 * Core members also publish rare, high-value original posts, which organizers carry into
   every group (settled content).
 * Organizers have limited hours: each live group costs overhead, then they ferment core posts
@@ -24,7 +33,7 @@ from sim.scenario.params import P
 
 #: The `content` section of a scenario file: every key with its default, unit, range and meaning.
 PARAMS: dict[str, Any] = {
-    "post_rate": P(1.5, "float", "messages/day", "Messages a fully motivated active member "
+    "post_rate": P(3.0, "float", "messages/day", "Messages a fully motivated active member "
                    "of propensity 1 sends per day.", 0, 1000),
     "reply_rate": P(0.5, "float", "messages per value_scale", "Replies a member sends per "
                     "value_scale of value read yesterday (replies follow reads).", 0, 1000),
@@ -47,15 +56,35 @@ PARAMS: dict[str, Any] = {
                           "(reference / active)^exponent as much.", 0, 5),
     "loafing_reference": P(30, "int", "members", "Active members a group can have before "
                            "each voice starts to count less.", 1, 1_000_000),
-    "reply_hours": P(0.05, "float", "hours/reply", "Organizer hours per reply to a member "
+    "reply_hours": P(0.2, "float", "hours/reply", "Organizer hours per considered reply to a member "
                      "(recognition).", 0.0001, 24),
+    "reply_chance": P(0.2, "float", "replies/message/member", "Chance an active member replies "
+                      "to a given message of its group: conversations breed replies.", 0, 1),
+    "voice_gain": P(0.1, "float", "share/day", "A poster who is answered posts this much more "
+                    "from then on, one who is not this much less (Joyce & Kraut 2006: replies "
+                    "bring newcomers back); the multiplicative feedback that turns a moderate "
+                    "spread of propensity into 90-9-1.", 0, 1),
+    "momentum": P(0.0, "float", "-", "Posting begets posting (Wilkinson 2008): rates grow as "
+                  "(1 + recent posts / momentum_scale)^momentum; 0 (default): off. Measured: "
+                  "0.5 raises the top 1%'s share of posts to about 55%, but only by letting "
+                  "single members type hundreds of messages a day (with "
+                  "max_messages_per_member at 200 it does nothing), so it is off.", 0, 3),
+    "momentum_scale": P(10.0, "float", "messages", "Recent posts (30-day memory) at which momentum has raised a "
+                        "member's rate by 2^momentum.", 0.0001, 1e9),
+    "voice_max": P(2.0, "float", "x", "Most a member's voice can multiply (or divide) its "
+                   "posting: a modest effect, as Joyce & Kraut's 56% vs 44%.", 1, 1e6),
+    "max_messages_per_member": P(200.0, "float", "messages/day", "What one member can type in a "
+                                 "day: its messages saturate at this level (a stated choice).", 1, 1e6),
+    "max_branching": P(0.9, "float", "replies/message", "Most replies one message draws on "
+                       "average (below 1: every conversation ends).", 0, 0.99),
 }
 
 STATE = {
     "posts_today": Array(np.int32, 0, "Messages posted today."),
     "posts_recent": Array(float, 0.0, "Messages posted, decaying with a 30-day memory (KOC rounds)."),
     "posts_total": Array(np.int64, 0, "Messages posted since joining."),
-    "recognition": Array(float, 0.0, "Share of today's posts answered by organizers (recognition)."),
+    "voice": Array(float, 1.0, "How readily the member speaks up, grown by being answered (x propensity)."),
+    "recognition": Array(float, 0.0, "1 if a post of today's was answered (by a peer or an organizer)."),
     "posted": Value(None, "Persons who posted yesterday (their counts are reset today)."),
 }
 
@@ -74,12 +103,21 @@ class GroupContent:
     hours_needed: float
     sizes: np.ndarray = None     # members per group today
     senders: np.ndarray = None   # persons who posted today
+    active: np.ndarray = None    # active non-staff members per group today
+    posters: int = 0             # members who posted today
+    answered: int = 0            # of them, answered by a peer or an organizer
+    staff: float = 0.0           # organizers on duty (launch team plus staffing policy)
 
     @property
     def messages(self) -> np.ndarray:
         """All messages per group: chat, core posts, prompts, replies, events and promotions."""
         return (self.member_msgs + self.core_posts + self.prompts + self.org_replies
                 + self.event_msgs + self.promos)
+
+    @property
+    def broadcast(self) -> np.ndarray:
+        """Messages every reader of the group faces (organizer replies go to their poster only)."""
+        return self.messages - self.org_replies
 
 
 def saturate(raw: np.ndarray, ceiling: float) -> np.ndarray:
@@ -101,41 +139,81 @@ def reset_yesterday(st) -> None:
         st.recognition[:] = 0.0
 
 
+def momentum(posts_so_far: np.ndarray, exponent: float, scale: float) -> np.ndarray:
+    """Posting begets posting: `(1 + recent posts / scale)^exponent` (pure).
+
+    Wilkinson (2008) found across Wikipedia, Digg, Bugzilla and Essembly that the more a
+    person has contributed, the less likely it is to stop: cumulative advantage, which turns
+    a moderate spread of propensity into the heavy-tailed 90-9-1 pattern.
+
+    >>> momentum(np.array([0, 30]), 0.5, 10.0).tolist()
+    [1.0, 2.0]
+    """
+    return (1.0 + np.asarray(posts_so_far, float) / scale) ** exponent
+
+
 def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     """Intended messages per day of each active non-staff member, before crowding."""
     st, effects, c = day.state, day.effects, day.scenario.content
-    lam = day.population.propensity[idx] * (c.post_rate * motivation[idx] * effects.ugc_boost
-                                            + c.reply_rate * st.value_prev[idx])
+    lam = day.population.propensity[idx] * st.voice[idx] * (c.post_rate * motivation[idx] * effects.ugc_boost
+                                                            + c.reply_rate * st.value_prev[idx])
+    if c.momentum:
+        lam = lam * momentum(st.posts_recent[idx], c.momentum, c.momentum_scale)
     if effects.tier_post_boost:
         lam = lam * (1.0 + effects.tier_post_boost * st.tier[idx])
     return lam
 
 
-def crowded(lam: np.ndarray, g: np.ndarray, n_groups: int, c, ceiling: float) -> tuple[np.ndarray, np.ndarray]:
-    """Social loafing and the conversation floor: (rates after loafing, per-group saturation scale)."""
+def branching(active: np.ndarray, reply_chance: float, max_branching: float) -> np.ndarray:
+    """Mean replies one message draws in a group with `active` active members (pure).
+
+    >>> branching(np.array([1, 4, 50]), 0.1, 0.9).round(2)
+    array([0. , 0.3, 0.9])
+    """
+    return np.minimum(max_branching, reply_chance * np.maximum(np.asarray(active, float) - 1.0, 0.0))
+
+
+def crowded(lam: np.ndarray, g: np.ndarray, n_groups: int, c,
+            ceiling: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Conversation, social loafing and the conversation floor.
+
+    Returns (each member's messages per day before the floor, per-group floor scale, per-group
+    branching). A starter rate becomes `rate / (1 - b)` messages with the replies it breeds.
+    """
     crowd = np.bincount(g, minlength=n_groups).astype(float)
     loafing = (c.loafing_reference / np.maximum(crowd, c.loafing_reference)) ** c.loafing_exponent
-    lam = lam * loafing[g]
+    b = branching(crowd, c.reply_chance, c.max_branching)
+    # one person can type only so much in a day, however lively the chat
+    lam = saturate(lam * (loafing / (1.0 - b))[g], c.max_messages_per_member)
     raw = np.bincount(g, weights=lam, minlength=n_groups)
     scale = np.ones(n_groups)
     busy = raw > 0
     scale[busy] = saturate(raw[busy], ceiling) / raw[busy]
-    return lam, scale
+    return lam, scale, b
 
 
-def organizer_hours(day, n_organizers: int) -> float:
+def staff_on_duty(n_organizers: int, members: int, per_1000: float) -> float:
+    """Organizers at work: the launch team, or more as the community grows (staffing policy).
+
+    >>> staff_on_duty(3, 12_000, 1.0), staff_on_duty(3, 800, 1.0)
+    (12.0, 3.0)
+    """
+    return float(max(n_organizers, per_1000 * members / 1000.0))
+
+
+def organizer_hours(day, staff: float) -> float:
     """Hours the staff give today: headcount x hours x operating mode x fatigue, less events."""
     effects, community = day.effects, day.scenario.community
     fatigue = np.exp(-effects.fatigue_rate * effects.mode_days) if effects.fatigue_rate else 1.0
-    hours = n_organizers * community.organizer_hours * effects.organizer_hours_mult * fatigue
+    hours = staff * community.organizer_hours * effects.organizer_hours_mult * fatigue
     for event in effects.events:
         hours = max(0.0, hours - event.hours)
     return hours
 
 
 def staff_work(day, hours: float, live: np.ndarray, core_posts: np.ndarray,
-               member_msgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per group: overhead first, then fermenting core posts into prompts, then replies."""
+               posters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: overhead first, then fermenting core posts into prompts, then one reply per poster."""
     c, community, effects = day.scenario.content, day.scenario.community, day.effects
     n_live = max(int(live.sum()), 1)
     per_group = np.where(live, np.maximum(0.0, hours / n_live + effects.admin_hours
@@ -143,8 +221,29 @@ def staff_work(day, hours: float, live: np.ndarray, core_posts: np.ndarray,
     fermented = np.minimum(core_posts, per_group / c.ferment_hours) if c.ferment_hours > 0 else core_posts
     prompts = fermented * c.ferment_messages
     left = np.maximum(0.0, per_group - fermented * c.ferment_hours)
-    org_replies = np.minimum(left / c.reply_hours, member_msgs)
+    org_replies = np.minimum(left / c.reply_hours, posters)
     return prompts, org_replies
+
+
+def speak_up(st, idx: np.ndarray, posted: np.ndarray, answered: np.ndarray, gain: float, most: float) -> None:
+    """Answered posters speak up more, unanswered ones less (multiplicative, within [1/most, most])."""
+    factor = np.where(answered, 1.0 + gain, 1.0 - gain)[posted]
+    who = idx[posted]
+    st.voice[who] = np.clip(st.voice[who] * factor, 1.0 / most, most)
+
+
+def answered_posters(day, idx: np.ndarray, g: np.ndarray, posts: np.ndarray, b: np.ndarray,
+                     org_replies: np.ndarray, posters_g: np.ndarray) -> np.ndarray:
+    """Which posters are answered today: a peer replied to a thread they started, or an organizer did.
+
+    Of a poster's n messages about (1 - b) n start threads (the rest are its own replies in
+    others' threads); with Poisson(b) replies per message it gets none from peers with chance
+    exp(-b (1 - b) n). Organizers answer a random `org_replies / posters` share of posters.
+    """
+    staff = np.divide(org_replies, posters_g, out=np.zeros_like(org_replies), where=posters_g > 0)
+    bg = b[g]
+    p = 1.0 - np.exp(-bg * (1.0 - bg) * posts) * (1.0 - np.minimum(staff[g], 1.0))
+    return (posts > 0) & (day.rng.random(idx.size) < p)
 
 
 def step(day) -> GroupContent:
@@ -166,29 +265,33 @@ def step(day) -> GroupContent:
     event_msgs = np.zeros(G)
     for event in effects.events:
         event_msgs = event_msgs + np.where(live, event.messages, 0.0)
-    lam, scale = crowded(lam, g, G, c, sc.community.max_messages_per_group)
+    lam, scale, b = crowded(lam, g, G, c, sc.community.max_messages_per_group)
     chat_i = rng.poisson(lam * scale[g])
     member_msgs = np.bincount(g, weights=chat_i, minlength=G)
 
     n_org = int(((st.circle == Circle.ORGANIZER) & members).sum())
-    hours = organizer_hours(day, n_org)
-    prompts, org_replies = staff_work(day, hours, live, core_posts, member_msgs)
+    staff = staff_on_duty(n_org, int(members.sum()) - n_org, sc.community.organizers_per_1000)
+    hours = organizer_hours(day, staff)
+    posts_i = chat_i + core_i
+    posters_g = np.bincount(g, weights=posts_i > 0, minlength=G)
+    prompts, org_replies = staff_work(day, hours, live, core_posts, posters_g)
     organic = member_msgs + core_posts + prompts + org_replies + event_msgs
     promos = organic * effects.promo_share / max(1.0 - effects.promo_share, 1e-9)
 
-    posts_i = chat_i + core_i
     st.posts_today[idx] = posts_i
     st.posted = idx
-    posted = posts_i > 0
-    answered = np.divide(org_replies, member_msgs, out=np.zeros(G), where=member_msgs > 0)
-    st.recognition[idx[posted]] = answered[g[posted]]
+    answered = answered_posters(day, idx, g, posts_i, b * scale, org_replies, posters_g)
+    st.recognition[idx[answered]] = 1.0
+    if c.voice_gain:
+        speak_up(st, idx, posts_i > 0, answered, c.voice_gain, c.voice_max)
     st.posts_total += st.posts_today
     st.posts_recent *= 29.0 / 30.0
     st.posts_recent += st.posts_today
 
     n_live = max(int(live.sum()), 1)
     needed = (sc.community.hours_per_group * n_live + float(core_posts.sum()) * c.ferment_hours
-              + float(member_msgs.sum()) * c.reply_hours)
+              + float(posters_g.sum()) * c.reply_hours)
     hours += effects.admin_hours * n_live
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
-                        float(hours), needed, sizes, idx[posts_i > 0])
+                        float(hours), needed, sizes, idx[posts_i > 0],
+                        np.bincount(g, minlength=G), int((posts_i > 0).sum()), int(answered.sum()), staff)

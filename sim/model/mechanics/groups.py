@@ -3,7 +3,10 @@
 A joiner goes to the group holding most of its maintained friends (ties broken at random);
 a full group (at `community.group_cap`) sends it to the fullest group that still has room, or a new one.
 With the `split_groups` strategy, a group above the strategy's cap splits in two along its
-friendship communities (Kernighan-Lin bisection), repeatedly until every group fits.
+friendship communities (Kernighan-Lin bisection), repeatedly until every group fits. A group
+that shrinks below `community.group_floor` members is merged into the group that holds most
+of its members' friends (or else the largest group with room), as operators fold dying
+groups together; with no group that has room it lives on.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ STATE: dict = {}   # groups live in the core state (`group`, `n_groups`)
 
 @dataclass(frozen=True)
 class Splits:
-    """Group splits made tonight."""
+    """Group splits and merges made tonight."""
 
     splits: int = 0
+    merges: int = 0
 
 
 def group_sizes(state) -> np.ndarray:
@@ -113,9 +117,37 @@ def split_oversize(state, maintained, cap: int, rng) -> int:
     return splits
 
 
+def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
+    """Fold every live group below `floor` members into another with room. Returns merges made."""
+    sizes = group_sizes(state).astype(np.int64)
+    small = [int(g) for g in np.flatnonzero((sizes > 0) & (sizes < floor))]
+    merges = 0
+    for g in sorted(small, key=lambda x: (sizes[x], x)):
+        people = np.flatnonzero((state.group == g) & (state.status == Status.MEMBER))
+        if people.size == 0 or people.size >= floor:
+            continue
+        room = (sizes > 0) & (sizes + people.size <= cap)
+        room[g] = False
+        if not room.any():
+            continue
+        votes = np.zeros(sizes.size)
+        pref = preferred_groups(maintained, state.group, people, rng)
+        pref = pref[(pref >= 0) & (pref != g)]
+        np.add.at(votes, pref, 1.0)
+        votes[~room] = -1.0
+        target = int(np.argmax(votes)) if votes.max() > 0 else int(np.flatnonzero(room)[np.argmax(sizes[room])])
+        state.group[people] = target
+        sizes[target] += people.size
+        sizes[g] = 0
+        merges += 1
+    return merges
+
+
 def step(day) -> Splits:
-    """Tonight's mitosis, when a split strategy is in force."""
+    """Tonight's mitosis (when a split strategy is in force), then small groups merge."""
     cap = day.effects.split_cap
-    if not cap:
-        return Splits(0)
-    return Splits(split_oversize(day.state, day.population.maintained, cap, day.rng))
+    splits = split_oversize(day.state, day.population.maintained, cap, day.rng) if cap else 0
+    floor = day.scenario.community.group_floor
+    merges = merge_small(day.state, day.population.maintained, floor, cap or day.scenario.community.group_cap,
+                         day.rng) if floor > 1 else 0
+    return Splits(splits, merges)

@@ -1,11 +1,16 @@
 """Motivation: how interest moves each day (DESIGN.md step 5).
 
 For an active member the day is worth a target in [0, 1]:
-    novelty * satisfaction(value read) + recognition - overload - stranger share - promotion
-and interest moves toward it at `adapt_rate`. Inactive members slowly forget. Friends
-leaving lower interest (contagious churn); extrinsic rewards erode intrinsic interest while
-they run (crowding out) and vanish when they stop; core members without an audience
-(readers across the community) burn out.
+    novelty * satisfaction(value read * relevance) + recognition - overload - stranger share - promotion
+where relevance is the member's topic fit over the population's mean (the same messages are
+worth more to someone the topic suits).
+and interest moves toward it at `adapt_rate` (newcomers on trial: `newcomers.trial_adapt_rate`,
+first impressions weigh more). Novelty fades with calendar time for every member, whether
+or not it visits: the same community is worth less each month, and engaging more does not
+use it up faster. Inactive members slowly forget. Friends leaving lower interest
+(contagious churn); extrinsic rewards erode intrinsic interest while they run (crowding
+out) and vanish when they stop; core members without an audience (readers across the
+community) burn out.
 """
 
 from __future__ import annotations
@@ -22,12 +27,12 @@ PARAMS: dict[str, Any] = {
     "initial_interest": P(0.6, "float", "interest", "Interest of a new member.", 0, 1),
     "adapt_rate": P(0.08, "float", "1/day", "Speed at which interest moves toward what the "
                     "day was worth.", 0, 1),
-    "value_scale": P(10.0, "float", "value/day", "Value read in a day at which satisfaction "
+    "value_scale": P(50.0, "float", "value/day", "Value read in a day at which satisfaction "
                      "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
     "recognition_weight": P(0.25, "float", "interest", "Interest target added by being "
                             "answered on every post.", 0, 10),
-    "novelty_halflife": P(280.0, "float", "days", "Half-life of a member's novelty: the "
-                          "same community is worth less each month.", 1, 1e6),
+    "novelty_halflife": P(300.0, "float", "days", "Half-life of a member's novelty, in calendar "
+                          "days since joining: the same community is worth less each month.", 1, 1e6),
     "novelty_floor": P(0.1, "float", "share", "Novelty never falls below this share.", 0, 1),
     "forget_rate": P(0.004, "float", "1/day", "Interest lost per day by an inactive member.", 0, 1),
     "contagion": P(0.4, "float", "interest", "Interest lost when all of one's member friends "
@@ -65,7 +70,9 @@ def adapt_to_the_day(day) -> None:
     st, sc, effects, reading = day.state, day.scenario, day.effects, day.reading
     mot, att = sc.motivation, sc.attention
     r = reading.readers
-    sat = satisfaction(reading.value, mot.value_scale)
+    # the same messages are worth more to someone the topic suits (topic fit relative to the mean)
+    relevance = day.population.topic_fit[r] / max(day.population.mean_fit, 1e-9)
+    sat = satisfaction(reading.value * relevance, mot.value_scale)
     target = (novelty_weight(st.novelty[r], mot.novelty_floor) * sat
               + mot.recognition_weight * st.recognition[r]
               - att.overload_cost * np.log(np.maximum(reading.backlog, 1.0))
@@ -73,10 +80,27 @@ def adapt_to_the_day(day) -> None:
     if effects.promo_cost:
         target -= effects.promo_cost
     target = np.clip(target, 0.0, 1.0)
-    st.interest[r] += mot.adapt_rate * (target - st.interest[r])
-    # novelty fades with every active day; attitude content slows the fading
+    rate = adapt_rates(st.joined_day[r], day.number, mot.adapt_rate, sc.newcomers)
+    st.interest[r] += rate * (target - st.interest[r])
+
+
+def adapt_rates(joined_day: np.ndarray, today: int, rate: float, newcomers) -> np.ndarray | float:
+    """Speed of interest adaptation: faster for newcomers on trial (first impressions).
+
+    >>> from types import SimpleNamespace as NS
+    >>> adapt_rates(np.array([0, 95]), 100, 0.08, NS(trial_days=14, trial_adapt_rate=0.3)).tolist()
+    [0.08, 0.3]
+    """
+    if newcomers.trial_adapt_rate == rate:
+        return rate
+    return np.where(today - joined_day < newcomers.trial_days, newcomers.trial_adapt_rate, rate)
+
+
+def fade_novelty(day, members: np.ndarray) -> None:
+    """Novelty fades with calendar time for every member; attitude content slows the fading."""
+    mot, effects = day.scenario.motivation, day.effects
     halflife = mot.novelty_halflife * (1.0 + effects.attitude)
-    st.novelty[r] *= 0.5 ** (1.0 / halflife)
+    day.state.novelty[members] *= 0.5 ** (1.0 / halflife)
 
 
 def contagion(day, members: np.ndarray) -> None:
@@ -87,7 +111,8 @@ def contagion(day, members: np.ndarray) -> None:
     strength = day.scenario.motivation.contagion
     if left_friends is None or not strength:
         return
-    hit = np.flatnonzero(members & (left_friends > 0))
+    # only members who were there when their friends left (joiners today were not)
+    hit = np.flatnonzero(members & (left_friends > 0) & (st.joined_day < day.number))
     friends, owner = gather_rows(day.population.maintained, hit)
     friends_now = np.bincount(owner, weights=members[friends], minlength=hit.size)
     st.interest[hit] -= strength * left_friends[hit] / (friends_now + left_friends[hit])
@@ -122,6 +147,7 @@ def step(day) -> None:
     st = day.state
     members = st.status == Status.MEMBER
     adapt_to_the_day(day)
+    fade_novelty(day, members)
     inactive = members & ~st.active & (st.circle != Circle.ORGANIZER)
     st.interest[inactive] -= day.scenario.motivation.forget_rate
     contagion(day, members)

@@ -1,0 +1,121 @@
+"""The Dunbar experiment: whether keeping groups small makes a community live longer, and why.
+
+Four shipped scenarios differ only in the group size (`community.group_cap` 30 / 150 / 500 /
+one group), with the same staffing policy, so staff hours per member are equal. Each runs
+with every mechanism, and again with one mechanism switched off at a time, so the table
+shows which mechanism carries the difference between group sizes (a decomposition by
+ablation): information overload, strangers in the group, and the staff's per-group overhead.
+
+Example
+-------
+>>> df = run(reps=1, size=400, days=60, scenarios=("dunbar_30.yaml",),
+...          ablations={"all mechanisms": []})
+>>> sorted(df["scenario"].unique())
+['dunbar_30.yaml']
+
+Command line: ``python -m sim.experiments.dunbar --reps 10 --out docs/dunbar.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.replications import replication_seeds
+from sim.model import CommunityModel
+from sim.scenario import load_scenario
+from sim.scenario.paths import scenario_dir
+
+SCENARIOS = ("dunbar_30.yaml", "dunbar_150.yaml", "megagroup_500.yaml", "one_group.yaml")
+
+#: Variant name -> overrides switching one mechanism off.
+ABLATIONS = {
+    "all mechanisms": [],
+    "no overload cost": ["attention.overload_cost=0"],
+    "no stranger cost": ["attention.stranger_cost=0"],
+    "no group overhead": ["community.hours_per_group=0"],
+}
+
+
+def measure(model: CommunityModel) -> dict:
+    """The Dunbar read-outs of one finished run."""
+    ts = model.timeseries()
+    s = model.summary()
+    alive = ts["dau"] > ts["organizers"]
+    w = ts[alive] if alive.any() else ts
+    groups = w["groups"].clip(lower=1)
+    return {"active_member_days": s["active_member_days"], "lifespan": s["lifespan"] or len(ts),
+            "messages_per_group": float((w["messages"] / groups).mean()),
+            "group_activity": float(w["group_activity"].mean()),
+            "overload": s["overload_share"], "strangers": float(w["stranger_share"].mean()),
+            "staff_hours_per_group": float((w["staff"] * model.scenario.community.organizer_hours / groups).mean()),
+            "answered": float(w["answered_share"].mean()), "groups": float(w["groups"].mean())}
+
+
+def run(reps: int = 10, size: int = 5000, days: int | None = None, scenarios=SCENARIOS,
+        ablations: dict = ABLATIONS, progress=None) -> pd.DataFrame:
+    """One row per (scenario, ablation, seed) with `measure`'s read-outs."""
+    rows = []
+    jobs = [(f, name, ov) for f in scenarios for name, ov in ablations.items()]
+    for k, (f, name, ov) in enumerate(jobs):
+        sc = load_scenario(scenario_dir() / f, overrides=[f"population.size={size}", *ov], days=days)
+        for seed in replication_seeds(sc.seed, reps):
+            m = CommunityModel(sc, seed=seed)
+            m.run()
+            rows.append({"scenario": f, "variant": name, "seed": seed, **measure(m)})
+        if progress:
+            progress(k + 1, len(jobs))
+    return pd.DataFrame(rows)
+
+
+def table(df: pd.DataFrame) -> str:
+    """Markdown: every read-out per group size (all mechanisms), then active member-days by ablation."""
+    def cell(x):
+        return f"{x.mean():,.3g} ± {1.96 * x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else 0:,.2g}"
+
+    cols = ["active_member_days", "lifespan", "messages_per_group", "group_activity", "overload",
+            "strangers", "staff_hours_per_group", "answered", "groups"]
+    full = df[df["variant"] == "all mechanisms"]
+    order = [s for s in SCENARIOS if s in set(df["scenario"])]
+    lines = ["| scenario | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
+             "|---" * (len(cols) + 1) + "|"]
+    for f in order:
+        sub = full[full["scenario"] == f]
+        lines.append(f"| {f.removesuffix('.yaml')} | " + " | ".join(cell(sub[c]) for c in cols) + " |")
+    variants = list(dict.fromkeys(df["variant"]))
+    lines += ["", "Active member-days by group size with one mechanism switched off "
+              "(mean ± 95% interval):", "",
+              "| variant | " + " | ".join(f.removesuffix(".yaml") for f in order) + " |",
+              "|---" * (len(order) + 1) + "|"]
+    for v in variants:
+        sub = df[df["variant"] == v]
+        lines.append(f"| {v} | " + " | ".join(cell(sub[sub["scenario"] == f]["active_member_days"])
+                                              for f in order) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    """Run the experiment and write the markdown tables."""
+    ap = argparse.ArgumentParser(description="The Dunbar experiment (group size, with ablations).")
+    ap.add_argument("--reps", type=int, default=10, help="replications per cell (default 10)")
+    ap.add_argument("--size", type=int, default=5000, help="people on the graph (default 5000)")
+    ap.add_argument("--out", help="write the markdown here (default: print)")
+    a = ap.parse_args(argv)
+
+    def progress(done, total):
+        print(f"dunbar: {done}/{total} cells", file=sys.stderr)
+
+    md = table(run(a.reps, a.size, progress=progress))
+    if a.out:
+        with open(a.out, "w") as fh:
+            fh.write(md)
+    else:
+        print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
