@@ -123,7 +123,7 @@ def test_cost_shock_survivors_are_the_k_core():
     """EVIDENCE E5 (Garcia et al. 2013): leave when b * friends present < c.
 
     The rule as stated leaves members with at least c/b friends, so survivors are the
-    k-core with k = ceil(c/b) (EVIDENCE.md writes ceil(c/b) + 1, which is the rule with
+    k-core with k = ceil(c/b) (the source table writes ceil(c/b) + 1, which is the rule with
     "<=" instead of "<"; see README)."""
     import math
 

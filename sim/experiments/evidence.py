@@ -1,4 +1,4 @@
-"""The checks of EVIDENCE.md as functions: each runs the model and returns the measured data.
+"""The checks of docs/evidence.md as functions: each runs the model and returns the measured data.
 
 The test suite asserts on these results with statistical tolerances (tests/test_evidence.py);
 notebooks/05_evidence.ipynb plots them and states pass or miss. Sizes are arguments, so both

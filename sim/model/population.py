@@ -135,8 +135,8 @@ def gather_rows(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if total == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     owner = np.repeat(np.arange(rows.size), lengths)
-    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(starts, lengths)
-    return csr.indices[offsets].astype(np.int64), owner
+    shift = starts - (np.cumsum(lengths) - lengths)  # where each row's run starts in csr.indices
+    return csr.indices[np.arange(total) + shift[owner]].astype(np.int64), owner
 
 
 def count_from(csr, sources: np.ndarray, n: int) -> np.ndarray:

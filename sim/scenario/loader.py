@@ -66,13 +66,19 @@ class ScenarioError(ValueError):
 # Frozen attribute access
 # ----------------------------------------------------------------------------------------
 class Section:
-    """A read-only mapping with attribute access: `scenario.population.graph.type`."""
+    """A read-only mapping with attribute access: `scenario.population.graph.type`.
 
-    __slots__ = ("_data",)
+    Values are also kept in the instance's `__dict__`, so reading `section.key` is a plain
+    attribute lookup (the daily step reads parameters a hundred times a day).
+    """
 
     def __init__(self, data: dict):
-        object.__setattr__(self, "_data", {k: Section(v) if isinstance(v, dict) else v
-                                           for k, v in data.items()})
+        self._fill({k: Section(v) if isinstance(v, dict) else v for k, v in data.items()})
+
+    def _fill(self, values: dict) -> None:
+        object.__setattr__(self, "_data", values)
+        self.__dict__.update(values)
+        self.__dict__["_data"] = values
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "_data":
@@ -110,8 +116,7 @@ class Section:
         return self.to_dict()
 
     def __setstate__(self, state):
-        object.__setattr__(self, "_data", {k: Section(v) if isinstance(v, dict) else v
-                                           for k, v in state.items()})
+        self._fill({k: Section(v) if isinstance(v, dict) else v for k, v in state.items()})
 
 
 class Scenario(Section):
