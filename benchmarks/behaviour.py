@@ -27,8 +27,9 @@ from sim.scenario.paths import scenario_dir  # noqa: E402
 
 
 def ci(x) -> str:
-    """Mean ± 95% interval (normal) of a sample."""
+    """Mean ± 95% interval (normal) of a sample (runs alive at the horizon, None/NaN, left out)."""
     x = np.asarray([v for v in x if v is not None], float)
+    x = x[np.isfinite(x)]
     half = 1.96 * x.std(ddof=1) / math.sqrt(x.size) if x.size > 1 else 0.0
     return f"{x.mean():.3g} ± {half:.2g}"
 
@@ -36,6 +37,7 @@ def ci(x) -> str:
 def pct(x) -> str:
     """Mean ± 95% interval as percentages."""
     x = np.asarray([v for v in x if v is not None], float)
+    x = x[np.isfinite(x)]
     half = 1.96 * x.std(ddof=1) / math.sqrt(x.size) if x.size > 1 else 0.0
     return f"{100 * x.mean():.1f}% ± {100 * half:.1f}"
 

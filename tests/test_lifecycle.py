@@ -94,3 +94,14 @@ def test_retention_k_dau_mau_cost():
     assert viral_coefficient(np.array([3, 1, 0]), np.array([0, 0, -1]), horizon=100) == 2.0
     assert dau_mau([10, 20, 30], [100, 100, 100], around=2, window=2) == pytest.approx(0.25)
     assert cost_per_extra_active_day(100, 0, 50, 50) is None
+
+
+def test_an_absolute_dormancy_floor_never_makes_phases_overlap():
+    # a low peak (DAU 15) under a floor of 20 active members: dormant from the peak on
+    dau = np.r_[np.arange(16), np.full(100, 15.0), np.zeros(100)]
+    r = analyse(dau, smoothing_days=1, dormant_below=20)
+    starts = [p["start"] for p in r["phases"]]
+    ends = [p["end"] for p in r["phases"]]
+    assert starts == sorted(starts) and all(e <= s for e, s in zip(ends, starts[1:]))
+    assert r["lifespan"] == r["peak_day"] and r["phases"][-1]["name"] == "dormancy"
+    assert analyse(dau, smoothing_days=1)["lifespan"] > r["lifespan"]  # relative rule alone: later

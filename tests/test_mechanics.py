@@ -240,3 +240,14 @@ def test_staffing_policy_grows_the_team_and_staff_time_is_costed():
     assert ts["staff"].max() > 3 * sc.community.organizers
     assert np.allclose(ts["staff_cost"], ts["staff"] * sc.community.organizer_hours * 20)
     assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"])
+
+
+def test_the_founders_cohort_leaves_out_staff_and_keeps_day_0_joiners():
+    m = CommunityModel(small(["population.size=2000", "horizon_days=5", "acquisition.p_external=0.01"]), seed=2)
+    staff = np.flatnonzero(m.state.circle == 2)
+    founders = m.recorder.cohorts[0].copy()
+    assert staff.size == m.scenario.community.organizers and not np.isin(staff, founders).any()
+    m.step()
+    joined = np.flatnonzero(m.state.joined_day == 0)
+    assert m.recorder.cohorts[0].size == joined.size - staff.size > founders.size
+    assert set(m.recorder.cohorts[0]) == set(joined) - set(staff)

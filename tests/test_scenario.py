@@ -236,3 +236,13 @@ def test_exponent_numbers_are_numbers_in_files_and_overrides(tmp_path):
     sc = load_scenario(f, overrides=["content.max_messages_per_member=1e3"])
     assert sc.acquisition.p_external == pytest.approx(4e-5)
     assert sc.content.max_messages_per_member == 1000.0
+
+
+def test_leading_dot_exponents_parse_and_method_names_are_not_keys(tmp_path):
+    from sim.scenario.loader import Section
+
+    f = tmp_path / "s.yaml"
+    f.write_text("acquisition:\n  p_external: .5e-4\n")
+    assert load_scenario(f).acquisition.p_external == pytest.approx(5e-5)
+    with pytest.raises(ValueError, match="items"):
+        Section({"items": 3})

@@ -28,7 +28,7 @@ from sim.model import founding
 from sim.model.day import Day
 from sim.model.mechanics import DAILY_STEPS
 from sim.model.population import Population, build_population
-from sim.model.state import State
+from sim.model.state import Circle, State
 from sim.model.strategies import KINDS, check_conflicts, in_force, todays_effects
 from sim.readouts import registry
 from sim.readouts.recorder import Recorder, reporters
@@ -68,7 +68,8 @@ class CommunityModel(mesa.Model):
         self.recorder = Recorder()
         self._handles: dict = {}
         self._handle_circle = np.full(self.population.n, -1, np.int8)
-        self.recorder.found(founding.found(self.state, self.population, scenario, self.rng))
+        founders = founding.found(self.state, self.population, scenario, self.rng)
+        self.recorder.found(founders, staff=np.flatnonzero(self.state.circle == Circle.ORGANIZER))
         self.datacollector = mesa.DataCollector(model_reporters=reporters())
 
     # ------------------------------------------------------------------ Mesa agent views

@@ -8,7 +8,7 @@ germination until DAU first reaches 10% of P; rapid growth until it reaches 80% 
 active interaction while it stays at or above 80% around the peak; decline until it falls
 below 10% of P for 30 days in a row; dormancy from the first of those days. Lifespan is the
 first day of dormancy (None: alive at the horizon). With `dormant_below` set, dormancy also
-starts when DAU stays below that absolute level (active members) for 30 days after the peak.
+starts when DAU stays below that absolute level (active members) for `dormancy_days` after the peak.
 
 Example
 -------
@@ -108,6 +108,8 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     t_growth = _first(s >= growth_share * peak, t_germ)
     t_active_end = _first(s < growth_share * peak, t_peak)
     t_dormant = first_run(s < max(dormancy_share * peak, dormant_below), dormancy_days, t_peak)
+    if t_dormant is not None and t_active_end is not None and t_dormant < t_active_end:
+        t_active_end = t_dormant  # an absolute floor can end activity before the relative decline
     bounds = [0, t_germ, t_growth, t_active_end, t_dormant]
     ends = bounds[1:] + [n]
     for name, a, b in zip(PHASES, bounds, ends):

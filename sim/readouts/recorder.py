@@ -45,9 +45,9 @@ class Recorder:
         self.cumulative = {"joins": 0, "joins_wom": 0, "incentive_spend": 0.0, "spend": 0.0}
         self.founders = 0
 
-    def found(self, founders: np.ndarray) -> None:
-        """Day 0's members are cohort 0."""
-        self.cohorts[0] = founders
+    def found(self, founders: np.ndarray, staff: np.ndarray | None = None) -> None:
+        """Day 0's members are cohort 0 (organizers are staff, not a join cohort)."""
+        self.cohorts[0] = founders if staff is None else np.setdiff1d(founders, staff)
         self.founders = int(founders.size)
 
     def _retention(self, day) -> None:
@@ -65,7 +65,10 @@ class Recorder:
                     self.membership_counts[d][1] += int(cohort.size)
         self.cohorts.pop(day.number - 30, None)
         if day.joining.joiners.size:
-            self.cohorts[day.number] = day.joining.joiners
+            # day 0's joiners join the founders' cohort rather than replace it
+            earlier = self.cohorts.get(day.number)
+            self.cohorts[day.number] = (day.joining.joiners if earlier is None
+                                        else np.concatenate([earlier, day.joining.joiners]))
 
     def _post_block(self, model, day) -> None:
         st = model.state

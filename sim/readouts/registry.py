@@ -155,14 +155,24 @@ def _readers_mean(values: Callable[[DayView], np.ndarray]):
 
 
 def group_activity(v: DayView) -> float:
-    """Mean over groups with members of the share of their members active today."""
-    c = v.day.content
-    live = c.sizes > 0
-    return float((c.active[live] / c.sizes[live]).mean()) if live.any() else 0.0
+    """Mean over groups of the share of their (non-staff) members active today.
+
+    Group sizes are counted when content is produced (after today's joins, before today's
+    leaves), like the active counts.
+    """
+    c, st = v.day.content, v.state
+    staff = np.bincount(st.group[v.members & (st.circle == Circle.ORGANIZER) & (st.group >= 0)],
+                        minlength=c.sizes.size)[:c.sizes.size]
+    people = c.sizes - staff  # members who are not staff, as `active` counts them
+    live = people > 0
+    return float((c.active[live] / people[live]).mean()) if live.any() else 0.0
 
 
 def staff_cost(v: DayView) -> float:
-    """Money on staff time today: organizer hours on duty times `community.staff_hour_cost`."""
+    """Money on staff time today: paid hours (organizers on duty x `organizer_hours`) x `staff_hour_cost`.
+
+    Staff are paid their nominal hours, whatever the operating mode, fatigue or events take.
+    """
     c = v.scenario.community
     if not c.staff_hour_cost:
         return 0.0

@@ -76,6 +76,9 @@ class Section:
         self._fill({k: Section(v) if isinstance(v, dict) else v for k, v in data.items()})
 
     def _fill(self, values: dict) -> None:
+        clash = sorted(k for k in values if k in _RESERVED)
+        if clash:
+            raise ValueError(f"scenario keys {clash} clash with Section methods")
         object.__setattr__(self, "_data", values)
         self.__dict__.update(values)
         self.__dict__["_data"] = values
@@ -268,14 +271,18 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
     return merged, all_locs
 
 
+#: Names a section key may not take (they would hide the mapping's methods).
+_RESERVED = frozenset({"get", "items", "to_dict", "with_overrides", "strategies", "path", "_fill", "_data"})
+
+
 class _Loader(yaml.SafeLoader):
     """YAML's safe loader, reading numbers such as 1e6 or 2.5e-5 as floats (YAML 1.2), not text."""
 
 
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"))
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"))
 
 
 def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list[Problem]) -> None:

@@ -28,7 +28,7 @@ PARAMS: dict[str, Any] = {
                     "1 / memory in days (about 10 days; Lally et al. 2010 report habits "
                     "forming and fading over weeks).", 0, 1),
     "habit_floor": P(0.3, "float", "share", "Share of the activity chance that needs no "
-                     "habit (a member who has lost the habit still drops by this much).", 0, 1),
+                     "habit: a member who has lost the habit keeps this share of it.", 0, 1),
 }
 
 STATE = {

@@ -175,9 +175,10 @@ def step(day) -> Churn:
 def at_risk(state, churn, risk: float) -> int:
     """Members whose chance of leaving within 30 days exceeds `risk` (DOMAIN.md section 7).
 
-    Leaving is decided on visits, so a member below the threshold leaves within 30 days with
-    chance 1 - (1 - habit * leave_hazard)^30, its habit standing for its visiting rate (an
-    upper bound: belonging may still hold some of them).
+    Leaving is decided on visits, so an established member below the threshold leaves within
+    30 days with chance 1 - (1 - habit * leave_hazard)^30, its habit standing for its
+    visiting rate. An estimate: it leaves out newcomers' higher bar and hazard, and
+    belonging may still hold some of those it counts.
     """
     if churn.mode != "interest" or 1.0 - (1.0 - churn.leave_hazard) ** 30 <= risk:
         return 0

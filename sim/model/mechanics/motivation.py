@@ -29,8 +29,8 @@ PARAMS: dict[str, Any] = {
                     "day was worth.", 0, 1),
     "value_scale": P(50.0, "float", "value/day", "Value read in a day at which satisfaction "
                      "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
-    "recognition_weight": P(0.25, "float", "interest", "Interest target added by being "
-                            "answered on every post.", 0, 10),
+    "recognition_weight": P(0.25, "float", "interest", "Interest target added on a day "
+                            "one's post was answered (by a peer or an organizer).", 0, 10),
     "novelty_halflife": P(300.0, "float", "days", "Half-life of a member's novelty, in calendar "
                           "days since joining: the same community is worth less each month.", 1, 1e6),
     "novelty_floor": P(0.1, "float", "share", "Novelty never falls below this share.", 0, 1),
