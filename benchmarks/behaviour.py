@@ -11,7 +11,6 @@ feed's posts per day over the whole horizon. Every figure is circlesim's own mod
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time
@@ -23,23 +22,18 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from sim import CommunityModel, load_scenario  # noqa: E402
 from sim.experiments import evidence  # noqa: E402
 from sim.experiments.replications import replication_seeds  # noqa: E402
+from sim.experiments.stats import mean_pm  # noqa: E402
 from sim.scenario.paths import scenario_dir  # noqa: E402
 
 
 def ci(x) -> str:
     """Mean ± 95% interval (normal) of a sample (runs alive at the horizon, None/NaN, left out)."""
-    x = np.asarray([v for v in x if v is not None], float)
-    x = x[np.isfinite(x)]
-    half = 1.96 * x.std(ddof=1) / math.sqrt(x.size) if x.size > 1 else 0.0
-    return f"{x.mean():.3g} ± {half:.2g}"
+    return mean_pm(x)
 
 
 def pct(x) -> str:
     """Mean ± 95% interval as percentages."""
-    x = np.asarray([v for v in x if v is not None], float)
-    x = x[np.isfinite(x)]
-    half = 1.96 * x.std(ddof=1) / math.sqrt(x.size) if x.size > 1 else 0.0
-    return f"{100 * x.mean():.1f}% ± {100 * half:.1f}"
+    return mean_pm(x, scale=100, unit="%")
 
 
 def log(msg: str) -> None:

@@ -22,10 +22,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-import numpy as np
 import pandas as pd
 
 from sim.experiments.replications import replication_seeds
+from sim.experiments.stats import mean_pm
 from sim.model import CommunityModel
 from sim.scenario import load_scenario
 from sim.scenario.paths import scenario_dir
@@ -75,9 +75,7 @@ def run(reps: int = 10, size: int = 5000, days: int | None = None, scenarios=SCE
 
 def table(df: pd.DataFrame) -> str:
     """Markdown: every read-out per group size (all mechanisms), then active member-days by ablation."""
-    def cell(x):
-        return f"{x.mean():,.3g} ± {1.96 * x.std(ddof=1) / np.sqrt(len(x)) if len(x) > 1 else 0:,.2g}"
-
+    cell = mean_pm
     cols = ["active_member_days", "lifespan", "messages_per_group", "group_activity", "overload",
             "strangers", "staff_hours_per_group", "answered", "groups"]
     full = df[df["variant"] == "all mechanisms"]

@@ -40,6 +40,20 @@ def mean_ci(values, level: float = 0.95) -> dict:
     return {"mean": m, "low": m - half, "high": m + half, "sd": sd, "n": n}
 
 
+def mean_pm(values, scale: float = 1.0, unit: str = "") -> str:
+    """'mean ± half-width' of a normal 95% interval (1.96 SE), for tables; None and NaN left out.
+
+    >>> mean_pm([0.4, 0.42, 0.38, 0.4], scale=100, unit="%")
+    '40.0% ± 1.6'
+    """
+    x = np.asarray([v for v in values if v is not None], float)
+    x = x[np.isfinite(x)] * scale
+    half = 1.96 * x.std(ddof=1) / math.sqrt(x.size) if x.size > 1 else 0.0
+    if unit == "%":
+        return f"{x.mean():.1f}% ± {half:.1f}"
+    return f"{x.mean():.3g} ± {half:.2g}"
+
+
 def bootstrap_ci(values, level: float = 0.95, resamples: int = 5000, seed: int = 0) -> tuple:
     """Percentile bootstrap interval of the mean (deterministic for a given seed).
 

@@ -145,6 +145,17 @@ def count_from(csr, sources: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(cols, minlength=n)
 
 
+def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> np.ndarray:
+    """Maintained friends of each of `persons` for whom `member_mask` holds (e.g. members).
+
+    >>> m = sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]]))
+    >>> friends_inside(m, np.array([0, 1]), np.array([False, True, True])).tolist()
+    [2.0, 0.0]
+    """
+    cols, owner = gather_rows(maintained, persons)
+    return np.bincount(owner, weights=member_mask[cols], minlength=persons.size)
+
+
 def seed_from(rng: np.random.Generator) -> int:
     """A 31-bit seed for libraries that take ints (networkx), drawn from `rng`."""
     return int(rng.integers(0, 2**31 - 1))

@@ -79,7 +79,6 @@ class Section:
         clash = sorted(k for k in values if k in _RESERVED)
         if clash:
             raise ValueError(f"scenario keys {clash} clash with Section methods")
-        object.__setattr__(self, "_data", values)
         self.__dict__.update(values)
         self.__dict__["_data"] = values
 

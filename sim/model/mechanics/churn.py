@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from sim.model.mechanics import activity
+from sim.model.population import friends_inside
 from sim.model.state import Array, Circle, Status, Value
 from sim.scenario.params import P
 
@@ -108,14 +109,6 @@ class Churn:
 
     leavers: np.ndarray
     active_today: np.ndarray  # mask over persons: members active today, leavers included
-
-
-def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> np.ndarray:
-    """Maintained friends of each of `persons` who are members."""
-    from sim.model.population import gather_rows
-
-    friends, owner = gather_rows(maintained, persons)
-    return np.bincount(owner, weights=member_mask[friends], minlength=persons.size)
 
 
 def leavers_today(day, members: np.ndarray) -> np.ndarray:

@@ -105,7 +105,7 @@ def fade_novelty(day, members: np.ndarray) -> None:
 
 def contagion(day, members: np.ndarray) -> None:
     """Contagious churn: interest lost in proportion to one's member friends who left yesterday."""
-    from sim.model.population import gather_rows
+    from sim.model.population import friends_inside
 
     st, left_friends = day.state, day.state.left_friends
     strength = day.scenario.motivation.contagion
@@ -113,8 +113,7 @@ def contagion(day, members: np.ndarray) -> None:
         return
     # only members who were there when their friends left (joiners today were not)
     hit = np.flatnonzero(members & (left_friends > 0) & (st.joined_day < day.number))
-    friends, owner = gather_rows(day.population.maintained, hit)
-    friends_now = np.bincount(owner, weights=members[friends], minlength=hit.size)
+    friends_now = friends_inside(day.population.maintained, hit, members)
     st.interest[hit] -= strength * left_friends[hit] / (friends_now + left_friends[hit])
 
 
