@@ -58,6 +58,7 @@ def main() -> int:
             f"| still a member at D30 | {pct(c['member_d30'])} | below 80% |",
             f"| MAU/members at the DAU peak | {pct(c['mau_members_at_peak'])} | 30-70% |",
             f"| top 1% share of posts, month of the peak | {pct(c['top1'])} | 60-90% |",
+            f"| bottom 90% share of posts, month of the peak | {pct(c['bottom90'])} | under 10% |",
             f"| lifespan (days) | {ci(c['lifespan'])} | 500-1,000 |", ""]
 
     log("fixed groups")

@@ -63,6 +63,11 @@ def mask(n: int, who) -> np.ndarray:
     return out
 
 
+#: Mechanisms that act on every step unless a test switches them on: muting instead of leaving,
+#: muting under overload, notifications pulling members back (each has tests of its own).
+QUIET = ("churn.mute_share=0", "churn.overload_mute=0", "activity.notification_pull=0")
+
+
 def setup(graph, overrides=(), *, members=None, organizers=(), core=(), left=(), groups=None,
           active=None, interest=1.0, novelty=1.0, number=10, last_active=None, effects=None,
           strategies=(), seed=0, fit=None, attention_budget=None, propensity=None) -> Setup:
@@ -73,7 +78,7 @@ def setup(graph, overrides=(), *, members=None, organizers=(), core=(), left=(),
     last_active: last active day of inactive members (default yesterday). Traits `fit`,
     `attention_budget`, `propensity` overwrite the drawn population traits (scalar or array).
     """
-    sc = default_scenario().with_overrides(list(overrides))
+    sc = default_scenario().with_overrides([*QUIET, *overrides])
     pop = build_population(sc.population, np.random.default_rng(seed), graph=graph)
     n = pop.n
     if fit is not None:
@@ -338,8 +343,9 @@ def test_only_active_non_staff_members_post_and_posts_accumulate():
     n = g.number_of_nodes()
     members = np.arange(26)                      # 26..33 outsiders
     day1_active = np.r_[0, 1, 2, 3, 4:18]       # 0, 1 organizers; 2, 3 core; 18..25 inactive
-    s = setup(g, members=members, organizers=[0, 1], core=[2, 3], active=day1_active,
-              propensity=50.0, interest=1.0)
+    # turn_ratio 1: speakers share the conversation equally, so every speaker says something
+    s = setup(g, ["content.turn_ratio=1", "content.welcome=false"], members=members, organizers=[0, 1], core=[2, 3],
+              active=day1_active, propensity=50.0, interest=1.0)
     st, c, community = s.st, s.sc.content, s.sc.community
     st.posts_total[5] = 7                        # history is kept
     c1 = content.step(s.day)
@@ -395,46 +401,65 @@ def test_only_active_non_staff_members_post_and_posts_accumulate():
     assert (st.voice[~posters] == voice[~posters]).all()
 
 
-@pytest.mark.parametrize("ceiling, loafing_exponent, reply_chance",
-                         [(1e7, 0.5, 0.0), (1e7, 0.5, 0.2), (200.0, 0.0, 0.2), (200.0, 0.5, 0.2)])
-def test_group_messages_follow_loafing_and_saturate_below_the_ceiling(ceiling, loafing_exponent,
-                                                                      reply_chance):
+@pytest.mark.parametrize("ceiling, reply_chance, turn_ratio",
+                         [(1e7, 0.0, 1.0), (1e7, 0.2, 0.5), (200.0, 0.2, 1.0), (2000.0, 0.001, 0.8)])
+def test_group_messages_follow_branching_turns_and_saturate_below_the_ceiling(ceiling, reply_chance,
+                                                                              turn_ratio):
     G, size = 10, 400
     n, post_rate = G * size, 5.0
     s = setup(nx.empty_graph(n), [f"community.max_messages_per_group={ceiling}",
-                                  f"content.post_rate={post_rate}", "content.loafing_reference=30",
-                                  f"content.loafing_exponent={loafing_exponent}",
+                                  f"content.post_rate={post_rate}", "content.speak_chance=1000",
                                   f"content.reply_chance={reply_chance}", "content.max_branching=0.9",
-                                  "content.max_messages_per_member=200",
+                                  "content.max_messages_per_member=200", f"content.turn_ratio={turn_ratio}",
                                   "content.core_post_rate=0", "community.organizers_per_1000=0"],
               groups=np.arange(n) // size, propensity=1.0, interest=1.0)
     out = content.step(s.day)
+    assert out.posters <= n and (s.st.posts_today > 0).sum() == out.posters
     b = min(0.9, reply_chance * (size - 1))                     # replies each message draws
-    lam = post_rate * (30 / size) ** loafing_exponent / (1 - b)  # loafing, then conversation
-    lam = 200 * (1 - math.exp(-lam / 200))                      # what one member can type
-    raw = size * lam
-    mu = ceiling * (1 - math.exp(-raw / ceiling))               # after the conversation floor
+    raw = size * post_rate / (1 - b)                            # every member speaks (chance ~1)
+    volume = ceiling * (1 - math.exp(-raw / ceiling))           # after the conversation floor
+    k = np.arange(size)
+    share = (np.full(size, 1 / size) if turn_ratio == 1
+             else (1 - turn_ratio) * turn_ratio ** k / (1 - turn_ratio ** size))
+    mu = float((200 * (1 - np.exp(-volume * share / 200))).sum())   # what each can type
     assert out.member_msgs.shape == (G,)
-    # each group's count is Poisson(mu); their sum is Poisson(G mu)
+    # each speaker's count is Poisson; their sum over G groups is Poisson(G mu)
     assert within(out.member_msgs.sum(), G * mu, math.sqrt(G * mu))
     assert out.member_msgs.max() < ceiling + 4 * math.sqrt(ceiling)
     assert out.staff == 0.0                                      # no organizers, no staffing policy
     assert (out.org_replies == 0).all() and (out.prompts == 0).all()   # no staff, no core
 
 
-def test_branching_loafing_and_the_member_ceiling_are_exact():
+def test_turns_are_shared_geometrically_by_rank_and_the_crowd_silences_members():
     assert content.branching(np.array([0, 1, 3, 100]), 0.2, 0.9).tolist() == pytest.approx([0, 0, 0.4, 0.9])
-    c = SimpleNamespace(loafing_reference=30, loafing_exponent=0.5, reply_chance=0.2, max_branching=0.9,
-                        max_messages_per_member=200.0)
-    g = np.r_[np.zeros(3, int), np.ones(40, int)]   # a group of 3 active members and one of 40
-    lam, scale, b = content.crowded(np.ones(43), g, 2, c, 100.0)
-    assert b.tolist() == pytest.approx([0.4, 0.9])
-    # group 0: no loafing (3 <= 30), 1 / (1 - 0.4) messages; group 1: (30/40)^0.5 x 1 / (1 - 0.9)
-    per = [200 * (1 - math.exp(-(1 / 0.6) / 200)), 200 * (1 - math.exp(-(0.75 ** 0.5 * 10) / 200))]
-    assert np.allclose(lam, np.array(per)[g])
-    raw = np.array([3 * per[0], 40 * per[1]])
-    assert np.allclose(scale, 100 * (1 - np.exp(-raw / 100)) / raw)
-    assert scale[0] > scale[1]                       # the crowded group hits the floor harder
+    rng = np.random.default_rng(1)
+    g = np.r_[np.zeros(4, int), np.ones(3, int)]
+    speaking = np.array([True, True, True, False, True, True, True])
+    talk = np.array([1.0, 8.0, 2.0, 50.0, 3.0, 3.0, 0.5])
+    share = content.turn_shares(g, speaking, talk, 0.5, 0.0, rng)
+    # group 0: ranks 8 > 2 > 1 (the silent 50 takes no turn); shares 4/7, 2/7, 1/7
+    assert share[[1, 2, 0]].tolist() == pytest.approx([4 / 7, 2 / 7, 1 / 7]) and share[3] == 0
+    assert share[4:6].sum() == pytest.approx(6 / 7) and share[6] == pytest.approx(1 / 7)
+    for gi in (0, 1):
+        assert share[g == gi].sum() == pytest.approx(1.0)
+    # with rank noise the most talkative still leads most days, not every day
+    lead = sum(np.argmax(content.turn_shares(np.zeros(3, int), np.ones(3, bool), np.array([1.0, 2.0, 4.0]),
+                                             0.5, 1.0, rng)) == 2 for _ in range(2000))
+    assert 0.5 * 2000 < lead < 0.95 * 2000
+    # diffusion of responsibility: with 20 and 400 active members a member speaks with chance
+    # 1 - exp(-w), w = speak_chance x propensity x voice x motivation x (30 / max(active, 30))^0.5
+    n = 420
+    s = setup(nx.empty_graph(n), ["content.speak_chance=0.5", "content.loafing_reference=30",
+                                  "content.loafing_exponent=0.5"],
+              groups=np.r_[np.zeros(20, int), np.ones(400, int)], propensity=1.0, interest=0.8)
+    idx = np.arange(n)
+    said = np.zeros(n)
+    for seed in range(20):
+        s.day.rng = np.random.default_rng(seed)
+        said += content.speakers(s.day, idx, s.st.motivation(s.day.effects))
+    for sel, called, k in ((slice(0, 20), 1.0, 20 * 20), (slice(20, n), (30 / 400) ** 0.5, 400 * 20)):
+        p = 1 - math.exp(-0.5 * 0.8 * called)
+        assert within(said[sel].sum(), k * p, math.sqrt(k * p * (1 - p)))
 
 
 def test_staffing_policy_and_organizer_work_reply_once_per_poster():
@@ -444,13 +469,14 @@ def test_staffing_policy_and_organizer_work_reply_once_per_poster():
     s = setup(nx.empty_graph(4))
     # 5 hours over 2 live groups: 2.5 each, less 0.5 overhead = 2; two core posts ferment for
     # 2 x 0.5 h into 2 x 4 prompts; 1 h left = 5 replies, but group 1 has only 1 poster
-    prompts, replies = content.staff_work(s.day, 5.0, np.array([True, True, False]),
-                                          np.array([2.0, 2.0, 0.0]), np.array([20.0, 1.0, 0.0]))
+    prompts, replies, spare = content.staff_work(s.day, 5.0, np.array([True, True, False]),
+                                                 np.array([2.0, 2.0, 0.0]), np.array([20.0, 1.0, 0.0]))
     assert prompts.tolist() == [8.0, 8.0, 0.0]
     assert replies.tolist() == pytest.approx([5.0, 1.0, 0.0])
+    assert spare.tolist() == pytest.approx([0.0, 0.8, 0.0])        # group 1: 1 h less one 0.2 h reply
     # few hours: fermenting first, nothing left for replies
-    prompts, replies = content.staff_work(s.day, 2.0, np.array([True, True, False]),
-                                          np.array([2.0, 2.0, 0.0]), np.array([20.0, 1.0, 0.0]))
+    prompts, replies, _ = content.staff_work(s.day, 2.0, np.array([True, True, False]),
+                                             np.array([2.0, 2.0, 0.0]), np.array([20.0, 1.0, 0.0]))
     assert prompts.tolist() == [4.0, 4.0, 0.0] and replies.tolist() == [0.0, 0.0, 0.0]
 
 
@@ -485,7 +511,7 @@ def test_voice_rises_for_answered_posters_and_falls_for_unanswered():
     n = 30
     s = setup(nx.empty_graph(n), ["content.reply_chance=0", "community.organizers_per_1000=0",
                                   "content.voice_gain=0.1", "content.core_post_rate=0",
-                                  "community.organizer_hours=12"],
+                                  "community.organizer_hours=12", "content.turn_ratio=1"],
               members=range(1, n), propensity=5.0)
     out = content.step(s.day)
     posted = s.st.posts_today > 0
@@ -619,9 +645,9 @@ def test_motivation_forgetting_adaptation_contagion_burnout_and_staff():
 
 def test_newcomers_adapt_at_the_trial_rate_until_their_trial_ends():
     nc = SimpleNamespace(trial_days=14, trial_adapt_rate=0.3)
-    rates = motivation.adapt_rates(np.array([100, 87, 86, 0]), 100, 0.08, nc)
+    rates = motivation.adapt_rates(100 - np.array([100, 87, 86, 0]), 0.08, nc)
     assert rates.tolist() == [0.3, 0.3, 0.08, 0.08]       # tenure 0, 13 on trial; 14, 100 not
-    assert motivation.adapt_rates(np.array([100]), 100, 0.3, nc) == 0.3
+    assert motivation.adapt_rates(np.array([0]), 0.3, nc) == 0.3
 
 
 def test_extrinsic_points_follow_earnings_and_crowd_out_interest():
@@ -929,3 +955,148 @@ def test_at_risk_counts_low_interest_members_who_still_visit():
     # leaving within 30 days: 1 - (1 - h * 0.05)^30 = 0.785 (h 1), 0.750 (h 0.9), 0.072 (h 0.05), 0 (h 0)
     assert churn.at_risk(st, ch, 0.7) == 2      # persons 0 and 1; 3 is keen, 5 is staff
     assert churn.at_risk(st, ch, 0.76) == 1     # person 0 only
+
+
+# ------------------------------------------------------------------------------------------
+# muting, notifications, exposure, founders, merge votes (issue 9)
+# ------------------------------------------------------------------------------------------
+def test_of_those_who_give_up_the_mute_share_mutes_and_stays_on_the_roll():
+    n = 4000
+    s = setup(nx.empty_graph(n), ["churn.leave_threshold=0.5", "churn.leave_hazard=1",
+                                  "churn.newcomer_hazard=0", "churn.mute_share=0.3"],
+              interest=0.1, number=1000)
+    out = churn.step(s.day)
+    muted = s.st.muted
+    # everyone is below the bar and visits today (hazard 1): 30% mute, the rest leave
+    assert muted.sum() + out.leavers.size == n
+    assert within(muted.sum(), 0.3 * n, math.sqrt(n * 0.3 * 0.7))
+    assert (s.st.status[muted] == Status.MEMBER).all() and not muted[out.leavers].any()
+
+
+def test_overloaded_lukewarm_readers_mute_and_the_keen_do_not():
+    n = 6000
+    s = setup(nx.empty_graph(n), ["churn.overload_mute=0.2", "churn.leave_threshold=0"],
+              interest=np.where(np.arange(n) < n // 2, 0.25, 1.0), number=1000)
+    backlog = np.where(np.arange(n) % 2 == 0, math.e, 0.5)   # half face e x their budget
+    s.day.results["reading"] = attention.Reading(np.arange(n), np.zeros(n), np.zeros(n), np.zeros(n),
+                                                 backlog, np.zeros(n))
+    churn.step(s.day)
+    m = s.st.muted
+    over = backlog > 1
+    assert not m[~over].any() and not m[n // 2:].any()         # no backlog, or motivation 1: never
+    sel = over & (np.arange(n) < n // 2)
+    p, k = 0.2 * 1.0 * 0.75, int(sel.sum())                   # rate x ln(e) x (1 - 0.25)
+    assert within(m[sel].sum(), k * p, math.sqrt(k * p * (1 - p)))
+
+
+def test_friends_messages_pull_members_back_unless_they_muted_the_group():
+    # a star: 0 posts 20 messages; 1..40 maintain a tie to 0; 41..80 do not
+    g = nx.star_graph(40)
+    g.add_nodes_from(range(41, 81))
+    n = 81
+    s = setup(g, ["activity.notification_pull=0.05", "motivation.activity_max=0",
+                  "population.dunbar_limit=200"], active=[0], number=50)
+    s.st.posts_today[0] = 20
+    s.st.muted[21:41] = True
+    s.day.results["content"] = SimpleNamespace(senders=np.array([0]))
+    members = np.arange(n)
+    got = activity.notified(s.day, members)
+    assert got[1:21].tolist() == [20] * 20 and (got[21:] == 0).all()
+    hits = np.zeros(n)
+    for seed in range(40):
+        s.day.rng = np.random.default_rng(seed)
+        activity.draw_activity(s.day, members, s.st.motivation(s.day.effects))
+        hits += s.st.active
+    p, k = 1 - 0.95 ** 20, 20 * 40                            # activity_max 0: only the pull
+    assert within(hits[1:21].sum(), k * p, math.sqrt(k * p * (1 - p)))
+    assert hits[21:].sum() == 0                               # muted, or no friend posting
+
+
+def test_an_event_that_reaches_a_muted_member_unmutes_it():
+    n = 2000
+    s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100, last_active=99)
+    s.st.muted[:n // 2] = True                                # muted counts as dormant
+    s.day.effects.events = (Event("online", 1.0, 0.0, 0.0, wake=0.5, messages=0.0, hours=0.0),)
+    events.step(s.day)
+    woke = s.st.active[:n // 2]
+    assert within(woke.sum(), n / 4, math.sqrt(n / 2 * 0.25))
+    assert (~s.st.muted[:n // 2] == woke).all() and s.st.active[n // 2:].all()
+
+
+def test_novelty_fades_with_calendar_time_and_with_messages_read():
+    n = 3
+    s = setup(nx.empty_graph(n), ["motivation.novelty_halflife=100", "motivation.novelty_exposure=1000"])
+    s.day.results["reading"] = attention.Reading(np.array([0, 1]), np.array([0.0, 500.0]), np.zeros(2),
+                                                 np.zeros(2), np.ones(2), np.zeros(2))
+    motivation.fade_novelty(s.day, s.st.status == Status.MEMBER)
+    day = 0.5 ** (1 / 100)
+    assert s.st.novelty.tolist() == pytest.approx([day, day * 0.5 ** 0.5, day])
+
+
+def test_founders_judge_the_community_against_the_interest_they_came_with():
+    from sim.model import founding
+
+    sc = default_scenario().with_overrides(["population.size=300"])
+    pop = build_population(sc.population, np.random.default_rng(0))
+    st = State(pop.n)
+    founders = founding.found(st, pop, sc, np.random.default_rng(1))
+    assert np.allclose(st.expected[founders], st.interest[founders])
+    assert (st.expected[founders] > 0).all()
+
+
+def test_a_small_group_merges_where_its_members_friends_are_not_where_they_already_sit():
+    # group 1 (0..5) is small and tightly knit; two of its members have friends in group 2 only;
+    # group 0 is the largest: the old rule counted friends inside group 1 and fell back to group 0
+    g = nx.complete_graph(6)
+    g.add_nodes_from(range(6, 40))
+    g.add_edges_from([(0, 30), (1, 31), (1, 32)])
+    grp = np.r_[np.ones(6), np.zeros(20), np.full(14, 2)].astype(int)
+    s = setup(g, ["community.group_floor=8", "community.group_cap=100"], groups=grp)
+    assert groups.step(s.day).merges == 1
+    assert (s.st.group[:6] == 2).all()
+
+
+def test_friends_share_sub_interests_and_interest_groups_open_at_open_at():
+    g = nx.connected_caveman_graph(20, 10)
+    s = setup(g, ["groups.by=interest", "groups.subtopics=4", "groups.homophily=1", "groups.open_at=15",
+                  "community.group_cap=60", "population.dunbar_limit=20"])
+    labels = groups.draw_subtopics(s.pop.maintained, 4, 1.0, np.random.default_rng(0))
+    same = np.mean([labels[u] == labels[v] for u, v in g.edges()])
+    rand = groups.draw_subtopics(s.pop.maintained, 4, 0.0, np.random.default_rng(0))
+    same0 = np.mean([rand[u] == rand[v] for u, v in g.edges()])
+    assert same > same0 + 0.3 and abs(same0 - 0.25) < 0.06      # homophily makes friends alike
+    st = s.st
+    groups.ensure_subtopics(st, s.pop, s.sc, s.day.rng)
+    counts = np.bincount(st.subtopic, minlength=4)
+    opened = groups.open_interest_groups(st, s.sc)
+    # every sub-interest with >= 15 members gets a group of its own, at most 60 moved into it
+    assert opened == int((counts >= 15).sum()) > 0
+    for gid, t in enumerate(st.group_topic):
+        if t >= 0:
+            inside = np.flatnonzero(st.group == gid)
+            assert (st.subtopic[inside] == t).all() and 0 < inside.size <= 60
+    # a joiner of a served sub-interest goes to its group; one of an unserved one to a general group
+    served = [t for t in st.group_topic if t >= 0]
+    st.status[:] = Status.MEMBER
+    out = np.flatnonzero(st.subtopic == served[0])[-1]
+    st.group[out] = -1
+    groups.place_joiners(s.day, np.array([out]))
+    assert st.group_topic[st.group[out]] == served[0]
+
+
+def test_an_organizer_welcomes_each_quiet_newcomer_once_within_its_spare_hours():
+    n = 60
+    s = setup(nx.empty_graph(n), ["content.reply_hours=1", "content.speak_chance=0",
+                                  "content.core_post_rate=0", "community.hours_per_group=0",
+                                  "community.organizer_hours=10", "community.organizers_per_1000=0"],
+              organizers=[0], number=20)
+    st = s.st
+    st.joined_day[1:41] = 15                   # 40 newcomers on trial (tenure 5 < 14); 41.. established
+    out = content.step(s.day)
+    welcomed = st.welcomed
+    # 10 spare hours, one hour a welcome: 10 of the 40 quiet newcomers, none of the others
+    assert out.welcomed == 10 == welcomed.sum() and welcomed[1:41].sum() == 10
+    assert (st.recognition[welcomed] == 1).all() and (st.recognition[~welcomed] == 0).all()
+    assert out.org_replies[0] == 10                       # welcomes are messages to one member each
+    again = content.step(Day(21, st, s.pop, s.sc, np.random.default_rng(9), Effects()))
+    assert again.welcomed == 10 and st.welcomed.sum() == 20  # nobody is welcomed twice

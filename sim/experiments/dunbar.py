@@ -5,7 +5,9 @@ one group), with the same staffing policy, so staff hours per member are equal o
 community outgrows the launch team (3 organizers up to 3,000 members). Each runs
 with every mechanism, and again with one mechanism switched off at a time, so the table
 shows which mechanism carries the difference between group sizes (a decomposition by
-ablation): information overload, strangers in the group, and the staff's per-group overhead.
+ablation): information overload (its interest cost, and muting under it), strangers in the
+group, diffusion of responsibility (who dares speak in a crowd), the staff's per-group
+overhead, and novelty (which fades with calendar time, the same whatever the group size).
 
 Example
 -------
@@ -36,8 +38,11 @@ SCENARIOS = ("dunbar_30.yaml", "dunbar_150.yaml", "megagroup_500.yaml", "one_gro
 ABLATIONS = {
     "all mechanisms": [],
     "no overload cost": ["attention.overload_cost=0"],
+    "no muting under overload": ["churn.overload_mute=0"],
     "no stranger cost": ["attention.stranger_cost=0"],
+    "no diffusion of responsibility": ["content.loafing_exponent=0"],
     "no group overhead": ["community.hours_per_group=0"],
+    "no novelty decay": ["motivation.novelty_halflife=1000000", "motivation.novelty_exposure=0"],
 }
 
 
@@ -57,19 +62,38 @@ def measure(model: CommunityModel) -> dict:
             "answered": float(w["answered_share"].mean()), "groups": float(w["groups"].mean())}
 
 
+def run_one(job: tuple) -> dict:
+    """One replication: (scenario file, variant name, overrides, size, days, seed) -> a row."""
+    f, name, ov, size, days, seed = job
+    sc = load_scenario(scenario_dir() / f, overrides=[f"population.size={size}", *ov], days=days)
+    m = CommunityModel(sc, seed=seed)
+    m.run()
+    return {"scenario": f, "variant": name, "seed": seed, **measure(m)}
+
+
 def run(reps: int = 10, size: int = 5000, days: int | None = None, scenarios=SCENARIOS,
-        ablations: dict = ABLATIONS, progress=None) -> pd.DataFrame:
-    """One row per (scenario, ablation, seed) with `measure`'s read-outs."""
-    rows = []
-    jobs = [(f, name, ov) for f in scenarios for name, ov in ablations.items()]
-    for k, (f, name, ov) in enumerate(jobs):
-        sc = load_scenario(scenario_dir() / f, overrides=[f"population.size={size}", *ov], days=days)
-        for seed in replication_seeds(sc.seed, reps):
-            m = CommunityModel(sc, seed=seed)
-            m.run()
-            rows.append({"scenario": f, "variant": name, "seed": seed, **measure(m)})
-        if progress:
-            progress(k + 1, len(jobs))
+        ablations: dict = ABLATIONS, progress=None, workers: int = 1) -> pd.DataFrame:
+    """One row per (scenario, ablation, seed) with `measure`'s read-outs (same rows whatever `workers`)."""
+    jobs = []
+    for f in scenarios:
+        seeds = replication_seeds(load_scenario(scenario_dir() / f).seed, reps)
+        jobs += [(f, name, ov, size, days, seed) for name, ov in ablations.items() for seed in seeds]
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+            rows = []
+            for k, row in enumerate(ex.map(run_one, jobs, chunksize=1)):
+                rows.append(row)
+                if progress:
+                    progress(k + 1, len(jobs))
+    else:
+        rows = []
+        for k, job in enumerate(jobs):
+            rows.append(run_one(job))
+            if progress:
+                progress(k + 1, len(jobs))
     return pd.DataFrame(rows)
 
 
@@ -103,12 +127,14 @@ def main(argv=None) -> int:
     ap.add_argument("--reps", type=int, default=10, help="replications per cell (default 10)")
     ap.add_argument("--size", type=int, default=5000, help="people on the graph (default 5000)")
     ap.add_argument("--out", help="write the markdown here (default: print)")
+    ap.add_argument("--workers", type=int, default=1, help="processes (default 1)")
     a = ap.parse_args(argv)
 
     def progress(done, total):
-        print(f"dunbar: {done}/{total} cells", file=sys.stderr)
+        if done % 10 == 0 or done == total:
+            print(f"dunbar: {done}/{total} runs", file=sys.stderr)
 
-    md = table(run(a.reps, a.size, progress=progress))
+    md = table(run(a.reps, a.size, progress=progress, workers=a.workers))
     if a.out:
         with open(a.out, "w") as fh:
             fh.write(md)

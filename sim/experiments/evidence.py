@@ -248,7 +248,8 @@ def cohort_measures(n: int = 10, size: int = 5000, overrides=()) -> pd.DataFrame
         rows.append({"seed": seed, **{k: s["retention"][k] for k in ("d1", "d7", "d30", "member_d30")},
                      "mau_members_at_peak": s["mau_members_at_peak"], "lifespan": s["lifespan"],
                      "active_member_days": s["active_member_days"], "peak_members": s["peak_members"],
-                     "top1": (s["post_shares_at_peak"] or {}).get("top1")})
+                     "top1": (s["post_shares_at_peak"] or {}).get("top1"),
+                     "bottom90": (s["post_shares_at_peak"] or {}).get("bottom90")})
     return pd.DataFrame(rows)
 
 

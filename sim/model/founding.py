@@ -96,6 +96,9 @@ def found(state, population, scenario, rng) -> np.ndarray:
                                            scenario.motivation.initial_interest, scenario.newcomers, rng)
     st.interest[organizers] = 1.0
     st.interest[core] = max(scenario.motivation.initial_interest, 0.8)
+    # founders came with expectations too, but they are the launch team, not on trial
+    st.expected[founders] = st.interest[founders]
+    st.founder[founders] = True
     st.novelty[founders] = 1.0
     st.joined_day[founders] = 0
     st.last_active_day[founders] = 0

@@ -77,6 +77,7 @@ STATE = {
     "active": Array(bool, False, "Active today."),
     "last_active_day": Array(np.int32, -1, "Last day the member was active."),
     "invited": Array(bool, False, "Joined through a sharing friend (word of mouth)."),
+    "founder": Array(bool, False, "Joined at launch (the founding team): never on a newcomer's trial."),
     "n_groups": Value(0, "Group ids handed out so far (groups may be empty)."),
 }
 
@@ -120,6 +121,15 @@ class State:
     def members(self) -> np.ndarray:
         """Mask of current members."""
         return self.status == Status.MEMBER
+
+    def standing(self, persons: np.ndarray, today: int) -> np.ndarray:
+        """Days each of `persons` has been a member, founders counted as long-standing (inf).
+
+        What the newcomer rules (trial, expectation bar, newcomer hazard) read: the founding
+        team was recruited to launch the community and is not on trial.
+        """
+        tenure = (today - self.joined_day[persons]).astype(float)
+        return np.where(self.founder[persons], np.inf, tenure)
 
     def motivation(self, effects) -> np.ndarray:
         """Interest plus extrinsic reward plus tier status, clipped to [0, 1]."""

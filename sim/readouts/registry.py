@@ -124,10 +124,10 @@ class DayView:
 
     @cached_property
     def dormant(self) -> np.ndarray:
-        """Mask of members (not staff) silent for `churn.dormant_after` days or more."""
+        """Mask of members (not staff) silent for `churn.dormant_after` days or more, or who muted the group."""
         st = self.state
         return self.members & (st.circle != Circle.ORGANIZER) & \
-            ((self.day.number - st.last_active_day) >= self.scenario.churn.dormant_after)
+            (((self.day.number - st.last_active_day) >= self.scenario.churn.dormant_after) | st.muted)
 
     @cached_property
     def live_sizes(self) -> np.ndarray:
@@ -227,7 +227,7 @@ _daily("organizers", "organizers", "persons", None, _circle(Circle.ORGANIZER),
 _daily("diffusion", "diffusion members", "persons", None, _circle(Circle.DIFFUSION, not_dormant=True),
        doc="diffusion-circle members who are not dormant")
 _daily("dormant", "dormant members", "persons", False, lambda v: int(v.dormant.sum()),
-       doc="members (core or diffusion) silent for churn.dormant_after days or more")
+       doc="members (core or diffusion) silent for churn.dormant_after days or more, or who muted the group")
 _daily("posts", "posts", "messages/day", True, lambda v: int(v.state.posts_today.sum()),
        doc="messages posted by members (chat, replies, core posts)")
 _daily("messages", "messages", "messages/day", None, lambda v: float(v.day.content.messages.sum()),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.model import founding, population
-from sim.model.mechanics import acquisition, activity, attention, churn, content, motivation, newcomers
+from sim.model.mechanics import acquisition, activity, attention, churn, content, groups, motivation, newcomers
 from sim.readouts import lifecycle
 from sim.scenario.params import P, Param
 
@@ -35,6 +35,7 @@ SCHEMA: dict[str, Any] = {
     "newcomers": newcomers.PARAMS,
     "activity": activity.PARAMS,
     "churn": churn.PARAMS,
+    "groups": groups.PARAMS,
     "lifecycle": lifecycle.PARAMS,
 }
 

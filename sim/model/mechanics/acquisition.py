@@ -3,7 +3,8 @@
 An outsider i joins today with probability
     fit_i * (1 - (1 - p_ext) * (1 - q_weak)^w_i * (1 - q_close)^c_i)
 where w_i and c_i count i's weak and close maintained ties who are members sharing the
-community today (Bass 1969 / Goldenberg et al. 2001). Only graph neighbours can invite.
+community today (Bass 1969 / Goldenberg et al. 2001). Only graph neighbours can invite. The
+same sharing brings back members who went quiet (viral reactivation, Ribeiro 2014).
 """
 
 from __future__ import annotations
@@ -24,13 +25,17 @@ PARAMS: dict[str, Any] = {
                 "an outsider in today (Bass imitation / Goldenberg b_w).", 0, 1),
     "q_close": P(0.15, "float", "1/day per friend", "Same for a sharing close friend "
                  "(Goldenberg b_s).", 0, 1),
-    "share_rate": P(0.2, "float", "1/day", "Chance a fully motivated active member shares "
+    "share_rate": P(0.4, "float", "1/day", "Chance a fully motivated active member shares "
                     "the community with friends on a day.", 0, 1),
+    "reactivation": P(1.0, "float", "x", "Sharing friends also bring back members who went "
+                      "quiet (dormant or muted), at this multiple of the word-of-mouth rates "
+                      "(viral reactivation, Ribeiro 2014); 0: off.", 0, 100),
     "share_requires_activity": P(True, "bool", "-", "Only members active today share "
                                  "(false: every member shares at share_rate, Bass check).")
 }
 
 STATE = {
+    "recalled": Array(bool, False, "Brought back today by a sharing friend: active tomorrow (viral reactivation)."),
     "invites_made": Array(np.int32, 0, "Friends brought in by this member (word of mouth, credited)."),
     "invites_first_cycle": Array(np.int32, 0, "Of those, brought in during the member's first 30 days "
                                  "(viral coefficient K)."),
@@ -109,6 +114,27 @@ class Joining:
     invite_credits: np.ndarray  # inviting member of each word-of-mouth join that has one
 
 
+def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray) -> None:
+    """Viral reactivation (Ribeiro 2014): sharing friends also bring back members who went quiet.
+
+    A member who is dormant or muted and maintains ties to members sharing the community
+    today comes back tomorrow with the word-of-mouth chance (times topic fit, times
+    `reactivation`), unmuted. Marked in `recalled`; `activity` acts on it.
+    """
+    st, acq, ch = day.state, day.scenario.acquisition, day.scenario.churn
+    if not acq.reactivation:
+        return
+    cand = np.flatnonzero((sharing_friends > 0) & (st.status == Status.MEMBER))
+    if cand.size == 0:
+        return
+    quiet = st.muted[cand] | ((day.number - st.last_active_day[cand]) >= ch.dormant_after)
+    cand = cand[quiet]
+    weak, close = sharing_friends[cand] - close_sharing[cand], close_sharing[cand]
+    p = join_probability(day.population.topic_fit[cand], weak, close, 0.0,
+                         min(1.0, acq.q_weak * acq.reactivation), min(1.0, acq.q_close * acq.reactivation))
+    st.recalled[cand[day.rng.random(cand.size) < p]] = True
+
+
 def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndarray, np.ndarray]:
     """Outsiders with a sharing friend: (joiners, joined by word of mouth) among them."""
     from sim.model.population import count_from
@@ -119,6 +145,7 @@ def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndar
     outsider = st.status == Status.OUTSIDER
     all_k = count_from(pop.followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
     close_k = count_from(pop.close_followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
+    recall_quiet(day, all_k, close_k)
     exposed = np.flatnonzero((all_k > 0) & outsider)
     weak_e, close_e = all_k[exposed] - close_k[exposed], close_k[exposed]
     prob = join_probability(pop.topic_fit[exposed], weak_e, close_e, p_ext, acq.q_weak, acq.q_close)

@@ -10,7 +10,10 @@ daily activity (memory `1 / habit_rate` days). Coming back is partly habitual (W
 just visited (habit 1), so cohorts start lively and settle to a rate that depends on interest;
 members who stop visiting lose the habit and go quiet, so MAU is well below membership. A
 member silent for `churn.dormant_after` days is dormant (the silent majority) and visits far
-less again. Organizers are at work every day.
+less again, as does one who muted the group (`churn.mute_share`). Messages from friends in
+one's group notify and pull one back (`notification_pull`): in chat groups, visits are
+triggered by posts (Seufert et al. 2015), so a lively group of friends keeps its members
+coming. Organizers are at work every day.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ PARAMS: dict[str, Any] = {
     "habit_rate": P(0.1, "float", "1/day", "Weight of today in the habit (recent visiting rate): "
                     "1 / memory in days (about 10 days; Lally et al. 2010 report habits "
                     "forming and fading over weeks).", 0, 1),
+    "notification_pull": P(0.015, "float", "per message", "Chance that one message from a "
+                           "friend in one's group today brings one back tomorrow: in chat "
+                           "groups visits are triggered by posts (Seufert et al. 2015). Muted "
+                           "members get no notifications.", 0, 1),
     "habit_floor": P(0.3, "float", "share", "Share of the activity chance that needs no "
                      "habit: a member who has lost the habit keeps this share of it.", 0, 1),
 }
@@ -63,14 +70,43 @@ def update_habit(state, members: np.ndarray, rate: float) -> None:
     state.habit[members] = h + rate * (state.active[members] - h)
 
 
+def pulled_back(p: np.ndarray, notifications: np.ndarray, pull: float) -> np.ndarray:
+    """Visit chance once notifications may bring a member back: each does with chance `pull` (pure).
+
+    >>> pulled_back(np.array([0.1, 0.1]), np.array([0, 10]), 0.05).round(3).tolist()
+    [0.1, 0.461]
+    """
+    return 1.0 - (1.0 - p) * (1.0 - pull) ** notifications
+
+
+def notified(day, members: np.ndarray) -> np.ndarray:
+    """Messages each of `members` got today from ties it maintains in its group (0 when muted)."""
+    from sim.model.mechanics.attention import friend_messages
+
+    st, content = day.state, day.results.get("content")
+    if content is None:
+        return np.zeros(members.size)
+    got = friend_messages(day.population.followers, st.group, st.posts_today.astype(float),
+                          content.senders, st.n)[members]
+    return np.where(st.muted[members], 0.0, got)
+
+
 def draw_activity(day, members: np.ndarray, motivation: np.ndarray) -> None:
-    """Who is active tomorrow: motivation times habit, much lower when dormant."""
+    """Who is active tomorrow: motivation times habit, much lower when dormant or muted; friends' messages pull."""
     st, sc = day.state, day.scenario
     update_habit(st, members, sc.activity.habit_rate)
-    dormant = (day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after
+    dormant = ((day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after) | st.muted[members]
     p = activity_probability(motivation[members], st.habit[members], dormant, sc.churn,
                              sc.motivation, sc.activity)
+    pull = sc.activity.notification_pull
+    if pull:
+        p = pulled_back(p, notified(day, members), pull)
     active_next = members[day.rng.random(members.size) < p]
     st.active[:] = False
     st.active[active_next] = True
+    recalled = members[st.recalled[members]]
+    if recalled.size:  # brought back by a sharing friend (viral reactivation)
+        st.active[recalled] = True
+        st.muted[recalled] = False
+        st.recalled[:] = False
     st.active[members[st.circle[members] == Circle.ORGANIZER]] = True

@@ -11,7 +11,9 @@ Members leave by one of three rules:
     that falls to the threshold over the trial period. Friends inside were already part of
     what a newcomer expected, so belonging holds members as their tenure grows. Leaving is
     decided on a visit (active days): members who stopped coming stay on the roll as the
-    silent majority, as in real groups, rather than formally quitting.
+    silent majority, as in real groups, rather than formally quitting. Of those who give
+    up, `mute_share` mute the group instead of leaving it: they stay members, get no
+    notifications and visit as rarely as the dormant (events can wake them).
   * 'cost_benefit' (Garcia et al. 2013 exactly): leave when b * friends present < c; the
     survivors form a k-core.
   * 'off'.
@@ -41,13 +43,20 @@ PARAMS: dict[str, Any] = {
                          "joining, falling to this over the trial period).", 0, 1),
     "leave_hazard": P(0.05, "float", "1/day", "Daily chance a long-standing member below the "
                       "threshold leaves.", 0, 1),
-    "newcomer_hazard": P(4.0, "float", "x", "Extra leaving hazard on the day of joining, as a "
+    "newcomer_hazard": P(8.0, "float", "x", "Extra leaving hazard on the day of joining, as a "
                          "multiple of leave_hazard; it fades as exp(-tenure / "
                          "newcomers.trial_days).", 0, 1000),
     "belonging_weight": P(0.2, "float", "interest", "What having friends inside is worth, in "
                           "interest units, when many are there (Garcia et al. 2013).", 0, 10),
     "belonging_half": P(3.0, "float", "friends", "Friends inside at which belonging is half its "
                         "weight.", 0.0001, 1e6),
+    "mute_share": P(0.3, "float", "share", "Of the members who give up on the community, the share "
+                     "who mute it and stay on the roll (silent, visiting as the dormant do) "
+                     "rather than leave: leaving a chat group is visible, muting it is not (a "
+                     "stated choice).", 0, 1),
+    "overload_mute": P(0.03, "float", "1/log-unit", "Chance per visit and log-unit of unread "
+                        "backlog that a member mutes the group, times (1 - motivation): under "
+                        "overload users withdraw (Jones, Ravid & Rafaeli 2004).", 0, 1),
     "dormant_after": P(30, "int", "days", "Days without activity after which a member is "
                        "dormant (silent majority).", 1, 100000),
     "dormant_activity": P(0.1, "float", "x", "Activity multiplier of dormant members.", 0, 1),
@@ -59,6 +68,7 @@ PARAMS: dict[str, Any] = {
 }
 
 STATE = {
+    "muted": Array(bool, False, "Muted the group: disappointed, stays on the roll, visits as the dormant do."),
     "expected": Array(float, 0.0, "Interest a member had when it joined (what it expected)."),
     "left_friends": Value(None, "Per person: maintained ties who left yesterday (None: nobody left)."),
 }
@@ -119,14 +129,14 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
         # quitting is something one does on a visit: silent members stay on the roll
         members = members[st.active[members]]
         trial = day.scenario.newcomers.trial_days
-        bar = leaving_bar(st.expected[members], day.number - st.joined_day[members], ch.leave_threshold, trial)
+        bar = leaving_bar(st.expected[members], st.standing(members, day.number), ch.leave_threshold, trial)
         # interest alone decides for most; belonging only matters below the bar
         low = members[st.interest[members] < bar]
         if low.size == 0:
             return low
         bar = bar[st.interest[members] < bar]
         mask = st.status == Status.MEMBER
-        tenure = day.number - st.joined_day[low]
+        tenure = st.standing(low, day.number)
         # friends inside were part of what a newcomer expected; they hold established members
         pull = belonging(friends_inside(day.population.maintained, low, mask),
                          ch.belonging_weight, ch.belonging_half) * -np.expm1(-tenure / trial)
@@ -144,6 +154,22 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
     return np.zeros(0, np.int64)
 
 
+def mute_when_overloaded(day, motivation: np.ndarray) -> None:
+    """Readers facing more than they can read may mute the group (withdrawal under overload).
+
+    Jones, Ravid & Rafaeli (2004): as message volume grows, users end active participation.
+    A reader mutes with chance `overload_mute * ln(backlog) * (1 - motivation)`: the keen skim
+    on, the lukewarm turn the group off. Staff never mute.
+    """
+    rate = day.scenario.churn.overload_mute
+    r = day.results.get("reading")
+    if not rate or r is None or r.readers.size == 0:
+        return
+    st = day.state
+    p = rate * np.log(np.maximum(r.backlog, 1.0)) * (1.0 - motivation[r.readers])
+    st.muted[r.readers[day.rng.random(r.readers.size) < p]] = True
+
+
 def step(day) -> Churn:
     """Apply leaving, then draw tomorrow's activity; remember whose friends left (contagion)."""
     from sim.model.population import count_from
@@ -154,6 +180,12 @@ def step(day) -> Churn:
     active_today = st.active & member_mask
     members = np.flatnonzero(member_mask)
     leavers = leavers_today(day, members)
+    if day.scenario.churn.mute_share and leavers.size:
+        # most who give up on a chat group mute it rather than leave it
+        mute = day.rng.random(leavers.size) < day.scenario.churn.mute_share
+        st.muted[leavers[mute]] = True
+        leavers = leavers[~mute]
+    mute_when_overloaded(day, motivation)
     st.status[leavers] = Status.LEFT
     st.left_day[leavers] = day.number
     st.group[leavers] = -1

@@ -1,24 +1,28 @@
-"""Content: who posts what in each group today (DESIGN.md step 3).
+"""Content: who speaks up in each group today, how much, and who is answered (DESIGN.md step 3).
 
-* Ordinary members start threads at `propensity * (post_rate * motivation + reply_rate *
-  value read yesterday)`. Replies breed replies: each message draws on average
-  `b = min(max_branching, reply_chance * (active members - 1))` replies from the others in
-  the group, so a conversation of s starters runs to s / (1 - b) messages (a branching
-  process). A handful of active members is enough for a lively chat; beyond that, volume
-  grows with the crowd only until the conversation floor.
-* Being answered makes a member speak up more (voice, Joyce & Kraut 2006); posting can beget
-  posting (momentum, Wilkinson 2008; off by default, see its parameter). No member types
-  more than `max_messages_per_member` a day.
-* A poster is answered (recognition) when one of its messages draws a reply from a peer or
-  an organizer replies to it. Organizer replies go to the poster, not to every reader.
+* **Lurking or speaking.** On a visit a member either only reads or joins the day's
+  conversation, with chance `1 - exp(-speak_chance * propensity * voice * motivation *
+  called)`. Lurkers value a group by reading it (Preece, Nonnecke & Andrews 2004: "just
+  reading is enough"); `voice` grows when one's posts are answered and shrinks when they are
+  not (Joyce & Kraut 2006); `called` is the diffusion of responsibility (Latane 1981): with
+  more members present, each feels less called to speak, `(reference / active)^exponent`
+  above `loafing_reference` active members.
+* **The conversation.** Speakers start threads at `propensity * (post_rate * motivation +
+  reply_rate * value read yesterday)`; replies breed replies among the speakers (each message
+  draws `b = min(max_branching, reply_chance * (speakers - 1))` replies: a branching process,
+  so two or three talkers already keep a chat going), and a group's volume saturates at the
+  conversation floor `max_messages_per_group` (Jones et al. 2008).
+* **Who carries it.** The day's volume is shared by rank of talkativeness, each rank taking
+  `turn_ratio` times the share of the one above: participation in a group discussion falls
+  geometrically with rank (Stephan & Mishler 1952) and the same few lead day after day, as in
+  WhatsApp groups' Zipf-like message counts (Caetano et al. 2018). No member types more than
+  `max_messages_per_member` a day.
+* **Recognition.** A speaker is answered when one of its threads draws a peer's reply or an
+  organizer replies to it; organizer replies go to the poster, not to every reader.
 * Core members also publish rare, high-value original posts, which organizers carry into
-  every group (settled content).
-* Organizers have limited hours: each live group costs overhead, then they ferment core posts
-  into discussion prompts group by group and spend what is left replying to members
-  (recognition). Volunteer admins (split_groups.admin_hours) add hours per group.
-* Social loafing: above `loafing_reference` active members each member posts less, and a
-  group's conversation floor saturates: messages approach `max_messages_per_group`
-  however large the group (Jones et al. 2008; DOMAIN.md section 3).
+  every group (settled content). Organizers have limited hours: each live group costs
+  overhead, then they ferment core posts into prompts group by group and spend what is left
+  replying to members. Volunteer admins (split_groups.admin_hours) add hours per group.
 """
 
 from __future__ import annotations
@@ -51,30 +55,40 @@ PARAMS: dict[str, Any] = {
                           "core post yields.", 0, 1000),
     "ferment_quality": P(0.6, "float", "value/message", "Value of reading one fermentation "
                          "prompt.", 0, 100),
-    "loafing_exponent": P(0.5, "float", "-", "Social loafing (Latane 1979): above "
-                          "loafing_reference active members, each member posts "
-                          "(reference / active)^exponent as much.", 0, 5),
+    "loafing_exponent": P(0.5, "float", "-", "Diffusion of responsibility (Latane 1981): above "
+                          "loafing_reference active members, each member is "
+                          "(reference / active)^exponent as likely to speak up.", 0, 5),
     "loafing_reference": P(30, "int", "members", "Active members a group can have before "
-                           "each voice starts to count less.", 1, 1_000_000),
+                           "each one feels less called to speak.", 1, 1_000_000),
     "reply_hours": P(0.2, "float", "hours/reply", "Organizer hours per considered reply to a member "
                      "(recognition).", 0.0001, 24),
-    "reply_chance": P(0.2, "float", "replies/message/member", "Chance an active member replies "
-                      "to a given message of its group: conversations breed replies.", 0, 1),
-    "voice_gain": P(0.1, "float", "share/day", "A poster who is answered posts this much more "
-                    "from then on, one who is not this much less (Joyce & Kraut 2006: replies "
-                    "bring newcomers back); the multiplicative feedback that turns a moderate "
-                    "spread of propensity into 90-9-1.", 0, 1),
-    "momentum": P(0.0, "float", "-", "Posting begets posting (Wilkinson 2008): rates grow as "
-                  "(1 + recent posts / momentum_scale)^momentum; 0 (default): off. Measured: "
-                  "0.5 raises the top 1%'s share of posts to about 55%, but only by letting "
-                  "single members type hundreds of messages a day (with "
-                  "max_messages_per_member at 200 it does nothing), so it is off.", 0, 3),
+    "reply_chance": P(0.9, "float", "replies/message/speaker", "Chance one of today's other "
+                      "speakers replies to a given message: in a dialogue most messages are "
+                      "answered, so conversations breed replies.", 0, 1),
+    "welcome": P(True, "bool", "-", "Organizers spend the hours left after replies welcoming "
+                 "newcomers on trial who visit without posting (one message each, once; counts "
+                 "as recognition).", ),
+    "voice_gain": P(0.1, "float", "share/day", "A poster who is answered is this much more "
+                    "willing to speak up from then on, one who is not this much less (Joyce & "
+                    "Kraut 2006: replies bring newcomers back).", 0, 1),
+    "momentum": P(0.0, "float", "-", "Posting begets posting (Wilkinson 2008): talkativeness "
+                  "grows as (1 + recent posts / momentum_scale)^momentum; 0 (default): off.", 0, 3),
     "momentum_scale": P(10.0, "float", "messages", "Recent posts (30-day memory) at which momentum has raised a "
                         "member's rate by 2^momentum.", 0.0001, 1e9),
     "voice_max": P(2.0, "float", "x", "Most a member's voice can multiply (or divide) its "
-                   "posting: a modest effect, as Joyce & Kraut's 56% vs 44%.", 1, 1e6),
+                   "willingness to speak: a modest effect, as Joyce & Kraut's 56% vs 44%.", 1, 1e6),
     "max_messages_per_member": P(200.0, "float", "messages/day", "What one member can type in a "
                                  "day: its messages saturate at this level (a stated choice).", 1, 1e6),
+    "speak_chance": P(1.5, "float", "-", "Lurking or speaking up: on a visit a member joins the "
+                      "day's conversation with chance 1 - exp(-speak_chance * propensity * voice * "
+                      "motivation * called); otherwise it only reads (Nonnecke & Preece 2000: "
+                      "most members of most groups lurk).", 0, 1000),
+    "turn_ratio": P(0.3, "float", "-", "Each speaker's share of the day's conversation is this "
+                    "many times the share of the speaker ranked above it (Stephan & Mishler "
+                    "1952's geometric law of participation; a stated choice of ratio).", 0.01, 1),
+    "turn_noise": P(0.3, "float", "log-units", "Day-to-day reshuffling of who leads the "
+                    "conversation: ranks follow talkativeness times lognormal noise of this "
+                    "spread (small: the same people lead day after day).", 0, 10),
     "max_branching": P(0.9, "float", "replies/message", "Most replies one message draws on "
                        "average (below 1: every conversation ends).", 0, 0.99),
 }
@@ -84,6 +98,7 @@ STATE = {
     "posts_recent": Array(float, 0.0, "Messages posted, decaying with a 30-day memory (KOC rounds)."),
     "posts_total": Array(np.int64, 0, "Messages posted since joining."),
     "voice": Array(float, 1.0, "How readily the member speaks up, grown by being answered (x propensity)."),
+    "welcomed": Array(bool, False, "An organizer has welcomed this newcomer (once)."),
     "recognition": Array(float, 0.0, "1 if a post of today's was answered (by a peer or an organizer)."),
     "posted": Value(None, "Persons who posted yesterday (their counts are reset today)."),
 }
@@ -107,6 +122,7 @@ class GroupContent:
     posters: int = 0             # members who posted today
     answered: int = 0            # of them, answered by a peer or an organizer
     staff: float = 0.0           # organizers on duty (launch team plus staffing policy)
+    welcomed: int = 0            # quiet newcomers an organizer welcomed today
 
     @property
     def messages(self) -> np.ndarray:
@@ -153,10 +169,10 @@ def momentum(posts_so_far: np.ndarray, exponent: float, scale: float) -> np.ndar
 
 
 def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
-    """Intended messages per day of each active non-staff member, before crowding."""
+    """Talkativeness of each active non-staff member: threads it would start today if it speaks."""
     st, effects, c = day.state, day.effects, day.scenario.content
-    lam = day.population.propensity[idx] * st.voice[idx] * (c.post_rate * motivation[idx] * effects.ugc_boost
-                                                            + c.reply_rate * st.value_prev[idx])
+    lam = day.population.propensity[idx] * (c.post_rate * motivation[idx] * effects.ugc_boost
+                                            + c.reply_rate * st.value_prev[idx])
     if c.momentum:
         lam = lam * momentum(st.posts_recent[idx], c.momentum, c.momentum_scale)
     if effects.tier_post_boost:
@@ -164,32 +180,83 @@ def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     return lam
 
 
-def branching(active: np.ndarray, reply_chance: float, max_branching: float) -> np.ndarray:
-    """Mean replies one message draws in a group with `active` active members (pure).
+def speakers(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
+    """Who of the active members `idx` speaks up today rather than only reading (a mask).
+
+    Whether to post at all is a decision of its own (lurkers value the group by reading,
+    Preece, Nonnecke & Andrews 2004); the disposition to post (propensity), the voice gained
+    by being answered and motivation make it likelier, a crowd less likely (diffusion of
+    responsibility).
+    """
+    st, c = day.state, day.scenario.content
+    g = st.group[idx]
+    crowd = np.bincount(g, minlength=st.n_groups).astype(float)
+    called = (c.loafing_reference / np.maximum(crowd, c.loafing_reference)) ** c.loafing_exponent
+    w = (c.speak_chance * day.population.propensity[idx] * st.voice[idx] * motivation[idx]
+         * day.effects.ugc_boost * called[g])
+    return day.rng.random(idx.size) < -np.expm1(-w)
+
+
+def branching(speakers: np.ndarray, reply_chance: float, max_branching: float) -> np.ndarray:
+    """Mean replies one message draws in a group where `speakers` members speak today (pure).
 
     >>> branching(np.array([1, 4, 50]), 0.1, 0.9).round(2)
     array([0. , 0.3, 0.9])
     """
-    return np.minimum(max_branching, reply_chance * np.maximum(np.asarray(active, float) - 1.0, 0.0))
+    return np.minimum(max_branching, reply_chance * np.maximum(np.asarray(speakers, float) - 1.0, 0.0))
 
 
-def crowded(lam: np.ndarray, g: np.ndarray, n_groups: int, c,
-            ceiling: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Conversation, social loafing and the conversation floor.
+def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, ratio: float,
+                noise: float, rng) -> np.ndarray:
+    """Each speaker's share of its group's conversation today (0 for those who only read).
 
-    Returns (each member's messages per day before the floor, per-group floor scale, per-group
-    branching). A starter rate becomes `rate / (1 - b)` messages with the replies it breeds.
+    Speakers are ranked within their group by talkativeness times lognormal noise; rank k
+    (0 = most talkative) takes `(1 - r) r^k / (1 - r^T)` of the T speakers' conversation
+    (Stephan & Mishler 1952). With `ratio` 1 every speaker takes an equal share.
+
+    >>> turn_shares(np.array([0, 0, 0, 1]), np.array([True, True, False, True]),
+    ...             np.array([1.0, 5.0, 9.0, 1.0]), 0.5, 0.0, np.random.default_rng(0)).round(3).tolist()
+    [0.333, 0.667, 0.0, 1.0]
     """
-    crowd = np.bincount(g, minlength=n_groups).astype(float)
-    loafing = (c.loafing_reference / np.maximum(crowd, c.loafing_reference)) ** c.loafing_exponent
-    b = branching(crowd, c.reply_chance, c.max_branching)
-    # one person can type only so much in a day, however lively the chat
-    lam = saturate(lam * (loafing / (1.0 - b))[g], c.max_messages_per_member)
-    raw = np.bincount(g, weights=lam, minlength=n_groups)
-    scale = np.ones(n_groups)
-    busy = raw > 0
-    scale[busy] = saturate(raw[busy], ceiling) / raw[busy]
-    return lam, scale, b
+    share = np.zeros(g.size)
+    who = np.flatnonzero(speaking)
+    if who.size == 0:
+        return share
+    key = -np.log(np.maximum(talkativeness[who], 1e-300))
+    if noise:
+        key = key + noise * rng.standard_normal(who.size)
+    order = np.lexsort((key, g[who]))
+    gs = g[who][order]
+    start = np.r_[0, np.flatnonzero(gs[1:] != gs[:-1]) + 1]
+    counts = np.diff(np.r_[start, gs.size])
+    rank = np.arange(gs.size) - np.repeat(start, counts)
+    speakers_here = np.repeat(counts, counts)
+    if ratio >= 1.0:
+        ranked = 1.0 / speakers_here
+    else:
+        ranked = (1.0 - ratio) * ratio ** rank / (1.0 - ratio ** speakers_here)
+    share[who[order]] = ranked
+    return share
+
+
+def conversation(day, idx: np.ndarray, g: np.ndarray, speaking: np.ndarray,
+                 talkativeness: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Today's chat: (messages of each of `idx`, per-group branching b, per-group floor scale).
+
+    Speakers' thread starts breed replies among the speakers (`rate / (1 - b)` messages);
+    the group's volume saturates at the conversation floor and is shared by rank of
+    talkativeness (`turn_shares`); no speaker types more than `max_messages_per_member`
+    (a speaker ranked far down may get nothing said).
+    """
+    c, n_groups = day.scenario.content, day.state.n_groups
+    b = branching(np.bincount(g, weights=speaking, minlength=n_groups), c.reply_chance, c.max_branching)
+    raw = np.bincount(g, weights=talkativeness * speaking, minlength=n_groups) / (1.0 - b)
+    volume = saturate(raw, day.scenario.community.max_messages_per_group)
+    scale = np.divide(volume, raw, out=np.ones(n_groups), where=raw > 0)
+    share = turn_shares(g, speaking, talkativeness, c.turn_ratio, c.turn_noise, day.rng)
+    expected = saturate(volume[g] * share, c.max_messages_per_member)
+    messages = day.rng.poisson(expected)
+    return messages, b, scale
 
 
 def staff_on_duty(n_organizers: int, members: int, per_1000: float) -> float:
@@ -212,8 +279,11 @@ def organizer_hours(day, staff: float) -> float:
 
 
 def staff_work(day, hours: float, live: np.ndarray, core_posts: np.ndarray,
-               posters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per group: overhead first, then fermenting core posts into prompts, then one reply per poster."""
+               posters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group: overhead first, then fermenting core posts into prompts, then one reply per poster.
+
+    Returns (prompts, organizer replies, hours left over) per group.
+    """
     c, community, effects = day.scenario.content, day.scenario.community, day.effects
     n_live = max(int(live.sum()), 1)
     per_group = np.where(live, np.maximum(0.0, hours / n_live + effects.admin_hours
@@ -222,11 +292,39 @@ def staff_work(day, hours: float, live: np.ndarray, core_posts: np.ndarray,
     prompts = fermented * c.ferment_messages
     left = np.maximum(0.0, per_group - fermented * c.ferment_hours)
     org_replies = np.minimum(left / c.reply_hours, posters)
-    return prompts, org_replies
+    return prompts, org_replies, np.maximum(0.0, left - org_replies * c.reply_hours)
+
+
+def welcome_newcomers(day, idx: np.ndarray, g: np.ndarray, quiet: np.ndarray, spare: np.ndarray) -> np.ndarray:
+    """Which of the active members `idx` an organizer welcomes today (a mask).
+
+    Hours left after replies go to newcomers on trial who visited without posting and have
+    not been welcomed yet: one welcome (reply_hours) each, once, in random order, within each
+    group's spare hours. Being
+    welcomed counts as being answered (recognition): operators' first job is to draw the
+    silent in (seed 004), and a reply to a newcomer brings it back (Joyce & Kraut 2006).
+    """
+    c = day.scenario.content
+    chosen = np.zeros(idx.size, bool)
+    if not c.welcome or not spare.any():
+        return chosen
+    trial = day.scenario.newcomers.trial_days
+    cand = np.flatnonzero(quiet & ~day.state.welcomed[idx] & (day.state.standing(idx, day.number) < trial))
+    if cand.size == 0:
+        return chosen
+    quota = np.floor(spare / c.reply_hours)
+    order = np.lexsort((day.rng.random(cand.size), g[cand]))
+    cand = cand[order]
+    gs = g[cand]
+    start = np.r_[0, np.flatnonzero(gs[1:] != gs[:-1]) + 1]
+    rank = np.arange(cand.size) - np.repeat(start, np.diff(np.r_[start, cand.size]))
+    chosen[cand[rank < quota[gs]]] = True
+    day.state.welcomed[idx[chosen]] = True
+    return chosen
 
 
 def speak_up(st, idx: np.ndarray, posted: np.ndarray, answered: np.ndarray, gain: float, most: float) -> None:
-    """Answered posters speak up more, unanswered ones less (multiplicative, within [1/most, most])."""
+    """Answered posters become readier to speak up, unanswered ones less (within [1/most, most])."""
     factor = np.where(answered, 1.0 + gain, 1.0 - gain)[posted]
     who = idx[posted]
     st.voice[who] = np.clip(st.voice[who] * factor, 1.0 / most, most)
@@ -255,7 +353,9 @@ def step(day) -> GroupContent:
     members = st.status == Status.MEMBER
     idx = np.flatnonzero(st.active & members & (st.circle != Circle.ORGANIZER))
     g = st.group[idx]
-    lam = chat_rates(day, idx, st.motivation(effects))
+    motivation = st.motivation(effects)
+    lam = chat_rates(day, idx, motivation)  # talkativeness: thread starts if one speaks
+    speaking = speakers(day, idx, motivation)
     core_rate = np.where(st.circle[idx] == Circle.CORE, c.core_post_rate * effects.core_cadence, 0.0)
     core_i = rng.poisson(core_rate)
     sizes = np.bincount(st.group[members], minlength=G)
@@ -265,8 +365,7 @@ def step(day) -> GroupContent:
     event_msgs = np.zeros(G)
     for event in effects.events:
         event_msgs = event_msgs + np.where(live, event.messages, 0.0)
-    lam, scale, b = crowded(lam, g, G, c, sc.community.max_messages_per_group)
-    chat_i = rng.poisson(lam * scale[g])
+    chat_i, b, scale = conversation(day, idx, g, speaking, lam)
     member_msgs = np.bincount(g, weights=chat_i, minlength=G)
 
     n_org = int(((st.circle == Circle.ORGANIZER) & members).sum())
@@ -274,14 +373,16 @@ def step(day) -> GroupContent:
     hours = organizer_hours(day, staff)
     posts_i = chat_i + core_i
     posters_g = np.bincount(g, weights=posts_i > 0, minlength=G)
-    prompts, org_replies = staff_work(day, hours, live, core_posts, posters_g)
+    prompts, replies, spare = staff_work(day, hours, live, core_posts, posters_g)
+    welcomed = welcome_newcomers(day, idx, g, posts_i == 0, spare)
+    org_replies = replies + np.bincount(g[welcomed], minlength=G)  # to one member each
     organic = member_msgs + core_posts + prompts + org_replies + event_msgs
     promos = organic * effects.promo_share / max(1.0 - effects.promo_share, 1e-9)
 
     st.posts_today[idx] = posts_i
     st.posted = idx
-    answered = answered_posters(day, idx, g, posts_i, b * scale, org_replies, posters_g)
-    st.recognition[idx[answered]] = 1.0
+    answered = answered_posters(day, idx, g, posts_i, b * scale, replies, posters_g)
+    st.recognition[idx[answered | welcomed]] = 1.0
     if c.voice_gain:
         speak_up(st, idx, posts_i > 0, answered, c.voice_gain, c.voice_max)
     st.posts_total += st.posts_today
@@ -294,4 +395,5 @@ def step(day) -> GroupContent:
     hours += effects.admin_hours * n_live
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
                         float(hours), needed, sizes, idx[posts_i > 0],
-                        np.bincount(g, minlength=G), int((posts_i > 0).sum()), int(answered.sum()), staff)
+                        np.bincount(g, minlength=G), int((posts_i > 0).sum()), int(answered.sum()), staff,
+                        int(welcomed.sum()))

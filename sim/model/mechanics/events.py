@@ -29,8 +29,9 @@ def attend(day, event) -> int:
     st, rng = day.state, day.rng
     members = np.flatnonzero((st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
     notice = members[rng.random(members.size) < event.reach * day.population.topic_fit[members] * 2]
-    dormant = (day.number - st.last_active_day[notice]) >= day.scenario.churn.dormant_after
+    dormant = ((day.number - st.last_active_day[notice]) >= day.scenario.churn.dormant_after) | st.muted[notice]
     wake = notice[~dormant | (rng.random(notice.size) < event.wake)]
+    st.muted[wake] = False  # an event that reaches a member who muted the group brings it back
     st.active[wake] = True
     st.last_active_day[wake] = day.number
     st.interest[wake] = np.minimum(1.0, st.interest[wake] + event.boost)

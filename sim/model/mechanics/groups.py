@@ -17,10 +17,30 @@ import networkx as nx
 import numpy as np
 
 from sim.model.population import seed_from
-from sim.model.state import Status
+from sim.model.state import Array, Status, Value
+from sim.scenario.params import P
 
-PARAMS: dict = {}  # caps are `community.group_cap` and the split_groups strategy's `cap`
-STATE: dict = {}   # groups live in the core state (`group`, `n_groups`)
+#: The `groups` section of a scenario file (caps are `community.group_cap` and the split
+#: strategy's `cap`; the floor is `community.group_floor`).
+PARAMS: dict = {
+    "by": P("friends", "str", "-", "How joiners are placed and new groups opened: 'friends' (the "
+            "group holding most of one's friends; a new group only when every group is full) or "
+            "'interest' (operators open a group for each sub-interest that gathers `open_at` "
+            "members and invite them over; joiners go to their sub-interest's group, else to "
+            "a general group as with 'friends').",
+            choices=("friends", "interest")),
+    "subtopics": P(8, "int", "sub-interests", "Sub-interests within the community's topic "
+                   "(used when `by` is 'interest').", 1, 10000),
+    "open_at": P(50, "int", "members", "Operators open a group for a sub-interest once this many "
+                  "members of general groups share it (groups.by 'interest').", 1, 10_000_000),
+    "homophily": P(0.8, "float", "share", "Friends tend to share sub-interests (McPherson et al. "
+                   "2001): in each of ten voter-model rounds, a person adopts a random friend's "
+                   "sub-interest with this chance.", 0, 1),
+}
+STATE: dict = {    # groups live in the core state (`group`, `n_groups`)
+    "subtopic": Array(np.int16, -1, "Sub-interest of each person (-1: not drawn; groups.by 'interest')."),
+    "group_topic": Value(None, "Sub-interest of each group id (groups.by 'interest')."),
+}
 
 
 @dataclass(frozen=True)
@@ -63,23 +83,99 @@ def preferred_groups(maintained, group, joiners: np.ndarray, rng) -> np.ndarray:
     return out
 
 
+def draw_subtopics(maintained, k: int, homophily: float, rng) -> np.ndarray:
+    """Each person's sub-interest, 0..k-1, shared among friends (homophily).
+
+    Random labels, then ten voter-model rounds: everyone with a friend copies a random
+    friend's label with chance `homophily` (simultaneously). Pure apart from `rng`.
+
+    >>> import scipy.sparse as sp
+    >>> ring = sp.csr_matrix(np.eye(6, k=1) + np.eye(6, k=-1))
+    >>> draw_subtopics(ring, 3, 0.0, np.random.default_rng(0)).tolist()
+    [2, 1, 1, 0, 0, 0]
+    """
+    n = maintained.shape[0]
+    labels = rng.integers(0, k, n)
+    deg = np.diff(maintained.indptr)
+    has = np.flatnonzero(deg > 0)
+    for _ in range(10):
+        pick = maintained.indptr[has] + (rng.random(has.size) * deg[has]).astype(np.int64)
+        copy = rng.random(has.size) < homophily
+        new = labels.copy()
+        new[has[copy]] = labels[maintained.indices[pick[copy]]]
+        labels = new
+    return labels.astype(np.int16)
+
+
+def ensure_subtopics(state, population, scenario, rng) -> None:
+    """Draw everyone's sub-interest once (groups.by 'interest'); groups start as general (-1)."""
+    if state.group_topic is None:
+        state.group_topic = np.full(max(state.n_groups, 1), -1, np.int64)
+    if (state.subtopic < 0).any():
+        gs = scenario.groups
+        state.subtopic[:] = draw_subtopics(population.maintained, gs.subtopics, gs.homophily, rng)
+
+
+def open_interest_groups(state, scenario) -> int:
+    """Operators open a group for each sub-interest that has `open_at` members in general groups.
+
+    Those members are invited over (moved); later joiners of that sub-interest go straight
+    there. A sub-interest whose groups are all full gets another. Returns groups opened.
+    """
+    topics = state.group_topic
+    members = np.flatnonzero((state.status == Status.MEMBER) & (state.group >= 0))
+    general = members[topics[np.minimum(state.group[members], topics.size - 1)] < 0]
+    counts = np.bincount(state.subtopic[general], minlength=scenario.groups.subtopics)
+    sizes = group_sizes(state)
+    served = np.zeros(counts.size, bool)   # a sub-interest with a group that still has room
+    open_topic = (topics[:sizes.size] >= 0) & (sizes[:topics.size] < scenario.community.group_cap)
+    served[topics[:sizes.size][open_topic]] = True
+    opened = 0
+    cap = scenario.community.group_cap
+    for t in np.flatnonzero((counts >= scenario.groups.open_at) & ~served):
+        state.group[general[state.subtopic[general] == t][:cap]] = state.n_groups
+        state.n_groups += 1
+        state.group_topic = np.append(state.group_topic, t)
+        opened += 1
+    return opened
+
+
 def place_joiners(day, joiners: np.ndarray) -> None:
     """Assign each joiner a group, respecting the platform cap (splitting may exceed it briefly)."""
-    st = day.state
     if joiners.size == 0:
         return
+    if day.scenario.groups.by == "interest":
+        place_by_interest(day, joiners)
+    else:
+        place_with_friends(day, joiners)
+
+
+def place_with_friends(day, joiners: np.ndarray, general_only: bool = False) -> None:
+    """The group holding most of a joiner's friends; a full group sends it to the fullest with room.
+
+    `general_only`: groups of a sub-interest take no one else (groups.by 'interest').
+    """
+    st = day.state
     cap = day.scenario.community.group_cap
     soft = day.effects.split_cap is not None  # mitosis will fix oversize groups tonight
-    pref = preferred_groups(day.population.maintained, st.group, joiners, day.rng)
     sizes = group_sizes(st).astype(np.int64)
-    sizes = np.concatenate([sizes, np.zeros(max(16, sizes.size), np.int64)])  # room for new groups
+    closed = np.zeros(sizes.size, bool)
+    group = st.group
+    if general_only:
+        n = min(st.group_topic.size, sizes.size)
+        closed[:n] = st.group_topic[:n] >= 0
+        group = np.where((st.group >= 0) & ~closed[np.clip(st.group, 0, sizes.size - 1)], st.group, -1)
+    pref = preferred_groups(day.population.maintained, group, joiners, day.rng)
+    extra = max(16, sizes.size)  # room for new (general) groups
+    sizes = np.concatenate([sizes, np.zeros(extra, np.int64)])
+    closed = np.concatenate([closed, np.zeros(extra, bool)])
     n_groups = st.n_groups
     for k, person in enumerate(joiners):
         g = int(pref[k])
         if g < 0 or (sizes[g] >= cap and not soft):
             # no friend inside, or the friends' group is full: the largest group with room
             live = sizes[:n_groups]
-            open_groups = np.flatnonzero((live > 0) & (live < cap))
+            open_groups = np.flatnonzero((live > 0) & (live < cap) & ~closed[:n_groups])
             if open_groups.size:
                 g = int(open_groups[np.argmax(live[open_groups])])
             else:
@@ -87,9 +183,32 @@ def place_joiners(day, joiners: np.ndarray) -> None:
                 n_groups += 1
                 if n_groups >= sizes.size:
                     sizes = np.concatenate([sizes, np.zeros(sizes.size, np.int64)])
+                    closed = np.concatenate([closed, np.zeros(closed.size, bool)])
         st.group[person] = g
         sizes[g] += 1
     st.n_groups = n_groups
+
+
+def place_by_interest(day, joiners: np.ndarray) -> None:
+    """Joiners go to a group of their sub-interest with room (the fullest); the rest as with 'friends'.
+
+    Groups are created by interest (`open_interest_groups`), not only by overflow.
+    """
+    st, cap = day.state, day.scenario.community.group_cap
+    ensure_subtopics(st, day.population, day.scenario, day.rng)
+    topics = st.group_topic
+    sizes = group_sizes(st)
+    has = np.zeros(day.scenario.groups.subtopics, np.int64) - 1
+    room = np.flatnonzero((topics[:sizes.size] >= 0) & (sizes[:topics.size] < cap)) if topics.size else []
+    for g in sorted(room, key=lambda x: sizes[x]):       # the fullest group of a topic wins
+        has[topics[g]] = g
+    target = has[st.subtopic[joiners]]
+    st.group[joiners[target >= 0]] = target[target >= 0]
+    rest = joiners[target < 0]
+    if rest.size:
+        place_with_friends(day, rest, general_only=True)
+    if st.n_groups > st.group_topic.size:
+        st.group_topic = np.concatenate([st.group_topic, np.full(st.n_groups - st.group_topic.size, -1)])
 
 
 def split_oversize(state, maintained, cap: int, rng) -> int:
@@ -112,6 +231,8 @@ def split_oversize(state, maintained, cap: int, rng) -> int:
         new = st.n_groups
         st.n_groups += 1
         st.group[people[idx]] = new
+        if st.group_topic is not None:
+            st.group_topic = np.append(st.group_topic, st.group_topic[g] if g < st.group_topic.size else -1)
         splits += 1
         queue.extend([g, new])
     return splits
@@ -128,10 +249,18 @@ def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
             continue
         room = (sizes > 0) & (sizes + people.size <= cap)
         room[g] = False
+        topics = state.group_topic
+        if topics is not None and g < topics.size and topics[g] >= 0:
+            # interest groups fold only into a group of the same sub-interest
+            same = np.zeros(sizes.size, bool)
+            same[:topics.size] = topics[:sizes.size] == topics[g]
+            room &= same
         if not room.any():
             continue
         votes = np.zeros(sizes.size)
-        pref = preferred_groups(maintained, state.group, people, rng)
+        elsewhere = state.group.copy()
+        elsewhere[people] = -1  # friends inside the small group itself are no reason to stay
+        pref = preferred_groups(maintained, elsewhere, people, rng)
         pref = pref[(pref >= 0) & (pref != g)]
         np.add.at(votes, pref, 1.0)
         votes[~room] = -1.0
@@ -144,7 +273,10 @@ def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
 
 
 def step(day) -> Splits:
-    """Tonight's mitosis (when a split strategy is in force), then small groups merge."""
+    """Tonight's mitosis (when a split strategy is in force), small groups merge, interest groups open."""
+    if day.scenario.groups.by == "interest":
+        ensure_subtopics(day.state, day.population, day.scenario, day.rng)
+        open_interest_groups(day.state, day.scenario)
     cap = day.effects.split_cap
     splits = split_oversize(day.state, day.population.maintained, cap, day.rng) if cap else 0
     floor = day.scenario.community.group_floor

@@ -6,8 +6,9 @@ where relevance is the member's topic fit over the population's mean (the same m
 worth more to someone the topic suits).
 and interest moves toward it at `adapt_rate` (newcomers on trial: `newcomers.trial_adapt_rate`,
 first impressions weigh more). Novelty fades with calendar time for every member, whether
-or not it visits: the same community is worth less each month, and engaging more does not
-use it up faster. Inactive members slowly forget. Friends leaving lower interest
+or not it visits (the same community is worth less each month), and with exposure (messages
+read), slowly: visiting more does not use it up faster, reading far more does, a little.
+Inactive members slowly forget. Friends leaving lower interest
 (contagious churn); extrinsic rewards erode intrinsic interest while they run (crowding
 out) and vanish when they stop; core members without an audience (readers across the
 community) burn out.
@@ -31,8 +32,11 @@ PARAMS: dict[str, Any] = {
                      "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
     "recognition_weight": P(0.25, "float", "interest", "Interest target added on a day "
                             "one's post was answered (by a peer or an organizer).", 0, 10),
-    "novelty_halflife": P(300.0, "float", "days", "Half-life of a member's novelty, in calendar "
+    "novelty_halflife": P(750.0, "float", "days", "Half-life of a member's novelty, in calendar "
                           "days since joining: the same community is worth less each month.", 1, 1e6),
+    "novelty_exposure": P(200_000.0, "float", "messages", "Messages read at which a member's "
+                          "novelty halves (exposure; 0: calendar time only). About 800 days "
+                          "of reading a full attention budget of 250 a day.", 0, 1e12),
     "novelty_floor": P(0.1, "float", "share", "Novelty never falls below this share.", 0, 1),
     "forget_rate": P(0.004, "float", "1/day", "Interest lost per day by an inactive member.", 0, 1),
     "contagion": P(0.4, "float", "interest", "Interest lost when all of one's member friends "
@@ -80,27 +84,38 @@ def adapt_to_the_day(day) -> None:
     if effects.promo_cost:
         target -= effects.promo_cost
     target = np.clip(target, 0.0, 1.0)
-    rate = adapt_rates(st.joined_day[r], day.number, mot.adapt_rate, sc.newcomers)
+    rate = adapt_rates(st.standing(r, day.number), mot.adapt_rate, sc.newcomers)
     st.interest[r] += rate * (target - st.interest[r])
 
 
-def adapt_rates(joined_day: np.ndarray, today: int, rate: float, newcomers) -> np.ndarray | float:
+def adapt_rates(tenure: np.ndarray, rate: float, newcomers) -> np.ndarray | float:
     """Speed of interest adaptation: faster for newcomers on trial (first impressions).
 
+    `tenure`: days as a member (founders: inf, see `State.standing`).
+
     >>> from types import SimpleNamespace as NS
-    >>> adapt_rates(np.array([0, 95]), 100, 0.08, NS(trial_days=14, trial_adapt_rate=0.3)).tolist()
-    [0.08, 0.3]
+    >>> adapt_rates(np.array([100, 5, np.inf]), 0.08, NS(trial_days=14, trial_adapt_rate=0.3)).tolist()
+    [0.08, 0.3, 0.08]
     """
     if newcomers.trial_adapt_rate == rate:
         return rate
-    return np.where(today - joined_day < newcomers.trial_days, newcomers.trial_adapt_rate, rate)
+    return np.where(np.asarray(tenure) < newcomers.trial_days, newcomers.trial_adapt_rate, rate)
 
 
 def fade_novelty(day, members: np.ndarray) -> None:
-    """Novelty fades with calendar time for every member; attitude content slows the fading."""
-    mot, effects = day.scenario.motivation, day.effects
-    halflife = mot.novelty_halflife * (1.0 + effects.attitude)
-    day.state.novelty[members] *= 0.5 ** (1.0 / halflife)
+    """Novelty fades with calendar time for every member and with what readers have seen.
+
+    Calendar time: half-life `novelty_halflife` days. Exposure: each message read today
+    takes `0.5^(1 / novelty_exposure)` off (messages read at which novelty halves), so
+    heavy readers tire of the same conversation sooner; a personalised feed, which picks
+    better messages rather than more, does not. Attitude content slows both.
+    """
+    mot, effects, st = day.scenario.motivation, day.effects, day.state
+    slower = 1.0 + effects.attitude
+    st.novelty[members] *= 0.5 ** (1.0 / (mot.novelty_halflife * slower))
+    if mot.novelty_exposure:
+        r = day.reading.readers
+        st.novelty[r] *= 0.5 ** (day.reading.reads / (mot.novelty_exposure * slower))
 
 
 def contagion(day, members: np.ndarray) -> None:
