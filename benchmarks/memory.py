@@ -17,16 +17,16 @@ import sys
 import numpy as np
 
 CASE = r"""
-import json, resource, sys
-from sim.model import CommunityModel
+import json, sys
+from sim.model import CommunityModel, memory
 from sim.scenario import load_scenario
 n, k, days = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 sc = load_scenario("scenarios/baseline.yaml", overrides=[f"population.size={n}",
                    f"population.graph.mean_degree={k}"])
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+base = memory.peak_rss_bytes()
 m = CommunityModel(sc)
 m.run(days=days)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = memory.peak_rss_bytes()
 print(json.dumps({"n": m.population.n, "ties": m.population.graph.number_of_edges(), "base": base,
                   "peak": peak}))
 """

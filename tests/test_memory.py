@@ -90,14 +90,13 @@ def test_available_memory_reads_limits(monkeypatch):
 
 
 MEASURE = """
-import json, resource
+import json
 from sim.model import CommunityModel, memory
 from sim.scenario import load_scenario
 sc = load_scenario("scenarios/baseline.yaml", overrides=["population.size=100000"], days=20)
 m = CommunityModel(sc)
 m.run()
-print(json.dumps({"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-                  "estimate": memory.estimate_scenario(sc)}))
+print(json.dumps({"peak": memory.peak_rss_bytes(), "estimate": memory.estimate_scenario(sc)}))
 """
 
 

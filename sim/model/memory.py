@@ -235,6 +235,21 @@ def _address_space_room() -> int | None:
     return soft
 
 
+def peak_rss_bytes() -> int:
+    """Peak resident memory of the current process: /proc/self/status VmHWM (else ru_maxrss).
+
+    Not ru_maxrss where VmHWM exists: Linux carries the parent's peak into a child started with
+    vfork and exec (as `subprocess` does), so ru_maxrss would report the parent's.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def available_bytes() -> int | None:
     """Memory a new run can use: the smallest of every limit that applies (None if none is known)."""
     known = [x for x in (_meminfo_available(), _cgroup_room(), _address_space_room()) if x is not None]

@@ -375,7 +375,10 @@ def _parse_yaml(text: str, file: str, problems: list[Problem]):
         if line is None and isinstance(exc, yaml.reader.ReaderError):
             line = text.count("\n", 0, exc.position) + 1
         msg = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
-        problems.append(Problem(file, line, "", f"YAML syntax error: {msg or short(str(exc))}"))
+        if msg.startswith("nesting deeper than"):  # our limit (`_Loader.compose_node`), not a syntax error
+            problems.append(Problem(file, line, "", msg))
+        else:
+            problems.append(Problem(file, line, "", f"YAML syntax error: {msg or short(str(exc))}"))
         return None, None
     except (ValueError, TypeError, OverflowError) as exc:  # a tagged value the safe constructor rejects
         problems.append(Problem(file, None, "", f"invalid YAML value: {short(str(exc))}"))
