@@ -9,6 +9,11 @@
     circlesim reference [--out docs/scenarios.md] | reference --api --out docs/api.md
 
 Exit codes: 0 success, 1 failure while running, 2 invalid input (nothing written).
+
+Everything that can be checked before simulating is: the scenarios, the graph files (read
+once), the numeric options, the output folder, the memory the runs need, the Dask scheduler.
+A problem with any of them is one clear message and exit code 2, before the first day.
+Outputs appear as one complete set or not at all (`sim.outputs.folder`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,34 @@ from pathlib import Path
 from sim.experiments.store import atomic_write
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+SEED_MAX = 2**63 - 1
+
+
+def _int_arg(low: int, high: int | None = None, what: str = "a whole number"):
+    """An argparse type: an int in [low, high], else a clear usage error (exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bound = f"at least {low}" if high is None else f"in [{low}, {high}]"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {value}")
+        return value
+
+    return parse
+
+
+def _invalid(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_INVALID
+
+
+def _force(args) -> None:
+    """`--force`: skip the memory check here and in every worker this command starts."""
+    if getattr(args, "force", False):
+        os.environ["CIRCLESIM_MEMORY_CHECK"] = "off"
 
 
 class _Progress:
@@ -62,48 +95,61 @@ def _load(path: str, overrides, seed=None, days=None):
 def cmd_run(args) -> int:
     """`circlesim run`: simulate one scenario and write its time series, summary and lifecycle figures."""
     from sim.model import CommunityModel
+    from sim.model.memory import MemoryEstimateError
     from sim.model.population import GraphFileError
     from sim.model.strategies import StrategyConflict
+    from sim.outputs import folder
     from sim.outputs.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
     from sim.outputs.report import format_summary
+    from sim.scenario import ScenarioError
 
+    _force(args)
     scenario, error = _load(args.scenario, args.set, args.seed, args.days)
     if error:
-        print(error, file=sys.stderr)
-        return EXIT_INVALID
+        return _invalid(error)
+    out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
+    try:
+        folder.check_usable(out)
+    except folder.OutputError as exc:
+        return _invalid(f"--out: {exc}")
     t0 = time.perf_counter()
     try:
         model = CommunityModel(scenario)
     except GraphFileError as exc:
-        print(f"invalid graph: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        return _invalid(f"invalid graph: {exc}")
+    except ScenarioError as exc:
+        return _invalid(str(exc))
     except StrategyConflict as exc:
-        print(f"{args.scenario}: strategies: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        return _invalid(f"{args.scenario}: strategies: {exc}")
+    except MemoryEstimateError as exc:
+        return _invalid(f"{args.scenario}: {exc}")
     build = time.perf_counter() - t0
-    bar = _Progress(scenario.horizon_days, Path(args.scenario).stem)
     try:
-        model.run(progress=bar)
-    except StrategyConflict as exc:
-        print(f"\n{args.scenario}: strategies: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    finally:
-        bar.close()
-    elapsed = time.perf_counter() - t0
-    ts = model.timeseries()
-    summary = model.summary()
-    summary["timing"] = {"build_s": round(build, 3), "total_s": round(elapsed, 3)}
-    summary["parameters"] = scenario.to_dict()
-    out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
-    atomic_write(out / "timeseries.csv", lambda p: ts.to_csv(p, index=False))
-    atomic_write(out / "summary.json",
-                  lambda p: Path(p).write_text(json.dumps(summary, indent=2, default=_jsonable)))
-    title = f"{summary['scenario']} (seed {summary['seed']})"
-    dunbar = scenario.population.dunbar_limit
-    atomic_write(out / "lifecycle.png",
-                  lambda p: _savefig(lifecycle_figure(ts, summary["lifecycle"], dunbar, title), p))
-    atomic_write(out / "circles.png",
-                  lambda p: _savefig(circles_figure(ts, summary["lifecycle"], title), p))
+        with folder.using(out) as notes:
+            for note in notes:
+                print(f"{out}: {note}", file=sys.stderr)
+            bar = _Progress(scenario.horizon_days, Path(args.scenario).stem)
+            try:
+                model.run(progress=bar)
+            except StrategyConflict as exc:
+                print(f"\n{args.scenario}: strategies: {exc}", file=sys.stderr)
+                return EXIT_INVALID
+            finally:
+                bar.close()
+            elapsed = time.perf_counter() - t0
+            ts = model.timeseries()
+            summary = model.summary()
+            summary["timing"] = {"build_s": round(build, 3), "total_s": round(elapsed, 3)}
+            summary["parameters"] = scenario.to_dict()
+            title = f"{summary['scenario']} (seed {summary['seed']})"
+            dunbar = scenario.population.dunbar_limit
+            with folder.publish(out) as stage:  # the four files appear together, or not at all
+                ts.to_csv(stage / "timeseries.csv", index=False)
+                (stage / "summary.json").write_text(json.dumps(summary, indent=2, default=_jsonable))
+                _savefig(lifecycle_figure(ts, summary["lifecycle"], dunbar, title), stage / "lifecycle.png")
+                _savefig(circles_figure(ts, summary["lifecycle"], title), stage / "circles.png")
+    except folder.OutputError as exc:
+        return _invalid(f"--out: {exc}")
     print(format_summary(summary))
     print(f"\nWrote {out}/timeseries.csv, summary.json, lifecycle.png, circles.png "
           f"in {elapsed:.1f} s.")
@@ -131,9 +177,16 @@ def _jsonable(x):
 
 def cmd_validate(args) -> int:
     """`circlesim validate`: check scenario files and report every problem; exit 2 if any is invalid."""
+    from sim.scenario import ScenarioError, check_graph
+
     bad = 0
     for path in args.files:
         scenario, error = _load(path, args.set)
+        if not error:
+            try:
+                check_graph(scenario)  # a graph file is read in full: it must load, not only exist
+            except ScenarioError as exc:
+                error = str(exc)
         if error:
             bad += 1
             print(error, file=sys.stderr)
@@ -175,14 +228,55 @@ def cmd_reference(args) -> int:
 
 def _engine_args(p, replications: int) -> None:
     g = p.add_argument_group("execution (one code path, identical numbers on every engine)")
-    g.add_argument("-r", "--replications", type=int, default=replications,
+    g.add_argument("-r", "--replications", type=_int_arg(1), default=replications,
                    help=f"replications per scenario or design point (default {replications})")
-    g.add_argument("--workers", type=int, help="process-pool workers (default: all cores)")
-    g.add_argument("--serial", action="store_true", help="run in this process, no pool")
-    g.add_argument("--dask-local", type=int, metavar="N", help="start a local Dask cluster of N workers")
-    g.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
-    g.add_argument("--seed", type=int, help="base seed of the replications (default: the first file's seed)")
+    engine = g.add_mutually_exclusive_group()
+    engine.add_argument("--workers", type=_int_arg(1, 4096), help="process-pool workers (default: all cores)")
+    engine.add_argument("--serial", action="store_true", help="run in this process, no pool")
+    engine.add_argument("--dask-local", type=_int_arg(1, 4096), metavar="N",
+                        help="start a local Dask cluster of N workers")
+    engine.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
+    g.add_argument("--seed", type=_int_arg(0, SEED_MAX),
+                   help="base seed of the replications (default: the first file's seed)")
     g.add_argument("--quiet", action="store_true", help="no progress output")
+    g.add_argument("--force", action="store_true", help="run even if the memory estimate exceeds what is available")
+
+
+def _parallel(args, tasks: int) -> int | None:
+    """Runs in memory on this machine at once for these engine options (None: on a remote scheduler)."""
+    from sim.experiments.executors import default_workers
+
+    if args.scheduler:
+        return None
+    n = 1 if args.serial else (args.dask_local or args.workers or default_workers())
+    return max(1, min(n, tasks))
+
+
+def _preflight(args, scenarios, tasks: int, out: Path) -> str | None:
+    """Graph files, memory and the output folder, checked before anything is written; an error text or None."""
+    from sim.experiments.preflight import check_graphs, check_memory
+    from sim.model.memory import MemoryEstimateError
+    from sim.outputs import folder
+    from sim.scenario import ScenarioError
+
+    try:
+        check_graphs(scenarios)
+        check_memory(scenarios, _parallel(args, tasks))
+        folder.check_usable(out)
+    except ScenarioError as exc:
+        return str(exc)
+    except MemoryEstimateError as exc:
+        return str(exc)
+    except folder.OutputError as exc:
+        return f"--out: {exc}"
+    return None
+
+
+def _note_invalid(result) -> None:
+    invalid = getattr(result, "invalid", [])
+    if invalid:
+        print(f"{len(invalid)} stored run(s) were invalid and have been recomputed (moved to "
+              f"{Path(invalid[0][0]).parents[1]}); first: {invalid[0][1]}", file=sys.stderr)
 
 
 def _report_failures(failures, total) -> None:
@@ -196,10 +290,15 @@ def _report_failures(failures, total) -> None:
 
 def cmd_compare(args) -> int:
     """`circlesim compare`: replicate a baseline and variants on common seeds, write the report, print verdicts."""
+    import warnings
+
     from sim.experiments.compare import compare
-    from sim.experiments.executors import make_executor
+    from sim.experiments.executors import SchedulerUnreachable, make_executor
+    from sim.experiments.store import ResultStore, StoreWarning
+    from sim.outputs import folder
     from sim.scenario import ScenarioError, load_scenario
 
+    _force(args)
     scenarios, problems = [], []
     for path in args.scenarios:
         try:
@@ -207,14 +306,29 @@ def cmd_compare(args) -> int:
         except ScenarioError as exc:
             problems.append(str(exc))
     if problems:
-        print("\n".join(problems), file=sys.stderr)
-        return EXIT_INVALID
+        return _invalid("\n".join(problems))
     stems = "-vs-".join(Path(p).stem for p in args.scenarios)
     out = Path(args.out) if args.out else Path("out") / f"compare-{stems}"[:120]
-    with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
-        result = compare(scenarios, replications=args.replications, executor=ex if ex is not None else "serial",
-                         store=out / "store", seed=args.seed, progress=not args.quiet)
-    result.write(out)
+    error = _preflight(args, scenarios, len(scenarios) * args.replications, out)
+    if error:
+        return _invalid(error)
+    try:
+        with folder.using(out) as notes:
+            for note in notes:
+                print(f"{out}: {note}", file=sys.stderr)
+            ResultStore(out / "store").clean_temporaries()
+            with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex, \
+                    warnings.catch_warnings():
+                warnings.simplefilter("ignore", StoreWarning)
+                result = compare(scenarios, replications=args.replications,
+                                 executor=ex if ex is not None else "serial", store=out / "store",
+                                 seed=args.seed, progress=not args.quiet)
+            result.write(out)
+    except SchedulerUnreachable as exc:
+        return _invalid(str(exc))
+    except folder.OutputError as exc:
+        return _invalid(f"--out: {exc}")
+    _note_invalid(result)
     print("\n".join(f"- {v}" for v in result.verdicts()))
     print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
           f"distributions.png, cost_benefit.png, report.html, report.md "
@@ -225,32 +339,45 @@ def cmd_compare(args) -> int:
 
 def cmd_sweep(args) -> int:
     """`circlesim sweep`: run a parameter sweep, write its tables and report, print indices and Pareto size."""
-    from sim.experiments.executors import make_executor
-    from sim.experiments.sweep import parse_param, sweep
+    import warnings
+
+    from sim.experiments.executors import SchedulerUnreachable, make_executor
+    from sim.experiments.store import ResultStore, StoreWarning
+    from sim.experiments.sweep import plan_sweep, run_plan
+    from sim.outputs import folder
     from sim.scenario import ScenarioError, load_scenario
 
+    _force(args)
+    if not args.param:
+        return _invalid("invalid sweep: give at least one --param KEY=LOW:HIGH")
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)
-        ranges = [parse_param(p, base) for p in args.param]
+        plan = plan_sweep(base, args.param, method=args.method, samples=args.samples,
+                          replications=args.replications, seed=args.seed)
     except ScenarioError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    except ValueError as exc:
-        print(f"invalid sweep: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    if not ranges:
-        print("invalid sweep: give at least one --param KEY=LOW:HIGH", file=sys.stderr)
-        return EXIT_INVALID
+        return _invalid(str(exc))
+    except (ValueError, TypeError) as exc:
+        return _invalid(f"invalid sweep: {exc}")
     out = Path(args.out) if args.out else Path("out") / f"sweep-{Path(args.scenario).stem}-{args.method}"
+    error = _preflight(args, plan.variants, len(plan.variants) * args.replications, out)
+    if error:
+        return _invalid(error)
     try:
-        with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
-            result = sweep(base, ranges, method=args.method, samples=args.samples,
-                           replications=args.replications, executor=ex if ex is not None else "serial",
-                           store=out / "store", seed=args.seed, progress=not args.quiet)
-    except ValueError as exc:
-        print(f"invalid sweep: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    result.write(out)
+        with folder.using(out) as notes:
+            for note in notes:
+                print(f"{out}: {note}", file=sys.stderr)
+            ResultStore(out / "store").clean_temporaries()
+            with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex, \
+                    warnings.catch_warnings():
+                warnings.simplefilter("ignore", StoreWarning)
+                result = run_plan(plan, executor=ex if ex is not None else "serial", store=out / "store",
+                                  progress=not args.quiet)
+            result.write(out)
+    except SchedulerUnreachable as exc:
+        return _invalid(str(exc))
+    except folder.OutputError as exc:
+        return _invalid(f"--out: {exc}")
+    _note_invalid(result)
     ind = result.indices()
     if ind is not None:
         print("Sobol indices (S1 first order, ST total order, ± 95%):")
@@ -266,24 +393,27 @@ def cmd_sweep(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
-    """`circlesim dashboard`: serve the interactive Solara page, optionally opening a given scenario."""
-    import subprocess
+    """`circlesim dashboard`: serve the interactive Solara page in this process, optionally opening a scenario.
 
-    env = dict(os.environ)
+    The server runs here, not in a child process, so stopping this command stops it; it
+    makes no network connection (no version check, no telemetry) and refuses cross-origin
+    requests (`sim.outputs.dashboard_server`).
+    """
     if args.scenario:
         _, error = _load(args.scenario, [])
         if error:
-            print(error, file=sys.stderr)
-            return EXIT_INVALID
-        env["CIRCLESIM_DASHBOARD_SCENARIO"] = str(Path(args.scenario).resolve())
-    app = Path(__file__).with_name("outputs") / "dashboard.py"
-    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host, "--port", str(args.port),
-           "--production", "--no-open", "--log-level", "warning"]
+            return _invalid(error)
+        os.environ["CIRCLESIM_DASHBOARD_SCENARIO"] = str(Path(args.scenario).resolve())
+    from sim.outputs.dashboard_server import serve
+
     print(f"circlesim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
-        return subprocess.call(cmd, env=env)
+        serve(args.host, args.port)
     except KeyboardInterrupt:
-        return 0
+        return EXIT_OK
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        return _invalid(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -306,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: out/<scenario name>)")
     p.add_argument("--seed", type=int, help="random seed (overrides the file)")
     p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.add_argument("--force", action="store_true", help="run even if the memory estimate exceeds what is available")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files; report every problem with its line")
@@ -335,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=LOW:HIGH",
                    help="a swept parameter by dotted key (repeatable)")
     p.add_argument("--method", choices=("grid", "lhs", "sobol"), default="lhs")
-    p.add_argument("--samples", type=int, help="grid: levels per parameter (5); lhs: points (20); "
+    p.add_argument("--samples", type=_int_arg(1), help="grid: levels per parameter (5); lhs: points (20); "
                    "sobol: base samples N, N*(d+2) points (16)")
     p.add_argument("--out", help="output folder (default: out/sweep-<name>-<method>)")
     p.add_argument("--days", type=int)
@@ -346,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dashboard", help="serve the interactive page (Solara) on 127.0.0.1")
     p.add_argument("scenario", nargs="?", help="scenario to open on the left (default: baseline)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--port", type=_int_arg(1, 65535, "a port number"), default=8765)
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("reference", help="print (or write) the scenario parameter reference")

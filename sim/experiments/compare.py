@@ -99,6 +99,7 @@ class CompareResult:
         self._rows, self.fans, self.failures = rows, fans, failures
         self.store, self.seconds, self.reused, self.executor_name = store, seconds, reused, executor_name
         self.horizon = scenarios[0].horizon_days
+        self.invalid: list = []  # (path in the store's invalid/ folder, reason): stored runs recomputed
 
     # ---------------------------------------------------------------- tables
     def runs(self) -> pd.DataFrame:
@@ -225,20 +226,23 @@ class CompareResult:
         Path(path).write_text(compare_html(self), encoding="utf-8")
 
     def write(self, out: str | os.PathLike) -> Path:
-        """Write runs.csv, summary.csv, differences.csv, the figures, report.html and report.md."""
-        from sim.experiments.store import atomic_write_text
+        """Write runs.csv, summary.csv, differences.csv, the figures, report.html and report.md.
+
+        All files appear together or not at all (`sim.outputs.folder.publish`).
+        """
+        from sim.outputs.folder import publish
         from sim.outputs.plots import write_figures
         from sim.outputs.report import compare_html, compare_markdown
 
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out / "runs.csv", self.runs().to_csv(index=False))
-        atomic_write_text(out / "summary.csv", self.summary().to_csv(index=False))
-        atomic_write_text(out / "differences.csv", self.differences().to_csv(index=False))
-        atomic_write_text(out / "costs.csv", self.costs().to_csv(index=False))
-        images = write_figures(self.figures(), out)
-        atomic_write_text(out / "report.html", compare_html(self, images))
-        atomic_write_text(out / "report.md", compare_markdown(self, images))
+        with publish(out) as stage:
+            (stage / "runs.csv").write_text(self.runs().to_csv(index=False), encoding="utf-8")
+            (stage / "summary.csv").write_text(self.summary().to_csv(index=False), encoding="utf-8")
+            (stage / "differences.csv").write_text(self.differences().to_csv(index=False), encoding="utf-8")
+            (stage / "costs.csv").write_text(self.costs().to_csv(index=False), encoding="utf-8")
+            images = write_figures(self.figures(), stage)
+            (stage / "report.html").write_text(compare_html(self, images), encoding="utf-8")
+            (stage / "report.md").write_text(compare_markdown(self, images), encoding="utf-8")
         return out
 
 
@@ -253,6 +257,8 @@ def _num(x, sign: bool = False) -> str:
 
 
 def _load(scenarios) -> list[Scenario]:
+    if isinstance(scenarios, (str, os.PathLike, Scenario)):
+        raise TypeError("scenarios must be a list (the baseline first), not a single scenario")
     return [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
 
 
@@ -265,41 +271,68 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     to run in this process, or None for a local process pool with all cores (`workers`).
     `store`: a folder (or ResultStore) holding finished runs; re-running with the same store
     reuses them. `seed`: base seed of the replications (default: the first scenario's seed).
+    Every argument, graph file and the memory the runs need are checked before the first run
+    (TypeError, ValueError, `ScenarioError` or `MemoryEstimateError`).
     """
     from sim.experiments.executors import describe, make_executor
+    from sim.experiments.preflight import check_all
+    from sim.experiments.store import run_key
+    from sim.model.community import whole_number
+    from sim.version import code_version
 
     scs = _load(scenarios)
     if not scs:
         raise ValueError("compare needs at least one scenario")
+    replications = whole_number(replications, "replications", low=1)
+    if workers is not None:
+        workers = whole_number(workers, "workers", low=1)
+    base_seed = whole_number(scs[0].seed if seed is None else seed, "seed", high=2**63 - 1)
+    check_all(scs, executor, workers, len(scs) * replications)
     taken: set = set()
     labels = [_label(sc, taken) for sc in scs]
-    seeds = replication_seeds(scs[0].seed if seed is None else seed, replications)
+    keys = [run_key(sc) for sc in scs]
+    seeds = replication_seeds(base_seed, replications)
     st = store if isinstance(store, ResultStore) else (ResultStore(store) if store else temporary_store())
-    st.write_manifest({"kind": "compare", "versions": versions(), "replications": replications,
-                       "seeds": seeds, "scenarios": [{"label": lab, "path": sc.path, "digest": sc.digest(),
-                                                      "parameters": sc.to_dict()}
-                                                     for lab, sc in zip(labels, scs)]})
-    by_digest = {}
-    for lab, sc in zip(labels, scs):
-        by_digest.setdefault(sc.digest(), []).append(lab)
+    st.write_manifest({"kind": "compare", "versions": versions(), "code": code_version(),
+                       "replications": replications, "seeds": seeds,
+                       "scenarios": [{"label": lab, "path": sc.path, "key": key, "parameters": sc.to_dict()}
+                                     for lab, sc, key in zip(labels, scs, keys)]})
+    by_key: dict = {}
+    for lab, key in zip(labels, keys):
+        by_key.setdefault(key, []).append(lab)
+    key_of = {id(sc): key for sc, key in zip(scs, keys)}
     rows: list[dict] = []
     fans: dict = {}
 
     def on_record(sc, seed_, record):
-        for lab in by_digest[sc.digest()]:
+        for lab in by_key[key_of[id(sc)]]:
             if lab not in fans:
                 fans[lab] = FanAccumulator(sc.horizon_days, record["population"])
             fans[lab].add(record["dau"])
             rows.append({"scenario": lab, "seed": seed_, **record["readouts"]})
 
-    unique = list({sc.digest(): sc for sc in scs}.values())
+    unique = list({key: sc for sc, key in zip(scs, keys)}.values())
     tasks = [(sc, s) for sc in unique for s in seeds]
     if isinstance(executor, Executor):
-        ex = execute(tasks, st, executor, on_record, progress, label="compare")
+        ex = execute(tasks, st, executor, on_record, progress, label="compare", keys=key_of)
         name = describe(executor)
     else:
         with make_executor(workers=workers, serial=(executor == "serial")) as pool:
-            ex = execute(tasks, st, pool, on_record, progress, label="compare")
+            ex = execute(tasks, st, pool, on_record, progress, label="compare", keys=key_of)
             name = describe(pool)
-    failures = [(", ".join(by_digest[d]), s, tb) for d, s, tb in ex.failures]
-    return CompareResult(scs, labels, seeds, rows, fans, failures, st, ex.seconds, ex.reused, name)
+    failures = [(", ".join(by_key.get(k, [k])), s, tb) for k, s, tb in ex.failures]
+    result = CompareResult(scs, labels, seeds, rows, fans, failures, st, ex.seconds, ex.reused, name)
+    result.invalid = ex.invalid
+    warn_invalid(ex.invalid)
+    return result
+
+
+def warn_invalid(invalid: list) -> None:
+    """Say (as a `StoreWarning`) that stored runs were invalid and have been recomputed."""
+    if invalid:
+        import warnings
+
+        from sim.experiments.store import StoreWarning
+
+        warnings.warn(f"{len(invalid)} stored run(s) were invalid and have been recomputed (kept in "
+                      f"{Path(invalid[0][0]).parents[1]}); first: {invalid[0][1]}", StoreWarning, stacklevel=3)

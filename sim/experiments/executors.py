@@ -8,6 +8,12 @@ The process pool uses the 'spawn' start method explicitly. Mesa's batchrunner fo
 is how multiprocessing hangs in notebooks (mesa issues #952, #2135); spawned workers import
 `sim` fresh, which also works from a notebook because the task function lives in a module.
 
+Workers never outlive the command: each pool worker asks the kernel to kill it when its
+parent dies (Linux `PR_SET_PDEATHSIG`), so `kill -9` of a `compare` takes its workers (and,
+once they are gone, multiprocessing's resource tracker) with it; Dask's worker processes
+already exit when their parent does. The local Dask cluster serves no HTTP routes at all (no
+dashboard, no metrics) and listens on 127.0.0.1 only.
+
 >>> with make_executor(serial=True) as ex:
 ...     ex is None
 True
@@ -16,9 +22,32 @@ True
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from concurrent.futures import Executor, ProcessPoolExecutor
+
+_PR_SET_PDEATHSIG = 1
+
+
+class SchedulerUnreachable(ConnectionError):
+    """The Dask scheduler given by address could not be reached."""
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Pool worker initializer: be killed when the parent process dies (Linux), or exit now if it already has.
+
+    Elsewhere only the already-dead check applies (macOS and Windows pools notice a dead
+    parent when their pipes close).
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def default_workers() -> int:
@@ -47,22 +76,34 @@ def make_executor(workers: int | None = None, serial: bool = False, dask_local: 
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - dask is a declared dependency
             raise RuntimeError("the Dask engine needs 'distributed': pip install 'dask[distributed]'") from exc
-        if scheduler:
-            client = Client(scheduler)
-            cluster = None
-        else:
-            cluster = LocalCluster(n_workers=int(dask_local), threads_per_worker=1, processes=True,
-                                   dashboard_address=None, host="127.0.0.1")
-            client = Client(cluster)
-        try:
-            yield client.get_executor(pure=False)
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        import dask
+
+        # no HTTP routes on the scheduler or the workers: `dashboard_address=None` alone still
+        # serves the info pages on :8787 (dask/distributed#8136, #7207)
+        quiet = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+        with dask.config.set(quiet):
+            if scheduler:
+                try:
+                    client = Client(scheduler, timeout=10)
+                except (OSError, TimeoutError, ValueError, TypeError) as exc:
+                    raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {scheduler}: "
+                                               f"{type(exc).__name__}: {exc}") from None
+                cluster = None
+            else:
+                cluster = LocalCluster(n_workers=int(dask_local), threads_per_worker=1, processes=True,
+                                       dashboard_address=None, host="127.0.0.1",
+                                       scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+                client = Client(cluster)
+            try:
+                yield client.get_executor(pure=False)
+            finally:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
         return
     n = workers or default_workers()
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
     finally:

@@ -43,26 +43,28 @@ def run_readouts(scenario: Scenario, seed: int) -> dict:
     return out
 
 
-def run_task(scenario: Scenario, seed: int, store_root: str) -> dict:
-    """Worker: run one (scenario, seed), write it to the store, return only scalars.
+def run_task(scenario: Scenario, seed: int, store_root: str, key: str | None = None) -> dict:
+    """Worker: run one (scenario, seed), write it to the store under `key`, return only scalars.
 
     Never raises: a failure is recorded in the store with its traceback.
     """
     from sim.experiments.runner import run_scenario
+    from sim.experiments.store import run_key
 
     store = ResultStore(store_root)
-    digest = scenario.digest()
     try:
+        key = key or run_key(scenario)
         result = run_scenario(scenario, seed=seed, keep_model=False)
         ts = result.timeseries
-        record = {"digest": digest, "seed": int(seed), "population": result.summary["population"],
+        record = {"population": int(result.summary["population"]),
                   "readouts": run_values(result.summary, ts),
                   "dau": ts["dau"].astype(int).tolist(), "members": ts["members"].astype(int).tolist()}
-        store.write_run(digest, seed, record)
-        return {"ok": True, "digest": digest, "seed": int(seed), "readouts": record["readouts"]}
+        store.write_run(key, seed, record)
+        return {"ok": True, "key": key, "seed": int(seed), "readouts": record["readouts"]}
     except Exception:  # noqa: BLE001 - every failure is reported, none stops the experiment
-        store.write_failure(digest, seed, traceback.format_exc())
-        return {"ok": False, "digest": digest, "seed": int(seed), "error": traceback.format_exc()}
+        key = key or "unkeyed"
+        store.write_failure(key, seed, traceback.format_exc())
+        return {"ok": False, "key": key, "seed": int(seed), "error": traceback.format_exc()}
 
 
 def run_many(jobs: Iterable[tuple[Scenario, int]], executor: Executor | None = None) -> list[dict]:
@@ -129,51 +131,74 @@ class Execution:
     store: ResultStore
     finished: int = 0
     reused: int = 0
-    failures: list = field(default_factory=list)  # (digest, seed, traceback)
+    failures: list = field(default_factory=list)  # (run key, seed, traceback)
+    invalid: list = field(default_factory=list)   # (path moved to invalid/, reason): recomputed
     seconds: float = 0.0
 
 
 def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Executor | None,
             on_record: Callable[[Scenario, int, dict], None], progress: bool = True,
-            label: str = "runs", window: int | None = None) -> Execution:
-    """Run every task not already in `store`, handing each finished run to `on_record`.
+            label: str = "runs", window: int | None = None, keys: dict | None = None) -> Execution:
+    """Run every task not already validly in `store`, handing each finished run to `on_record`.
 
     `on_record(scenario, seed, record)` is called for every finished run (reused or new) as it
-    arrives, with its record read from the store.
+    arrives, with its record read back from the store and validated. A stored run that fails
+    validation (`ResultStore.read_valid`) is moved to `invalid/`, reported, and recomputed.
+    `keys` maps `id(scenario)` to its run key (computed here if not given).
 
     Tasks are submitted in a bounded window, so neither futures nor results pile up.
     """
+    from sim.experiments.store import run_key
+    from sim.readouts.registry import measures
+
     t0 = time.perf_counter()
+    names = measures()
+    keys = dict(keys or {})
+    for sc, _ in tasks:
+        if id(sc) not in keys:
+            keys[id(sc)] = run_key(sc)
     bar = RunProgress(len(tasks), label, enabled=progress)
     ex = Execution(store)
     pending = []
     for sc, seed in tasks:
-        digest = sc.digest()
-        if store.has(digest, seed):
-            on_record(sc, seed, store.read_run(digest, seed))
-            ex.reused += 1
-            bar.update(True, cached=True)
-        else:
-            pending.append((sc, seed))
+        key = keys[id(sc)]
+        if store.has(key, seed):
+            record, why = store.read_valid(key, seed, sc.horizon_days, names)
+            if record is not None:
+                on_record(sc, seed, record)
+                ex.reused += 1
+                bar.update(True, cached=True)
+                continue
+            ex.invalid.append((str(store.quarantine(key, seed)), why))
+        pending.append((sc, seed))
+    if ex.invalid and progress:
+        print(f"{label}: {len(ex.invalid)} stored run(s) invalid, moved to {store.root / 'invalid'} and "
+              f"recomputed (first: {ex.invalid[0][1]})", file=bar.stream, flush=True)
 
     def finish(sc, seed, result):
-        if result["ok"]:
-            on_record(sc, seed, store.read_run(result["digest"], seed))
-            ex.finished += 1
+        ok = result["ok"]
+        if ok:
+            record, why = store.read_valid(result["key"], seed, sc.horizon_days, names)
+            if record is None:
+                ok = False
+                ex.failures.append((result["key"], seed, f"the stored run is invalid right after writing: {why}"))
+            else:
+                on_record(sc, seed, record)
+                ex.finished += 1
         else:
-            ex.failures.append((result["digest"], seed, result["error"]))
-        bar.update(result["ok"])
+            ex.failures.append((result["key"], seed, result["error"]))
+        bar.update(ok)
 
     try:
         if executor is None:
             for sc, seed in pending:
-                finish(sc, seed, run_task(sc, seed, str(store.root)))
+                finish(sc, seed, run_task(sc, seed, str(store.root), keys[id(sc)]))
         else:
             window = window or 64
             in_flight = {}
             queue = iter(pending)
             for sc, seed in queue:
-                in_flight[executor.submit(run_task, sc, seed, str(store.root))] = (sc, seed)
+                in_flight[executor.submit(run_task, sc, seed, str(store.root), keys[id(sc)])] = (sc, seed)
                 if len(in_flight) >= window:
                     break
             while in_flight:
@@ -183,7 +208,7 @@ def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Exe
                     finish(sc, seed, fut.result())
                     nxt = next(queue, None)
                     if nxt is not None:
-                        in_flight[executor.submit(run_task, nxt[0], nxt[1], str(store.root))] = nxt
+                        in_flight[executor.submit(run_task, nxt[0], nxt[1], str(store.root), keys[id(nxt[0])])] = nxt
     finally:
         bar.close()
     ex.seconds = time.perf_counter() - t0

@@ -1,28 +1,41 @@
-"""The results store: one file per (scenario digest, seed), written atomically by the worker.
+"""The results store: one file per (run key, seed), written atomically by the worker.
 
 Layout under the store's root::
 
-    manifest.json                      versions, scenarios (name, digest, resolved parameters)
-    runs/<digest>/<seed>.json          one finished run: read-outs and daily DAU / members
-    failures/<digest>/<seed>.txt       the traceback of a run that raised
+    manifest.json                      versions, code version, scenarios (name, key, parameters)
+    runs/<key>/<seed>.json             one finished run: read-outs and daily DAU / members
+    failures/<key>/<seed>.txt          the traceback of a run that raised
+    invalid/<key>/<seed>.json          stored runs found invalid (kept for inspection, recomputed)
+
+The run key (`run_key`) hashes the resolved parameters, the graph file's contents and the
+code version (`sim.version.code_version`: a model version constant and a hash of every
+source file of `sim/` and `agents/`). So replacing a graph file or changing any code makes
+old runs unreachable and they are recomputed, never mixed with new ones.
 
 A run file appears only complete (temporary file + rename), so a killed experiment leaves
 either a finished run or nothing; re-running reads finished runs instead of recomputing
-them. Workers (process pool or Dask) write the files themselves, so the driver only ever
-handles one run's series at a time.
+them. Nothing on disk is trusted: each record carries its schema, key, seed and a SHA-256
+checksum of its contents, and `read_valid` checks all of them and the shape of every value;
+an invalid file is moved to `invalid/` and the run recomputed. Workers (process pool or
+Dask) write the files themselves, so the driver only ever handles one run's series at a time.
 
 >>> import tempfile
 >>> store = ResultStore(tempfile.mkdtemp())
 >>> store.has("abc", 7)
 False
->>> store.write_run("abc", 7, {"readouts": {"lifespan": 600}})
->>> store.has("abc", 7), store.read_run("abc", 7)["readouts"]["lifespan"]
-(True, 600)
+>>> store.write_run("abc", 7, {"population": 10, "readouts": {}, "dau": [1], "members": [2]})
+>>> store.read_valid("abc", 7, horizon=1, measures=[])[0]["dau"]
+[1]
+>>> store.read_valid("abc", 7, horizon=2, measures=[])[1]
+'dau has 1 days, expected 2'
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import numbers
 import os
 import tempfile
 from pathlib import Path
@@ -60,56 +73,184 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, write)
 
 
+#: Version of the run-record format; records of another schema are recomputed.
+RECORD_SCHEMA = 2
+
+
+class StoreWarning(UserWarning):
+    """Stored runs were found invalid and recomputed (`compare` and `sweep` warn; the CLI prints a line)."""
+
+
+def _checksum(record: dict) -> str:
+    body = {k: v for k, v in record.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+_GRAPH_HASHES: dict[tuple, str] = {}
+
+
+def graph_file_hash(path: str | os.PathLike) -> str:
+    """SHA-256 of a graph file's bytes (cached per path, size, mtime and inode within the process)."""
+    from sim.scenario import files
+
+    st = os.stat(path)
+    cache_key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if cache_key not in _GRAPH_HASHES:
+        h = hashlib.sha256()
+        with files.open_regular(path, files.MAX_GRAPH_BYTES) as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+        _GRAPH_HASHES[cache_key] = h.hexdigest()
+    return _GRAPH_HASHES[cache_key]
+
+
+def run_key(scenario) -> str:
+    """The store key of a scenario's runs: resolved parameters, graph file contents and code version.
+
+    >>> from sim.scenario import default_scenario
+    >>> len(run_key(default_scenario()))
+    16
+    """
+    from sim.version import code_version
+
+    g = scenario.population.graph
+    graph = graph_file_hash(g.file) if g.type == "file" and g.file else None
+    ident = {"parameters": scenario.digest(), "graph_file": graph, "code": code_version()}
+    return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
+
+
 class ResultStore:
-    """Finished runs and failures on disk, keyed by scenario digest and seed."""
+    """Finished runs and failures on disk, keyed by run key (`run_key`) and seed."""
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
 
-    def run_path(self, digest: str, seed: int) -> Path:
-        """Where the finished run of this scenario digest and seed is stored."""
-        return self.root / "runs" / digest / f"{int(seed)}.json"
+    def run_path(self, key: str, seed: int) -> Path:
+        """Where the finished run of this run key and seed is stored."""
+        return self.root / "runs" / key / f"{int(seed)}.json"
 
-    def failure_path(self, digest: str, seed: int) -> Path:
-        """Where the traceback of a failed run of this scenario digest and seed is stored."""
-        return self.root / "failures" / digest / f"{int(seed)}.txt"
+    def failure_path(self, key: str, seed: int) -> Path:
+        """Where the traceback of a failed run of this run key and seed is stored."""
+        return self.root / "failures" / key / f"{int(seed)}.txt"
 
-    def has(self, digest: str, seed: int) -> bool:
-        """Whether this run already finished, so it can be reused instead of recomputed."""
-        return self.run_path(digest, seed).exists()
+    def has(self, key: str, seed: int) -> bool:
+        """Whether a run file exists for this key and seed (`read_valid` says whether it can be reused)."""
+        return self.run_path(key, seed).exists()
 
-    def write_run(self, digest: str, seed: int, record: dict) -> None:
-        """Store a finished run's record atomically and drop any failure left by an earlier attempt."""
-        atomic_write_text(self.run_path(digest, seed), json.dumps(record, separators=(",", ":")))
-        stale = self.failure_path(digest, seed)
+    def write_run(self, key: str, seed: int, record: dict) -> None:
+        """Store a finished run's record atomically (with schema, key, seed and checksum); drop a stale failure."""
+        record = {**record, "schema": RECORD_SCHEMA, "key": key, "seed": int(seed)}
+        record["checksum"] = _checksum(record)
+        atomic_write_text(self.run_path(key, seed), json.dumps(record, separators=(",", ":")))
+        stale = self.failure_path(key, seed)
         if stale.exists():
             stale.unlink()
 
-    def read_run(self, digest: str, seed: int) -> dict:
-        """The stored record of a finished run (read-outs and daily DAU / members)."""
-        return json.loads(self.run_path(digest, seed).read_text(encoding="utf-8"))
+    def read_run(self, key: str, seed: int) -> dict:
+        """The stored record of a finished run, unchecked (see `read_valid`)."""
+        return json.loads(self.run_path(key, seed).read_text(encoding="utf-8"))
 
-    def write_failure(self, digest: str, seed: int, text: str) -> None:
+    def read_valid(self, key: str, seed: int, horizon: int | None = None,
+                   measures: list[str] | None = None) -> tuple[dict | None, str | None]:
+        """(record, None) if the stored run is whole and belongs here, else (None, why not).
+
+        Checks: readable JSON object, schema, key, seed, checksum, population size, one
+        non-negative integer per day for `dau` and `members` (`horizon` days), and a number
+        or null for every read-out in `measures` (default: the registry's).
+        """
+        path = self.run_path(key, seed)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None, "missing"
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return None, f"unreadable ({type(exc).__name__})"
+        if not isinstance(record, dict):
+            return None, "not a run record"
+        if record.get("schema") != RECORD_SCHEMA:
+            return None, f"record schema {record.get('schema')!r}, expected {RECORD_SCHEMA}"
+        if record.get("key") != key or record.get("seed") != int(seed):
+            return None, "belongs to another scenario or seed"
+        if record.get("checksum") != _checksum(record):
+            return None, "checksum mismatch (the file was altered)"
+        why = _shape_problem(record, horizon, measures)
+        return (None, why) if why else (record, None)
+
+    def quarantine(self, key: str, seed: int) -> Path:
+        """Move an invalid run file to `invalid/` (kept for inspection) and return its new path."""
+        dest = self.root / "invalid" / key / f"{int(seed)}.json"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(self.run_path(key, seed), dest)
+        return dest
+
+    def write_failure(self, key: str, seed: int, text: str) -> None:
         """Store the traceback `text` of a run that raised."""
-        atomic_write_text(self.failure_path(digest, seed), text)
+        atomic_write_text(self.failure_path(key, seed), text)
 
     def failures(self) -> list[tuple[str, int, str]]:
-        """Every recorded failure as (digest, seed, traceback), in file order (by digest, then seed file)."""
+        """Every recorded failure as (key, seed, traceback), in file order (by key, then seed file)."""
         out = []
         base = self.root / "failures"
         if base.exists():
             for f in sorted(base.glob("*/*.txt")):
-                out.append((f.parent.name, int(f.stem), f.read_text(encoding="utf-8")))
+                with contextlib.suppress(ValueError, OSError):
+                    out.append((f.parent.name, int(f.stem), f.read_text(encoding="utf-8", errors="replace")))
         return out
+
+    def clean_temporaries(self) -> int:
+        """Remove temporary files a killed worker left (call only while no worker writes here)."""
+        n = 0
+        for pattern in ("runs/*/.*.tmp", "failures/*/.*.tmp", ".*.tmp"):
+            for f in self.root.glob(pattern):
+                with contextlib.suppress(OSError):
+                    f.unlink()
+                    n += 1
+        return n
 
     def write_manifest(self, manifest: dict) -> None:
         """Write manifest.json (versions, scenarios and their resolved parameters) atomically."""
         atomic_write_text(self.root / "manifest.json", json.dumps(manifest, indent=2, default=str))
 
     def read_manifest(self) -> dict | None:
-        """The store's manifest, or None if none was written yet."""
+        """The store's manifest, or None if none was written yet (or it is unreadable)."""
         p = self.root / "manifest.json"
-        return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+
+def _counts(values, days: int | None) -> bool:
+    return (isinstance(values, list) and (days is None or len(values) == days)
+            and all(type(v) is int and v >= 0 for v in values))
+
+
+def _shape_problem(record: dict, horizon: int | None, measures: list[str] | None) -> str | None:
+    pop = record.get("population")
+    if type(pop) is not int or pop < 2:
+        return "population is not a person count"
+    for name in ("dau", "members"):
+        if not _counts(record.get(name), horizon):
+            values = record.get(name)
+            if isinstance(values, list) and horizon is not None and len(values) != horizon:
+                return f"{name} has {len(values)} days, expected {horizon}"
+            return f"{name} is not a list of daily counts"
+    readouts = record.get("readouts")
+    if not isinstance(readouts, dict):
+        return "readouts missing"
+    if measures is None:
+        from sim.readouts.registry import measures as registry_measures
+
+        measures = registry_measures()
+    for name in measures:
+        if name not in readouts:
+            return f"read-out {name!r} missing"
+        v = readouts[name]
+        if v is not None and (isinstance(v, bool) or not isinstance(v, numbers.Real)):
+            return f"read-out {name!r} is not a number"
+    return None
 
 
 def versions() -> dict:

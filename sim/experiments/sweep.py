@@ -12,6 +12,7 @@ ParamRange(key='acquisition.q_weak', low=0.01, high=0.1, integer=False)
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import os
 from concurrent.futures import Executor
@@ -61,6 +62,20 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
     return node if isinstance(node, Param) else None
 
 
+def numeric_keys(scenario: Scenario | None = None) -> list[str]:
+    """Dotted keys a sweep can vary: numeric schema leaves and the scenario's strategies' numeric parameters."""
+    from sim.model.strategies import KINDS
+    from sim.scenario.schema import iter_leaves
+
+    keys = [".".join(p) for p, spec in iter_leaves(SCHEMA) if spec.type in ("int", "float")]
+    strategies = scenario.strategies if scenario is not None else [(k, k, None) for k in KINDS]
+    for name, kind, _ in strategies:
+        for param, spec in {**COMMON_STRATEGY_PARAMS, **KINDS[kind].PARAMS}.items():
+            if spec.type in ("int", "float"):
+                keys.append(f"strategies.{name}.{param}")
+    return keys
+
+
 def parse_param(text: str, scenario: Scenario | None = None) -> ParamRange:
     """'dotted.key=LOW:HIGH' -> ParamRange; checks the key is a numeric scenario parameter."""
     if "=" not in text or ":" not in text.split("=", 1)[1]:
@@ -71,12 +86,15 @@ def parse_param(text: str, scenario: Scenario | None = None) -> ParamRange:
         lo, hi = float(lo_s), float(hi_s)
     except ValueError:
         raise ValueError(f"--param {text!r}: LOW and HIGH must be numbers") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"--param {text!r}: LOW and HIGH must be finite numbers")
     if not lo < hi:
         raise ValueError(f"--param {text!r}: LOW must be below HIGH")
     spec = _param_spec(key.strip(), scenario)
     if spec is None or spec.type not in ("int", "float"):
-        raise ValueError(f"--param {text!r}: {key!r} is not a numeric scenario parameter "
-                         f"(see docs/scenarios.md)")
+        close = difflib.get_close_matches(key.strip(), numeric_keys(scenario), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else " (see docs/scenarios.md)"
+        raise ValueError(f"--param {text!r}: {key.strip()!r} is not a numeric scenario parameter{hint}")
     for bound, v in (("LOW", lo), ("HIGH", hi)):
         if (spec.low is not None and v < spec.low) or (spec.high is not None and v > spec.high):
             raise ValueError(f"--param {text!r}: {bound} {v} is outside {spec.describe_range()}")
@@ -131,6 +149,7 @@ class SweepResult:
         self.base, self.ranges, self.method, self.points = base, ranges, method, points
         self.seeds, self._rows, self.failures = seeds, rows, failures
         self.store, self.seconds, self.reused = store, seconds, reused
+        self.invalid: list = []  # (path in the store's invalid/ folder, reason): stored runs recomputed
 
     @property
     def keys(self) -> list[str]:
@@ -238,23 +257,98 @@ class SweepResult:
         Path(path).write_text(sweep_html(self), encoding="utf-8")
 
     def write(self, out) -> Path:
-        """sweep.csv, runs.csv, indices.csv (sobol), pareto.csv, figures, report.html/.md."""
-        from sim.experiments.store import atomic_write_text
+        """sweep.csv, runs.csv, indices.csv (sobol), pareto.csv, figures, report.html/.md, published together."""
+        from sim.outputs.folder import publish
         from sim.outputs.plots import write_figures
         from sim.outputs.report import sweep_html, sweep_markdown
 
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out / "sweep.csv", self.table().to_csv(index=False))
-        atomic_write_text(out / "runs.csv", self.runs().to_csv(index=False))
-        atomic_write_text(out / "pareto.csv", self.pareto().to_csv(index=False))
-        ind = self.indices()
-        if ind is not None:
-            atomic_write_text(out / "indices.csv", ind.to_csv(index=False))
-        images = write_figures(self.figures(), out)
-        atomic_write_text(out / "report.html", sweep_html(self, images))
-        atomic_write_text(out / "report.md", sweep_markdown(self, images))
+        with publish(out) as stage:
+            (stage / "sweep.csv").write_text(self.table().to_csv(index=False), encoding="utf-8")
+            (stage / "runs.csv").write_text(self.runs().to_csv(index=False), encoding="utf-8")
+            (stage / "pareto.csv").write_text(self.pareto().to_csv(index=False), encoding="utf-8")
+            ind = self.indices()
+            if ind is not None:
+                (stage / "indices.csv").write_text(ind.to_csv(index=False), encoding="utf-8")
+            images = write_figures(self.figures(), stage)
+            (stage / "report.html").write_text(sweep_html(self, images), encoding="utf-8")
+            (stage / "report.md").write_text(sweep_markdown(self, images), encoding="utf-8")
         return out
+
+
+#: Most design points a sweep may have (a grid of 1,000 levels over 3 parameters is 10^9).
+MAX_DESIGN_POINTS = 100_000
+
+
+def design_size(method: str, samples: int, d: int) -> int:
+    """Design points a method yields: grid samples^d, lhs samples, sobol samples * (d + 2).
+
+    >>> design_size("grid", 1000, 3)
+    1000000000
+    """
+    if method == "grid":
+        return samples ** d
+    if method == "sobol":
+        return samples * (d + 2)
+    return samples
+
+
+@dataclass
+class SweepPlan:
+    """A validated sweep, ready to run: the design, its scenarios and seeds (see `plan_sweep`)."""
+
+    base: Scenario
+    ranges: list
+    method: str
+    samples: int
+    replications: int
+    seed: int
+    points: np.ndarray
+    variants: list
+    workers: int | None = None
+
+
+def plan_sweep(scenario: Scenario | str, params: list, method: str = "lhs", samples: int | None = None,
+               replications: int = 5, seed: int | None = None, workers: int | None = None) -> SweepPlan:
+    """Check every argument and build the design and its scenarios; nothing runs, nothing is written.
+
+    Raises ValueError or TypeError (with the parameter named) for: no or repeated
+    parameters, unknown keys (with a "did you mean"), samples or replications below 1, more
+    than `MAX_DESIGN_POINTS` points (checked before the design is allocated).
+    """
+    from sim.model.community import whole_number
+
+    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if isinstance(params, (str, ParamRange)):
+        params = [params]
+    ranges = [p if isinstance(p, ParamRange) else parse_param(p, base) for p in params]
+    if not ranges:
+        raise ValueError("a sweep needs at least one --param KEY=LOW:HIGH")
+    keys = [r.key for r in ranges]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise ValueError(f"--param {', '.join(twice)} given more than once; give each parameter once")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    samples = {"grid": 5, "lhs": 20, "sobol": 16}[method] if samples is None else \
+        whole_number(samples, "samples", low=1)
+    replications = whole_number(replications, "replications", low=1)
+    if workers is not None:
+        workers = whole_number(workers, "workers", low=1)
+    n_points = design_size(method, samples, len(ranges))
+    if n_points > MAX_DESIGN_POINTS:
+        raise ValueError(f"the {method} design has {n_points:,} points (samples {samples}, {len(ranges)} "
+                         f"parameters); the limit is {MAX_DESIGN_POINTS:,}: use fewer samples or parameters")
+    seed = whole_number(base.seed if seed is None else seed, "seed", high=2**63 - 1)
+    pts = design(ranges, method, samples, seed=seed)
+    variants = []
+    for row in pts:
+        overrides = [f"{r.key}={_fmt_value(v, r.integer)}" for r, v in zip(ranges, row)]
+        try:
+            variants.append(base.with_overrides(overrides))
+        except ScenarioError as exc:
+            raise ValueError(f"design point {dict(zip(keys, row))} is invalid:\n{exc}") from None
+    return SweepPlan(base, ranges, method, samples, replications, seed, pts, variants, workers)
 
 
 def sweep(scenario: Scenario | str, params: list, method: str = "lhs", samples: int | None = None,
@@ -265,47 +359,53 @@ def sweep(scenario: Scenario | str, params: list, method: str = "lhs", samples: 
 
     `samples` defaults to 5 levels per parameter (grid), 20 points (lhs) or 16 base samples
     (sobol: 16 * (d + 2) points). Other arguments as in `sim.experiments.compare.compare`.
+    Every argument is checked before anything is allocated or run (`plan_sweep`).
     """
-    from sim.experiments.executors import make_executor
+    plan = plan_sweep(scenario, params, method=method, samples=samples, replications=replications,
+                      seed=seed, workers=workers)
+    return run_plan(plan, executor=executor, store=store, progress=progress)
 
-    base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    ranges = [p if isinstance(p, ParamRange) else parse_param(p, base) for p in params]
-    if not ranges:
-        raise ValueError("a sweep needs at least one --param KEY=LOW:HIGH")
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
-    samples = samples or {"grid": 5, "lhs": 20, "sobol": 16}[method]
-    seed = base.seed if seed is None else seed
-    pts = design(ranges, method, samples, seed=seed)
-    variants = []
-    for row in pts:
-        overrides = [f"{r.key}={_fmt_value(v, r.integer)}" for r, v in zip(ranges, row)]
-        try:
-            variants.append(base.with_overrides(overrides))
-        except ScenarioError as exc:
-            raise ValueError(f"design point {dict(zip([r.key for r in ranges], row))} is invalid:\n{exc}") from None
+
+def run_plan(plan: SweepPlan, executor: Executor | str | None = None,
+             store: ResultStore | str | os.PathLike | None = None, progress: bool = True) -> SweepResult:
+    """Run a planned sweep (after the executor, graph-file and memory checks of `sim.experiments.preflight`)."""
+    from sim.experiments.compare import warn_invalid
+    from sim.experiments.executors import make_executor
+    from sim.experiments.preflight import check_all
+    from sim.experiments.store import run_key
+    from sim.version import code_version
+
+    base, ranges, method, samples, replications = plan.base, plan.ranges, plan.method, plan.samples, plan.replications
+    seed, pts, variants, workers = plan.seed, plan.points, plan.variants, plan.workers
+    check_all(variants, executor, workers, len(variants) * replications)
     seeds = replication_seeds(seed, replications)
     st = store if isinstance(store, ResultStore) else (ResultStore(store) if store else temporary_store())
-    st.write_manifest({"kind": "sweep", "versions": versions(), "method": method, "samples": samples,
+    st.write_manifest({"kind": "sweep", "versions": versions(), "code": code_version(), "method": method,
+                       "samples": samples,
                        "replications": replications, "seeds": seeds,
                        "params": [r.__dict__ for r in ranges], "base": base.to_dict(),
                        "points": pts.tolist()})
-    by_digest: dict = {}
-    for i, sc in enumerate(variants):
-        by_digest.setdefault(sc.digest(), []).append(i)
+    keys = [run_key(sc) for sc in variants]
+    by_key: dict = {}
+    for i, key in enumerate(keys):
+        by_key.setdefault(key, []).append(i)
+    key_of = {id(sc): key for sc, key in zip(variants, keys)}
     rows: list[dict] = []
 
     def on_record(sc, seed_, record):
-        for i in by_digest[sc.digest()]:
+        for i in by_key[key_of[id(sc)]]:
             rows.append({"point": i, **dict(zip([r.key for r in ranges], pts[i])), "seed": seed_,
                          **record["readouts"]})
 
-    unique = list({sc.digest(): sc for sc in variants}.values())
+    unique = list({key: sc for sc, key in zip(variants, keys)}.values())
     tasks = [(sc, s) for sc in unique for s in seeds]
     if isinstance(executor, Executor):
-        ex = execute(tasks, st, executor, on_record, progress, label="sweep")
+        ex = execute(tasks, st, executor, on_record, progress, label="sweep", keys=key_of)
     else:
         with make_executor(workers=workers, serial=(executor == "serial")) as pool:
-            ex = execute(tasks, st, pool, on_record, progress, label="sweep")
-    failures = [(f"point {by_digest[d]}", s, tb) for d, s, tb in ex.failures]
-    return SweepResult(base, ranges, method, pts, seeds, rows, failures, st, ex.seconds, ex.reused)
+            ex = execute(tasks, st, pool, on_record, progress, label="sweep", keys=key_of)
+    failures = [(f"point {by_key.get(k, k)}", s, tb) for k, s, tb in ex.failures]
+    result = SweepResult(base, ranges, method, pts, seeds, rows, failures, st, ex.seconds, ex.reused)
+    result.invalid = ex.invalid
+    warn_invalid(ex.invalid)
+    return result

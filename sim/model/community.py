@@ -17,6 +17,8 @@ Example
 
 from __future__ import annotations
 
+import numbers
+import os
 from typing import Callable
 
 import mesa
@@ -24,7 +26,7 @@ import networkx as nx
 import numpy as np
 
 from agents.member import sync_handles
-from sim.model import founding
+from sim.model import founding, memory
 from sim.model.day import Day
 from sim.model.mechanics import DAILY_STEPS
 from sim.model.population import Population, build_population
@@ -52,12 +54,20 @@ class CommunityModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None, graph: nx.Graph | None = None):
-        seed = int(scenario.seed if seed is None else seed)
+        if not isinstance(scenario, Scenario):
+            hint = "; load a file with sim.load_scenario(path)" if isinstance(scenario, (str, os.PathLike)) else ""
+            raise TypeError(f"CommunityModel expects a Scenario, got {type(scenario).__name__}{hint}")
+        if graph is not None and not isinstance(graph, nx.Graph):
+            raise TypeError(f"graph must be a networkx Graph, got {type(graph).__name__}")
+        seed = whole_number(scenario.seed if seed is None else seed, "seed", high=2**63 - 1)
+        # refuse a run that cannot fit before spending minutes building it (sim.model.memory)
+        memory.check_scenario(scenario, graph)
         super().__init__(rng=np.random.default_rng(seed))
         self.seed_value = seed
         self.scenario = scenario
         self.day = 0
         self.population: Population = build_population(scenario.population, self.rng, graph=graph)
+        founding.check_fits(scenario, self.population.n)
         self.state = State(self.population.n)
         self.strategies = [KINDS[kind](name, spec) for name, kind, spec in scenario.strategies]
         check_conflicts(self.strategies, scenario.horizon_days)
@@ -110,7 +120,7 @@ class CommunityModel(mesa.Model):
 
     def run(self, days: int | None = None, progress: Callable[[int, int], None] | None = None) -> None:
         """Run `days` days (default: the scenario's horizon). `progress(done, total)` is called daily."""
-        total = self.scenario.horizon_days if days is None else int(days)
+        total = self.scenario.horizon_days if days is None else whole_number(days, "days")
         for i in range(total):
             self.step()
             if progress is not None:
@@ -125,4 +135,23 @@ class CommunityModel(mesa.Model):
         """Run summary: lifecycle phases, lifespan and every read-out (see `sim.readouts`)."""
         from sim.readouts.metrics import summarize
 
+        if self.day == 0:
+            raise ValueError("no day has been simulated yet: call run() or step() before summary()")
         return summarize(self)
+
+
+def whole_number(value, name: str, low: int = 0, high: int | None = None) -> int:
+    """`value` as an int in [low, high]; TypeError for non-integers (2.9, '3', True), ValueError out of range.
+
+    numpy integers are integers.
+
+    >>> whole_number(np.int64(3), "days")
+    3
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number (an int), got {value!r}")
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        allowed = f"at least {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be {allowed}, got {value}")
+    return value

@@ -42,6 +42,22 @@ PARAMS: dict[str, Any] = {
 }
 
 
+def check_fits(scenario, persons: int) -> None:
+    """Raise `ScenarioError` if the organizers and core experts outnumber the graph's persons.
+
+    Validation checks generated and named graphs up front; a file or user graph is only
+    counted once read, so the model checks it here, before day 0.
+    """
+    c = scenario.community
+    founders = c.organizers + c.core_seeds
+    if founders > persons:
+        from sim.scenario.loader import Problem, ScenarioError
+
+        raise ScenarioError([Problem(scenario.path or "<scenario>", None, "community",
+                                     f"organizers + core_seeds ({founders}) exceed the {persons} "
+                                     f"persons of the graph")])
+
+
 def pick_founders(population, community, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(organizers, core experts, founding members) of day 0.
 

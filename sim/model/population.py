@@ -25,6 +25,7 @@ Example
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,6 +172,9 @@ NAMED_GRAPHS = {
     "davis_southern_women": nx.davis_southern_women_graph,
 }
 
+#: Persons on each named graph (validation checks that the founders fit before any run).
+NAMED_GRAPH_SIZES = {name: make().number_of_nodes() for name, make in NAMED_GRAPHS.items()}
+
 
 def make_graph(gspec, size: int, rng: np.random.Generator) -> nx.Graph:
     """Build the social graph described by `population.graph`.
@@ -210,46 +214,94 @@ def make_graph(gspec, size: int, rng: np.random.Generator) -> nx.Graph:
     raise ValueError(f"unknown graph type {kind!r}")
 
 
+#: Longest line read from an edge-list CSV (a line of a megabyte is not an edge).
+MAX_CSV_LINE = 64 * 1024
+
+
 def load_graph_file(path: str | Path) -> nx.Graph:
     """Load an undirected social graph from an edge-list CSV or a GraphML file.
 
     CSV: one edge per line, `source,target[,weight]`; an optional header line naming
     `source,target`; lines starting with '#' are comments. GraphML by extension
-    `.graphml`/`.xml`. Errors name the file and line.
+    `.graphml`/`.xml`. Weights must be finite positive numbers. Only a regular file of at
+    most `files.MAX_GRAPH_BYTES` is read. Every problem raises `GraphFileError` naming the
+    file (and the line, for CSV); no other exception escapes.
     """
+    from sim.scenario import files
+
     path = Path(path)
-    if not path.exists():
-        raise GraphFileError(f"{path}: graph file not found")
-    if path.suffix.lower() in (".graphml", ".xml"):
-        try:
-            g = nx.read_graphml(path)
-        except Exception as exc:  # networkx raises several types for bad XML
-            raise GraphFileError(f"{path}: not a readable GraphML file: {exc}") from exc
-        g = nx.Graph(g)
-    else:
-        g = nx.Graph()
-        with path.open(newline="", encoding="utf-8") as fh:
-            for lineno, row in enumerate(csv.reader(fh), start=1):
-                if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-                    continue
-                row = [c.strip() for c in row]
-                if lineno == 1 and row[0].lower() in ("source", "src", "from", "u"):
-                    continue
-                if len(row) < 2 or not row[0] or not row[1]:
-                    raise GraphFileError(f"{path}:{lineno}: expected 'source,target[,weight]', got {row!r}")
-                if len(row) >= 3 and row[2]:
-                    try:
-                        w = float(row[2])
-                    except ValueError:
-                        raise GraphFileError(f"{path}:{lineno}: weight {row[2]!r} is not a number") from None
-                    if not w > 0:
-                        raise GraphFileError(f"{path}:{lineno}: weight {row[2]!r} must be positive")
-                    g.add_edge(row[0], row[1], weight=w)
-                else:
-                    g.add_edge(row[0], row[1])
-    g.remove_edges_from(nx.selfloop_edges(g))
+    try:
+        fh = files.open_regular(path, files.MAX_GRAPH_BYTES)
+    except files.UnsafeFileError as exc:
+        raise GraphFileError(f"{path}: graph file {exc}") from None
+    with fh:
+        if path.suffix.lower() in (".graphml", ".xml"):
+            g = _read_graphml(path, fh)
+        else:
+            g = _read_csv(path, fh)
+    g.remove_edges_from(list(nx.selfloop_edges(g)))
     if g.number_of_nodes() < 2:
         raise GraphFileError(f"{path}: the graph has fewer than 2 persons")
+    return g
+
+
+def _weight(text, where: str) -> float:
+    """A tie weight: a finite positive number (`where` names file and line or edge in the error)."""
+    try:
+        w = float(text)
+    except (TypeError, ValueError, OverflowError):
+        raise GraphFileError(f"{where}: weight {_quote(text)} is not a number") from None
+    if not (math.isfinite(w) and w > 0):
+        raise GraphFileError(f"{where}: weight {_quote(text)} must be a finite positive number")
+    return w
+
+
+def _quote(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _read_csv(path: Path, fh) -> nx.Graph:
+    g = nx.Graph()
+    lineno = 0
+    while True:
+        raw = fh.readline(MAX_CSV_LINE + 1)
+        if not raw:
+            break
+        lineno += 1
+        if len(raw) > MAX_CSV_LINE:
+            raise GraphFileError(f"{path}:{lineno}: line longer than {MAX_CSV_LINE:,} bytes")
+        try:
+            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise GraphFileError(f"{path}:{lineno}: not UTF-8 text (save the file as UTF-8)") from None
+        try:
+            row = next(csv.reader([line]), [])
+        except csv.Error as exc:
+            raise GraphFileError(f"{path}:{lineno}: not a CSV line: {exc}") from None
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        row = [c.strip() for c in row]
+        if lineno == 1 and row[0].lower() in ("source", "src", "from", "u"):
+            continue
+        if len(row) < 2 or not row[0] or not row[1]:
+            raise GraphFileError(f"{path}:{lineno}: expected 'source,target[,weight]', got {_quote(row)}")
+        if len(row) >= 3 and row[2]:
+            g.add_edge(row[0], row[1], weight=_weight(row[2], f"{path}:{lineno}"))
+        else:
+            g.add_edge(row[0], row[1])
+    return g
+
+
+def _read_graphml(path: Path, fh) -> nx.Graph:
+    try:
+        g = nx.read_graphml(fh)
+    except Exception as exc:  # noqa: BLE001 - networkx and the XML parser raise many types for bad files
+        raise GraphFileError(f"{path}: not a readable GraphML file: {_quote(str(exc))[1:-1]}") from None
+    g = nx.Graph(g)
+    for u, v, d in g.edges(data=True):
+        if "weight" in d:
+            d["weight"] = _weight(d["weight"], f"{path}: edge {_quote(u)}-{_quote(v)}")
     return g
 
 

@@ -5,10 +5,16 @@ side of the page is one design: a scenario file plus slider overrides. A run sho
 lifecycle with its phases, the circles over time, a network view of up to ~1,000 people
 coloured by circle and state, and the summary numbers. Layouts are computed here with a
 bounded number of iterations (Mesa's default spring layout on large graphs is never used).
+
+What a browser sends is untrusted (a websocket message can set any widget value): a scenario
+is accepted only by its name in the list the page offers (`resolve`), lever values are
+clamped to their sliders' ranges, and an error shows one line on the page while its
+traceback goes to the server's log.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -38,24 +44,45 @@ LEVERS = [
 ]
 
 
+log = logging.getLogger("circlesim.dashboard")
+
+
 def scenario_files() -> list[str]:
-    files = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))
+    """The scenarios the page offers: the shipped folder's `*.yaml`, plus the one given on the command line."""
+    try:
+        files = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml") if p.is_file())
+    except OSError:
+        files = []
     extra = os.environ.get("CIRCLESIM_DASHBOARD_SCENARIO")
     if extra and Path(extra).name not in files:
         files.insert(0, str(Path(extra).resolve()))
     return files
 
 
-def _path(name: str) -> Path:
+def resolve(name) -> Path:
+    """The file of a scenario the page offers; ValueError for any other value (paths, '../', ...)."""
+    if not isinstance(name, str) or name not in scenario_files():
+        raise ValueError("unknown scenario; pick one from the list")
     p = Path(name)
     return p if p.is_absolute() else SCENARIO_DIR / name
+
+
+def page_error(exc: BaseException) -> str:
+    """What the page says about an error: scenario problems verbatim, anything else one line (traceback logged)."""
+    from sim.model.memory import MemoryEstimateError
+    from sim.scenario import ScenarioError
+
+    if isinstance(exc, (ScenarioError, MemoryEstimateError)) or type(exc) is ValueError:
+        return str(exc)
+    log.error("dashboard error", exc_info=exc)
+    return f"{type(exc).__name__}: the run failed; the details are in the server's log."
 
 
 def defaults_for(name: str) -> dict:
     """Slider values taken from the scenario file itself."""
     from sim.scenario import load_scenario
 
-    sc = load_scenario(_path(name))
+    sc = load_scenario(resolve(name))
     out = {}
     for _, key, *_ in LEVERS:
         node = sc
@@ -70,8 +97,12 @@ def run_design(name: str, levers: dict, seed: int) -> dict:
     from sim.model import CommunityModel
     from sim.scenario import load_scenario
 
-    overrides = [f"{k}={v}" for k, v in levers.items()]
-    sc = load_scenario(_path(name), overrides=overrides, seed=seed)
+    ranges = {key: (lo, hi, kind) for _, key, lo, hi, _, kind in LEVERS}
+    unknown = sorted(set(levers) - set(ranges))
+    if unknown:
+        raise ValueError(f"unknown levers: {', '.join(unknown)}")
+    overrides = [f"{k}={min(max(ranges[k][2](v), ranges[k][0]), ranges[k][1])}" for k, v in levers.items()]
+    sc = load_scenario(resolve(name), overrides=overrides, seed=seed)
     model = CommunityModel(sc)
     model.run()
     return {"model": model, "ts": model.timeseries(), "summary": model.summary(), "scenario": sc,
@@ -158,27 +189,45 @@ def _note(text: str, color: str) -> None:
 @solara.component
 def Design(title: str, initial: str, seed: solara.Reactive):
     files = scenario_files()
-    start = initial if initial in files else files[0]
+    start = initial if initial in files else (files[0] if files else "")
+
+    def first_values():
+        try:
+            return defaults_for(start), ""
+        except Exception as exc:  # noqa: BLE001 - the page shows one line, the log the rest
+            return {key: lo for _, key, lo, *_ in LEVERS}, page_error(exc)
+
     # state created once per design panel (use_reactive(value) would re-sync to `value`
     # on every render and undo the sliders)
+    initial_values, initial_error = solara.use_memo(first_values, [])
     name = solara.use_memo(lambda: solara.reactive(start), [])
-    values = solara.use_memo(lambda: solara.reactive(defaults_for(start)), [])
+    values = solara.use_memo(lambda: solara.reactive(initial_values), [])
     result = solara.use_memo(lambda: solara.reactive(None), [])
-    error = solara.use_memo(lambda: solara.reactive(""), [])
+    error = solara.use_memo(lambda: solara.reactive(initial_error), [])
     running = solara.use_memo(lambda: solara.reactive(False), [])
 
     def choose(new):
+        if new not in scenario_files():  # only names from the list (a websocket can send anything)
+            log.warning("refused scenario choice %.80r", new)
+            error.set("unknown scenario; pick one from the list")
+            return
+        try:
+            fresh = defaults_for(new)
+        except Exception as exc:  # noqa: BLE001 - the page shows one line, the log the rest
+            error.set(page_error(exc))
+            return
         name.set(new)
-        values.set(defaults_for(new))
+        values.set(fresh)
         result.set(None)
+        error.set("")
 
     def run():
         running.set(True)
         error.set("")
         try:
             result.set(run_design(name.value, dict(values.value), seed.value))
-        except Exception as exc:  # shown on the page, not swallowed
-            error.set(f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - shown on the page (one line), logged in full
+            error.set(page_error(exc))
         finally:
             running.set(False)
 
@@ -187,8 +236,11 @@ def Design(title: str, initial: str, seed: solara.Reactive):
         for label, key, lo, hi, step, kind in LEVERS:
             current = values.value[key]
 
-            def setter(v, key=key, kind=kind):
-                values.set({**values.value, key: kind(v)})
+            def setter(v, key=key, kind=kind, lo=lo, hi=hi):
+                try:
+                    values.set({**values.value, key: min(max(kind(v), kind(lo)), kind(hi))})
+                except (TypeError, ValueError, OverflowError):
+                    log.warning("refused lever value %.80r for %s", v, key)
 
             if kind is int:
                 solara.SliderInt(label=f"{label}: {current}", value=int(current), min=int(lo), max=int(hi),
@@ -231,4 +283,4 @@ def Page():
         Design("Design B", "points.yaml", seed)
 
 
-__all__ = ["Page", "run_design", "network_figure", "summary_html", "LEVERS"]
+__all__ = ["Page", "run_design", "network_figure", "summary_html", "resolve", "LEVERS"]

@@ -12,7 +12,7 @@ import `sim.scenario.params` while the schema imports the mechanisms.
 
 from importlib import import_module
 
-_EXPORTS = ("Problem", "Scenario", "ScenarioError", "default_scenario", "load_scenario",
+_EXPORTS = ("Problem", "Scenario", "ScenarioError", "check_graph", "default_scenario", "load_scenario",
             "scenario_from_dict", "strategy_schema")
 
 __all__ = list(_EXPORTS)

@@ -6,7 +6,15 @@
   null in the variant removes a strategy of the base).
 * `--set dotted.key=value` overrides are applied last.
 * Validation reports *every* problem at once as `file:line: dotted.key: message`, with the
-  allowed range or a "did you mean"; `ScenarioError` carries them.
+  allowed range or a "did you mean"; `ScenarioError` carries them (its text shows the first
+  `MAX_SHOWN_PROBLEMS`, and values are quoted at most `MAX_VALUE_CHARS` long).
+* Hostile input is bounded before it costs anything: files are regular files of at most
+  `files.MAX_SCENARIO_BYTES`; nesting deeper than `MAX_DEPTH`, documents expanding (through
+  YAML aliases) to more than `MAX_NODES` values, recursive aliases, duplicate keys and
+  `extends` chains longer than `MAX_EXTENDS` files are problems, not crashes.
+* Numbers are read in decimal only (YAML 1.2 style: `500`, `1_000`, `2.5`, `1e7`, `.5e3`); the
+  YAML 1.1 forms `0x1F4`, `0o17`, `0777` (octal!) and `1:30` (base 60) are not numbers here,
+  because a scientist who writes `0777` means 777.
 
 Example
 -------
@@ -23,15 +31,48 @@ import difflib
 import hashlib
 import json
 import math
+import numbers
 import os
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 import yaml
 
+from sim.scenario import files
 from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, defaults
+
+#: Deepest nesting of mappings and lists in a scenario (the schema itself is 3 levels deep).
+MAX_DEPTH = 20
+#: Most values a document may hold once YAML aliases are expanded (a scenario has ~150).
+MAX_NODES = 100_000
+#: Longest `extends` chain (a variant of a variant of ... the baseline).
+MAX_EXTENDS = 16
+#: Problems shown in a `ScenarioError`'s message (all of them stay in `.problems`).
+MAX_SHOWN_PROBLEMS = 50
+#: Longest quotation of a value or key in a message.
+MAX_VALUE_CHARS = 80
+
+_repr = reprlib.Repr()
+_repr.maxstring = _repr.maxother = MAX_VALUE_CHARS
+_repr.maxlevel, _repr.maxlist, _repr.maxdict, _repr.maxtuple, _repr.maxset = 3, 4, 4, 4, 4
+
+
+def short(value: Any) -> str:
+    """`repr(value)`, bounded: a message never echoes a megabyte of someone's input.
+
+    >>> short(list(range(1000)))
+    '[0, 1, 2, 3, ...]'
+    """
+    text = _repr.repr(value)
+    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS - 3] + "..."
+
+
+def _short_key(key: str) -> str:
+    return key if len(key) <= MAX_VALUE_CHARS else key[:MAX_VALUE_CHARS - 3] + "..."
 
 
 # ----------------------------------------------------------------------------------------
@@ -48,18 +89,27 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        return f"{where}: {self.key or '(document)'}: {self.message}"
+        return f"{where}: {_short_key(self.key) or '(document)'}: {self.message}"
 
 
 class ScenarioError(ValueError):
-    """Raised when a scenario is invalid; `.problems` lists every problem found."""
+    """Raised when a scenario is invalid; `.problems` lists every problem found.
+
+    The message lists the first `MAX_SHOWN_PROBLEMS` (in reading order) and counts the rest.
+    """
 
     def __init__(self, problems: list[Problem]):
         # in reading order: by file, then line (problems without a line first)
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0))
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in scenario:"
-        super().__init__("\n".join([head] + ["  " + str(p) for p in self.problems]))
+        shown = ["  " + str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
+        if n > MAX_SHOWN_PROBLEMS:
+            shown.append(f"  ... and {n - MAX_SHOWN_PROBLEMS} more (fix these first)")
+        super().__init__("\n".join([head] + shown))
+
+    def __reduce__(self):
+        return (type(self), (self.problems,))
 
 
 # ----------------------------------------------------------------------------------------
@@ -177,22 +227,147 @@ class Scenario(Section):
 # ----------------------------------------------------------------------------------------
 # YAML with line numbers
 # ----------------------------------------------------------------------------------------
-def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
-    """Parse one file safely; return (document, {key path tuple: line})."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(str(path), None, "", "file not found"))
-        return None, {}
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(str(path), None, "", f"cannot read file: {exc}"))
-        return None, {}
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader with decimal numbers only (YAML 1.2 forms, `1e6` included) and bounded nesting.
+
+    Composing a node deeper than `MAX_DEPTH` raises a YAML error instead of exhausting
+    Python's recursion limit.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        """Compose one node, refusing nesting deeper than `MAX_DEPTH`."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node):
+        """A decimal integer (underscores allowed as digit separators)."""
+        text = self.construct_scalar(node)
+        try:
+            return int(text.replace("_", ""), 10)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(None, None, f"{short(text)} is not a decimal integer",
+                                                    node.start_mark) from None
+
+    def construct_yaml_float(self, node):
+        """A decimal number; `.inf` and `.nan` too (validation then refuses them)."""
+        try:
+            return super().construct_yaml_float(node)
+        except (ValueError, OverflowError):
+            raise yaml.constructor.ConstructorError(None, None, f"{short(node.value)} is not a number",
+                                                    node.start_mark) from None
+
+
+_Loader.add_constructor(_INT, _Loader.construct_yaml_int)
+_Loader.add_constructor(_FLOAT, _Loader.construct_yaml_float)
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9][0-9_]*$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?
+                 |[-+]?\.(?:inf|Inf|INF)
+                 |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+.0123456789"))
+
+#: Text that YAML 1.1 would have read as a number in another base (hint for the error).
+_NON_DECIMAL = re.compile(r"^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-7_]+|0[0-7_]+"
+                          r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$")
+
+
+def _inspect(root, file: str, problems: list[Problem]) -> bool:
+    """Check a composed node graph before constructing it: size, depth, cycles, duplicate keys.
+
+    Aliases make the graph a DAG (or a cycle); sizes and depths are computed once per node
+    with an explicit stack, so neither a billion-laughs document nor a long alias chain costs
+    more than one pass over the nodes as written. Returns False (with a problem) if the
+    document must not be constructed.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        nid = id(node)
+        if done:
+            kids = _children(node)
+            size[nid] = 1 + sum(size[id(k)] for k in kids)
+            depth[nid] = 1 + max((depth[id(k)] for k in kids), default=0)
+            on_path.discard(nid)
+            if size[nid] > MAX_NODES:
+                problems.append(Problem(file, node.start_mark.line + 1, "",
+                                        f"the document expands to more than {MAX_NODES:,} values (YAML aliases?); "
+                                        f"a scenario has a few hundred"))
+                return False
+            if depth[nid] > MAX_DEPTH:
+                problems.append(Problem(file, node.start_mark.line + 1, "",
+                                        f"nesting deeper than {MAX_DEPTH} levels (through YAML aliases)"))
+                return False
+            continue
+        if nid in size:
+            continue
+        if nid in on_path:
+            problems.append(Problem(file, node.start_mark.line + 1, "", "a YAML alias refers to itself "
+                                    "(recursive structure)"))
+            return False
+        on_path.add(nid)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            _duplicates(node, file, problems)
+        for kid in _children(node):
+            if id(kid) not in size:
+                stack.append((kid, False))
+    return True
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _duplicates(node, file: str, problems: list[Problem]) -> None:
+    first: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key_node.start_mark.line + 1
+        if key_node.value in first:
+            problems.append(Problem(file, line, key_node.value,
+                                    f"duplicate key (also on line {first[key_node.value]}); "
+                                    f"YAML would silently keep the last one"))
+        else:
+            first[key_node.value] = line
+
+
+def _parse_yaml(text: str, file: str, problems: list[Problem]):
+    """Compose, inspect and construct one YAML document; (None, None) after a problem.
+
+    Returns (data, node); data is None for an empty document.
+    """
     loader = None
     try:
         loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
-            return {}, {}
+            return None, None
+        if not _inspect(node, file, problems):
+            return None, None
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -200,11 +375,35 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
         if line is None and isinstance(exc, yaml.reader.ReaderError):
             line = text.count("\n", 0, exc.position) + 1
         msg = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
-        problems.append(Problem(str(path), line, "", f"YAML syntax error: {msg or exc}"))
-        return None, {}
+        if msg.startswith("nesting deeper than"):  # our limit (`_Loader.compose_node`), not a syntax error
+            problems.append(Problem(file, line, "", msg))
+        else:
+            problems.append(Problem(file, line, "", f"YAML syntax error: {msg or short(str(exc))}"))
+        return None, None
+    except (ValueError, TypeError, OverflowError) as exc:  # a tagged value the safe constructor rejects
+        problems.append(Problem(file, None, "", f"invalid YAML value: {short(str(exc))}"))
+        return None, None
     finally:
         if loader is not None:
             loader.dispose()
+    return data, node
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
+    """Parse one file safely; return (document, {key path tuple: line}); None after a problem."""
+    try:
+        text = files.read_text(path, files.MAX_SCENARIO_BYTES)
+    except files.UnsafeFileError as exc:
+        problems.append(Problem(str(path), None, "", str(exc)))
+        return None, {}
+    n = len(problems)
+    data, node = _parse_yaml(text, str(path), problems)
+    if len(problems) > n:
+        return None, {}
+    if node is None or data is None:
+        problems.append(Problem(str(path), None, "", "the file is empty (no keys); write {} for a "
+                                "scenario with every default"))
+        return None, {}
     lines: dict = {}
     _collect_lines(node, (), lines)
     return data, lines
@@ -248,14 +447,19 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
     base_doc, base_locs = {}, {}
     if "extends" in doc:
         target = doc.pop("extends")
-        if not isinstance(target, str):
-            problems.append(Problem(str(path), lines.get(("extends",)), "extends",
-                                    "must be a file path relative to this file"))
+        where = lines.get(("extends",))
+        if not isinstance(target, str) or not target:
+            problems.append(Problem(str(path), where, "extends", "must be a file path relative to this file"))
+        elif len(seen) + 1 >= MAX_EXTENDS:
+            problems.append(Problem(str(path), where, "extends",
+                                    f"'extends' chain longer than {MAX_EXTENDS} files"))
         else:
             base_path = (path.parent / target)
-            if not base_path.exists():
-                problems.append(Problem(str(path), lines.get(("extends",)), "extends",
-                                        f"base scenario not found: {base_path}"))
+            try:
+                files.check_regular_file(base_path, files.MAX_SCENARIO_BYTES)
+            except files.UnsafeFileError as exc:
+                problems.append(Problem(str(path), where, "extends", f"base scenario not found: {base_path}"
+                                        if str(exc) == "file not found" else f"base scenario {base_path} {exc}"))
             else:
                 base_doc, base_locs = _load_chain(base_path, problems, seen + (path.resolve(),))
         locs.pop(("extends",), None)
@@ -274,40 +478,58 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
 _RESERVED = frozenset({"get", "items", "to_dict", "with_overrides", "strategies", "path", "_fill", "_data"})
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, reading numbers such as 1e6 or 2.5e-5 as floats (YAML 1.2), not text."""
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
-    list("-+.0123456789"))
+def _override_value(raw: str, key: str, problems: list[Problem]) -> tuple[bool, Any]:
+    """Parse the VALUE of `--set KEY=VALUE` as YAML (same rules as files); text if it is not YAML."""
+    if not raw.strip():
+        return True, None
+    if len(raw) > files.MAX_SCENARIO_BYTES:
+        problems.append(Problem("--set", None, key, f"value is {len(raw):,} characters long"))
+        return False, None
+    found: list[Problem] = []
+    value, _ = _parse_yaml(raw, "--set", found)
+    if not found:
+        return True, value
+    if all(p.message.startswith("YAML syntax error") for p in found):
+        return True, raw  # not YAML: the text itself (validation says what was expected)
+    problems.extend(Problem("--set", None, key, p.message) for p in found)
+    return False, None
 
 
 def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list[Problem]) -> None:
+    """Apply dotted `KEY=VALUE` overrides to `doc`; every problem is blamed on `--set`."""
     for text in overrides:
+        if not isinstance(text, str):
+            problems.append(Problem("--set", None, short(text), "expected a 'KEY=VALUE' string"))
+            continue
         if "=" not in text:
             problems.append(Problem("--set", None, text, "expected KEY=VALUE"))
             continue
         key, raw = text.split("=", 1)
         key = key.strip()
-        try:
-            value = yaml.load(raw, Loader=_Loader) if raw.strip() else None
-        except yaml.YAMLError:
-            value = raw
         parts = key.split(".")
         if not key or any(not p for p in parts):
             problems.append(Problem("--set", None, key, "malformed key"))
             continue
+        ok, value = _override_value(raw, key, problems)
+        if not ok:
+            continue
         node = doc
-        for part in parts[:-1]:
-            if not isinstance(node.get(part), dict):
+        for i, part in enumerate(parts[:-1]):
+            child = node.get(part)
+            if child is not None and not isinstance(child, dict):
+                here = ".".join(parts[:i + 1])
+                problems.append(Problem("--set", None, key, f"{here} is a value ({short(child)}), not a "
+                                        f"section, so it has no key {short(parts[i + 1])}"))
+                break
+            if child is None:
                 node[part] = {}
+                locs[tuple(parts[:i + 1])] = ("--set", None)
             node = node[part]
-        node[parts[-1]] = value
-        locs[tuple(parts)] = ("--set", None)
-        for i in range(1, len(parts)):
-            locs.setdefault(tuple(parts[:i]), ("--set", None))
+        else:
+            node[parts[-1]] = value
+            locs[tuple(parts)] = ("--set", None)
+            for i in range(1, len(parts)):
+                locs.setdefault(tuple(parts[:i]), ("--set", None))
 
 
 # ----------------------------------------------------------------------------------------
@@ -322,42 +544,57 @@ def _where(locs: dict, path: tuple, default_file: str) -> tuple[str, int | None]
     return default_file, None
 
 
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
+
+
 def _check_leaf(value: Any, spec: Param) -> str | None:
-    """Return an error message if `value` does not fit `spec`, else None."""
+    """Return an error message if `value` does not fit `spec`, else None.
+
+    Numbers may be any real number type (Python's or numpy's), never a bool.
+    """
     if value is None:
         return None if spec.nullable else f"must not be empty; allowed: {spec.describe_range()}"
     t = spec.type
     if t == "bool":
-        if not isinstance(value, bool):
-            return f"expected true or false, got {value!r}"
+        if not _is_bool(value):
+            return f"expected true or false, got {short(value)}"
         return None
     if t == "str":
         if not isinstance(value, str):
-            return f"expected text, got {value!r}"
+            return f"expected text, got {short(value)}"
         if spec.choices and value not in spec.choices:
             close = difflib.get_close_matches(value, spec.choices, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            return f"{value!r} is not allowed; {spec.describe_range()}{hint}"
+            return f"{short(value)} is not allowed; {spec.describe_range()}{hint}"
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"expected a number ({spec.describe_range()}), got {value!r}"
-    if t == "int" and not (isinstance(value, int) or float(value).is_integer()):
-        return f"expected a whole number ({spec.describe_range()}), got {value!r}"
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"expected a finite number, got {value!r}"
+    if _is_bool(value) or not isinstance(value, numbers.Real):
+        hint = ""
+        if isinstance(value, str) and _NON_DECIMAL.match(value.strip()):
+            hint = " (write numbers in decimal; hexadecimal, octal, binary and base-60 forms are not numbers here)"
+        return f"expected a number ({spec.describe_range()}), got {short(value)}{hint}"
+    if not isinstance(value, numbers.Integral):
+        value = float(value)
+        if not math.isfinite(value):
+            return f"expected a finite number, got {short(value)}"
+        if t == "int" and not value.is_integer():
+            return f"expected a whole number ({spec.describe_range()}), got {short(value)}"
     if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
-        return f"{value!r} is out of range; allowed: {spec.describe_range()}"
+        return f"{short(value)} is out of range; allowed: {spec.describe_range()}"
     return None
 
 
 def _coerce(value: Any, spec: Param) -> Any:
+    """The validated value as the plain Python type the schema names (numpy scalars become int/float/bool)."""
     if value is None:
         return None
     if spec.type == "int":
         return int(value)
     if spec.type == "float":
         return float(value)
-    return value
+    if spec.type == "bool":
+        return bool(value)
+    return str(value)
 
 
 def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
@@ -366,12 +603,14 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
     out: dict = {}
     if not isinstance(doc, dict):
         f, line = _where(locs, path, file)
-        problems.append(Problem(f, line, ".".join(path), f"expected a mapping of keys, got {doc!r}"))
+        problems.append(Problem(f, line, ".".join(path), f"expected a mapping of keys, got {short(doc)}"))
         doc = {}
     for key in doc:
         if key not in tree:
             f, line = _where(locs, path + (str(key),), file)
-            close = difflib.get_close_matches(str(key), [k for k in tree], n=1)
+            # suggestions cost a string comparison per known key: only for the problems shown
+            close = difflib.get_close_matches(str(key), [k for k in tree], n=1) \
+                if len(problems) < MAX_SHOWN_PROBLEMS else []
             hint = f"; did you mean {'.'.join(path + (close[0],))!r}?" if close else \
                 f"; allowed keys: {', '.join(sorted(tree))}"
             problems.append(Problem(f, line, ".".join(path + (str(key),)), "unknown key" + hint))
@@ -417,12 +656,20 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
             f, line = _where(locs, here, file)
             problems.append(Problem(f, line, ".".join(here), "expected a mapping of settings"))
             continue
-        kind = spec.get("kind") or name
+        kind = spec.get("kind")
+        if kind is None or kind == "":
+            kind = name
+        if not isinstance(kind, str):
+            f, line = _where(locs, here + (("kind",) if "kind" in spec else ()), file)
+            problems.append(Problem(f, line, ".".join(here + (("kind",) if "kind" in spec else ())),
+                                    f"expected a strategy kind as text, got {short(kind)}; known kinds: "
+                                    f"{', '.join(KINDS)}"))
+            continue
         if kind not in KINDS:
             f, line = _where(locs, here + (("kind",) if "kind" in spec else ()), file)
             close = difflib.get_close_matches(str(kind), list(KINDS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known kinds: {', '.join(KINDS)}"
-            problems.append(Problem(f, line, ".".join(here), f"unknown strategy kind {kind!r}{hint}"))
+            problems.append(Problem(f, line, ".".join(here), f"unknown strategy kind {short(kind)}{hint}"))
             continue
         values = _validate_tree(spec, strategy_schema(kind), here, locs, file, problems)
         values["kind"] = kind
@@ -456,8 +703,11 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         else:
             origin = Path(f).parent if f not in ("--set", "<scenario>") else (base_dir or Path("."))
             full = Path(gfile) if os.path.isabs(gfile) else origin / gfile
-            if not full.exists():
-                problems.append(Problem(f, line, ".".join(key), f"graph file not found: {full}"))
+            try:
+                files.check_regular_file(full, files.MAX_GRAPH_BYTES)
+            except files.UnsafeFileError as exc:
+                problems.append(Problem(f, line, ".".join(key), f"graph file not found: {full}"
+                                        if str(exc) == "file not found" else f"graph file {full} {exc}"))
             else:
                 graph["file"] = str(full.resolve())
     elif graph["file"] is not None and ("population", "graph", "file") in locs:
@@ -465,10 +715,18 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         problems.append(Problem(f, line, "population.graph.file",
                                 f"a file is given but graph type is {graph['type']!r}; set type: file"))
     c = r["community"]
+    from sim.model.population import NAMED_GRAPH_SIZES
+
+    founders = c["organizers"] + c["core_seeds"]
+    if graph["type"] in NAMED_GRAPH_SIZES and founders > NAMED_GRAPH_SIZES[graph["type"]]:
+        # a named graph brings its own size (file graphs are checked once read: `founding.check_fits`)
+        f, line = _where(locs, ("community", "organizers") if ("community", "organizers") in locs
+                         else ("community", "core_seeds"), file)
+        problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) exceed the "
+                                f"{NAMED_GRAPH_SIZES[graph['type']]} persons of the {graph['type']} graph"))
     if graph["type"] in ("clustered_scale_free", "watts_strogatz", "interest_clusters",
                          "erdos_renyi", "complete"):
         size = r["population"]["size"]
-        founders = c["organizers"] + c["core_seeds"]
         if founders > size:
             f, line = _where(locs, ("community", "core_seeds"), file)
             problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) "
@@ -495,6 +753,10 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
     >>> load_scenario("scenarios/baseline.yaml", seed=7).seed
     7
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load_scenario expects a file path, got {type(path).__name__}")
+    if isinstance(overrides, str):
+        raise TypeError("overrides must be a list of 'KEY=VALUE' strings, not one string")
     problems: list[Problem] = []
     path = Path(path)
     doc, locs = _load_chain(path, problems)
@@ -519,6 +781,10 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     >>> scenario_from_dict({"population": {"size": 300}}).population.size
     300
     """
+    if not isinstance(doc, dict):
+        raise TypeError(f"scenario_from_dict expects a dict of scenario keys, got {type(doc).__name__}")
+    if isinstance(overrides, str):
+        raise TypeError("overrides must be a list of 'KEY=VALUE' strings, not one string")
     problems: list[Problem] = []
     doc = copy.deepcopy(doc)
     locs: dict = {}
@@ -529,10 +795,31 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     return Scenario(resolved, None)
 
 
+def check_graph(scenario: Scenario) -> None:
+    """Read a scenario's graph file now and check the founders fit on it; `ScenarioError` if not.
+
+    `load_scenario` only checks that the file is a readable regular file (it is loaded many
+    times); `circlesim validate`, `compare` and `sweep` call this once, so a file that would
+    fail every run (not UTF-8, a text weight, too few persons) fails before any run starts.
+    """
+    graph = scenario.population.graph
+    if graph.type != "file":
+        return
+    from sim.model.founding import check_fits
+    from sim.model.population import GraphFileError, load_graph_file
+
+    where = scenario.path or "<scenario>"
+    try:
+        g = load_graph_file(graph.file)
+    except GraphFileError as exc:
+        raise ScenarioError([Problem(where, None, "population.graph.file", str(exc))]) from None
+    check_fits(scenario, g.number_of_nodes())
+
+
 def default_scenario() -> Scenario:
     """The scenario with every parameter at its default and no strategy."""
     return scenario_from_dict({})
 
 
-__all__ = ["Scenario", "ScenarioError", "Problem", "load_scenario", "scenario_from_dict",
+__all__ = ["Scenario", "ScenarioError", "Problem", "check_graph", "load_scenario", "scenario_from_dict",
            "default_scenario", "defaults"]

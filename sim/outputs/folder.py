@@ -1,0 +1,214 @@
+"""Output folders: checked before any simulation, locked while in use, published all at once.
+
+A command's outputs (`timeseries.csv`, `summary.json` and the figures; or a comparison's
+tables, figures and reports) form one set: a reader must never see this run's time series
+next to the previous run's summary. So:
+
+* `check_usable(out)` runs before anything is simulated: `--out` must be (or be creatable as)
+  a writable folder, not a file or something under a file. It writes nothing.
+* `using(out)` creates the folder, holds its lock (`.lock`, an advisory `flock` released
+  when the process dies, even by `kill -9`), finishes or discards whatever an interrupted
+  publication left, and removes stale temporary files.
+* `publish(out)` stages every file in a hidden folder inside `out`, then writes a journal
+  (`.publishing.json`) naming them, moves them into place, removes files of the previous
+  set that the new one lacks, records the set in `.outputs.json` and deletes the journal.
+  Killed before the journal exists, the old set is untouched; killed after, the next
+  `using` or `publish` completes the move. Either way the folder ends up holding one whole set.
+
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "o"
+>>> with publish(out) as stage:
+...     _ = (stage / "a.txt").write_text("1")
+>>> sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+['a.txt']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+JOURNAL = ".publishing.json"
+MANIFEST = ".outputs.json"
+LOCK = ".lock"
+STAGING_PREFIX = ".staging-"
+
+#: Locks held by this process: path -> (fd, depth), so nested users of one folder share it.
+_HELD: dict[str, list] = {}
+
+
+class OutputError(ValueError):
+    """An output folder that cannot be used (a file, under a file, unwritable, or in use)."""
+
+
+def check_usable(out: str | os.PathLike) -> Path:
+    """Raise `OutputError` unless `out` is, or can be created as, a writable folder. Writes nothing."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} is a file, not a folder")
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise OutputError(f"{out} lies under {probe}, which is a file, not a folder")
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"{probe} is not writable" + ("" if probe == out else f" (needed to create {out})"))
+    return out
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def lock(out: str | os.PathLike):
+    """Hold `out/.lock` exclusively (re-entrant within this process); `OutputError` if another process has it."""
+    out = Path(out)
+    key = str(out.resolve())
+    if key in _HELD:
+        _HELD[key][1] += 1
+        try:
+            yield out
+        finally:
+            _HELD[key][1] -= 1
+        return
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        os.close(fd)
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise OutputError(f"{out} is in use by another circlesim process; wait for it or use another "
+                              f"--out") from None
+        raise
+    _HELD[key] = [fd, 1]
+    try:
+        yield out
+    finally:
+        _HELD[key][1] -= 1
+        if _HELD[key][1] == 0:
+            del _HELD[key]
+            os.close(fd)  # releases the flock
+
+
+def recover(out: Path) -> list[str]:
+    """Complete an interrupted publication, drop half-staged ones, remove stale temporaries.
+
+    Returns what was done, one line each (the CLI prints them). Call with the lock held.
+    Only this folder's own hidden files are touched (never a results store inside it).
+    """
+    done = []
+    journal = out / JOURNAL
+    if journal.exists():
+        try:
+            data = json.loads(journal.read_text(encoding="utf-8"))
+            _move_into_place(out, out / data["staging"], data["files"], data["remove"])
+            done.append(f"completed an interrupted write of {len(data['files'])} files in {out}")
+        except (OSError, ValueError, KeyError, TypeError):
+            done.append(f"discarded an unreadable journal in {out}")
+        journal.unlink(missing_ok=True)
+    for d in out.glob(STAGING_PREFIX + "*"):
+        shutil.rmtree(d, ignore_errors=True)
+        done.append(f"removed the unfinished outputs {d.name} of an interrupted run")
+    for f in out.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            f.unlink()
+    return done
+
+
+def _plain(name) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
+
+
+def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[str]) -> None:
+    names = [n for n in names if _plain(n)]
+    remove = [n for n in remove if _plain(n)]
+    if not (_plain(staging.name) and staging.name.startswith(STAGING_PREFIX)):
+        raise ValueError("not a staging folder")
+    for name in names:
+        src = staging / name
+        if src.exists():
+            os.replace(src, out / name)
+    for name in remove:
+        with contextlib.suppress(OSError):
+            (out / name).unlink()
+    _fsync_dir(out)
+    _write_json(out / MANIFEST, {"files": sorted(names)})
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def using(out: str | os.PathLike):
+    """Create `out`, hold its lock and `recover` it; yields what recovery did. `OutputError` if unusable.
+
+    Commands hold this for their whole run, so two commands never write one folder at once.
+    """
+    out = check_usable(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=out, prefix=".probe-", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    with lock(out):
+        yield recover(out)
+
+
+@contextlib.contextmanager
+def publish(out: str | os.PathLike):
+    """Yield a staging folder; on success move everything written there into `out` as one set.
+
+    Files of the previous set that the new one does not contain are removed. On an exception
+    the staging folder is deleted and `out` is left as it was.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with lock(out):
+        recover(out)
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=STAGING_PREFIX))
+        try:
+            yield staging
+            names = sorted(p.name for p in staging.iterdir() if p.is_file())
+            for name in names:
+                with open(staging / name, "rb") as fh:
+                    os.fsync(fh.fileno())
+            try:
+                previous = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("files", [])
+            except (OSError, ValueError, AttributeError):
+                previous = []
+            remove = sorted(set(previous) - set(names))
+            _write_json(out / JOURNAL, {"staging": staging.name, "files": names, "remove": remove})
+            _move_into_place(out, staging, names, remove)
+            (out / JOURNAL).unlink(missing_ok=True)
+            _fsync_dir(out)
+        except BaseException:
+            if not (out / JOURNAL).exists():
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+__all__ = ["OutputError", "check_usable", "lock", "publish", "recover", "using"]

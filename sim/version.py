@@ -1,0 +1,47 @@
+"""What code produced a result: a model version constant plus a hash of the package's sources.
+
+Stored runs are keyed by `code_version()` (see `sim.experiments.store.run_key`), so a run is
+reused only by exactly the code that computed it: any edit to a file under `sim/` or
+`agents/` (a bug fix, a changed default, a refactor) changes the hash and the next
+`compare` or `sweep` recomputes instead of mixing old and new results. `MODEL_VERSION` names
+behaviour changes for people (manifests, reports); bump it with the golden hashes.
+
+>>> len(source_hash()) == 64 and code_version().startswith(f"{MODEL_VERSION}-")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+#: Bumped with every intended change of the model's behaviour (with tests/data/golden_hashes.json).
+MODEL_VERSION = 1
+
+#: The packages whose sources define a result.
+PACKAGES = ("sim", "agents")
+
+
+def _package_dirs() -> list[Path]:
+    import agents
+    import sim
+
+    return [Path(sim.__file__).resolve().parent, Path(agents.__file__).resolve().parent]
+
+
+@functools.lru_cache(maxsize=1)
+def source_hash() -> str:
+    """SHA-256 over every `.py` file of `sim/` and `agents/` (relative path and bytes), computed once per process."""
+    h = hashlib.sha256()
+    for base in _package_dirs():
+        for f in sorted(base.rglob("*.py")):
+            h.update(f"{base.name}/{f.relative_to(base).as_posix()}\0".encode())
+            h.update(f.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """`MODEL_VERSION` and the first 12 hex digits of `source_hash()`, e.g. '1-3f2a9c0d1b7e'."""
+    return f"{MODEL_VERSION}-{source_hash()[:12]}"

@@ -1,0 +1,299 @@
+"""Issue 11, bad input: every hostile or mistaken input is one clear error, never a crash or a hang.
+
+Cases that made the old code hang or eat memory (alias bombs, /dev/zero, a 10^9-point grid)
+run in a subprocess with a memory cap and a timeout, so a regression fails the test instead
+of taking the machine down.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from sim.cli import main
+from sim.scenario import ScenarioError, load_scenario, scenario_from_dict
+from tests.conftest import ROOT, SCENARIOS
+
+CAP = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+sys.setrecursionlimit(3000)
+"""
+
+
+def guarded(code: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh interpreter under a 3 GiB address-space cap; a hang fails at `timeout`."""
+    try:
+        return subprocess.run([sys.executable, "-c", CAP + textwrap.dedent(code)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"did not finish within {timeout} s")
+
+
+def problems(path, **kw):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path, **kw)
+    return info.value.problems
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(textwrap.dedent(text).lstrip("\n"))
+    return p
+
+
+# ------------------------------------------------------------------ 2: alias bombs, bounded messages
+def _mapping_bomb(levels: int) -> str:
+    lines = ["a0: &a0 {x: 1, y: 1}"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} {{" + ", ".join(f"k{j}: *a{i - 1}" for j in range(9)) + "}")
+    lines.append(f"population: {{size: *a{levels - 1}}}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [9, 10])
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path, levels):
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(_mapping_bomb(levels))
+    assert len(bomb.read_bytes()) < 1000
+    res = guarded(f"""
+        from sim.scenario import ScenarioError, load_scenario
+        try:
+            load_scenario({str(bomb)!r})
+        except ScenarioError as exc:
+            print("ERROR", exc)
+    """, timeout=60)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "ERROR 1 problem" in res.stdout and "expands to more than" in res.stdout
+    assert len(res.stdout) < 1000
+
+
+def test_list_bomb_under_a_real_key_prints_a_short_error(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    lines.append("population: {size: *a8}")
+    bomb = write(tmp_path, "lbomb.yaml", "\n".join(lines) + "\n")
+    res = guarded(f"""
+        import subprocess, sys
+        r = subprocess.run([sys.executable, "-m", "sim.cli", "validate", {str(bomb)!r}], capture_output=True, text=True)
+        print(r.returncode, len(r.stderr))
+    """, timeout=60)
+    code, length = res.stdout.split()
+    assert code == "2" and int(length) < 1000
+
+
+def test_large_values_are_quoted_briefly(tmp_path):
+    f = write(tmp_path, "s.yaml", "population:\n  size: [" + ", ".join(map(str, range(8000))) + "]\n")
+    (p,) = problems(f)
+    assert p.key == "population.size" and p.line == 2 and len(str(p)) < 250
+
+
+def test_problem_list_is_capped_but_complete(tmp_path):
+    f = write(tmp_path, "s.yaml", "".join(f"unknown_{i}: 1\n" for i in range(3000)))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(f)
+    assert len(info.value.problems) == 3000
+    text = str(info.value)
+    assert text.startswith("3000 problems") and text.count("\n") <= 52 and "and 2950 more" in text
+
+
+# ------------------------------------------------------------------ 6: duplicate keys
+def test_duplicate_keys_are_reported_with_both_lines(tmp_path):
+    f = write(tmp_path, "s.yaml", """
+        population:
+          size: 100
+          size: 200
+        strategies:
+          points: {start: 1, start: 2}
+    """)
+    ps = problems(f)
+    assert [(p.line, p.key) for p in ps] == [(3, "size"), (5, "start")]
+    assert all("duplicate key" in p.message for p in ps) and "line 2" in ps[0].message
+
+
+# ------------------------------------------------------------------ 7: a kind that is not text
+def test_strategy_kind_of_the_wrong_type(tmp_path, capsys):
+    f = write(tmp_path, "s.yaml", "strategies:\n  points: {kind: [points]}\n")
+    (p,) = problems(f)
+    assert p.key == "strategies.points.kind" and p.line == 2 and "as text" in p.message
+    assert main(["validate", str(SCENARIOS / "points.yaml"), "--set", "strategies.points.kind=[a]"]) == 2
+    assert "--set: strategies.points.kind: expected a strategy kind as text" in capsys.readouterr().err
+    with pytest.raises(ScenarioError):
+        scenario_from_dict({"strategies": {"x": {"kind": {"a": 1}}}})
+
+
+# ------------------------------------------------------------------ 8: deep nesting, long extends chains
+@pytest.mark.parametrize("text", ["a: " + "[" * 20000 + "]" * 20000, "a: " + "{b: " * 10000 + "1" + "}" * 10000,
+                                  "a: " + "[" * 50000 + "]" * 50000])
+def test_deep_nesting_is_an_error_not_a_recursion_error(tmp_path, text):
+    f = tmp_path / "deep.yaml"
+    f.write_text(text + "\n")
+    (p,) = problems(f)
+    assert "nesting deeper than" in p.message or "the limit is" in p.message  # 50,000 levels exceed 64 KiB
+
+
+def test_recursive_alias_is_an_error(tmp_path):
+    (p,) = problems(write(tmp_path, "r.yaml", "a: &a [*a]\n"))
+    assert "refers to itself" in p.message
+
+
+def test_extends_chain_of_a_thousand_files(tmp_path):
+    for i in range(1000):
+        (tmp_path / f"c{i}.yaml").write_text(f"extends: c{i + 1}.yaml\n" if i < 999 else "name: end\n")
+    (p,) = problems(tmp_path / "c0.yaml")
+    assert p.key == "extends" and "chain longer than" in p.message
+
+
+def test_deep_set_value_is_an_error(capsys):
+    deep = "[" * 30000 + "]" * 30000
+    assert main(["validate", str(SCENARIOS / "baseline.yaml"), "--set", f"population.size={deep}"]) == 2
+    err = capsys.readouterr().err
+    assert "--set: population.size" in err and len(err) < 500
+
+
+# ------------------------------------------------------------------ 9: megabytes of unknown keys
+def test_huge_scenario_file_is_refused_before_parsing(tmp_path):
+    f = tmp_path / "huge.yaml"
+    f.write_text("".join(f"unknown_key_{i}: {i}\n" for i in range(300_000)))  # ~7.5 MB
+    res = guarded(f"""
+        from sim.scenario import ScenarioError, load_scenario
+        try:
+            load_scenario({str(f)!r})
+        except ScenarioError as exc:
+            print(len(exc.problems), exc)
+    """, timeout=60)
+    assert res.stdout.startswith("1 1 problem") and "the limit is" in res.stdout, res.stdout[:300]
+
+
+# ------------------------------------------------------------------ 10: devices, FIFOs, folders
+@pytest.fixture
+def specials(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    return {"zero": "/dev/zero", "urandom": "/dev/urandom", "fifo": str(fifo), "folder": str(tmp_path)}
+
+
+@pytest.mark.parametrize("kind", ["zero", "urandom", "fifo", "folder"])
+def test_extends_and_graph_file_must_be_regular_files(tmp_path, specials, kind):
+    target = specials[kind]
+    ext = write(tmp_path, "e.yaml", f"extends: {target}\n")
+    graph = write(tmp_path, "g.yaml", f"population: {{graph: {{type: file, file: {target}}}}}\n")
+    res = guarded(f"""
+        from sim.scenario import ScenarioError, load_scenario
+        for f in ({str(ext)!r}, {str(graph)!r}):
+            try:
+                load_scenario(f)
+                print("LOADED")
+            except ScenarioError as exc:
+                print(exc.problems[0].key, "|", exc.problems[0].message)
+    """, timeout=60)
+    lines = res.stdout.splitlines()
+    assert len(lines) == 2, (res.stdout, res.stderr[-1000:])
+    assert lines[0].startswith("extends |") and lines[1].startswith("population.graph.file |")
+    assert all(("not a regular file" in x or "not a file" in x) for x in lines), lines
+
+
+def test_validate_parses_the_graph_file(tmp_path, capsys):
+    (tmp_path / "latin1.csv").write_bytes("source,target\nJosé,Zoë\nb,c\n".encode("latin-1"))
+    graphml = tmp_path / "text_weight.graphml"
+    g = nx.path_graph(4)
+    nx.set_edge_attributes(g, "heavy", "weight")
+    nx.write_graphml(g, graphml)
+    for gfile, where in (("latin1.csv", "latin1.csv:2"), ("text_weight.graphml", "text_weight.graphml")):
+        s = write(tmp_path, f"s_{gfile}.yaml", f"population: {{graph: {{type: file, file: {gfile}}}}}\n")
+        assert main(["validate", str(s)]) == 2
+        err = capsys.readouterr().err
+        assert where in err and "population.graph.file" in err
+
+
+# ------------------------------------------------------------------ 11: weights
+@pytest.mark.parametrize("weight", ["-5", "NaN", "inf", "0"])
+def test_graph_weights_must_be_finite_and_positive(tmp_path, weight):
+    from sim.model.population import GraphFileError, load_graph_file
+
+    csv = tmp_path / "g.csv"
+    csv.write_text(f"a,b,1\nb,c,{weight}\n")
+    with pytest.raises(GraphFileError, match=r"g\.csv:2: weight .* must be a finite positive number"):
+        load_graph_file(csv)
+    g = nx.path_graph(3)
+    nx.set_edge_attributes(g, float(weight), "weight")
+    nx.write_graphml(g, tmp_path / "g.graphml")
+    with pytest.raises(GraphFileError, match="must be a finite positive number"):
+        load_graph_file(tmp_path / "g.graphml")
+
+
+# ------------------------------------------------------------------ 12: more founders than people
+def test_more_organizers_than_people(tmp_path, capsys):
+    s = write(tmp_path, "k.yaml", "population: {graph: {type: karate_club}}\ncommunity: {organizers: 50}\n")
+    (p,) = problems(s)
+    assert p.line == 2 and "exceed the 34 persons of the karate_club graph" in p.message
+    (tmp_path / "tiny.csv").write_text("a,b\nb,c\nc,d\n")
+    f = write(tmp_path, "f.yaml", "population: {graph: {type: file, file: tiny.csv}}\n")
+    assert main(["validate", str(f)]) == 2
+    assert "exceed the 4 persons of the graph" in capsys.readouterr().err
+    assert main(["run", str(f), "--out", str(tmp_path / "o")]) == 2
+    assert not (tmp_path / "o").exists()
+
+
+# ------------------------------------------------------------------ 18: numbers and empty files
+def test_numbers_are_decimal(tmp_path):
+    ok = write(tmp_path, "ok.yaml", "population: {size: 1e7}\nhorizon_days: 0777\ncommunity: {seed_members: 1_000}\n")
+    sc = load_scenario(ok)
+    assert (sc.population.size, sc.horizon_days, sc.community.seed_members) == (10_000_000, 777, 1000)
+    for text in ("0x1F4", "0o17", "1:30"):
+        (p,) = problems(write(tmp_path, "bad.yaml", f"population: {{size: {text}}}\n"))
+        assert "write numbers in decimal" in p.message, text
+    huge = "9" * 5000
+    (p,) = problems(write(tmp_path, "huge.yaml", f"population: {{size: {huge}}}\n"))
+    assert len(str(p)) < 300
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n"])
+def test_empty_scenario_file_is_refused(tmp_path, text):
+    f = tmp_path / "empty.yaml"
+    f.write_text(text)
+    (p,) = problems(f)
+    assert "empty" in p.message and "{}" in p.message
+    g = write(tmp_path, "braces.yaml", "{}\n")
+    assert load_scenario(g).population.size == 5000
+
+
+# ------------------------------------------------------------------ 19: --set into a value
+def test_set_below_a_value_blames_the_set(capsys):
+    assert main(["validate", str(SCENARIOS / "baseline.yaml"), "--set", "population.size.x=5"]) == 2
+    err = capsys.readouterr().err
+    assert "--set: population.size.x: population.size is a value (5000), not a section" in err
+    assert "baseline.yaml:" not in err
+
+
+# ------------------------------------------------------------------ 20: the Python API
+def test_api_types_and_values_are_checked():
+    from sim import CommunityModel, compare
+
+    with pytest.raises(TypeError, match="load a file with sim.load_scenario"):
+        CommunityModel("scenarios/baseline.yaml")
+    sc = scenario_from_dict({"population": {"size": np.int64(300)}, "horizon_days": np.int32(20)})
+    assert sc.population.size == 300 and type(sc.population.size) is int
+    m = CommunityModel(sc, seed=np.int64(3))
+    with pytest.raises(ValueError, match="no day has been simulated"):
+        m.summary()
+    with pytest.raises(ValueError, match="days must be at least 0"):
+        m.run(days=-5)
+    with pytest.raises(TypeError, match="whole number"):
+        m.run(days=2.9)
+    with pytest.raises(TypeError):
+        m.run(days=True)
+    m.run(days=np.int64(2))
+    assert m.day == 2 and m.summary()["horizon_days"] == 2
+    with pytest.raises(TypeError):
+        CommunityModel(sc, seed=1.5)
+    with pytest.raises(ValueError, match="executor must be"):
+        compare([sc, sc], replications=2, executor="bogus", progress=False)
+    with pytest.raises(ValueError, match="replications must be at least 1"):
+        compare([sc, sc], replications=0, executor="serial", progress=False)

@@ -1,0 +1,106 @@
+"""Issue 11, memory: runs too large for the machine are refused before anything is built.
+
+The estimate (`sim.model.memory`) is a function of the state's dtypes and the graph's size;
+one case checks it against a measured peak in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sim.cli import main
+from sim.model import memory
+from sim.model.memory import MemoryEstimateError
+from tests.conftest import ROOT, SCENARIOS, small
+
+
+@pytest.fixture
+def memory_env(monkeypatch):
+    """Restore the memory settings after a test (the CLI's --force sets the environment)."""
+    monkeypatch.setenv("CIRCLESIM_MEMORY_CHECK", "on")
+    monkeypatch.delenv("CIRCLESIM_MEMORY_LIMIT", raising=False)
+    return monkeypatch
+
+
+def test_cli_refuses_a_run_that_cannot_fit_before_building(tmp_path, capsys, memory_env):
+    import sim.model.community as community
+
+    def built(*a, **k):
+        raise AssertionError("the population was built")
+
+    memory_env.setattr(community, "build_population", built)
+    memory_env.setenv("CIRCLESIM_MEMORY_LIMIT", "1G")
+    out = tmp_path / "o"
+    run = ["run", str(SCENARIOS / "baseline.yaml"), "--set", "population.size=10000000", "--out", str(out)]
+    assert main(run) == 2
+    err = capsys.readouterr().err
+    assert "would need about" in err and "GiB" in err and "only 1.0 GiB is available" in err
+    assert f"{memory.bytes_per_person()} bytes per person" in err and "--force" in err
+    assert not out.exists()
+    with pytest.raises(AssertionError, match="was built"):  # --force skips the check
+        main([*run, "--force"])
+
+
+def test_api_refuses_with_the_estimate(memory_env):
+    import sim.model.community as community
+    from sim import CommunityModel
+
+    def built(*a, **k):
+        raise AssertionError("the population was built")
+
+    memory_env.setattr(community, "build_population", built)
+    memory_env.setattr(memory, "available_bytes", lambda: 400 * 2**20)
+    sc = small(["population.size=300000"])
+    with pytest.raises(MemoryEstimateError) as info:
+        CommunityModel(sc)
+    assert info.value.needed > info.value.available == 400 * 2**20
+    assert "300,000 persons" in str(info.value)
+
+
+def test_compare_counts_every_concurrent_worker(tmp_path, capsys, memory_env):
+    one_run = memory.estimate_scenario(small(["population.size=300000"], days=30))
+    memory_env.setenv("CIRCLESIM_MEMORY_LIMIT", str(int(one_run * 1.5)))
+    code = main(["compare", str(SCENARIOS / "baseline.yaml"), "-r", "4", "--workers", "2", "--quiet",
+                 "--set", "population.size=300000", "--days", "30", "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert "2 at once" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_estimate_follows_the_state_dtypes(monkeypatch):
+    from sim.model.state import STATE, Array
+
+    before = memory.bytes_per_person()
+    monkeypatch.setitem(STATE, "test_only_array", Array(np.float32, 0.0, "a test array"))
+    assert memory.bytes_per_person() == before + 4
+    assert memory.bytes_per_tie() == 4 * 2 * (8 + 4) + memory.MEASURED_PER_TIE["generated"]
+    assert memory.graph_size(small().population.graph, 1000) == (1000, 5000, "generated")
+
+
+def test_available_memory_reads_limits(monkeypatch):
+    monkeypatch.setenv("CIRCLESIM_MEMORY_LIMIT", "123M")
+    assert memory.available_bytes() <= 123 * 2**20
+    assert memory.parse_size("2GiB") == 2 * 2**30
+    with pytest.raises(ValueError):
+        memory.parse_size("lots")
+
+
+MEASURE = """
+import json
+from sim.model import CommunityModel, memory
+from sim.scenario import load_scenario
+sc = load_scenario("scenarios/baseline.yaml", overrides=["population.size=100000"], days=20)
+m = CommunityModel(sc)
+m.run()
+print(json.dumps({"peak": memory.peak_rss_bytes(), "estimate": memory.estimate_scenario(sc)}))
+"""
+
+
+def test_estimate_is_close_to_a_measured_peak():
+    res = subprocess.run([sys.executable, "-c", MEASURE], cwd=ROOT, capture_output=True, text=True, check=True)
+    r = json.loads(res.stdout.strip().splitlines()[-1])
+    assert 0.75 < r["peak"] / r["estimate"] < 1.25, r

@@ -1,0 +1,267 @@
+"""Issue 11, processes and network: children die with their parent, nothing listens or calls out unasked.
+
+* `kill -9` of a `compare` takes its pool or Dask workers and the resource tracker with it;
+* stopping `circlesim dashboard` stops the server (it runs in the command's own process);
+* the dashboard makes no outbound connection (no PyPI version check, no telemetry), refuses
+  cross-origin websockets and foreign Host headers;
+* the local Dask cluster serves no HTTP routes (no dashboard on :8787).
+
+Waits poll for a state with a generous ceiling; nothing asserts on elapsed time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT, SCENARIOS
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        kids = _children(todo.pop())
+        found += kids
+        todo += kids
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition, ceiling: float, what: str):
+    deadline = time.monotonic() + ceiling
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"{what} (waited {ceiling:.0f} s)")
+
+
+def _reap(pids):
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+# ------------------------------------------------------------------ 15: compare's workers
+@pytest.mark.parametrize("engine", [["--workers", "2"], ["--dask-local", "2"]], ids=["pool", "dask"])
+def test_kill_9_of_compare_takes_its_workers(tmp_path, engine):
+    if engine[0] == "--dask-local":
+        pytest.importorskip("distributed")
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "compare", str(SCENARIOS / "baseline.yaml"), "-r", "20",
+                             *engine, "--quiet", "--set", "population.size=3000", "--days", "400",
+                             "--out", str(tmp_path / "cmp")], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    kids = []
+    try:
+        # two workers plus multiprocessing's resource tracker, and the first runs under way
+        wait_for(lambda: len(descendants(proc.pid)) >= 3 and list((tmp_path / "cmp").glob("store/manifest.json")),
+                 180, "the workers did not start")
+        kids = descendants(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        wait_for(lambda: not any(alive(k) for k in kids), 60,
+                 f"children {[k for k in kids if alive(k)]} outlived the killed compare")
+    finally:
+        _reap(kids)
+        if proc.poll() is None:
+            proc.kill()
+
+
+# ------------------------------------------------------------------ 17: Dask serves nothing
+def test_local_dask_cluster_serves_no_http_routes():
+    pytest.importorskip("distributed")
+    from sim.experiments.executors import make_executor
+
+    with make_executor(dask_local=1) as ex:
+        scheduler = ex._client.cluster.scheduler
+        ports = [s.getsockname() for s in scheduler.http_server._sockets.values()]
+        assert ports and all(host == "127.0.0.1" and port != 8787 for host, port, *_ in ports)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        for path in ("/status", "/health", "/info/main/workers.html", "/metrics"):
+            with pytest.raises(urllib.error.HTTPError) as info:
+                opener.open(f"http://127.0.0.1:{ports[0][1]}{path}", timeout=10)
+            assert info.value.code == 404, path
+        assert ex.submit(sum, [1, 2]).result() == 3
+
+
+# ------------------------------------------------------------------ the dashboard server
+class Listener:
+    """A TCP listener standing in for the whole internet (as an HTTP(S) proxy): counts connections."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_dashboard(env_extra=None):
+    port = _free_port()
+    env = {**os.environ, **(env_extra or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+    def up():
+        if proc.poll() is not None:
+            pytest.fail(f"dashboard exited: {proc.stdout.read()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    wait_for(up, 120, "the dashboard did not start")
+    return proc, port
+
+
+@pytest.fixture(scope="module")
+def offline_dashboard():
+    internet = Listener()
+    proxy = f"http://127.0.0.1:{internet.port}"
+    proc, port = _start_dashboard({"HTTPS_PROXY": proxy, "HTTP_PROXY": proxy, "https_proxy": proxy,
+                                   "http_proxy": proxy, "ALL_PROXY": proxy, "NO_PROXY": "", "no_proxy": ""})
+    yield port, internet
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def test_dashboard_makes_no_outbound_connection(offline_dashboard):
+    port, internet = offline_dashboard
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    page = opener.open(f"http://127.0.0.1:{port}/", timeout=60).read().decode()
+    assert "solara" in page.lower()
+    assert internet.connections == 0, "the dashboard tried to reach the network (version check or telemetry)"
+
+
+def test_dashboard_refuses_cross_origin_websockets_and_foreign_hosts(offline_dashboard):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    port, _ = offline_dashboard
+    url = f"ws://127.0.0.1:{port}/jupyter/api/kernels/k1/channels?session_id=s1"
+    for origin in ("http://evil.example", "http://127.0.0.1:1", None):
+        with pytest.raises(InvalidStatus) as info:
+            with connect(url, origin=origin, open_timeout=30, proxy=None):
+                pass
+        assert info.value.response.status_code == 403, origin
+    with connect(url, origin=f"http://127.0.0.1:{port}", open_timeout=30, proxy=None):  # the page itself
+        pass
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/", headers={"Host": f"rebound.example:{port}"})
+    assert conn.getresponse().status == 403
+
+
+def test_stopping_the_dashboard_stops_its_server():
+    proc, port = _start_dashboard()
+    kids = descendants(proc.pid)
+    try:
+        os.kill(proc.pid, signal.SIGTERM)  # the command only, not its process group
+        proc.wait(timeout=60)
+
+        def closed():
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return False
+            except OSError:
+                return True
+
+        wait_for(closed, 60, "something still listens on the dashboard's port")
+        wait_for(lambda: not any(alive(k) for k in kids), 60, "a child of the dashboard outlived it")
+    finally:
+        _reap(kids)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+# ------------------------------------------------------------------ 1: the page reads only its own scenarios
+def test_dashboard_accepts_only_scenarios_from_its_list(tmp_path, monkeypatch):
+    from sim.outputs import dashboard
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: the-secret-value\n")
+    for name in (str(secret), "../README.md", "/dev/zero", str(SCENARIOS / "baseline.yaml"), ["baseline.yaml"]):
+        with pytest.raises(ValueError, match="unknown scenario"):
+            dashboard.defaults_for(name)
+        with pytest.raises(ValueError, match="unknown scenario"):
+            dashboard.run_design(name, {}, seed=1)
+    assert dashboard.defaults_for("baseline.yaml")["population.size"] == 5000
+    # the scenario given on the command line is on the list, by its exact path
+    monkeypatch.setenv("CIRCLESIM_DASHBOARD_SCENARIO", str(secret))
+    assert str(secret.resolve()) in dashboard.scenario_files()
+    with pytest.raises(ValueError, match="unknown levers"):
+        dashboard.run_design("baseline.yaml", {"population.graph.file": "/etc/passwd"}, seed=1)
+
+
+def test_dashboard_errors_show_one_line_and_never_a_traceback():
+    from sim.outputs import dashboard, dashboard_server
+
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        text = dashboard.page_error(exc)
+    assert "Traceback" not in text and "server's log" in text and "\n" not in text
+    dashboard_server._quiet_tracebacks()
+    from solara.server import patch
+
+    sent = []
+
+    class Socket:
+        def send_json(self, msg):
+            sent.append(msg)
+
+    fake = patch.FakeIPython.__new__(patch.FakeIPython)
+    fake.context = type("Context", (), {"control_sockets": [Socket()]})()
+    try:
+        raise RuntimeError("secret detail in a traceback")
+    except RuntimeError:
+        fake.showtraceback()
+    assert sent and all("secret detail" not in m["traceback"] and "Traceback" not in m["traceback"] for m in sent)

@@ -1,0 +1,281 @@
+"""Issue 11, results: nothing stale is reused, nothing on disk is trusted, nothing half-written is seen.
+
+Covers the store key (graph contents, code version), validation of stored runs, outputs that
+appear as one set even under `kill -9`, `--out` checked before simulating, and the CLI's
+numeric options checked before anything runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from tests.conftest import ROOT, SCENARIOS
+
+TINY = ["--set", "population.size=300", "--days", "60"]
+
+
+def _graph(path, seed):
+    import networkx as nx
+
+    g = nx.powerlaw_cluster_graph(300, 4, 0.3, seed=seed)
+    path.write_text("source,target\n" + "".join(f"p{u},p{v}\n" for u, v in g.edges()))
+
+
+def _compare(out, *files, r=3, extra=()):
+    return main(["compare", *map(str, files), "-r", str(r), "--serial", "--quiet", "--out", str(out),
+                 "--days", "60", *extra])
+
+
+# ------------------------------------------------------------------ 3: stale results
+def test_replaced_graph_file_is_recomputed_not_reused(tmp_path, capsys):
+    _graph(tmp_path / "g.csv", seed=1)
+    s = tmp_path / "s.yaml"
+    s.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\npopulation: {{graph: {{type: file, file: g.csv}}}}\n")
+    out = tmp_path / "cmp"
+    assert _compare(out, s) == 0
+    assert "(0 runs reused" in capsys.readouterr().out
+    before = (out / "summary.csv").read_bytes()
+    assert _compare(out, s) == 0
+    assert "(3 runs reused" in capsys.readouterr().out
+    _graph(tmp_path / "g.csv", seed=2)  # same file name, other contents
+    assert _compare(out, s) == 0
+    assert "(0 runs reused" in capsys.readouterr().out
+    assert (out / "summary.csv").read_bytes() != before
+
+
+def test_changed_code_is_recomputed_not_reused(tmp_path, capsys, monkeypatch):
+    import sim.version
+
+    out = tmp_path / "cmp"
+    assert _compare(out, SCENARIOS / "baseline.yaml", extra=["--set", "population.size=300"]) == 0
+    capsys.readouterr()
+    assert _compare(out, SCENARIOS / "baseline.yaml", extra=["--set", "population.size=300"]) == 0
+    assert "(3 runs reused" in capsys.readouterr().out
+    real = sim.version.source_hash()
+    monkeypatch.setattr(sim.version, "source_hash", lambda: "f" * 64 if real != "f" * 64 else "0" * 64)
+    assert _compare(out, SCENARIOS / "baseline.yaml", extra=["--set", "population.size=300"]) == 0
+    assert "(0 runs reused" in capsys.readouterr().out
+    manifest = json.loads((out / "store" / "manifest.json").read_text())
+    assert manifest["code"] == sim.version.code_version()
+
+
+# ------------------------------------------------------------------ 4: the store trusts nothing
+def test_invalid_stored_runs_are_recomputed_and_reported(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    args = [SCENARIOS / "baseline.yaml"]
+    extra = ["--set", "population.size=300"]
+    assert _compare(out, *args, r=5, extra=extra) == 0
+    clean = (out / "summary.csv").read_bytes()
+    runs = sorted((out / "store" / "runs").glob("*/*.json"))
+    assert len(runs) == 5
+    texts = [p.read_text() for p in runs]
+    runs[0].write_text(texts[0][: len(texts[0]) // 2])          # truncated
+    runs[1].write_text("{}")                                   # empty record
+    runs[2].write_text(texts[3])                               # another seed's file copied over
+    garbage = json.loads(texts[4])
+    garbage["readouts"]["active_member_days"] = -1e11          # a value edited by hand
+    runs[4].write_text(json.dumps(garbage))
+    capsys.readouterr()
+    assert _compare(out, *args, r=5, extra=extra) == 0
+    captured = capsys.readouterr()
+    assert "(1 runs reused" in captured.out
+    assert "4 stored run(s) were invalid and have been recomputed" in captured.err
+    assert (out / "summary.csv").read_bytes() == clean
+    assert len(list((out / "store" / "invalid").glob("*/*.json"))) == 4
+
+
+def test_read_valid_names_what_is_wrong(tmp_path):
+    from sim.experiments.store import ResultStore
+
+    st = ResultStore(tmp_path)
+    st.write_run("k", 1, {"population": 10, "readouts": {"x": 1.0}, "dau": [1, 2], "members": [3, 4]})
+    assert st.read_valid("k", 1, horizon=2, measures=["x"])[1] is None
+    assert st.read_valid("k", 1, horizon=3, measures=["x"])[1] == "dau has 2 days, expected 3"
+    assert "missing" in st.read_valid("k", 1, horizon=2, measures=["x", "y"])[1]
+    shutil.copy(st.run_path("k", 1), st.run_path("k", 2))
+    assert st.read_valid("k", 2, horizon=2, measures=["x"])[1] == "belongs to another scenario or seed"
+
+
+# ------------------------------------------------------------------ 5: one set of outputs, even under kill -9
+KILL_DURING = """
+import os, signal, sys
+import sim.cli
+point = sys.argv[1]
+if point == "figures":      # while the outputs are being written (the old code had replaced two files by then)
+    sim.cli._savefig = lambda fig, path: os.kill(os.getpid(), signal.SIGKILL)
+else:                       # half-way through moving the new set into place
+    import sim.outputs.folder as folder
+    real = os.replace
+    moved = []
+    def replace(src, dst):
+        if moved:
+            os.kill(os.getpid(), signal.SIGKILL)
+        moved.append(dst)
+        real(src, dst)
+    folder.os.replace = replace
+sys.exit(sim.cli.main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("point", ["figures", "moving"])
+def test_kill_9_during_run_leaves_one_whole_set(tmp_path, point):
+    out = tmp_path / "out"
+    run = ["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *TINY]
+    assert main([*run, "--seed", "1"]) == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    res = subprocess.run([sys.executable, "-c", KILL_DURING, point, *run, "--seed", "2"], cwd=ROOT,
+                         capture_output=True)
+    assert res.returncode == -signal.SIGKILL
+    visible = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    seeds = {json.loads(visible["summary.json"])["seed"]}
+    if point == "figures":
+        assert visible == first  # the previous set, untouched
+    else:
+        assert (out / ".publishing.json").exists()  # the journal says which set to finish
+    # the next command finishes or discards what the kill left, then writes its own set
+    assert main([*run, "--seed", "3"]) == 0
+    after = {p.name for p in out.iterdir()}
+    assert sorted(n for n in after if not n.startswith(".")) == sorted(first)
+    assert not [n for n in after if n.startswith(".") and n not in (".lock", ".outputs.json")], after
+    assert json.loads((out / "summary.json").read_text())["seed"] == 3
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert len(ts) == 60 and seeds <= {1, 2}
+
+
+def test_interrupted_publication_is_completed_by_the_next_start(tmp_path, monkeypatch):
+    from sim.outputs import folder
+
+    out = tmp_path / "o"
+    with folder.publish(out) as stage:
+        (stage / "a.txt").write_text("old a")
+        (stage / "b.txt").write_text("old b")
+        (stage / "gone.txt").write_text("only in the old set")
+    real = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk vanished")
+        real(src, dst)
+
+    monkeypatch.setattr(folder.os, "replace", flaky)
+    with pytest.raises(OSError):
+        with folder.publish(out) as stage:
+            (stage / "a.txt").write_text("new a")
+            (stage / "b.txt").write_text("new b")
+    monkeypatch.setattr(folder.os, "replace", real)
+    assert (out / folder.JOURNAL).exists()
+    with folder.using(out) as notes:
+        assert any("completed an interrupted write" in n for n in notes)
+    assert (out / "a.txt").read_text() == "new a" and (out / "b.txt").read_text() == "new b"
+    assert not (out / "gone.txt").exists() and not (out / folder.JOURNAL).exists()
+
+
+def test_a_second_command_on_the_same_folder_is_refused(tmp_path, capsys):
+    from sim.outputs import folder
+
+    out = tmp_path / "o"
+    out.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import sys, time
+        from sim.outputs import folder
+        with folder.using({str(out)!r}):
+            print("held", flush=True)
+            sys.stdin.read()
+    """)], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *TINY]) == 2
+        assert "in use by another circlesim process" in capsys.readouterr().err
+        with pytest.raises(folder.OutputError):
+            with folder.using(out):
+                pass
+    finally:
+        holder.communicate("", timeout=30)
+
+
+# ------------------------------------------------------------------ 14: --out checked before simulating
+@pytest.mark.parametrize("where", ["is_a_file", "under_a_file", "unwritable"])
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+def test_bad_out_is_refused_before_simulating(tmp_path, capsys, monkeypatch, where, command):
+    from sim.model.community import CommunityModel
+
+    def never(*a, **k):
+        raise AssertionError("simulated although --out is unusable")
+
+    monkeypatch.setattr(CommunityModel, "run", never)
+    (tmp_path / "file").write_text("keep me")
+    out = {"is_a_file": tmp_path / "file", "under_a_file": tmp_path / "file" / "sub",
+           "unwritable": "/proc/circlesim-cannot-create-this"}[where]
+    args = {"run": ["run", str(SCENARIOS / "baseline.yaml"), *TINY],
+            "compare": ["compare", str(SCENARIOS / "baseline.yaml"), "-r", "2", "--serial", "--quiet", *TINY],
+            "sweep": ["sweep", str(SCENARIOS / "baseline.yaml"), "--param", "acquisition.q_weak=0.01:0.1",
+                      "--samples", "2", "-r", "1", "--serial", "--quiet", *TINY]}[command]
+    assert main([*args, "--out", str(out)]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert (tmp_path / "file").read_text() == "keep me"
+
+
+# ------------------------------------------------------------------ 16: numeric options, up front
+@pytest.mark.parametrize("bad", [["-r", "-1"], ["-r", "0"], ["--workers", "-1"], ["--workers", "0"],
+                                 ["--seed", "-1"], ["--dask-local", "0"], ["--serial", "--workers", "2"]])
+def test_compare_options_are_validated(tmp_path, capsys, bad):
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(SCENARIOS / "baseline.yaml"), "--out", str(tmp_path / "o"), *bad])
+    assert info.value.code == 2
+    assert "error:" in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_sweep_samples_zero_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "acquisition.q_weak=0.01:0.1", "--samples", "0",
+              "--out", str(tmp_path / "o")])
+    assert info.value.code == 2 and not (tmp_path / "o").exists()
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = main(["compare", str(SCENARIOS / "baseline.yaml"), "-r", "2", "--quiet", "--scheduler",
+                 f"tcp://127.0.0.1:{port}", "--out", str(tmp_path / "o"), *TINY])
+    assert code == 2
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_huge_grid_is_refused_before_allocating(tmp_path):
+    res = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+        from sim.cli import main
+        sys.exit(main(["sweep", {str(SCENARIOS / 'points.yaml')!r}, "--method", "grid", "--samples", "1000",
+                       "--param", "acquisition.q_weak=0.01:0.1", "--param", "acquisition.p_external=0:0.01",
+                       "--param", "strategies.points.value=0:0.05", "--serial", "--quiet",
+                       "--out", {str(tmp_path / 'o')!r}]))
+    """)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2, res.stderr[-1500:]
+    assert "1,000,000,000 points" in res.stderr and not (tmp_path / "o").exists()
+
+
+def test_sweep_param_twice_and_misspelt(tmp_path, capsys):
+    base = ["sweep", str(SCENARIOS / "points.yaml"), "--serial", "--quiet", "--out", str(tmp_path / "o"), *TINY]
+    assert main([*base, "--param", "acquisition.q_weak=0.01:0.1", "--param", "acquisition.q_weak=0.02:0.2"]) == 2
+    assert "acquisition.q_weak given more than once" in capsys.readouterr().err
+    assert main([*base, "--param", "acquisition.q_weke=0.01:0.1"]) == 2
+    assert "did you mean 'acquisition.q_weak'?" in capsys.readouterr().err
+    assert main([*base, "--param", "strategies.points.valu=0:0.1"]) == 2
+    assert "did you mean 'strategies.points.value'?" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
