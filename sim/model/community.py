@@ -20,7 +20,6 @@ from __future__ import annotations
 from typing import Callable
 
 import mesa
-import networkx as nx
 import numpy as np
 
 from agents.member import sync_handles
@@ -47,11 +46,12 @@ class CommunityModel(mesa.Model):
         Validated scenario (see `sim.scenario.load_scenario`).
     seed : int, optional
         Overrides `scenario.seed`. Same scenario and seed give identical results.
-    graph : networkx.Graph, optional
-        Use this social graph instead of the scenario's generator.
+    graph : networkx.Graph or sim.model.graphs.SocialGraph, optional
+        Use this social graph instead of the scenario's generator (a `SocialGraph` for large
+        graphs: no networkx graph is built).
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, graph: nx.Graph | None = None):
+    def __init__(self, scenario: Scenario, seed: int | None = None, graph=None):
         seed = int(scenario.seed if seed is None else seed)
         super().__init__(rng=np.random.default_rng(seed))
         self.seed_value = seed
