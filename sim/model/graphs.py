@@ -94,6 +94,22 @@ class SocialGraph:
         arrays = [self.u, self.v, self.weight, self.labels, *self.node_data.values()]
         return int(sum(a.nbytes for a in arrays if isinstance(a, np.ndarray)))
 
+    def subgraph(self, persons) -> nx.Graph:
+        """The ties among `persons` as a networkx Graph (an induced subgraph), without building the whole graph.
+
+        >>> g = SocialGraph(4, np.array([0, 1, 2], np.int32), np.array([1, 2, 3], np.int32))
+        >>> sorted(g.subgraph([1, 2, 3]).edges())
+        [(1, 2), (2, 3)]
+        """
+        persons = np.asarray(list(persons) if not isinstance(persons, np.ndarray) else persons, dtype=np.int64)
+        inside = np.zeros(self.n, bool)
+        inside[persons] = True
+        keep = inside[self.u] & inside[self.v]
+        h = nx.Graph()
+        h.add_nodes_from(np.unique(persons).tolist())  # in person order, as the full view has them
+        h.add_edges_from(zip(self.u[keep].tolist(), self.v[keep].tolist()))
+        return h
+
     def to_networkx(self) -> nx.Graph:
         """The same graph as a networkx Graph (nodes 0..n-1; "label", "weight" and node data as attributes).
 
@@ -204,20 +220,24 @@ def _distinct_draws(slots: np.ndarray, rows: int, m: int, rng) -> np.ndarray:
     cand = slots[rng.integers(0, slots.size, size=(rows, m))].astype(np.int64)
     if m == 1:
         return cand
-    when = np.broadcast_to(np.arange(m), (rows, m)).copy()  # position in the draw stream
-    drawn = m
-    while True:
-        order = _row_lexsort(cand, when)
-        srt = np.take_along_axis(cand, order, axis=1)
-        r, c = np.nonzero(srt[:, 1:] == srt[:, :-1])
-        if r.size == 0:
-            break
-        redo = order[r, c + 1]  # the later draw of a repeated value
-        cand[r, redo] = slots[rng.integers(0, slots.size, size=r.size)]
-        when[r, redo] = drawn + np.arange(r.size)
-        drawn += r.size
-    first = np.argsort(when, axis=1, kind="stable")
-    return _set_pop_order(np.take_along_axis(cand, first, axis=1))
+    srt = np.sort(cand, axis=1)
+    rep = np.flatnonzero((srt[:, 1:] == srt[:, :-1]).any(axis=1))  # rows with a repeat (few)
+    if rep.size:
+        sub = cand[rep]
+        when = np.broadcast_to(np.arange(m), sub.shape).copy()  # position in the draw stream
+        drawn = m
+        while True:
+            order = _row_lexsort(sub, when)
+            srt = np.take_along_axis(sub, order, axis=1)
+            r, c = np.nonzero(srt[:, 1:] == srt[:, :-1])
+            if r.size == 0:
+                break
+            redo = order[r, c + 1]  # the later draw of a repeated value
+            sub[r, redo] = slots[rng.integers(0, slots.size, size=r.size)]
+            when[r, redo] = drawn + np.arange(r.size)
+            drawn += r.size
+        cand[rep] = np.take_along_axis(sub, np.argsort(when, axis=1, kind="stable"), axis=1)
+    return _set_pop_order(cand)
 
 
 def _row_lexsort(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
@@ -230,23 +250,35 @@ _LINEAR_PROBES, _PERTURB_SHIFT = 9, 5
 
 def _set_insert(table: np.ndarray, mask: int, keys: np.ndarray) -> None:
     """Insert one new int key per row into CPython set tables (`set_insert_clean`'s probing; -1 is empty)."""
-    rows = np.arange(table.shape[0])
+    flat = table.reshape(-1)
+    width = mask + 1
+    base = np.arange(table.shape[0], dtype=np.int64) * width
     i = keys & mask
+    free = flat[base + i] < 0
+    if free.all():  # the common case: every home slot is empty
+        flat[base + i] = keys
+        return
+    flat[base[free] + i[free]] = keys[free]
+    rows = np.flatnonzero(~free)
+    base, i, keys = base[rows], i[rows], keys[rows]
     perturb = keys.copy()
-    while rows.size:
-        free = table[rows, i] < 0
-        table[rows[free], i[free]] = keys[free]
-        rows, i, perturb, keys = rows[~free], i[~free], perturb[~free], keys[~free]
+    first = True
+    while keys.size:
+        if not first:
+            free = flat[base + i] < 0
+            flat[base[free] + i[free]] = keys[free]
+            base, i, perturb, keys = base[~free], i[~free], perturb[~free], keys[~free]
+        first = False
         linear = i + _LINEAR_PROBES <= mask
         if linear.any():
             lr = np.flatnonzero(linear)
-            window = table[rows[lr, None], i[lr, None] + np.arange(1, _LINEAR_PROBES + 1)] < 0
+            window = flat[(base[lr] + i[lr])[:, None] + np.arange(1, _LINEAR_PROBES + 1)] < 0
             hit = window.any(axis=1)
-            at = i[lr[hit]] + 1 + window[hit].argmax(axis=1)
-            table[rows[lr[hit]], at] = keys[lr[hit]]
-            placed = np.zeros(rows.size, bool)
+            at = base[lr[hit]] + i[lr[hit]] + 1 + window[hit].argmax(axis=1)
+            flat[at] = keys[lr[hit]]
+            placed = np.zeros(keys.size, bool)
             placed[lr[hit]] = True
-            rows, i, perturb, keys = rows[~placed], i[~placed], perturb[~placed], keys[~placed]
+            base, i, perturb, keys = base[~placed], i[~placed], perturb[~placed], keys[~placed]
         perturb >>= _PERTURB_SHIFT
         i = (i * 5 + 1 + perturb) & mask
 
@@ -279,9 +311,8 @@ def _set_pop_order(keys: np.ndarray) -> np.ndarray:
 
 
 def _in_table_order(table: np.ndarray, count: int) -> np.ndarray:
-    """The `count` keys of each row's table, in slot order."""
-    order = np.argsort(table < 0, axis=1, kind="stable")[:, :count]
-    return np.take_along_axis(table, order, axis=1)
+    """The `count` keys of each row's table (each row holds exactly `count`), in slot order."""
+    return table[table >= 0].reshape(table.shape[0], count)  # boolean indexing runs row-major
 
 
 def _triad_step(adj: _Adjacency, anchor: np.ndarray, linked: np.ndarray, rng, tries: int = 12):

@@ -126,6 +126,12 @@ class Population:
             self.nx_graph = self.social.to_networkx()
         return self.nx_graph
 
+    def subgraph(self, persons) -> nx.Graph:
+        """The ties among `persons` as a networkx Graph, without building the whole graph's view."""
+        if self.nx_graph is not None:
+            return self.nx_graph.subgraph(int(i) for i in persons)
+        return self.social.subgraph(persons)
+
     @property
     def n(self) -> int:
         """People on the social graph."""
