@@ -132,19 +132,22 @@ def graph_stats(u, v, n):
             "mean log degree": np.log(d[d > 0]).mean(), "max degree": d.max()}
 
 
-def test_clustered_scale_free_matches_networkx_powerlaw_cluster_graph():
+@pytest.mark.parametrize("exact_below", [100, 5000])
+def test_clustered_scale_free_matches_networkx_powerlaw_cluster_graph(exact_below):
     """The vectorised Holme-Kim generator against networkx's powerlaw_cluster_graph at 10,000
     persons (m=5, p=0.3): for every statistic, the means over 6 replicates of each differ by
     less than 4 standard errors of the difference, the standard errors taken from the
-    replicates' own spread. Fails if triad closure, preferential attachment or networkx's
-    order of preferential targets (oldest persons first, see graphs._set_pop_order) is lost:
-    true Holme-Kim with random order gives transitivity 0.033 against networkx's 0.023."""
+    replicates' own spread. With exact_below=100 nearly every person comes from the block
+    phase. Fails if triad closure, preferential attachment or networkx's order of
+    preferential targets (oldest persons first, see graphs._set_pop_order) is lost: true
+    Holme-Kim with random order gives transitivity 0.033 against networkx's 0.023, 10
+    standard errors away."""
     from sim.model.graphs import holme_kim
 
     n, m, p, reps = 10_000, 5, 0.3, 6
     ours, theirs = [], []
     for seed in range(reps):
-        g = holme_kim(n, m, p, np.random.default_rng(seed))
+        g = holme_kim(n, m, p, np.random.default_rng(seed), exact_below=exact_below)
         ours.append(graph_stats(g.u, g.v, n))
         h = nx.powerlaw_cluster_graph(n, m, p, seed=seed)
         e = np.array(h.edges())
@@ -153,6 +156,18 @@ def test_clustered_scale_free_matches_networkx_powerlaw_cluster_graph():
         a, b = np.array([s[key] for s in ours]), np.array([s[key] for s in theirs])
         se = np.sqrt(a.var(ddof=1) / reps + b.var(ddof=1) / reps)
         assert abs(a.mean() - b.mean()) < 4 * se, (key, a.mean(), b.mean(), se)
+
+
+@pytest.mark.parametrize("n,m,p", [(3000, 5, 0.3), (1000, 1, 0.5), (800, 3, 1.0), (600, 8, 0.0)])
+def test_sequential_phase_is_networkx_tie_for_tie(n, m, p):
+    import random
+
+    from sim.model.graphs import _holme_kim_sequential
+
+    _, ends = _holme_kim_sequential(n, m, p, random.Random(7))
+    ours = {frozenset(e) for e in zip(ends[0::2], ends[1::2])}
+    assert len(ours) == len(ends) // 2
+    assert ours == {frozenset(e) for e in nx.powerlaw_cluster_graph(n, m, p, seed=7).edges()}
 
 
 def test_set_pop_order_is_cpythons():

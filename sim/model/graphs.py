@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -338,7 +339,47 @@ def _triad_step(adj: _Adjacency, anchor: np.ndarray, linked: np.ndarray, rng, tr
     return nb, ok
 
 
-def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float = 0.01) -> SocialGraph:
+def _holme_kim_sequential(n: int, m: int, p: float, rnd: random.Random) -> tuple[list, list]:
+    """The process of networkx's `powerlaw_cluster_graph(n, m, p)`, step for step (same draws from `rnd`).
+
+    Returns its repeated-nodes list and the ties as a flat list (u0, v0, u1, v1, ...) in the
+    order networkx adds them. Seeded alike, the ties are exactly networkx's.
+    """
+    neighbours = [dict() for _ in range(n)]  # insertion-ordered, as networkx's adjacency
+    rep = list(range(m))
+    ends = []
+    for source in range(m, n):
+        targets = set()
+        while len(targets) < m:
+            targets.add(rnd.choice(rep))
+        mine = neighbours[source]
+        target = targets.pop()
+        mine[target] = neighbours[target][source] = None
+        ends += (source, target)
+        rep.append(target)
+        count = 1
+        while count < m:
+            if rnd.random() < p:
+                around = [x for x in neighbours[target] if x not in mine and x != source]
+                if around:
+                    x = rnd.choice(around)
+                    mine[x] = neighbours[x][source] = None
+                    ends += (source, x)
+                    rep.append(x)
+                    count += 1
+                    continue
+            target = targets.pop()
+            if target not in mine:
+                mine[target] = neighbours[target][source] = None
+                ends += (source, target)
+            rep.append(target)
+            count += 1
+        rep.extend([source] * m)
+    return rep, ends
+
+
+def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float = 0.01,
+              exact_below: int = 5000) -> SocialGraph:
     """Clustered scale-free graph: Holme & Kim's preferential attachment with triad closure.
 
     The process of networkx's `powerlaw_cluster_graph(n, m, p)`: persons m, m+1, ... arrive one
@@ -347,9 +388,10 @@ def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float =
     random neighbour (not yet tied to it) of its latest preferential target, and otherwise (or
     when no such neighbour is left) a tie to its next preferential target.
 
-    Vectorised over blocks of arrivals: the persons of one block, at most `block` times the
-    persons already there (one at a time while fewer than 1/block are), draw against the graph
-    as it was when the block began, so they do not see each other's ties. That is the only
+    The first `exact_below` persons are built one by one exactly as networkx does (the same
+    ties as networkx's generator seeded alike); later ones in blocks, vectorised: the persons
+    of one block, at most `block` times the persons already there, draw against the graph as
+    it was when the block began, so they do not see each other's ties. That is the only
     difference from the sequential process; a person thereby misses about block * m / 4 of
     the ties it would have received during its own block (0.0125 ties at the default 0.01
     and m = 5, against a mean degree of 10). tests/test_population.py checks degree
@@ -367,6 +409,8 @@ def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float =
         Source of every random draw.
     block : float
         Largest block of arrivals as a share of the persons already there.
+    exact_below : int
+        Persons built one at a time, exactly as networkx does, before blocks start.
 
     Examples
     --------
@@ -381,10 +425,15 @@ def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float =
     dst = np.empty(m * arrivals, np.int32)
     n_edges = 0
     slots = np.empty(m + 2 * m * arrivals, np.int32)  # networkx's repeated_nodes
-    slots[:m] = np.arange(m)
-    n_slots = m
     adj = _Adjacency(n, 4 * m * arrivals + 4 * n)
-    s0 = m
+    s0 = max(m, min(n, exact_below))
+    rep, ends = _holme_kim_sequential(s0, m, p, random.Random(int(rng.integers(0, 2**31 - 1))))
+    n_slots, n_edges = len(rep), len(ends) // 2
+    slots[:n_slots] = rep
+    ends = np.array(ends, np.int32).reshape(-1, 2)
+    src[:n_edges], dst[:n_edges] = ends[:, 0], ends[:, 1]
+    if n_edges:
+        adj.add(ends[:, 0], ends[:, 1])
     while s0 < n:
         b = min(n - s0, max(1, int(block * s0)))
         sources = np.arange(s0, s0 + b, dtype=np.int32)

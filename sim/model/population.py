@@ -96,10 +96,13 @@ class Population:
     original label in node attribute "label" for named and file graphs), so a 10-million
     person population never builds one unless asked.
 
-    Memory (measured, see README "Speed"): 24 bytes per person of traits, 16 of tie-matrix
-    row pointers, and per undirected tie about 8 bytes of endpoints plus 5 bytes (int32 column,
-    int8 value) per entry of each of the four tie matrices (`maintained`, `close` and their
-    transposes), each tie appearing in each up to twice: 48 bytes per tie at mean degree 10.
+    Memory (`benchmarks/bench_memory.py`, baseline at 200,000 persons, mean degree 10): per
+    person 24 bytes of traits (float64) and 16 of tie-matrix row pointers (int32), plus 119
+    of state arrays (`sim.model.state.State`); per undirected tie 8 bytes of endpoints
+    (`social`, int32) and 36 in the four tie matrices (`maintained`, `close` and their
+    transposes: 7.2 entries per tie of 5 bytes, int32 column and int8 value). Before issue 13
+    the matrices held float64 ones (87 bytes per tie) and a networkx graph was always kept
+    (about 184 bytes per tie); the lazy view costs about 240 bytes per tie once built.
     """
 
     social: SocialGraph        # ties as int32 endpoint arrays (+ weights, labels, node data)
