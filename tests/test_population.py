@@ -159,15 +159,12 @@ def test_clustered_scale_free_matches_networkx_powerlaw_cluster_graph(exact_belo
 
 
 @pytest.mark.parametrize("n,m,p", [(3000, 5, 0.3), (1000, 1, 0.5), (800, 3, 1.0), (600, 8, 0.0)])
-def test_sequential_phase_is_networkx_tie_for_tie(n, m, p):
-    import random
+def test_up_to_exact_below_it_is_networkx_tie_for_tie(n, m, p):
+    """Up to 5,000 persons the generator is networkx's: same ties, same edges() order."""
+    from sim.model.graphs import holme_kim
 
-    from sim.model.graphs import _holme_kim_sequential
-
-    _, ends = _holme_kim_sequential(n, m, p, random.Random(7))
-    ours = {frozenset(e) for e in zip(ends[0::2], ends[1::2])}
-    assert len(ours) == len(ends) // 2
-    assert ours == {frozenset(e) for e in nx.powerlaw_cluster_graph(n, m, p, seed=7).edges()}
+    g = holme_kim(n, m, p, 7)
+    assert list(zip(g.u.tolist(), g.v.tolist())) == list(nx.powerlaw_cluster_graph(n, m, p, seed=7).edges())
 
 
 def test_set_pop_order_is_cpythons():

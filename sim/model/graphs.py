@@ -343,7 +343,8 @@ def _holme_kim_sequential(n: int, m: int, p: float, rnd: random.Random) -> tuple
     """The process of networkx's `powerlaw_cluster_graph(n, m, p)`, step for step (same draws from `rnd`).
 
     Returns its repeated-nodes list and the ties as a flat list (u0, v0, u1, v1, ...) in the
-    order networkx adds them. Seeded alike, the ties are exactly networkx's.
+    order networkx's `G.edges()` lists them. Seeded alike, the ties and their order are
+    exactly networkx's.
     """
     neighbours = [dict() for _ in range(n)]  # insertion-ordered, as networkx's adjacency
     rep = list(range(m))
@@ -375,10 +376,12 @@ def _holme_kim_sequential(n: int, m: int, p: float, rnd: random.Random) -> tuple
             rep.append(target)
             count += 1
         rep.extend([source] * m)
-    return rep, ends
+    # the ties in networkx's `G.edges()` order: by first person, then in order of insertion
+    ordered = [x for a in range(n) for b in neighbours[a] if b > a for x in (a, b)]
+    return rep, ordered
 
 
-def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float = 0.01,
+def holme_kim(n: int, m: int, p: float, seed: int | np.random.Generator, block: float = 0.01,
               exact_below: int = 5000) -> SocialGraph:
     """Clustered scale-free graph: Holme & Kim's preferential attachment with triad closure.
 
@@ -388,8 +391,10 @@ def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float =
     random neighbour (not yet tied to it) of its latest preferential target, and otherwise (or
     when no such neighbour is left) a tie to its next preferential target.
 
-    The first `exact_below` persons are built one by one exactly as networkx does (the same
-    ties as networkx's generator seeded alike); later ones in blocks, vectorised: the persons
+    The first `exact_below` persons are built one by one exactly as networkx does: with an
+    int seed and n <= exact_below the graph is networkx's `powerlaw_cluster_graph(n, m, p,
+    seed=seed)` tie for tie, in its `edges()` order. Later persons come in blocks, vectorised
+    (drawing from `numpy.random.default_rng(seed)`): the persons
     of one block, at most `block` times the persons already there, draw against the graph as
     it was when the block began, so they do not see each other's ties. That is the only
     difference from the sequential process; a person thereby misses about block * m / 4 of
@@ -405,8 +410,8 @@ def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float =
         Ties each arriving person makes (1 <= m < n); the mean degree is about 2m.
     p : float
         Triad-closure probability, 0..1.
-    rng : numpy.random.Generator
-        Source of every random draw.
+    seed : int or numpy.random.Generator
+        Seed of every random draw (a Generator: one int drawn from it).
     block : float
         Largest block of arrivals as a share of the persons already there.
     exact_below : int
@@ -420,6 +425,9 @@ def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float =
     """
     if not 1 <= m < n:
         raise ValueError(f"Holme-Kim needs 1 <= m < n, got m={m}, n={n}")
+    if isinstance(seed, np.random.Generator):
+        seed = int(seed.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
     arrivals = n - m
     src = np.empty(m * arrivals, np.int32)
     dst = np.empty(m * arrivals, np.int32)
@@ -427,7 +435,7 @@ def holme_kim(n: int, m: int, p: float, rng: np.random.Generator, block: float =
     slots = np.empty(m + 2 * m * arrivals, np.int32)  # networkx's repeated_nodes
     adj = _Adjacency(n, 4 * m * arrivals + 4 * n)
     s0 = max(m, min(n, exact_below))
-    rep, ends = _holme_kim_sequential(s0, m, p, random.Random(int(rng.integers(0, 2**31 - 1))))
+    rep, ends = _holme_kim_sequential(s0, m, p, random.Random(seed))
     n_slots, n_edges = len(rep), len(ends) // 2
     slots[:n_slots] = rep
     ends = np.array(ends, np.int32).reshape(-1, 2)
@@ -547,11 +555,17 @@ def watts_strogatz(n: int, k: int, p: float, rng: np.random.Generator) -> Social
     >>> g = watts_strogatz(100, 4, 0.0, np.random.default_rng(0))
     >>> g.number_of_edges(), set(g.degree().tolist())
     (200, {4})
+    >>> watts_strogatz(4, 4, 0.0, np.random.default_rng(0)).number_of_edges()  # the ring wraps: complete
+    6
     """
     half = k // 2
     base = np.arange(n, dtype=np.int64)
     u = np.tile(base, half)
     v = (u + np.repeat(np.arange(1, half + 1), n)) % n
+    if 2 * half >= n:  # the ring wraps onto itself: each pair once
+        _, first = np.unique(np.minimum(u, v) * (1 << 31) + np.maximum(u, v), return_index=True)
+        first.sort()
+        u, v = u[first], v[first]
     rewire = rng.random(u.size) < p
     if rewire.any() and k < n - 1:
         keep_u, keep_v = u[~rewire], v[~rewire]

@@ -218,7 +218,8 @@ def make_social_graph(gspec, size: int, rng: np.random.Generator) -> SocialGraph
     gen = np.random.default_rng(seed)
     if kind == "clustered_scale_free":
         m = max(1, int(round(k / 2)))
-        return graphs.holme_kim(size, min(m, size - 1), gspec.clustering, gen)
+        # networkx's generator with networkx's seed up to 5,000 persons (same graph as before)
+        return graphs.holme_kim(size, min(m, size - 1), gspec.clustering, seed)
     if kind == "watts_strogatz":
         kk = max(2, int(round(k / 2)) * 2)
         return graphs.watts_strogatz(size, min(kk, size - 1), gspec.rewire, gen)
