@@ -204,8 +204,9 @@ NAMED_GRAPHS = {
 def make_social_graph(gspec, size: int, rng: np.random.Generator) -> SocialGraph:
     """Build the social graph described by `population.graph`, as arrays (no networkx graph).
 
-    Generators draw from a Generator seeded by one draw from `rng`, so the model's own stream
-    moves on by one number whatever the graph.
+    One int seed is drawn from `rng` whatever the graph (so the model's own stream moves on by
+    one number): the clustered scale-free generator takes it as networkx took it (the same
+    graph as networkx's up to 5,000 persons), the others draw from a Generator seeded by it.
 
     >>> from sim.scenario import default_scenario
     >>> g = make_social_graph(default_scenario().population.graph, 500, np.random.default_rng(1))
