@@ -1,17 +1,25 @@
-"""Scale and speed, measured side by side in one run (issue 5).
+"""Scale, peer and replication throughput, measured in one run (issues 5 and 13).
 
 Usage: python benchmarks/bench_scale.py [--sizes 1000 10000 100000 1000000] [--days 730]
-                                         [--peer-size 100000] [--peer-days 365] [--plot out.png]
+           [--big 10000000] [--big-days 365] [--peer-size 100000] [--peer-days 365]
+           [--reps 8] [--workers 2] [--plot out.png] [--json out.json]
 
 1. Scaling: the baseline scenario (clustered scale-free graph, mean degree 10) at each size
-   for `--days` days, each in a fresh subprocess: graph construction, run, total, time per
-   day and peak memory (max RSS).
-2. Peer: the reduced rules (join by word of mouth, interest decay, leave below a threshold)
-   written the idiomatic Mesa way (benchmarks/reduced_rules.py: `shuffle_do("step")` on a
-   `mesa.discrete_space.Network`) and through circlesim's engine, same graph, same days:
-   member-days per second of each and the ratio.
+   for `--days` days, and at `--big` persons for `--big-days` days (0: skip), each in a fresh
+   subprocess: build (graph, ties, traits), run, total, time per day and peak memory (max
+   RSS of that subprocess).
+2. Peer: circlesim's own `CommunityModel` (the full baseline rules) against the reduced rules
+   written the idiomatic Mesa way (`shuffle_do("step")` on a `mesa.discrete_space.Network`),
+   same graph, same days (benchmarks/reduced_rules.py): member-days per second of each and
+   their ratio, a lower bound since circlesim does more per member-day. The reduced rules as
+   a bare numpy loop are shown as a floor, not as circlesim.
 3. Floor: FLOOR_PASSES full-length numpy array passes plus one sparse mat-vec per day, with
    no model logic, at the floor size; circlesim's time per day as a multiple of it.
+4. Replication throughput: `--reps` runs of the baseline (5,000 persons x 730 days by
+   default) on `--workers` worker processes (the pool compare, sweep and fit use): runs/s.
+
+For a quick check that everything runs: --sizes 1000 --days 30 --big 0 --peer-size 2000
+--peer-days 30 --floor-size 1000 --reps 2 --rep-days 30 --plot ''.
 """
 
 from __future__ import annotations
@@ -31,52 +39,39 @@ sys.path.insert(0, HERE)
 
 from bench_run import CHILD  # noqa: E402
 
+BASELINE = os.path.join(ROOT, "scenarios", "baseline.yaml")
+
 #: Full-length (one entry per person) numpy passes in circlesim's daily step, counted from the
 #: code of sim/model/community.py and sim/model/mechanics/ (status masks, motivation, bincounts to n, resets,
 #: the day's record), rounded up. Work on member or sender subsets is not counted.
 FLOOR_PASSES = 50
 
 
-def scaling(sizes, days):
-    rows = []
-    for size in sizes:
-        code = CHILD.format(root=ROOT, scenario=os.path.join(ROOT, "scenarios", "baseline.yaml"), size=size,
-                            days=days)
-        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-        if res.returncode:
-            raise RuntimeError(res.stderr)
-        r = json.loads(res.stdout.strip().splitlines()[-1])
-        r["size"] = size
-        rows.append(r)
-        print(f"| {size:,} | {days} | {r['build_s']:.2f} | {r['run_s']:.2f} | {r['total_s']:.2f} | "
-              f"{1000 * r['run_s'] / days:.2f} | {r['peak_rss_mb']:.0f} |", flush=True)
-    return rows
+def one_size(size: int, days: int) -> dict:
+    """The baseline at `size` persons for `days` days in a fresh subprocess."""
+    code = CHILD.format(root=ROOT, scenario=BASELINE, size=size, days=days)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if res.returncode:
+        raise RuntimeError(res.stderr)
+    r = json.loads(res.stdout.strip().splitlines()[-1])
+    r.update(size=size, days=days)
+    return r
 
 
-def peer(size, days):
-    import networkx as nx
-    from reduced_rules import MesaReducedModel, engine_reduced
-
-    g = nx.powerlaw_cluster_graph(size, 5, 0.3, seed=1)
-    t = time.perf_counter()
-    model = MesaReducedModel(g, q=0.01, rng=1)
-    for _ in range(days):
-        model.step()
-    mesa_s = time.perf_counter() - t
-    t = time.perf_counter()
-    engine_days = engine_reduced(g, days, q=0.01, rng=1)
-    engine_s = time.perf_counter() - t
-    return {"mesa_member_days": model.member_days, "mesa_s": mesa_s, "engine_member_days": engine_days,
-            "engine_s": engine_s}
+def row(r: dict) -> str:
+    """One Markdown table row of a scaling result."""
+    return (f"| {r['size']:,} | {r['days']} | {r['build_s']:.2f} | {r['run_s']:.2f} | {r['total_s']:.2f} | "
+            f"{1000 * r['run_s'] / r['days']:.2f} | {r['peak_rss_mb']:,.0f} |")
 
 
-def floor_ms_per_day(size, days=200):
+def floor_ms_per_day(size: int, days: int = 200) -> float:
+    """FLOOR_PASSES array passes plus one sparse mat-vec, per day, at `size` persons (ms)."""
     import numpy as np
 
     from sim.model.population import build_population
     from sim.scenario import load_scenario
 
-    sc = load_scenario(os.path.join(ROOT, "scenarios", "baseline.yaml"), overrides=[f"population.size={size}"])
+    sc = load_scenario(BASELINE, overrides=[f"population.size={size}"])
     pop = build_population(sc.population, np.random.default_rng(1))
     a = np.random.default_rng(2).random(size)
     b = np.empty_like(a)
@@ -89,37 +84,85 @@ def floor_ms_per_day(size, days=200):
     return 1000 * (time.perf_counter() - t) / days
 
 
+def replication_throughput(reps: int, workers: int, size: int, days: int) -> dict:
+    """`reps` baseline runs on a process pool of `workers`: wall seconds and runs per second."""
+    from sim.experiments.executors import make_executor
+    from sim.experiments.replications import replication_seeds, run_many
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(BASELINE, overrides=[f"population.size={size}"], days=days)
+    jobs = [(sc, seed) for seed in replication_seeds(1, reps)]
+    with make_executor(workers=workers) as ex:
+        run_many(jobs[:workers], executor=ex)  # start the workers and import circlesim in them first
+        t = time.perf_counter()
+        run_many(jobs, executor=ex)
+        wall = time.perf_counter() - t
+    return {"reps": reps, "workers": workers, "size": size, "days": days, "wall_s": wall, "runs_per_s": reps / wall}
+
+
 def main() -> int:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000, 1000000])
     ap.add_argument("--days", type=int, default=730)
+    ap.add_argument("--big", type=int, default=10_000_000, help="persons of the big run (0: skip)")
+    ap.add_argument("--big-days", type=int, default=365)
     ap.add_argument("--peer-size", type=int, default=100000)
     ap.add_argument("--peer-days", type=int, default=365)
     ap.add_argument("--floor-size", type=int, default=100000)
-    ap.add_argument("--plot", default=os.path.join(HERE, "scaling.png"))
+    ap.add_argument("--reps", type=int, default=8, help="replications for the throughput figure (0: skip)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rep-size", type=int, default=5000)
+    ap.add_argument("--rep-days", type=int, default=730)
+    ap.add_argument("--plot", default=os.path.join(HERE, "scaling.png"), help="'' for no plot")
+    ap.add_argument("--json", default="", help="also write every figure to this JSON file")
     args = ap.parse_args()
-    print(f"# circlesim scale benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}\n")
+    out: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.machine(), "cores": os.cpu_count(),
+                 "python": platform.python_version()}
+    print(f"# circlesim scale benchmark, {out['date']}, {out['machine']}, {out['cores']} cores, "
+          f"Python {out['python']}\n")
     print("| persons | days | build (s) | run (s) | total (s) | ms/day | peak RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
-    rows = scaling(args.sizes, args.days)
+    rows = []
+    for size in args.sizes:
+        rows.append(one_size(size, args.days))
+        print(row(rows[-1]), flush=True)
+    if args.big:
+        rows.append(one_size(args.big, args.big_days))
+        print(row(rows[-1]), flush=True)
+    out["scaling"] = rows
+
+    from reduced_rules import peer
 
     p = peer(args.peer_size, args.peer_days)
-    mesa_rate = p["mesa_member_days"] / p["mesa_s"]
-    engine_rate = p["engine_member_days"] / p["engine_s"]
-    print(f"\nPeer, reduced rules, {args.peer_size:,} persons x {args.peer_days} days, same graph:")
-    print("| implementation | member-days | wall (s) | member-days/s |")
-    print("|---|---:|---:|---:|")
-    print(f"| idiomatic Mesa (shuffle_do, Network) | {p['mesa_member_days']:,} | {p['mesa_s']:.1f} "
-          f"| {mesa_rate:,.0f} |")
-    print(f"| circlesim engine | {p['engine_member_days']:,} | {p['engine_s']:.2f} | {engine_rate:,.0f} |")
-    print(f"Ratio: {engine_rate / mesa_rate:.1f}x more member-days per second.")
+    out["peer"] = p
+    print(f"\nPeer, {args.peer_size:,} persons x {args.peer_days} days, one Holme-Kim graph "
+          f"({p['ties']:,} ties), run time only:")
+    print("| implementation | rules | member-days | run (s) | member-days/s |")
+    print("|---|---|---:|---:|---:|")
+    print(f"| circlesim `CommunityModel` | full baseline | {p['circlesim']['member_days']:,} | "
+          f"{p['circlesim']['run_s']:.2f} | {p['circlesim']['rate']:,.0f} |")
+    print(f"| idiomatic Mesa (FixedAgent, Network, shuffle_do) | reduced | {p['mesa']['member_days']:,} | "
+          f"{p['mesa']['run_s']:.2f} | {p['mesa']['rate']:,.0f} |")
+    print(f"| numpy floor (not circlesim) | reduced | {p['floor']['member_days']:,} | "
+          f"{p['floor']['run_s']:.2f} | {p['floor']['rate']:,.0f} |")
+    print(f"circlesim's full model: at least {p['ratio']:.1f}x the member-days per second of idiomatic Mesa "
+          f"on the reduced rules (a lower bound: circlesim does more per member-day).")
 
     floor = floor_ms_per_day(args.floor_size)
-    mine = next((1000 * r["run_s"] / args.days for r in rows if r["size"] == args.floor_size), None)
+    out["floor_ms_per_day"] = floor
+    mine = next((1000 * r["run_s"] / r["days"] for r in rows if r["size"] == args.floor_size), None)
     print(f"\nFloor at {args.floor_size:,} persons: {FLOOR_PASSES} array passes + 1 sparse mat-vec = "
           f"{floor:.2f} ms/day" + (f"; circlesim {mine:.2f} ms/day = {mine / floor:.2f}x the floor." if mine else "."))
 
+    if args.reps:
+        r = replication_throughput(args.reps, args.workers, args.rep_size, args.rep_days)
+        out["replications"] = r
+        print(f"\nReplications: {r['reps']} baseline runs of {r['size']:,} persons x {r['days']} days on "
+              f"{r['workers']} workers: {r['wall_s']:.1f} s, {r['runs_per_s']:.2f} runs/s.")
+
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(out, fh, indent=1)
     if args.plot:
         import matplotlib
 
@@ -127,15 +170,17 @@ def main() -> int:
         import matplotlib.pyplot as plt
 
         fig, ax = plt.subplots(figsize=(6, 4.5), dpi=110)
-        xs = [r["size"] for r in rows]
-        ax.loglog(xs, [r["total_s"] for r in rows], "o-", label="total (build + run)")
-        ax.loglog(xs, [r["run_s"] for r in rows], "s-", label="run only")
-        ax.loglog(xs, [r["build_s"] for r in rows], "^-", label="graph build")
+        for days in sorted({r["days"] for r in rows}, reverse=True):
+            sub = [r for r in rows if r["days"] == days]
+            xs = [r["size"] for r in sub]
+            ax.loglog(xs, [r["total_s"] for r in sub], "o-", label=f"total, {days} days")
+            ax.loglog(xs, [r["run_s"] for r in sub], "s--", label=f"run only, {days} days")
+            ax.loglog(xs, [r["build_s"] for r in sub], "^:", label=f"build, {days} days")
         ax.set_xlabel("persons")
-        ax.set_ylabel(f"seconds for {args.days} days")
+        ax.set_ylabel("seconds")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-        ax.set_title("circlesim scaling (2 cores)")
+        ax.legend(fontsize=8)
+        ax.set_title(f"circlesim scaling ({out['cores']} cores)")
         fig.tight_layout()
         fig.savefig(args.plot)
         print(f"\nplot: {args.plot}")

@@ -27,11 +27,11 @@ base = memory.peak_rss_bytes()
 m = CommunityModel(sc)
 m.run(days=days)
 peak = memory.peak_rss_bytes()
-print(json.dumps({"n": m.population.n, "ties": m.population.graph.number_of_edges(), "base": base,
+print(json.dumps({"n": m.population.n, "ties": m.population.social.number_of_edges(), "base": base,
                   "peak": peak}))
 """
 
-CASES = [(50_000, 4), (50_000, 20), (200_000, 4), (200_000, 20), (400_000, 10)]
+CASES = [(200_000, 4), (200_000, 20), (500_000, 10), (1_000_000, 4), (1_000_000, 10)]
 
 
 def measure(n: int, k: float, days: int = 30) -> dict:

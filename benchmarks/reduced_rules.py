@@ -1,29 +1,45 @@
-"""Reduced rules, two ways, for the peer comparison in bench_scale.py.
+"""The peer comparison: circlesim's own model against idiomatic Mesa on reduced rules, same graph.
 
-Rules (per day): an outsider with k member neighbours joins with probability 1 - (1 - q)^k
-and starts with interest 1; a member's interest decays by `decay`; a member whose interest
-falls below `threshold` leaves for good.
+* `run_circlesim`: the product. circlesim's `CommunityModel` with the shipped baseline's full
+  rules (acquisition, activity, content, attention, groups, motivation, churn, rewards,
+  read-outs) on the given graph.
+* `MesaReducedModel`: reduced rules written the idiomatic Mesa 3 way, as Mesa's own
+  virus_on_network example is: one `FixedAgent` per person on a
+  `mesa.discrete_space.Network`, `self.agents.shuffle_do("step")` each day. Rules per day: an
+  outsider with k member neighbours joins with probability 1 - (1 - q)^k and starts with
+  interest 1; a member's interest decays by `decay`; a member whose interest falls below
+  `threshold` leaves for good.
+* `numpy_floor`: the same reduced rules as a bare numpy loop. It is a floor (what any
+  implementation of even these few rules costs), not circlesim, and never the peer figure.
 
-* `MesaReducedModel`: the idiomatic Mesa way, one agent per person on a
-  `mesa.discrete_space.Network`, `agents.shuffle_do("step")` each day. Kept here as the
-  reference implementation.
-* `engine_reduced`: the same rules through circlesim's engine primitives (state arrays, the
-  transposed tie matrix, gathers over the day's joiners). Synchronous updates, where Mesa's
-  loop is sequential in random order; the rules are the same.
+circlesim does far more per member-day than the reduced rules, so the ratio of member-days
+per second (circlesim over Mesa) is a lower bound on how much faster circlesim is than the
+same rules written agent by agent in Mesa.
+
+Pitfalls kept in mind: Mesa does not seed networkx, so the graph is built here from a seeded
+numpy Generator (circlesim's Holme-Kim generator) and handed to both; Mesa 3.5's `Network`
+computes a spring layout unless told otherwise, which at 100,000 nodes would dominate the
+build, so `layout=None` is passed where the installed Mesa takes it.
 """
 
 from __future__ import annotations
 
+import inspect
+import os
+import time
+
 import mesa
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
-from mesa.discrete_space import CellAgent, Network
+from mesa.discrete_space import FixedAgent, Network
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUTSIDER, MEMBER, LEFT = 0, 1, 2
 
 
-class Person(CellAgent):
+class Person(FixedAgent):
+    """One person: outsider, member or gone, with an interest that decays."""
+
     def __init__(self, model, cell):
         super().__init__(model)
         self.cell = cell
@@ -42,17 +58,22 @@ class Person(CellAgent):
                 self.state = LEFT
 
 
-class MesaReducedModel(mesa.Model):
-    """The reduced rules written the idiomatic Mesa way."""
+def _network(graph: nx.Graph, random) -> Network:
+    kw = {"capacity": 1, "random": random}
+    if "layout" in inspect.signature(Network.__init__).parameters:  # Mesa >= 3.5: no spring layout
+        kw["layout"] = None
+    return Network(graph, **kw)
 
-    def __init__(self, graph: nx.Graph, q=0.05, decay=0.01, threshold=0.2, seeds=10, rng=None):
-        super().__init__(rng=rng)
+
+class MesaReducedModel(mesa.Model):
+    """The reduced rules written the idiomatic Mesa way (Network + shuffle_do)."""
+
+    def __init__(self, graph: nx.Graph, q=0.01, decay=0.01, threshold=0.2, seeds=10, seed=None):
+        super().__init__(seed=seed)
         self.q, self.decay, self.threshold = q, decay, threshold
-        self.grid = Network(graph, capacity=1, random=self.random)
-        for cell in self.grid.all_cells:
-            Person(self, cell)
-        people = list(self.agents)
-        for a in self.random.sample(people, seeds):
+        self.grid = _network(graph, self.random)
+        Person.create_agents(self, len(self.grid.all_cells), list(self.grid.all_cells))
+        for a in self.random.sample(list(self.agents), seeds):
             a.state, a.interest = MEMBER, 1.0
         self.member_days = 0
 
@@ -61,13 +82,53 @@ class MesaReducedModel(mesa.Model):
         self.member_days += sum(1 for a in self.agents if a.state == MEMBER)
 
 
-def engine_reduced(graph: nx.Graph, days: int, q=0.05, decay=0.01, threshold=0.2, seeds=10, rng=None) -> int:
-    """The same rules on circlesim's arrays; returns member-days."""
+def run_circlesim(graph, days: int, seed: int = 1) -> dict:
+    """circlesim's full model (the shipped baseline's rules) on `graph` for `days` days.
+
+    `graph` is a `sim.model.graphs.SocialGraph` (or a networkx graph). Returns build and run
+    seconds and member-days (members summed over the days).
+    """
+    from sim.model import CommunityModel
+    from sim.scenario import load_scenario
+
+    t0 = time.perf_counter()
+    sc = load_scenario(os.path.join(ROOT, "scenarios", "baseline.yaml"), days=days)
+    model = CommunityModel(sc, seed=seed, graph=graph)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    member_days = int(model.timeseries()["members"].sum())
+    return {"build_s": t1 - t0, "run_s": t2 - t1, "member_days": member_days}
+
+
+def run_mesa(graph: nx.Graph, days: int, seed: int = 1, **rules) -> dict:
+    """The idiomatic Mesa model on `graph` for `days` days: build and run seconds, member-days."""
+    t0 = time.perf_counter()
+    model = MesaReducedModel(graph, seed=seed, **rules)
+    t1 = time.perf_counter()
+    for _ in range(days):
+        model.step()
+    t2 = time.perf_counter()
+    return {"build_s": t1 - t0, "run_s": t2 - t1, "member_days": model.member_days}
+
+
+def numpy_floor(graph, days: int, q=0.01, decay=0.01, threshold=0.2, seeds=10, seed=None) -> int:
+    """The reduced rules as a bare numpy loop (synchronous updates); returns member-days.
+
+    A floor for the cost of even these rules, not circlesim: no model, no read-outs.
+    """
+    import scipy.sparse as sp
+
     from sim.model.population import count_from
 
-    rng = np.random.default_rng(rng)
-    n = graph.number_of_nodes()
-    adj = nx.to_scipy_sparse_array(graph, format="csr", dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    if isinstance(graph, nx.Graph):
+        n = graph.number_of_nodes()
+        adj = nx.to_scipy_sparse_array(graph, format="csr", dtype=np.float64)
+    else:
+        n = graph.n
+        upper = sp.coo_matrix((np.ones(graph.u.size), (graph.u, graph.v)), shape=(n, n))
+        adj = (upper + upper.T).tocsr()
     followers = sp.csr_matrix(adj.T)
     state = np.zeros(n, np.int8)
     interest = np.zeros(n)
@@ -87,3 +148,32 @@ def engine_reduced(graph: nx.Graph, days: int, q=0.05, decay=0.01, threshold=0.2
         members = np.flatnonzero(state == MEMBER)
         member_days += members.size
     return member_days
+
+
+def peer(size: int, days: int, seed: int = 1) -> dict:
+    """circlesim's full model and idiomatic Mesa's reduced rules on one Holme-Kim graph, in one run."""
+    from sim.model.graphs import holme_kim
+
+    social = holme_kim(size, 5, 0.3, np.random.default_rng(seed))  # the baseline's graph family
+    graph = social.to_networkx()
+    out = {"size": size, "days": days, "ties": social.number_of_edges()}
+    out["circlesim"] = run_circlesim(social, days, seed=seed)
+    out["mesa"] = run_mesa(graph, days, seed=seed)
+    t = time.perf_counter()
+    floor_days = numpy_floor(social, days, seed=seed)
+    out["floor"] = {"run_s": time.perf_counter() - t, "member_days": floor_days}
+    for key in ("circlesim", "mesa", "floor"):
+        out[key]["rate"] = out[key]["member_days"] / max(out[key]["run_s"], 1e-12)
+    out["ratio"] = out["circlesim"]["rate"] / out["mesa"]["rate"]
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=10_000)
+    ap.add_argument("--days", type=int, default=100)
+    args = ap.parse_args()
+    print(json.dumps(peer(args.size, args.days), indent=1))

@@ -54,11 +54,11 @@ def test_api_refuses_with_the_estimate(memory_env):
         raise AssertionError("the population was built")
 
     memory_env.setattr(community, "build_population", built)
-    memory_env.setattr(memory, "available_bytes", lambda: 400 * 2**20)
+    memory_env.setattr(memory, "available_bytes", lambda: 200 * 2**20)
     sc = small(["population.size=300000"])
     with pytest.raises(MemoryEstimateError) as info:
         CommunityModel(sc)
-    assert info.value.needed > info.value.available == 400 * 2**20
+    assert info.value.needed > info.value.available == 200 * 2**20
     assert "300,000 persons" in str(info.value)
 
 
@@ -77,7 +77,7 @@ def test_estimate_follows_the_state_dtypes(monkeypatch):
     before = memory.bytes_per_person()
     monkeypatch.setitem(STATE, "test_only_array", Array(np.float32, 0.0, "a test array"))
     assert memory.bytes_per_person() == before + 4
-    assert memory.bytes_per_tie() == 4 * 2 * (8 + 4) + memory.MEASURED_PER_TIE["generated"]
+    assert memory.bytes_per_tie() == 4 * 2 * (1 + 4) + memory.MEASURED_PER_TIE["generated"]  # int8 ones, int32 columns
     assert memory.graph_size(small().population.graph, 1000) == (1000, 5000, "generated")
 
 

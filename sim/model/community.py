@@ -28,6 +28,7 @@ import numpy as np
 from agents.member import sync_handles
 from sim.model import founding, memory
 from sim.model.day import Day
+from sim.model.graphs import SocialGraph
 from sim.model.mechanics import DAILY_STEPS
 from sim.model.population import Population, build_population
 from sim.model.state import Circle, State
@@ -49,16 +50,17 @@ class CommunityModel(mesa.Model):
         Validated scenario (see `sim.scenario.load_scenario`).
     seed : int, optional
         Overrides `scenario.seed`. Same scenario and seed give identical results.
-    graph : networkx.Graph, optional
-        Use this social graph instead of the scenario's generator.
+    graph : networkx.Graph or sim.model.graphs.SocialGraph, optional
+        Use this social graph instead of the scenario's generator (a `SocialGraph` for large
+        graphs: no networkx graph is built).
     """
 
-    def __init__(self, scenario: Scenario, seed: int | None = None, graph: nx.Graph | None = None):
+    def __init__(self, scenario: Scenario, seed: int | None = None, graph=None):
         if not isinstance(scenario, Scenario):
             hint = "; load a file with sim.load_scenario(path)" if isinstance(scenario, (str, os.PathLike)) else ""
             raise TypeError(f"CommunityModel expects a Scenario, got {type(scenario).__name__}{hint}")
-        if graph is not None and not isinstance(graph, nx.Graph):
-            raise TypeError(f"graph must be a networkx Graph, got {type(graph).__name__}")
+        if graph is not None and not isinstance(graph, (nx.Graph, SocialGraph)):
+            raise TypeError(f"graph must be a networkx Graph or a SocialGraph, got {type(graph).__name__}")
         seed = whole_number(scenario.seed if seed is None else seed, "seed", high=2**63 - 1)
         # refuse a run that cannot fit before spending minutes building it (sim.model.memory)
         memory.check_scenario(scenario, graph)

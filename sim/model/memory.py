@@ -10,19 +10,21 @@ part computed from the model's own dtypes (so it follows any change to them) and
 remainder (networkx's graph, which the API keeps, and the transient arrays of building the
 Dunbar-limited tie matrices):
 
-* per person: every per-person state array (`sim.model.state.declarations`, 127 bytes in
-  2026-11), three float64 traits (24), four CSR row pointers (16), plus the measured
-  remainder: 236 bytes for a generated graph, 833 for a file graph (string labels, relabelled
-  copy);
+* per person: every per-person state array (`sim.model.state.declarations`, 125 bytes in
+  2026-12), three float64 traits (24), four CSR row pointers (16), plus the measured
+  remainder: 60 bytes for a generated graph (tie endpoints, build transients), 833 for a
+  file graph;
 * per tie: four CSR matrices (maintained, close and their transposes) with two entries each
-  of one float64 and one int32 (96 bytes), plus 206 bytes (generated) or 552 (file).
+  of one int8 and one int32 (40 bytes), plus 50 bytes (generated) or 552 (file).
 
-So about 400 bytes per person and 300 per tie for generated graphs (1,000 and 650 for file
-graphs) on top of ~120 MB for Python and the libraries: 1M persons at mean degree 10 need
-about 1.9 GB, 10M about 19 GB. Fitted on 2026-11-24 (x86_64, Python 3.11, numpy 2.4,
-networkx 3.6, scipy 1.17) from five generated cases of 50k-400k persons and two file cases;
-re-run `python benchmarks/memory.py` after changing the state's dtypes or the graph code and
-update the two remainders.
+So about 225 bytes per person and 90 per tie for generated graphs on top of ~120 MB for
+Python and the libraries: 1M persons at mean degree 10 need about 0.8 GB (measured peak
+0.55 GB), 10M about 7 GB (measured 4.3 GB at 365 days). The generated-graph remainders were
+fitted on 2026-12-01 (x86_64, Python 3.11, numpy 2.4, scipy 1.17) from five cases of 200k-1M
+persons, rounded up so the estimate is an upper bound (it overestimates by up to ~40%). The
+file-graph remainders date from before the array-based graphs (2026-11-24, when networkx held
+every file graph) and are a conservative upper bound. Re-run `python benchmarks/memory.py`
+after changing the state's dtypes or the graph code and update the remainders.
 
 `check` compares the estimate with what the machine can give (`available_bytes`: the
 smallest of /proc/meminfo's MemAvailable, the cgroup's limit less its usage, the address
@@ -30,7 +32,7 @@ space limit, and `$CIRCLESIM_MEMORY_LIMIT`) and raises `MemoryEstimateError` whe
 not fit; `$CIRCLESIM_MEMORY_CHECK=off` (the CLI's `--force`) skips the check.
 
 >>> estimate_bytes(1_000_000, 5_000_000, days=730) // 2**20
-1944
+764
 >>> parse_size("1.5G") == int(1.5 * 2**30)
 True
 """
@@ -52,10 +54,10 @@ TRAIT_BYTES = 3 * np.dtype(np.float64).itemsize
 #: Tie matrices of a population: maintained, close and their transposes (CSR).
 TIE_MATRICES = 4
 #: CSR dtypes the population uses (`scipy.sparse` picks int32 indices below 2**31 entries).
-TIE_DATA_DTYPE, TIE_INDEX_DTYPE = np.float64, np.int32
+TIE_DATA_DTYPE, TIE_INDEX_DTYPE = np.int8, np.int32
 #: Measured remainder per person and per tie, by graph source (networkx graph, build transients).
-MEASURED_PER_PERSON = {"generated": 236, "file": 833}
-MEASURED_PER_TIE = {"generated": 206, "file": 552}
+MEASURED_PER_PERSON = {"generated": 60, "file": 833}
+MEASURED_PER_TIE = {"generated": 50, "file": 552}
 
 
 class MemoryEstimateError(MemoryError):

@@ -9,8 +9,9 @@
 * Heterogeneity: attention budget (lognormal), posting propensity (lognormal, mean 1, heavy
   tailed) and topic fit (Beta).
 
-Every random draw comes from the numpy Generator passed in; networkx generators get seeds
-derived from it (Mesa does not seed networkx).
+Generated graphs are built as arrays (`sim.model.graphs`), never as networkx graphs;
+`Population.graph` is a networkx view built on first access. Every random draw comes from the
+numpy Generator passed in (Mesa does not seed networkx; nothing here relies on it).
 
 Example
 -------
@@ -24,8 +25,6 @@ Example
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,12 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from sim.model import graphs
+from sim.model.graphs import GraphFileError, SocialGraph, from_networkx, read_graph_file
 from sim.scenario.params import P
+
+__all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
+           "load_graph_file", "dunbar_ties", "gather_rows", "count_from", "friends_inside", "seed_from"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",
@@ -83,20 +87,31 @@ PARAMS: dict[str, Any] = {
 }
 
 
-class GraphFileError(ValueError):
-    """A graph file that cannot be read; the message names file and line."""
-
-
 @dataclass
 class Population:
-    """The social graph as arrays, plus per-person traits. Index i is person i."""
+    """The social graph as arrays, plus per-person traits. Index i is person i.
 
-    graph: nx.Graph            # nodes relabelled 0..n-1; original label in node attribute "label"
-    maintained: sp.csr_matrix  # row i: the ties person i maintains (<= dunbar_limit), data 1.0
+    `social` holds the ties as endpoint arrays and `maintained`/`close` the Dunbar-limited
+    tie matrices; `graph` is a networkx view built on first access (nodes 0..n-1, the
+    original label in node attribute "label" for named and file graphs), so a 10-million
+    person population never builds one unless asked.
+
+    Memory (`benchmarks/bench_memory.py`, baseline at 200,000 persons, mean degree 10): per
+    person 24 bytes of traits (float64) and 16 of tie-matrix row pointers (int32), plus 119
+    of state arrays (`sim.model.state.State`); per undirected tie 8 bytes of endpoints
+    (`social`, int32) and 36 in the four tie matrices (`maintained`, `close` and their
+    transposes: 7.2 entries per tie of 5 bytes, int32 column and int8 value). Before issue 13
+    the matrices held float64 ones (87 bytes per tie) and a networkx graph was always kept
+    (about 184 bytes per tie); the lazy view costs about 240 bytes per tie once built.
+    """
+
+    social: SocialGraph        # ties as int32 endpoint arrays (+ weights, labels, node data)
+    maintained: sp.csr_matrix  # row i: the ties person i maintains (<= dunbar_limit), data 1 (int8)
     close: sp.csr_matrix       # row i: the close ties among them (<= close_ties)
     attention: np.ndarray      # messages/day a person can read
     propensity: np.ndarray     # relative posting propensity, mean 1
     topic_fit: np.ndarray      # 0..1, how well the topic suits the person
+    nx_graph: nx.Graph | None = None  # the networkx graph it came from, if any (else built lazily)
 
     def __post_init__(self):
         # followers: row j lists the persons who maintain a tie to j (influence flows j -> i)
@@ -106,6 +121,19 @@ class Population:
             m.sort_indices()
         self.max_fit = float(self.topic_fit.max()) if self.topic_fit.size else 0.0
         self.mean_fit = float(self.topic_fit.mean()) if self.topic_fit.size else 0.0
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The social graph as a networkx Graph, built from `social` on first access (then kept)."""
+        if self.nx_graph is None:
+            self.nx_graph = self.social.to_networkx()
+        return self.nx_graph
+
+    def subgraph(self, persons) -> nx.Graph:
+        """The ties among `persons` as a networkx Graph, without building the whole graph's view."""
+        if self.nx_graph is not None:
+            return self.nx_graph.subgraph(int(i) for i in persons)
+        return self.social.subgraph(persons)
 
     @property
     def n(self) -> int:
@@ -176,23 +204,29 @@ NAMED_GRAPHS = {
 NAMED_GRAPH_SIZES = {name: make().number_of_nodes() for name, make in NAMED_GRAPHS.items()}
 
 
-def make_graph(gspec, size: int, rng: np.random.Generator) -> nx.Graph:
-    """Build the social graph described by `population.graph`.
+def make_social_graph(gspec, size: int, rng: np.random.Generator) -> SocialGraph:
+    """Build the social graph described by `population.graph`, as arrays (no networkx graph).
+
+    One int seed is drawn from `rng` whatever the graph (so the model's own stream moves on by
+    one number): the clustered scale-free generator takes it as networkx took it (the same
+    graph as networkx's up to 5,000 persons), the others draw from a Generator seeded by it.
 
     >>> from sim.scenario import default_scenario
-    >>> g = make_graph(default_scenario().population.graph, 500, np.random.default_rng(1))
-    >>> g.number_of_nodes()
-    500
+    >>> g = make_social_graph(default_scenario().population.graph, 500, np.random.default_rng(1))
+    >>> g.number_of_nodes(), g.u.dtype.name
+    (500, 'int32')
     """
     kind = gspec.type
     seed = seed_from(rng)
     k = gspec.mean_degree
+    gen = np.random.default_rng(seed)
     if kind == "clustered_scale_free":
         m = max(1, int(round(k / 2)))
-        return nx.powerlaw_cluster_graph(size, min(m, size - 1), gspec.clustering, seed=seed)
+        # networkx's generator with networkx's seed up to 5,000 persons (same graph as before)
+        return graphs.holme_kim(size, min(m, size - 1), gspec.clustering, seed)
     if kind == "watts_strogatz":
         kk = max(2, int(round(k / 2)) * 2)
-        return nx.watts_strogatz_graph(size, min(kk, size - 1), gspec.rewire, seed=seed)
+        return graphs.watts_strogatz(size, min(kk, size - 1), gspec.rewire, gen)
     if kind == "interest_clusters":
         c = max(1, min(gspec.clusters, size))
         sizes = [size // c + (1 if i < size % c else 0) for i in range(c)]
@@ -200,155 +234,111 @@ def make_graph(gspec, size: int, rng: np.random.Generator) -> nx.Graph:
         outside = max(size - sizes[0], 1)
         p_in = min(1.0, gspec.within_share * k / max(inside, 1))
         p_out = min(1.0, (1 - gspec.within_share) * k / outside) if c > 1 else 0.0
-        probs = [[p_in if i == j else p_out for j in range(c)] for i in range(c)]
-        g = nx.stochastic_block_model(sizes, probs, seed=seed, sparse=True)
-        return nx.Graph(g)
+        return graphs.stochastic_block(sizes, p_in, p_out, gen)
     if kind == "erdos_renyi":
-        return nx.fast_gnp_random_graph(size, min(1.0, k / max(size - 1, 1)), seed=seed)
+        return graphs.erdos_renyi(size, min(1.0, k / max(size - 1, 1)), gen)
     if kind == "complete":
-        return nx.complete_graph(size)
+        return graphs.complete(size)
     if kind in NAMED_GRAPHS:
-        return nx.Graph(NAMED_GRAPHS[kind]())
+        return named_graph(kind)[0]
     if kind == "file":
-        return load_graph_file(gspec.file)
+        return read_graph_file(gspec.file)
     raise ValueError(f"unknown graph type {kind!r}")
 
 
-#: Longest line read from an edge-list CSV (a line of a megabyte is not an edge).
-MAX_CSV_LINE = 64 * 1024
+def named_graph(kind: str) -> tuple[SocialGraph, nx.Graph]:
+    """One of networkx's named real graphs, as arrays and as the relabelled networkx graph.
+
+    >>> sg, g = named_graph("karate_club")
+    >>> sg.number_of_edges(), g.nodes[0]["label"], g.nodes[0]["club"]
+    (78, 0, 'Mr. Hi')
+    """
+    return from_networkx(NAMED_GRAPHS[kind]())
+
+
+def make_graph(gspec, size: int, rng: np.random.Generator) -> nx.Graph:
+    """The social graph described by `population.graph`, as a networkx Graph (small graphs, notebooks).
+
+    >>> from sim.scenario import default_scenario
+    >>> g = make_graph(default_scenario().population.graph, 500, np.random.default_rng(1))
+    >>> g.number_of_nodes()
+    500
+    """
+    return make_social_graph(gspec, size, rng).to_networkx()
 
 
 def load_graph_file(path: str | Path) -> nx.Graph:
-    """Load an undirected social graph from an edge-list CSV or a GraphML file.
+    """Load an undirected social graph from an edge-list CSV or a GraphML file, as a networkx Graph.
 
-    CSV: one edge per line, `source,target[,weight]`; an optional header line naming
-    `source,target`; lines starting with '#' are comments. GraphML by extension
-    `.graphml`/`.xml`. Weights must be finite positive numbers. Only a regular file of at
-    most `files.MAX_GRAPH_BYTES` is read. Every problem raises `GraphFileError` naming the
-    file (and the line, for CSV); no other exception escapes.
+    Same format and errors as `sim.model.graphs.read_graph_file` (which the model uses, and
+    which never builds a networkx graph); nodes keep their labels from the file.
     """
-    from sim.scenario import files
-
-    path = Path(path)
-    try:
-        fh = files.open_regular(path, files.MAX_GRAPH_BYTES)
-    except files.UnsafeFileError as exc:
-        raise GraphFileError(f"{path}: graph file {exc}") from None
-    with fh:
-        if path.suffix.lower() in (".graphml", ".xml"):
-            g = _read_graphml(path, fh)
-        else:
-            g = _read_csv(path, fh)
-    g.remove_edges_from(list(nx.selfloop_edges(g)))
-    if g.number_of_nodes() < 2:
-        raise GraphFileError(f"{path}: the graph has fewer than 2 persons")
-    return g
-
-
-def _weight(text, where: str) -> float:
-    """A tie weight: a finite positive number (`where` names file and line or edge in the error)."""
-    try:
-        w = float(text)
-    except (TypeError, ValueError, OverflowError):
-        raise GraphFileError(f"{where}: weight {_quote(text)} is not a number") from None
-    if not (math.isfinite(w) and w > 0):
-        raise GraphFileError(f"{where}: weight {_quote(text)} must be a finite positive number")
-    return w
-
-
-def _quote(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _read_csv(path: Path, fh) -> nx.Graph:
+    sg = read_graph_file(path)
     g = nx.Graph()
-    lineno = 0
-    while True:
-        raw = fh.readline(MAX_CSV_LINE + 1)
-        if not raw:
-            break
-        lineno += 1
-        if len(raw) > MAX_CSV_LINE:
-            raise GraphFileError(f"{path}:{lineno}: line longer than {MAX_CSV_LINE:,} bytes")
-        try:
-            line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-        except UnicodeDecodeError:
-            raise GraphFileError(f"{path}:{lineno}: not UTF-8 text (save the file as UTF-8)") from None
-        try:
-            row = next(csv.reader([line]), [])
-        except csv.Error as exc:
-            raise GraphFileError(f"{path}:{lineno}: not a CSV line: {exc}") from None
-        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-            continue
-        row = [c.strip() for c in row]
-        if lineno == 1 and row[0].lower() in ("source", "src", "from", "u"):
-            continue
-        if len(row) < 2 or not row[0] or not row[1]:
-            raise GraphFileError(f"{path}:{lineno}: expected 'source,target[,weight]', got {_quote(row)}")
-        if len(row) >= 3 and row[2]:
-            g.add_edge(row[0], row[1], weight=_weight(row[2], f"{path}:{lineno}"))
-        else:
-            g.add_edge(row[0], row[1])
-    return g
-
-
-def _read_graphml(path: Path, fh) -> nx.Graph:
-    try:
-        g = nx.read_graphml(fh)
-    except Exception as exc:  # noqa: BLE001 - networkx and the XML parser raise many types for bad files
-        raise GraphFileError(f"{path}: not a readable GraphML file: {_quote(str(exc))[1:-1]}") from None
-    g = nx.Graph(g)
-    for u, v, d in g.edges(data=True):
-        if "weight" in d:
-            d["weight"] = _weight(d["weight"], f"{path}: edge {_quote(u)}-{_quote(v)}")
+    g.add_nodes_from(sg.labels.tolist())
+    lab = sg.labels
+    if sg.weight is None:
+        g.add_edges_from(zip(lab[sg.u].tolist(), lab[sg.v].tolist()))
+    else:
+        g.add_weighted_edges_from(zip(lab[sg.u].tolist(), lab[sg.v].tolist(), sg.weight.tolist()))
     return g
 
 
 # ----------------------------------------------------------------------------------------
 # Dunbar-limited ties
 # ----------------------------------------------------------------------------------------
-def _strength_matrix(g: nx.Graph, rng: np.random.Generator, weighted: bool | None = None) -> sp.csr_matrix:
-    """Symmetric tie strengths: the edge 'weight' attribute where present, else uniform(0,1)."""
-    import itertools
-
-    n = g.number_of_nodes()
-    m = g.number_of_edges()
-    edges = np.fromiter(itertools.chain.from_iterable(g.edges()), dtype=np.int64, count=2 * m).reshape(-1, 2)
+def _strength_matrix(g: SocialGraph, rng: np.random.Generator, weighted: bool | None = None) -> sp.csr_matrix:
+    """Symmetric tie strengths: the tie weights where the graph has them, else uniform(0,1)."""
+    n, m = g.n, g.number_of_edges()
     if weighted is None:
-        weighted = any("weight" in d for _, _, d in g.edges(data=True)) if m else False
-    if weighted:
-        w = np.array([d.get("weight", 1.0) for _, _, d in g.edges(data=True)], dtype=float)
-        w = w + rng.random(w.size) * 1e-9  # break ties reproducibly
+        weighted = g.weight is not None
+    if weighted and g.weight is not None:
+        w = g.weight + rng.random(m) * 1e-9  # break ties reproducibly
+    elif weighted:
+        w = np.ones(m) + rng.random(m) * 1e-9
     else:
-        w = rng.random(edges.shape[0])
-    upper = sp.coo_matrix((w, (edges[:, 0], edges[:, 1])), shape=(n, n))
+        w = rng.random(m)
+    upper = sp.coo_matrix((w, (g.u, g.v)), shape=(n, n))
     return (upper + upper.T).tocsr()
 
 
 def _top_per_row(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Keep the k largest entries of every row (data set to 1.0)."""
+    """Keep the k largest entries of every row (data set to 1, int8), ties by column order.
+
+    Only rows with more than k entries are ranked, so the cost follows the hubs.
+    """
     s = s.tocsr()
     s.sort_indices()
-    rows = np.repeat(np.arange(s.shape[0]), np.diff(s.indptr))
-    order = np.lexsort((-s.data, rows))
-    rank = np.empty_like(order)
-    starts = s.indptr[rows[order]]
-    rank[order] = np.arange(order.size) - starts
-    keep = rank < k
-    out = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], s.indices[keep])), shape=s.shape)
-    out.sort_indices()
+    deg = np.diff(s.indptr)
+    keep = np.ones(s.nnz, bool)
+    big = np.flatnonzero(deg > k)
+    if big.size:
+        lengths = deg[big]
+        owner = np.repeat(np.arange(big.size), lengths)
+        within = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        idx = s.indptr[big][owner] + within
+        order = np.lexsort((-s.data[idx], owner))
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size) - (np.cumsum(lengths) - lengths)[owner[order]]
+        keep[idx[rank >= k]] = False
+    indptr = np.r_[0, np.cumsum(np.minimum(deg, k))].astype(s.indices.dtype)
+    out = sp.csr_matrix((np.ones(int(indptr[-1]), np.int8), s.indices[keep], indptr), shape=s.shape)
+    out.has_sorted_indices = True
     return out
 
 
-def dunbar_ties(g: nx.Graph, dunbar_limit: int, close_ties: int,
+def dunbar_ties(g, dunbar_limit: int, close_ties: int,
                 rng: np.random.Generator, weighted: bool | None = None) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """(maintained, close) tie matrices: each row keeps its strongest ties up to the limits.
+
+    `g` is a `SocialGraph` or a networkx graph on 0..n-1. The matrices hold 1 (int8) per tie.
 
     >>> m, c = dunbar_ties(nx.star_graph(300), 150, 20, np.random.default_rng(0))
     >>> int(m[0].nnz), int(c[0].nnz), int(m[1].nnz)
     (150, 20, 1)
     """
+    if not isinstance(g, SocialGraph):
+        g, _ = from_networkx(g, relabel=not _labels_are_range(g) or type(g) is not nx.Graph)
     s = _strength_matrix(g, rng, weighted)
     return _top_per_row(s, dunbar_limit), _top_per_row(s, min(close_ties, dunbar_limit))
 
@@ -364,17 +354,32 @@ def _labels_are_range(g: nx.Graph) -> bool:
     return all(isinstance(v, int) and 0 <= v < n for v in g) and n == len(set(g))
 
 
-def build_population(pspec, rng: np.random.Generator, graph: nx.Graph | None = None) -> Population:
+def build_population(pspec, rng: np.random.Generator, graph: nx.Graph | SocialGraph | None = None) -> Population:
     """Graph plus traits for the `population` section of a scenario.
 
-    Pass `graph` to use your own networkx graph (any node labels) instead of the spec's.
+    Pass `graph` to use your own graph instead of the spec's: a networkx graph (any node
+    labels; relabelled 0..n-1 with the original label in node attribute "label", and kept as
+    `Population.graph`) or a `SocialGraph` (used as it is; large graphs without networkx).
+
+    >>> from sim.model.graphs import holme_kim
+    >>> from sim.scenario import scenario_from_dict
+    >>> sc = scenario_from_dict({})
+    >>> g = holme_kim(300, 2, 0.3, np.random.default_rng(1))
+    >>> pop = build_population(sc.population, np.random.default_rng(0), graph=g)
+    >>> pop.n, pop.nx_graph is None
+    (300, True)
     """
-    g = graph if graph is not None else make_graph(pspec.graph, pspec.size, rng)
+    nx_graph = None
+    if isinstance(graph, SocialGraph):
+        g = graph
+    elif graph is not None:
+        g, nx_graph = from_networkx(graph)
+    elif pspec.graph.type in NAMED_GRAPHS:  # small: keep networkx's graph with its attributes
+        seed_from(rng)  # as make_social_graph does
+        g, nx_graph = named_graph(pspec.graph.type)
+    else:
+        g = make_social_graph(pspec.graph, pspec.size, rng)
     generated = graph is None and pspec.graph.type in GENERATED
-    if not (generated and type(g) is nx.Graph and _labels_are_range(g)):
-        # named, file or user graphs: relabel to 0..n-1, keep the original label
-        g = nx.convert_node_labels_to_integers(nx.Graph(g), label_attribute="label")
-    g.remove_edges_from(list(nx.selfloop_edges(g)))
     n = g.number_of_nodes()
     if n < 2:
         raise ValueError("the population needs at least 2 persons")
@@ -387,4 +392,4 @@ def build_population(pspec, rng: np.random.Generator, graph: nx.Graph | None = N
         fit = np.full(n, float(pspec.topic_fit_fixed))
     else:
         fit = rng.beta(pspec.topic_fit_a, pspec.topic_fit_b, n)
-    return Population(g, maintained, close, attention, propensity, fit)
+    return Population(g, maintained, close, attention, propensity, fit, nx_graph)

@@ -12,6 +12,7 @@ MODULES = [
     "sim", "sim.scenario", "sim.scenario.params", "sim.scenario.schema", "sim.scenario.loader",
     "sim.scenario.reference", "sim.scenario.paths",
     "sim.model", "sim.model.community", "sim.model.state", "sim.model.day", "sim.model.population",
+    "sim.model.graphs",
     "sim.model.founding", "sim.model.mechanics", "sim.model.mechanics.events",
     "sim.model.mechanics.acquisition", "sim.model.mechanics.newcomers", "sim.model.mechanics.content",
     "sim.model.mechanics.attention", "sim.model.mechanics.rewards", "sim.model.mechanics.motivation",

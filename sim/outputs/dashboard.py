@@ -114,14 +114,13 @@ def network_figure(model, limit: int = NETWORK_LIMIT, seed: int = 1):
     from sim.model.state import Circle, Status
 
     st = model.state
-    g = model.population.graph
     members = np.flatnonzero(st.status == Status.MEMBER)
     chosen = list(members[:limit])
     if len(chosen) < limit:
         others = np.flatnonzero(st.status != Status.MEMBER)
         rng = np.random.default_rng(seed)
         chosen += list(rng.permutation(others)[: limit - len(chosen)])
-    sub = g.subgraph(int(i) for i in chosen)
+    sub = model.population.subgraph(chosen)  # never the whole graph's networkx view
     pos = nx.spring_layout(sub, iterations=25, seed=seed) if sub.number_of_nodes() else {}
     colors = []
     dormant_after = model.scenario.churn.dormant_after

@@ -96,10 +96,11 @@ PARAMS: dict[str, Any] = {
 STATE = {
     "posts_today": Array(np.int32, 0, "Messages posted today."),
     "posts_recent": Array(float, 0.0, "Messages posted, decaying with a 30-day memory (KOC rounds)."),
-    "posts_total": Array(np.int64, 0, "Messages posted since joining."),
+    "posts_total": Array(np.int32, 0, "Messages posted since joining."),
     "voice": Array(float, 1.0, "How readily the member speaks up, grown by being answered (x propensity)."),
     "welcomed": Array(bool, False, "An organizer has welcomed this newcomer (once)."),
-    "recognition": Array(float, 0.0, "1 if a post of today's was answered (by a peer or an organizer)."),
+    # only ever 0 or 1, read as float64 products: float32 stores it exactly (same results)
+    "recognition": Array(np.float32, 0.0, "1 if a post of today's was answered (by a peer or an organizer)."),
     "posted": Value(None, "Persons who posted yesterday (their counts are reset today)."),
 }
 

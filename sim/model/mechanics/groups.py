@@ -223,7 +223,7 @@ def split_oversize(state, maintained, cap: int, rng) -> int:
         people = np.flatnonzero((st.group == g) & (st.status == Status.MEMBER))
         if people.size <= cap:
             continue
-        sub = sym[people][:, people]
+        sub = sym[people][:, people].astype(float)  # ties are stored as int8 1s
         graph = nx.from_scipy_sparse_array(sub + sub.T)
         part_a, _ = nx.algorithms.community.kernighan_lin_bisection(
             graph, max_iter=4, seed=seed_from(rng))

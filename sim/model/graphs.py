@@ -1,0 +1,810 @@
+"""Social graphs as edge arrays: vectorised generators and a fast edge-list reader.
+
+A `SocialGraph` is the undirected graph the population lives on, held as two int32 arrays of
+endpoints (one entry per tie), with optional tie weights, original node labels and node
+attributes. Building one never builds a networkx graph: at 10 million persons a networkx
+graph would take tens of gigabytes and most of the build time. `SocialGraph.to_networkx()`
+gives the networkx view when something asks for it (the dashboard's network picture, k-core
+checks), and `Population.graph` builds that view lazily.
+
+Generators (each deterministic from the numpy Generator passed in):
+
+* `holme_kim`: clustered scale-free graph, preferential attachment with triad closure
+  (Holme & Kim 2002), the same process as networkx's `powerlaw_cluster_graph`, vectorised over
+  blocks of arriving persons (see its docstring for the one approximation).
+* `erdos_renyi`, `watts_strogatz`, `stochastic_block`, `complete`: the usual random graphs,
+  sampled as arrays.
+
+Example
+-------
+>>> import numpy as np
+>>> g = holme_kim(1000, 5, 0.3, np.random.default_rng(0))
+>>> g.number_of_nodes(), g.number_of_edges() <= 5 * 995
+(1000, True)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+__all__ = ["SocialGraph", "GraphFileError", "holme_kim", "erdos_renyi", "watts_strogatz",
+           "stochastic_block", "complete", "read_graph_file", "from_networkx"]
+
+
+class GraphFileError(ValueError):
+    """A graph file that cannot be read; the message names file and line."""
+
+
+@dataclass
+class SocialGraph:
+    """An undirected graph on persons 0..n-1 as arrays of tie endpoints.
+
+    Parameters
+    ----------
+    n : int
+        Persons (nodes), including any without ties.
+    u, v : numpy.ndarray
+        int32 endpoints of each tie; no self-loops, no tie listed twice.
+    weight : numpy.ndarray, optional
+        Tie strength per tie (float64), or None for an unweighted graph.
+    labels : numpy.ndarray, optional
+        Original label of each person (file and named graphs), or None.
+    node_data : dict
+        Extra per-person attributes (e.g. "block" of the interest-cluster generator).
+
+    Examples
+    --------
+    >>> g = SocialGraph(3, np.array([0, 1], np.int32), np.array([1, 2], np.int32))
+    >>> g.number_of_edges(), sorted(g.to_networkx().edges())
+    (2, [(0, 1), (1, 2)])
+    """
+
+    n: int
+    u: np.ndarray
+    v: np.ndarray
+    weight: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    node_data: dict = field(default_factory=dict)
+
+    def number_of_nodes(self) -> int:
+        """Persons on the graph."""
+        return int(self.n)
+
+    def number_of_edges(self) -> int:
+        """Ties on the graph."""
+        return int(self.u.size)
+
+    def degree(self) -> np.ndarray:
+        """Ties per person, as an array indexed by person.
+
+        >>> SocialGraph(3, np.array([0, 0], np.int32), np.array([1, 2], np.int32)).degree().tolist()
+        [2, 1, 1]
+        """
+        return np.bincount(self.u, minlength=self.n) + np.bincount(self.v, minlength=self.n)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (endpoints, weights, labels, node attributes)."""
+        arrays = [self.u, self.v, self.weight, self.labels, *self.node_data.values()]
+        return int(sum(a.nbytes for a in arrays if isinstance(a, np.ndarray)))
+
+    def subgraph(self, persons) -> nx.Graph:
+        """The ties among `persons` as a networkx Graph (an induced subgraph), without building the whole graph.
+
+        >>> g = SocialGraph(4, np.array([0, 1, 2], np.int32), np.array([1, 2, 3], np.int32))
+        >>> sorted(g.subgraph([1, 2, 3]).edges())
+        [(1, 2), (2, 3)]
+        """
+        persons = np.asarray(list(persons) if not isinstance(persons, np.ndarray) else persons, dtype=np.int64)
+        inside = np.zeros(self.n, bool)
+        inside[persons] = True
+        keep = inside[self.u] & inside[self.v]
+        h = nx.Graph()
+        h.add_nodes_from(np.unique(persons).tolist())  # in person order, as the full view has them
+        h.add_edges_from(zip(self.u[keep].tolist(), self.v[keep].tolist()))
+        return h
+
+    def to_networkx(self) -> nx.Graph:
+        """The same graph as a networkx Graph (nodes 0..n-1; "label", "weight" and node data as attributes).
+
+        Costs a few hundred bytes per tie: meant for small graphs and for views of large ones.
+        """
+        g = nx.Graph()
+        if self.labels is None and not self.node_data:
+            g.add_nodes_from(range(self.n))
+        else:
+            cols = dict(self.node_data)
+            if self.labels is not None:
+                cols["label"] = self.labels
+            names = list(cols)
+            values = [c.tolist() for c in cols.values()]
+            g.add_nodes_from((i, dict(zip(names, row))) for i, row in enumerate(zip(*values)))
+        if self.weight is None:
+            g.add_edges_from(zip(self.u.tolist(), self.v.tolist()))
+        else:
+            g.add_weighted_edges_from(zip(self.u.tolist(), self.v.tolist(), self.weight.tolist()))
+        return g
+
+
+def from_networkx(g: nx.Graph, relabel: bool = True) -> tuple[SocialGraph, nx.Graph]:
+    """A networkx graph as a `SocialGraph`, plus the relabelled networkx graph it came from.
+
+    Nodes are numbered 0..n-1 in the graph's node order, the original label kept in the node
+    attribute "label" (as `nx.convert_node_labels_to_integers` does); self-loops are dropped.
+    Ties come in `g.edges()` order; weights from the "weight" edge attribute (1.0 where one is
+    missing) if any tie has one. With `relabel=False` the graph must already be an `nx.Graph`
+    on 0..n-1 and is used as it is.
+
+    >>> sg, h = from_networkx(nx.path_graph(["a", "b", "c"]))
+    >>> sg.u.tolist(), sg.v.tolist(), h.nodes[0]["label"]
+    ([0, 1], [1, 2], 'a')
+    """
+    if relabel:
+        g = nx.convert_node_labels_to_integers(nx.Graph(g), label_attribute="label")
+        g.remove_edges_from(list(nx.selfloop_edges(g)))
+    edges = [(a, b, d) for a, b, d in g.edges(data=True) if a != b]
+    ends = np.fromiter((x for a, b, _ in edges for x in (a, b)), dtype=np.int64, count=2 * len(edges))
+    ends = ends.reshape(-1, 2)
+    weighted = any("weight" in d for _, _, d in edges)
+    weight = np.array([d.get("weight", 1.0) for _, _, d in edges], dtype=float) if weighted else None
+    sg = SocialGraph(g.number_of_nodes(), ends[:, 0].astype(np.int32), ends[:, 1].astype(np.int32), weight)
+    return sg, g
+
+
+# ----------------------------------------------------------------------------------------
+# Holme-Kim: preferential attachment with triad closure
+# ----------------------------------------------------------------------------------------
+class _Adjacency:
+    """Growable adjacency lists in one int32 pool (each person's list doubles when full)."""
+
+    def __init__(self, n: int, size_hint: int):
+        self.start = np.zeros(n, np.int64)
+        self.length = np.zeros(n, np.int64)
+        self.cap = np.zeros(n, np.int64)
+        self.pool = np.empty(max(size_hint, 16), np.int32)
+        self.end = 0
+
+    def add(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Add the undirected ties (a[i], b[i])."""
+        keys = np.concatenate([a, b])
+        vals = np.concatenate([b, a])
+        order = np.argsort(keys, kind="stable")
+        keys, vals = keys[order], vals[order]
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        nodes = keys[first]
+        counts = np.diff(np.r_[first, keys.size])
+        need = self.length[nodes] + counts
+        grow = need > self.cap[nodes]
+        if grow.any():
+            g = nodes[grow]
+            new_cap = np.maximum(2 * self.cap[g], need[grow])
+            offsets = self.end + np.cumsum(new_cap) - new_cap
+            total = int(new_cap.sum())
+            if self.end + total > self.pool.size:
+                pool = np.empty(max(2 * self.pool.size, self.end + total), np.int32)
+                pool[:self.end] = self.pool[:self.end]
+                self.pool = pool
+            lengths = self.length[g]
+            moved = int(lengths.sum())
+            if moved:
+                owner = np.repeat(np.arange(g.size), lengths)
+                within = np.arange(moved) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                self.pool[offsets[owner] + within] = self.pool[self.start[g][owner] + within]
+            self.start[g] = offsets
+            self.cap[g] = new_cap
+            self.end += total
+        within = np.arange(keys.size) - np.repeat(first, counts)
+        self.pool[self.start[keys] + self.length[keys] + within] = vals
+        self.length[nodes] += counts
+
+    def neighbors(self, i: int) -> np.ndarray:
+        """Person i's list."""
+        s = self.start[i]
+        return self.pool[s:s + self.length[i]]
+
+
+def _distinct_draws(slots: np.ndarray, rows: int, m: int, rng) -> np.ndarray:
+    """`rows` x m persons drawn from `slots` (uniform over slots), distinct within each row.
+
+    networkx's `_random_subset` adds iid draws to a Python set until it holds m persons and
+    `powerlaw_cluster_graph` then pops them off the set. This draws iid and redraws any
+    repeat until each row is distinct (the same sets: the first m distinct values of an iid
+    stream), then orders each row as CPython's set would pop it (`_set_pop_order`).
+    """
+    cand = slots[rng.integers(0, slots.size, size=(rows, m))].astype(np.int64)
+    if m == 1:
+        return cand
+    srt = np.sort(cand, axis=1)
+    rep = np.flatnonzero((srt[:, 1:] == srt[:, :-1]).any(axis=1))  # rows with a repeat (few)
+    if rep.size:
+        sub = cand[rep]
+        when = np.broadcast_to(np.arange(m), sub.shape).copy()  # position in the draw stream
+        drawn = m
+        while True:
+            order = _row_lexsort(sub, when)
+            srt = np.take_along_axis(sub, order, axis=1)
+            r, c = np.nonzero(srt[:, 1:] == srt[:, :-1])
+            if r.size == 0:
+                break
+            redo = order[r, c + 1]  # the later draw of a repeated value
+            sub[r, redo] = slots[rng.integers(0, slots.size, size=r.size)]
+            when[r, redo] = drawn + np.arange(r.size)
+            drawn += r.size
+        cand[rep] = np.take_along_axis(sub, np.argsort(when, axis=1, kind="stable"), axis=1)
+    return _set_pop_order(cand)
+
+
+def _row_lexsort(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+    """Per-row order by `primary`, ties by `secondary` (both non-negative int64, secondary < 2**31)."""
+    return np.argsort(primary * (1 << 31) + secondary, axis=1, kind="stable")
+
+
+_LINEAR_PROBES, _PERTURB_SHIFT = 9, 5
+
+
+def _set_insert(table: np.ndarray, mask: int, keys: np.ndarray) -> None:
+    """Insert one new int key per row into CPython set tables (`set_insert_clean`'s probing; -1 is empty)."""
+    flat = table.reshape(-1)
+    width = mask + 1
+    base = np.arange(table.shape[0], dtype=np.int64) * width
+    i = keys & mask
+    free = flat[base + i] < 0
+    if free.all():  # the common case: every home slot is empty
+        flat[base + i] = keys
+        return
+    flat[base[free] + i[free]] = keys[free]
+    rows = np.flatnonzero(~free)
+    base, i, keys = base[rows], i[rows], keys[rows]
+    perturb = keys.copy()
+    first = True
+    while keys.size:
+        if not first:
+            free = flat[base + i] < 0
+            flat[base[free] + i[free]] = keys[free]
+            base, i, perturb, keys = base[~free], i[~free], perturb[~free], keys[~free]
+        first = False
+        linear = i + _LINEAR_PROBES <= mask
+        if linear.any():
+            lr = np.flatnonzero(linear)
+            window = flat[(base[lr] + i[lr])[:, None] + np.arange(1, _LINEAR_PROBES + 1)] < 0
+            hit = window.any(axis=1)
+            at = base[lr[hit]] + i[lr[hit]] + 1 + window[hit].argmax(axis=1)
+            flat[at] = keys[lr[hit]]
+            placed = np.zeros(keys.size, bool)
+            placed[lr[hit]] = True
+            base, i, perturb, keys = base[~placed], i[~placed], perturb[~placed], keys[~placed]
+        perturb >>= _PERTURB_SHIFT
+        i = (i * 5 + 1 + perturb) & mask
+
+
+def _set_pop_order(keys: np.ndarray) -> np.ndarray:
+    """Each row's keys in the order `set.pop()` returns them from a set built by adding them in column order.
+
+    Emulates CPython's set of small ints (hash(x) == x): an 8-slot table, linear probing
+    then perturbation, resized to 4 x used when 5 x fill >= 3 x mask, entries moved in table
+    order; `pop()` returns entries in table order. networkx's `powerlaw_cluster_graph` takes
+    its preferential targets in that order, which puts small person numbers (the oldest
+    persons, the hubs) first.
+    """
+    rows, m = keys.shape
+    mask = 7
+    table = np.full((rows, mask + 1), -1, np.int64)
+    for j in range(m):
+        _set_insert(table, mask, keys[:, j].copy())
+        fill = j + 1
+        if fill * 5 >= mask * 3:
+            size = 8
+            while size <= (fill * 4 if fill <= 50000 else fill * 2):
+                size <<= 1
+            entries = _in_table_order(table, fill)
+            mask = size - 1
+            table = np.full((rows, size), -1, np.int64)
+            for c in range(fill):
+                _set_insert(table, mask, entries[:, c].copy())
+    return _in_table_order(table, m)
+
+
+def _in_table_order(table: np.ndarray, count: int) -> np.ndarray:
+    """The `count` keys of each row's table (each row holds exactly `count`), in slot order."""
+    return table[table >= 0].reshape(table.shape[0], count)  # boolean indexing runs row-major
+
+
+def _triad_step(adj: _Adjacency, anchor: np.ndarray, linked: np.ndarray, rng, tries: int = 12):
+    """For each row, a uniform neighbour of `anchor` not already in `linked` (ok False: none left)."""
+    deg = adj.length[anchor]
+    nb = np.full(anchor.size, -1, np.int32)
+    ok = np.zeros(anchor.size, bool)
+    todo = np.flatnonzero(deg > 0)
+    for _ in range(tries):
+        if todo.size == 0:
+            return nb, ok
+        pick = adj.pool[adj.start[anchor[todo]] + rng.integers(0, deg[todo])]
+        good = ~(linked[todo] == pick[:, None]).any(axis=1)
+        nb[todo[good]] = pick[good]
+        ok[todo[good]] = True
+        todo = todo[~good]
+    for r in todo.tolist():  # rare: most of the anchor's neighbours are taken; decide exactly
+        neigh = adj.neighbors(anchor[r])
+        allowed = neigh[~np.isin(neigh, linked[r])]
+        if allowed.size:
+            nb[r] = allowed[rng.integers(allowed.size)]
+            ok[r] = True
+    return nb, ok
+
+
+def _holme_kim_sequential(n: int, m: int, p: float, rnd: random.Random) -> tuple[list, list]:
+    """The process of networkx's `powerlaw_cluster_graph(n, m, p)`, step for step (same draws from `rnd`).
+
+    Returns its repeated-nodes list and the ties as a flat list (u0, v0, u1, v1, ...) in the
+    order networkx's `G.edges()` lists them. Seeded alike, the ties and their order are
+    exactly networkx's.
+    """
+    neighbours = [dict() for _ in range(n)]  # insertion-ordered, as networkx's adjacency
+    rep = list(range(m))
+    ends = []
+    for source in range(m, n):
+        targets = set()
+        while len(targets) < m:
+            targets.add(rnd.choice(rep))
+        mine = neighbours[source]
+        target = targets.pop()
+        mine[target] = neighbours[target][source] = None
+        ends += (source, target)
+        rep.append(target)
+        count = 1
+        while count < m:
+            if rnd.random() < p:
+                around = [x for x in neighbours[target] if x not in mine and x != source]
+                if around:
+                    x = rnd.choice(around)
+                    mine[x] = neighbours[x][source] = None
+                    ends += (source, x)
+                    rep.append(x)
+                    count += 1
+                    continue
+            target = targets.pop()
+            if target not in mine:
+                mine[target] = neighbours[target][source] = None
+                ends += (source, target)
+            rep.append(target)
+            count += 1
+        rep.extend([source] * m)
+    # the ties in networkx's `G.edges()` order: by first person, then in order of insertion
+    ordered = [x for a in range(n) for b in neighbours[a] if b > a for x in (a, b)]
+    return rep, ordered
+
+
+def holme_kim(n: int, m: int, p: float, seed: int | np.random.Generator, block: float = 0.01,
+              exact_below: int = 5000) -> SocialGraph:
+    """Clustered scale-free graph: Holme & Kim's preferential attachment with triad closure.
+
+    The process of networkx's `powerlaw_cluster_graph(n, m, p)`: persons m, m+1, ... arrive one
+    by one; each draws m distinct targets with probability proportional to degree and ties to
+    the first; each of its m-1 further ties is, with probability p, a triad-closure tie to a
+    random neighbour (not yet tied to it) of its latest preferential target, and otherwise (or
+    when no such neighbour is left) a tie to its next preferential target.
+
+    The first `exact_below` persons are built one by one exactly as networkx does: with an
+    int seed and n <= exact_below the graph is networkx's `powerlaw_cluster_graph(n, m, p,
+    seed=seed)` tie for tie, in its `edges()` order. Later persons come in blocks, vectorised
+    (drawing from `numpy.random.default_rng(seed)`): the persons
+    of one block, at most `block` times the persons already there, draw against the graph as
+    it was when the block began, so they do not see each other's ties. That is the only
+    difference from the sequential process; a person thereby misses about block * m / 4 of
+    the ties it would have received during its own block (0.0125 ties at the default 0.01
+    and m = 5, against a mean degree of 10). tests/test_population.py checks degree
+    distribution and clustering against networkx's generator over replicates.
+
+    Parameters
+    ----------
+    n : int
+        Persons.
+    m : int
+        Ties each arriving person makes (1 <= m < n); the mean degree is about 2m.
+    p : float
+        Triad-closure probability, 0..1.
+    seed : int or numpy.random.Generator
+        Seed of every random draw (a Generator: one int drawn from it).
+    block : float
+        Largest block of arrivals as a share of the persons already there.
+    exact_below : int
+        Persons built one at a time, exactly as networkx does, before blocks start.
+
+    Examples
+    --------
+    >>> g = holme_kim(2000, 3, 0.5, np.random.default_rng(1))
+    >>> g.number_of_nodes(), int(g.degree().min()) >= 1
+    (2000, True)
+    """
+    if not 1 <= m < n:
+        raise ValueError(f"Holme-Kim needs 1 <= m < n, got m={m}, n={n}")
+    if isinstance(seed, np.random.Generator):
+        seed = int(seed.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    arrivals = n - m
+    src = np.empty(m * arrivals, np.int32)
+    dst = np.empty(m * arrivals, np.int32)
+    n_edges = 0
+    slots = np.empty(m + 2 * m * arrivals, np.int32)  # networkx's repeated_nodes
+    adj = _Adjacency(n, 4 * m * arrivals + 4 * n)
+    s0 = max(m, min(n, exact_below))
+    rep, ends = _holme_kim_sequential(s0, m, p, random.Random(seed))
+    n_slots, n_edges = len(rep), len(ends) // 2
+    slots[:n_slots] = rep
+    ends = np.array(ends, np.int32).reshape(-1, 2)
+    src[:n_edges], dst[:n_edges] = ends[:, 0], ends[:, 1]
+    if n_edges:
+        adj.add(ends[:, 0], ends[:, 1])
+    while s0 < n:
+        b = min(n - s0, max(1, int(block * s0)))
+        sources = np.arange(s0, s0 + b, dtype=np.int32)
+        cand = _distinct_draws(slots[:n_slots], b, m, rng).astype(np.int32)
+        links = np.empty((b, m), np.int32)
+        new = np.ones((b, m), bool)  # False: the tie already exists (networkx adds it again, a no-op)
+        links[:, 0] = cand[:, 0]
+        anchor = cand[:, 0].copy()
+        used = np.ones(b, np.int64)
+        for k in range(1, m):
+            preferential = np.ones(b, bool)
+            tri = np.flatnonzero(rng.random(b) < p)
+            if tri.size:
+                nb, ok = _triad_step(adj, anchor[tri], links[tri, :k], rng)
+                links[tri[ok], k] = nb[ok]
+                preferential[tri[ok]] = False
+            rows = np.flatnonzero(preferential)
+            t = cand[rows, used[rows]]
+            used[rows] += 1
+            anchor[rows] = t
+            links[rows, k] = t
+            new[rows, k] = ~(links[rows, :k] == t[:, None]).any(axis=1)
+        flat = links.ravel()
+        slots[n_slots:n_slots + b * m] = flat
+        slots[n_slots + b * m:n_slots + 2 * b * m] = np.repeat(sources, m)
+        n_slots += 2 * b * m
+        keep = new.ravel()
+        s_new, t_new = np.repeat(sources, m)[keep], flat[keep]
+        src[n_edges:n_edges + s_new.size] = s_new
+        dst[n_edges:n_edges + s_new.size] = t_new
+        n_edges += s_new.size
+        adj.add(s_new, t_new)
+        s0 += b
+    return SocialGraph(n, src[:n_edges].copy(), dst[:n_edges].copy())
+
+
+# ----------------------------------------------------------------------------------------
+# Other random graphs
+# ----------------------------------------------------------------------------------------
+def _binomial_pairs(pairs: int, p: float, rng) -> int:
+    """Binomial(pairs, p) for pair counts beyond numpy's int64 binomial comfort (normal if huge)."""
+    if p <= 0 or pairs <= 0:
+        return 0
+    if p >= 1:
+        return int(pairs)
+    return int(rng.binomial(pairs, p))
+
+
+def _distinct_pairs(count: int, draw, rng) -> tuple[np.ndarray, np.ndarray]:
+    """`count` distinct unordered pairs from `draw(k)`, which returns k candidate (u, v) arrays.
+
+    Candidates that are self-loops, or repeat a pair already drawn, are redrawn.
+    """
+    have = np.zeros(0, np.int64)
+    u_all = np.zeros(0, np.int64)
+    v_all = np.zeros(0, np.int64)
+    while have.size < count:
+        u, v = draw(count - have.size)
+        ok = u != v
+        lo, hi = np.minimum(u, v)[ok], np.maximum(u, v)[ok]
+        key = lo * (1 << 31) + hi
+        key_all = np.concatenate([have, key])
+        _, first = np.unique(key_all, return_index=True)
+        first.sort()
+        u_all = np.concatenate([u_all, lo])[first]
+        v_all = np.concatenate([v_all, hi])[first]
+        have = key_all[first]
+    return u_all.astype(np.int32), v_all.astype(np.int32)
+
+
+def erdos_renyi(n: int, p: float, rng: np.random.Generator) -> SocialGraph:
+    """G(n, p): every pair tied independently with probability p.
+
+    The number of ties is Binomial(n(n-1)/2, p) and, given it, the ties are a uniform random
+    set of pairs, which is how this samples them (in O(ties)).
+
+    >>> erdos_renyi(100, 1.0, np.random.default_rng(0)).number_of_edges()
+    4950
+    """
+    pairs = n * (n - 1) // 2
+    count = _binomial_pairs(pairs, p, rng)
+    if count > pairs // 2:
+        return _dense_subset(n, count, rng)
+    u, v = _distinct_pairs(count, lambda k: (rng.integers(0, n, k), rng.integers(0, n, k)), rng)
+    return SocialGraph(n, u, v)
+
+
+def _dense_subset(n: int, count: int, rng) -> SocialGraph:
+    """`count` ties drawn without replacement from all pairs (for dense graphs, small n)."""
+    u, v = np.triu_indices(n, 1)
+    pick = np.sort(rng.permutation(u.size)[:count])
+    return SocialGraph(n, u[pick].astype(np.int32), v[pick].astype(np.int32))
+
+
+def complete(n: int) -> SocialGraph:
+    """Every pair tied.
+
+    >>> complete(4).number_of_edges()
+    6
+    """
+    u, v = np.triu_indices(n, 1)
+    return SocialGraph(n, u.astype(np.int32), v.astype(np.int32))
+
+
+def watts_strogatz(n: int, k: int, p: float, rng: np.random.Generator) -> SocialGraph:
+    """Small world: a ring where each person ties to its k nearest (k even), each tie rewired with probability p.
+
+    As networkx's `watts_strogatz_graph`: a rewired tie keeps its first end and gets a uniform
+    new second end that is neither that person nor already tied to it.
+
+    >>> g = watts_strogatz(100, 4, 0.0, np.random.default_rng(0))
+    >>> g.number_of_edges(), set(g.degree().tolist())
+    (200, {4})
+    >>> watts_strogatz(4, 4, 0.0, np.random.default_rng(0)).number_of_edges()  # the ring wraps: complete
+    6
+    """
+    half = k // 2
+    base = np.arange(n, dtype=np.int64)
+    u = np.tile(base, half)
+    v = (u + np.repeat(np.arange(1, half + 1), n)) % n
+    if 2 * half >= n:  # the ring wraps onto itself: each pair once
+        _, first = np.unique(np.minimum(u, v) * (1 << 31) + np.maximum(u, v), return_index=True)
+        first.sort()
+        u, v = u[first], v[first]
+    rewire = rng.random(u.size) < p
+    if rewire.any() and k < n - 1:
+        keep_u, keep_v = u[~rewire], v[~rewire]
+        key = np.minimum(keep_u, keep_v) * (1 << 31) + np.maximum(keep_u, keep_v)
+        taken = np.unique(key)
+        ru = u[rewire]
+        rv = np.empty_like(ru)
+        todo = np.arange(ru.size)
+        while todo.size:
+            w = rng.integers(0, n, todo.size)
+            kk = np.minimum(ru[todo], w) * (1 << 31) + np.maximum(ru[todo], w)
+            bad = (w == ru[todo]) | np.isin(kk, taken)
+            # two rewired ties landing on the same pair: keep the first
+            _, first = np.unique(kk, return_index=True)
+            dup = np.ones(todo.size, bool)
+            dup[first] = False
+            bad |= dup
+            rv[todo[~bad]] = w[~bad]
+            taken = np.union1d(taken, kk[~bad])
+            todo = todo[bad]
+        u = np.concatenate([keep_u, ru])
+        v = np.concatenate([keep_v, rv])
+    return SocialGraph(n, u.astype(np.int32), v.astype(np.int32))
+
+
+def stochastic_block(sizes: list[int], p_in: float, p_out: float, rng: np.random.Generator) -> SocialGraph:
+    """Interest clusters: blocks of the given sizes, pairs tied with p_in inside a block and p_out across.
+
+    Ties per block (and across blocks) are binomial and placed on uniform random pairs, as
+    networkx's `stochastic_block_model` would, in O(ties). Node data "block" holds each
+    person's block.
+
+    >>> g = stochastic_block([50, 50], 0.2, 0.0, np.random.default_rng(0))
+    >>> b = g.node_data["block"]
+    >>> bool((b[g.u] == b[g.v]).all())
+    True
+    """
+    sizes = np.asarray(sizes, np.int64)
+    n = int(sizes.sum())
+    offsets = np.cumsum(sizes) - sizes
+    block = np.repeat(np.arange(sizes.size), sizes).astype(np.int32)
+    us, vs = [], []
+    for off, size in zip(offsets.tolist(), sizes.tolist()):
+        pairs = size * (size - 1) // 2
+        count = _binomial_pairs(pairs, p_in, rng)
+        if count == 0:
+            continue
+        if count > pairs // 2:
+            sub = _dense_subset(size, count, rng)
+            u, v = sub.u.astype(np.int64), sub.v.astype(np.int64)
+        else:
+            u, v = _distinct_pairs(count, lambda k, s=size: (rng.integers(0, s, k), rng.integers(0, s, k)), rng)
+        us.append(u + off)
+        vs.append(v + off)
+    off_pairs = (n * n - int((sizes * sizes).sum())) // 2
+    count = _binomial_pairs(off_pairs, p_out, rng)
+    if count:
+        def draw(k):
+            u, v = rng.integers(0, n, k), rng.integers(0, n, k)
+            same = block[u] == block[v]
+            return u, np.where(same, u, v)  # same block: a self-loop, which is redrawn
+        u, v = _distinct_pairs(count, draw, rng)
+        us.append(u)
+        vs.append(v)
+    u = np.concatenate(us).astype(np.int32) if us else np.zeros(0, np.int32)
+    v = np.concatenate(vs).astype(np.int32) if vs else np.zeros(0, np.int32)
+    return SocialGraph(n, u, v, node_data={"block": block})
+
+
+# ----------------------------------------------------------------------------------------
+# Files
+# ----------------------------------------------------------------------------------------
+_HEADERS = ("source", "src", "from", "u")
+
+
+#: Longest line read from an edge-list CSV (a line of a megabyte is not an edge).
+MAX_CSV_LINE = 64 * 1024
+
+
+def read_graph_file(path: str | Path) -> SocialGraph:
+    r"""Read an undirected social graph from an edge-list CSV or a GraphML file, without networkx for CSV.
+
+    CSV: one edge per line, `source,target[,weight]`; an optional header line naming
+    `source,target`; lines starting with '#' are comments; blank lines are skipped. Persons are
+    numbered in order of first appearance, their labels kept in `labels`. A tie listed twice
+    is one tie (its last weight counts); self-loops are dropped (the person stays). Weights
+    must be finite positive numbers. GraphML by extension `.graphml`/`.xml`. Only a regular
+    file of at most `files.MAX_GRAPH_BYTES` is read. Every problem raises `GraphFileError`
+    naming the file (and the line, for CSV); no other exception escapes.
+
+    Large CSV files are parsed by pandas' C reader; a file it cannot take as plain
+    comma-separated fields (quotes, ragged rows) or in which a line is wrong is read again
+    line by line with Python's csv module, which names the first bad line.
+
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "g.csv"
+    ...     _ = p.write_text("source,target\nann,bob\nbob,cyd\n")
+    ...     g = read_graph_file(p)
+    >>> g.n, g.labels.tolist(), g.u.tolist(), g.v.tolist()
+    (3, ['ann', 'bob', 'cyd'], [0, 1], [1, 2])
+    """
+    from sim.scenario import files
+
+    path = Path(path)
+    try:
+        fh = files.open_regular(path, files.MAX_GRAPH_BYTES)
+    except files.UnsafeFileError as exc:
+        raise GraphFileError(f"{path}: graph file {exc}") from None
+    with fh:
+        if path.suffix.lower() in (".graphml", ".xml"):
+            sg, h = from_networkx(_read_graphml(path, fh))
+            sg.labels = np.array([d["label"] for _, d in h.nodes(data=True)], dtype=object)
+        else:
+            raw = fh.read()
+            rows = _fast_csv(raw)
+            if rows is None:
+                rows = _slow_csv(path, raw)
+            sg = _edges_from_labels(*rows)
+    if sg.n < 2:
+        raise GraphFileError(f"{path}: the graph has fewer than 2 persons")
+    return sg
+
+
+def _weight(text, where: str) -> float:
+    """A tie weight: a finite positive number (`where` names file and line or edge in the error)."""
+    try:
+        w = float(text)
+    except (TypeError, ValueError, OverflowError):
+        raise GraphFileError(f"{where}: weight {_quote(text)} is not a number") from None
+    if not (math.isfinite(w) and w > 0):
+        raise GraphFileError(f"{where}: weight {_quote(text)} must be a finite positive number")
+    return w
+
+
+def _quote(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _read_graphml(path: Path, fh) -> nx.Graph:
+    try:
+        g = nx.read_graphml(fh)
+    except Exception as exc:  # noqa: BLE001 - networkx and the XML parser raise many types for bad files
+        raise GraphFileError(f"{path}: not a readable GraphML file: {_quote(str(exc))[1:-1]}") from None
+    g = nx.Graph(g)
+    for u, v, d in g.edges(data=True):
+        if "weight" in d:
+            d["weight"] = _weight(d["weight"], f"{path}: edge {_quote(u)}-{_quote(v)}")
+    g.remove_edges_from(list(nx.selfloop_edges(g)))
+    return g
+
+
+def _fast_csv(raw: bytes):
+    """(sources, targets, weights) via pandas, or None when the bytes need the line-by-line reader."""
+    import pandas as pd
+
+    if b'"' in raw or b"\r" in raw or raw.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        df = pd.read_csv(io.BytesIO(raw), header=None, names=["s", "t", "w"], dtype=str, keep_default_na=False,
+                         skip_blank_lines=False, engine="c", encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
+        return None
+    if df.empty:
+        return np.zeros(0, object), np.zeros(0, object), np.zeros(0)
+    if raw.count(b"\n") + (not raw.endswith(b"\n")) != len(df):
+        return None  # rows and lines out of step: let the line reader decide
+    if (df["s"].str.len().max() or 0) > MAX_CSV_LINE:
+        return None
+    s, t, w = df["s"], df["t"], df["w"]
+    if b" " in raw or b"\t" in raw:
+        comment = s.str.lstrip().str.startswith("#")
+        s, t, w = s.str.strip(), t.str.strip(), w.str.strip()
+    else:
+        comment = s.str.startswith("#")
+    s, t, w = s.to_numpy(object), t.to_numpy(object), w.to_numpy(object)
+    comment = comment.to_numpy(bool)
+    blank = (s == "") & (t == "") & (w == "")
+    skip = comment | blank
+    if s.size and not skip[0] and str(s[0]).lower() in _HEADERS:
+        skip[0] = True
+    s, t, w = s[~skip], t[~skip], w[~skip]
+    if ((s == "") | (t == "")).any():
+        return None
+    weight = np.full(s.size, np.nan)
+    given = w != ""
+    if given.any():
+        parsed = pd.to_numeric(pd.Series(w[given]), errors="coerce").to_numpy(float)
+        if not (np.isfinite(parsed) & (parsed > 0)).all():
+            return None  # the line reader names the first bad weight
+        weight[given] = parsed
+    return s, t, weight
+
+
+def _slow_csv(path: Path, raw: bytes):
+    """(sources, targets, weights) read line by line; raises GraphFileError at the first bad line."""
+    src, dst, wts = [], [], []
+    for lineno, line_bytes in enumerate(io.BytesIO(raw), start=1):
+        if len(line_bytes) > MAX_CSV_LINE:
+            raise GraphFileError(f"{path}:{lineno}: line longer than {MAX_CSV_LINE:,} bytes")
+        try:
+            line = line_bytes.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise GraphFileError(f"{path}:{lineno}: not UTF-8 text (save the file as UTF-8)") from None
+        try:
+            row = next(csv.reader([line]), [])
+        except csv.Error as exc:
+            raise GraphFileError(f"{path}:{lineno}: not a CSV line: {exc}") from None
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        row = [c.strip() for c in row]
+        if lineno == 1 and row[0].lower() in _HEADERS:
+            continue
+        if len(row) < 2 or not row[0] or not row[1]:
+            raise GraphFileError(f"{path}:{lineno}: expected 'source,target[,weight]', got {_quote(row)}")
+        w = _weight(row[2], f"{path}:{lineno}") if len(row) >= 3 and row[2] else np.nan
+        src.append(row[0])
+        dst.append(row[1])
+        wts.append(w)
+    return np.array(src, dtype=object), np.array(dst, dtype=object), np.array(wts, dtype=float)
+
+
+def _edges_from_labels(s: np.ndarray, t: np.ndarray, w: np.ndarray) -> SocialGraph:
+    """Number persons by first appearance; one tie per pair (last weight wins); drop self-loops."""
+    import pandas as pd
+
+    both = np.empty(2 * s.size, dtype=object)
+    both[0::2], both[1::2] = s, t
+    codes, labels = pd.factorize(both, sort=False)
+    n = len(labels)
+    a, b = codes[0::2].astype(np.int64), codes[1::2].astype(np.int64)
+    loop = a == b
+    a, b, w = a[~loop], b[~loop], w[~loop]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    df = pd.DataFrame({"key": lo * max(n, 1) + hi, "lo": lo, "hi": hi, "w": w})
+    ties = df.groupby("key", sort=False).agg(lo=("lo", "first"), hi=("hi", "first"), w=("w", "last"))
+    weighted = bool((~np.isnan(w)).any())
+    weight = ties["w"].fillna(1.0).to_numpy(float) if weighted else None
+    return SocialGraph(n, ties["lo"].to_numpy(np.int32), ties["hi"].to_numpy(np.int32), weight,
+                       labels=np.asarray(labels, dtype=object))
