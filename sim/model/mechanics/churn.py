@@ -1,4 +1,4 @@
-"""Leaving: who quits the community today (DESIGN.md step 6), then tomorrow's activity.
+"""Leaving: who quits the community today (docs/model.md, step 9), then tomorrow's activity.
 
 Members leave by one of three rules:
   * 'interest' (default): a member weighs what it gets from the topic (interest) together
@@ -196,7 +196,7 @@ def step(day) -> Churn:
 
 
 def at_risk(state, churn, risk: float) -> int:
-    """Members whose chance of leaving within 30 days exceeds `risk` (DOMAIN.md section 7).
+    """Members whose chance of leaving within 30 days exceeds `risk` (docs/domain.md, 'Measures operators watch').
 
     Leaving is decided on visits, so an established member below the threshold leaves within
     30 days with chance 1 - (1 - habit * leave_hazard)^30, its habit standing for its

@@ -1,4 +1,4 @@
-"""Content: who speaks up in each group today, how much, and who is answered (DESIGN.md step 3).
+"""Content: who speaks up in each group today, how much, and who is answered (docs/model.md, step 5).
 
 * **Lurking or speaking.** On a visit a member either only reads or joins the day's
   conversation, with chance `1 - exp(-speak_chance * propensity * voice * motivation *

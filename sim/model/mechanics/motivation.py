@@ -1,4 +1,4 @@
-"""Motivation: how interest moves each day (DESIGN.md step 5).
+"""Motivation: how interest moves each day (docs/model.md, step 8).
 
 For an active member the day is worth a target in [0, 1]:
     novelty * satisfaction(value read * relevance) + recognition - overload - stranger share - promotion
