@@ -99,6 +99,8 @@ class CompareResult:
         self._rows, self.fans, self.failures = rows, fans, failures
         self.store, self.seconds, self.reused, self.executor_name = store, seconds, reused, executor_name
         self.horizon = scenarios[0].horizon_days
+        #: what the replications are, when not plain seeds (compare --from-fit: posterior draws); reports print it
+        self.note: str | None = None
 
     # ---------------------------------------------------------------- tables
     def runs(self) -> pd.DataFrame:

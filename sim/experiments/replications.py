@@ -135,15 +135,20 @@ class Execution:
 
 def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Executor | None,
             on_record: Callable[[Scenario, int, dict], None], progress: bool = True,
-            label: str = "runs", window: int | None = None) -> Execution:
+            label: str = "runs", window: int | None = None, task: Callable | None = None) -> Execution:
     """Run every task not already in `store`, handing each finished run to `on_record`.
 
     `on_record(scenario, seed, record)` is called for every finished run (reused or new) as it
     arrives, with its record read from the store.
 
+    `task(scenario, seed, store_root)` is the worker function (None: `run_task`); another
+    one (the fit's forecast keeps more series) must write the store the same way and return
+    the same ``{"ok", "digest", "seed", ...}`` dict.
+
     Tasks are submitted in a bounded window, so neither futures nor results pile up.
     """
     t0 = time.perf_counter()
+    task = task or run_task
     bar = RunProgress(len(tasks), label, enabled=progress)
     ex = Execution(store)
     pending = []
@@ -167,13 +172,13 @@ def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Exe
     try:
         if executor is None:
             for sc, seed in pending:
-                finish(sc, seed, run_task(sc, seed, str(store.root)))
+                finish(sc, seed, task(sc, seed, str(store.root)))
         else:
             window = window or 64
             in_flight = {}
             queue = iter(pending)
             for sc, seed in queue:
-                in_flight[executor.submit(run_task, sc, seed, str(store.root))] = (sc, seed)
+                in_flight[executor.submit(task, sc, seed, str(store.root))] = (sc, seed)
                 if len(in_flight) >= window:
                     break
             while in_flight:
@@ -183,7 +188,7 @@ def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Exe
                     finish(sc, seed, fut.result())
                     nxt = next(queue, None)
                     if nxt is not None:
-                        in_flight[executor.submit(run_task, nxt[0], nxt[1], str(store.root))] = nxt
+                        in_flight[executor.submit(task, nxt[0], nxt[1], str(store.root))] = nxt
     finally:
         bar.close()
     ex.seconds = time.perf_counter() - t0
