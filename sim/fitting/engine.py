@@ -13,13 +13,17 @@ series`` (`sim.model.CommunityModel`), so the fit does not depend on how any mec
   deviation over every simulation of the previous generation, rejected ones included) that
   also saves its scale weights next to the database. pyabc keeps them only in memory
   (`ABCSMC.load` refits them from the accepted particles alone), so without this a resumed
-  fit would drift from an uninterrupted one.
+  fit would drift from an uninterrupted one. The weights of generation t+1 are computed and
+  saved from generation t's full sample *before* pyabc commits generation t, so there is
+  no moment at which a kill leaves a stored generation without its successor's weights:
+  a resumed fit gives the same posterior as an uninterrupted one (a test kills one).
 * `run_abc` creates or resumes the database ``fit.db`` in the output folder
   (``ABCSMC.new`` / ``ABCSMC.load``): generations already stored are never recomputed.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from dataclasses import dataclass
@@ -174,8 +178,14 @@ def run_abc(simulator: Simulator, out: Path, executor=None, progress=None, budge
     db_path = out / "fit.db"
     db = f"sqlite:///{db_path.resolve()}"
     priors = pyabc.Distribution(**{n: p.pyabc_rv() for n, p in zip(parameter_names(spec), spec.parameters)})
-    sampler = SeededSampler(executor, seed=simulator.fit_seed, budget=budget, progress=progress)
     distance = make_distance(out / "distance_weights.json")
+
+    def save_next_weights(t, sample):
+        # exactly what distance.update(t + 1) will compute from this sample, saved before the commit
+        ahead = copy.deepcopy(distance)
+        ahead.fit_scales(t=t + 1, sample=sample)
+
+    sampler = SeededSampler(executor, seed=simulator.fit_seed, progress=progress, on_sample=save_next_weights)
     abc = pyabc.ABCSMC(simulator, priors, distance, population_size=spec.population_size, sampler=sampler,
                        eps=pyabc.QuantileEpsilon(alpha=spec.quantile))
     existing = db_path.exists()
@@ -200,9 +210,10 @@ def run_abc(simulator: Simulator, out: Path, executor=None, progress=None, budge
     else:
         stopped_by = f"budget of {budget:,} simulations spent"
     if history.n_populations == 0:
-        raise RuntimeError(f"the budget ({budget:,} simulations) ran out before the first generation "
-                           f"finished; raise --budget above {spec.population_size * 3:,} or lower "
-                           "fit.population_size")
+        cap = spec.population_size / max(spec.min_acceptance_rate, 1e-9)
+        raise RuntimeError(f"no generation finished: the first one accepted fewer than {spec.population_size} "
+                           f"particles in {cap:,.0f} simulations (fit.min_acceptance_rate); widen the priors or "
+                           "lower it")
     import pandas as pd
 
     population = history.get_population(t=history.max_t)
@@ -221,7 +232,7 @@ def _why_stopped(history, spec: FitSpec, generations: int, budget: int, sampler)
     last = pops.iloc[-1] if len(pops) else None
     if history.n_populations >= generations:
         return f"all {generations} generations done"
-    if sampler.used >= budget or (history.total_nr_simulations or 0) >= budget:
+    if (history.total_nr_simulations or 0) >= budget:
         return f"budget of {budget:,} simulations spent"
     if last is not None and last.samples and spec.population_size / last.samples < spec.min_acceptance_rate:
         return f"acceptance rate fell below {spec.min_acceptance_rate:g}"

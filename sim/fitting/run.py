@@ -52,25 +52,24 @@ class FitInputError(ValueError):
 class FitProgress:
     """Progress lines on stderr: generation, accepted, acceptance rate, epsilon, elapsed and time left."""
 
-    def __init__(self, spec: FitSpec, n_days: int, horizon: int, workers: int, stream=None, enabled=True,
-                 used: int = 0, done: int = 0):
+    def __init__(self, spec: FitSpec, n_days: int, horizon: int, workers: int, stream=None, enabled=True):
         self.spec, self.n_days, self.horizon, self.workers = spec, n_days, horizon, max(1, workers)
         self.stream = stream or sys.stderr
         self.enabled = enabled
         self.t0 = time.perf_counter()
         self.last_t, self.last_quarter, self.last_print = None, -1, 0.0
-        self.evaluated_before = used
-        self.generations_before = done
-        self.eval_seconds: list[float] = []  # wall seconds per evaluation, by generation
+        self.evaluated_before: int | None = None  # evaluations already in the database when this call began
 
     def seconds_left(self, event: dict) -> float:
         """A rough estimate of the seconds left: evaluations still to do, plus the forecast.
 
-        Later generations are assumed to accept a third fewer than the current one, capped by the
-        budget; the forecast counts as draws x horizon / history days evaluations; all at the wall
-        time per evaluation seen so far.
+        Each later generation is assumed to accept a third fewer than the one before, and none
+        starts once the budget is spent; the forecast counts as draws x horizon / history days
+        evaluations; all at the wall time per evaluation seen so far.
         """
         spent = time.perf_counter() - self.t0
+        if self.evaluated_before is None:
+            self.evaluated_before = event["used"]
         evaluated = event["used"] + event["evaluated"] - self.evaluated_before
         per_eval = spent / evaluated if evaluated else 0.0
         n, acc, k = event["n"], max(event["accepted"], 1), max(event["evaluated"], 1)
@@ -79,8 +78,10 @@ class FitProgress:
         t = event["generation"]
         future = sum(n / max(rate * (2 / 3) ** (g - max(t, 0)), 1e-3)
                      for g in range(max(t, 0) + 1, self.spec.generations))
-        budget_left = max(self.spec.budget - event["used"] - event["evaluated"], 0)
-        sims = min(left_now + future, budget_left)
+        # no generation starts once the budget is spent, but the one running then finishes
+        after = max(self.spec.budget - event["used"] - event["evaluated"] - left_now, 0)
+        first = n / max(rate * (2 / 3), 1e-3) if t + 1 < self.spec.generations else 0.0
+        sims = left_now + (min(future, after + first) if after > 0 else 0.0)
         forecast = self.spec.forecast_draws * self.horizon / max(self.n_days, 1)
         return (sims + forecast) * per_eval
 
@@ -200,6 +201,25 @@ def check_folder(out: Path, ident: str) -> bool:
     return True
 
 
+def lock_folder(out: Path):
+    """Hold an exclusive lock on ``out/.lock`` while a fit runs there; FitInputError if another fit holds it.
+
+    The lock dies with its process (also on SIGKILL), so a killed fit never blocks its resume.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, no protection
+        return None
+    fh = open(out / ".lock", "w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise FitInputError([f"{out}: another circlesim fit is running in this folder; wait for it or choose "
+                             "another --out"]) from None
+    return fh
+
+
 def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, ident) -> None:
     from sim.experiments.store import atomic_write_text, versions
     from sim.fitting.engine import require_pyabc
@@ -249,12 +269,7 @@ def fit(scenario, history, out: str | os.PathLike | None = None, *, parameters: 
     -------
     FitResult
     """
-    from sim.experiments.executors import default_workers, describe, make_executor
-    from sim.experiments.store import ResultStore
-    from sim.fitting.engine import Simulator, require_pyabc, run_abc
-    from sim.fitting.forecast import make_draws, run_forecast
-    from sim.fitting.result import FitResult
-    from sim.fitting.sampler import executor_slots
+    from sim.fitting.engine import require_pyabc
 
     settings = dict(budget=budget, generations=generations, population_size=population_size,
                     forecast_draws=forecast_draws, forecast_days=forecast_days)
@@ -264,6 +279,23 @@ def fit(scenario, history, out: str | os.PathLike | None = None, *, parameters: 
     ident = identity(sc, spec, hist, layout, fit_seed)
     resuming = check_folder(out, ident)
     out.mkdir(parents=True, exist_ok=True)
+    lock = lock_folder(out)
+    try:
+        return _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor, workers, progress, write)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor, workers, progress, write):
+    """The body of `fit` once the inputs are valid and the folder is locked."""
+    from sim.experiments.executors import default_workers, describe, make_executor
+    from sim.experiments.store import ResultStore
+    from sim.fitting.engine import Simulator, run_abc
+    from sim.fitting.forecast import make_draws, run_forecast
+    from sim.fitting.result import FitResult
+    from sim.fitting.sampler import executor_slots
+
     _write_manifest(out, sc, spec, hist, layout, fit_seed, ident)
     simulator = Simulator(sc, spec, layout, fit_seed)
     t0 = time.perf_counter()
@@ -308,4 +340,5 @@ def fit(scenario, history, out: str | os.PathLike | None = None, *, parameters: 
     return result
 
 
-__all__ = ["FitInputError", "FitProgress", "MIN_FORECAST_AHEAD", "check_folder", "fit", "identity", "prepare"]
+__all__ = ["FitInputError", "FitProgress", "MIN_FORECAST_AHEAD", "check_folder", "fit", "identity", "lock_folder",
+           "prepare"]

@@ -12,8 +12,8 @@ never changes the result: serial, a process pool of any size and a Dask cluster 
 same posterior (a test checks it). Choosing by index, not by finishing time, also avoids
 the bias towards fast simulations of "first n to finish" schedulers.
 
-The budget (total simulations) and pyabc's `max_eval` are enforced in the same index order,
-so where a fit stops is reproducible too.
+pyabc's `max_eval` (population size / minimum acceptance rate) is enforced in the same index
+order, so where a generation gives up is reproducible too.
 
 What is not reproducible: wall-clock times, and the count of simulations *run* (a few
 evaluations past the n-th accepted one are computed and discarded; pyabc is told, and the
@@ -88,36 +88,36 @@ class SeededSampler(_PyabcSampler):
         Where evaluations run; None runs them in this process.
     seed : int
         The fit's seed; evaluation i of generation t uses ``SeedSequence([seed, t + 1, i])``.
-    budget : int
-        At most this many evaluations over the whole fit (calibration included). `used` is
-        the count already spent (set when a fit resumes).
     progress : callable or None
         Called as ``progress(event)`` with a dict (generation, accepted, evaluated, n, ...).
     batch_size : int
         Evaluations per submitted task.
+    on_sample : callable or None
+        Called as ``on_sample(t, sample)`` with every finished generation's full sample (rejected
+        evaluations included) before pyabc sees it; the fit uses it to save the next
+        generation's distance weights before the generation is committed to the database.
     """
 
-    def __init__(self, executor: Executor | None = None, seed: int = 0, budget: float = np.inf,
-                 progress: Callable[[dict], None] | None = None, batch_size: int = 1):
+    def __init__(self, executor: Executor | None = None, seed: int = 0,
+                 progress: Callable[[dict], None] | None = None, batch_size: int = 1,
+                 on_sample: Callable | None = None):
         super().__init__()
-        self.executor, self.seed, self.budget = executor, int(seed), budget
-        self.used = 0
+        self.executor, self.seed, self.on_sample = executor, int(seed), on_sample
+        self.used = 0  # evaluations counted so far over the fit (for progress; set when a fit resumes)
         self.progress, self.batch_size = progress, max(1, int(batch_size))
         self.window = 2 * executor_slots(executor)
         self.simulations_run = 0  # includes evaluations computed and discarded
 
     def __getstate__(self):  # the executor never travels to workers
         d = dict(self.__dict__)
-        d["executor"] = None
-        d["progress"] = None
+        d["executor"] = d["progress"] = d["on_sample"] = None
         return d
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None):
         """Evaluate in index order until n are accepted; the sample is evaluations 0 .. (n-th accepted)."""
         import cloudpickle
 
-        limit = min(max_eval, self.budget - self.used)
-        limit = int(limit) if np.isfinite(limit) else None
+        limit = int(max_eval) if np.isfinite(max_eval) else None
         eps = None
         if ana_vars is not None and t >= 0:
             try:
@@ -192,6 +192,8 @@ class SeededSampler(_PyabcSampler):
             sample.append(results[i])
         if last is None:
             sample.ok = False
+        elif self.on_sample is not None and t >= 0:
+            self.on_sample(t, sample)
         self.nr_evaluations_ = count
         self.used += count
         return sample

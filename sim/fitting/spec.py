@@ -10,7 +10,7 @@ fit:
   block_days: 14                     # summary statistics: series averaged over 14-day blocks
   population_size: 200               # ABC-SMC particles per generation
   generations: 8                     # at most
-  budget: 4000                       # at most this many simulations (calibration included)
+  budget: 4000                       # no generation starts after this many simulations
   forecast_draws: 100                # posterior draws continued to the forecast horizon
 ```
 
@@ -55,9 +55,9 @@ SETTINGS: dict[str, Param] = {
                     "consecutive blocks of this many days (then log(1 + mean)).", 1, 1000),
     "population_size": P(200, "int", "particles", "ABC-SMC particles per generation.", 5, 1_000_000),
     "generations": P(8, "int", "generations", "At most this many ABC-SMC generations.", 1, 1000),
-    "budget": P(4000, "int", "simulations", "At most this many simulations for the fit, the calibration "
-                "sample from the prior included; a generation that would exceed it is not started "
-                "or, when it runs out mid-way, discarded.", 1, 10**9),
+    "budget": P(4000, "int", "simulations", "No new generation starts once this many simulations are spent "
+                "(the calibration sample from the prior included); the generation running then "
+                "finishes.", 1, 10**9),
     "min_acceptance_rate": P(0.01, "float", "share", "Stop when a generation accepts fewer than this share "
                              "of its simulations.", 0, 1),
     "quantile": P(0.5, "float", "quantile", "Each generation's epsilon is this quantile of the previous "
