@@ -32,6 +32,7 @@ _EXPORTS = {
     "FitResult": "sim.fitting.result",
     "load_fit": "sim.fitting.result",
     "read_history": "sim.fitting.history",
+    "compare_from_fit": "sim.fitting.from_fit",
 }
 
 __all__ = [*_EXPORTS, "__version__"]
