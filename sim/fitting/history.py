@@ -139,10 +139,37 @@ class ObservedHistory:
                 f"{', '.join(self.series)}; gaps: {gap_text}")
 
 
-def history_from_frame(df: pd.DataFrame, series=None, path: str = "<simulated>") -> ObservedHistory:
-    """An ObservedHistory from a simulated time series (every day observed), for tests and calibration."""
+def history_from_frame(df: pd.DataFrame, series=None, path: str = "<table>") -> ObservedHistory:
+    """An ObservedHistory from a table with a `day` column (a simulated time series, or a DataFrame).
+
+    Checked like a file (rows count as CSV lines after a header: row 0 is line 2): days whole,
+    0 or more and increasing; values finite and 0 or more, NaN for a gap. `series`: which of
+    SERIES to keep (default: every one the table has; other columns are ignored).
+    """
+    problems: list[HistoryProblem] = []
+    if "day" not in df.columns:
+        raise HistoryError([HistoryProblem(path, 1, None, None, "no 'day' column")])
     series = list(series or [s for s in SERIES if s in df.columns])
-    days = np.asarray(df["day"], dtype=np.int64)
+    bad = [s for s in series if s not in SERIES or s not in df.columns]
+    if bad or not series:
+        raise HistoryError([HistoryProblem(path, 1, None, None, f"no usable series ({', '.join(bad) or 'none'}); "
+                                           f"give some of {', '.join(SERIES)}")])
+    raw_days = np.asarray(df["day"], dtype=float)
+    whole = np.isfinite(raw_days) & (raw_days == np.round(raw_days)) & (raw_days >= 0)
+    for i in np.flatnonzero(~whole)[:MAX_PROBLEMS]:
+        problems.append(HistoryProblem(path, int(i) + 2, 1, "day", f"{float(raw_days[i]):g} is not a whole number "
+                                       "of days from 0"))
+    steps = np.flatnonzero(np.diff(raw_days) <= 0)
+    for i in steps[:MAX_PROBLEMS - len(problems)]:
+        problems.append(HistoryProblem(path, int(i) + 3, 1, "day", f"day {raw_days[i + 1]:g} does not come after "
+                                       f"day {raw_days[i]:g}"))
+    for j, s in enumerate(series, start=2):
+        v = np.asarray(df[s], dtype=float)
+        for i in np.flatnonzero(np.isinf(v) | (v < 0))[:MAX_PROBLEMS - len(problems)]:
+            problems.append(HistoryProblem(path, int(i) + 2, j, s, f"{float(v[i]):g}: counts are finite and 0 or more"))
+    if problems:
+        raise HistoryError(sorted(problems, key=lambda p: (p.line, p.column or 0))[:MAX_PROBLEMS])
+    days = raw_days.astype(np.int64)
     values = {s: np.asarray(df[s], dtype=float) for s in series}
     digest = hashlib.sha256(pd.DataFrame({"day": days, **values}).to_csv(index=False).encode()).hexdigest()
     return ObservedHistory(path, days, values, None, digest)
@@ -233,7 +260,7 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
         origin = launch_date if isinstance(launch_date, dt.date) else dt.date.fromisoformat(str(launch_date))
     days: list[int] = []
     values: dict[str, list[float]] = {s: [] for s in series}
-    last = None  # (day, line)
+    last = None  # (day, line, as written)
     width = len(header)
     for number, fields in rows[1:]:
         if len(fields) != width:
@@ -268,9 +295,8 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
         if day is not None and last is not None and day <= last[0]:
             what = "repeats" if day == last[0] else "goes backwards"
             shown = cell if time_col == "day" else f"{cell} (day {day})"
-            problem(number, t_idx + 1, time_col, f"{shown} {what}: line {last[1]} already had "
-                    f"{'day ' + str(last[0]) if time_col == 'day' else 'a later or equal date'}; "
-                    "rows must be in increasing order of time")
+            problem(number, t_idx + 1, time_col, f"{shown} {what}: line {last[1]} has {last[2]}; rows must be "
+                    "in increasing order of time")
             day = None
         row_ok = day is not None
         row: dict[str, float] = {}
@@ -293,7 +319,7 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
             else:
                 row[s] = x
         if day is not None:
-            last = (day, number)
+            last = (day, number, fields[t_idx] if time_col == "date" else f"day {day}")
         if row_ok:
             days.append(day)
             for s in series:

@@ -268,7 +268,7 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
     man = json.loads(manifest_path.read_text(encoding="utf-8"))
     scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"])
     spec = FitSpec.from_dict(man["fit"])
-    history = read_history(folder / "history.csv")
+    history = read_history(folder / "history.csv")  # days since launch, with the original file's comments
     history.path = man["history"]["path"]
     history.sha256 = man["history"]["sha256"]
     if man["history"].get("launch_date"):

@@ -229,10 +229,12 @@ def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, ident) -> None:
            "scenario": {"path": sc.path, "digest": sc.digest(), "resolved": sc.to_dict()},
            "fit": spec.to_dict(), "observed": list(layout.series), "seed": fit_seed,
            "history": {"path": hist.path, "sha256": hist.sha256, "last_day": hist.last_day,
-                       "series": hist.series, "launch_date": hist.date_of(0)}}
+                       "series": hist.series, "launch_date": hist.date_of(0), "comments": hist.comments}}
     atomic_write_text(out / "fit_manifest.json", json.dumps(man, indent=2, default=str))
-    table = hist.frame().drop(columns=["date"], errors="ignore")
-    atomic_write_text(out / "history.csv", table.to_csv(index=False))
+    from sim.fitting.history import write_history
+
+    # the copy counts days from launch (the launch date is in the manifest) and keeps the file's comments
+    write_history(hist.frame().drop(columns=["date"], errors="ignore"), out / "history.csv", hist.comments)
 
 
 # ------------------------------------------------------------------------------ the fit
