@@ -457,7 +457,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", required=True, metavar="FILE.csv",
                    help="the community's history: day (or date) and any of members, dau, mau, posts, joins, leaves")
     p.add_argument("--out", help="output folder (default: out/fit-<scenario>); holds the resumable database")
-    p.add_argument("--budget", type=int, help="at most this many simulations (default: fit.budget)")
+    p.add_argument("--budget", type=int, help="no new generation starts after this many simulations (default: "
+                   "fit.budget)")
     p.add_argument("--generations", type=int, help="at most this many ABC-SMC generations (default: fit.generations)")
     p.add_argument("--population-size", type=int, help="particles per generation (default: fit.population_size)")
     p.add_argument("--draws", type=int, help="posterior draws continued to the horizon (default: fit.forecast_draws)")

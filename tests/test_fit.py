@@ -462,3 +462,19 @@ def test_a_table_given_in_python_is_checked_like_a_file():
         "<table>:4: column 1 (day): day 1 does not come after day 2"]
     h = history_from_frame(pd.DataFrame({"day": [0, 1], "members": [3, np.nan], "other": ["x", "y"]}))
     assert h.series == ["members"] and np.isnan(h.values["members"][1])
+
+
+def test_randomized_pit_is_uniform_when_the_truth_is_one_more_draw():
+    """The coverage check of the calibration test: with ties (a discrete dormancy day, censoring) it stays exact."""
+    from scipy.stats import kstest
+
+    from sim.fitting.calibration import coverage_band, randomized_pit
+
+    rng = np.random.default_rng(5)
+    n = 4000
+    u = np.array([randomized_pit(rng.integers(0, 4, size=7).astype(float), np.ones(7), float(rng.integers(0, 4)),
+                                 rng.random()) for _ in range(n)])
+    assert kstest(u, "uniform").pvalue > 0.001
+    inside = np.mean((u >= 0.05) & (u <= 0.95))
+    assert abs(inside - 0.9) < 4 * np.sqrt(0.9 * 0.1 / n)  # four binomial standard errors
+    assert coverage_band(20) == (14, 20) and coverage_band(100) == (82, 97)

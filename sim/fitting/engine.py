@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.experiments.store import atomic_write_text
 from sim.fitting.spec import FitSpec
 from sim.fitting.summary import SummaryLayout
 from sim.scenario import Scenario
@@ -131,8 +132,6 @@ def make_distance(weights_path: Path):
 
         def fit_scales(self, t, sample):
             super().fit_scales(t=t, sample=sample)
-            from sim.experiments.store import atomic_write_text
-
             data = {str(k): np.asarray(v, float).tolist() for k, v in self.scale_weights.items()}
             atomic_write_text(Path(self.path), json.dumps(data))
 
@@ -198,9 +197,14 @@ def run_abc(simulator: Simulator, out: Path, executor=None, progress=None, budge
         history = abc.new(db, simulator.layout.observed())
         done = 0
     left = generations - done
-    stopped_by = "finished earlier"
     resumed_at = None
-    if left > 0 and sampler.used < budget:
+    state_path = out / "abc_state.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    settings = {"generations": generations, "budget": budget, "min_acceptance_rate": spec.min_acceptance_rate}
+    if state.get("settings") == settings and state.get("generations_done") == done:
+        # this fit already ran to its end with these settings: nothing to do (not even one more try)
+        stopped_by = state["stopped_by"]
+    elif left > 0 and sampler.used < budget:
         resumed_at = done
         history = abc.run(max_nr_populations=left, min_acceptance_rate=spec.min_acceptance_rate,
                           max_total_nr_simulations=budget)
@@ -209,6 +213,8 @@ def run_abc(simulator: Simulator, out: Path, executor=None, progress=None, budge
         stopped_by = f"all {generations} generations done"
     else:
         stopped_by = f"budget of {budget:,} simulations spent"
+    atomic_write_text(state_path, json.dumps({"settings": settings, "generations_done": history.n_populations,
+                                              "stopped_by": stopped_by}))
     if history.n_populations == 0:
         cap = spec.population_size / max(spec.min_acceptance_rate, 1e-9)
         raise RuntimeError(f"no generation finished: the first one accepted fewer than {spec.population_size} "

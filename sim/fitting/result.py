@@ -4,7 +4,8 @@ Files of a fit's output folder::
 
     fit_manifest.json      what was fitted: scenario (resolved), fit section, history, seed, versions
     history.csv            the observed history as read (a copy, so the folder stands alone)
-    fit.db                 pyabc's database (every generation); distance_weights.json
+    fit.db                 pyabc's database (every generation); distance_weights.json (the adaptive
+                           distance's weights, for an exact resume); abc_state.json (why it stopped)
     posterior.csv          the final generation: particle, weight, each parameter, seed, distance
     generations.csv        per generation: epsilon, simulations, acceptance rate, ESS
     forecast_draws.csv     the posterior draws continued to the horizon and what each did
