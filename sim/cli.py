@@ -154,6 +154,10 @@ def cmd_explain(args) -> int:
         return EXIT_INVALID
     print(f"# {args.scenario}: fully resolved parameters (after extends and --set)")
     print(yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True), end="")
+    if scenario.fit:
+        section = {k: v for k, v in scenario.fit.items() if k != "where"}
+        print("# the fit: section (circlesim fit; never changes what a run simulates)")
+        print(yaml.safe_dump({"fit": section}, sort_keys=False, allow_unicode=True), end="")
     return EXIT_OK
 
 
