@@ -7,6 +7,7 @@ parameters, 16 particles, 3 generations) on a 45-day history, so each takes seco
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import signal
@@ -26,7 +27,9 @@ from sim.fitting.spec import FitSpec
 from sim.scenario import ScenarioError, load_scenario
 from tests.conftest import ROOT
 
-pytest.importorskip("pyabc")  # the [fit] extra; part of [all], so CI always has it
+# fits need the [fit] extra (pyabc); it is part of [all], which CI installs. Input checks need no pyabc.
+needs_pyabc = pytest.mark.skipif(importlib.util.find_spec("pyabc") is None,
+                                 reason="the [fit] extra (pyabc) is not installed")
 
 SMALL = ROOT / "tests" / "data" / "fit_small.yaml"
 HISTORY_DAYS = 45
@@ -249,6 +252,7 @@ def test_a_shorter_run_is_the_start_of_the_longer_one():
     pd.testing.assert_frame_equal(short.timeseries(), full.timeseries().iloc[:HISTORY_DAYS])
 
 
+@needs_pyabc
 def test_posterior_particles_are_reproduced_by_their_parameters_and_seed(reference):
     """Each stored particle's statistics come back exactly from its parameters and seed (so draws re-run it)."""
     import pyabc
@@ -267,6 +271,7 @@ def test_posterior_particles_are_reproduced_by_their_parameters_and_seed(referen
             np.testing.assert_array_equal(again[key], value)
 
 
+@needs_pyabc
 def test_process_pool_gives_the_serial_posterior(tmp_path, reference, history_csv):
     import sim
 
@@ -275,6 +280,7 @@ def test_process_pool_gives_the_serial_posterior(tmp_path, reference, history_cs
     pd.testing.assert_frame_equal(pooled.draws, reference.draws)
 
 
+@needs_pyabc
 def test_dask_gives_the_serial_posterior(tmp_path, history_csv):
     import sim
     from sim.experiments.executors import make_executor
@@ -286,6 +292,7 @@ def test_dask_gives_the_serial_posterior(tmp_path, history_csv):
     pd.testing.assert_frame_equal(dask.posterior(), serial.posterior())
 
 
+@needs_pyabc
 def test_resume_after_sigkill_keeps_finished_generations_and_gives_the_same_posterior(tmp_path, reference,
                                                                                       history_csv):
     out = tmp_path / "killed"
@@ -326,6 +333,7 @@ def test_resume_after_sigkill_keeps_finished_generations_and_gives_the_same_post
     assert summary["run"]["resumed"] and summary["run"]["exact_resume"] is True
 
 
+@needs_pyabc
 def test_a_folder_holding_another_fit_is_refused(tmp_path, reference, history_csv, capsys):
     other = simulated_history(tmp_path / "other.csv", seed=4)
     assert main(["fit", str(SMALL), "--history", str(other), "--out", str(reference.out)]) == 2
@@ -345,6 +353,7 @@ def test_two_fits_cannot_share_a_folder_at_once(tmp_path):
 
 
 # ------------------------------------------------------------------------------ outputs
+@needs_pyabc
 def test_outputs_summary_posterior_forecast_figures_and_reports(reference):
     out = reference.out
     for name in ("posterior.csv", "fit_summary.json", "generations.csv", "forecast.csv", "forecast_draws.csv",
@@ -374,6 +383,7 @@ def test_outputs_summary_posterior_forecast_figures_and_reports(reference):
     assert (table["dau_q05"] <= table["dau_q50"]).all() and (table["dau_q50"] <= table["dau_q95"]).all()
 
 
+@needs_pyabc
 def test_dormancy_probabilities_only_up_to_the_horizon(reference):
     f = reference.forecast()
     assert reference.horizon < 365 and "dormant_by_day_365" not in f
@@ -383,6 +393,7 @@ def test_dormancy_probabilities_only_up_to_the_horizon(reference):
         assert life["q05"] is not None and min(dormant) <= life["q05"] + 1e-9
 
 
+@needs_pyabc
 def test_sentence_states_the_90_percent_dormancy_interval(reference):
     from sim.fitting.result import FitResult
 
@@ -397,6 +408,7 @@ def test_sentence_states_the_90_percent_dormancy_interval(reference):
     assert f"still active at day {reference.horizon}" in fake.sentence()
 
 
+@needs_pyabc
 def test_load_fit_reads_a_finished_fit_back(reference):
     from sim.fitting.result import load_fit
 
@@ -406,6 +418,7 @@ def test_load_fit_reads_a_finished_fit_back(reference):
     assert back.sentence() == reference.sentence()
 
 
+@needs_pyabc
 def test_rerunning_a_finished_fit_recomputes_nothing(reference, history_csv, capsys):
     assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(reference.out), "--serial"]) == 0
     captured = capsys.readouterr()
@@ -415,6 +428,7 @@ def test_rerunning_a_finished_fit_recomputes_nothing(reference, history_csv, cap
 
 
 # ------------------------------------------------------------------------------ compare --from-fit
+@needs_pyabc
 def test_compare_from_fit_gives_verdicts_over_posterior_draws(tmp_path, reference, capsys):
     variant = write(tmp_path, "events.yaml", f"extends: {SMALL}\nname: monthly events\nstrategies:\n"
                     "  events: {start: 0, every: 30, format: online}\n")
@@ -436,6 +450,7 @@ def test_compare_from_fit_gives_verdicts_over_posterior_draws(tmp_path, referenc
     assert any(line.startswith("- monthly events") for line in printed.splitlines())
 
 
+@needs_pyabc
 def test_variant_strategies_start_the_day_after_the_last_observation(reference, tmp_path):
     from sim.fitting.from_fit import design_scenario
 

@@ -7,6 +7,7 @@ calibration at full size and draws the README's figures.
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
@@ -14,7 +15,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytest.importorskip("pyabc")
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyabc") is None,
+                                reason="the [fit] extra (pyabc) is not installed; [all] includes it")
 
 SMALL = ROOT / "tests" / "data" / "fit_small.yaml"
 
