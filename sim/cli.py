@@ -269,6 +269,14 @@ def _compare_from_fit(args) -> int:
         return EXIT_INVALID
     stems = "-vs-".join(Path(p).stem for p in args.scenarios)
     out = Path(args.out) if args.out else Path("out") / f"compare-from-fit-{Path(args.from_fit).name}-{stems}"[:120]
+    from sim.fitting.from_fit import design_scenario
+
+    try:
+        for v in variants:  # refuse a variant of another population before anything runs
+            design_scenario(fitted.scenario, v, fitted.history.last_day + 1, fitted.spec.keys)
+    except ValueError as exc:
+        print(f"invalid variant: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
         result = compare_from_fit(args.from_fit, variants, draws=draws, seeds_per_draw=args.seeds_per_draw or 1,
                                   executor=ex if ex is not None else "serial", store=out / "store",

@@ -462,6 +462,15 @@ def test_variant_strategies_start_the_day_after_the_last_observation(reference, 
     assert len(notes) == 1 and notes[0].startswith("community.group_cap = 150") and "from day 0" in notes[0]
 
 
+@needs_pyabc
+def test_compare_from_fit_refuses_a_variant_of_another_population(tmp_path, reference, capsys):
+    variant = write(tmp_path, "big.yaml", f"extends: {SMALL}\npopulation: {{size: 900}}\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", "--from-fit", str(reference.out), str(variant), "--out", str(out)]) == 2
+    assert "population.size is 900 but the fitted community has 200" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_compare_from_fit_refuses_a_folder_without_a_fit(tmp_path, capsys):
     assert main(["compare", "--from-fit", str(tmp_path), str(SMALL)]) == 2
     assert "not a fit output folder" in capsys.readouterr().err

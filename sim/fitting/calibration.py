@@ -220,8 +220,8 @@ def simulation_based_calibration(scenario, n: int = 20, history_days: int = 180,
         with make_executor(workers=workers, serial=(executor == "serial")) as pool:
             run_on(pool)
     desc = (f"{history_days}-day histories of {sc.population.size:,} people, {len(spec.parameters)} parameters, "
-            f"{spec.population_size} particles, at most {spec.generations} generations / {spec.budget:,} "
-            f"simulations, {spec.forecast_draws} forecast draws")
+            f"{spec.population_size} particles, at most {spec.generations} generations (budget {spec.budget:,} "
+            f"simulations), {spec.forecast_draws} forecast draws to day {spec.forecast_days or sc.horizon_days}")
     return Calibration([p.key for p in spec.parameters] + [DORMANCY], rows, desc,
                        settings={"n": n, "history_days": history_days, "seed": seed, "series": list(series),
                                  **settings})

@@ -11,7 +11,8 @@ A variant is any scenario file. Its strategies that the fitted scenario does not
 run (same name, same settings) are the new design: their `start` and `stop` days are counted
 from the day after the last observation (``start: 0`` starts then). Any other setting in
 which the variant differs from the fitted scenario (a group cap, say) cannot start
-mid-run: it applies from day 0, and the report says so.
+mid-run: it applies from day 0, and the report says so. A variant of another population (any
+`population.*` key differing) is refused: the posterior describes this community's people.
 
 With ``seeds_per_draw=k > 1``, each draw also runs with k - 1 fresh seeds (spawned from
 its own), adding run-to-run noise around the same parameters.
@@ -55,6 +56,10 @@ def design_scenario(fitted: Scenario, variant: Scenario, start_day: int, fitted_
     for path, value in _leaves({k: v for k, v in var.items() if k != "strategies"}):
         if path[0] in _IGNORED or ".".join(path) in fitted_keys:
             continue
+        if base_flat.get(path) != value and path[0] == "population":
+            raise ValueError(f"{variant.path or 'variant'}: {'.'.join(path)} is {value!r} but the fitted community "
+                             f"has {base_flat.get(path)!r}; a variant compared over a fit must keep its population "
+                             "(change strategies or community settings)")
         if base_flat.get(path) != value:
             node = doc
             for p in path[:-1]:

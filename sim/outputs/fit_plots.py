@@ -218,7 +218,10 @@ def calibration_figure(cal):
         ax.set_xlabel("posterior CDF at the truth", fontsize=8)
         ax.tick_params(labelsize=7)
     axes[0, 0].set_ylabel("communities")
-    fig.suptitle(f"Simulation-based calibration: {n} synthetic communities, {cal.description}", fontsize=9)
+    import textwrap
+
+    title = f"Simulation-based calibration: {n} synthetic communities; {cal.description}"
+    fig.suptitle("\n".join(textwrap.wrap(title, 110)), fontsize=8)
     fig.tight_layout()
     return fig
 
