@@ -13,11 +13,11 @@ exits with code 2 before writing anything.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "h.csv")
->>> _ = open(path, "w").write("day,members,dau\\n0,30,30\\n1,34,\\n3,41,20\\n")
+>>> _ = open(path, "w").write("day,members,dau\n0,30,30\n1,34,\n3,41,20\n")
 >>> h = read_history(path)
 >>> h.days.tolist(), h.series, h.last_day
 ([0, 1, 3], ['members', 'dau'], 3)
->>> _ = open(path, "w").write("day,members\\n0,30\\n1,-2\\n")
+>>> _ = open(path, "w").write("day,members\n0,30\n1,-2\n")
 >>> read_history(path)
 Traceback (most recent call last):
 ...

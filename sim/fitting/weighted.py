@@ -1,6 +1,6 @@
 """Weighted-sample statistics for ABC posteriors: quantiles, resampling, effective sample size.
 
->>> weighted_quantile([1.0, 2.0, 3.0], [1, 1, 1], 0.5)
+>>> float(weighted_quantile([1.0, 2.0, 3.0], [1, 1, 1], 0.5))
 2.0
 >>> systematic_resample([0.5, 0.5], 4, np.random.default_rng(0)).tolist()
 [0, 0, 1, 1]
