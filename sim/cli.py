@@ -337,10 +337,13 @@ def cmd_fit(args) -> int:
 
 
 def _fit_lines(result) -> list[str]:
-    lines = ["", "parameter                              posterior median [90% interval]    prior 90%        "]
-    for key, s in result.parameter_summary().items():
-        lines.append(f"  {key:<36} {s['q50']:>10.4g} [{s['q05']:.4g}, {s['q95']:.4g}]   "
-                     f"[{s['prior_q05']:.4g}, {s['prior_q95']:.4g}]  {s['verdict']}")
+    summary = result.parameter_summary()
+    width = max(len(k) for k in summary)
+    lines = ["", f"  {'parameter':<{width}}  {'median':>9}  {'90% interval':<22}  {'prior 90%':<22}  verdict"]
+    for key, s in summary.items():
+        post = f"{s['q05']:.4g} to {s['q95']:.4g}"
+        prior = f"{s['prior_q05']:.4g} to {s['prior_q95']:.4g}"
+        lines.append(f"  {key:<{width}}  {s['q50']:>9.4g}  {post:<22}  {prior:<22}  {s['verdict']}")
     f = result.forecast()
     for k, v in f.items():
         if k.startswith("dormant_by_day_"):
