@@ -100,6 +100,8 @@ class CompareResult:
         self.store, self.seconds, self.reused, self.executor_name = store, seconds, reused, executor_name
         self.horizon = scenarios[0].horizon_days
         self.invalid: list = []  # (path in the store's invalid/ folder, reason): stored runs recomputed
+        #: what the replications are, when not plain seeds (compare --from-fit: posterior draws); reports print it
+        self.note: str | None = None
 
     # ---------------------------------------------------------------- tables
     def runs(self) -> pd.DataFrame:

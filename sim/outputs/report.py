@@ -138,6 +138,12 @@ def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
 
 
 def _about(result) -> str:
+    note = getattr(result, "note", None)
+    if note:
+        return (f"{note} {result.horizon} days, executor: {result.executor_name}; {result.reused} runs reused "
+                f"from the results store; {len(result.failures)} failed. Intervals: 95% t-interval of the mean "
+                f"(summary) and 95% percentile bootstrap of the paired mean difference (differences); "
+                f"p: paired t-test. Lifespan counts a community still alive at the horizon as the horizon.")
     return (f"{len(result.seeds)} replications per scenario on common seeds (paired), "
             f"{result.horizon} days, executor: {result.executor_name}; {result.reused} runs reused from the "
             f"results store; {len(result.failures)} failed. Intervals: 95% t-interval of the mean "
