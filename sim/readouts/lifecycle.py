@@ -3,7 +3,7 @@
 All functions are pure functions of time series (numpy arrays or lists), so they can be
 tested on hand-made curves and reused on any model's output.
 
-Phases, on 7-day-smoothed DAU with peak P at day t* (DESIGN.md):
+Phases, on 7-day-smoothed DAU with peak P at day t* (docs/model.md, 'Lifecycle read-out'):
 germination until DAU first reaches 10% of P; rapid growth until it reaches 80% of P;
 active interaction while it stays at or above 80% around the peak; decline until it falls
 below 10% of P for 30 days in a row; dormancy from the first of those days. Lifespan is the
@@ -149,7 +149,7 @@ def monthly(series, month: int = 30, how: str = "last") -> np.ndarray:
 
 def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alarm_months: int = 3,
                     alarm_swing: float = 0.10) -> list[dict]:
-    """The operators' alarms of DOMAIN.md section 7, each with the day it fires.
+    """The operators' alarms of docs/domain.md ('Measures operators watch'), each with the day it fires.
 
     * low growth: net member growth under `alarm_growth` per month for `alarm_months` months
       in a row (one warning per streak);
