@@ -242,7 +242,11 @@ def test_step_play_overlay_scrubber_and_a_strategy_lever(browser_page, tmp_path)
     assert page.locator(".circlesim-stale-b").count() == 0
     _labels_match_knobs(page)
 
-    page.locator(".circlesim-title").scroll_into_view_if_needed()
+    # the picture for the README: the whole page from its title (Solara scrolls an inner element)
+    page.set_viewport_size({"width": 1400, "height": 1480})
+    page.evaluate("() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+    page.locator(".circlesim-title").wait_for(state="visible")
+    assert page.locator(".circlesim-title").evaluate("e => e.getBoundingClientRect().top") >= 0
     _picture(page, ".circlesim-network-b")
     page.screenshot(path=str(tmp_path / "dashboard.png"))
     assert (tmp_path / "dashboard.png").stat().st_size > 50_000
