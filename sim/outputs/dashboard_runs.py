@@ -475,7 +475,7 @@ class Track:
         return out
 
     def frame(self) -> Frame:
-        """A copy of what the page draws now (the caller holds the lock that guards stepping)."""
+        """A copy of what the page draws now (made by the thread that steps the track, between steps)."""
         return Frame(self.label, self.name, self.model.day, self.horizon, self.model.timeseries().copy(),
                      dict(self.levers), self.seed, self.summary(), self)
 
