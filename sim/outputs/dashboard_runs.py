@@ -632,5 +632,5 @@ def summary_html(s: dict, levers: dict | None = None, command: str = "") -> str:
             + (f"<p class='circlesim-used' style='font-size:11px;color:#555'>Ran with {html.escape(used)}</p>"
                if used else "")
             + (f"<p style='font-size:11px;color:#555'>Same numbers: <code class='circlesim-command' "
-               f"style='font-size:11px'>"
+               f"style='font-size:11px !important;background:none;padding:0'>"  # !important: beats Solara's code style
                f"{html.escape(command)}</code></p>" if command else ""))
