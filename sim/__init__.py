@@ -33,6 +33,7 @@ _EXPORTS = {
     "load_fit": "sim.fitting.result",
     "read_history": "sim.fitting.history",
     "compare_from_fit": "sim.fitting.from_fit",
+    "scenarios_dir": "sim.scenario.paths",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

@@ -27,6 +27,7 @@ MODULES = [
     "sim.fitting.sampler", "sim.fitting.forecast", "sim.fitting.result", "sim.fitting.run", "sim.fitting.from_fit",
     "sim.fitting.calibration", "sim.fitting.weighted",
     "sim.outputs.plots", "sim.outputs.report", "sim.outputs.fit_plots", "sim.outputs.fit_report",
+    "sim.outputs.notebooks",
     "sim.cli", "agents", "agents.member",
 ]
 

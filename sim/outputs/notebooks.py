@@ -1,0 +1,140 @@
+"""Execute the shipped notebooks in place, with their outputs, and tell when a committed one is stale.
+
+    python -m sim.outputs.notebooks                  # every notebook in notebooks/, at its own parameters
+    python -m sim.outputs.notebooks 01_quickstart    # just one (name with or without .ipynb)
+    python -m sim.outputs.notebooks --check          # list stale notebooks, execute nothing (exit 1 if any)
+
+Each notebook runs top to bottom with nbclient (kernel `python3`, working directory
+`notebooks/`, progress bars off) and is written back with its outputs and, in its metadata,
+``{"circlesim": {"model_version": MODEL_VERSION, "cells_sha256": ...}}``: the model version
+it ran with and a hash of its code cells' sources. `stale_reasons` is what the test suite
+checks: a notebook whose code changed since it was executed, that ran with another model
+version, has an unexecuted cell, an error output or no figure is stale.
+
+Needs the `[notebooks]` extra (nbclient, nbformat, ipykernel).
+
+>>> cells_sha256({"cells": [{"cell_type": "markdown", "source": "# t"}, {"cell_type": "code", "source": "x = 1"}]})[:12]
+'7651434d08cd'
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import time
+from pathlib import Path
+
+from sim.version import MODEL_VERSION
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def _source(cell) -> str:
+    src = cell["source"]
+    return "".join(src) if isinstance(src, list) else src
+
+
+def cells_sha256(nb) -> str:
+    """SHA-256 of the code cells' sources, in order (markdown and outputs do not count)."""
+    h = hashlib.sha256()
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            h.update(_source(cell).encode())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def stale_reasons(nb) -> list[str]:
+    """Why a committed notebook no longer matches its code and the model (empty: it is fresh)."""
+    reasons = []
+    meta = nb.get("metadata", {}).get("circlesim", {})
+    if meta.get("model_version") != MODEL_VERSION:
+        reasons.append(f"ran with model version {meta.get('model_version')}, the model is at {MODEL_VERSION}")
+    if meta.get("cells_sha256") != cells_sha256(nb):
+        reasons.append("its code cells changed since it was executed")
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    unrun = [i for i, c in enumerate(code, 1) if c.get("execution_count") is None]
+    if unrun:
+        reasons.append(f"code cell(s) {unrun} not executed")
+    errors = [o.get("ename", "error") for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    if errors:
+        reasons.append(f"error output(s): {errors}")
+    if not any("image/png" in o.get("data", {}) for c in code for o in c.get("outputs", [])):
+        reasons.append("no figure in its outputs")
+    return reasons
+
+
+def _clean_outputs(nb, root: Path) -> None:
+    """Replace this machine's checkout path in text outputs by '.', so outputs do not differ by machine."""
+    prefixes = [str(root) + os.sep, str(root)]
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                for p in prefixes:
+                    out["text"] = out["text"].replace(p, "./" if p.endswith(os.sep) else ".")
+            for key, value in out.get("data", {}).items():
+                if key.startswith("text/") and isinstance(value, str):
+                    for p in prefixes:
+                        value = value.replace(p, "./" if p.endswith(os.sep) else ".")
+                    out["data"][key] = value
+
+
+def execute(path: str | os.PathLike, timeout: int = 1800) -> float:
+    """Execute the notebook at `path` in place at its own parameters; return the seconds it took."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    os.environ["TQDM_DISABLE"] = "1"  # the kernel inherits it: no progress bars in the outputs
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    _clean_outputs(nb, path.resolve().parents[1])
+    nb.metadata["circlesim"] = {"model_version": MODEL_VERSION, "cells_sha256": cells_sha256(nb)}
+    nbformat.write(nb, path)
+    return seconds
+
+
+def _paths(names) -> list[Path]:
+    if not names:
+        return sorted(NOTEBOOKS.glob("*.ipynb"))
+    out = []
+    for name in names:
+        p = NOTEBOOKS / (name if name.endswith(".ipynb") else f"{name}.ipynb")
+        if not p.is_file():
+            raise SystemExit(f"no notebook {p}")
+        out.append(p)
+    return out
+
+
+def main(argv=None) -> int:
+    """Command line: execute the named notebooks (default: all) in place, or `--check` which are stale."""
+    ap = argparse.ArgumentParser(prog="python -m sim.outputs.notebooks", description=__doc__.split("\n")[0])
+    ap.add_argument("names", nargs="*", help="notebooks in notebooks/ (default: all)")
+    ap.add_argument("--check", action="store_true", help="only list stale notebooks; exit 1 if any")
+    args = ap.parse_args(argv)
+    if args.check:
+        import nbformat
+
+        stale = 0
+        for p in _paths(args.names):
+            reasons = stale_reasons(nbformat.read(p, as_version=4))
+            stale += bool(reasons)
+            print(f"{p.name}: " + ("; ".join(reasons) if reasons else "fresh"))
+        return 1 if stale else 0
+    total = 0.0
+    for p in _paths(args.names):
+        print(f"{p.name} ...", end=" ", flush=True)
+        seconds = execute(p)
+        total += seconds
+        print(f"{seconds:.0f} s")
+    print(f"all done in {total / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
