@@ -79,7 +79,7 @@ def check_03(v):
 
 def check_04(v):
     assert v["points"] == v["expected"], "Saltelli's scheme gives SAMPLES * (d + 2) design points"
-    assert v["indexed"] == sorted((m, k) for m in ("lifespan", "active_member_days") for k in v["keys"])
+    assert v["indexed"] == sorted([m, k] for m in ("lifespan", "active_member_days") for k in v["keys"])
 
 
 def check_05(v):
