@@ -19,70 +19,146 @@ from sim.readouts.lifecycle import smooth
 # The backend is the caller's choice: the CLI and the dashboard select Agg, notebooks keep
 # their inline backend.
 
+# Five distinct hues (not three greens), pale enough that any line drawn over them stays visible.
 PHASE_COLORS = {
-    "germination": "#d9f0d3",
-    "rapid growth": "#a6dba0",
-    "active interaction": "#5aae61",
-    "decline": "#fdb863",
-    "dormancy": "#d8d8d8",
+    "germination": "#fff3b0",
+    "rapid growth": "#c7e9c0",
+    "active interaction": "#b9d3ee",
+    "decline": "#fdd0a2",
+    "dormancy": "#e3e3e3",
 }
 CIRCLE_COLORS = {"core": "#b2182b", "organizers": "#2166ac", "diffusion": "#67a9cf", "dormant": "#bdbdbd"}
+DAU_COLOR, MEMBERS_COLOR, GROUP_COLOR, OVERLOAD_COLOR = "#1a1a1a", "#762a83", "#2166ac", "#d6604d"
 
 
-def shade_phases(ax, phases: list[dict], labels: bool = True) -> None:
-    """Shade the five lifecycle phases behind a time axis."""
-    for p in phases:
-        ax.axvspan(p["start"], p["end"], color=PHASE_COLORS[p["name"]], alpha=0.45, lw=0,
-                   label=p["name"] if labels else None)
+def shade_phases(ax, phases: list[dict], labels: bool = True, alpha: float = 0.6) -> None:
+    """Shade the five lifecycle phases behind a time axis; `labels` writes each phase's name at the top.
+
+    Names sit inside their band (turned upright when the band is narrow); a phase of zero
+    days gets neither shading nor a name.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    spans = [p for p in phases if p["end"] > p["start"]]
+    total = max((p["end"] for p in spans), default=1) - min((p["start"] for p in spans), default=0)
+    where = blended_transform_factory(ax.transData, ax.transAxes)
+    for p in spans:
+        ax.axvspan(p["start"], p["end"], color=PHASE_COLORS[p["name"]], alpha=alpha, lw=0, zorder=0)
+        if labels:
+            narrow = (p["end"] - p["start"]) < 0.09 * max(total, 1)
+            ax.text((p["start"] + p["end"]) / 2, 0.98, p["name"], transform=where, ha="center", va="top",
+                    fontsize=7, color="#444444", rotation=90 if narrow else 0, zorder=5, clip_on=True)
+
+
+def _top(values) -> float:
+    """Largest value of a series (0 when empty)."""
+    a = np.asarray(values, float)
+    return float(a.max()) if a.size else 0.0
+
+
+def thousands(*axes) -> None:
+    """Tick labels with thousands separators (3,500 rather than 3500) on the y axes given."""
+    from matplotlib.ticker import FuncFormatter
+
+    for a in axes:
+        a.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+
+
+def _xlim(ax, days) -> None:
+    ax.set_xlim(days.min() if days.size else 0, days.max() if days.size else 1)
 
 
 def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", smoothing: int = 7):
-    """DAU and members over time, phases shaded, Dunbar-overload periods marked."""
-    fig, ax = plt.subplots(figsize=(10, 5), dpi=110)
+    """DAU and members over time with the phases shaded and named; below, group size against Dunbar.
+
+    Top: daily DAU (thin grey), its `smoothing`-day mean (black) and members (purple, right
+    axis). Bottom: the largest group's size against the Dunbar limit, the days above it
+    shaded, and the overload share (readers whose group sent more than they could read) on
+    the right axis, so "beyond Dunbar" is read as how far and with what effect, not only when.
+    """
+    fig, (ax, low) = plt.subplots(2, 1, figsize=(10, 6.4), dpi=110, sharex=True,
+                                  gridspec_kw={"height_ratios": [3, 1.35]})
     days = np.asarray(ts["day"])
     shade_phases(ax, life.get("phases", []))
-    ax.plot(days, ts["dau"], color="#1b7837", alpha=0.25, lw=0.8)
-    ax.plot(days, smooth(ts["dau"], smoothing), color="#1b7837", lw=2, label=f"DAU ({smoothing}-day mean)")
-    ax.set_xlabel("day")
+    shade_phases(low, life.get("phases", []), labels=False)
+    ax.plot(days, ts["dau"], color="#8c8c8c", alpha=0.6, lw=0.7, label="DAU (each day)")
+    ax.plot(days, smooth(ts["dau"], smoothing), color=DAU_COLOR, lw=2, label=f"DAU ({smoothing}-day mean)")
     ax.set_ylabel("daily active members")
     ax2 = ax.twinx()
-    ax2.plot(days, ts["members"], color="#542788", lw=1.5, ls="--", label="members")
-    ax2.set_ylabel("members")
+    ax2.plot(days, ts["members"], color=MEMBERS_COLOR, lw=1.5, ls="--", label="members (right axis)")
+    ax2.set_ylabel("members", color=MEMBERS_COLOR)
     ax2.set_ylim(bottom=0)
-    ax.set_ylim(bottom=0)
-    over = np.asarray(ts["max_group_size"]) > dunbar_limit
-    if over.any():
-        top = ax.get_ylim()[1]
-        ax.fill_between(days, top * 0.97, top, where=over, color="#d73027", step="mid",
-                        label=f"a group beyond Dunbar ({dunbar_limit})")
+    ax.set_ylim(0, max(_top(ts["dau"]), 1.0) * 1.12)  # room for the phase names
+    thousands(ax, ax2)
     if life.get("lifespan") is not None:
         ax.axvline(life["lifespan"], color="k", lw=1, ls=":")
-        ax.annotate(f"dormant from day {life['lifespan']}", (life["lifespan"], ax.get_ylim()[1] * 0.04),
+        ax.annotate(f"dormant from day {life['lifespan']:,}", (life["lifespan"], ax.get_ylim()[1] * 0.04),
                     xytext=(-4, 0), textcoords="offset points", fontsize=8, ha="right")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper right", fontsize=8, framealpha=0.9)
+    ax.legend(h1 + h2, l1 + l2, loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=8, framealpha=0.9)
     ax.set_title(title or "Predicted lifecycle")
-    ax.set_xlim(days.min() if days.size else 0, days.max() if days.size else 1)
+
+    size = np.asarray(ts["max_group_size"], float) if "max_group_size" in ts else np.zeros(days.size)
+    low.plot(days, size, color=GROUP_COLOR, lw=1.5, label="largest group")
+    low.axhline(dunbar_limit, color="k", lw=1, ls="--", label=f"Dunbar limit ({dunbar_limit:,})")
+    over = size > dunbar_limit
+    if over.any():
+        low.fill_between(days, dunbar_limit, size, where=over, color="#d73027", alpha=0.25, lw=0, step="mid",
+                         label=f"above the limit ({int(over.sum()):,} days)")
+    low.set_ylim(0, max(_top(size), dunbar_limit) * 1.25)
+    low.set_ylabel("members", fontsize=8)
+    low.set_xlabel("day")
+    handles, names = low.get_legend_handles_labels()
+    if "overload_share" in ts:
+        low2 = low.twinx()
+        # weighted by readers (DAU), so the handful of readers of a dormant community do not draw noise
+        dau = np.asarray(ts["dau"], float)
+        weighted = smooth(np.asarray(ts["overload_share"], float) * dau, smoothing)
+        share = np.divide(weighted, smooth(dau, smoothing), out=np.full(dau.size, np.nan),
+                          where=smooth(dau, smoothing) > 0)
+        low2.plot(days, 100 * share, color=OVERLOAD_COLOR, lw=1.2,
+                  label=f"overloaded readers, % ({smoothing}-day mean, right axis)")
+        low2.set_ylim(0, 105)
+        low2.set_ylabel("overloaded readers %", fontsize=8, color=OVERLOAD_COLOR)
+        h, n = low2.get_legend_handles_labels()
+        handles, names = handles + h, names + n
+    low.legend(handles, names, loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=7, ncol=4, frameon=False,
+               borderaxespad=0.2)
+    _xlim(ax, days)
     fig.tight_layout()
     return fig
 
 
 def circles_figure(ts, life: dict | None = None, title: str = ""):
-    """Core, organizer, diffusion and dormant members over time (stacked)."""
-    fig, ax = plt.subplots(figsize=(10, 4.5), dpi=110)
+    """The circles over time in two panels, each on its own scale, phases named.
+
+    Top: diffusion members who are active and the dormant (silent) ones, stacked, in the
+    thousands. Bottom: the core and organizer circles, a handful of people, which a shared
+    scale would flatten into an invisible line.
+    """
+    fig, (top, low) = plt.subplots(2, 1, figsize=(10, 5.6), dpi=110, sharex=True,
+                                   gridspec_kw={"height_ratios": [2.2, 1]})
     days = np.asarray(ts["day"])
-    keys = ["core", "organizers", "diffusion", "dormant"]
-    ax.stackplot(days, *[np.asarray(ts[k]) for k in keys], labels=keys,
-                 colors=[CIRCLE_COLORS[k] for k in keys], alpha=0.9)
-    if life:
-        for p in life.get("phases", [])[1:]:
-            ax.axvline(p["start"], color="k", lw=0.6, ls=":")
-    ax.set_xlabel("day")
-    ax.set_ylabel("members")
-    ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(title or "Circles over time")
-    ax.set_xlim(days.min() if days.size else 0, days.max() if days.size else 1)
+    phases = (life or {}).get("phases", [])
+    shade_phases(top, phases, alpha=0.45)
+    shade_phases(low, phases, labels=False, alpha=0.45)
+    keys = ["diffusion", "dormant"]
+    top.stackplot(days, *[np.asarray(ts[k]) for k in keys],
+                  labels=["diffusion (active within 30 days)", "dormant (silent 30+ days, or muted)"],
+                  colors=[CIRCLE_COLORS[k] for k in keys], alpha=0.9, zorder=2)
+    top.set_ylabel("members")
+    thousands(top)
+    top.set_ylim(0, max(_top(np.asarray(ts["diffusion"]) + np.asarray(ts["dormant"])), 1.0) * 1.15)
+    top.legend(loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=8, framealpha=0.9)
+    top.set_title(title or "Circles over time")
+    for k in ("core", "organizers"):
+        low.step(days, np.asarray(ts[k]), where="post", color=CIRCLE_COLORS[k], lw=1.8, label=k, zorder=2)
+    low.set_ylim(0, max(_top(ts["core"]), _top(ts["organizers"]), 1.0) * 1.3)
+    low.set_ylabel("persons")
+    low.set_xlabel("day")
+    low.legend(loc="upper right", fontsize=8, ncol=2, framealpha=0.9)
+    _xlim(top, days)
     fig.tight_layout()
     return fig
 

@@ -10,11 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def number(x, sign: bool = False) -> str:
+    """A number for people: thousands separators from 1,000, three significant digits below 100.
+
+    >>> number(34812.4), number(-1234.5, sign=True), number(152.4), number(0.05751), number(None)
+    ('34,812', '-1,234', '152', '0.0575', 'n/a')
+    """
+    if x is None:
+        return "n/a"
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if x != x:  # NaN
+        return "n/a"
+    plus = "+" if sign else ""
+    ax = abs(x)
+    if ax >= 100 or ax == 0:
+        return f"{x:{plus},.0f}"
+    if ax >= 10:
+        return f"{x:{plus}.1f}"
+    return f"{x:{plus}.3g}"
+
+
 def format_phase_table(phases: list[dict]) -> str:
     """The five lifecycle phases as a fixed-width table: start, end and length in days."""
     lines = [f"{'phase':<20}{'start':>7}{'end':>7}{'days':>7}"]
     for p in phases:
-        lines.append(f"{p['name']:<20}{p['start']:>7}{p['end']:>7}{p['end'] - p['start']:>7}")
+        lines.append(f"{p['name']:<20}{p['start']:>7,}{p['end']:>7,}{p['end'] - p['start']:>7,}")
     return "\n".join(lines)
 
 
@@ -22,50 +45,90 @@ def _pct(x) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
-def format_readouts(s: dict) -> str:
+#: Read-outs the summary prints in a block of their own, with what they mean (not in the list).
+_RETENTION = ("retention.d1", "retention.d7", "retention.d30", "retention.member_d30")
+
+
+def format_readouts(s: dict, currency: str = "cost units") -> str:
     """Every run read-out `summary.json` carries, from the registry: label, value, unit."""
     from sim.readouts.registry import RUN, RunView, from_summary
 
     lines = []
     for name, r in RUN.items():
-        if not r.in_summary:
+        if not r.in_summary or name in _RETENTION:
             continue
         value = from_summary(name)(RunView(s, None))
-        unit = "" if r.unit in ("share", "day", "-") or "%" in r.fmt else f" {r.unit}"
+        unit = "" if r.unit in ("share", "day", "-") or "%" in r.fmt else f" {r.unit_in(currency)}"
         lines.append(f"  {r.label:<28}{r.format(value):>12}{unit if value is not None else ''}")
     return "\n".join(lines)
 
 
-def format_summary(s: dict, max_warnings: int = 6) -> str:
-    """The end-of-run summary: phases, lifespan and the read-outs operators watch."""
+def format_retention(s: dict) -> list[str]:
+    """Retention and membership as two statements, so that neither reads as the other.
+
+    D1/D7/D30 are the shares of each join cohort *active* on exactly that day after joining;
+    "still members" counts everyone on the roll at day 30, most of them silent. A D30 above
+    D1 is possible (members brought back later, and D30 pools only cohorts that joined 30 or
+    more days before the horizon) and is then explained on the spot.
+    """
+    r = s.get("retention") or {}
+    if not any(r.get(k) is not None for k in ("d1", "d7", "d30", "member_d30")):
+        return []
+    lines = [f"Retention (share of each join cohort active on day n after joining): D1 {_pct(r.get('d1'))}, "
+             f"D7 {_pct(r.get('d7'))}, D30 {_pct(r.get('d30'))}."]
+    if r.get("member_d30") is not None:
+        lines.append(f"Still members 30 days after joining: {_pct(r.get('member_d30'))} of each cohort, active or "
+                     f"silent (membership, not retention).")
+    d1 = r.get("d1")
+    later = [k.upper() for k in ("d7", "d30") if d1 is not None and r.get(k) is not None and r[k] > d1]
+    if later:
+        lines.append(f"  ({' and '.join(later)} above D1: each Dn is the share active on exactly day n, so members "
+                     f"brought back later (events, friends) raise it; D30 also counts only cohorts that joined "
+                     f"30 or more days before the horizon.)")
+    return lines
+
+
+WARNING_LABELS = {"low_growth": "low growth", "activity_decline": "activity decline", "churn_risk": "churn risk"}
+
+
+def format_warnings(w: list[dict], max_per_kind: int = 4) -> list[str]:
+    """Health warnings grouped by kind, each with its range of days (`sim.readouts.lifecycle.health_warnings`)."""
+    if not w:
+        return ["Health warnings: none (nothing an operator needs to act on)."]
+    out = [f"Health warnings ({len(w)}; act from the first day of each range):"]
+    kinds = list(dict.fromkeys([*WARNING_LABELS, *(x["kind"] for x in w)]))
+    for kind in kinds:
+        items = [x for x in w if x["kind"] == kind]
+        for item in items[:max_per_kind]:
+            out.append(f"  {WARNING_LABELS.get(kind, kind):<17} {item['message']}")
+        if len(items) > max_per_kind:
+            out.append(f"  {'':<17} ... and {len(items) - max_per_kind} more in summary.json")
+    return out
+
+
+def format_summary(s: dict, currency: str | None = None) -> str:
+    """The end-of-run summary: phases, lifespan, read-outs, retention and the health warnings."""
+    currency = currency or (s.get("parameters") or {}).get("currency") or "cost units"
     life = s["lifecycle"]
     out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']:,} persons, "
-           f"{s['horizon_days']} days", ""]
+           f"{s['horizon_days']:,} days", ""]
     out.append(format_phase_table(life["phases"]))
     out.append("")
     if s["lifespan"] is not None:
-        out.append(f"Lifespan: {s['lifespan']} days (dormant from day {s['lifespan']}).")
+        out.append(f"Lifespan: {s['lifespan']:,} days (dormant from day {s['lifespan']:,}).")
     else:
-        out.append(f"Lifespan: still alive at the horizon (day {s['horizon_days']}).")
+        out.append(f"Lifespan: still alive at the horizon (day {s['horizon_days']:,}).")
     ps = s.get("post_shares_at_peak")
     if ps and ps.get("top1") is not None:
         out.append(f"Posts in the month of the peak: top 1% {_pct(ps['top1'])}, next 9% "
-                   f"{_pct(ps['next9'])}, bottom 90% {_pct(ps['bottom90'])} ({ps['people']} members).")
+                   f"{_pct(ps['next9'])}, bottom 90% {_pct(ps['bottom90'])} ({ps['people']:,} members).")
     c = s.get("circles_at_peak") or {}
     if c:
-        out.append(f"Circles at the peak: core {c['core']}, organizers {c['organizers']}, "
-                   f"diffusion {c['diffusion']}, dormant {c['dormant']}.")
-    out += ["", "Read-outs:", format_readouts(s)]
-    w = s["warnings"]
-    out.append("")
-    if w:
-        out.append(f"Health warnings ({len(w)}):")
-        for item in w[:max_warnings]:
-            out.append(f"  day {item['day']:>4}  {item['kind']:<15} {item['message']}")
-        if len(w) > max_warnings:
-            out.append(f"  ... and {len(w) - max_warnings} more in summary.json")
-    else:
-        out.append("Health warnings: none.")
+        out.append(f"Circles at the peak: core {c['core']:,}, organizers {c['organizers']:,}, "
+                   f"diffusion {c['diffusion']:,}, dormant {c['dormant']:,}.")
+    out += format_retention(s)
+    out += ["", "Read-outs:", format_readouts(s, currency), ""]
+    out += format_warnings(s["warnings"])
     return "\n".join(out)
 
 
