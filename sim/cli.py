@@ -354,7 +354,23 @@ def cmd_compare(args) -> int:
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     _note_invalid(result)
-    print("\n".join(f"- {v}" for v in result.verdicts()))
+    if len(result.labels) > 1:
+        print("\n".join(f"- {v}" for v in result.verdicts()))
+        advice = result.replication_advice()
+        if advice:
+            print("\nToo few replications:")
+            print("\n".join(f"- {a}" for a in advice))
+    else:
+        from sim.outputs.report import key_measures, number
+        from sim.readouts.registry import measure
+
+        print(f"Nothing to compare: only {result.labels[0]} was given, no variant to compare with, so no verdicts. "
+              f"Give the variants after the baseline: circlesim compare BASELINE.yaml VARIANT.yaml ...\n"
+              f"{result.labels[0]}'s read-outs over {len(result.seeds)} replications, mean [95% CI]:")
+        summ = result.summary().set_index("measure")
+        for m in key_measures():
+            r = summ.loc[m]
+            print(f"  {measure(m).label:<24}{number(r['mean']):>10} [{number(r['low'])}, {number(r['high'])}]")
     print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
           f"distributions.png, cost_benefit.png, report.html, report.md "
           f"({result.reused} runs reused, {result.seconds:.0f} s).")
@@ -409,12 +425,29 @@ def cmd_sweep(args) -> int:
         for _, r in ind.iterrows():
             print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {r['S1']:+.3f} ± {r['S1_conf']:.3f}   "
                   f"ST {r['ST']:+.3f} ± {r['ST_conf']:.3f}")
+    _print_best(result)
     print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
-          f"{len(result.points)} design points.")
+          f"{len(result.points)} design points (pareto.csv).")
     print(f"Wrote {out}/sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
           f"figures, report.html, report.md ({result.reused} runs reused, {result.seconds:.0f} s).")
     _report_failures(result.failures, len(result.points) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
+
+
+def _print_best(result, k: int = 3) -> None:
+    """The best design points of a sweep on active member-days, with their parameters and costs."""
+    from sim.outputs.report import number
+
+    best = result.best("active_member_days", k)
+    if best.empty:
+        return
+    print(f"Best design points by active member-days (mean of {len(result.seeds)} replications):")
+    for _, r in best.iterrows():
+        params = ", ".join(f"{key}={number(r[key])}" for key in result.keys)
+        life = (f"alive at the horizon (day {result.horizon:,})" if r["alive_at_horizon"] == 1
+                else f"lifespan {number(r['lifespan'])} days")
+        print(f"  point {int(r['point'])}: {params}: {number(r['active_member_days'])} active member-days, {life}, "
+              f"incentive spend {number(r['incentive_spend'])} {result.base.get('currency') or 'cost units'}")
 
 
 def cmd_dashboard(args) -> int:

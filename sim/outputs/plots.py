@@ -56,12 +56,15 @@ def _top(values) -> float:
     return float(a.max()) if a.size else 0.0
 
 
-def thousands(*axes) -> None:
-    """Tick labels with thousands separators (3,500 rather than 3500) on the y axes given."""
+def thousands(*axes, x: bool = False) -> None:
+    """Tick labels with thousands separators (3,500 rather than 3500) on the y (and with `x`, x) axes given."""
     from matplotlib.ticker import FuncFormatter
 
+    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")
     for a in axes:
-        a.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}"))
+        a.yaxis.set_major_formatter(fmt)
+        if x:
+            a.xaxis.set_major_formatter(fmt)
 
 
 def _xlim(ax, days) -> None:
@@ -187,11 +190,18 @@ SCENARIO_COLORS = ["#1b7837", "#2166ac", "#b2182b", "#762a83", "#e08214", "#3597
 
 
 def fan_figure(result):
-    """DAU fan chart per scenario: median, 50% and 90% bands; phases of the median marked."""
+    """DAU fan chart per scenario: median, 50% and 90% bands; phases of the median shaded and named.
+
+    Every panel has its own legend in its scenario's colour (bands are that colour, lighter),
+    and the median is drawn with a white halo so it stays visible on any phase's shade.
+    """
+    import matplotlib.patheffects as pe
+    from matplotlib.patches import Patch
+
     from sim.readouts.lifecycle import analyse
 
     n = len(result.labels)
-    fig, axes = plt.subplots(n, 1, figsize=(10, 2.6 * n + 0.6), dpi=100, sharex=True, squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=(10, 2.8 * n + 0.6), dpi=100, sharex=True, squeeze=False)
     top = max((fan.quantile(0.95).max() for fan in result.fans.values()), default=1.0)
     for ax, lab, color in zip(axes[:, 0], result.labels, SCENARIO_COLORS * 4):
         fan = result.fans.get(lab)
@@ -200,15 +210,25 @@ def fan_figure(result):
             continue
         days = np.arange(fan.days)
         med = fan.quantile(0.5)
-        shade_phases(ax, analyse(med)["phases"], labels=ax is axes[0, 0])
-        ax.fill_between(days, fan.quantile(0.05), fan.quantile(0.95), color=color, alpha=0.18, lw=0, label="90% band")
-        ax.fill_between(days, fan.quantile(0.25), fan.quantile(0.75), color=color, alpha=0.35, lw=0, label="50% band")
-        ax.plot(days, smooth(med, 7), color=color, lw=2, label="median (7-day mean)")
-        ax.set_ylim(0, top * 1.05)
+        shade_phases(ax, analyse(med)["phases"], alpha=0.35)
+        # bands smoothed like the median (7-day means), so the median line lies inside its 50% band
+        ax.fill_between(days, smooth(fan.quantile(0.05), 7), smooth(fan.quantile(0.95), 7), color=color, alpha=0.2,
+                        lw=0, zorder=2)
+        ax.fill_between(days, smooth(fan.quantile(0.25), 7), smooth(fan.quantile(0.75), 7), color=color, alpha=0.4,
+                        lw=0, zorder=2)
+        ax.plot(days, smooth(med, 7), color=color, lw=2.2, zorder=3,
+                path_effects=[pe.Stroke(linewidth=4.2, foreground="white"), pe.Normal()])
+        handles = [plt.Line2D([], [], color=color, lw=2.2, label="median (7-day mean)"),
+                   Patch(facecolor=color, alpha=0.4, label="middle 50% of runs"),
+                   Patch(facecolor=color, alpha=0.2, label="middle 90% of runs")]
+        ax.legend(handles=handles, fontsize=7, ncol=3, loc="upper right", bbox_to_anchor=(1.0, 0.88),
+                  framealpha=0.9)
+        ax.set_ylim(0, top * 1.15)
         ax.set_ylabel("DAU")
+        thousands(ax)
         ax.set_title(f"{lab} ({fan.n} runs)", fontsize=10, loc="left")
-    axes[0, 0].legend(fontsize=7, ncol=4, loc="upper right")
-    axes[-1, 0].set_xlabel("day")
+        ax.set_xlim(0, max(fan.days - 1, 1))
+    axes[-1, 0].set_xlabel("day (bands and median: 7-day means)")
     fig.tight_layout()
     return fig
 
@@ -287,57 +307,95 @@ def cost_benefit_figure(result):
         ax.annotate(lab, (c["mean"], d["mean"]), xytext=(6, 6), textcoords="offset points", fontsize=8)
     ax.axhline(0, color="k", lw=0.7)
     ax.axvline(0, color="k", lw=0.7)
-    ax.set_xlabel(f"extra spend per run vs {result.labels[0]} (money)")
+    ax.set_xlabel(f"extra spend per run vs {result.labels[0]} ({result.currency})")
     ax.set_ylabel("extra active member-days per run")
-    ax.set_title("Cost versus benefit (paired means, 95% bootstrap CI)", fontsize=10)
+    ax.set_title("Cost versus benefit (paired means, 95% t-intervals)", fontsize=10)
+    thousands(ax, x=True)
     fig.tight_layout()
     return fig
 
 
 # ------------------------------------------------------------------ sweeps
 def sweep_heatmap(result, measure: str = "lifespan"):
-    """Mean of `measure` over a two-parameter grid."""
+    """Mean of `measure` over a two-parameter grid, cells written out in full (34,812, not 3.48e+04).
+
+    For lifespan, a cell whose runs were all still alive at the horizon reads "≥ horizon".
+    """
+    from sim.outputs.report import number
+
     t = result.table()
     kx, ky = result.keys[0], result.keys[1]
     piv = t.pivot_table(index=ky, columns=kx, values=measure, aggfunc="mean")
+    alive = t.pivot_table(index=ky, columns=kx, values="alive_at_horizon", aggfunc="min") \
+        if measure == "lifespan" and "alive_at_horizon" in t else None
     fig, ax = plt.subplots(figsize=(7, 5.5), dpi=100)
     im = ax.imshow(piv.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(piv.shape[1]), [f"{v:.3g}" for v in piv.columns], rotation=45)
     ax.set_yticks(range(piv.shape[0]), [f"{v:.3g}" for v in piv.index])
     for (i, j), v in np.ndenumerate(piv.to_numpy(float)):
         if np.isfinite(v):
-            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
+            text = number(v)
+            if alive is not None and alive.to_numpy(float)[i, j] == 1:
+                text = f"≥ {number(v)}"
+            # dark text on the light (yellow) end of viridis, white on the dark end
+            light = im.norm(v) > 0.6 if np.isfinite(im.norm(v)) else False
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="k" if light else "w")
     ax.set_xlabel(kx)
     ax.set_ylabel(ky)
-    fig.colorbar(im, ax=ax, label=measure)
-    ax.set_title(f"{measure}: mean over {len(result.seeds)} replications", fontsize=10)
+    bar = fig.colorbar(im, ax=ax, label=measure)
+    thousands(bar.ax)
+    note = "; ≥: every run alive at the horizon" if alive is not None and (alive.to_numpy(float) == 1).any() else ""
+    ax.set_title(f"{measure}: mean over {len(result.seeds)} replications{note}", fontsize=10)
     fig.tight_layout()
     return fig
 
 
 def sweep_partial_dependence(result, measures=("lifespan", "active_member_days")):
-    """Each read-out against each parameter: design points and a binned mean."""
+    """Each read-out against each parameter: design points and a binned mean.
+
+    Lifespan is censored at the horizon: a design point whose runs all stayed alive is drawn
+    as a hollow marker on a dotted "horizon" line and named in the legend as alive at the
+    horizon, so a flat stretch there reads as "longer than the horizon", not as a plateau.
+    """
     t = result.table()
     keys = result.keys
-    fig, axes = plt.subplots(len(measures), len(keys), figsize=(3.6 * len(keys) + 1, 2.8 * len(measures)),
+    horizon = getattr(result, "horizon", None)
+    fig, axes = plt.subplots(len(measures), len(keys), figsize=(3.6 * len(keys) + 1, 2.9 * len(measures)),
                              dpi=100, squeeze=False)
     for i, m in enumerate(measures):
+        censored = (t["alive_at_horizon"].to_numpy(float) == 1) if m == "lifespan" and "alive_at_horizon" in t \
+            else np.zeros(len(t), bool)
         for j, k in enumerate(keys):
             ax = axes[i, j]
             x, y = t[k].to_numpy(float), t[m].to_numpy(float)
             ok = np.isfinite(y)
-            ax.scatter(x[ok], y[ok], s=10, alpha=0.5, color="#2166ac")
+            if (ok & ~censored).any():
+                ax.scatter(x[ok & ~censored], y[ok & ~censored], s=10, alpha=0.5, color="#2166ac",
+                           label="design point (mean of its runs)")
+            if (ok & censored).any():
+                ax.scatter(x[ok & censored], y[ok & censored], s=18, facecolors="none", edgecolors="#2166ac",
+                           label="alive at horizon (lifespan ≥ horizon)")
+            if m == "lifespan" and horizon:
+                ax.axhline(horizon, color="k", lw=0.8, ls=":", label=f"horizon (day {horizon:,})")
+                ax.set_ylim(0, horizon * 1.08)  # lifespans lie in [0, horizon]; a flat row sits under the line
+                if ok.any() and censored[ok].all():
+                    ax.text(0.5, 0.25, f"every design point alive at the horizon:\nlifespan ≥ {horizon:,} days "
+                            "(censored, not a plateau)", transform=ax.transAxes, ha="center", va="center",
+                            fontsize=7, bbox={"facecolor": "white", "alpha": 0.85, "lw": 0})
             if ok.sum() >= 6:
                 edges = np.unique(np.quantile(x[ok], np.linspace(0, 1, 7)))
                 if edges.size > 2:
                     b = np.clip(np.searchsorted(edges, x[ok], side="right") - 1, 0, edges.size - 2)
                     cx = [x[ok][b == q].mean() for q in range(edges.size - 1) if (b == q).any()]
                     cy = [y[ok][b == q].mean() for q in range(edges.size - 1) if (b == q).any()]
-                    ax.plot(cx, cy, color="#b2182b", lw=2)
+                    ax.plot(cx, cy, color="#b2182b", lw=2, label="binned mean")
+            thousands(ax)
             if i == len(measures) - 1:
                 ax.set_xlabel(k, fontsize=8)
             if j == 0:
-                ax.set_ylabel(m, fontsize=8)
+                ax.set_ylabel(m + (" (days)" if m == "lifespan" else ""), fontsize=8)
+            if j == len(keys) - 1:
+                ax.legend(fontsize=6, loc="best", framealpha=0.85)
     fig.suptitle("Partial dependence (points: design points; line: binned mean)", fontsize=10)
     fig.tight_layout()
     return fig

@@ -141,19 +141,7 @@ def key_measures() -> list[str]:
 
 
 def _fmt(x) -> str:
-    if x is None:
-        return "n/a"
-    try:
-        if x != x:  # NaN
-            return "n/a"
-    except TypeError:
-        return str(x)
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+    return number(x)
 
 
 def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
@@ -180,7 +168,7 @@ def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
     rows = []
     for m in measures():
         r = measure(m)
-        cells = [f"{r.label} ({m})", r.unit]
+        cells = [f"{r.label} ({m})", r.unit_in(result.currency)]
         for lab in result.labels:
             x = summ.loc[(lab, m)]
             cells.append(f"{_fmt(x['mean'])} [{_fmt(x['low'])}, {_fmt(x['high'])}]")
@@ -189,40 +177,71 @@ def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
 
 
 def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
+    from sim.experiments.compare import verdict_measures
     from sim.experiments.stats import format_p
 
     diff = result.differences()
-    head = ["variant", "measure", "Δ mean", "95% CI (bootstrap)", "p", "n", "verdict"]
+    head = ["variant", "measure", "Δ mean", "95% CI (t)", "p", "n", "verdict", "replications to settle"]
     rows = []
-    for _, r in diff[diff["measure"].isin(key_measures())].iterrows():
+    for _, r in diff[diff["measure"].isin(verdict_measures())].iterrows():
+        need = r["replications_needed"]
+        settle = "" if r["significant"] or need is None or need != need else f"{int(need):,}"
         rows.append([r["variant"], r["measure"], _fmt(r["mean"]), f"{_fmt(r['low'])} to {_fmt(r['high'])}",
-                     format_p(r["p"]), str(r["n"]), "differs" if r["significant"] else "no detectable difference"])
+                     format_p(r["p"]), str(r["n"]), "differs" if r["significant"] else "no detectable difference",
+                     settle])
+    return head, rows
+
+
+def _cost_rows(result) -> tuple[list[str], list[list[str]]]:
+    """Costs per variant; a blank cost per extra day is explained in the last column."""
+    cur = result.currency
+    head = ["variant", "extra active member-days", f"extra spend ({cur})", "extra points",
+            f"{cur} per extra active member-day", "points per extra active member-day", "why blank"]
+    rows = []
+    for _, r in result.costs().iterrows():
+        rows.append([r["variant"], _fmt(r["extra_active_member_days"]), _fmt(r["extra_spend"]),
+                     _fmt(r["extra_points"]), _fmt(r["spend_per_extra_day"]) if r["note"] == "" else "",
+                     _fmt(r["points_per_extra_day"]) if r["note"] == "" else "", r["note"]])
     return head, rows
 
 
 def _about(result) -> str:
     return (f"{len(result.seeds)} replications per scenario on common seeds (paired), "
-            f"{result.horizon} days, executor: {result.executor_name}; {result.reused} runs reused from the "
-            f"results store; {len(result.failures)} failed. Intervals: 95% t-interval of the mean "
-            f"(summary) and 95% percentile bootstrap of the paired mean difference (differences); "
-            f"p: paired t-test. Lifespan counts a community still alive at the horizon as the horizon.")
+            f"{result.horizon:,} days, executor: {result.executor_name}; {result.reused} runs reused from the "
+            f"results store; {len(result.failures)} failed. Intervals: 95% t-intervals, of the mean (summary) and "
+            f"of the paired mean difference (differences); p: the paired t-test of the same differences, so an "
+            f"interval excludes zero exactly when p < 0.05, and 'differs' means both. Shares are clipped to "
+            f"[0, 1] (their differences to [-1, 1]). 'Replications to settle': paired replications that would "
+            f"detect a difference of the observed size with 80% power at the 5% level, from the observed "
+            f"variance of the paired differences. Lifespan counts a community still alive at the horizon as the "
+            f"horizon. Amounts are in {result.currency}.")
+
+
+def _no_variant(result) -> str:
+    return (f"Nothing to compare: only one scenario ({result.labels[0]}), no variant to compare with, so no verdicts. "
+            f"Give the variants after the baseline: circlesim compare BASELINE.yaml VARIANT.yaml ...")
+
+
+def _md_rows(head, rows) -> list[str]:
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
 def compare_markdown(result, images: dict | None = None) -> str:
-    """The comparison report in Markdown, figures linked as files next to it."""
-    out = [f"# circlesim comparison: {', '.join(result.labels)}", "", "## Verdicts", ""]
-    out += [f"- {v}" for v in result.verdicts()]
-    out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
-    head, rows = _summary_rows(result)
-    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+    """The comparison report in Markdown, figures linked as files next to it (no verdicts without a variant)."""
+    out = [f"# circlesim comparison: {', '.join(result.labels)}", ""]
     if len(result.labels) > 1:
-        out += ["", "## Differences to the baseline (paired)", ""]
-        head, rows = _difference_rows(result)
-        out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
-               ["| " + " | ".join(r) + " |" for r in rows]
-    out += ["", "## Every measure (mean [95% CI])", ""]
-    head, rows = _all_measure_rows(result)
-    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+        out += ["## Verdicts", ""] + [f"- {v}" for v in result.verdicts()]
+        advice = result.replication_advice()
+        if advice:
+            out += ["", "## Too few replications", ""] + [f"- {a}" for a in advice]
+    else:
+        out += [_no_variant(result)]
+    out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
+    out += _md_rows(*_summary_rows(result))
+    if len(result.labels) > 1:
+        out += ["", "## Differences to the baseline (paired)", ""] + _md_rows(*_difference_rows(result))
+        out += ["", "## Costs", ""] + _md_rows(*_cost_rows(result))
+    out += ["", "## Every measure (mean [95% CI])", ""] + _md_rows(*_all_measure_rows(result))
     if images:
         out += ["", "## Figures", ""]
         out += [f"![{name}]({Path(path).name})" for name, path in images.items()]
@@ -293,12 +312,21 @@ def compare_html(result, images: dict | None = None) -> str:
     """A self-contained HTML report: figures embedded as base64, no external resources."""
     import html
 
-    parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>",
-             "<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts()) + "</ul>",
-             f"<p class='about'>{html.escape(_about(result))}</p>",
-             "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
+    parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>"]
+    if len(result.labels) > 1:
+        parts.append("<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts())
+                     + "</ul>")
+        advice = result.replication_advice()
+        if advice:
+            parts.append("<h2>Too few replications</h2><ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in advice)
+                         + "</ul>")
+    else:
+        parts.append(f"<p>{html.escape(_no_variant(result))}</p>")
+    parts += [f"<p class='about'>{html.escape(_about(result))}</p>",
+              "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
     if len(result.labels) > 1:
         parts.append("<h2>Differences to the baseline (paired)</h2>" + _html_table(*_difference_rows(result)))
+        parts.append("<h2>Costs</h2>" + _html_table(*_cost_rows(result)))
     parts.append("<h2>Every measure (mean [95% CI])</h2>" + _html_table(*_all_measure_rows(result)))
     parts.append("<h2>Figures</h2>")
     parts += _html_figures(result, images)
@@ -321,12 +349,19 @@ def _sweep_about(result) -> str:
             f"{len(result.failures)} failed.")
 
 
+def _best(result, k: int = 5):
+    """The best design points on active member-days: parameters, the headline means, runs alive at the horizon."""
+    cols = ["point", *result.keys, "active_member_days", "lifespan", "alive_at_horizon", "incentive_spend"]
+    return result.best("active_member_days", k)[cols]
+
+
 def sweep_markdown(result, images: dict | None = None) -> str:
     """The sweep report in Markdown: Sobol indices, the Pareto set, figures linked as files."""
     out = ["# circlesim sweep", "", _sweep_about(result), ""]
     ind = result.indices()
     if ind is not None:
         out += ["## Sobol indices (first order S1, total order ST, ± 95%)", ""] + _md_table(ind) + [""]
+    out += ["## Best design points by active member-days", ""] + _md_table(_best(result)) + [""]
     out += ["## Pareto set: active member-days versus incentive spend", ""] + _md_table(result.pareto()) + [""]
     if images:
         out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
@@ -344,6 +379,7 @@ def sweep_html(result, images: dict | None = None) -> str:
     ind = result.indices()
     if ind is not None:
         parts.append("<h2>Sobol indices</h2>" + _html_df(ind))
+    parts.append("<h2>Best design points by active member-days</h2>" + _html_df(_best(result)))
     parts.append("<h2>Pareto set: active member-days versus incentive spend</h2>" + _html_df(result.pareto()))
     parts += _html_figures(result, images)
     parts += _html_failures(result.failures)
