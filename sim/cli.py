@@ -391,6 +391,10 @@ def cmd_sweep(args) -> int:
     _force(args)
     if not args.param:
         return _invalid("invalid sweep: give at least one --param KEY=LOW:HIGH")
+    from sim.readouts.registry import measures
+
+    if args.target not in measures():
+        return _invalid(f"invalid sweep: --target {args.target!r} is not a read-out; one of: {', '.join(measures())}")
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)
         plan = plan_sweep(base, args.param, method=args.method, samples=args.samples,
@@ -425,7 +429,7 @@ def cmd_sweep(args) -> int:
         for _, r in ind.iterrows():
             print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {r['S1']:+.3f} ± {r['S1_conf']:.3f}   "
                   f"ST {r['ST']:+.3f} ± {r['ST_conf']:.3f}")
-    _print_best(result)
+    _print_best(result, args.target)
     print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
           f"{len(result.points)} design points (pareto.csv).")
     print(f"Wrote {out}/sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
@@ -434,20 +438,34 @@ def cmd_sweep(args) -> int:
     return EXIT_FAIL if result.failures else EXIT_OK
 
 
-def _print_best(result, k: int = 3) -> None:
-    """The best design points of a sweep on active member-days, with their parameters and costs."""
-    from sim.outputs.report import number
+def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
+    """The `k` best design points of a sweep by `target`, with their parameters, headline read-outs and spend.
 
-    best = result.best("active_member_days", k)
+    A planner reads the answer in the terminal, not only in sweep.csv; lifespans of points whose
+    runs all stayed alive are said to be censored at the horizon rather than printed as a number.
+    """
+    from sim.outputs.report import number
+    from sim.readouts.registry import measure
+
+    best = result.best(target, k)
     if best.empty:
+        print(f"No design point has a value of {target}: no best points to show.")
         return
-    print(f"Best design points by active member-days (mean of {len(result.seeds)} replications):")
+    label = measure(target).label
+    runs = len(result.seeds)
+    print(f"Best design points by {label} (mean of {runs} replication{'s' if runs != 1 else ''} each):")
     for _, r in best.iterrows():
         params = ", ".join(f"{key}={number(r[key])}" for key in result.keys)
-        life = (f"alive at the horizon (day {result.horizon:,})" if r["alive_at_horizon"] == 1
-                else f"lifespan {number(r['lifespan'])} days")
-        print(f"  point {int(r['point'])}: {params}: {number(r['active_member_days'])} active member-days, {life}, "
-              f"incentive spend {number(r['incentive_spend'])} {result.base.get('currency') or 'cost units'}")
+        alive = r["alive_at_horizon"]
+        if alive == 1:
+            life = f"alive at the horizon (lifespan ≥ {result.horizon:,} days)"
+        elif alive > 0:
+            life = f"lifespan {number(r['lifespan'])} days ({alive:.0%} of runs alive at the horizon)"
+        else:
+            life = f"lifespan {number(r['lifespan'])} days"
+        head = "" if target == "active_member_days" else f"{label} {number(r[target])}, "
+        print(f"  point {int(r['point'])}: {params}: {head}{number(r['active_member_days'])} active member-days, "
+              f"{life}, incentive spend {number(r['incentive_spend'])} {result.base.get('currency') or 'cost units'}")
 
 
 def cmd_dashboard(args) -> int:
@@ -541,6 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a fixed (not swept) parameter by dotted key (repeatable)")
+    p.add_argument("--target", default="active_member_days", metavar="MEASURE",
+                   help="read-out that ranks the best design points printed at the end, e.g. lifespan or "
+                   "peak_dau; higher is better unless the measure is a cost (default active_member_days)")
     _engine_args(p, replications=5)
     p.set_defaults(func=cmd_sweep)
 

@@ -177,3 +177,46 @@ def test_one_scenario_says_there_is_nothing_to_compare(tmp_path, capsys):
     assert "## Verdicts" not in md and "Nothing to compare" in md
     assert "no variant to compare" in (out / "report.html").read_text()
     assert pd.read_csv(out / "differences.csv").empty
+
+
+# --------------------------------------------------------------------------- fan chart
+def test_fan_has_a_legend_per_panel_in_its_own_colour_and_a_visible_median():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+
+    from sim.experiments.compare import FanAccumulator
+
+    res = _result({}, n=4, seed=10)
+    rng = np.random.default_rng(10)
+    t = np.arange(120)
+    for lab, height in (("baseline", 300), ("variant", 400)):
+        fan = FanAccumulator(days=120, max_value=2000)
+        for _ in range(12):
+            fan.add(np.maximum(0, height * np.sin(np.pi * t / 120) + rng.normal(0, 20, 120)).astype(int))
+        res.fans[lab] = fan
+    fig = res.plot_fan()
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert len(panels) == 2
+    for ax in panels:
+        legend = ax.get_legend()
+        assert legend is not None, ax.get_title(loc="left")
+        assert [x.get_text() for x in legend.get_texts()] == ["median (7-day mean)", "middle 50% of runs",
+                                                             "middle 90% of runs"]
+        median = ax.lines[0]
+        colour = to_rgb(median.get_color())
+        # the legend's band swatches and the drawn bands are the median's colour
+        for handle in legend.legend_handles[1:]:
+            assert to_rgb(handle.get_facecolor()[:3]) == pytest.approx(colour)
+        bands = [c for c in ax.collections if c.get_zorder() == 2]
+        assert len(bands) == 2
+        for band in bands:
+            assert tuple(band.get_facecolor()[0][:3]) == pytest.approx(colour)
+        # the median sits above bands and phase shading, with a white halo
+        shading = list(ax.patches)
+        assert shading  # the phases of a rise and fall are shaded
+        assert all(median.get_zorder() > p.get_zorder() for p in shading + bands)
+        assert median.get_path_effects()
+    plt.close(fig)

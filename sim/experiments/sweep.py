@@ -172,7 +172,7 @@ class SweepResult:
         counts = runs.groupby("point").size().rename("runs")
         out = base.join(means, on="point").join(counts, on="point")
         out["runs"] = out["runs"].fillna(0).astype(int)
-        # lifespan is censored at the horizon: say how many runs of each point never went dormant
+        # lifespan is censored at the horizon: the share of each point's runs that never went dormant
         alive = runs.assign(alive=pd.to_numeric(runs["t_dormant"], errors="coerce").isna()).groupby("point")["alive"]
         out = out.join(alive.mean().rename("alive_at_horizon"), on="point")
         return out
