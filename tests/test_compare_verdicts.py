@@ -110,7 +110,8 @@ def test_enough_replications_give_no_advice():
 # --------------------------------------------------------------------------- verdicts
 def test_every_differing_headline_measure_gets_a_verdict():
     """overload_share has no verdict phrase of its own and was left out; now it is there, in points."""
-    res = _result({"overload_share": (0.1, 0.01), "peak_dau": (20.0, 2.0)}, n=8, seed=5)
+    res = _result({"overload_share": (0.1, 0.01), "peak_dau": (20.0, 2.0)}, n=8, seed=5,
+                  base_overrides={"decline_steepness": float("nan")})  # no run declined
     diff = res.differences().set_index("measure")
     assert diff.loc["overload_share", "significant"] and diff.loc["peak_dau", "significant"]
     verdicts = res.verdicts()
@@ -122,6 +123,7 @@ def test_every_differing_headline_measure_gets_a_verdict():
     # the non-differing headline measures are listed in one sentence, not dropped
     quiet = [v for v in verdicts if v.startswith("variant: no detectable difference in")]
     assert len(quiet) == 1 and "viral K" in quiet[0] and "lifespan" in quiet[0]
+    assert "decline 80%->20% (not measured" in quiet[0]
 
 
 def test_interval_excludes_zero_exactly_when_p_is_below_five_percent():

@@ -230,7 +230,8 @@ class CompareResult:
             for m in verdict_measures():
                 r = measure(m)
                 d = self._paired(lab, m)
-                if d["mean"] is None:
+                if d["mean"] is None:  # e.g. a decline that no run reached: say so rather than drop it
+                    quiet.append(f"{r.label} (not measured: no seed where both runs reached it)")
                     continue
                 if m == "incentive_spend" and spend is not None and np.isclose(d["mean"], spend):
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
