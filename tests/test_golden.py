@@ -16,9 +16,16 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 sys.path.insert(0, str(DATA))
-from golden import HASHES, SEEDS, run_hashes, scenario_names  # noqa: E402
+from golden import HASHES, SEEDS, VERSION, run_hashes, scenario_names  # noqa: E402
 
 RECORDED = json.loads(HASHES.read_text())
+
+
+def test_hashes_were_written_with_this_model_version():
+    """A behaviour change bumps sim.version.MODEL_VERSION together with the hashes (golden.py checks)."""
+    from sim.version import MODEL_VERSION
+
+    assert int(VERSION.read_text()) == MODEL_VERSION
 
 
 def test_every_shipped_scenario_is_recorded():

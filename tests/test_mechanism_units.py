@@ -771,7 +771,7 @@ def test_habit_moves_toward_todays_activity_and_scales_the_activity_chance():
                                   "motivation.activity_max=1", "motivation.activity_exponent=1"],
               members=range(7), organizers=[6], active=[0, 1, 2], interest=[1, 1, 0, 1, 1, 1, 0, 1])
     s.st.habit[:] = 0.9
-    activity.draw_activity(s.day, np.arange(7), s.st.motivation(s.day.effects))
+    activity.draw_activity(s.day, np.arange(7), s.st.motivation(s.day.effects, np.arange(7)))
     # 0, 1 came today at motivation 1; 2 came at motivation 0; 3..5 stayed away; the
     # organizer works every day; 7 is no member
     assert np.flatnonzero(s.st.active).tolist() == [0, 1, 6]

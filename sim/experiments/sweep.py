@@ -29,6 +29,19 @@ from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param
 
 METHODS = ("grid", "lhs", "sobol")
+
+
+def _salib(part: str):
+    """SALib's Sobol sampler or analyser (an optional extra: `pip install 'circlesim[sensitivity]'`)."""
+    try:
+        if part == "sample":
+            from SALib.sample import sobol
+        else:
+            from SALib.analyze import sobol
+    except ImportError:
+        raise RuntimeError("the Sobol method needs SALib: pip install 'circlesim[sensitivity]' "
+                           "(or use --method lhs or grid)") from None
+    return sobol
 INDEX_MEASURES = ("lifespan", "active_member_days")
 
 
@@ -121,7 +134,7 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
 
         pts = qmc.scale(qmc.LatinHypercube(d=d, seed=seed).random(samples), lo, hi)
     elif method == "sobol":
-        from SALib.sample import sobol as sobol_sample
+        sobol_sample = _salib("sample")
 
         pts = sobol_sample.sample(_problem(ranges), samples, calc_second_order=False, seed=seed)
     else:
@@ -198,7 +211,7 @@ class SweepResult:
         """
         if self.method != "sobol":
             return None
-        from SALib.analyze import sobol as sobol_analyze
+        sobol_analyze = _salib("analyze")
 
         table = self.table()
         out = []

@@ -17,13 +17,26 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import EnumMeta, IntEnum
 from typing import Any
 
 import numpy as np
 
 
-class Status(IntEnum):
+class _MembersOnTheClass(EnumMeta):
+    """Enum metaclass for Python 3.11: attributes not on the class are simply absent.
+
+    3.11's `EnumType.__getattr__` (gone in 3.12) is called for every attribute a class lacks,
+    and numpy asks the class of each scalar it meets for `__array_ufunc__` and its kin, so
+    `state.status == Status.MEMBER` paid for a Python-level miss several times over. The
+    members are put in the class dicts below, so normal lookup finds them.
+    """
+
+    def __getattr__(cls, name):
+        raise AttributeError(name)
+
+
+class Status(IntEnum, metaclass=_MembersOnTheClass):
     """Where a person stands with the community."""
 
     OUTSIDER = 0
@@ -31,7 +44,7 @@ class Status(IntEnum):
     LEFT = 2
 
 
-class Circle(IntEnum):
+class Circle(IntEnum, metaclass=_MembersOnTheClass):
     """The member's circle: diffusion (everyone else), core (experts), organizer (staff)."""
 
     DIFFUSION = 0
@@ -131,9 +144,14 @@ class State:
         tenure = (today - self.joined_day[persons]).astype(float)
         return np.where(self.founder[persons], np.inf, tenure)
 
-    def motivation(self, effects) -> np.ndarray:
-        """Interest plus extrinsic reward plus tier status, clipped to [0, 1]."""
-        m = self.interest + self.extrinsic
-        if effects.tier_bonus:
-            m = m + effects.tier_bonus * self.tier
+    def motivation(self, effects, persons: np.ndarray | None = None) -> np.ndarray:
+        """Interest plus extrinsic reward plus tier status, clipped to [0, 1] (of `persons`, default all)."""
+        if persons is None:
+            m = self.interest + self.extrinsic
+            if effects.tier_bonus:
+                m = m + effects.tier_bonus * self.tier
+        else:
+            m = self.interest[persons] + self.extrinsic[persons]
+            if effects.tier_bonus:
+                m = m + effects.tier_bonus * self.tier[persons]
         return np.clip(m, 0.0, 1.0)

@@ -28,11 +28,27 @@ MODULES = [
 
 
 def _signature(obj) -> str:
+    """The call signature; a default whose text is long (a whole schema) is shown by its name only."""
     try:
-        sig = str(inspect.signature(obj))
+        sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return "(...)"
-    return sig.replace("'", "")
+    params = []
+    for p in sig.parameters.values():
+        if p.default is not inspect.Parameter.empty and len(repr(p.default)) > 40:
+            p = p.replace(default=_Named(type(p.default).__name__))
+        params.append(p)
+    return str(sig.replace(parameters=params)).replace("'", "")
+
+
+class _Named:
+    """Stands for a long default value in a signature: `tree=<dict>`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
 
 
 def _doc(obj) -> str:

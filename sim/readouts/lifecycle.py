@@ -3,7 +3,7 @@
 All functions are pure functions of time series (numpy arrays or lists), so they can be
 tested on hand-made curves and reused on any model's output.
 
-Phases, on 7-day-smoothed DAU with peak P at day t* (DESIGN.md):
+Phases, on 7-day-smoothed DAU with peak P at day t* (docs/model.md, 'Lifecycle read-out'):
 germination until DAU first reaches 10% of P; rapid growth until it reaches 80% of P;
 active interaction while it stays at or above 80% around the peak; decline until it falls
 below 10% of P for 30 days in a row; dormancy from the first of those days. Lifespan is the
@@ -168,7 +168,7 @@ def _month_days(first: int, last: int) -> tuple[int, int]:
 def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alarm_months: int = 3,
                     alarm_swing: float = 0.10, alarm_at_risk: float = 0.02,
                     until: int | None = None) -> list[dict]:
-    """The operators' health warnings: only where an operator should act, each over a range of days.
+    """The operators' health warnings (docs/domain.md, 'Measures operators watch'), each over a range of days.
 
     Each warning covers a stretch of days, so a long decline is one warning, not one a month:
 

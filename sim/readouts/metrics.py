@@ -49,8 +49,8 @@ def viral_coefficient(invites_first_cycle, joined_day, horizon: int, cycle: int 
     """K-factor: friends a member brings in during its first `cycle` days, on average.
 
     Counted over members who joined at least `cycle` days before the horizon. K above 1
-    means every cohort more than replaces itself each cycle (viral growth); DOMAIN.md
-    section 7 quotes K < 1.2 as a signal to adjust content.
+    means every cohort more than replaces itself each cycle (viral growth); docs/domain.md
+    ('Measures operators watch') quotes K < 1.2 as a signal to adjust content.
 
     >>> viral_coefficient(np.array([2, 0, 1, 5]), np.array([0, 10, 20, 95]), horizon=100)
     1.0

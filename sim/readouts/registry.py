@@ -127,32 +127,49 @@ class DayView:
         return self.state.status == Status.MEMBER
 
     @cached_property
+    def member_ids(self) -> np.ndarray:
+        """Persons who are members at the end of the day (the read-outs work on them, not on all n)."""
+        return np.flatnonzero(self.members)
+
+    @cached_property
     def n_members(self) -> int:
         """Members at the end of the day."""
-        return int(self.members.sum())
+        return int(self.member_ids.size)
+
+    @cached_property
+    def member_circles(self) -> np.ndarray:
+        """Circle of each of `member_ids`."""
+        return self.state.circle[self.member_ids]
+
+    @cached_property
+    def member_dormant(self) -> np.ndarray:
+        """For each of `member_ids`: not staff and silent for `churn.dormant_after` days or more, or muted."""
+        st, ids = self.state, self.member_ids
+        silent = (self.day.number - st.last_active_day[ids]) >= self.scenario.churn.dormant_after
+        return (self.member_circles != Circle.ORGANIZER) & (silent | st.muted[ids])
 
     @cached_property
     def dormant(self) -> np.ndarray:
         """Mask of members (not staff) silent for `churn.dormant_after` days or more, or who muted the group."""
-        st = self.state
-        return self.members & (st.circle != Circle.ORGANIZER) & \
-            (((self.day.number - st.last_active_day) >= self.scenario.churn.dormant_after) | st.muted)
+        out = np.zeros(self.state.n, bool)
+        out[self.member_ids[self.member_dormant]] = True
+        return out
 
     @cached_property
     def live_sizes(self) -> np.ndarray:
         """Members of each non-empty group."""
-        from sim.model.mechanics.groups import group_sizes
-
-        sizes = group_sizes(self.state)
+        g = self.state.group[self.member_ids]
+        g = g[g >= 0]
+        sizes = np.bincount(g) if g.size else np.zeros(0, int)
         return sizes[sizes > 0]
 
 
 def _circle(circle: Circle, not_dormant: bool = False):
     def count(v: DayView) -> int:
-        mask = v.members & (v.state.circle == circle)
+        mine = v.member_circles == circle
         if not_dormant:
-            mask &= ~v.dormant
-        return int(mask.sum())
+            mine &= ~v.member_dormant
+        return int(mine.sum())
     return count
 
 
@@ -170,8 +187,8 @@ def group_activity(v: DayView) -> float:
     leaves), like the active counts.
     """
     c, st = v.day.content, v.state
-    staff = np.bincount(st.group[v.members & (st.circle == Circle.ORGANIZER) & (st.group >= 0)],
-                        minlength=c.sizes.size)[:c.sizes.size]
+    g = st.group[v.member_ids[v.member_circles == Circle.ORGANIZER]]
+    staff = np.bincount(g[g >= 0], minlength=c.sizes.size)[:c.sizes.size]
     people = c.sizes - staff  # members who are not staff, as `active` counts them
     live = people > 0
     return float((c.active[live] / people[live]).mean()) if live.any() else 0.0
@@ -193,7 +210,7 @@ def incentive_spend(v: DayView) -> float:
     st, ec = v.state, v.effects
     koc = v.effects.koc
     return (float(v.day.points.earned.sum()) * ec.point_cost + v.day.newcomers.cost
-            + ec.tier_cost * int((v.members & (st.tier > 0)).sum())
+            + (ec.tier_cost * int((st.tier[v.member_ids] > 0).sum()) if ec.tier_cost else 0.0)
             + (len(v.day.promotion.promoted) * koc.cost if koc else 0.0))
 
 
@@ -228,14 +245,14 @@ _daily("leaves", "leaves", "persons/day", False, lambda v: int(v.day.churn.leave
 _daily("dau", "daily active members", "persons", True, lambda v: int(v.day.churn.active_today.sum()),
        doc="members active today")
 _daily("mau", "monthly active members", "persons", True,
-       lambda v: int((v.members & (v.state.last_active_day >= v.day.number - 29)).sum()),
+       lambda v: int((v.state.last_active_day[v.member_ids] >= v.day.number - 29).sum()),
        doc="members active at least once in the last 30 days")
 _daily("core", "core members", "persons", None, _circle(Circle.CORE), doc="core-circle members")
 _daily("organizers", "organizers", "persons", None, _circle(Circle.ORGANIZER),
        doc="organizer-circle members")
 _daily("diffusion", "diffusion members", "persons", None, _circle(Circle.DIFFUSION, not_dormant=True),
        doc="diffusion-circle members who are not dormant")
-_daily("dormant", "dormant members", "persons", False, lambda v: int(v.dormant.sum()),
+_daily("dormant", "dormant members", "persons", False, lambda v: int(v.member_dormant.sum()),
        doc="members (core or diffusion) silent for churn.dormant_after days or more, or who muted the group")
 _daily("posts", "posts", "messages/day", True, lambda v: int(v.state.posts_today.sum()),
        doc="messages posted by members (chat, replies, core posts)")
@@ -252,7 +269,7 @@ _daily("stranger_share", "stranger share", "share of reads", False,
        _readers_mean(lambda v: v.day.reading.stranger_share), "{:.3f}",
        doc="mean share of social messages read that came from strangers")
 _daily("mean_interest", "mean interest", "0..1", True,
-       lambda v: float(v.state.interest[v.members].mean()) if v.n_members else 0.0, "{:.3f}",
+       lambda v: float(v.state.interest[v.member_ids].mean()) if v.n_members else 0.0, "{:.3f}",
        doc="mean interest of members")
 _daily("sharers", "sharers", "persons/day", True, lambda v: v.day.joining.sharers,
        doc="members who shared the community with friends today")

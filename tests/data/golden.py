@@ -19,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HASHES = Path(__file__).with_name("golden_hashes.json")
+#: The sim.version.MODEL_VERSION the hashes were written with: a behaviour change bumps both.
+VERSION = Path(__file__).with_name("golden_model_version.txt")
 SEEDS = (1, 2)
 
 
@@ -60,8 +62,16 @@ if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     hashes = all_hashes()
     if args.write:
+        from sim.version import MODEL_VERSION
+
+        old = json.loads(HASHES.read_text()) if HASHES.exists() else {}
+        recorded = int(VERSION.read_text()) if VERSION.exists() else None
+        if old and old != hashes and recorded == MODEL_VERSION:
+            raise SystemExit(f"outputs changed but MODEL_VERSION is still {MODEL_VERSION}: bump it in "
+                             "sim/version.py (a behaviour change), or find what changed (a refactor)")
         HASHES.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")
-        print(f"wrote {len(hashes)} entries to {HASHES}")
+        VERSION.write_text(f"{MODEL_VERSION}\n")
+        print(f"wrote {len(hashes)} entries to {HASHES} (model version {MODEL_VERSION})")
     else:
         old = json.loads(HASHES.read_text())
         bad = [k for k in hashes if old.get(k) != hashes[k]]

@@ -42,7 +42,7 @@ STATE = {
 }
 
 
-def sharing_members(state, motivation, params, effects, rng) -> np.ndarray:
+def sharing_members(state, params, effects, rng) -> np.ndarray:
     """Members who share the community today: active ones, more when motivated and it is new to them."""
     acq = params.acquisition
     rate = acq.share_rate * effects.share_boost * (1.0 + 0.5 * effects.attitude)
@@ -52,7 +52,7 @@ def sharing_members(state, motivation, params, effects, rng) -> np.ndarray:
     idx = np.flatnonzero(eligible)
     if acq.share_requires_activity:
         nov = params.motivation.novelty_floor + (1.0 - params.motivation.novelty_floor) * state.novelty[idx]
-        prob = np.minimum(1.0, rate * motivation[idx] * nov)
+        prob = np.minimum(1.0, rate * state.motivation(effects, idx) * nov)
     else:
         prob = np.full(idx.size, min(1.0, rate))
     out = np.zeros(state.n, bool)
@@ -183,7 +183,7 @@ def step(day) -> Joining:
     kept with probability fit / max fit).
     """
     params, effects = day.scenario, day.effects
-    sharing = sharing_members(day.state, day.state.motivation(effects), params, effects, day.rng)
+    sharing = sharing_members(day.state, params, effects, day.rng)
     p_ext = min(1.0, params.acquisition.p_external * effects.external_boost)
     joined_e, wom_e, exposed_count = word_of_mouth_joins(day, sharing, p_ext)
     external = external_joins(day, p_ext, exposed_count)

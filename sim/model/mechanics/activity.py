@@ -91,12 +91,12 @@ def notified(day, members: np.ndarray) -> np.ndarray:
     return np.where(st.muted[members], 0.0, got)
 
 
-def draw_activity(day, members: np.ndarray, motivation: np.ndarray) -> None:
+def draw_activity(day, members: np.ndarray, motivation: np.ndarray) -> None:  # motivation aligned with members
     """Who is active tomorrow: motivation times habit, much lower when dormant or muted; friends' messages pull."""
     st, sc = day.state, day.scenario
     update_habit(st, members, sc.activity.habit_rate)
     dormant = ((day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after) | st.muted[members]
-    p = activity_probability(motivation[members], st.habit[members], dormant, sc.churn,
+    p = activity_probability(motivation, st.habit[members], dormant, sc.churn,
                              sc.motivation, sc.activity)
     pull = sc.activity.notification_pull
     if pull:

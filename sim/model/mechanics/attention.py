@@ -101,7 +101,9 @@ def step(day) -> Reading:
     """Reads, value, stranger share and backlog for every active non-staff member."""
     st, pop, sc, effects, content = day.state, day.population, day.scenario, day.effects, day.content
     c = sc.content
-    readers = np.flatnonzero(st.active & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
+    # the active non-staff members content saw: nothing changes status or activity in between
+    readers = content.present if content.present is not None else np.flatnonzero(
+        st.active & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
     g = st.group[readers]
     total = content.broadcast[g]  # organizer replies go to their poster, not to every reader
     budget = pop.attention[readers]

@@ -1,4 +1,4 @@
-"""Leaving: who quits the community today (DESIGN.md step 6), then tomorrow's activity.
+"""Leaving: who quits the community today (docs/model.md, step 9), then tomorrow's activity.
 
 Members leave by one of three rules:
   * 'interest' (default): a member weighs what it gets from the topic (interest) together
@@ -154,7 +154,7 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
     return np.zeros(0, np.int64)
 
 
-def mute_when_overloaded(day, motivation: np.ndarray) -> None:
+def mute_when_overloaded(day) -> None:
     """Readers facing more than they can read may mute the group (withdrawal under overload).
 
     Jones, Ravid & Rafaeli (2004): as message volume grows, users end active participation.
@@ -166,7 +166,7 @@ def mute_when_overloaded(day, motivation: np.ndarray) -> None:
     if not rate or r is None or r.readers.size == 0:
         return
     st = day.state
-    p = rate * np.log(np.maximum(r.backlog, 1.0)) * (1.0 - motivation[r.readers])
+    p = rate * np.log(np.maximum(r.backlog, 1.0)) * (1.0 - st.motivation(day.effects, r.readers))
     st.muted[r.readers[day.rng.random(r.readers.size) < p]] = True
 
 
@@ -175,7 +175,6 @@ def step(day) -> Churn:
     from sim.model.population import count_from
 
     st = day.state
-    motivation = st.motivation(day.effects)
     member_mask = st.status == Status.MEMBER
     active_today = st.active & member_mask
     members = np.flatnonzero(member_mask)
@@ -185,20 +184,19 @@ def step(day) -> Churn:
         mute = day.rng.random(leavers.size) < day.scenario.churn.mute_share
         st.muted[leavers[mute]] = True
         leavers = leavers[~mute]
-    mute_when_overloaded(day, motivation)
+    mute_when_overloaded(day)
     st.status[leavers] = Status.LEFT
     st.left_day[leavers] = day.number
     st.group[leavers] = -1
     st.active[leavers] = False
-    stay = np.ones(st.n, bool)
-    stay[leavers] = False
-    activity.draw_activity(day, members[stay[members]], motivation)
+    staying = members[~np.isin(members, leavers)] if leavers.size else members
+    activity.draw_activity(day, staying, st.motivation(day.effects, staying))
     st.left_friends = count_from(day.population.followers, leavers, st.n) if leavers.size else None
     return Churn(leavers, active_today)
 
 
 def at_risk(state, churn, risk: float) -> int:
-    """Members whose chance of leaving within 30 days exceeds `risk` (DOMAIN.md section 7).
+    """Members whose chance of leaving within 30 days exceeds `risk` (docs/domain.md, 'Measures operators watch').
 
     Leaving is decided on visits, so an established member below the threshold leaves within
     30 days with chance 1 - (1 - habit * leave_hazard)^30, its habit standing for its
@@ -207,7 +205,7 @@ def at_risk(state, churn, risk: float) -> int:
     """
     if churn.mode != "interest" or 1.0 - (1.0 - churn.leave_hazard) ** 30 <= risk:
         return 0
-    members = (state.status == Status.MEMBER) & (state.circle != Circle.ORGANIZER)
-    low = members & (state.interest < churn.leave_threshold)
+    ids = np.flatnonzero(state.status == Status.MEMBER)
+    low = ids[(state.circle[ids] != Circle.ORGANIZER) & (state.interest[ids] < churn.leave_threshold)]
     p30 = 1.0 - (1.0 - state.habit[low] * churn.leave_hazard) ** 30
     return int((p30 > risk).sum())

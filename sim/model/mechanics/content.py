@@ -1,4 +1,4 @@
-"""Content: who speaks up in each group today, how much, and who is answered (DESIGN.md step 3).
+"""Content: who speaks up in each group today, how much, and who is answered (docs/model.md, step 5).
 
 * **Lurking or speaking.** On a visit a member either only reads or joins the day's
   conversation, with chance `1 - exp(-speak_chance * propensity * voice * motivation *
@@ -124,6 +124,7 @@ class GroupContent:
     answered: int = 0            # of them, answered by a peer or an organizer
     staff: float = 0.0           # organizers on duty (launch team plus staffing policy)
     welcomed: int = 0            # quiet newcomers an organizer welcomed today
+    present: np.ndarray = None   # active non-staff members today (the day's readers), sorted
 
     @property
     def messages(self) -> np.ndarray:
@@ -170,9 +171,9 @@ def momentum(posts_so_far: np.ndarray, exponent: float, scale: float) -> np.ndar
 
 
 def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
-    """Talkativeness of each active non-staff member: threads it would start today if it speaks."""
+    """Talkativeness of each of the active non-staff members `idx` (`motivation` aligned with `idx`)."""
     st, effects, c = day.state, day.effects, day.scenario.content
-    lam = day.population.propensity[idx] * (c.post_rate * motivation[idx] * effects.ugc_boost
+    lam = day.population.propensity[idx] * (c.post_rate * motivation * effects.ugc_boost
                                             + c.reply_rate * st.value_prev[idx])
     if c.momentum:
         lam = lam * momentum(st.posts_recent[idx], c.momentum, c.momentum_scale)
@@ -184,6 +185,8 @@ def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
 def speakers(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     """Who of the active members `idx` speaks up today rather than only reading (a mask).
 
+    `motivation` is aligned with `idx`.
+
     Whether to post at all is a decision of its own (lurkers value the group by reading,
     Preece, Nonnecke & Andrews 2004); the disposition to post (propensity), the voice gained
     by being answered and motivation make it likelier, a crowd less likely (diffusion of
@@ -193,7 +196,7 @@ def speakers(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     g = st.group[idx]
     crowd = np.bincount(g, minlength=st.n_groups).astype(float)
     called = (c.loafing_reference / np.maximum(crowd, c.loafing_reference)) ** c.loafing_exponent
-    w = (c.speak_chance * day.population.propensity[idx] * st.voice[idx] * motivation[idx]
+    w = (c.speak_chance * day.population.propensity[idx] * st.voice[idx] * motivation
          * day.effects.ugc_boost * called[g])
     return day.rng.random(idx.size) < -np.expm1(-w)
 
@@ -351,15 +354,16 @@ def step(day) -> GroupContent:
     c = sc.content
     G = st.n_groups
     reset_yesterday(st)
-    members = st.status == Status.MEMBER
-    idx = np.flatnonzero(st.active & members & (st.circle != Circle.ORGANIZER))
+    ids = np.flatnonzero(st.status == Status.MEMBER)
+    circles = st.circle[ids]
+    idx = ids[st.active[ids] & (circles != Circle.ORGANIZER)]
     g = st.group[idx]
-    motivation = st.motivation(effects)
+    motivation = st.motivation(effects, idx)
     lam = chat_rates(day, idx, motivation)  # talkativeness: thread starts if one speaks
     speaking = speakers(day, idx, motivation)
     core_rate = np.where(st.circle[idx] == Circle.CORE, c.core_post_rate * effects.core_cadence, 0.0)
     core_i = rng.poisson(core_rate)
-    sizes = np.bincount(st.group[members], minlength=G)
+    sizes = np.bincount(st.group[ids], minlength=G)
     live = sizes > 0
     # core content is settled content: organizers carry it into every live group
     core_posts = np.where(live, float(core_i.sum()), 0.0)
@@ -369,8 +373,8 @@ def step(day) -> GroupContent:
     chat_i, b, scale = conversation(day, idx, g, speaking, lam)
     member_msgs = np.bincount(g, weights=chat_i, minlength=G)
 
-    n_org = int(((st.circle == Circle.ORGANIZER) & members).sum())
-    staff = staff_on_duty(n_org, int(members.sum()) - n_org, sc.community.organizers_per_1000)
+    n_org = int((circles == Circle.ORGANIZER).sum())
+    staff = staff_on_duty(n_org, int(ids.size) - n_org, sc.community.organizers_per_1000)
     hours = organizer_hours(day, staff)
     posts_i = chat_i + core_i
     posters_g = np.bincount(g, weights=posts_i > 0, minlength=G)
@@ -397,4 +401,4 @@ def step(day) -> GroupContent:
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
                         float(hours), needed, sizes, idx[posts_i > 0],
                         np.bincount(g, minlength=G), int((posts_i > 0).sum()), int(answered.sum()), staff,
-                        int(welcomed.sum()))
+                        int(welcomed.sum()), idx)

@@ -1,4 +1,4 @@
-"""Motivation: how interest moves each day (DESIGN.md step 5).
+"""Motivation: how interest moves each day (docs/model.md, step 8).
 
 For an active member the day is worth a target in [0, 1]:
     novelty * satisfaction(value read * relevance) + recognition - overload - stranger share - promotion
@@ -133,7 +133,10 @@ def contagion(day, members: np.ndarray) -> None:
 
 
 def extrinsic_rewards(day, members: np.ndarray) -> None:
-    """Extrinsic motivation follows today's points and erodes intrinsic interest (crowding out)."""
+    """Extrinsic motivation follows today's points and erodes intrinsic interest (crowding out).
+
+    `members`: member ids (or a mask).
+    """
     st, effects, mot = day.state, day.effects, day.scenario.motivation
     if not (effects.point_value or st.extrinsic_left):
         return
@@ -146,10 +149,12 @@ def extrinsic_rewards(day, members: np.ndarray) -> None:
         st.interest[members] -= mot.crowding_out * st.extrinsic[members]
 
 
-def burnout(day, members: np.ndarray) -> None:
-    """Core members burn out without an audience of active readers (core content reaches all groups)."""
+def burnout(day, core: np.ndarray) -> None:
+    """Core members (`core`: their ids) burn out without an audience of active readers.
+
+    Core content reaches every group, so the audience is every reader of the day.
+    """
     st, ch = day.state, day.scenario.churn
-    core = np.flatnonzero(members & (st.circle == Circle.CORE))
     if core.size and ch.burnout_audience > 0:
         audience = day.reading.readers.size
         shortfall = np.clip(1.0 - audience / ch.burnout_audience, 0.0, 1.0)
@@ -160,12 +165,14 @@ def step(day) -> None:
     """Move every member's interest for today (the order matters: see the module docstring)."""
     st = day.state
     members = st.status == Status.MEMBER
+    ids = np.flatnonzero(members)      # the same members, as indices: the passes below touch only them
+    circles = st.circle[ids]
     adapt_to_the_day(day)
-    fade_novelty(day, members)
-    inactive = members & ~st.active & (st.circle != Circle.ORGANIZER)
+    fade_novelty(day, ids)
+    inactive = ids[~st.active[ids] & (circles != Circle.ORGANIZER)]
     st.interest[inactive] -= day.scenario.motivation.forget_rate
     contagion(day, members)
-    extrinsic_rewards(day, members)
-    burnout(day, members)
-    st.interest[st.circle == Circle.ORGANIZER] = 1.0
-    np.clip(st.interest, 0.0, 1.0, out=st.interest)
+    extrinsic_rewards(day, ids)
+    burnout(day, ids[circles == Circle.CORE])
+    st.interest[ids[circles == Circle.ORGANIZER]] = 1.0
+    st.interest[ids] = np.clip(st.interest[ids], 0.0, 1.0)  # non-members' interest is not touched today

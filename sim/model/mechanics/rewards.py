@@ -1,4 +1,4 @@
-"""Rewards and status: points, tiers and KOC promotion (DESIGN.md step 7).
+"""Rewards and status: points, tiers and KOC promotion (docs/model.md, steps 7 and 10).
 
 Points are issued for check-in (being active), messages and successful invitations while the
 points strategy runs; tiers follow cumulative points; a KOC promotion round moves the top

@@ -1,7 +1,7 @@
 """Content strategy: core cadence, quality, "attitude" content and UGC encouragement.
 
 Attitude content (opinionated, with feeling) is worth more, is shared more and slows the
-fading of novelty (DOMAIN.md section 5); UGC encouragement raises ordinary members' posting.
+fading of novelty (docs/domain.md, 'Content'); UGC encouragement raises ordinary members' posting.
 """
 
 from sim.model.strategies.base import Effects, Strategy

@@ -1,4 +1,4 @@
-"""Operating mode (DOMAIN.md section 6, seed 003): centralized, decentralized or hybrid.
+"""Operating mode (docs/domain.md, 'Incentives and operations'): centralized, decentralized or hybrid.
 
 `brand_share` is the brand's share of the running. More brand means more organizer hours
 (and cost) and more promotion (which costs interest), plus operations fatigue over time;

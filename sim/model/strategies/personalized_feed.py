@@ -1,7 +1,7 @@
 """Personalised feed: members read friends' and core content first instead of a random sample.
 
 It raises the value of what is read and the share of it from known people, which is what
-a large group otherwise loses (DOMAIN.md section 3).
+a large group otherwise loses (docs/domain.md, 'Group size and the Dunbar limit').
 """
 
 from sim.model.strategies.base import Effects, Strategy

@@ -1,4 +1,4 @@
-"""Points: check-in, post and invite points that members redeem (DOMAIN.md section 4).
+"""Points: check-in, post and invite points that members redeem (docs/domain.md, 'The closed loop').
 
 Points add extrinsic motivation while they run, erode intrinsic interest a little
 (crowding out), and cost money per point redeemed. Removing them mid-life leaves
