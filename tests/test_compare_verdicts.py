@@ -101,6 +101,12 @@ def res_markdown(res) -> str:
     return compare_markdown(res)
 
 
+def test_one_replication_is_flagged_as_no_test_at_all():
+    res = _result({"viral_k": (0.2, 0.01)}, n=1, seed=12)
+    advice = res.replication_advice()
+    assert len(advice) == 1 and "no interval or test is possible" in advice[0] and "-r 10" in advice[0]
+
+
 def test_enough_replications_give_no_advice():
     res = _result({"viral_k": (0.2, 0.01)}, n=10, seed=4)
     assert res.differences().set_index("measure").loc["viral_k", "significant"]
