@@ -44,7 +44,10 @@ def test_sweep_prints_the_best_design_points(tmp_path, capsys):
     shown = [int(re.match(r"  point (\d+):", line).group(1)) for line in best]
     values = table.set_index("point").loc[shown, "active_member_days"].tolist()
     assert values == sorted(values, reverse=True)
-    assert "Best design points by active member-days" in (out / "report.md").read_text()
+    md = (out / "report.md").read_text()
+    assert "Best design points by active member-days" in md and "runs alive at horizon" in md
+    censored = table.set_index("point").loc[shown, "alive_at_horizon"] == 1
+    assert censored.any() and "≥ 90" in md  # lifespans censored at the 90-day horizon are marked
 
 
 def test_sweep_target_ranks_by_another_measure_and_rejects_unknown_ones(tmp_path, capsys):

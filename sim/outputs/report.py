@@ -350,9 +350,17 @@ def _sweep_about(result) -> str:
 
 
 def _best(result, k: int = 5):
-    """The best design points on active member-days: parameters, the headline means, runs alive at the horizon."""
+    """The best design points on active member-days: parameters, the headline means, runs alive at the horizon.
+
+    A lifespan every run of which was censored reads "≥ horizon", and the alive share is a
+    percentage, so a reader does not take the horizon for a measured lifespan.
+    """
     cols = ["point", *result.keys, "active_member_days", "lifespan", "alive_at_horizon", "incentive_spend"]
-    return result.best("active_member_days", k)[cols]
+    best = result.best("active_member_days", k)[cols].copy()
+    alive = best["alive_at_horizon"].astype(float)
+    best["lifespan"] = [f"≥ {number(v)}" if a == 1 else number(v) for v, a in zip(best["lifespan"], alive)]
+    best["alive_at_horizon"] = [f"{a:.0%}" for a in alive]
+    return best.rename(columns={"alive_at_horizon": "runs alive at horizon"})
 
 
 def sweep_markdown(result, images: dict | None = None) -> str:
