@@ -130,6 +130,10 @@ def test_every_differing_headline_measure_gets_a_verdict():
     quiet = [v for v in verdicts if v.startswith("variant: no detectable difference in")]
     assert len(quiet) == 1 and "viral K" in quiet[0] and "lifespan" in quiet[0]
     assert "decline 80%->20% (not measured" in quiet[0]
+    # the report's table says the same, in the same units
+    md = res_markdown(res)
+    assert f"| overload_share | {100 * diff.loc['overload_share', 'mean']:.3g} pp |" in md
+    assert "| decline_steepness | n/a | n/a to n/a | p n/a | 0 | not measured" in md
 
 
 def test_interval_excludes_zero_exactly_when_p_is_below_five_percent():

@@ -171,12 +171,12 @@ def significant(diff: dict, alpha: float = 0.05) -> bool:
 
 
 def format_p(p: float | None) -> str:
-    """'p < 0.001', 'p = 0.03', 'p n/a'.
+    """'p < 0.001', 'p = 0.03', 'p n/a' (no p-value: missing or NaN, e.g. no pairs to test).
 
-    >>> format_p(0.0002), format_p(0.0312)
-    ('p < 0.001', 'p = 0.031')
+    >>> format_p(0.0002), format_p(0.0312), format_p(float("nan"))
+    ('p < 0.001', 'p = 0.031', 'p n/a')
     """
-    if p is None:
+    if p is None or p != p:
         return "p n/a"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 

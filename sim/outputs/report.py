@@ -177,18 +177,32 @@ def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
 
 
 def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
+    """The headline measures' paired differences; shares in percentage points, as in the verdicts."""
     from sim.experiments.compare import verdict_measures
-    from sim.experiments.stats import format_p
+    from sim.experiments.stats import MAX_REPLICATIONS, format_p
+    from sim.readouts.registry import measure
 
     diff = result.differences()
     head = ["variant", "measure", "Δ mean", "95% CI (t)", "p", "n", "verdict", "replications to settle"]
     rows = []
     for _, r in diff[diff["measure"].isin(verdict_measures())].iterrows():
         need = r["replications_needed"]
-        settle = "" if r["significant"] or need is None or need != need else f"{int(need):,}"
-        rows.append([r["variant"], r["measure"], _fmt(r["mean"]), f"{_fmt(r['low'])} to {_fmt(r['high'])}",
-                     format_p(r["p"]), str(r["n"]), "differs" if r["significant"] else "no detectable difference",
-                     settle])
+        if r["significant"] or need is None or need != need:
+            settle = ""
+        else:
+            settle = f"more than {MAX_REPLICATIONS:,}" if need > MAX_REPLICATIONS else f"{int(need):,}"
+        share = measure(r["measure"]).bounds is not None
+        scale, unit = (100, " pp") if share else (1, "")
+
+        def amount(x, scale=scale, unit=unit):
+            return _fmt(None if x is None or x != x else x * scale) + (unit if x is not None and x == x else "")
+
+        if r["n"] == 0:
+            verdict = "not measured: no seed where both runs reached it"
+        else:
+            verdict = "differs" if r["significant"] else "no detectable difference"
+        rows.append([r["variant"], r["measure"], amount(r["mean"]), f"{amount(r['low'])} to {amount(r['high'])}",
+                     format_p(r["p"]), str(r["n"]), verdict, settle])
     return head, rows
 
 
@@ -214,7 +228,7 @@ def _about(result) -> str:
             f"[0, 1] (their differences to [-1, 1]). 'Replications to settle': paired replications that would "
             f"detect a difference of the observed size with 80% power at the 5% level, from the observed "
             f"variance of the paired differences. Lifespan counts a community still alive at the horizon as the "
-            f"horizon. Amounts are in {result.currency}.")
+            f"horizon. Amounts are in {result.currency}; pp: percentage points.")
 
 
 def _no_variant(result) -> str:
