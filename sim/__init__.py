@@ -28,6 +28,11 @@ _EXPORTS = {
     "sweep": "sim.experiments.sweep",
     "CompareResult": "sim.experiments.compare",
     "SweepResult": "sim.experiments.sweep",
+    "fit": "sim.fitting.run",
+    "FitResult": "sim.fitting.result",
+    "load_fit": "sim.fitting.result",
+    "read_history": "sim.fitting.history",
+    "compare_from_fit": "sim.fitting.from_fit",
 }
 
 __all__ = [*_EXPORTS, "__version__"]

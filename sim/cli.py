@@ -1,9 +1,11 @@
-"""The `circlesim` command line: run, compare, sweep, validate, explain, reference.
+"""The `circlesim` command line: run, compare, sweep, fit, validate, explain, reference.
 
     circlesim run scenarios/baseline.yaml --out out/baseline [--seed N] [--days N] [--set KEY=VALUE ...]
         [--json] [--quiet] [--parquet]
     circlesim compare scenarios/baseline.yaml scenarios/points.yaml -r 30 [--workers N | --dask-local N]
     circlesim sweep scenarios/points.yaml --param strategies.points.value=0:0.05 --method sobol
+    circlesim fit scenarios/fit_example.yaml --history scenarios/fit_example_history.csv [--out DIR] [--budget N]
+    circlesim compare --from-fit out/fit-fit_example scenarios/monthly_events.yaml [-r DRAWS]
     circlesim dashboard [scenarios/baseline.yaml] [--port 8765]
     circlesim validate scenarios/*.yaml
     circlesim explain scenarios/points.yaml [--set KEY=VALUE ...]
@@ -230,6 +232,10 @@ def cmd_explain(args) -> int:
         return EXIT_INVALID
     print(f"# {args.scenario}: fully resolved parameters (after extends and --set)")
     print(yaml.safe_dump(scenario.to_dict(), sort_keys=False, allow_unicode=True), end="")
+    if scenario.fit:
+        section = {k: v for k, v in scenario.fit.items() if k != "where"}
+        print("# the fit: section (circlesim fit; never changes what a run simulates)")
+        print(yaml.safe_dump({"fit": section}, sort_keys=False, allow_unicode=True), end="")
     return EXIT_OK
 
 
@@ -254,7 +260,8 @@ def cmd_reference(args) -> int:
 def _engine_args(p, replications: int) -> None:
     g = p.add_argument_group("execution (one code path, identical numbers on every engine)")
     g.add_argument("-r", "--replications", type=_int_arg(1), default=replications,
-                   help=f"replications per scenario or design point (default {replications})")
+                   help="replications per scenario or design point (default "
+                        f"{replications if replications is not None else '30; with --from-fit: every draw'})")
     engine = g.add_mutually_exclusive_group()
     engine.add_argument("--workers", type=_int_arg(1, 4096), help="process-pool workers (default: all cores)")
     engine.add_argument("--serial", action="store_true", help="run in this process, no pool")
@@ -324,6 +331,12 @@ def cmd_compare(args) -> int:
     from sim.scenario import ScenarioError, load_scenario
 
     _force(args)
+    if args.from_fit:
+        return _compare_from_fit(args)
+    if args.seeds_per_draw is not None:
+        print("--seeds-per-draw needs --from-fit", file=sys.stderr)
+        return EXIT_INVALID
+    args.replications = 30 if args.replications is None else args.replications
     scenarios, problems = [], []
     for path in args.scenarios:
         try:
@@ -376,6 +389,130 @@ def cmd_compare(args) -> int:
           f"({result.reused} runs reused, {result.seconds:.0f} s).")
     _report_failures(result.failures, len(scenarios) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
+
+
+def _compare_from_fit(args) -> int:
+    """`circlesim compare --from-fit DIR VARIANT.yaml ...`: designs over a fit's posterior draws."""
+    from sim.experiments.executors import make_executor
+    from sim.fitting.from_fit import compare_from_fit
+    from sim.fitting.result import load_fit
+    from sim.scenario import ScenarioError, load_scenario
+
+    try:
+        fitted = load_fit(args.from_fit)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"invalid --from-fit: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    variants, problems = [], []
+    for path in args.scenarios:
+        try:
+            variants.append(load_scenario(path, overrides=args.set))
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_INVALID
+    available = len(fitted.draws)
+    draws = args.replications
+    if draws is not None and not 1 <= draws <= available:
+        print(f"invalid --from-fit: -r {draws}: the fit in {args.from_fit} has {available} posterior draws",
+              file=sys.stderr)
+        return EXIT_INVALID
+    if args.days is not None:
+        print("--days cannot be combined with --from-fit: runs go to the fit's forecast horizon "
+              f"(day {fitted.horizon})", file=sys.stderr)
+        return EXIT_INVALID
+    stems = "-vs-".join(Path(p).stem for p in args.scenarios)
+    out = Path(args.out) if args.out else Path("out") / f"compare-from-fit-{Path(args.from_fit).name}-{stems}"[:120]
+    from sim.fitting.from_fit import design_scenario
+
+    try:
+        for v in variants:  # refuse a variant of another population before anything runs
+            design_scenario(fitted.scenario, v, fitted.history.last_day + 1, fitted.spec.keys)
+    except ValueError as exc:
+        print(f"invalid variant: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
+        result = compare_from_fit(args.from_fit, variants, draws=draws, seeds_per_draw=args.seeds_per_draw or 1,
+                                  executor=ex if ex is not None else "serial", store=out / "store",
+                                  progress=not args.quiet)
+    result.write(out)
+    print(result.note)
+    print("\n".join(f"- {v}" for v in result.verdicts()))
+    advice = result.replication_advice()
+    if advice:
+        print("\nToo few runs:")
+        print("\n".join(f"- {a}" for a in advice))
+    print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
+          f"distributions.png, cost_benefit.png, report.html, report.md "
+          f"({result.reused} runs reused, {result.seconds:.0f} s).")
+    _report_failures(result.failures, len(result.labels) * len(result.seeds))
+    return EXIT_FAIL if result.failures else EXIT_OK
+
+
+def cmd_fit(args) -> int:
+    """`circlesim fit`: calibrate a scenario's `fit:` parameters to a history (ABC-SMC), forecast, report."""
+    from sim.experiments.executors import make_executor
+    from sim.fitting.engine import PYABC_MISSING
+    from sim.fitting.history import HistoryError
+    from sim.fitting.run import FitInputError, check_folder, fit, identity, prepare
+    from sim.scenario import ScenarioError, load_scenario
+
+    settings = dict(budget=args.budget, generations=args.generations, population_size=args.population_size,
+                    forecast_draws=args.draws, forecast_days=args.forecast_days)
+    try:
+        scenario = load_scenario(args.scenario, overrides=args.set)
+        sc, spec, hist, layout, fit_seed = prepare(scenario, args.history, seed=args.seed, **settings)
+    except (ScenarioError, HistoryError, FitInputError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    except ValueError as exc:  # e.g. no fit section
+        print(f"invalid fit: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        import pyabc  # noqa: F401
+    except ImportError:
+        print(PYABC_MISSING, file=sys.stderr)
+        return EXIT_FAIL
+    out = Path(args.out) if args.out else Path("out") / f"fit-{Path(args.scenario).stem}"
+    try:
+        check_folder(out, identity(sc, spec, hist, layout, fit_seed))
+    except FitInputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
+        result = fit(scenario, hist, out, seed=args.seed, executor=ex if ex is not None else "serial",
+                     progress=not args.quiet, **settings)
+    print(result.sentence())
+    for line in _fit_lines(result):
+        print(line)
+    print(f"\nWrote {out}/posterior.csv, fit_summary.json, generations.csv, forecast.csv, forecast_draws.csv, "
+          f"forecast_fan.png, posterior_pairs.png, prior_vs_posterior.png, dormancy.png, report.html, report.md "
+          f"(database {out}/fit.db; {result.info['wall_seconds_this_call']:.0f} s).")
+    if result.failures:
+        _report_failures([("forecast", s, tb) for _, s, tb in result.failures], len(result.draws))
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def _fit_lines(result) -> list[str]:
+    summary = result.parameter_summary()
+    width = max(len(k) for k in summary)
+    lines = ["", f"  {'parameter':<{width}}  {'median':>9}  {'90% interval':<22}  {'prior 90%':<22}  verdict"]
+    for key, s in summary.items():
+        post = f"{s['q05']:.4g} to {s['q95']:.4g}"
+        prior = f"{s['prior_q05']:.4g} to {s['prior_q95']:.4g}"
+        lines.append(f"  {key:<{width}}  {s['q50']:>9.4g}  {post:<22}  {prior:<22}  {s['verdict']}")
+    f = result.forecast()
+    for k, v in f.items():
+        if k.startswith("dormant_by_day_"):
+            lines.append(f"  P(dormant by day {k.rsplit('_', 1)[1]}) = {v['probability']:.0%} "
+                         f"(Monte Carlo 90%: {v['q05']:.0%}-{v['q95']:.0%}, {v['draws']} draws)")
+    info = result.info
+    lines.append(f"  ABC-SMC: {len(result.generations)} generation(s), {info.get('total_simulations'):,} "
+                 f"simulations, stopped: {info.get('stopped_by')}"
+                 + (f"; resumed ({info['generations_reused']} generation(s) reused)" if info.get("resumed") else ""))
+    return lines
 
 
 def cmd_sweep(args) -> int:
@@ -542,8 +679,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a parameter in every scenario (repeatable)")
-    _engine_args(p, replications=30)
+    p.add_argument("--from-fit", metavar="DIR", help="compare the designs given as variants over the posterior "
+                   "draws of the fit in DIR (circlesim fit); -r is then the number of draws (default: all)")
+    p.add_argument("--seeds-per-draw", type=int, help="with --from-fit: seeds per posterior draw (default 1: the "
+                   "accepted simulation's own)")
+    _engine_args(p, replications=None)
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("fit", help="fit a scenario's fit: parameters to a community's history (ABC-SMC) and "
+                       "forecast its lifecycle, with bands")
+    p.add_argument("scenario", help="scenario YAML file with a fit: section")
+    p.add_argument("--history", required=True, metavar="FILE.csv",
+                   help="the community's history: day (or date) and any of members, dau, mau, posts, joins, leaves")
+    p.add_argument("--out", help="output folder (default: out/fit-<scenario>); holds the resumable database")
+    p.add_argument("--budget", type=int, help="no new generation starts after this many simulations (default: "
+                   "fit.budget)")
+    p.add_argument("--generations", type=int, help="at most this many ABC-SMC generations (default: fit.generations)")
+    p.add_argument("--population-size", type=int, help="particles per generation (default: fit.population_size)")
+    p.add_argument("--draws", type=int, help="posterior draws continued to the horizon (default: fit.forecast_draws)")
+    p.add_argument("--forecast-days", type=int, help="forecast horizon (default: fit.forecast_days or horizon_days)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
+                   help="override a scenario parameter, e.g. fit.budget=2000 (repeatable)")
+    g = p.add_argument_group("execution (every engine gives the same posterior for a given seed)")
+    g.add_argument("--workers", type=int, help="process-pool workers (default: all cores)")
+    g.add_argument("--serial", action="store_true", help="run in this process, no pool")
+    g.add_argument("--dask-local", type=int, metavar="N", help="start a local Dask cluster of N workers")
+    g.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
+    g.add_argument("--seed", type=int, help="seed of the fit (default: fit.seed or the scenario's seed)")
+    g.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_fit)
 
     p = sub.add_parser("sweep", help="sample parameters (grid, Latin hypercube, Sobol): tables, "
                        "sensitivity indices, Pareto set")

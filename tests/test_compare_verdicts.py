@@ -95,6 +95,17 @@ def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
     assert "## Too few replications" in md and f"about {expected:,}" in md
 
 
+def test_advice_over_a_fits_posterior_names_draws_and_seeds_per_draw():
+    res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3)
+    res.from_fit = {"draws": 6, "seeds_per_draw": 1}
+    res.note = "Over 6 posterior draws of the fit in out/fit (1 seed each)."
+    advice = res.replication_advice()
+    assert len(advice) == 1 and "6 posterior draws x 1 seed(s)" in advice[0] and "--seeds-per-draw" in advice[0]
+    assert "rerun with -r" not in advice[0]
+    md = res_markdown(res)
+    assert md.count("Over 6 posterior draws") == 1 and "bootstrap" not in md
+
+
 def res_markdown(res) -> str:
     from sim.outputs.report import compare_markdown
 

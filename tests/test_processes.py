@@ -200,11 +200,13 @@ def test_dashboard_refuses_cross_origin_websockets_and_foreign_hosts(offline_das
     assert conn.getresponse().status == 403
 
 
-def test_stopping_the_dashboard_stops_its_server():
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["TERM", "INT", "KILL"])
+def test_stopping_the_dashboard_stops_its_server(sig):
+    """However the command is stopped (even kill -9, which no handler sees), no server child is left behind."""
     proc, port = _start_dashboard()
     kids = descendants(proc.pid)
     try:
-        os.kill(proc.pid, signal.SIGTERM)  # the command only, not its process group
+        os.kill(proc.pid, sig)  # the command only, not its process group
         proc.wait(timeout=60)
 
         def closed():
@@ -220,6 +222,22 @@ def test_stopping_the_dashboard_stops_its_server():
         _reap(kids)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_dashboard_page_loads_set_a_lax_cookie_without_warnings():
+    """Issue 12: loading the page (twice, as a reload does) prints no cookie warning; the cookie is SameSite=Lax."""
+    proc, port = _start_dashboard()
+    try:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        cookies = []
+        for _ in range(2):
+            with opener.open(f"http://127.0.0.1:{port}/", timeout=60) as response:
+                cookies += response.headers.get_all("Set-Cookie") or []
+        assert cookies and all("samesite=lax" in c.lower() for c in cookies), cookies
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    assert "samesite" not in out.lower() and "Warning" not in out, out
 
 
 # ------------------------------------------------------------------ 1: the page reads only its own scenarios

@@ -111,6 +111,8 @@ class CompareResult:
         self.store, self.seconds, self.reused, self.executor_name = store, seconds, reused, executor_name
         self.horizon = scenarios[0].horizon_days
         self.invalid: list = []  # (path in the store's invalid/ folder, reason): stored runs recomputed
+        #: what the replications are, when not plain seeds (compare --from-fit: posterior draws); reports print it
+        self.note: str | None = None
 
     # ---------------------------------------------------------------- tables
     def runs(self) -> pd.DataFrame:
@@ -295,7 +297,15 @@ class CompareResult:
             parts = [f"{label} (about {_needed(k)})" for k, label in sorted(wanted)]
             feasible = [k for k, _ in wanted if k <= MAX_REPLICATIONS]
             which = "all of them" if len(feasible) == len(wanted) else "those"
-            rerun = f"; rerun with -r {max(feasible)} to settle {which}" if feasible else ""
+            fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds
+            if feasible and fit:
+                rerun = (f"; {max(feasible)} runs per design would settle {which} (now {fit['draws']} posterior "
+                         f"draws x {fit['seeds_per_draw']} seed(s): raise -r, up to the fit's draws, or "
+                         f"--seeds-per-draw)")
+            elif feasible:
+                rerun = f"; rerun with -r {max(feasible)} to settle {which}"
+            else:
+                rerun = ""
             lines.append(f"{lab}: {n} replications are too few to settle " + ", ".join(parts) + rerun +
                          " (80% power at the 5% level for a difference of the observed size, from the observed "
                          "paired variance).")

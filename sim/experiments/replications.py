@@ -138,13 +138,18 @@ class Execution:
 
 def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Executor | None,
             on_record: Callable[[Scenario, int, dict], None], progress: bool = True,
-            label: str = "runs", window: int | None = None, keys: dict | None = None) -> Execution:
+            label: str = "runs", window: int | None = None, keys: dict | None = None,
+            task: Callable | None = None) -> Execution:
     """Run every task not already validly in `store`, handing each finished run to `on_record`.
 
     `on_record(scenario, seed, record)` is called for every finished run (reused or new) as it
     arrives, with its record read back from the store and validated. A stored run that fails
     validation (`ResultStore.read_valid`) is moved to `invalid/`, reported, and recomputed.
     `keys` maps `id(scenario)` to its run key (computed here if not given).
+
+    `task(scenario, seed, store_root, key)` is the worker function (None: `run_task`); another
+    one (the fit's forecast keeps more series) must write a record that `read_valid` accepts
+    under `key` and return the same ``{"ok", "key", "seed", ...}`` dict.
 
     Tasks are submitted in a bounded window, so neither futures nor results pile up.
     """
@@ -157,6 +162,7 @@ def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Exe
     for sc, _ in tasks:
         if id(sc) not in keys:
             keys[id(sc)] = run_key(sc)
+    task = task or run_task
     bar = RunProgress(len(tasks), label, enabled=progress)
     ex = Execution(store)
     pending = []
@@ -192,13 +198,13 @@ def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Exe
     try:
         if executor is None:
             for sc, seed in pending:
-                finish(sc, seed, run_task(sc, seed, str(store.root), keys[id(sc)]))
+                finish(sc, seed, task(sc, seed, str(store.root), keys[id(sc)]))
         else:
             window = window or 64
             in_flight = {}
             queue = iter(pending)
             for sc, seed in queue:
-                in_flight[executor.submit(run_task, sc, seed, str(store.root), keys[id(sc)])] = (sc, seed)
+                in_flight[executor.submit(task, sc, seed, str(store.root), keys[id(sc)])] = (sc, seed)
                 if len(in_flight) >= window:
                     break
             while in_flight:
@@ -208,7 +214,7 @@ def execute(tasks: list[tuple[Scenario, int]], store: ResultStore, executor: Exe
                     finish(sc, seed, fut.result())
                     nxt = next(queue, None)
                     if nxt is not None:
-                        in_flight[executor.submit(run_task, nxt[0], nxt[1], str(store.root), keys[id(nxt[0])])] = nxt
+                        in_flight[executor.submit(task, nxt[0], nxt[1], str(store.root), keys[id(nxt[0])])] = nxt
     finally:
         bar.close()
     ex.seconds = time.perf_counter() - t0

@@ -22,7 +22,11 @@ MODULES = [
     "sim.readouts.metrics",
     "sim.experiments.runner", "sim.experiments.stats", "sim.experiments.replications",
     "sim.experiments.executors", "sim.experiments.store", "sim.experiments.compare", "sim.experiments.sweep",
-    "sim.experiments.evidence", "sim.experiments.dunbar", "sim.outputs.plots", "sim.outputs.report",
+    "sim.experiments.evidence", "sim.experiments.dunbar",
+    "sim.fitting", "sim.fitting.history", "sim.fitting.spec", "sim.fitting.summary", "sim.fitting.engine",
+    "sim.fitting.sampler", "sim.fitting.forecast", "sim.fitting.result", "sim.fitting.run", "sim.fitting.from_fit",
+    "sim.fitting.calibration", "sim.fitting.weighted",
+    "sim.outputs.plots", "sim.outputs.report", "sim.outputs.fit_plots", "sim.outputs.fit_report",
     "sim.cli", "agents", "agents.member",
 ]
 

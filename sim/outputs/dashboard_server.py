@@ -16,6 +16,13 @@ Every request passes `OriginGuard` first:
 
 Tracebacks never reach the page: an exception in a widget callback is logged on the
 server's stderr and the page gets one generic line (`_quiet_tracebacks`).
+
+No cookie warning on page loads: Solara sets its session cookie `SameSite=None; Secure` only
+over https or on the host name `localhost` (for pages embedded in another site's iframe) and,
+on any other address, falls back to `SameSite=Lax` with a long `UserWarning` about iframes.
+This page is served over plain http to 127.0.0.1 and refuses to be used from another origin
+anyway (`OriginGuard`), so `Lax` is the intended setting, not a fallback: that one warning is
+silenced (`_quiet_cookie_warning`); the cookie itself is unchanged.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -111,6 +119,16 @@ def _quiet_tracebacks() -> None:
     fake._circlesim_quiet = True
 
 
+#: the start of Solara's warning when it falls back to SameSite=Lax (solara/server/starlette.py)
+COOKIE_WARNING = "Cookies with samesite=none require https"
+
+
+def _quiet_cookie_warning() -> None:
+    """Silence Solara's SameSite=Lax fallback warning (this page means Lax; see the module docstring)."""
+    warnings.filterwarnings("ignore", message=COOKIE_WARNING, category=UserWarning,
+                            module=r"solara\.server\.starlette")
+
+
 def build_app(host: str, port: int):
     """Solara's ASGI app for the dashboard page, in production mode, wrapped in `OriginGuard`."""
     app_path = Path(__file__).with_name("dashboard.py")
@@ -125,6 +143,7 @@ def build_app(host: str, port: int):
     import solara.server.starlette as solara_starlette
 
     _quiet_tracebacks()
+    _quiet_cookie_warning()
     return OriginGuard(solara_starlette.app, host)
 
 

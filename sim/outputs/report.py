@@ -220,8 +220,10 @@ def _cost_rows(result) -> tuple[list[str], list[list[str]]]:
 
 
 def _about(result) -> str:
-    return (f"{len(result.seeds)} replications per scenario on common seeds (paired), "
-            f"{result.horizon:,} days, executor: {result.executor_name}; {result.reused} runs reused from the "
+    """How the comparison was made: replications (or a fit's posterior draws), horizon, and the one method."""
+    note = getattr(result, "note", None)  # compare --from-fit: the draws, seeds and start day
+    runs = note or f"{len(result.seeds)} replications per scenario on common seeds (paired)."
+    return (f"{runs} {result.horizon:,} days, executor: {result.executor_name}; {result.reused} runs reused from the "
             f"results store; {len(result.failures)} failed. Intervals: 95% t-intervals, of the mean (summary) and "
             f"of the paired mean difference (differences); p: the paired t-test of the same differences, so an "
             f"interval excludes zero exactly when p < 0.05, and 'differs' means both. Shares are clipped to "

@@ -174,13 +174,14 @@ class Section:
 class Scenario(Section):
     """A validated, fully resolved scenario. `strategies` holds (name, kind, Section) triples."""
 
-    __slots__ = ("path", "_strategy_specs")
+    __slots__ = ("path", "_strategy_specs", "_fit")
 
     def __init__(self, resolved: dict, path: str | None = None):
         strategies = resolved.get("strategies", {})
-        body = {k: v for k, v in resolved.items() if k != "strategies"}
+        body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
         object.__setattr__(self, "path", path)
+        object.__setattr__(self, "_fit", copy.deepcopy(resolved.get("fit")))
         specs = []
         for name, spec in strategies.items():
             specs.append((name, spec["kind"], Section(spec)))
@@ -190,6 +191,15 @@ class Scenario(Section):
     def strategies(self) -> tuple:
         """The scenario's strategies as (name, kind, Section) triples, one per configured strategy."""
         return self._strategy_specs
+
+    @property
+    def fit(self) -> dict | None:
+        """The validated `fit:` section (priors and fit settings, see `sim.fitting.spec`), or None.
+
+        It describes how to calibrate the scenario, not the community, so it is kept out of
+        `to_dict()` and `digest()`: a fit section never changes what a run simulates.
+        """
+        return copy.deepcopy(self._fit)
 
     def to_dict(self) -> dict:
         """The resolved parameters as plain nested dicts, strategies included (for manifests and YAML)."""
@@ -207,6 +217,8 @@ class Scenario(Section):
     def with_overrides(self, overrides: Iterable[str]) -> "Scenario":
         """A new Scenario with dotted `key=value` overrides applied and validated."""
         doc = self.to_dict()
+        if self._fit is not None:
+            doc["fit"] = copy.deepcopy(self._fit)
         locs: dict = {}
         problems: list[Problem] = []
         _apply_overrides(doc, locs, list(overrides), problems)
@@ -216,10 +228,10 @@ class Scenario(Section):
         return Scenario(resolved, self.path)
 
     def __getstate__(self):
-        return {"resolved": self.to_dict(), "path": self.path}
+        return {"resolved": self.to_dict(), "path": self.path, "fit": self._fit}
 
     def __setstate__(self, state):
-        self.__init__(state["resolved"], state["path"])
+        self.__init__({**state["resolved"], "fit": state.get("fit")}, state["path"])
 
     def __repr__(self) -> str:
         return f"Scenario(name={self.get('name')!r}, path={self.path!r})"
@@ -476,7 +488,8 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
 
 
 #: Names a section key may not take (they would hide the mapping's methods).
-_RESERVED = frozenset({"get", "items", "to_dict", "with_overrides", "strategies", "path", "_fill", "_data"})
+_RESERVED = frozenset({"get", "items", "to_dict", "with_overrides", "strategies", "path", "_fill", "_data",
+                       "fit", "_fit"})
 
 
 def _override_value(raw: str, key: str, problems: list[Problem]) -> tuple[bool, Any]:
@@ -684,10 +697,15 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
 
 def _validate(doc: dict, locs: dict, file: str, problems: list[Problem],
               base_dir: Path | None) -> dict:
-    body = {k: v for k, v in doc.items() if k != "strategies"}
+    body = {k: v for k, v in doc.items() if k not in ("strategies", "fit")}
     resolved = _validate_tree(body, SCHEMA, (), locs, file, problems)
     resolved["strategies"] = _validate_strategies(doc.get("strategies"), locs, file, problems)
     _cross_checks(resolved, locs, file, problems, base_dir)
+    if doc.get("fit") is not None:
+        # the calibration section (sim/fitting/spec.py), checked against the resolved scenario
+        from sim.fitting.spec import validate_fit_section
+
+        resolved["fit"] = validate_fit_section(doc["fit"], resolved, locs, file, problems)
     return resolved
 
 

@@ -58,4 +58,29 @@ def scenario_reference() -> str:
                   "", "| key | default | unit | allowed | meaning |", "|---|---|---|---|---|"]
         for key, p in cls.PARAMS.items():
             lines.append(_row(f"strategies.{kind}.{key}", p))
+    lines += _fit_section()
     return "\n".join(lines) + "\n"
+
+
+def _fit_section() -> list[str]:
+    """The `fit:` section (sim/fitting/spec.py): how a scenario is calibrated to a history."""
+    from sim.fitting.spec import DEFAULT_DORMANT_BY, PRIORS, SETTINGS
+
+    lines = [
+        "",
+        "## The `fit:` section",
+        "",
+        "Optional; read by `circlesim fit` (`sim/fitting/spec.py`) and never by a run, so it does not change "
+        "what a scenario simulates. `fit.parameters` maps dotted scenario keys (numeric ones, strategy keys "
+        "as `strategies.<name>.<key>`) to a prior: " + ", ".join(f"`{p}`" for p in PRIORS) + ". "
+        "`uniform` and `log-uniform` take `low` and `high`; `normal` takes `mean` and `sd` and is truncated "
+        "to `low`/`high` (default: the key's allowed range). Every bound must lie in the key's allowed range. "
+        "`fit.observed` lists the history's series to match (default: every series the history has); "
+        f"`fit.dormant_by` the days whose dormancy probability is forecast (default {list(DEFAULT_DORMANT_BY)}).",
+        "",
+        "| key | default | unit | allowed | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for key, p in SETTINGS.items():
+        lines.append(_row(f"fit.{key}", p))
+    return lines

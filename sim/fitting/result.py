@@ -1,0 +1,299 @@
+"""A finished fit: the posterior, the forecast, figures and the report; written to and read from a folder.
+
+Files of a fit's output folder::
+
+    fit_manifest.json      what was fitted: scenario (resolved), fit section, history, seed, versions
+    history.csv            the observed history as read (a copy, so the folder stands alone)
+    fit.db                 pyabc's database (every generation); distance_weights.json (the adaptive
+                           distance's weights, for an exact resume); abc_state.json (why it stopped)
+    posterior.csv          the final generation: particle, weight, each parameter, seed, distance
+    generations.csv        per generation: epsilon, simulations, acceptance rate, ESS
+    forecast_draws.csv     the posterior draws continued to the horizon and what each did
+    forecast.csv           per day and series: 5/25/50/75/95% of the forecast draws
+    fit_summary.json       per parameter mean/q05/q50/q95 and the forecast block
+    forecast_fan.png, posterior_pairs.png, prior_vs_posterior.png, dormancy.png
+    report.html, report.md a report a strategist can forward
+    forecast/              the results store of the forecast runs
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.fitting.forecast import fan, forecast_summary, lifespans
+from sim.fitting.history import ObservedHistory, read_history
+from sim.fitting.spec import FitSpec
+from sim.fitting.summary import SummaryLayout
+from sim.fitting.weighted import effective_sample_size, weighted_mean, weighted_quantile, weighted_sd
+from sim.scenario import Scenario
+
+#: How much of the prior's 90% interval the posterior's 90% interval keeps, by verdict.
+CONSTRAINED_BELOW, PRIOR_ABOVE = 0.5, 0.85
+
+
+@dataclass
+class FitResult:
+    """The posterior of a fit and its forecast, with figures and reports.
+
+    `posterior()` is the final ABC-SMC generation (weighted particles), `forecast()` the
+    forecast block, `summary()` all of fit_summary.json; `plot_forecast()`,
+    `plot_posterior()`, `plot_constraints()` and `plot_dormancy()` draw the figures and
+    `write(out)` writes every file.
+    """
+
+    scenario: Scenario  # with horizon_days = the forecast horizon
+    spec: FitSpec
+    history: ObservedHistory
+    layout: SummaryLayout
+    fit_seed: int
+    particles: pd.DataFrame  # posterior in natural units: particle, weight, <keys>, seed, distance
+    generations: pd.DataFrame
+    draws: pd.DataFrame
+    records: list
+    failures: list = field(default_factory=list)
+    info: dict = field(default_factory=dict)  # how the fit ran: resume, stop reason, executor, times
+    out: Path | None = None
+
+    # ---------------------------------------------------------------- tables
+    @property
+    def horizon(self) -> int:
+        """The forecast horizon (days since launch)."""
+        return int(self.scenario.horizon_days)
+
+    def posterior(self) -> pd.DataFrame:
+        """The weighted posterior sample: particle, weight, each fitted parameter, seed, distance."""
+        return self.particles.copy()
+
+    def parameter_summary(self) -> dict:
+        """Per fitted parameter: mean, sd, q05, q50, q95, the prior's 90% interval and what the data did."""
+        out = {}
+        w = self.particles["weight"].to_numpy()
+        for p in self.spec.parameters:
+            x = self.particles[p.key].to_numpy(float)
+            q05, q50, q95 = weighted_quantile(x, w, [0.05, 0.5, 0.95])
+            pq05, pq95 = (float(v) for v in p.quantile([0.05, 0.95]))
+            ratio = (q95 - q05) / (pq95 - pq05) if pq95 > pq05 else math.nan
+            verdict = "constrained by the data" if ratio < CONSTRAINED_BELOW else \
+                ("stayed at the prior" if ratio > PRIOR_ABOVE else "partly constrained")
+            out[p.key] = {"mean": weighted_mean(x, w), "sd": weighted_sd(x, w), "q05": float(q05),
+                          "q50": float(q50), "q95": float(q95), "prior": p.to_dict(),
+                          "prior_q05": pq05, "prior_q95": pq95, "interval_vs_prior": float(ratio),
+                          "verdict": verdict}
+        return out
+
+    def forecast(self) -> dict:
+        """The forecast block: dormancy day, peak, probabilities of dormancy by given days."""
+        return forecast_summary(self.records, self.horizon, self.spec.dormant_by, self.history.last_day)
+
+    def forecast_series(self, series: str = "dau") -> pd.DataFrame:
+        """Per day of the forecast: 5/25/50/75/95% of `series` over the draws."""
+        return fan(self.records, series, self.horizon)
+
+    def forecast_table(self) -> pd.DataFrame:
+        """forecast.csv: one row per day, q05 ... q95 of every kept series."""
+        parts = []
+        for s in self.fan_series():
+            df = self.forecast_series(s).set_index("day")
+            df.columns = [f"{s}_{c}" for c in df.columns]
+            parts.append(df)
+        table = pd.concat(parts, axis=1).reset_index() if parts else pd.DataFrame({"day": []})
+        if self.history.origin is not None:
+            table.insert(1, "date", [self.history.date_of(d) for d in table["day"]])
+        return table
+
+    def fan_series(self) -> list[str]:
+        """The series drawn in the forecast fan: the observed ones, and DAU."""
+        series = list(self.layout.series)
+        return series + (["dau"] if "dau" not in series else [])
+
+    def draws_table(self) -> pd.DataFrame:
+        """forecast_draws.csv: each draw's parameters and seed, and what its run did."""
+        df = self.draws.copy()
+        life = lifespans([r or {"lifespan": None} for r in self.records], self.horizon)
+        df["dormant_from_day"] = [None if (r is None or not math.isfinite(v)) else int(v)
+                                  for r, v in zip(self.records, life)]
+        df["alive_at_horizon"] = [r is not None and r["lifespan"] is None for r in self.records]
+        for m in ("peak_day", "peak_dau", "peak_members", "active_member_days"):
+            df[m] = [None if r is None else r["readouts"].get(m) for r in self.records]
+        return df
+
+    def summary(self) -> dict:
+        """Everything of fit_summary.json."""
+        gens = self.generations
+        return {
+            "scenario": self.scenario.get("name") or (Path(self.scenario.path).stem if self.scenario.path else None),
+            "scenario_file": self.scenario.path,
+            "history": {"file": self.history.path, "sha256": self.history.sha256, "observed_days": int(
+                len(self.history.days)), "last_day": self.history.last_day, "series": list(self.layout.series),
+                "launch_date": self.history.date_of(0)},
+            "parameters": self.parameter_summary(),
+            "forecast": self.forecast(),
+            "sentence": self.sentence(),
+            "abc": {"algorithm": "ABC-SMC (pyabc), adaptive weighted Euclidean distance (MAD scales, refit "
+                                 "every generation from all simulations), median epsilon schedule"
+                                 if self.spec.quantile == 0.5 else
+                                 f"ABC-SMC (pyabc), adaptive distance, epsilon = {self.spec.quantile:g} "
+                                 "quantile of the previous distances",
+                    "summary_statistics": f"log(1 + mean over {self.spec.block_days}-day blocks) of "
+                                          f"{', '.join(self.layout.series)}: {self.layout.size()} statistics",
+                    "population_size": self.spec.population_size,
+                    "generations": gens.to_dict(orient="records"),
+                    "total_simulations": int(self.info.get("total_simulations", gens["simulations"].sum())),
+                    "final_epsilon": float(gens["epsilon"].iloc[-1]) if len(gens) else None,
+                    "effective_sample_size": effective_sample_size(self.particles["weight"]),
+                    "stopped_by": self.info.get("stopped_by"), "seed": self.fit_seed,
+                    "budget": self.spec.budget},
+            "run": {k: v for k, v in self.info.items() if k not in ("total_simulations", "stopped_by")},
+            "failures": len(self.failures),
+        }
+
+    # ---------------------------------------------------------------- words
+    def summary_title(self) -> str:
+        """The scenario's name (or file stem) for titles."""
+        return self.scenario.get("name") or (Path(self.scenario.path).stem if self.scenario.path else "fit")
+
+    def day_text(self, day) -> str:
+        """'day 412' or 'day 412 (2025-03-04)' when the history has dates."""
+        if day is None:
+            return f"after day {self.horizon}"
+        d = int(round(day))
+        date = self.history.date_of(d)
+        return f"day {d:,}" + (f" ({date})" if date else "")
+
+    def sentence(self) -> str:
+        """The one sentence a strategist forwards: when the community goes dormant on its present course."""
+        f = self.forecast()
+        life = f["lifespan"]
+        if life["q05"] is None:
+            return (f"On its present course the community is still active at day {self.horizon:,} "
+                    f"(the forecast horizon) in more than 95% of {f['draws']} forecasts.")
+        if life["q95"] is None:
+            share = life["after_horizon_share"]
+            return (f"On its present course the community goes dormant after {self.day_text(life['q05'])} "
+                    f"(90%); in {share:.0%} of {f['draws']} forecasts it is still active at the "
+                    f"{self.horizon:,}-day horizon"
+                    + (f"; most likely around {self.day_text(life['most_likely'])}." if life["most_likely"]
+                       else "."))
+        return (f"On its present course the community goes dormant between {self.day_text(life['q05'])} "
+                f"and {self.day_text(life['q95'])} (90%); most likely around "
+                f"{self.day_text(life['most_likely'])}.")
+
+    # ---------------------------------------------------------------- figures
+    def plot_forecast(self):
+        """The observed series over the posterior predictive fan (50% and 90%), continued to the horizon."""
+        from sim.outputs.fit_plots import forecast_fan_figure
+
+        return forecast_fan_figure(self)
+
+    def plot_posterior(self):
+        """Posterior marginals (diagonal) and pairs (below it), weighted."""
+        from sim.outputs.fit_plots import posterior_pairs_figure
+
+        return posterior_pairs_figure(self)
+
+    def plot_constraints(self):
+        """Prior against posterior per parameter: what the data constrained and what stayed at the prior."""
+        from sim.outputs.fit_plots import prior_posterior_figure
+
+        return prior_posterior_figure(self)
+
+    def plot_dormancy(self):
+        """The forecast distribution of the dormancy day."""
+        from sim.outputs.fit_plots import dormancy_figure
+
+        return dormancy_figure(self)
+
+    def figures(self) -> dict:
+        """All figures, keyed by the file name they are written under."""
+        return {"forecast_fan.png": self.plot_forecast(), "posterior_pairs.png": self.plot_posterior(),
+                "prior_vs_posterior.png": self.plot_constraints(), "dormancy.png": self.plot_dormancy()}
+
+    # ---------------------------------------------------------------- files
+    def to_html(self, path) -> None:
+        """Write the report as one self-contained HTML file."""
+        from sim.outputs.fit_report import fit_html
+
+        Path(path).write_text(fit_html(self), encoding="utf-8")
+
+    def write(self, out: str | os.PathLike | None = None) -> Path:
+        """Write posterior.csv, generations.csv, the forecast tables, fit_summary.json, figures and reports."""
+        from sim.experiments.store import atomic_write_text
+        from sim.outputs.fit_report import fit_html, fit_markdown
+        from sim.outputs.plots import write_figures
+
+        out = Path(out or self.out)
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out / "posterior.csv", self.posterior().to_csv(index=False))
+        atomic_write_text(out / "generations.csv", self.generations.to_csv(index=False))
+        atomic_write_text(out / "forecast_draws.csv", self.draws_table().to_csv(index=False))
+        atomic_write_text(out / "forecast_draws.json", json.dumps(self.draws.to_dict(orient="records")))
+        atomic_write_text(out / "forecast.csv", self.forecast_table().to_csv(index=False))
+        atomic_write_text(out / "fit_summary.json", json.dumps(self.summary(), indent=2, default=_jsonable))
+        images = write_figures(self.figures(), out)
+        atomic_write_text(out / "report.html", fit_html(self, images))
+        atomic_write_text(out / "report.md", fit_markdown(self, images))
+        return out
+
+
+def _jsonable(x):
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, np.floating):
+        return None if not np.isfinite(x) else float(x)
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, Path):
+        return str(x)
+    return str(x)
+
+
+def load_fit(folder: str | os.PathLike) -> FitResult:
+    """A finished fit read back from its output folder (for reports, notebooks and compare --from-fit)."""
+    from sim.experiments.store import ResultStore
+    from sim.fitting.engine import scenario_with
+
+    folder = Path(folder)
+    manifest_path = folder / "fit_manifest.json"
+    if not manifest_path.exists():
+        raise FileNotFoundError(f"{folder}: not a fit output folder (no fit_manifest.json); run circlesim fit first")
+    if not (folder / "posterior.csv").exists():
+        raise FileNotFoundError(f"{folder}: the fit has not finished (no posterior.csv); run the same "
+                                "circlesim fit command again to resume it")
+    man = json.loads(manifest_path.read_text(encoding="utf-8"))
+    scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"])
+    spec = FitSpec.from_dict(man["fit"])
+    history = read_history(folder / "history.csv")  # days since launch, with the original file's comments
+    history.path = man["history"]["path"]
+    history.sha256 = man["history"]["sha256"]
+    if man["history"].get("launch_date"):
+        import datetime as dt
+
+        history.origin = dt.date.fromisoformat(man["history"]["launch_date"])
+    layout = SummaryLayout.from_history(history, man["observed"], spec.block_days)
+    particles = pd.read_csv(folder / "posterior.csv")
+    generations = pd.read_csv(folder / "generations.csv")
+    draws = pd.DataFrame(json.loads((folder / "forecast_draws.json").read_text(encoding="utf-8")))
+    from sim.experiments.store import run_key
+
+    store = ResultStore(folder / "forecast")
+    records = []
+    for _, d in draws.iterrows():
+        sc = scenario_with(scenario, spec, {k: d[k] for k in spec.keys})
+        key, seed = run_key(sc), int(d["seed"])
+        records.append(store.read_valid(key, seed, sc.horizon_days)[0] if store.has(key, seed) else None)
+    summary = json.loads((folder / "fit_summary.json").read_text(encoding="utf-8"))
+    info = dict(summary.get("run", {}))
+    info["stopped_by"] = summary.get("abc", {}).get("stopped_by")
+    info["total_simulations"] = summary.get("abc", {}).get("total_simulations")
+    return FitResult(scenario, spec, history, layout, int(man["seed"]), particles, generations, draws, records,
+                     [], info, folder)
+
+
+__all__ = ["FitResult", "load_fit"]

@@ -1,0 +1,346 @@
+"""`sim.fit(...)` and `circlesim fit`: check everything, run ABC-SMC, forecast, write the folder.
+
+Order of work, so that bad input writes nothing and an interrupted fit loses little:
+
+1. load and validate the scenario (its `fit:` section) and the history; check them against
+   each other (observed series present, forecast horizon after the last observed day);
+   raise `FitInputError` (the CLI exits with 2) before anything is written;
+2. refuse an output folder that holds a *different* fit (other scenario, priors, history
+   or seed); the same fit resumes;
+3. ABC-SMC into ``fit.db`` (resumes from the last finished generation);
+4. the forecast runs into the ``forecast/`` results store (finished runs are reused);
+5. write the tables, figures and reports.
+
+>>> from sim.fitting.run import FitInputError
+>>> issubclass(FitInputError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import Executor
+from pathlib import Path
+
+import numpy as np
+
+from sim.fitting.history import ObservedHistory, history_from_frame, read_history
+from sim.fitting.spec import FitSpec
+from sim.fitting.summary import SummaryLayout
+from sim.scenario import Scenario, load_scenario, scenario_from_dict
+
+#: The forecast must run this many days past the last observation: dormancy is only recognised
+#: after DAU has stayed low for 30 days (sim.readouts.lifecycle).
+MIN_FORECAST_AHEAD = 31
+
+
+class FitInputError(ValueError):
+    """The scenario, its fit section, the history or the output folder do not fit together."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        n = len(self.problems)
+        super().__init__("\n".join([f"{n} problem{'s' if n != 1 else ''} with the fit:"]
+                                   + ["  " + p for p in self.problems]))
+
+
+class FitProgress:
+    """Progress lines on stderr: generation, accepted, acceptance rate, epsilon, elapsed and time left."""
+
+    def __init__(self, spec: FitSpec, n_days: int, horizon: int, workers: int, stream=None, enabled=True):
+        self.spec, self.n_days, self.horizon, self.workers = spec, n_days, horizon, max(1, workers)
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.t0 = time.perf_counter()
+        self.last_t, self.last_quarter, self.last_print = None, -1, 0.0
+        self.evaluated_before: int | None = None  # evaluations already in the database when this call began
+
+    def seconds_left(self, event: dict) -> float:
+        """A rough estimate of the seconds left: evaluations still to do, plus the forecast.
+
+        Each later generation is assumed to accept a third fewer than the one before, and none
+        starts once the budget is spent; the forecast counts as draws x horizon / history days
+        evaluations; all at the wall time per evaluation seen so far.
+        """
+        spent = time.perf_counter() - self.t0
+        if self.evaluated_before is None:
+            self.evaluated_before = event["used"]
+        evaluated = event["used"] + event["evaluated"] - self.evaluated_before
+        per_eval = spent / evaluated if evaluated else 0.0
+        n, acc, k = event["n"], max(event["accepted"], 1), max(event["evaluated"], 1)
+        rate = acc / k
+        left_now = (n - event["accepted"]) / max(rate, 1e-3)
+        t = event["generation"]
+        future = sum(n / max(rate * (2 / 3) ** (g - max(t, 0)), 1e-3)
+                     for g in range(max(t, 0) + 1, self.spec.generations))
+        # no generation starts once the budget is spent, but the one running then finishes
+        after = max(self.spec.budget - event["used"] - event["evaluated"] - left_now, 0)
+        first = n / max(rate * (2 / 3), 1e-3) if t + 1 < self.spec.generations else 0.0
+        sims = left_now + (min(future, after + first) if after > 0 else 0.0)
+        forecast = self.spec.forecast_draws * self.horizon / max(self.n_days, 1)
+        return (sims + forecast) * per_eval
+
+    def __call__(self, event: dict) -> None:
+        """Print a line at each quarter of a generation (and at least every 30 s)."""
+        if not self.enabled:
+            return
+        t = event["generation"]
+        if t != self.last_t:
+            self.last_t, self.last_quarter = t, -1
+        quarter = 4 * event["accepted"] // max(event["n"], 1)
+        now = time.perf_counter()
+        if quarter == self.last_quarter and now - self.last_print < 30:
+            return
+        self.last_quarter, self.last_print = quarter, now
+        what = "calibration sample (prior)" if t < 0 else \
+            f"generation {t + 1} of at most {self.spec.generations}"
+        rate = event["accepted"] / max(event["evaluated"], 1)
+        eps = "" if event.get("epsilon") is None else f", epsilon {event['epsilon']:.4g}"
+        left = self.seconds_left(event)
+        print(f"fit: {what}: {event['accepted']}/{event['n']} accepted of {event['evaluated']} simulations "
+              f"(acceptance {rate:.0%}{eps}); {_duration(now - self.t0)} elapsed, ~{_duration(left)} left "
+              f"(budget {event['used'] + event['evaluated']:,}/{self.spec.budget:,} simulations)",
+              file=self.stream, flush=True)
+
+
+def _duration(s: float) -> str:
+    s = max(0.0, s)
+    if s < 90:
+        return f"{s:.0f} s"
+    if s < 5400:
+        return f"{s / 60:.0f} min"
+    return f"{s / 3600:.1f} h"
+
+
+# ------------------------------------------------------------------------------ preparing
+def _attach_fit_section(scenario: Scenario, parameters: dict | None, settings: dict) -> Scenario:
+    """The scenario with a `fit:` section given in Python (validated like a file's)."""
+    if not parameters:
+        return scenario
+    doc = scenario.to_dict()
+    section = dict(scenario.fit or {})
+    section.pop("where", None)
+    section["parameters"] = parameters
+    doc["fit"] = section
+    return scenario_from_dict(doc, name=scenario.path or "<scenario>",
+                              base_dir=Path(scenario.path).parent if scenario.path else None)
+
+
+def prepare(scenario, history, *, parameters=None, seed=None, **settings):
+    """Validate and resolve the inputs of a fit: (scenario with the forecast horizon, spec, history, layout, seed).
+
+    Raises ScenarioError, HistoryError or FitInputError; writes nothing.
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = _attach_fit_section(sc, parameters, settings)
+    spec = FitSpec.from_scenario(sc).with_settings(**settings)
+    if isinstance(history, ObservedHistory):
+        hist = history
+    elif hasattr(history, "columns"):
+        hist = history_from_frame(history)
+    else:
+        hist = read_history(history, spec.launch_date)
+    problems = []
+    series = list(spec.observed) if spec.observed else hist.series
+    missing = [s for s in series if s not in hist.series]
+    if missing:
+        problems.append(f"{spec.where('observed')}: fit.observed: {', '.join(missing)} not in the history "
+                        f"({Path(hist.path).name} has {', '.join(hist.series)})")
+    horizon = spec.forecast_days or sc.horizon_days
+    if horizon < hist.last_day + MIN_FORECAST_AHEAD:
+        key = "forecast_days" if spec.forecast_days else "horizon_days"
+        where = spec.where("forecast_days") if spec.forecast_days else (sc.path or "<scenario>")
+        problems.append(f"{where}: fit.{key}: the forecast horizon (day {horizon}) must be at least "
+                        f"{MIN_FORECAST_AHEAD} days after the last observed day ({hist.last_day}) of "
+                        f"{Path(hist.path).name}")
+    if spec.budget < spec.population_size * 2:
+        problems.append(f"{spec.where('parameters')}: fit.budget: {spec.budget:,} simulations cannot fill the "
+                        f"calibration sample and one generation of {spec.population_size} particles; give at "
+                        f"least {spec.population_size * 2:,}")
+    if problems:
+        raise FitInputError(problems)
+    layout = SummaryLayout.from_history(hist, series, spec.block_days)
+    sc = sc.with_overrides([f"horizon_days={horizon}"])
+    fit_seed = int(seed if seed is not None else (spec.seed if spec.seed is not None else sc.seed))
+    return sc, spec, hist, layout, fit_seed
+
+
+def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: SummaryLayout, fit_seed: int) -> str:
+    """What makes two fits the same fit (so a folder resumes): scenario, priors, statistics, history, seed.
+
+    The budget, the number of generations and the forecast settings may change between runs:
+    a fit continues with more generations, or re-forecasts, from where it is.
+    """
+    d = {"scenario": sc.with_overrides(["horizon_days=1"]).digest(),
+         "priors": [p.to_dict() | {"key": p.key} for p in spec.parameters],
+         "series": list(layout.series), "block_days": spec.block_days, "population_size": spec.population_size,
+         "quantile": spec.quantile, "history": hist.sha256, "seed": fit_seed}
+    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def check_folder(out: Path, ident: str) -> bool:
+    """True when `out` holds this fit (resume); False when it is new; FitInputError for another fit."""
+    man = out / "fit_manifest.json"
+    if not man.exists():
+        if (out / "fit.db").exists():
+            raise FitInputError([f"{out}: holds a fit database but no fit_manifest.json; delete {out / 'fit.db'} "
+                                 "or choose another --out"])
+        return False
+    try:
+        old = json.loads(man.read_text(encoding="utf-8")).get("identity")
+    except (OSError, json.JSONDecodeError):
+        old = None
+    if old != ident:
+        raise FitInputError([f"{out}: holds a different fit (another scenario, fit section, history or seed); "
+                             "choose another --out, or delete the folder to start over"])
+    return True
+
+
+def lock_folder(out: Path):
+    """Hold an exclusive lock on ``out/.lock`` while a fit runs there; FitInputError if another fit holds it.
+
+    The lock dies with its process (also on SIGKILL), so a killed fit never blocks its resume.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, no protection
+        return None
+    fh = open(out / ".lock", "w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise FitInputError([f"{out}: another circlesim fit is running in this folder; wait for it or choose "
+                             "another --out"]) from None
+    return fh
+
+
+def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, ident) -> None:
+    from sim.experiments.store import atomic_write_text, versions
+    from sim.fitting.engine import require_pyabc
+
+    pyabc = require_pyabc()
+    man = {"kind": "fit", "identity": ident, "versions": {**versions(), "pyabc": pyabc.__version__},
+           "scenario": {"path": sc.path, "digest": sc.digest(), "resolved": sc.to_dict()},
+           "fit": spec.to_dict(), "observed": list(layout.series), "seed": fit_seed,
+           "history": {"path": hist.path, "sha256": hist.sha256, "last_day": hist.last_day,
+                       "series": hist.series, "launch_date": hist.date_of(0), "comments": hist.comments}}
+    atomic_write_text(out / "fit_manifest.json", json.dumps(man, indent=2, default=str))
+    from sim.fitting.history import write_history
+
+    # the copy counts days from launch (the launch date is in the manifest) and keeps the file's comments
+    write_history(hist.frame().drop(columns=["date"], errors="ignore"), out / "history.csv", hist.comments)
+
+
+# ------------------------------------------------------------------------------ the fit
+def fit(scenario, history, out: str | os.PathLike | None = None, *, parameters: dict | None = None,
+        budget: int | None = None, generations: int | None = None, population_size: int | None = None,
+        forecast_draws: int | None = None, forecast_days: int | None = None, seed: int | None = None,
+        executor: Executor | str | None = None, workers: int | None = None, progress: bool = True,
+        write: bool = True):
+    """Fit a scenario's `fit:` parameters to a community's history with ABC-SMC, then forecast it.
+
+    Parameters
+    ----------
+    scenario : path or Scenario
+        A scenario with a `fit:` section, or any scenario plus `parameters`.
+    history : path, ObservedHistory or DataFrame
+        The community's history (see `sim.fitting.history`).
+    out : folder, optional
+        Where the database, tables, figures and reports go (a temporary folder if None).
+        The same call with the same folder resumes an interrupted fit.
+    parameters : dict, optional
+        Priors as in the `fit:` section, e.g. ``{"acquisition.q_weak": {"prior": "uniform",
+        "low": 0.01, "high": 0.15}}``; replaces the section's.
+    budget, generations, population_size, forecast_draws, forecast_days, seed
+        Override the `fit:` section's settings.
+    executor : Executor, "serial" or None
+        Where simulations run: any concurrent.futures Executor (a Dask client's
+        `get_executor()`), "serial" (this process), or None for a local process pool of
+        `workers` processes. Every choice gives the same result for a given seed.
+    write : bool
+        Write the tables, figures and reports (False: only the database and the forecast
+        store, as the calibration test does for speed).
+
+    Returns
+    -------
+    FitResult
+    """
+    from sim.fitting.engine import require_pyabc
+
+    settings = dict(budget=budget, generations=generations, population_size=population_size,
+                    forecast_draws=forecast_draws, forecast_days=forecast_days)
+    sc, spec, hist, layout, fit_seed = prepare(scenario, history, parameters=parameters, seed=seed, **settings)
+    require_pyabc()
+    out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="circlesim-fit-"))
+    ident = identity(sc, spec, hist, layout, fit_seed)
+    resuming = check_folder(out, ident)
+    out.mkdir(parents=True, exist_ok=True)
+    lock = lock_folder(out)
+    try:
+        return _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor, workers, progress, write)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor, workers, progress, write):
+    """The body of `fit` once the inputs are valid and the folder is locked."""
+    from sim.experiments.executors import default_workers, describe, make_executor
+    from sim.experiments.store import ResultStore
+    from sim.fitting.engine import Simulator, run_abc
+    from sim.fitting.forecast import make_draws, run_forecast
+    from sim.fitting.result import FitResult
+    from sim.fitting.sampler import executor_slots
+
+    _write_manifest(out, sc, spec, hist, layout, fit_seed, ident)
+    simulator = Simulator(sc, spec, layout, fit_seed)
+    t0 = time.perf_counter()
+
+    def work(ex):
+        slots = executor_slots(ex)
+        bar = FitProgress(spec, layout.n_days, sc.horizon_days, slots, enabled=progress)
+        if progress and resuming:
+            print(f"fit: resuming the fit in {out}", file=sys.stderr, flush=True)
+        abc = run_abc(simulator, out, executor=ex, progress=bar)
+        if progress:
+            if abc.previously_done:
+                print(f"fit: {abc.previously_done} generation(s) read from {abc.db.name}, not recomputed",
+                      file=sys.stderr, flush=True)
+            print(f"fit: ABC-SMC stopped: {abc.stopped_by}; {abc.total_simulations:,} simulations in "
+                  f"{len(abc.generations)} generation(s)", file=sys.stderr, flush=True)
+        particles = abc.particles
+        posterior = particles[["weight", "distance"]].copy()
+        internal = particles[[c for c in particles.columns if c.startswith("p") and c[1:].isdigit()]]
+        natural = [simulator.natural(dict(r)) for _, r in internal.iterrows()]
+        for p in spec.parameters:
+            posterior[p.key] = [v[p.key] for v in natural]
+        posterior["seed"] = [simulator.seed_of(dict(r)) for _, r in internal.iterrows()]
+        posterior.insert(0, "particle", np.arange(len(posterior)))
+        posterior = posterior[["particle", "weight", *spec.keys, "seed", "distance"]]
+        draws = make_draws(particles, simulator, spec.forecast_draws, fit_seed)
+        records, failures = run_forecast(simulator, draws, ResultStore(out / "forecast"), ex, progress)
+        info = {"executor": describe(ex), "resumed": bool(abc.previously_done), "generations_reused":
+                abc.previously_done, "exact_resume": abc.exact_resume, "stopped_by": abc.stopped_by,
+                "total_simulations": abc.total_simulations, "simulations_run_this_call": abc.simulations_run,
+                "wall_seconds_this_call": round(time.perf_counter() - t0, 1)}
+        return FitResult(sc, spec, hist, layout, fit_seed, posterior, abc.generations, draws, records, failures,
+                         info, out)
+
+    if isinstance(executor, Executor):
+        result = work(executor)
+    else:
+        with make_executor(workers=workers or default_workers(), serial=(executor == "serial")) as pool:
+            result = work(pool)
+    if write:
+        result.write(out)
+    return result
+
+
+__all__ = ["FitInputError", "FitProgress", "MIN_FORECAST_AHEAD", "check_folder", "fit", "identity", "lock_folder",
+           "prepare"]

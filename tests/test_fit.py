@@ -1,0 +1,504 @@
+"""Fitting a community's history and forecasting it (issue 10): inputs, engine, outputs, CLI.
+
+The statistical acceptance tests (simulation-based calibration, the planted change) are in
+tests/test_fit_calibration.py. Fits here use tests/data/fit_small.yaml (1,000 people, two
+parameters, 16 particles, 3 generations) on a 45-day history, so each takes seconds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.fitting.history import HistoryError, read_history
+from sim.fitting.spec import FitSpec
+from sim.scenario import ScenarioError, load_scenario
+from tests.conftest import ROOT
+
+# fits need the [fit] extra (pyabc); it is part of [all], which CI installs. Input checks need no pyabc.
+needs_pyabc = pytest.mark.skipif(importlib.util.find_spec("pyabc") is None,
+                                 reason="the [fit] extra (pyabc) is not installed")
+
+SMALL = ROOT / "tests" / "data" / "fit_small.yaml"
+HISTORY_DAYS = 45
+TRUTH = ["acquisition.q_close=0.15", "motivation.novelty_halflife=80"]
+
+
+def write(tmp_path, name, text) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def simulated_history(path: Path, overrides=TRUTH, seed: int = 3, days: int = HISTORY_DAYS) -> Path:
+    """The first `days` days of a run of fit_small.yaml with `overrides`, as a history CSV."""
+    from sim.model import CommunityModel
+
+    sc = load_scenario(SMALL, overrides=overrides)
+    model = CommunityModel(sc, seed=seed)
+    model.run(days=days)
+    from sim.fitting.history import write_history
+
+    write_history(model.timeseries()[["day", "members", "dau", "posts"]], path,
+                  [f"synthetic test history: fit_small.yaml with {', '.join(overrides)}, seed {seed}"])
+    return path
+
+
+@pytest.fixture(scope="module")
+def history_csv(tmp_path_factory) -> Path:
+    return simulated_history(tmp_path_factory.mktemp("history") / "history.csv")
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, history_csv):
+    """One serial, uninterrupted fit: the reference the executor, resume and output tests compare with."""
+    import sim
+
+    out = tmp_path_factory.mktemp("fit") / "reference"
+    return sim.fit(SMALL, history_csv, out=out, executor="serial", progress=False)
+
+
+# ------------------------------------------------------------------------------ history files
+def test_history_reads_days_gaps_and_comments(tmp_path):
+    p = write(tmp_path, "h.csv", "# exported 2025-05-01\n\nday,members,dau,posts\n0,30,30,100\n1,34,,120\n"
+              "4,41,20,NA\n")
+    h = read_history(p)
+    assert h.days.tolist() == [0, 1, 4] and h.series == ["members", "dau", "posts"]
+    assert np.isnan(h.values["dau"][1]) and np.isnan(h.values["posts"][2])
+    assert h.comments == ["exported 2025-05-01"] and h.last_day == 4
+
+
+def test_history_dates_count_from_the_launch_date(tmp_path):
+    p = write(tmp_path, "h.csv", "date,members\n2025-03-01,10\n2025-03-03,14\n")
+    assert read_history(p).days.tolist() == [0, 2]
+    assert read_history(p, launch_date="2025-02-27").days.tolist() == [2, 4]
+    assert read_history(p).date_of(2) == "2025-03-03"
+
+
+BAD_HISTORIES = {
+    # name: (file text, line, column, words in the message)
+    "unknown column": ("day,members,memberz\n0,1,2\n", 1, 3, "unknown column 'memberz'"),
+    "text in a number": ("day,members,dau\n0,30,30\n1,thirty,31\n", 3, 2, "'thirty' is not a number"),
+    "negative members": ("day,members\n0,30\n1,-2\n", 3, 2, "-2 is negative"),
+    "day going backwards": ("day,members\n0,30\n5,31\n3,32\n", 4, 1, "3 goes backwards"),
+    "empty file": ("", 1, None, "the file is empty"),
+    "repeated day": ("day,members\n0,30\n0,31\n", 3, 1, "0 repeats"),
+    "date going backwards": ("date,members\n2025-03-02,1\n2025-03-01,2\n", 3, 1, "before the launch date"),
+    "not a date": ("date,members\n2025-13-01,1\n", 2, 1, "is not a date"),
+    "too many fields": ("day,members\n0,30,7\n", 2, None, "3 fields, but the header has 2"),
+    "no time column": ("members,dau\n1,2\n", 1, None, "no 'day' or 'date' column"),
+    "fractional day": ("day,members\n0.5,30\n", 2, 1, "not a whole number of days"),
+    "infinite value": ("day,members\n0,inf\n", 2, 2, "not a finite number"),
+    "only a header": ("day,members\n", 2, None, "no observed day"),
+    "all gaps": ("day,members,dau\n0,1,\n1,2,\n", 1, 3, "the column has no values"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_HISTORIES))
+def test_each_bad_history_gives_one_clear_error_with_line_and_column(tmp_path, name):
+    text, line, column, words = BAD_HISTORIES[name]
+    p = write(tmp_path, "bad.csv", text)
+    with pytest.raises(HistoryError) as err:
+        read_history(p)
+    problems = err.value.problems
+    assert len(problems) == 1, [str(x) for x in problems]
+    assert problems[0].line == line and problems[0].column == column
+    message = str(problems[0])
+    assert message.startswith(f"{p}:{line}") and words in message
+    if column is not None:
+        assert f"column {column}" in message
+
+
+@pytest.mark.parametrize("name", ["unknown column", "text in a number", "negative members", "day going backwards",
+                                  "empty file"])
+def test_cli_bad_history_exits_2_and_writes_nothing(tmp_path, capsys, name):
+    text, line, column, words = BAD_HISTORIES[name]
+    p = write(tmp_path, "bad.csv", text)
+    out = tmp_path / "out"
+    assert main(["fit", str(SMALL), "--history", str(p), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"bad.csv:{line}" in err and words in err
+    assert not out.exists()
+
+
+def test_history_lists_every_problem_of_a_file(tmp_path):
+    p = write(tmp_path, "h.csv", "day,members,dau\n0,x,1\n1,2,-1\n")
+    with pytest.raises(HistoryError) as err:
+        read_history(p)
+    assert [(q.line, q.column) for q in err.value.problems] == [(2, 2), (3, 3)]
+
+
+# ------------------------------------------------------------------------------ the fit: section
+def fit_scenario(tmp_path, fit_text: str) -> Path:
+    return write(tmp_path, "s.yaml", f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nfit:\n{fit_text}")
+
+
+def problems_of(path) -> list[str]:
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    return [str(p) for p in err.value.problems]
+
+
+def test_fit_section_is_validated_against_the_schema_with_file_line_and_key(tmp_path):
+    p = fit_scenario(tmp_path, "  parameters:\n"
+                               "    acquisition.q_clsoe: {prior: uniform, low: 0.1, high: 0.2}\n"
+                               "    acquisition.q_weak: {prior: uniform, low: 0.1, high: 1.5}\n"
+                               "    acquisition.p_external: {prior: log-uniform, low: 0, high: 0.01}\n"
+                               "    motivation.novelty_halflife: {prior: normal, mean: 300, sd: -5}\n"
+                               "    population.graph.type: {prior: uniform, low: 0, high: 1}\n"
+                               "    churn.leave_threshold: {prior: gamma, low: 0, high: 1}\n"
+                               "    seed: {prior: uniform, low: 0, high: 9}\n"
+                               "  observed: [members, daus]\n"
+                               "  budget: many\n")
+    found = problems_of(p)
+    expected = [
+        (4, "fit.parameters.acquisition.q_clsoe", "did you mean 'acquisition.q_close'"),
+        (5, "fit.parameters.acquisition.q_weak.high", "outside the range of acquisition.q_weak: float in [0, 1]"),
+        (6, "fit.parameters.acquisition.p_external.low", "log-uniform prior needs low > 0"),
+        (7, "fit.parameters.motivation.novelty_halflife.sd", "sd must be above 0"),
+        (8, "fit.parameters.population.graph.type", "only numeric parameters"),
+        (9, "fit.parameters.churn.leave_threshold.prior", "'gamma' is not a prior"),
+        (10, "fit.parameters.seed", "cannot be fitted"),
+        (11, "fit.observed", "'daus' is not a series; did you mean 'dau'"),
+        (12, "fit.budget", "expected a number"),
+    ]
+    assert len(found) == len(expected), found
+    for (line, key, words), text in zip(expected, found):
+        assert text.startswith(f"{p}:{line}: {key}: ") and words in text, text
+
+
+def test_fit_section_accepts_strategy_parameters_and_defaults_normal_bounds(tmp_path):
+    head = f"extends: {ROOT / 'scenarios' / 'points.yaml'}\nfit:\n  parameters:\n"
+    missing = write(tmp_path, "m.yaml", head + "    strategies.tiers.value: {prior: uniform, low: 0, high: 1}\n")
+    assert "fit.parameters.strategies.tiers.value: not a scenario parameter" in "\n".join(problems_of(missing))
+    p = write(tmp_path, "s.yaml", head + "    strategies.points.value: {prior: uniform, low: 0.001, high: 0.05}\n"
+              "    acquisition.q_close: {prior: normal, mean: 0.15, sd: 0.05}\n")
+    spec = FitSpec.from_scenario(load_scenario(p))
+    assert spec.keys == ["strategies.points.value", "acquisition.q_close"]
+    assert (spec.prior("acquisition.q_close").low, spec.prior("acquisition.q_close").high) == (0.0, 1.0)
+
+
+def test_cli_validate_reports_fit_problems_and_exits_2(tmp_path, capsys):
+    p = fit_scenario(tmp_path, "  parameters:\n    acquisition.q_close: {prior: uniform, low: 0.3, high: 0.1}\n")
+    assert main(["validate", str(p)]) == 2
+    assert f"{p}:4: fit.parameters.acquisition.q_close.high: high (0.1) must be above low (0.3)" in \
+        capsys.readouterr().err
+
+
+def test_fit_section_never_changes_what_a_run_simulates():
+    plain = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    with_fit = load_scenario(ROOT / "scenarios" / "fit_example.yaml")
+    assert with_fit.fit is not None and plain.fit is None
+    assert {k: v for k, v in with_fit.to_dict().items() if k not in ("name", "description")} == \
+        {k: v for k, v in plain.to_dict().items() if k not in ("name", "description")}
+    assert "fit" not in with_fit.to_dict()
+    again = with_fit.with_overrides(["fit.budget=123"])
+    assert again.fit["budget"] == 123 and again.digest() == with_fit.digest()
+
+
+def test_priors_sample_inside_their_bounds_on_the_right_scale():
+    spec = FitSpec.from_scenario(load_scenario(ROOT / "scenarios" / "fit_example.yaml"))
+    rng = np.random.default_rng(0)
+    for p in spec.parameters:
+        x = p.sample(rng, 4000)
+        assert x.min() >= p.low and x.max() <= p.high
+    pext = spec.prior("acquisition.p_external")
+    x = pext.sample(rng, 20000)
+    # log-uniform on [1e-5, 3e-4]: a tenth of the log-range holds a tenth of the draws
+    cut = 10 ** (np.log10(1e-5) + 0.1 * np.log10(30))
+    assert abs(np.mean(x < cut) - 0.1) < 0.01  # binomial sd 0.002: five sd
+    z = pext.to_internal(x)
+    assert np.allclose(pext.to_natural(z), x)
+
+
+def test_history_and_fit_section_must_fit_together(tmp_path, history_csv, capsys):
+    p = write(tmp_path, "s.yaml", f"extends: {SMALL}\nfit:\n  observed: [members, joins]\n  forecast_days: 60\n")
+    out = tmp_path / "out"
+    assert main(["fit", str(p), "--history", str(history_csv), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{p}:3: fit.observed: joins not in the history" in err
+    assert f"{p}:4: fit.forecast_days: the forecast horizon (day 60) must be at least 31 days after" in err
+    assert not out.exists()
+
+
+def test_a_scenario_without_fit_section_is_refused(tmp_path, history_csv, capsys):
+    assert main(["fit", str(ROOT / "scenarios" / "baseline.yaml"), "--history", str(history_csv),
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "has no 'fit:' section" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------ engine
+def test_a_shorter_run_is_the_start_of_the_longer_one():
+    """The forecast continues the accepted runs: a run of n days must be the first n days of the full run."""
+    from sim.model import CommunityModel
+
+    sc = load_scenario(SMALL, overrides=TRUTH)
+    short = CommunityModel(sc, seed=11)
+    short.run(days=HISTORY_DAYS)
+    full = CommunityModel(sc, seed=11)
+    full.run()
+    pd.testing.assert_frame_equal(short.timeseries(), full.timeseries().iloc[:HISTORY_DAYS])
+
+
+@needs_pyabc
+def test_posterior_particles_are_reproduced_by_their_parameters_and_seed(reference):
+    """Each stored particle's statistics come back exactly from its parameters and seed (so draws re-run it)."""
+    import pyabc
+
+    from sim.fitting.engine import Simulator, parameter_names
+
+    history = pyabc.History(f"sqlite:///{reference.out / 'fit.db'}")
+    population = history.get_population(t=history.max_t)
+    simulator = Simulator(reference.scenario, reference.spec, reference.layout, reference.fit_seed)
+    seeds = set(reference.posterior()["seed"])
+    for particle in population.particles[:3]:
+        internal = {n: particle.parameter[n] for n in parameter_names(reference.spec)}
+        assert simulator.seed_of(internal) in seeds
+        again = simulator(internal)
+        for key, value in particle.sum_stat.items():
+            np.testing.assert_array_equal(again[key], value)
+
+
+@needs_pyabc
+def test_process_pool_gives_the_serial_posterior(tmp_path, reference, history_csv):
+    import sim
+
+    pooled = sim.fit(SMALL, history_csv, out=tmp_path / "pool", workers=2, progress=False, write=False)
+    pd.testing.assert_frame_equal(pooled.posterior(), reference.posterior())
+    pd.testing.assert_frame_equal(pooled.draws, reference.draws)
+
+
+@needs_pyabc
+def test_dask_gives_the_serial_posterior(tmp_path, history_csv):
+    import sim
+    from sim.experiments.executors import make_executor
+
+    small = dict(generations=2, forecast_draws=3, progress=False, write=False)
+    serial = sim.fit(SMALL, history_csv, out=tmp_path / "serial", executor="serial", **small)
+    with make_executor(dask_local=2) as ex:
+        dask = sim.fit(SMALL, history_csv, out=tmp_path / "dask", executor=ex, **small)
+    pd.testing.assert_frame_equal(dask.posterior(), serial.posterior())
+
+
+@needs_pyabc
+def test_resume_after_sigkill_keeps_finished_generations_and_gives_the_same_posterior(tmp_path, reference,
+                                                                                      history_csv):
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "sim.cli", "fit", str(SMALL), "--history", str(history_csv), "--out", str(out),
+           "--serial"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db = out / "fit.db"
+    deadline = time.time() + 300
+    done = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as con:
+                    done = con.execute("select count(*) from populations where t >= 0").fetchone()[0]
+            except sqlite3.Error:
+                continue
+            if done >= 1:
+                break
+    assert proc.poll() is None, "the fit finished before it could be killed"
+    assert done >= 1, "no generation finished in time"
+    with sqlite3.connect(db) as con:
+        before = con.execute("select id, t, nr_samples, epsilon from populations where t >= 0").fetchall()
+        particles_before = con.execute("select count(*) from particles").fetchone()[0]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    resumed = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert f"{done} generation(s) read from fit.db, not recomputed" in resumed.stderr
+    with sqlite3.connect(db) as con:
+        after = con.execute("select id, t, nr_samples, epsilon from populations where t >= 0").fetchall()
+        assert con.execute("select count(*) from particles").fetchone()[0] >= particles_before
+    assert after[:len(before)] == before  # the finished generations' rows were never rewritten
+    posterior = pd.read_csv(out / "posterior.csv")
+    pd.testing.assert_frame_equal(posterior, reference.posterior(), check_exact=False, rtol=1e-15)
+    summary = json.loads((out / "fit_summary.json").read_text())
+    assert summary["run"]["resumed"] and summary["run"]["exact_resume"] is True
+
+
+@needs_pyabc
+def test_a_folder_holding_another_fit_is_refused(tmp_path, reference, history_csv, capsys):
+    other = simulated_history(tmp_path / "other.csv", seed=4)
+    assert main(["fit", str(SMALL), "--history", str(other), "--out", str(reference.out)]) == 2
+    assert "holds a different fit" in capsys.readouterr().err
+
+
+def test_two_fits_cannot_share_a_folder_at_once(tmp_path):
+    from sim.fitting.run import FitInputError, lock_folder
+
+    held = lock_folder(tmp_path)
+    try:
+        with pytest.raises(FitInputError, match="another circlesim fit is running"):
+            lock_folder(tmp_path)
+    finally:
+        held.close()
+    lock_folder(tmp_path).close()  # free again once the holder is gone
+
+
+# ------------------------------------------------------------------------------ outputs
+@needs_pyabc
+def test_outputs_summary_posterior_forecast_figures_and_reports(reference):
+    out = reference.out
+    for name in ("posterior.csv", "fit_summary.json", "generations.csv", "forecast.csv", "forecast_draws.csv",
+                 "forecast_fan.png", "posterior_pairs.png", "prior_vs_posterior.png", "dormancy.png", "report.html",
+                 "report.md", "fit.db", "fit_manifest.json", "history.csv"):
+        assert (out / name).exists(), name
+    summary = json.loads((out / "fit_summary.json").read_text())
+    for key in reference.spec.keys:
+        s = summary["parameters"][key]
+        assert s["q05"] <= s["q50"] <= s["q95"] and {"mean", "q05", "q50", "q95"} <= set(s)
+        prior = reference.spec.prior(key)
+        assert prior.low <= s["q05"] and s["q95"] <= prior.high
+    forecast = summary["forecast"]
+    for key in ("lifespan", "peak_day", "peak_dau", "alive_at_horizon"):
+        assert {"q05", "q50", "q95"} <= set(forecast[key])
+    assert forecast["draws"] == reference.spec.forecast_draws
+    posterior = pd.read_csv(out / "posterior.csv")
+    assert list(posterior.columns) == ["particle", "weight", *reference.spec.keys, "seed", "distance"]
+    assert abs(posterior["weight"].sum() - 1) < 1e-9 and len(posterior) == reference.spec.population_size
+    md = (out / "report.md").read_text()
+    assert "On its present course the community" in md and "## What the history says about the community" in md
+    assert "SYNTHETIC HISTORY (generated by the simulator, not a real community)" in md  # from the file's comments
+    html = (out / "report.html").read_text()
+    assert "data:image/png;base64" in html and "http" not in html.replace("https://", "").split("<body>")[0]
+    table = pd.read_csv(out / "forecast.csv")
+    assert len(table) == reference.horizon and {"dau_q05", "dau_q50", "members_q95"} <= set(table.columns)
+    assert (table["dau_q05"] <= table["dau_q50"]).all() and (table["dau_q50"] <= table["dau_q95"]).all()
+
+
+@needs_pyabc
+def test_dormancy_probabilities_only_up_to_the_horizon(reference):
+    f = reference.forecast()
+    assert reference.horizon < 365 and "dormant_by_day_365" not in f
+    life = f["lifespan"]
+    dormant = [r["lifespan"] for r in reference.records if r["lifespan"] is not None]
+    if dormant:
+        assert life["q05"] is not None and min(dormant) <= life["q05"] + 1e-9
+
+
+@needs_pyabc
+def test_sentence_states_the_90_percent_dormancy_interval(reference):
+    from sim.fitting.result import FitResult
+
+    fake = FitResult.__new__(FitResult)
+    fake.__dict__.update(reference.__dict__)
+    fake.records = [{"lifespan": d, "readouts": {}} for d in range(150, 251)]
+    text = fake.sentence()
+    # 101 draws, midpoint quantiles: the 5% point is the 5.55th smallest, 150 + 4.55, shown as day 155
+    assert text.startswith("On its present course the community goes dormant between day 155 and day 245 (90%); "
+                           "most likely around day ")
+    fake.records = [{"lifespan": None, "readouts": {}} for _ in range(10)]
+    assert f"still active at day {reference.horizon}" in fake.sentence()
+
+
+@needs_pyabc
+def test_load_fit_reads_a_finished_fit_back(reference):
+    from sim.fitting.result import load_fit
+
+    back = load_fit(reference.out)
+    pd.testing.assert_frame_equal(back.posterior(), reference.posterior(), check_exact=False, rtol=1e-15)
+    assert back.forecast() == reference.forecast()
+    assert back.sentence() == reference.sentence()
+
+
+@needs_pyabc
+def test_rerunning_a_finished_fit_recomputes_nothing(reference, history_csv, capsys):
+    assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(reference.out), "--serial"]) == 0
+    captured = capsys.readouterr()
+    assert "3 generation(s) read from fit.db" in captured.err and f"{reference.spec.forecast_draws} reused" in \
+        captured.err
+    assert reference.sentence() in captured.out
+
+
+# ------------------------------------------------------------------------------ compare --from-fit
+@needs_pyabc
+def test_compare_from_fit_gives_verdicts_over_posterior_draws(tmp_path, reference, capsys):
+    variant = write(tmp_path, "events.yaml", f"extends: {SMALL}\nname: monthly events\nstrategies:\n"
+                    "  events: {start: 0, every: 30, format: online}\n")
+    out = tmp_path / "cmp"
+    code = main(["compare", "--from-fit", str(reference.out), str(variant), "--out", str(out), "--serial", "-r", "6",
+                 "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Over 6 posterior draws" in printed and "6 seeds" in printed
+    assert f"start on day {HISTORY_DAYS}" in printed
+    md = (out / "report.md").read_text()
+    assert "Over 6 posterior draws" in md and "monthly events" in md
+    runs = pd.read_csv(out / "runs.csv")
+    assert runs.groupby("scenario").size().tolist() == [6, 6]
+    # the baseline over draw j is the forecast run j: same parameters, same seed, same horizon
+    draws = pd.read_csv(reference.out / "forecast_draws.csv").iloc[:6].set_index("seed")
+    base = runs[runs["scenario"].str.contains("present course")].set_index("seed").loc[draws.index]
+    assert (base["active_member_days"].to_numpy() == draws["active_member_days"].to_numpy()).all()
+    assert any(line.startswith("- monthly events") for line in printed.splitlines())
+
+
+@needs_pyabc
+def test_variant_strategies_start_the_day_after_the_last_observation(reference, tmp_path):
+    from sim.fitting.from_fit import design_scenario
+
+    variant = load_scenario(write(tmp_path, "v.yaml", f"extends: {SMALL}\ncommunity: {{group_cap: 150}}\n"
+                                  "strategies:\n  points: {start: 10, stop: 40}\n"))
+    sc, notes = design_scenario(reference.scenario, variant, HISTORY_DAYS, reference.spec.keys)
+    (name, kind, spec), = sc.strategies
+    assert (name, spec.start, spec.stop) == ("points", HISTORY_DAYS + 10, HISTORY_DAYS + 40)
+    assert len(notes) == 1 and notes[0].startswith("community.group_cap = 150") and "from day 0" in notes[0]
+
+
+@needs_pyabc
+def test_compare_from_fit_refuses_a_variant_of_another_population(tmp_path, reference, capsys):
+    variant = write(tmp_path, "big.yaml", f"extends: {SMALL}\npopulation: {{size: 900}}\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", "--from-fit", str(reference.out), str(variant), "--out", str(out)]) == 2
+    assert "population.size is 900 but the fitted community has 200" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_compare_from_fit_refuses_a_folder_without_a_fit(tmp_path, capsys):
+    assert main(["compare", "--from-fit", str(tmp_path), str(SMALL)]) == 2
+    assert "not a fit output folder" in capsys.readouterr().err
+
+
+def test_a_table_given_in_python_is_checked_like_a_file():
+    from sim.fitting.history import history_from_frame
+
+    with pytest.raises(HistoryError) as err:
+        history_from_frame(pd.DataFrame({"day": [0, 2, 1], "members": [1.0, -1.0, 3.0]}))
+    assert [str(p) for p in err.value.problems] == [
+        "<table>:3: column 2 (members): -1: counts are finite and 0 or more",
+        "<table>:4: column 1 (day): day 1 does not come after day 2"]
+    h = history_from_frame(pd.DataFrame({"day": [0, 1], "members": [3, np.nan], "other": ["x", "y"]}))
+    assert h.series == ["members"] and np.isnan(h.values["members"][1])
+
+
+def test_randomized_pit_is_uniform_when_the_truth_is_one_more_draw():
+    """The coverage check of the calibration test: with ties (a discrete dormancy day, censoring) it stays exact."""
+    from scipy.stats import kstest
+
+    from sim.fitting.calibration import coverage_band, randomized_pit
+
+    rng = np.random.default_rng(5)
+    n = 4000
+    u = np.array([randomized_pit(rng.integers(0, 4, size=7).astype(float), np.ones(7), float(rng.integers(0, 4)),
+                                 rng.random()) for _ in range(n)])
+    assert kstest(u, "uniform").pvalue > 0.001
+    inside = np.mean((u >= 0.05) & (u <= 0.95))
+    assert abs(inside - 0.9) < 4 * np.sqrt(0.9 * 0.1 / n)  # four binomial standard errors
+    assert coverage_band(20) == (14, 20) and coverage_band(100) == (82, 97)
