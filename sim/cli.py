@@ -1,6 +1,7 @@
 """The `circlesim` command line: run, compare, sweep, fit, validate, explain, reference.
 
     circlesim run scenarios/baseline.yaml --out out/baseline [--seed N] [--days N] [--set KEY=VALUE ...]
+        [--json] [--quiet] [--parquet]
     circlesim compare scenarios/baseline.yaml scenarios/points.yaml -r 30 [--workers N | --dask-local N]
     circlesim sweep scenarios/points.yaml --param strategies.points.value=0:0.05 --method sobol
     circlesim fit scenarios/fit_example.yaml --history scenarios/fit_example_history.csv [--out DIR] [--budget N]
@@ -63,10 +64,10 @@ def _force(args) -> None:
 class _Progress:
     """A progress bar on stderr (tqdm) when stderr is a terminal, else a line every 10%."""
 
-    def __init__(self, total: int, label: str):
-        self.total, self.label, self.last = total, label, -1
+    def __init__(self, total: int, label: str, quiet: bool = False):
+        self.total, self.label, self.last, self.quiet = total, label, -1, quiet
         self.bar = None
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and not quiet:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, desc=label, unit="day", file=sys.stderr, leave=False)
@@ -74,6 +75,8 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         if self.bar is not None:
             self.bar.update(1)
+            return
+        if self.quiet:
             return
         tenth = done * 10 // total
         if tenth != self.last:
@@ -95,17 +98,27 @@ def _load(path: str, overrides, seed=None, days=None):
 
 
 def cmd_run(args) -> int:
-    """`circlesim run`: simulate one scenario and write its time series, summary and lifecycle figures."""
+    """`circlesim run`: simulate one scenario and write its time series, summary and lifecycle figures.
+
+    On stdout: the readable summary, or with `--json` the summary as one JSON document (what
+    `summary.json` holds, plus `outputs`: the files written), or with `--quiet` nothing.
+    Progress and notes go to stderr (none with `--quiet`); errors always do.
+    """
     from sim.model import CommunityModel
     from sim.model.memory import MemoryEstimateError
     from sim.model.population import GraphFileError
     from sim.model.strategies import StrategyConflict
-    from sim.outputs import folder
+    from sim.outputs import folder, tables
     from sim.outputs.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
     from sim.outputs.report import format_summary
     from sim.scenario import ScenarioError
 
     _force(args)
+    if args.parquet:
+        try:
+            tables.check_parquet()
+        except tables.ParquetUnavailable as exc:
+            return _invalid(f"--parquet: {exc}")
     scenario, error = _load(args.scenario, args.set, args.seed, args.days)
     if error:
         return _invalid(error)
@@ -126,11 +139,14 @@ def cmd_run(args) -> int:
     except MemoryEstimateError as exc:
         return _invalid(f"{args.scenario}: {exc}")
     build = time.perf_counter() - t0
+    names = ["timeseries.csv", "summary.json", "lifecycle.png", "circles.png"]
+    if args.parquet:
+        names.insert(1, "timeseries.parquet")
     try:
         with folder.using(out) as notes:
-            for note in notes:
+            for note in notes if not args.quiet else []:
                 print(f"{out}: {note}", file=sys.stderr)
-            bar = _Progress(scenario.horizon_days, Path(args.scenario).stem)
+            bar = _Progress(scenario.horizon_days, Path(args.scenario).stem, quiet=args.quiet)
             try:
                 model.run(progress=bar)
             except StrategyConflict as exc:
@@ -145,16 +161,25 @@ def cmd_run(args) -> int:
             summary["parameters"] = scenario.to_dict()
             title = f"{summary['scenario']} (seed {summary['seed']})"
             dunbar = scenario.population.dunbar_limit
-            with folder.publish(out) as stage:  # the four files appear together, or not at all
+            with folder.publish(out) as stage:  # the files appear together, or not at all
                 ts.to_csv(stage / "timeseries.csv", index=False)
+                if args.parquet:
+                    tables.write_parquet(tables.tidy_timeseries(ts, summary["scenario"], summary["seed"]),
+                                         stage / "timeseries.parquet")
                 (stage / "summary.json").write_text(json.dumps(summary, indent=2, default=_jsonable))
                 _savefig(lifecycle_figure(ts, summary["lifecycle"], dunbar, title), stage / "lifecycle.png")
                 _savefig(circles_figure(ts, summary["lifecycle"], title), stage / "circles.png")
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
-    print(format_summary(summary))
-    print(f"\nWrote {out}/timeseries.csv, summary.json, lifecycle.png, circles.png "
-          f"in {elapsed:.1f} s.")
+    wrote = f"Wrote {out}/{', '.join(names)} in {elapsed:.1f} s."
+    if args.json:
+        doc = {**summary, "outputs": {name: str(out / name) for name in names}}
+        print(json.dumps(doc, indent=2, default=_jsonable))
+        if not args.quiet:
+            print(wrote, file=sys.stderr)
+    elif not args.quiet:
+        print(format_summary(summary))
+        print(f"\n{wrote}")
     return EXIT_OK
 
 
@@ -342,7 +367,23 @@ def cmd_compare(args) -> int:
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     _note_invalid(result)
-    print("\n".join(f"- {v}" for v in result.verdicts()))
+    if len(result.labels) > 1:
+        print("\n".join(f"- {v}" for v in result.verdicts()))
+        advice = result.replication_advice()
+        if advice:
+            print("\nToo few replications:")
+            print("\n".join(f"- {a}" for a in advice))
+    else:
+        from sim.outputs.report import key_measures, number
+        from sim.readouts.registry import measure
+
+        print(f"Nothing to compare: only {result.labels[0]} was given, no variant to compare with, so no verdicts. "
+              f"Give the variants after the baseline: circlesim compare BASELINE.yaml VARIANT.yaml ...\n"
+              f"{result.labels[0]}'s read-outs over {len(result.seeds)} replications, mean [95% CI]:")
+        summ = result.summary().set_index("measure")
+        for m in key_measures():
+            r = summ.loc[m]
+            print(f"  {measure(m).label:<24}{number(r['mean']):>10} [{number(r['low'])}, {number(r['high'])}]")
     print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
           f"distributions.png, cost_benefit.png, report.html, report.md "
           f"({result.reused} runs reused, {result.seconds:.0f} s).")
@@ -398,6 +439,10 @@ def _compare_from_fit(args) -> int:
     result.write(out)
     print(result.note)
     print("\n".join(f"- {v}" for v in result.verdicts()))
+    advice = result.replication_advice()
+    if advice:
+        print("\nToo few runs:")
+        print("\n".join(f"- {a}" for a in advice))
     print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
           f"distributions.png, cost_benefit.png, report.html, report.md "
           f"({result.reused} runs reused, {result.seconds:.0f} s).")
@@ -483,6 +528,10 @@ def cmd_sweep(args) -> int:
     _force(args)
     if not args.param:
         return _invalid("invalid sweep: give at least one --param KEY=LOW:HIGH")
+    from sim.readouts.registry import measures
+
+    if args.target not in measures():
+        return _invalid(f"invalid sweep: --target {args.target!r} is not a read-out; one of: {', '.join(measures())}")
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)
         plan = plan_sweep(base, args.param, method=args.method, samples=args.samples,
@@ -517,12 +566,43 @@ def cmd_sweep(args) -> int:
         for _, r in ind.iterrows():
             print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {r['S1']:+.3f} ± {r['S1_conf']:.3f}   "
                   f"ST {r['ST']:+.3f} ± {r['ST_conf']:.3f}")
+    _print_best(result, args.target)
     print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
-          f"{len(result.points)} design points.")
+          f"{len(result.points)} design points (pareto.csv).")
     print(f"Wrote {out}/sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
           f"figures, report.html, report.md ({result.reused} runs reused, {result.seconds:.0f} s).")
     _report_failures(result.failures, len(result.points) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
+
+
+def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
+    """The `k` best design points of a sweep by `target`, with their parameters, headline read-outs and spend.
+
+    A planner reads the answer in the terminal, not only in sweep.csv; lifespans of points whose
+    runs all stayed alive are said to be censored at the horizon rather than printed as a number.
+    """
+    from sim.outputs.report import number
+    from sim.readouts.registry import measure
+
+    best = result.best(target, k)
+    if best.empty:
+        print(f"No design point has a value of {target}: no best points to show.")
+        return
+    label = measure(target).label
+    runs = len(result.seeds)
+    print(f"Best design points by {label} (mean of {runs} replication{'s' if runs != 1 else ''} each):")
+    for _, r in best.iterrows():
+        params = ", ".join(f"{key}={number(r[key])}" for key in result.keys)
+        alive = r["alive_at_horizon"]
+        if alive == 1:
+            life = f"alive at the horizon (lifespan ≥ {result.horizon:,} days)"
+        elif alive > 0:
+            life = f"lifespan {number(r['lifespan'])} days ({alive:.0%} of runs alive at the horizon)"
+        else:
+            life = f"lifespan {number(r['lifespan'])} days"
+        head = "" if target == "active_member_days" else f"{label} {number(r[target])}, "
+        print(f"  point {int(r['point'])}: {params}: {head}{number(r['active_member_days'])} active member-days, "
+              f"{life}, incentive spend {number(r['incentive_spend'])} {result.base.get('currency') or 'cost units'}")
 
 
 def cmd_dashboard(args) -> int:
@@ -569,18 +649,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: out/<scenario name>)")
     p.add_argument("--seed", type=int, help="random seed (overrides the file)")
     p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON document on stdout "
+                   "(summary.json plus the files written) instead of the readable summary")
+    p.add_argument("--quiet", action="store_true", help="no progress and no summary; errors only (with --json: "
+                   "the JSON only)")
+    p.add_argument("--parquet", action="store_true", help="also write timeseries.parquet, one row per scenario, "
+                   "seed and day (needs pyarrow: pip install \"circlesim[parquet]\")")
     p.add_argument("--force", action="store_true", help="run even if the memory estimate exceeds what is available")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files; report every problem with its line")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[])
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario YAML files to check (each one's graph "
+                   "file is read in full)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
+                   help="override a parameter by dotted key before checking, e.g. population.size=10000 "
+                   "(repeatable)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("explain", help="print the fully resolved parameters of a scenario")
     common(p)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--days", type=int)
+    p.add_argument("--seed", type=int, help="random seed to show in place of the file's")
+    p.add_argument("--days", type=int, help="horizon to show in place of the file's horizon_days")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("compare", help="replications of a baseline and variants: paired statistics, "
@@ -622,22 +711,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sweep", help="sample parameters (grid, Latin hypercube, Sobol): tables, "
                        "sensitivity indices, Pareto set")
-    p.add_argument("scenario")
+    p.add_argument("scenario", help="scenario YAML file whose parameters are swept")
     p.add_argument("--param", action="append", default=[], metavar="KEY=LOW:HIGH",
                    help="a swept parameter by dotted key (repeatable)")
-    p.add_argument("--method", choices=("grid", "lhs", "sobol"), default="lhs")
+    p.add_argument("--method", choices=("grid", "lhs", "sobol"), default="lhs",
+                   help="grid: every combination of --samples levels; lhs: a Latin hypercube of --samples "
+                   "points; sobol: Saltelli's scheme, for Sobol indices (default lhs)")
     p.add_argument("--samples", type=_int_arg(1), help="grid: levels per parameter (5); lhs: points (20); "
                    "sobol: base samples N, N*(d+2) points (16)")
     p.add_argument("--out", help="output folder (default: out/sweep-<name>-<method>)")
-    p.add_argument("--days", type=int)
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[])
+    p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
+                   help="override a fixed (not swept) parameter by dotted key (repeatable)")
+    p.add_argument("--target", default="active_member_days", metavar="MEASURE",
+                   help="read-out that ranks the best design points printed at the end, e.g. lifespan or "
+                   "peak_dau; higher is better unless the measure is a cost (default active_member_days)")
     _engine_args(p, replications=5)
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("dashboard", help="serve the interactive page (Solara) on 127.0.0.1")
     p.add_argument("scenario", nargs="?", help="scenario to open on the left (default: baseline)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=_int_arg(1, 65535, "a port number"), default=8765)
+    p.add_argument("--port", type=_int_arg(1, 65535, "a port number"), default=8765,
+                   help="port to serve on (default 8765)")
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("reference", help="print (or write) the scenario parameter reference")

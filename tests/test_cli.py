@@ -105,3 +105,54 @@ def test_unknown_command_exits_nonzero():
     with pytest.raises(SystemExit) as info:
         main(["fly"])
     assert info.value.code == 2
+
+
+def test_run_json_is_the_summary_on_stdout_and_quiet_prints_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--json", *SMALL]) == 0
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)  # stdout is one JSON document and nothing else
+    on_disk = json.loads((out / "summary.json").read_text())
+    assert {k: v for k, v in doc.items() if k != "outputs"} == on_disk
+    assert doc["outputs"]["summary.json"] == str(out / "summary.json") and "Wrote" in captured.err
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--quiet", *SMALL]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--quiet", "--json", *SMALL]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["horizon_days"] == 120 and captured.err == ""
+
+
+def test_run_parquet_is_tidy_with_scenario_and_seed(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "points.yaml"), "--out", str(out), "--parquet", "--seed", "4", *SMALL]) == 0
+    tidy = pd.read_parquet(out / "timeseries.parquet")
+    wide = pd.read_csv(out / "timeseries.csv")
+    assert list(tidy.columns) == ["scenario", "seed", *wide.columns]
+    assert set(tidy["scenario"]) == {"points"} and set(tidy["seed"]) == {4}
+    pd.testing.assert_frame_equal(tidy.drop(columns=["scenario", "seed"]), wide, check_dtype=False)
+
+
+def test_run_parquet_without_pyarrow_is_one_clear_error_before_running(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
+    out = tmp_path / "never"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--parquet", *SMALL]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("--parquet: Parquet output needs pyarrow") and 'circlesim[parquet]' in err
+    assert not out.exists()
+
+
+def test_every_argument_of_every_command_has_help():
+    import argparse
+
+    from sim.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [f"{name} {a.dest}" for name, p in sub.choices.items() for a in p._actions
+               if not isinstance(a, argparse._HelpAction) and (not a.help or a.help == argparse.SUPPRESS)]
+    assert missing == []
+    port = next(a for a in sub.choices["dashboard"]._actions if a.dest == "port")
+    assert "8765" in port.help

@@ -422,7 +422,9 @@ def test_load_fit_reads_a_finished_fit_back(reference):
 def test_rerunning_a_finished_fit_recomputes_nothing(reference, history_csv, capsys):
     assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(reference.out), "--serial"]) == 0
     captured = capsys.readouterr()
-    assert "3 generation(s) read from fit.db" in captured.err and f"{reference.spec.forecast_draws} reused" in \
+    done = len(reference.generations)  # as many as the budget allowed (the fit section asks for 3)
+    assert 1 <= done <= reference.spec.generations
+    assert f"{done} generation(s) read from fit.db" in captured.err and f"{reference.spec.forecast_draws} reused" in \
         captured.err
     assert reference.sentence() in captured.out
 

@@ -47,6 +47,9 @@ def test_simulation_based_calibration_90_percent_intervals_hold_the_truth_90_per
     assert dormant >= 5, f"only {dormant} of 20 communities went dormant by day 250: lengthen the horizon"
 
 
+PLANTED_SIZE, PLANTED_DAYS = 1000, 90
+
+
 def _fit_q_close(args):
     """Worker: fit a history simulated with word of mouth `q_close`; return the 90% interval of q_close."""
     import sim
@@ -54,12 +57,13 @@ def _fit_q_close(args):
     from sim.scenario import load_scenario
 
     q_close, folder = args
-    sc = load_scenario(SMALL, overrides=[f"acquisition.q_close={q_close}", "motivation.novelty_halflife=80"])
+    size = [f"population.size={PLANTED_SIZE}"]
+    sc = load_scenario(SMALL, overrides=[f"acquisition.q_close={q_close}", "motivation.novelty_halflife=80", *size])
     model = CommunityModel(sc, seed=7)  # the same seed: the two histories differ only in word of mouth
-    model.run(days=60)
+    model.run(days=PLANTED_DAYS)
     history = model.timeseries()[["day", "members", "dau", "posts"]]
-    res = sim.fit(SMALL, history, out=folder, executor="serial", progress=False, write=False,
-                  population_size=30, generations=6, budget=600, forecast_draws=2)
+    res = sim.fit(load_scenario(SMALL, overrides=size), history, out=folder, executor="serial", progress=False,
+                  write=False, population_size=30, generations=6, budget=600, forecast_draws=2)
     s = res.parameter_summary()["acquisition.q_close"]
     return s["q05"], s["q95"]
 
@@ -68,7 +72,10 @@ def test_a_planted_change_in_word_of_mouth_gives_non_overlapping_intervals(tmp_p
     """Two histories from one scenario and seed, differing only in acquisition.q_close (0.08 vs 0.25).
 
     Both fits estimate word of mouth and the novelty half-life together (the half-life is held at
-    80 days in both histories but unknown to the fit), from 60 days of 200 people.
+    80 days in both histories but unknown to the fit), from 90 days of 1,000 people. (At 200
+    people and 60 days, model version 2's histories differ by 91 against 128 members on day 60,
+    which the fit cannot tell from an unknown half-life: the weak one's interval spanned most of
+    the prior. At 1,000 people they differ by 303 against 623 members on day 90.)
     """
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         (lo_a, hi_a), (lo_b, hi_b) = pool.map(_fit_q_close, [(0.08, tmp_path / "weak"), (0.25, tmp_path / "strong")])

@@ -1,4 +1,4 @@
-"""Property-based: random and mutated graph files (CSV and GraphML) either load or raise GraphFileError.
+"""Property-based: random and mutated graph files (every supported format) either load or raise GraphFileError.
 
 As `test_scenario_fuzz.py` does for scenarios: whatever the bytes, `load_graph_file` returns a
 graph fit to build a population from (at least 2 persons, no self-loops, every weight a
@@ -12,9 +12,11 @@ from datetime import timedelta
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.model import graphs
 from sim.model.population import GraphFileError, build_population, load_graph_file
 from sim.scenario import default_scenario
 
@@ -104,3 +106,108 @@ def test_random_and_mutated_graphml(tmp_path_factory, data):
     body = data.draw(st.one_of(graphml_bytes(), st.binary(max_size=1000)))
     path.write_bytes(body)
     check(path)
+
+
+# ------------------------------------------------------------------ GML, GEXF, Pajek, edge lists
+def _random_graph(draw) -> nx.Graph:
+    n = draw(st.integers(0, 8))
+    g = nx.gnm_random_graph(n, draw(st.integers(0, n * 2)), seed=draw(st.integers(0, 1000)))
+    names = {}
+    for i in g:  # distinct, whitespace-free labels (every format can carry them)
+        names[i] = (draw(st.text("abcxyz019_é", min_size=1, max_size=4)) or "n") + f"_{i}"
+    g = nx.relabel_nodes(g, names, copy=True)
+    value = draw(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 5)))
+    for u, v in g.edges():
+        if draw(st.booleans()):
+            g[u][v]["weight"] = value
+    return g
+
+
+WRITERS = {
+    "gml": lambda g: "\n".join(nx.generate_gml(g)),
+    "gexf": lambda g: "\n".join(nx.generate_gexf(g)),
+    "net": lambda g: "\n".join(nx.generate_pajek(g)),
+    "edgelist": lambda g: "\n".join(f"{u} {v} {d['weight']}" if "weight" in d else f"{u} {v}"
+                                     for u, v, d in g.edges(data=True)),
+}
+
+
+@st.composite
+def format_bytes(draw, ext: str):
+    text = WRITERS[ext](_random_graph(draw))
+    for _ in range(draw(st.integers(0, 3))):  # mutations: splice text, cut, duplicate a line
+        choice = draw(st.integers(0, 2))
+        if choice == 0 and text:
+            i = draw(st.integers(0, len(text) - 1))
+            text = text[:i] + draw(st.text(max_size=10)) + text[i + draw(st.integers(0, 10)):]
+        elif choice == 1:
+            text = text[: draw(st.integers(0, len(text)))]
+        else:
+            lines = text.splitlines() or [""]
+            text = "\n".join(lines + [draw(st.sampled_from(lines))])
+    return text.encode(draw(st.sampled_from(["utf-8", "latin-1"])), errors="replace")
+
+
+@SETTINGS
+@given(data=st.data())
+@pytest.mark.parametrize("ext", ["gml", "gexf", "net", "edgelist", "txt"])
+def test_random_and_mutated_networkx_formats(tmp_path_factory, data, ext):
+    path = tmp_path_factory.mktemp(ext) / f"g.{ext}"
+    writer = "edgelist" if ext == "txt" else ext
+    body = data.draw(st.one_of(format_bytes(writer), st.binary(max_size=1000)))
+    path.write_bytes(body)
+    check(path)
+
+
+@pytest.mark.parametrize("ext", ["csv", "graphml", "gml", "gexf", "net", "edgelist", "edges", "txt"])
+def test_every_format_reads_the_same_weighted_graph(tmp_path, ext):
+    g = nx.Graph()
+    g.add_edge("ann", "bob", weight=2.0)
+    g.add_edge("bob", "cyd", weight=1.0)
+    g.add_edge("cyd", "ann", weight=0.5)
+    g.add_node("dan")
+    g.add_edge("dan", "ann", weight=3.0)
+    path = tmp_path / f"g.{ext}"
+    if ext == "csv":
+        rows = "".join(f"{u},{v},{d['weight']}\n" for u, v, d in g.edges(data=True))
+        path.write_text("source,target,weight\n" + rows)
+    elif ext == "graphml":
+        nx.write_graphml(g, path)
+    else:
+        path.write_text(WRITERS.get(ext, WRITERS["edgelist"])(g) + "\n")
+    sg = graphs.read_graph_file(path)
+    got = {frozenset((sg.labels[a], sg.labels[b])): w for a, b, w in zip(sg.u, sg.v, sg.weight)}
+    assert got == {frozenset((u, v)): d["weight"] for u, v, d in g.edges(data=True)}
+    assert sorted(sg.labels.tolist()) == ["ann", "bob", "cyd", "dan"]
+
+
+@pytest.mark.parametrize("name,body,where,says", [
+    ("g.foo", "a,b\n", "g.foo:", "unknown graph file format '.foo'"),
+    ("g", "a,b\n", "g:", "'(no extension)'"),
+    ("g.txt", "a b 1\nb\n", "g.txt:2:", "expected 'source target [weight]'"),
+    ("g.edges", "a b 1\nb c inf\n", "g.edges:2:", "finite positive"),
+    ("g.net", "*vertices 2\n1 a\n2 b\n*edges\n1 2 heavy\n", "g.net:5:", "not a number"),
+    ("g.gml", 'graph [\n node [ id 0 label "a" ]\n edge [ source 0 target 0 weight x ]\n]', "g.gml:3:",
+     "not a readable GML file"),
+    ("g.gexf", "<gexf><graph><nodes>\n<node id='a'/>\n<oops", "g.gexf:3:", "not a readable GEXF file"),
+])
+def test_bad_files_name_file_line_and_the_supported_formats(tmp_path, name, body, where, says):
+    path = tmp_path / name
+    path.write_text(body)
+    with pytest.raises(GraphFileError) as info:
+        graphs.read_graph_file(path)
+    text = str(info.value)
+    assert text.startswith(f"{tmp_path}/{where}") and says in text, text
+    if "unknown" in says or "not a readable" in says:
+        for fmt in ("GML: .gml", "GEXF: .gexf", "Pajek: .net", "GraphML: .graphml", ".csv", ".edgelist"):
+            assert fmt in text, fmt
+
+
+def test_networkx_formats_are_size_bounded(tmp_path, monkeypatch):
+    path = tmp_path / "big.gml"
+    path.write_text('graph [ node [ id 0 label "a" ] node [ id 1 label "b" ] edge [ source 0 target 1 ] ]')
+    assert graphs.read_graph_file(path).n == 2
+    monkeypatch.setattr(graphs, "MAX_NETWORKX_GRAPH_BYTES", 20)
+    limit = r"big\.gml: graph file is 84 bytes; the limit is 20 bytes \(save larger graphs as an edge-list CSV\)"
+    with pytest.raises(GraphFileError, match=limit):
+        graphs.read_graph_file(path)

@@ -65,18 +65,30 @@ def test_smoothing_and_helpers():
     assert phase_of_day(phases, 0) == "germination" and phase_of_day(phases, 10_000) is None
 
 
-def test_health_warnings():
+def test_health_warnings_one_per_stretch_with_its_day_range():
     members = np.r_[np.linspace(10, 1000, 180), np.full(180, 1000.0)]
-    dau = np.r_[np.full(180, 100.0), np.full(90, 100.0), np.full(90, 50.0)]
-    w = health_warnings(members, dau, at_risk=np.r_[np.zeros(200), np.full(160, 7)])
-    kinds = [x["kind"] for x in w]
-    assert kinds.count("low_growth") == 1
-    low = next(x for x in w if x["kind"] == "low_growth")
-    assert low["day"] == 269          # months 7, 8, 9 flat: fires at the end of month 9
-    swings = [x for x in w if x["kind"] == "activity_swing"]
-    assert [x["day"] for x in swings] == [299]  # the halving in month 10
-    risk = next(x for x in w if x["kind"] == "churn_risk")
-    assert risk["day"] == 200 and "at most 7" in risk["message"]
+    dau = np.r_[np.full(270, 100.0), np.full(90, 50.0)]
+    at_risk = np.r_[np.zeros(200), np.full(40, 30.0), np.full(120, 7.0)]   # 3% of members, then 0.7%
+    w = health_warnings(members, dau, at_risk=at_risk)
+    assert [x["kind"] for x in w] == ["low_growth", "churn_risk", "activity_decline"]
+    low, risk, fall = w
+    assert (low["start"], low["end"]) == (180, 359) and "6 months" in low["message"]  # months 7-12 flat
+    assert (fall["start"], fall["end"]) == (270, 299) and "50%" in fall["message"]    # the halving in month 10
+    assert (risk["start"], risk["end"]) == (200, 239) and "at most 30 (3%)" in risk["message"]
+    assert all(x["day"] == x["start"] and x["message"].startswith(f"days {x['start']}-") for x in w)
+    # dormancy from day 250 cuts every stretch there: the decline after it is not warned
+    cut = health_warnings(members, dau, at_risk=at_risk, until=250)
+    assert [x["kind"] for x in cut] == ["churn_risk"] and cut[0]["end"] == 239
+
+
+def test_growth_is_never_an_alarm_and_a_long_decline_is_one_warning():
+    months = np.arange(20 * 30) // 30
+    rising = 10.0 * 2.0 ** np.minimum(months, 6)           # DAU doubling each month, then flat
+    assert [x["kind"] for x in health_warnings(np.full(600, 1e4) * (1 + months), rising)] == []
+    falling = 1000.0 * 0.8 ** months                         # 20% down every month for 19 months
+    w = health_warnings(np.full(600, 5000.0) * (1 + months), falling)
+    assert len(w) == 1 and w[0]["kind"] == "activity_decline"
+    assert (w[0]["start"], w[0]["end"]) == (30, 599) and "19 months in a row" in w[0]["message"]
     assert health_warnings(np.full(60, 5.0), np.full(60, 5.0), alarm_months=3) == []
 
 

@@ -246,3 +246,16 @@ def test_leading_dot_exponents_parse_and_method_names_are_not_keys(tmp_path):
     assert load_scenario(f).acquisition.p_external == pytest.approx(5e-5)
     with pytest.raises(ValueError, match="items"):
         Section({"items": 3})
+
+
+def test_readme_lists_every_timeseries_column():
+    """The README's 'Reading the output' names each daily column the registry declares."""
+    import re
+
+    from sim.model import METRICS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Reading the output"):]
+    section = section[:section.index("- `summary.json`")]
+    named = set(re.findall(r"`([a-z_]+)`", section)) - {"timeseries", "sim", "registry"}
+    assert set(METRICS) <= named, sorted(set(METRICS) - named)

@@ -22,15 +22,26 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.replications import execute, replication_seeds, temporary_store
-from sim.experiments.stats import format_p, mean_ci, paired_difference, significant
+from sim.experiments.stats import (
+    MAX_REPLICATIONS,
+    format_p,
+    mean_ci,
+    paired_difference,
+    replications_needed,
+    significant,
+)
 from sim.experiments.store import ResultStore, versions
 from sim.readouts.registry import measure, measures
 from sim.scenario import Scenario, load_scenario
 
 
 def verdict_measures() -> list[str]:
-    """Measures that get a verdict sentence (declared with `verdict` in the read-out registry)."""
-    return [name for name in measures() if measure(name).verdict]
+    """Measures that get a verdict sentence: the headline table's (`key`) and those with a `verdict` phrase."""
+    return [name for name in measures() if measure(name).verdict or measure(name).key]
+
+
+#: Power and level behind the replication advice.
+POWER, ALPHA = 0.8, 0.05
 
 
 class FanAccumulator:
@@ -112,83 +123,192 @@ class CompareResult:
         df = pd.DataFrame(rows, columns=["scenario", "seed", *measures()])
         return df
 
+    @property
+    def currency(self) -> str:
+        """The label of money amounts: the baseline scenario's `currency`."""
+        return self.scenarios[0].get("currency") or "cost units"
+
     def summary(self) -> pd.DataFrame:
-        """Per scenario and measure: mean, 95% t-interval, sd, n (runs that finished)."""
+        """Per scenario and measure: mean, 95% t-interval (shares clipped to [0, 1]), sd, n (runs that finished)."""
         runs = self.runs()
         out = []
         for lab in self.labels:
             sub = runs[runs["scenario"] == lab]
             for m in measures():
-                ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"))
+                ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"), bounds=measure(m).bounds)
                 out.append({"scenario": lab, "measure": m, **ci})
         return pd.DataFrame(out, columns=["scenario", "measure", "mean", "low", "high", "sd", "n"])
 
-    def _paired(self, variant: str, measure: str) -> dict:
+    def _paired(self, variant: str, measure_name: str) -> dict:
         runs = self.runs()
-        b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[measure]
-        v = runs[runs["scenario"] == variant].set_index("seed")[measure]
+        b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[measure_name]
+        v = runs[runs["scenario"] == variant].set_index("seed")[measure_name]
         common = [s for s in self.seeds if s in b.index and s in v.index]
+        bounds = measure(measure_name).bounds
         return paired_difference(pd.to_numeric(b.loc[common], errors="coerce").to_numpy(float),
-                                 pd.to_numeric(v.loc[common], errors="coerce").to_numpy(float))
+                                 pd.to_numeric(v.loc[common], errors="coerce").to_numpy(float),
+                                 bounds=None if bounds is None else (bounds[0] - bounds[1], bounds[1] - bounds[0]))
 
     def differences(self) -> pd.DataFrame:
-        """Each variant minus the baseline, paired by seed: mean, bootstrap 95% CI, p-value."""
+        """Each variant minus the baseline, paired by seed: mean, 95% t-interval, paired t-test p, sd, n.
+
+        `replications_needed`: paired replications that would detect a difference of the observed
+        size with 80% power at the 5% level (from the observed sd of the differences); blank when
+        it cannot be estimated (no spread, or no difference at all).
+        """
         out = []
         for lab in self.labels[1:]:
             for m in measures():
                 d = self._paired(lab, m)
                 out.append({"variant": lab, "baseline": self.labels[0], "measure": m, **d,
-                            "significant": significant(d)})
+                            "significant": significant(d),
+                            "replications_needed": replications_needed(d["sd"], d["mean"], ALPHA, POWER)})
         return pd.DataFrame(out, columns=["variant", "baseline", "measure", "mean", "low", "high", "p",
-                                          "n", "significant"])
+                                          "n", "sd", "significant", "replications_needed"])
 
     def costs(self) -> pd.DataFrame:
-        """Extra spend and points per extra active member-day, per variant (paired means)."""
+        """Extra spend and points per extra active member-day, per variant (paired means).
+
+        A cost per extra day exists only when the variant adds active member-days detectably;
+        `note` says why a cell is blank otherwise.
+        """
         out = []
         for lab in self.labels[1:]:
             days = self._paired(lab, "active_member_days")
             spend = self._paired(lab, "total_spend")
             points = self._paired(lab, "points_issued")
             extra = days["mean"] or 0.0
+            gains = extra > 0 and significant(days)
+            if gains:
+                note = ""
+            elif days["mean"] is None:
+                note = "no finished pairs of runs"
+            elif not significant(days):
+                note = "no detectable change in active member-days, so no cost per extra day"
+            else:
+                note = "fewer active member-days than the baseline: no extra day to put a cost on"
+            if gains and not (spend["mean"] or 0) > 0:
+                note = f"no extra spend: the extra active member-days cost nothing more in {self.currency}"
             out.append({"variant": lab, "extra_active_member_days": days["mean"],
                         "extra_spend": spend["mean"], "extra_points": points["mean"],
-                        "spend_per_extra_day": spend["mean"] / extra if extra > 0 and significant(days) else None,
-                        "points_per_extra_day": points["mean"] / extra if extra > 0 and significant(days) else None})
-        return pd.DataFrame(out)
+                        "spend_per_extra_day": spend["mean"] / extra if gains else None,
+                        "points_per_extra_day": points["mean"] / extra if gains else None,
+                        "currency": self.currency, "note": note})
+        return pd.DataFrame(out, columns=["variant", "extra_active_member_days", "extra_spend", "extra_points",
+                                          "spend_per_extra_day", "points_per_extra_day", "currency", "note"])
 
     # ---------------------------------------------------------------- verdicts
+    def _amount(self, m: str, x: float, sign: bool = False) -> str:
+        """An amount of measure `m` with its unit: shares in percentage points, money in the currency."""
+        r = measure(m)
+        if r.bounds is not None:
+            return f"{_num(100 * x, sign)} percentage points"
+        if "currency" in r.unit:
+            return f"{_num(x, sign)} {self.currency}"
+        return _num(x, sign) + (" days" if r.unit == "days" else "")
+
     def verdicts(self) -> list[str]:
-        """Plain sentences: what each design changes, with interval, p-value and cost."""
+        """Plain sentences: what each design changes, with interval, p-value and cost (empty with no variant).
+
+        Every headline measure (`verdict_measures`) that differs gets a sentence of its own;
+        those that do not are listed in one sentence per variant, each with its interval.
+        "Differs" means the paired t-test rejects at 5%, which for the t-interval shown is
+        the same as the interval excluding zero.
+        """
         lines = []
-        costs = self.costs().set_index("variant") if len(self.labels) > 1 else None
+        if len(self.labels) < 2:
+            return lines
+        costs = self.costs().set_index("variant")
         for lab in self.labels[1:]:
             c = costs.loc[lab]
             cost_phrase = ""
-            if c["points_per_extra_day"] is not None and not pd.isna(c["points_per_extra_day"]) \
-                    and (c["extra_points"] or 0) > 0:
-                cost_phrase = (f" at {c['points_per_extra_day']:.3g} points ({c['spend_per_extra_day']:.3g} money) "
-                               f"per extra active member-day")
-            elif c["spend_per_extra_day"] is not None and not pd.isna(c["spend_per_extra_day"]) \
-                    and (c["extra_spend"] or 0) > 0:
-                cost_phrase = f" at {c['spend_per_extra_day']:.3g} money per extra active member-day"
+            if _present(c["points_per_extra_day"]) and (c["extra_points"] or 0) > 0:
+                cost_phrase = (f" at {_num(c['points_per_extra_day'])} points ({_num(c['spend_per_extra_day'])} "
+                               f"{self.currency}) per extra active member-day")
+            elif _present(c["spend_per_extra_day"]) and (c["extra_spend"] or 0) > 0:
+                cost_phrase = f" at {_num(c['spend_per_extra_day'])} {self.currency} per extra active member-day"
+            quiet = []
+            spend = self._paired(lab, "total_spend")["mean"]
             for m in verdict_measures():
-                noun, (up, down) = measure(m).label, measure(m).verdict
+                r = measure(m)
                 d = self._paired(lab, m)
-                if d["mean"] is None:
+                if d["mean"] is None:  # e.g. a decline that no run reached: say so rather than drop it
+                    quiet.append(f"{r.label} (not measured: no seed where both runs reached it)")
                     continue
-                ci = f"95% CI {_num(d['low'])} to {_num(d['high'])}, {format_p(d['p'])}"
-                if significant(d):
-                    phrase = (up if d["mean"] > 0 else down).format(x=_num(abs(d["mean"])))
-                    sentence = f"{lab} {phrase} ({ci})"
-                    if m in ("lifespan", "active_member_days") and d["mean"] > 0:
-                        sentence += cost_phrase
-                else:
-                    sentence = f"{lab}: no detectable difference in {noun} (Δ {_num(d['mean'], sign=True)}, {ci})"
+                if m == "incentive_spend" and spend is not None and np.isclose(d["mean"], spend):
+                    continue  # all of the extra spend is incentives: the total spend's sentence says it
+                if m == "lifespan" and self._all_alive(lab):
+                    quiet.append(f"lifespan (every run of both still alive at the horizon, day {self.horizon:,})")
+                    continue
+                scale = 100 if r.bounds is not None else 1
+                ci = f"95% CI {_num(_times(d['low'], scale))} to {_num(_times(d['high'], scale))}, {format_p(d['p'])}"
+                if not significant(d):
+                    quiet.append(f"{r.label} (Δ {self._amount(m, d['mean'], sign=True)}, {ci})")
+                    continue
+                up, down = r.verdict or (f"raises {r.label} by {{x}}", f"lowers {r.label} by {{x}}")
+                x = self._amount(m, abs(d["mean"]))
+                if r.verdict and r.bounds is None and "currency" not in r.unit:
+                    x = _num(abs(d["mean"]))  # the phrase carries its unit ("by {x} days")
+                sentence = f"{lab} {(up if d['mean'] > 0 else down).format(x=x)}"
+                if "currency" in r.unit:
+                    sentence += " per run"
+                sentence += f" ({ci})"
+                if m == "active_member_days" and d["mean"] > 0:
+                    sentence += cost_phrase
                 lines.append(sentence + ".")
-            if (c["extra_spend"] or 0) > 0:
-                lines.append(f"{lab} costs {_num(c['extra_spend'])} money more per run than {self.labels[0]}.")
+            if quiet:
+                lines.append(f"{lab}: no detectable difference in " + "; ".join(quiet) + ".")
         if self.failures:
             lines.append(f"{len(self.failures)} run(s) failed and are left out; see failures in the report.")
+        return lines
+
+    def _all_alive(self, variant: str) -> bool:
+        """Whether every run of the baseline and of `variant` was still alive at the horizon (lifespan censored)."""
+        runs = self.runs()
+        sub = runs[runs["scenario"].isin([self.labels[0], variant])]
+        return len(sub) > 0 and pd.to_numeric(sub["t_dormant"], errors="coerce").isna().all()
+
+    def replication_advice(self) -> list[str]:
+        """Where the replications are too few to settle a headline measure, and how many would.
+
+        For each variant and headline measure with no detectable difference, the paired
+        replications that would detect a difference of the observed size with 80% power at
+        the 5% level, from the observed variance of the paired differences (a planning
+        estimate: the true difference may be smaller or larger). Empty with no variant.
+        """
+        n = len(self.seeds)
+        if len(self.labels) < 2:
+            return []
+        if n < 2:
+            return [f"{n} replication per scenario: no interval or test is possible; run at least -r 10."]
+        lines = []
+        diff = self.differences()
+        diff = diff[diff["measure"].isin(verdict_measures()) & ~diff["significant"].astype(bool)]
+        for lab in self.labels[1:]:
+            sub = diff[diff["variant"] == lab]
+            wanted = []
+            for _, r in sub.iterrows():
+                need = r["replications_needed"]
+                if need is None or pd.isna(need) or need <= r["n"]:
+                    continue
+                wanted.append((int(need), measure(r["measure"]).label))
+            if not wanted:
+                continue
+            parts = [f"{label} (about {_needed(k)})" for k, label in sorted(wanted)]
+            feasible = [k for k, _ in wanted if k <= MAX_REPLICATIONS]
+            which = "all of them" if len(feasible) == len(wanted) else "those"
+            fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds
+            if feasible and fit:
+                rerun = (f"; {max(feasible)} runs per design would settle {which} (now {fit['draws']} posterior "
+                         f"draws x {fit['seeds_per_draw']} seed(s): raise -r, up to the fit's draws, or "
+                         f"--seeds-per-draw)")
+            elif feasible:
+                rerun = f"; rerun with -r {max(feasible)} to settle {which}"
+            else:
+                rerun = ""
+            lines.append(f"{lab}: {n} replications are too few to settle " + ", ".join(parts) + rerun +
+                         " (80% power at the 5% level for a difference of the observed size, from the observed "
+                         "paired variance).")
         return lines
 
     # ---------------------------------------------------------------- figures and files
@@ -249,13 +369,21 @@ class CompareResult:
 
 
 def _num(x, sign: bool = False) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
-    ax = abs(x)
-    s = f"{x:+,.0f}" if sign else f"{x:,.0f}"
-    if ax < 100:
-        s = f"{x:+.3g}" if sign else f"{x:.3g}"
-    return s
+    from sim.outputs.report import number
+
+    return number(x, sign)
+
+
+def _times(x, scale: float):
+    return None if x is None else x * scale
+
+
+def _present(x) -> bool:
+    return x is not None and not pd.isna(x)
+
+
+def _needed(k: int) -> str:
+    return f"more than {MAX_REPLICATIONS:,}" if k > MAX_REPLICATIONS else f"{k:,}"
 
 
 def _load(scenarios) -> list[Scenario]:

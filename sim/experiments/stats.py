@@ -1,5 +1,10 @@
-"""Honest statistics for comparing designs: intervals, paired tests, bootstrap, Pareto sets.
+"""Honest statistics for comparing designs: intervals, paired tests, power, bootstrap, Pareto sets.
 
+Comparisons use one method throughout: Student's t. The interval of a paired difference is
+the t-interval of the mean difference, the same statistic the paired t-test's p-value comes
+from, so the interval excludes zero exactly when p < 0.05 (the percentile bootstrap is kept
+as a tool, no longer mixed with the t-test's p). `replications_needed` turns the observed
+paired variance into the number of replications that would settle a question.
 All functions are pure and deterministic (the bootstrap takes its own seed).
 
 >>> mean_ci([1.0, 2.0, 3.0])["mean"]
@@ -21,12 +26,21 @@ def _clean(x) -> np.ndarray:
     return a[~np.isnan(a)]
 
 
-def mean_ci(values, level: float = 0.95) -> dict:
-    """Mean and t-interval of independent replications.
+def _clip(value, bounds):
+    if value is None or bounds is None:
+        return value
+    return float(min(max(value, bounds[0]), bounds[1]))
+
+
+def mean_ci(values, level: float = 0.95, bounds: tuple[float, float] | None = None) -> dict:
+    """Mean and t-interval of independent replications, clipped to `bounds` (a share: (0, 1)).
 
     >>> r = mean_ci([10, 12, 14, 16])
     >>> r["mean"], round(r["low"], 2), round(r["high"], 2), r["n"]
     (13.0, 8.89, 17.11, 4)
+    >>> r = mean_ci([0.01, 0.02, 0.0], bounds=(0, 1))
+    >>> r["low"], round(r["high"], 3)
+    (0.0, 0.035)
     """
     x = _clean(values)
     n = x.size
@@ -37,7 +51,7 @@ def mean_ci(values, level: float = 0.95) -> dict:
         return {"mean": m, "low": None, "high": None, "sd": None, "n": 1}
     sd = float(x.std(ddof=1))
     half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
-    return {"mean": m, "low": m - half, "high": m + half, "sd": sd, "n": n}
+    return {"mean": m, "low": _clip(m - half, bounds), "high": _clip(m + half, bounds), "sd": sd, "n": n}
 
 
 def mean_pm(values, scale: float = 1.0, unit: str = "") -> str:
@@ -90,17 +104,63 @@ def paired_pvalue(diffs) -> float | None:
     return float(stats.ttest_1samp(d, 0.0).pvalue)
 
 
-def paired_difference(base, variant, level: float = 0.95, seed: int = 0) -> dict:
-    """Variant minus base, paired by seed: mean, bootstrap interval, paired-test p-value.
+def paired_difference(base, variant, level: float = 0.95, bounds: tuple[float, float] | None = None) -> dict:
+    """Variant minus base, paired by seed: mean, t-interval, paired t-test p-value, sd of the differences.
 
-    Pairs with a missing value on either side are dropped.
+    The interval and the p-value are the same t statistic, so the interval excludes zero
+    exactly when p < 1 - `level`. `bounds` clips the interval (a difference of shares lies in
+    [-1, 1]). Pairs with a missing value on either side are dropped.
+
+    >>> d = paired_difference([1, 2, 3, 4], [2, 4, 4, 6])
+    >>> d["mean"], round(d["low"], 3), round(d["high"], 3), round(d["p"], 4), d["n"]
+    (1.5, 0.581, 2.419, 0.0138, 4)
     """
     b, v = np.asarray(base, float), np.asarray(variant, float)
     ok = ~(np.isnan(b) | np.isnan(v))
     d = v[ok] - b[ok]
-    lo, hi = bootstrap_ci(d, level, seed=seed)
-    return {"mean": float(d.mean()) if d.size else None, "low": lo, "high": hi,
-            "p": paired_pvalue(d), "n": int(d.size)}
+    ci = mean_ci(d, level, bounds)
+    return {"mean": ci["mean"], "low": ci["low"], "high": ci["high"], "p": paired_pvalue(d), "n": int(d.size),
+            "sd": ci["sd"]}
+
+
+#: Most replications `replications_needed` reports; beyond it the answer is "more than this".
+MAX_REPLICATIONS = 100_000
+
+
+def replications_needed(sd: float | None, delta: float | None, alpha: float = 0.05,
+                        power: float = 0.8) -> int | None:
+    """Paired replications a two-sided t-test needs to detect a difference `delta` with `power`.
+
+    `sd` is the standard deviation of the paired differences (as observed). Exact power of
+    the paired t-test from the noncentral t distribution, searched from the normal
+    approximation up. None when it cannot be estimated (no spread or no difference);
+    `MAX_REPLICATIONS` + 1 when even that many would not do.
+
+    >>> replications_needed(1.0, 1.0)   # a difference of one standard deviation
+    10
+    >>> replications_needed(1.0, 0.5)
+    34
+    """
+    if sd is None or delta is None or not (sd > 0) or delta == 0 or not math.isfinite(sd / abs(delta)):
+        return None
+    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    guess = (z * sd / abs(delta)) ** 2
+    if guess > MAX_REPLICATIONS:
+        return MAX_REPLICATIONS + 1
+
+    def achieved(n: int) -> float:
+        crit = stats.t.ppf(1 - alpha / 2, n - 1)
+        nc = abs(delta) / sd * math.sqrt(n)
+        return float(stats.nct.sf(crit, n - 1, nc) + stats.nct.cdf(-crit, n - 1, nc))
+
+    n = max(2, math.floor(guess))
+    while n > 2 and achieved(n - 1) >= power:
+        n -= 1
+    while achieved(n) < power:
+        n += 1
+        if n > MAX_REPLICATIONS:
+            return MAX_REPLICATIONS + 1
+    return n
 
 
 def significant(diff: dict, alpha: float = 0.05) -> bool:
@@ -111,12 +171,12 @@ def significant(diff: dict, alpha: float = 0.05) -> bool:
 
 
 def format_p(p: float | None) -> str:
-    """'p < 0.001', 'p = 0.03', 'p n/a'.
+    """'p < 0.001', 'p = 0.03', 'p n/a' (no p-value: missing or NaN, e.g. no pairs to test).
 
-    >>> format_p(0.0002), format_p(0.0312)
-    ('p < 0.001', 'p = 0.031')
+    >>> format_p(0.0002), format_p(0.0312), format_p(float("nan"))
+    ('p < 0.001', 'p = 0.031', 'p n/a')
     """
-    if p is None:
+    if p is None or p != p:
         return "p n/a"
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 

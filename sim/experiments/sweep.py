@@ -185,7 +185,24 @@ class SweepResult:
         counts = runs.groupby("point").size().rename("runs")
         out = base.join(means, on="point").join(counts, on="point")
         out["runs"] = out["runs"].fillna(0).astype(int)
+        # lifespan is censored at the horizon: the share of each point's runs that never went dormant
+        alive = runs.assign(alive=pd.to_numeric(runs["t_dormant"], errors="coerce").isna()).groupby("point")["alive"]
+        out = out.join(alive.mean().rename("alive_at_horizon"), on="point")
         return out
+
+    @property
+    def horizon(self) -> int:
+        """Days simulated (the base scenario's horizon): the value of a censored lifespan."""
+        return int(self.base.horizon_days)
+
+    def best(self, measure: str = "active_member_days", k: int = 3, higher: bool | None = None) -> pd.DataFrame:
+        """The `k` design points with the best mean `measure` (higher is better unless the registry says not)."""
+        from sim.readouts.registry import measure as declared
+
+        if higher is None:
+            higher = declared(measure).better is not False
+        t = self.table().dropna(subset=[measure])
+        return t.sort_values(measure, ascending=not higher, kind="stable").head(k).reset_index(drop=True)
 
     def indices(self, measures=INDEX_MEASURES) -> pd.DataFrame | None:
         """Sobol first-order (S1) and total-order (ST) indices with 95% half-widths.

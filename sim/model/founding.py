@@ -21,7 +21,7 @@ PARAMS: dict[str, Any] = {
                              "the social graph.", 0, 1000),
     "organizer_hours": P(6.0, "float", "hours/day", "Working hours each organizer gives the "
                          "community per day.", 0, 24),
-    "staff_hour_cost": P(0.0, "float", "money/hour", "What an organizer-hour costs; counted in "
+    "staff_hour_cost": P(0.0, "float", "currency/hour", "What an organizer-hour costs; counted in "
                          "spend (0: staff are not costed).", 0, 1e9),
     "hours_per_group": P(0.5, "float", "hours/day", "Organizer overhead of keeping one group "
                          "running (moderation, announcements).", 0, 24),

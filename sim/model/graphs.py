@@ -36,7 +36,8 @@ import networkx as nx
 import numpy as np
 
 __all__ = ["SocialGraph", "GraphFileError", "holme_kim", "erdos_renyi", "watts_strogatz",
-           "stochastic_block", "complete", "read_graph_file", "from_networkx"]
+           "stochastic_block", "complete", "read_graph_file", "from_networkx", "GRAPH_FORMATS",
+           "supported_formats"]
 
 
 class GraphFileError(ValueError):
@@ -646,16 +647,50 @@ _HEADERS = ("source", "src", "from", "u")
 MAX_CSV_LINE = 64 * 1024
 
 
-def read_graph_file(path: str | Path) -> SocialGraph:
-    r"""Read an undirected social graph from an edge-list CSV or a GraphML file, without networkx for CSV.
+#: Graph file formats by file extension: what a scenario's `population.graph.file` may be.
+GRAPH_FORMATS = {
+    ".csv": "edge-list CSV (source,target[,weight])",
+    ".graphml": "GraphML", ".xml": "GraphML",
+    ".gml": "GML",
+    ".gexf": "GEXF",
+    ".net": "Pajek", ".pajek": "Pajek",
+    ".edgelist": "edge list (source target [weight], whitespace-separated)",
+    ".edges": "edge list (source target [weight], whitespace-separated)",
+    ".txt": "edge list (source target [weight], whitespace-separated)",
+}
 
-    CSV: one edge per line, `source,target[,weight]`; an optional header line naming
-    `source,target`; lines starting with '#' are comments; blank lines are skipped. Persons are
-    numbered in order of first appearance, their labels kept in `labels`. A tie listed twice
-    is one tie (its last weight counts); self-loops are dropped (the person stays). Weights
-    must be finite positive numbers. GraphML by extension `.graphml`/`.xml`. Only a regular
-    file of at most `files.MAX_GRAPH_BYTES` is read. Every problem raises `GraphFileError`
-    naming the file (and the line, for CSV); no other exception escapes.
+#: Largest file read through networkx's pure-Python readers (GML, GEXF, GraphML, Pajek, edge
+#: lists), which hold the whole graph as Python objects: a few hundred bytes per tie. Larger
+#: graphs load as CSV, which has no such overhead (`files.MAX_GRAPH_BYTES`).
+MAX_NETWORKX_GRAPH_BYTES = 256 << 20
+
+
+def supported_formats() -> str:
+    """The supported graph formats and their extensions, for error messages and the reference.
+
+    >>> supported_formats().split("; ")[0]
+    'edge-list CSV (source,target[,weight]): .csv'
+    """
+    by_name: dict[str, list[str]] = {}
+    for ext, name in GRAPH_FORMATS.items():
+        by_name.setdefault(name, []).append(ext)
+    return "; ".join(f"{name}: {', '.join(exts)}" for name, exts in by_name.items())
+
+
+def read_graph_file(path: str | Path) -> SocialGraph:
+    r"""Read an undirected social graph from a file; the format comes from the extension (`GRAPH_FORMATS`).
+
+    CSV (read without networkx): one edge per line, `source,target[,weight]`; an optional
+    header line naming `source,target`; lines starting with '#' are comments; blank lines
+    are skipped. GraphML, GML, GEXF, Pajek and whitespace-separated edge lists are read by
+    networkx's readers. Whatever the format, persons are numbered in order of first
+    appearance with their labels kept (as text) in `labels`; the graph is taken as undirected;
+    a tie listed twice (or in both directions) is one tie, its last weight counting;
+    self-loops are dropped (the person stays); weights must be finite positive numbers. Only a
+    regular file of at most `files.MAX_GRAPH_BYTES` (CSV) or `MAX_NETWORKX_GRAPH_BYTES` (the
+    other formats) is read. Every problem raises `GraphFileError` naming the file, and the
+    line where the format tells it; no other exception escapes. An unknown extension is an
+    error listing the supported formats.
 
     Large CSV files are parsed by pandas' C reader; a file it cannot take as plain
     comma-separated fields (quotes, ragged rows) or in which a line is wrong is read again
@@ -672,23 +707,54 @@ def read_graph_file(path: str | Path) -> SocialGraph:
     from sim.scenario import files
 
     path = Path(path)
+    suffix = path.suffix.lower()
+    limit = files.MAX_GRAPH_BYTES if suffix == ".csv" else MAX_NETWORKX_GRAPH_BYTES
     try:
-        fh = files.open_regular(path, files.MAX_GRAPH_BYTES)
+        fh = files.open_regular(path, limit)
     except files.UnsafeFileError as exc:
-        raise GraphFileError(f"{path}: graph file {exc}") from None
+        hint = " (save larger graphs as an edge-list CSV)" if suffix != ".csv" and "the limit is" in str(exc) else ""
+        raise GraphFileError(f"{path}: graph file {exc}{hint}") from None
     with fh:
-        if path.suffix.lower() in (".graphml", ".xml"):
-            sg, h = from_networkx(_read_graphml(path, fh))
-            sg.labels = np.array([d["label"] for _, d in h.nodes(data=True)], dtype=object)
-        else:
+        if suffix not in GRAPH_FORMATS:
+            raise GraphFileError(f"{path}: unknown graph file format {suffix or '(no extension)'!r}; "
+                                 f"supported: {supported_formats()}")
+        if suffix == ".csv":
             raw = fh.read()
             rows = _fast_csv(raw)
             if rows is None:
                 rows = _slow_csv(path, raw)
             sg = _edges_from_labels(*rows)
+        else:
+            reader = {"GraphML": _read_graphml, "GML": _read_gml, "GEXF": _read_gexf,
+                      "Pajek": _read_pajek}.get(GRAPH_FORMATS[suffix], _read_edgelist)
+            g = _undirected(path, reader(path, fh))
+            sg, h = from_networkx(g)
+            sg.labels = np.array([str(d["label"]) for _, d in h.nodes(data=True)], dtype=object)
     if sg.n < 2:
         raise GraphFileError(f"{path}: the graph has fewer than 2 persons")
     return sg
+
+
+def _unreadable(path: Path, kind: str, exc: Exception) -> GraphFileError:
+    """The error for a file networkx could not parse: file, line when the parser gives one, formats."""
+    import re
+
+    text = str(exc)
+    m = re.search(r"at \((\d+), \d+\)|line (\d+)", text)
+    where = f"{path}:{m.group(1) or m.group(2)}" if m else str(path)
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return GraphFileError(f"{where}: not a readable {kind} file: {text} "
+                          f"(supported formats: {supported_formats()})")
+
+
+def _undirected(path: Path, g: nx.Graph) -> nx.Graph:
+    """Any networkx graph as a simple undirected graph with checked weights and no self-loops."""
+    g = nx.Graph(g)  # directed, multi-edges: one undirected tie per pair, the last data counting
+    for u, v, d in g.edges(data=True):
+        if "weight" in d:
+            d["weight"] = _weight(d["weight"], f"{path}: edge {_quote(u)}-{_quote(v)}")
+    g.remove_edges_from(list(nx.selfloop_edges(g)))
+    return g
 
 
 def _weight(text, where: str) -> float:
@@ -709,14 +775,88 @@ def _quote(value) -> str:
 
 def _read_graphml(path: Path, fh) -> nx.Graph:
     try:
-        g = nx.read_graphml(fh)
+        return nx.read_graphml(fh)
     except Exception as exc:  # noqa: BLE001 - networkx and the XML parser raise many types for bad files
-        raise GraphFileError(f"{path}: not a readable GraphML file: {_quote(str(exc))[1:-1]}") from None
-    g = nx.Graph(g)
-    for u, v, d in g.edges(data=True):
-        if "weight" in d:
-            d["weight"] = _weight(d["weight"], f"{path}: edge {_quote(u)}-{_quote(v)}")
-    g.remove_edges_from(list(nx.selfloop_edges(g)))
+        raise _unreadable(path, "GraphML", exc) from None
+
+
+def _read_gexf(path: Path, fh) -> nx.Graph:
+    try:
+        return nx.read_gexf(fh)
+    except Exception as exc:  # noqa: BLE001 - as for GraphML
+        raise _unreadable(path, "GEXF", exc) from None
+
+
+def _read_gml(path: Path, fh) -> nx.Graph:
+    """GML, nodes named by their `label` (by `id` when nodes have no label)."""
+    raw = fh.read()
+    try:
+        try:
+            return nx.parse_gml(raw.decode("utf-8", errors="strict"), label="label")
+        except nx.NetworkXError as exc:
+            if "no 'label' attribute" not in str(exc):
+                raise
+            return nx.parse_gml(raw.decode("utf-8"), label="id")
+    except Exception as exc:  # noqa: BLE001 - the GML tokenizer and parser raise many types
+        raise _unreadable(path, "GML", exc) from None
+
+
+def _data_lines(path: Path, fh, kind: str):
+    """(line number, text) of a line-based file, UTF-8, with bounded line length."""
+    for lineno, line_bytes in enumerate(fh, start=1):
+        if len(line_bytes) > MAX_CSV_LINE:
+            raise GraphFileError(f"{path}:{lineno}: line longer than {MAX_CSV_LINE:,} bytes")
+        try:
+            yield lineno, line_bytes.decode("utf-8-sig" if lineno == 1 else "utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise GraphFileError(f"{path}:{lineno}: not UTF-8 text (save the {kind} file as UTF-8)") from None
+
+
+def _read_pajek(path: Path, fh) -> nx.Graph:
+    """Pajek (.net): networkx's parser, after a pass naming the first edge line with a bad weight.
+
+    networkx drops a weight it cannot parse without a word; here it is an error with its line.
+    """
+    lines, section = [], ""
+    for lineno, line in _data_lines(path, fh, "Pajek"):
+        head = line.strip().lower()
+        if head.startswith("*"):
+            section = head.split()[0]
+        elif section in ("*edges", "*arcs") and head:
+            parts = line.split()
+            if len(parts) < 2:
+                raise GraphFileError(f"{path}:{lineno}: expected 'source target [weight]' under {section}, "
+                                     f"got {_quote(line.strip())}")
+            if len(parts) >= 3:
+                _weight(parts[2], f"{path}:{lineno}")
+        lines.append(line)
+    try:
+        return nx.parse_pajek(lines)
+    except Exception as exc:  # noqa: BLE001 - the Pajek parser raises many types (ValueError, IndexError...)
+        raise _unreadable(path, "Pajek", exc) from None
+
+
+def _read_edgelist(path: Path, fh) -> nx.Graph:
+    """Whitespace-separated `source target [weight]` lines ('#' starts a comment), via networkx.
+
+    Each line is checked first, so a malformed one is an error naming its line rather than
+    skipped (networkx skips a line with one field).
+    """
+    edges = []
+    for lineno, line in _data_lines(path, fh, "edge list"):
+        parts = line.split("#", 1)[0].split()
+        if not parts:
+            continue
+        if len(parts) not in (2, 3):
+            raise GraphFileError(f"{path}:{lineno}: expected 'source target [weight]' separated by spaces, "
+                                 f"got {_quote(line.strip())}")
+        if len(parts) == 3:  # networkx's dict form keeps one pass over the lines, in their order
+            parts[2] = f"{{'weight': {_weight(parts[2], f'{path}:{lineno}')!r}}}"
+        edges.append(" ".join(parts))
+    try:
+        g = nx.parse_edgelist(edges, nodetype=str, data=True)
+    except Exception as exc:  # noqa: BLE001 - checked above; this names anything networkx still refuses
+        raise _unreadable(path, "edge list", exc) from None
     return g
 
 

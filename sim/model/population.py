@@ -67,8 +67,10 @@ PARAMS: dict[str, Any] = {
         "clusters": P(10, "int", "clusters", "Interest clusters (stochastic block model).", 1, 10000),
         "within_share": P(0.8, "float", "share", "Share of ties inside one's interest cluster "
                           "(stochastic block model).", 0, 1),
-        "file": P(None, "str", "path", "Edge-list CSV (source,target[,weight]) or GraphML file, "
-                  "relative to the scenario file; used when type is 'file'.", nullable=True),
+        "file": P(None, "str", "path", "Graph file, relative to the scenario file; used when type is "
+                  "'file'. Format by extension: edge-list CSV (.csv: source,target[,weight]), GraphML "
+                  "(.graphml, .xml), GML (.gml), GEXF (.gexf), Pajek (.net, .pajek) or a whitespace-"
+                  "separated edge list (.edgelist, .edges, .txt: source target [weight]).", nullable=True),
     },
     "attention_median": P(250.0, "float", "messages/day", "Median daily attention budget: "
                           "messages a member can read (lognormal).", 1, 100000),
@@ -268,7 +270,7 @@ def make_graph(gspec, size: int, rng: np.random.Generator) -> nx.Graph:
 
 
 def load_graph_file(path: str | Path) -> nx.Graph:
-    """Load an undirected social graph from an edge-list CSV or a GraphML file, as a networkx Graph.
+    """Load an undirected social graph from a graph file (CSV, GraphML, GML, GEXF, Pajek, edge list) as networkx.
 
     Same format and errors as `sim.model.graphs.read_graph_file` (which the model uses, and
     which never builds a networkx graph); nodes keep their labels from the file.

@@ -618,7 +618,7 @@ def summary_html(s: dict, levers: dict | None = None, command: str = "") -> str:
             text = f"{life} days" if life is not None else f"alive at day {s['horizon_days']}"
         else:
             value = from_summary(name)(RunView(s, None))
-            unit = "" if r.unit in ("share", "day", "-", "money") or "%" in r.fmt else f" {r.unit}"
+            unit = "" if r.unit in ("share", "day", "-", "currency") or "%" in r.fmt else f" {r.unit}"
             text = r.format(value) + (unit if value is not None else "")
             if name == "peak_dau" and s.get("peak_day") is not None:
                 text += f" on day {s['peak_day']}"

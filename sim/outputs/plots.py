@@ -19,70 +19,149 @@ from sim.readouts.lifecycle import smooth
 # The backend is the caller's choice: the CLI and the dashboard select Agg, notebooks keep
 # their inline backend.
 
+# Five distinct hues (not three greens), pale enough that any line drawn over them stays visible.
 PHASE_COLORS = {
-    "germination": "#d9f0d3",
-    "rapid growth": "#a6dba0",
-    "active interaction": "#5aae61",
-    "decline": "#fdb863",
-    "dormancy": "#d8d8d8",
+    "germination": "#fff3b0",
+    "rapid growth": "#c7e9c0",
+    "active interaction": "#b9d3ee",
+    "decline": "#fdd0a2",
+    "dormancy": "#e3e3e3",
 }
 CIRCLE_COLORS = {"core": "#b2182b", "organizers": "#2166ac", "diffusion": "#67a9cf", "dormant": "#bdbdbd"}
+DAU_COLOR, MEMBERS_COLOR, GROUP_COLOR, OVERLOAD_COLOR = "#1a1a1a", "#762a83", "#2166ac", "#d6604d"
 
 
-def shade_phases(ax, phases: list[dict], labels: bool = True) -> None:
-    """Shade the five lifecycle phases behind a time axis."""
-    for p in phases:
-        ax.axvspan(p["start"], p["end"], color=PHASE_COLORS[p["name"]], alpha=0.45, lw=0,
-                   label=p["name"] if labels else None)
+def shade_phases(ax, phases: list[dict], labels: bool = True, alpha: float = 0.6) -> None:
+    """Shade the five lifecycle phases behind a time axis; `labels` writes each phase's name at the top.
+
+    Names sit inside their band (turned upright when the band is narrow); a phase of zero
+    days gets neither shading nor a name.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
+    spans = [p for p in phases if p["end"] > p["start"]]
+    total = max((p["end"] for p in spans), default=1) - min((p["start"] for p in spans), default=0)
+    where = blended_transform_factory(ax.transData, ax.transAxes)
+    for p in spans:
+        ax.axvspan(p["start"], p["end"], color=PHASE_COLORS[p["name"]], alpha=alpha, lw=0, zorder=0)
+        if labels:
+            narrow = (p["end"] - p["start"]) < 0.09 * max(total, 1)
+            ax.text((p["start"] + p["end"]) / 2, 0.98, p["name"], transform=where, ha="center", va="top",
+                    fontsize=7, color="#444444", rotation=90 if narrow else 0, zorder=5, clip_on=True)
+
+
+def _top(values) -> float:
+    """Largest value of a series (0 when empty)."""
+    a = np.asarray(values, float)
+    return float(a.max()) if a.size else 0.0
+
+
+def thousands(*axes, x: bool = False) -> None:
+    """Tick labels with thousands separators (3,500 rather than 3500) on the y (and with `x`, x) axes given."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")
+    for a in axes:
+        a.yaxis.set_major_formatter(fmt)
+        if x:
+            a.xaxis.set_major_formatter(fmt)
+
+
+def _xlim(ax, days) -> None:
+    ax.set_xlim(days.min() if days.size else 0, days.max() if days.size else 1)
 
 
 def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", smoothing: int = 7):
-    """DAU and members over time, phases shaded, Dunbar-overload periods marked."""
-    fig, ax = plt.subplots(figsize=(10, 5), dpi=110)
+    """DAU and members over time with the phases shaded and named; below, group size against Dunbar.
+
+    Top: daily DAU (thin grey), its `smoothing`-day mean (black) and members (purple, right
+    axis). Bottom: the largest group's size against the Dunbar limit, the days above it
+    shaded, and the overload share (readers whose group sent more than they could read) on
+    the right axis, so "beyond Dunbar" is read as how far and with what effect, not only when.
+    """
+    fig, (ax, low) = plt.subplots(2, 1, figsize=(10, 6.4), dpi=110, sharex=True,
+                                  gridspec_kw={"height_ratios": [3, 1.35]})
     days = np.asarray(ts["day"])
     shade_phases(ax, life.get("phases", []))
-    ax.plot(days, ts["dau"], color="#1b7837", alpha=0.25, lw=0.8)
-    ax.plot(days, smooth(ts["dau"], smoothing), color="#1b7837", lw=2, label=f"DAU ({smoothing}-day mean)")
-    ax.set_xlabel("day")
+    shade_phases(low, life.get("phases", []), labels=False)
+    ax.plot(days, ts["dau"], color="#8c8c8c", alpha=0.6, lw=0.7, label="DAU (each day)")
+    ax.plot(days, smooth(ts["dau"], smoothing), color=DAU_COLOR, lw=2, label=f"DAU ({smoothing}-day mean)")
     ax.set_ylabel("daily active members")
     ax2 = ax.twinx()
-    ax2.plot(days, ts["members"], color="#542788", lw=1.5, ls="--", label="members")
-    ax2.set_ylabel("members")
+    ax2.plot(days, ts["members"], color=MEMBERS_COLOR, lw=1.5, ls="--", label="members (right axis)")
+    ax2.set_ylabel("members", color=MEMBERS_COLOR)
     ax2.set_ylim(bottom=0)
-    ax.set_ylim(bottom=0)
-    over = np.asarray(ts["max_group_size"]) > dunbar_limit
-    if over.any():
-        top = ax.get_ylim()[1]
-        ax.fill_between(days, top * 0.97, top, where=over, color="#d73027", step="mid",
-                        label=f"a group beyond Dunbar ({dunbar_limit})")
+    ax.set_ylim(0, max(_top(ts["dau"]), 1.0) * 1.12)  # room for the phase names
+    thousands(ax, ax2)
     if life.get("lifespan") is not None:
         ax.axvline(life["lifespan"], color="k", lw=1, ls=":")
-        ax.annotate(f"dormant from day {life['lifespan']}", (life["lifespan"], ax.get_ylim()[1] * 0.04),
+        ax.annotate(f"dormant from day {life['lifespan']:,}", (life["lifespan"], ax.get_ylim()[1] * 0.04),
                     xytext=(-4, 0), textcoords="offset points", fontsize=8, ha="right")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper right", fontsize=8, framealpha=0.9)
+    ax.legend(h1 + h2, l1 + l2, loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=8, framealpha=0.9)
     ax.set_title(title or "Predicted lifecycle")
-    ax.set_xlim(days.min() if days.size else 0, days.max() if days.size else 1)
+
+    size = np.asarray(ts["max_group_size"], float) if "max_group_size" in ts else np.zeros(days.size)
+    low.plot(days, size, color=GROUP_COLOR, lw=1.5, label="largest group")
+    low.axhline(dunbar_limit, color="k", lw=1, ls="--", label=f"Dunbar limit ({dunbar_limit:,})")
+    over = size > dunbar_limit
+    if over.any():
+        low.fill_between(days, dunbar_limit, size, where=over, color="#d73027", alpha=0.25, lw=0, step="mid",
+                         label=f"above the limit ({int(over.sum()):,} days)")
+    low.set_ylim(0, max(_top(size), dunbar_limit) * 1.25)
+    low.set_ylabel("members", fontsize=8)
+    low.set_xlabel("day")
+    handles, names = low.get_legend_handles_labels()
+    if "overload_share" in ts:
+        low2 = low.twinx()
+        # weighted by readers (DAU), so the handful of readers of a dormant community do not draw noise
+        dau = np.asarray(ts["dau"], float)
+        weighted = smooth(np.asarray(ts["overload_share"], float) * dau, smoothing)
+        share = np.divide(weighted, smooth(dau, smoothing), out=np.full(dau.size, np.nan),
+                          where=smooth(dau, smoothing) > 0)
+        low2.plot(days, 100 * share, color=OVERLOAD_COLOR, lw=1.2,
+                  label=f"overloaded readers, % ({smoothing}-day mean, right axis)")
+        low2.set_ylim(0, 105)
+        low2.set_ylabel("overloaded readers %", fontsize=8, color=OVERLOAD_COLOR)
+        h, n = low2.get_legend_handles_labels()
+        handles, names = handles + h, names + n
+    low.legend(handles, names, loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=7, ncol=4, frameon=False,
+               borderaxespad=0.2)
+    _xlim(ax, days)
     fig.tight_layout()
     return fig
 
 
 def circles_figure(ts, life: dict | None = None, title: str = ""):
-    """Core, organizer, diffusion and dormant members over time (stacked)."""
-    fig, ax = plt.subplots(figsize=(10, 4.5), dpi=110)
+    """The circles over time in two panels, each on its own scale, phases named.
+
+    Top: diffusion members who are active and the dormant (silent) ones, stacked, in the
+    thousands. Bottom: the core and organizer circles, a handful of people, which a shared
+    scale would flatten into an invisible line.
+    """
+    fig, (top, low) = plt.subplots(2, 1, figsize=(10, 5.6), dpi=110, sharex=True,
+                                   gridspec_kw={"height_ratios": [2.2, 1]})
     days = np.asarray(ts["day"])
-    keys = ["core", "organizers", "diffusion", "dormant"]
-    ax.stackplot(days, *[np.asarray(ts[k]) for k in keys], labels=keys,
-                 colors=[CIRCLE_COLORS[k] for k in keys], alpha=0.9)
-    if life:
-        for p in life.get("phases", [])[1:]:
-            ax.axvline(p["start"], color="k", lw=0.6, ls=":")
-    ax.set_xlabel("day")
-    ax.set_ylabel("members")
-    ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(title or "Circles over time")
-    ax.set_xlim(days.min() if days.size else 0, days.max() if days.size else 1)
+    phases = (life or {}).get("phases", [])
+    shade_phases(top, phases, alpha=0.45)
+    shade_phases(low, phases, labels=False, alpha=0.45)
+    keys = ["diffusion", "dormant"]
+    top.stackplot(days, *[np.asarray(ts[k]) for k in keys],
+                  labels=["diffusion (active within 30 days)", "dormant (silent 30+ days, or muted)"],
+                  colors=[CIRCLE_COLORS[k] for k in keys], alpha=0.9, zorder=2)
+    top.set_ylabel("members")
+    thousands(top)
+    top.set_ylim(0, max(_top(np.asarray(ts["diffusion"]) + np.asarray(ts["dormant"])), 1.0) * 1.15)
+    top.legend(loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=8, framealpha=0.9)
+    top.set_title(title or "Circles over time")
+    for k in ("core", "organizers"):
+        low.step(days, np.asarray(ts[k]), where="post", color=CIRCLE_COLORS[k], lw=1.8, label=k, zorder=2)
+    low.set_ylim(0, max(_top(ts["core"]), _top(ts["organizers"]), 1.0) * 1.3)
+    low.set_ylabel("persons")
+    low.set_xlabel("day")
+    low.legend(loc="upper right", fontsize=8, ncol=2, framealpha=0.9)
+    _xlim(top, days)
     fig.tight_layout()
     return fig
 
@@ -111,11 +190,18 @@ SCENARIO_COLORS = ["#1b7837", "#2166ac", "#b2182b", "#762a83", "#e08214", "#3597
 
 
 def fan_figure(result):
-    """DAU fan chart per scenario: median, 50% and 90% bands; phases of the median marked."""
+    """DAU fan chart per scenario: median, 50% and 90% bands; phases of the median shaded and named.
+
+    Every panel has its own legend in its scenario's colour (bands are that colour, lighter),
+    and the median is drawn with a white halo so it stays visible on any phase's shade.
+    """
+    import matplotlib.patheffects as pe
+    from matplotlib.patches import Patch
+
     from sim.readouts.lifecycle import analyse
 
     n = len(result.labels)
-    fig, axes = plt.subplots(n, 1, figsize=(10, 2.6 * n + 0.6), dpi=100, sharex=True, squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=(10, 2.8 * n + 0.6), dpi=100, sharex=True, squeeze=False)
     top = max((fan.quantile(0.95).max() for fan in result.fans.values()), default=1.0)
     for ax, lab, color in zip(axes[:, 0], result.labels, SCENARIO_COLORS * 4):
         fan = result.fans.get(lab)
@@ -124,15 +210,25 @@ def fan_figure(result):
             continue
         days = np.arange(fan.days)
         med = fan.quantile(0.5)
-        shade_phases(ax, analyse(med)["phases"], labels=ax is axes[0, 0])
-        ax.fill_between(days, fan.quantile(0.05), fan.quantile(0.95), color=color, alpha=0.18, lw=0, label="90% band")
-        ax.fill_between(days, fan.quantile(0.25), fan.quantile(0.75), color=color, alpha=0.35, lw=0, label="50% band")
-        ax.plot(days, smooth(med, 7), color=color, lw=2, label="median (7-day mean)")
-        ax.set_ylim(0, top * 1.05)
+        shade_phases(ax, analyse(med)["phases"], alpha=0.35)
+        # bands smoothed like the median (7-day means), so the median line lies inside its 50% band
+        ax.fill_between(days, smooth(fan.quantile(0.05), 7), smooth(fan.quantile(0.95), 7), color=color, alpha=0.2,
+                        lw=0, zorder=2)
+        ax.fill_between(days, smooth(fan.quantile(0.25), 7), smooth(fan.quantile(0.75), 7), color=color, alpha=0.4,
+                        lw=0, zorder=2)
+        ax.plot(days, smooth(med, 7), color=color, lw=2.2, zorder=3,
+                path_effects=[pe.Stroke(linewidth=4.2, foreground="white"), pe.Normal()])
+        handles = [plt.Line2D([], [], color=color, lw=2.2, label="median (7-day mean)"),
+                   Patch(facecolor=color, alpha=0.4, label="middle 50% of runs"),
+                   Patch(facecolor=color, alpha=0.2, label="middle 90% of runs")]
+        ax.legend(handles=handles, fontsize=7, ncol=3, loc="upper right", bbox_to_anchor=(1.0, 0.88),
+                  framealpha=0.9)
+        ax.set_ylim(0, top * 1.15)
         ax.set_ylabel("DAU")
+        thousands(ax)
         ax.set_title(f"{lab} ({fan.n} runs)", fontsize=10, loc="left")
-    axes[0, 0].legend(fontsize=7, ncol=4, loc="upper right")
-    axes[-1, 0].set_xlabel("day")
+        ax.set_xlim(0, max(fan.days - 1, 1))
+    axes[-1, 0].set_xlabel("day (bands and median: 7-day means)")
     fig.tight_layout()
     return fig
 
@@ -211,57 +307,95 @@ def cost_benefit_figure(result):
         ax.annotate(lab, (c["mean"], d["mean"]), xytext=(6, 6), textcoords="offset points", fontsize=8)
     ax.axhline(0, color="k", lw=0.7)
     ax.axvline(0, color="k", lw=0.7)
-    ax.set_xlabel(f"extra spend per run vs {result.labels[0]} (money)")
+    ax.set_xlabel(f"extra spend per run vs {result.labels[0]} ({result.currency})")
     ax.set_ylabel("extra active member-days per run")
-    ax.set_title("Cost versus benefit (paired means, 95% bootstrap CI)", fontsize=10)
+    ax.set_title("Cost versus benefit (paired means, 95% t-intervals)", fontsize=10)
+    thousands(ax, x=True)
     fig.tight_layout()
     return fig
 
 
 # ------------------------------------------------------------------ sweeps
 def sweep_heatmap(result, measure: str = "lifespan"):
-    """Mean of `measure` over a two-parameter grid."""
+    """Mean of `measure` over a two-parameter grid, cells written out in full (34,812, not 3.48e+04).
+
+    For lifespan, a cell whose runs were all still alive at the horizon reads "≥ horizon".
+    """
+    from sim.outputs.report import number
+
     t = result.table()
     kx, ky = result.keys[0], result.keys[1]
     piv = t.pivot_table(index=ky, columns=kx, values=measure, aggfunc="mean")
+    alive = t.pivot_table(index=ky, columns=kx, values="alive_at_horizon", aggfunc="min") \
+        if measure == "lifespan" and "alive_at_horizon" in t else None
     fig, ax = plt.subplots(figsize=(7, 5.5), dpi=100)
     im = ax.imshow(piv.to_numpy(float), origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(piv.shape[1]), [f"{v:.3g}" for v in piv.columns], rotation=45)
     ax.set_yticks(range(piv.shape[0]), [f"{v:.3g}" for v in piv.index])
     for (i, j), v in np.ndenumerate(piv.to_numpy(float)):
         if np.isfinite(v):
-            ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=7, color="w")
+            text = number(v)
+            if alive is not None and alive.to_numpy(float)[i, j] == 1:
+                text = f"≥ {number(v)}"
+            # dark text on the light (yellow) end of viridis, white on the dark end
+            light = im.norm(v) > 0.6 if np.isfinite(im.norm(v)) else False
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="k" if light else "w")
     ax.set_xlabel(kx)
     ax.set_ylabel(ky)
-    fig.colorbar(im, ax=ax, label=measure)
-    ax.set_title(f"{measure}: mean over {len(result.seeds)} replications", fontsize=10)
+    bar = fig.colorbar(im, ax=ax, label=measure)
+    thousands(bar.ax)
+    note = "; ≥: every run alive at the horizon" if alive is not None and (alive.to_numpy(float) == 1).any() else ""
+    ax.set_title(f"{measure}: mean over {len(result.seeds)} replications{note}", fontsize=10)
     fig.tight_layout()
     return fig
 
 
 def sweep_partial_dependence(result, measures=("lifespan", "active_member_days")):
-    """Each read-out against each parameter: design points and a binned mean."""
+    """Each read-out against each parameter: design points and a binned mean.
+
+    Lifespan is censored at the horizon: a design point whose runs all stayed alive is drawn
+    as a hollow marker on a dotted "horizon" line and named in the legend as alive at the
+    horizon, so a flat stretch there reads as "longer than the horizon", not as a plateau.
+    """
     t = result.table()
     keys = result.keys
-    fig, axes = plt.subplots(len(measures), len(keys), figsize=(3.6 * len(keys) + 1, 2.8 * len(measures)),
+    horizon = getattr(result, "horizon", None)
+    fig, axes = plt.subplots(len(measures), len(keys), figsize=(3.6 * len(keys) + 1, 2.9 * len(measures)),
                              dpi=100, squeeze=False)
     for i, m in enumerate(measures):
+        censored = (t["alive_at_horizon"].to_numpy(float) == 1) if m == "lifespan" and "alive_at_horizon" in t \
+            else np.zeros(len(t), bool)
         for j, k in enumerate(keys):
             ax = axes[i, j]
             x, y = t[k].to_numpy(float), t[m].to_numpy(float)
             ok = np.isfinite(y)
-            ax.scatter(x[ok], y[ok], s=10, alpha=0.5, color="#2166ac")
+            if (ok & ~censored).any():
+                ax.scatter(x[ok & ~censored], y[ok & ~censored], s=10, alpha=0.5, color="#2166ac",
+                           label="design point (mean of its runs)")
+            if (ok & censored).any():
+                ax.scatter(x[ok & censored], y[ok & censored], s=18, facecolors="none", edgecolors="#2166ac",
+                           label="alive at horizon (lifespan ≥ horizon)")
+            if m == "lifespan" and horizon:
+                ax.axhline(horizon, color="k", lw=0.8, ls=":", label=f"horizon (day {horizon:,})")
+                ax.set_ylim(0, horizon * 1.08)  # lifespans lie in [0, horizon]; a flat row sits under the line
+                if ok.any() and censored[ok].all():
+                    ax.text(0.5, 0.25, f"every design point alive at the horizon:\nlifespan ≥ {horizon:,} days "
+                            "(censored, not a plateau)", transform=ax.transAxes, ha="center", va="center",
+                            fontsize=7, bbox={"facecolor": "white", "alpha": 0.85, "lw": 0})
             if ok.sum() >= 6:
                 edges = np.unique(np.quantile(x[ok], np.linspace(0, 1, 7)))
                 if edges.size > 2:
                     b = np.clip(np.searchsorted(edges, x[ok], side="right") - 1, 0, edges.size - 2)
                     cx = [x[ok][b == q].mean() for q in range(edges.size - 1) if (b == q).any()]
                     cy = [y[ok][b == q].mean() for q in range(edges.size - 1) if (b == q).any()]
-                    ax.plot(cx, cy, color="#b2182b", lw=2)
+                    ax.plot(cx, cy, color="#b2182b", lw=2, label="binned mean")
+            thousands(ax)
             if i == len(measures) - 1:
                 ax.set_xlabel(k, fontsize=8)
             if j == 0:
-                ax.set_ylabel(m, fontsize=8)
+                ax.set_ylabel(m + (" (days)" if m == "lifespan" else ""), fontsize=8)
+            if j == len(keys) - 1:
+                ax.legend(fontsize=6, loc="best", framealpha=0.85)
     fig.suptitle("Partial dependence (points: design points; line: binned mean)", fontsize=10)
     fig.tight_layout()
     return fig

@@ -10,11 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def number(x, sign: bool = False) -> str:
+    """A number for people: thousands separators from 1,000, three significant digits below 100.
+
+    >>> number(34812.4), number(-1234.5, sign=True), number(152.4), number(0.05751), number(None)
+    ('34,812', '-1,234', '152', '0.0575', 'n/a')
+    """
+    if x is None:
+        return "n/a"
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if x != x:  # NaN
+        return "n/a"
+    plus = "+" if sign else ""
+    ax = abs(x)
+    if ax >= 100 or ax == 0:
+        return f"{x:{plus},.0f}"
+    if ax >= 10:
+        return f"{x:{plus}.1f}"
+    return f"{x:{plus}.3g}"
+
+
 def format_phase_table(phases: list[dict]) -> str:
     """The five lifecycle phases as a fixed-width table: start, end and length in days."""
     lines = [f"{'phase':<20}{'start':>7}{'end':>7}{'days':>7}"]
     for p in phases:
-        lines.append(f"{p['name']:<20}{p['start']:>7}{p['end']:>7}{p['end'] - p['start']:>7}")
+        lines.append(f"{p['name']:<20}{p['start']:>7,}{p['end']:>7,}{p['end'] - p['start']:>7,}")
     return "\n".join(lines)
 
 
@@ -22,50 +45,90 @@ def _pct(x) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
-def format_readouts(s: dict) -> str:
+#: Read-outs the summary prints in a block of their own, with what they mean (not in the list).
+_RETENTION = ("retention.d1", "retention.d7", "retention.d30", "retention.member_d30")
+
+
+def format_readouts(s: dict, currency: str = "cost units") -> str:
     """Every run read-out `summary.json` carries, from the registry: label, value, unit."""
     from sim.readouts.registry import RUN, RunView, from_summary
 
     lines = []
     for name, r in RUN.items():
-        if not r.in_summary:
+        if not r.in_summary or name in _RETENTION:
             continue
         value = from_summary(name)(RunView(s, None))
-        unit = "" if r.unit in ("share", "day", "-") or "%" in r.fmt else f" {r.unit}"
+        unit = "" if r.unit in ("share", "day", "-") or "%" in r.fmt else f" {r.unit_in(currency)}"
         lines.append(f"  {r.label:<28}{r.format(value):>12}{unit if value is not None else ''}")
     return "\n".join(lines)
 
 
-def format_summary(s: dict, max_warnings: int = 6) -> str:
-    """The end-of-run summary: phases, lifespan and the read-outs operators watch."""
+def format_retention(s: dict) -> list[str]:
+    """Retention and membership as two statements, so that neither reads as the other.
+
+    D1/D7/D30 are the shares of each join cohort *active* on exactly that day after joining;
+    "still members" counts everyone on the roll at day 30, most of them silent. A D30 above
+    D1 is possible (members brought back later, and D30 pools only cohorts that joined 30 or
+    more days before the horizon) and is then explained on the spot.
+    """
+    r = s.get("retention") or {}
+    if not any(r.get(k) is not None for k in ("d1", "d7", "d30", "member_d30")):
+        return []
+    lines = [f"Retention (share of each join cohort active on day n after joining): D1 {_pct(r.get('d1'))}, "
+             f"D7 {_pct(r.get('d7'))}, D30 {_pct(r.get('d30'))}."]
+    if r.get("member_d30") is not None:
+        lines.append(f"Still members 30 days after joining: {_pct(r.get('member_d30'))} of each cohort, active or "
+                     f"silent (membership, not retention).")
+    d1 = r.get("d1")
+    later = [k.upper() for k in ("d7", "d30") if d1 is not None and r.get(k) is not None and r[k] > d1]
+    if later:
+        lines.append(f"  ({' and '.join(later)} above D1: each Dn is the share active on exactly day n, so members "
+                     f"brought back later (events, friends) raise it; D30 also counts only cohorts that joined "
+                     f"30 or more days before the horizon.)")
+    return lines
+
+
+WARNING_LABELS = {"low_growth": "low growth", "activity_decline": "activity decline", "churn_risk": "churn risk"}
+
+
+def format_warnings(w: list[dict], max_per_kind: int = 4) -> list[str]:
+    """Health warnings grouped by kind, each with its range of days (`sim.readouts.lifecycle.health_warnings`)."""
+    if not w:
+        return ["Health warnings: none (nothing an operator needs to act on)."]
+    out = [f"Health warnings ({len(w)}; act from the first day of each range):"]
+    kinds = list(dict.fromkeys([*WARNING_LABELS, *(x["kind"] for x in w)]))
+    for kind in kinds:
+        items = [x for x in w if x["kind"] == kind]
+        for item in items[:max_per_kind]:
+            out.append(f"  {WARNING_LABELS.get(kind, kind):<17} {item['message']}")
+        if len(items) > max_per_kind:
+            out.append(f"  {'':<17} ... and {len(items) - max_per_kind} more in summary.json")
+    return out
+
+
+def format_summary(s: dict, currency: str | None = None) -> str:
+    """The end-of-run summary: phases, lifespan, read-outs, retention and the health warnings."""
+    currency = currency or (s.get("parameters") or {}).get("currency") or "cost units"
     life = s["lifecycle"]
     out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']:,} persons, "
-           f"{s['horizon_days']} days", ""]
+           f"{s['horizon_days']:,} days", ""]
     out.append(format_phase_table(life["phases"]))
     out.append("")
     if s["lifespan"] is not None:
-        out.append(f"Lifespan: {s['lifespan']} days (dormant from day {s['lifespan']}).")
+        out.append(f"Lifespan: {s['lifespan']:,} days (dormant from day {s['lifespan']:,}).")
     else:
-        out.append(f"Lifespan: still alive at the horizon (day {s['horizon_days']}).")
+        out.append(f"Lifespan: still alive at the horizon (day {s['horizon_days']:,}).")
     ps = s.get("post_shares_at_peak")
     if ps and ps.get("top1") is not None:
         out.append(f"Posts in the month of the peak: top 1% {_pct(ps['top1'])}, next 9% "
-                   f"{_pct(ps['next9'])}, bottom 90% {_pct(ps['bottom90'])} ({ps['people']} members).")
+                   f"{_pct(ps['next9'])}, bottom 90% {_pct(ps['bottom90'])} ({ps['people']:,} members).")
     c = s.get("circles_at_peak") or {}
     if c:
-        out.append(f"Circles at the peak: core {c['core']}, organizers {c['organizers']}, "
-                   f"diffusion {c['diffusion']}, dormant {c['dormant']}.")
-    out += ["", "Read-outs:", format_readouts(s)]
-    w = s["warnings"]
-    out.append("")
-    if w:
-        out.append(f"Health warnings ({len(w)}):")
-        for item in w[:max_warnings]:
-            out.append(f"  day {item['day']:>4}  {item['kind']:<15} {item['message']}")
-        if len(w) > max_warnings:
-            out.append(f"  ... and {len(w) - max_warnings} more in summary.json")
-    else:
-        out.append("Health warnings: none.")
+        out.append(f"Circles at the peak: core {c['core']:,}, organizers {c['organizers']:,}, "
+                   f"diffusion {c['diffusion']:,}, dormant {c['dormant']:,}.")
+    out += format_retention(s)
+    out += ["", "Read-outs:", format_readouts(s, currency), ""]
+    out += format_warnings(s["warnings"])
     return "\n".join(out)
 
 
@@ -78,19 +141,7 @@ def key_measures() -> list[str]:
 
 
 def _fmt(x) -> str:
-    if x is None:
-        return "n/a"
-    try:
-        if x != x:  # NaN
-            return "n/a"
-    except TypeError:
-        return str(x)
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+    return number(x)
 
 
 def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
@@ -117,7 +168,7 @@ def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
     rows = []
     for m in measures():
         r = measure(m)
-        cells = [f"{r.label} ({m})", r.unit]
+        cells = [f"{r.label} ({m})", r.unit_in(result.currency)]
         for lab in result.labels:
             x = summ.loc[(lab, m)]
             cells.append(f"{_fmt(x['mean'])} [{_fmt(x['low'])}, {_fmt(x['high'])}]")
@@ -126,46 +177,87 @@ def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
 
 
 def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
-    from sim.experiments.stats import format_p
+    """The headline measures' paired differences; shares in percentage points, as in the verdicts."""
+    from sim.experiments.compare import verdict_measures
+    from sim.experiments.stats import MAX_REPLICATIONS, format_p
+    from sim.readouts.registry import measure
 
     diff = result.differences()
-    head = ["variant", "measure", "Δ mean", "95% CI (bootstrap)", "p", "n", "verdict"]
+    head = ["variant", "measure", "Δ mean", "95% CI (t)", "p", "n", "verdict", "replications to settle"]
     rows = []
-    for _, r in diff[diff["measure"].isin(key_measures())].iterrows():
-        rows.append([r["variant"], r["measure"], _fmt(r["mean"]), f"{_fmt(r['low'])} to {_fmt(r['high'])}",
-                     format_p(r["p"]), str(r["n"]), "differs" if r["significant"] else "no detectable difference"])
+    for _, r in diff[diff["measure"].isin(verdict_measures())].iterrows():
+        need = r["replications_needed"]
+        if r["significant"] or need is None or need != need:
+            settle = ""
+        else:
+            settle = f"more than {MAX_REPLICATIONS:,}" if need > MAX_REPLICATIONS else f"{int(need):,}"
+        share = measure(r["measure"]).bounds is not None
+        scale, unit = (100, " pp") if share else (1, "")
+
+        def amount(x, scale=scale, unit=unit):
+            return _fmt(None if x is None or x != x else x * scale) + (unit if x is not None and x == x else "")
+
+        if r["n"] == 0:
+            verdict = "not measured: no seed where both runs reached it"
+        else:
+            verdict = "differs" if r["significant"] else "no detectable difference"
+        rows.append([r["variant"], r["measure"], amount(r["mean"]), f"{amount(r['low'])} to {amount(r['high'])}",
+                     format_p(r["p"]), str(r["n"]), verdict, settle])
+    return head, rows
+
+
+def _cost_rows(result) -> tuple[list[str], list[list[str]]]:
+    """Costs per variant; a blank cost per extra day is explained in the last column."""
+    cur = result.currency
+    head = ["variant", "extra active member-days", f"extra spend ({cur})", "extra points",
+            f"{cur} per extra active member-day", "points per extra active member-day", "why blank"]
+    rows = []
+    for _, r in result.costs().iterrows():
+        rows.append([r["variant"], _fmt(r["extra_active_member_days"]), _fmt(r["extra_spend"]),
+                     _fmt(r["extra_points"]), _fmt(r["spend_per_extra_day"]) if r["note"] == "" else "",
+                     _fmt(r["points_per_extra_day"]) if r["note"] == "" else "", r["note"]])
     return head, rows
 
 
 def _about(result) -> str:
-    note = getattr(result, "note", None)
-    if note:
-        return (f"{note} {result.horizon} days, executor: {result.executor_name}; {result.reused} runs reused "
-                f"from the results store; {len(result.failures)} failed. Intervals: 95% t-interval of the mean "
-                f"(summary) and 95% percentile bootstrap of the paired mean difference (differences); "
-                f"p: paired t-test. Lifespan counts a community still alive at the horizon as the horizon.")
-    return (f"{len(result.seeds)} replications per scenario on common seeds (paired), "
-            f"{result.horizon} days, executor: {result.executor_name}; {result.reused} runs reused from the "
-            f"results store; {len(result.failures)} failed. Intervals: 95% t-interval of the mean "
-            f"(summary) and 95% percentile bootstrap of the paired mean difference (differences); "
-            f"p: paired t-test. Lifespan counts a community still alive at the horizon as the horizon.")
+    """How the comparison was made: replications (or a fit's posterior draws), horizon, and the one method."""
+    note = getattr(result, "note", None)  # compare --from-fit: the draws, seeds and start day
+    runs = note or f"{len(result.seeds)} replications per scenario on common seeds (paired)."
+    return (f"{runs} {result.horizon:,} days, executor: {result.executor_name}; {result.reused} runs reused from the "
+            f"results store; {len(result.failures)} failed. Intervals: 95% t-intervals, of the mean (summary) and "
+            f"of the paired mean difference (differences); p: the paired t-test of the same differences, so an "
+            f"interval excludes zero exactly when p < 0.05, and 'differs' means both. Shares are clipped to "
+            f"[0, 1] (their differences to [-1, 1]). 'Replications to settle': paired replications that would "
+            f"detect a difference of the observed size with 80% power at the 5% level, from the observed "
+            f"variance of the paired differences. Lifespan counts a community still alive at the horizon as the "
+            f"horizon. Amounts are in {result.currency}; pp: percentage points.")
+
+
+def _no_variant(result) -> str:
+    return (f"Nothing to compare: only one scenario ({result.labels[0]}), no variant to compare with, so no verdicts. "
+            f"Give the variants after the baseline: circlesim compare BASELINE.yaml VARIANT.yaml ...")
+
+
+def _md_rows(head, rows) -> list[str]:
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
 def compare_markdown(result, images: dict | None = None) -> str:
-    """The comparison report in Markdown, figures linked as files next to it."""
-    out = [f"# circlesim comparison: {', '.join(result.labels)}", "", "## Verdicts", ""]
-    out += [f"- {v}" for v in result.verdicts()]
-    out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
-    head, rows = _summary_rows(result)
-    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+    """The comparison report in Markdown, figures linked as files next to it (no verdicts without a variant)."""
+    out = [f"# circlesim comparison: {', '.join(result.labels)}", ""]
     if len(result.labels) > 1:
-        out += ["", "## Differences to the baseline (paired)", ""]
-        head, rows = _difference_rows(result)
-        out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + \
-               ["| " + " | ".join(r) + " |" for r in rows]
-    out += ["", "## Every measure (mean [95% CI])", ""]
-    head, rows = _all_measure_rows(result)
-    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+        out += ["## Verdicts", ""] + [f"- {v}" for v in result.verdicts()]
+        advice = result.replication_advice()
+        if advice:
+            out += ["", "## Too few replications", ""] + [f"- {a}" for a in advice]
+    else:
+        out += [_no_variant(result)]
+    out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
+    out += _md_rows(*_summary_rows(result))
+    if len(result.labels) > 1:
+        out += ["", "## Differences to the baseline (paired)", ""] + _md_rows(*_difference_rows(result))
+        out += ["", "## Costs", ""] + _md_rows(*_cost_rows(result))
+    out += ["", "## Every measure (mean [95% CI])", ""] + _md_rows(*_all_measure_rows(result))
     if images:
         out += ["", "## Figures", ""]
         out += [f"![{name}]({Path(path).name})" for name, path in images.items()]
@@ -236,12 +328,21 @@ def compare_html(result, images: dict | None = None) -> str:
     """A self-contained HTML report: figures embedded as base64, no external resources."""
     import html
 
-    parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>",
-             "<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts()) + "</ul>",
-             f"<p class='about'>{html.escape(_about(result))}</p>",
-             "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
+    parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>"]
+    if len(result.labels) > 1:
+        parts.append("<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts())
+                     + "</ul>")
+        advice = result.replication_advice()
+        if advice:
+            parts.append("<h2>Too few replications</h2><ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in advice)
+                         + "</ul>")
+    else:
+        parts.append(f"<p>{html.escape(_no_variant(result))}</p>")
+    parts += [f"<p class='about'>{html.escape(_about(result))}</p>",
+              "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
     if len(result.labels) > 1:
         parts.append("<h2>Differences to the baseline (paired)</h2>" + _html_table(*_difference_rows(result)))
+        parts.append("<h2>Costs</h2>" + _html_table(*_cost_rows(result)))
     parts.append("<h2>Every measure (mean [95% CI])</h2>" + _html_table(*_all_measure_rows(result)))
     parts.append("<h2>Figures</h2>")
     parts += _html_figures(result, images)
@@ -264,12 +365,27 @@ def _sweep_about(result) -> str:
             f"{len(result.failures)} failed.")
 
 
+def _best(result, k: int = 5):
+    """The best design points on active member-days: parameters, the headline means, runs alive at the horizon.
+
+    A lifespan every run of which was censored reads "≥ horizon", and the alive share is a
+    percentage, so a reader does not take the horizon for a measured lifespan.
+    """
+    cols = ["point", *result.keys, "active_member_days", "lifespan", "alive_at_horizon", "incentive_spend"]
+    best = result.best("active_member_days", k)[cols].copy()
+    alive = best["alive_at_horizon"].astype(float)
+    best["lifespan"] = [f"≥ {number(v)}" if a == 1 else number(v) for v, a in zip(best["lifespan"], alive)]
+    best["alive_at_horizon"] = [f"{a:.0%}" for a in alive]
+    return best.rename(columns={"alive_at_horizon": "runs alive at horizon"})
+
+
 def sweep_markdown(result, images: dict | None = None) -> str:
     """The sweep report in Markdown: Sobol indices, the Pareto set, figures linked as files."""
     out = ["# circlesim sweep", "", _sweep_about(result), ""]
     ind = result.indices()
     if ind is not None:
         out += ["## Sobol indices (first order S1, total order ST, ± 95%)", ""] + _md_table(ind) + [""]
+    out += ["## Best design points by active member-days", ""] + _md_table(_best(result)) + [""]
     out += ["## Pareto set: active member-days versus incentive spend", ""] + _md_table(result.pareto()) + [""]
     if images:
         out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
@@ -287,6 +403,7 @@ def sweep_html(result, images: dict | None = None) -> str:
     ind = result.indices()
     if ind is not None:
         parts.append("<h2>Sobol indices</h2>" + _html_df(ind))
+    parts.append("<h2>Best design points by active member-days</h2>" + _html_df(_best(result)))
     parts.append("<h2>Pareto set: active member-days versus incentive spend</h2>" + _html_df(result.pareto()))
     parts += _html_figures(result, images)
     parts += _html_failures(result.failures)

@@ -46,8 +46,10 @@ PARAMS: dict[str, Any] = {
     "alarm_growth": P(0.05, "float", "share/month", "Warn when net member growth stays "
                       "under this for alarm_months months in a row.", -1, 10),
     "alarm_months": P(3, "int", "months", "Months of low growth before the warning.", 1, 120),
-    "alarm_swing": P(0.10, "float", "share", "Warn when month-on-month DAU swings more "
-                     "than this.", 0, 10),
+    "alarm_swing": P(0.10, "float", "share", "Warn when monthly mean DAU falls month after "
+                     "month, by more than this share in at least one month (rises are not warned).", 0, 10),
+    "alarm_at_risk": P(0.02, "float", "share of members", "Warn on days when more than this "
+                       "share of members is at risk of leaving (see churn_risk).", 0, 1),
     "churn_risk": P(0.7, "float", "probability", "Members whose leaving probability "
                     "(30-day horizon) exceeds this are 'at risk'.", 0, 1),
 }
@@ -147,44 +149,87 @@ def monthly(series, month: int = 30, how: str = "last") -> np.ndarray:
     return blocks[:, -1] if how == "last" else blocks.mean(axis=1)
 
 
-def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alarm_months: int = 3,
-                    alarm_swing: float = 0.10) -> list[dict]:
-    """The operators' alarms of docs/domain.md ('Measures operators watch'), each with the day it fires.
+def _runs(mask) -> list[tuple[int, int]]:
+    """(first, last) index of every run of True values.
 
-    * low growth: net member growth under `alarm_growth` per month for `alarm_months` months
-      in a row (one warning per streak);
-    * activity swing: monthly mean DAU moving more than `alarm_swing` from the month before;
-    * churn risk: days on which members at risk of leaving (30-day probability above the
-      threshold) appear (first day and the maximum).
+    >>> _runs(np.array([0, 1, 1, 0, 1], bool))
+    [(1, 2), (4, 4)]
+    """
+    m = np.asarray(mask, bool)
+    edges = np.diff(np.r_[0, m.astype(np.int8), 0])
+    return list(zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist()))
+
+
+def _month_days(first: int, last: int) -> tuple[int, int]:
+    """First and last day of 30-day months `first`..`last` (0-based month indices)."""
+    return first * 30, (last + 1) * 30 - 1
+
+
+def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alarm_months: int = 3,
+                    alarm_swing: float = 0.10, alarm_at_risk: float = 0.02,
+                    until: int | None = None) -> list[dict]:
+    """The operators' health warnings (docs/domain.md, 'Measures operators watch'), each over a range of days.
+
+    Each warning covers a stretch of days, so a long decline is one warning, not one a month:
+
+    * ``low_growth``: net member growth under `alarm_growth` a month for at least
+      `alarm_months` months in a row (one warning per such stretch);
+    * ``activity_decline``: monthly mean DAU fell month after month, and by more than
+      `alarm_swing` in at least one of those months (one warning per stretch of falling
+      months). Rises are growth, not an alarm: a community doubling its DAU in its second
+      month needs no operator;
+    * ``churn_risk``: days on which more than `alarm_at_risk` of the members are at risk of
+      leaving (30-day leaving probability above `lifecycle.churn_risk`), grouped into runs.
+
+    Days from `until` on (the first day of dormancy) are left out: a dormant community's
+    lifespan says it all, and a warning per month of silence would bury the ones that mattered.
+    Every warning has ``kind``, ``start`` and ``end`` (days, inclusive), ``day`` (= ``start``,
+    the day to act) and a ``message`` naming the range.
 
     >>> w = health_warnings([100] * 150, [50] * 150)
-    >>> w[0]["kind"], w[0]["day"]
-    ('low_growth', 89)
+    >>> w[0]["kind"], w[0]["start"], w[0]["end"]
+    ('low_growth', 0, 149)
+    >>> health_warnings(np.linspace(10, 1000, 90), np.r_[np.full(30, 10.0), np.full(60, 30.0)])
+    []
     """
+    members = np.asarray(members, float)
+    dau = np.asarray(dau, float)
+    if until is not None:
+        members, dau = members[:until], dau[:until]
+        at_risk = None if at_risk is None else np.asarray(at_risk, float)[:until]
     warnings: list[dict] = []
+
+    def add(kind: str, start: int, end: int, message: str) -> None:
+        warnings.append({"kind": kind, "day": int(start), "start": int(start), "end": int(end),
+                         "message": f"days {start:,}-{end:,}: {message}"})
+
     m_end = monthly(members, how="last")
-    m_start = np.concatenate([[np.asarray(members, float)[0]], m_end[:-1]]) if m_end.size else m_end
+    m_start = np.concatenate([[members[0]], m_end[:-1]]) if m_end.size else m_end
     growth = np.divide(m_end - m_start, m_start, out=np.zeros_like(m_end), where=m_start > 0)
-    run = 0
-    for k, g in enumerate(growth):
-        run = run + 1 if (g < alarm_growth and m_start[k] > 0) else 0
-        if run == alarm_months:
-            warnings.append({"kind": "low_growth", "day": int((k + 1) * 30 - 1),
-                             "message": f"net member growth under {alarm_growth:.0%} a month for "
-                                        f"{alarm_months} months (months {k - alarm_months + 2}-{k + 1})"})
+    for a, b in _runs((growth < alarm_growth) & (m_start > 0)):
+        if b - a + 1 >= alarm_months:
+            months = b - a + 1
+            add("low_growth", *_month_days(a, b),
+                f"net member growth under {alarm_growth:.0%} a month for {months} months "
+                f"(months {a + 1}-{b + 1}; {m_start[a]:,.0f} members at the start, {m_end[b]:,.0f} at the end)")
     d = monthly(dau, how="mean")
-    for k in range(1, d.size):
-        if d[k - 1] > 0:
-            change = d[k] / d[k - 1] - 1.0
-            if abs(change) > alarm_swing:
-                warnings.append({"kind": "activity_swing", "day": int((k + 1) * 30 - 1),
-                                 "message": f"monthly DAU changed {change:+.0%} (month {k + 1})"})
+    change = np.divide(d[1:], d[:-1], out=np.zeros(max(d.size - 1, 0)), where=d[:-1] > 0) - 1.0
+    falling = (change < 0) & (d[:-1] > 0)
+    for a, b in _runs(falling):
+        worst = float(change[a: b + 1].min())
+        if -worst > alarm_swing:
+            months = b - a + 1  # change[k] compares month k + 1 with month k (0-based)
+            add("activity_decline", *_month_days(a + 1, b + 1),
+                f"monthly DAU fell {months} month{'s' if months > 1 else ''} in a row "
+                f"(months {a + 2}-{b + 2}), by up to {-worst:.0%} a month: from {d[a]:,.0f} to "
+                f"{d[b + 1]:,.0f} active members a day")
     if at_risk is not None:
-        r = np.asarray(at_risk)
-        if r.size and r.max() > 0:
-            first = int(np.flatnonzero(r > 0)[0])
-            warnings.append({"kind": "churn_risk", "day": first,
-                             "message": f"members at risk of leaving from day {first}; "
-                                        f"at most {int(r.max())} on day {int(np.argmax(r))}"})
-    warnings.sort(key=lambda w: (w["day"], w["kind"]))
+        r = np.asarray(at_risk, float)
+        share = np.divide(r, members[: r.size], out=np.zeros(r.size), where=members[: r.size] > 0)
+        for a, b in _runs(share > alarm_at_risk):
+            peak = a + int(np.argmax(r[a: b + 1]))
+            add("churn_risk", a, b,
+                f"more than {alarm_at_risk:.0%} of members at risk of leaving; at most "
+                f"{int(r[peak]):,} ({share[peak]:.0%}) on day {peak:,}")
+    warnings.sort(key=lambda w: (w["start"], w["kind"]))
     return warnings

@@ -142,7 +142,7 @@ def summarize(model) -> dict:
         "circles_at_peak": circles,
         "warnings": health_warnings(ts["members"].to_numpy(), ts["dau"].to_numpy(),
                                     ts["at_risk"].to_numpy(), lc.alarm_growth, lc.alarm_months,
-                                    lc.alarm_swing),
+                                    lc.alarm_swing, lc.alarm_at_risk, until=life["lifespan"]),
         "founders": rec.founders,
     }
     return add_to_summary(summary, ts)

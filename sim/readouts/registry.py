@@ -65,6 +65,15 @@ class Readout:
     verdict: tuple[str, str] | None = None
     doc: str = ""
 
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The range a value can take: [0, 1] for a share (its intervals are clipped to it), else None."""
+        return (0.0, 1.0) if self.unit.startswith("share") else None
+
+    def unit_in(self, currency: str) -> str:
+        """The unit with the scenario's currency label (`currency`) in place of the word 'currency'."""
+        return self.unit.replace("currency", currency)
+
     def format(self, value) -> str:
         """One value as text ('n/a' when missing)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -266,16 +275,16 @@ _daily("sharers", "sharers", "persons/day", True, lambda v: v.day.joining.sharer
        doc="members who shared the community with friends today")
 _daily("points_issued", "points issued", "points/day", None, lambda v: float(v.day.points.earned.sum()),
        doc="points issued today")
-_daily("incentive_spend", "incentive spend", "money/day", False, lambda v: v.cost["incentive_spend"],
+_daily("incentive_spend", "incentive spend", "currency/day", False, lambda v: v.cost["incentive_spend"],
        doc="money spent on incentives today (points, invite rewards, tiers, KOC)")
-_daily("spend", "spend", "money/day", False, lambda v: v.cost["spend"],
+_daily("spend", "spend", "currency/day", False, lambda v: v.cost["spend"],
        doc="all money spent today (incentives plus content, events, feed, campaigns, staff)")
 _daily("staff", "organizers on duty", "persons", None, lambda v: float(v.day.content.staff), "{:,.1f}",
        doc="organizers at work: the launch team or the staffing policy's headcount (community.organizers_per_1000)")
 _daily("staff_hours", "staff hours", "hours/day", None, lambda v: float(v.day.content.hours_available),
        "{:,.1f}", doc="organizer hours available today (plus volunteer admins), spent on group "
        "overhead, fermenting core posts and replies")
-_daily("staff_cost", "staff cost", "money/day", False, lambda v: v.cost["staff_cost"],
+_daily("staff_cost", "staff cost", "currency/day", False, lambda v: v.cost["staff_cost"],
        doc="money on staff time today (community.staff_hour_cost per organizer-hour)")
 _daily("answered_share", "posters answered", "share of posters", True,
        lambda v: v.day.content.answered / v.day.content.posters if v.day.content.posters else 0.0, "{:.3f}",
@@ -359,8 +368,8 @@ _run("overload_share", "overload share", "share of readers", False, from_summary
      "{:.1%}", key=True)
 _run("days_beyond_dunbar", "days beyond Dunbar", "days", False, from_summary("days_beyond_dunbar"))
 _run("max_group_size", "largest group", "members", None, from_summary("max_group_size"))
-_run("incentive_spend", "incentive spend", "money", False, from_summary("incentive_spend"), key=True)
-_run("total_spend", "total spend", "money", False, from_summary("total_spend"), key=True)
+_run("incentive_spend", "incentive spend", "currency", False, from_summary("incentive_spend"), key=True)
+_run("total_spend", "total spend", "currency", False, from_summary("total_spend"), key=True)
 _run("points_issued", "points issued", "points", None, from_summary("points_issued"))
 # computed from the run for compare and sweep tables; kept out of summary.json as in 0.1
 _run("core_at_peak", "core at peak", "persons", None,

@@ -208,9 +208,10 @@ class Scenario(Section):
         return out
 
     def digest(self) -> str:
-        """A stable hash of the resolved parameters (seed excluded): names a result store entry."""
+        """A stable hash of the resolved parameters (seed and currency label excluded): names a result store entry."""
         d = self.to_dict()
         d.pop("seed", None)
+        d.pop("currency", None)  # a label of the outputs, not a parameter of the model
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def with_overrides(self, overrides: Iterable[str]) -> "Scenario":

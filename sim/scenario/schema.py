@@ -24,6 +24,9 @@ GRAPH_TYPES = population.GRAPH_TYPES
 SCHEMA: dict[str, Any] = {
     "name": P("", "str", "-", "Short name shown in reports."),
     "description": P("", "str", "-", "What this scenario tests, in a sentence or two."),
+    "currency": P("cost units", "str", "-", "Label of money amounts in summaries, verdicts, reports and "
+                  "figures (e.g. EUR, USD, CNY); every cost parameter is in this currency. A label only: "
+                  "it never changes a result, and runs that differ only in it share their stored results."),
     "seed": P(1, "int", "-", "Master random seed; replications spawn child seeds from it.", 0, 2**63 - 1),
     "horizon_days": P(1000, "int", "days", "Days simulated.", 1, 20000),
     "population": population.PARAMS,

@@ -19,7 +19,7 @@ class Content(Strategy):
         "attitude": P(0.0, "float", "0..1", "Share of attitude content: +value, +sharing, slower "
                       "novelty decay.", 0, 1),
         "ugc": P(1.0, "float", "x", "Multiplier on ordinary members' posting (UGC encouragement).", 0, 100),
-        "cost": P(10.0, "float", "money/day", "Production cost per day.", 0, 1e9),
+        "cost": P(10.0, "float", "currency/day", "Production cost per day.", 0, 1e9),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

@@ -29,7 +29,7 @@ class Events(Strategy):
         "novelty": P(None, "float", "share", "Novelty restored to attendees (default by format).",
                      0, 1, nullable=True),
         "messages": P(100.0, "float", "messages/group", "Extra discussion per group on the day.", 0, 1e6),
-        "cost": P(200.0, "float", "money/event", "Cost of one event.", 0, 1e9),
+        "cost": P(200.0, "float", "currency/event", "Cost of one event.", 0, 1e9),
         "hours": P(4.0, "float", "organizer hours", "Organizer hours one event takes.", 0, 1000),
     }
 

@@ -26,7 +26,7 @@ class OperatingMode(Strategy):
                         "brand promotion.", 0, 10),
         "fatigue_rate": P(0.002, "float", "1/day", "Operations fatigue: organizer efficiency lost "
                           "per day per unit of brand share above 0.5.", 0, 1),
-        "staff_cost": P(50.0, "float", "money/organizer-day", "Cost of one organizer-day at full hours.", 0, 1e9),
+        "staff_cost": P(50.0, "float", "currency/organizer-day", "Cost of one organizer-day at full hours.", 0, 1e9),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

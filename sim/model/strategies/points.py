@@ -22,7 +22,7 @@ class Points(Strategy):
                        "(real programmes cap them; uncapped post points reward flooding).", 0, 1e9),
         "value": P(0.02, "float", "interest/point", "Extrinsic motivation one point earned "
                    "today is worth.", 0, 10),
-        "cost": P(0.005, "float", "money/point", "Redemption cost of one point.", 0, 1e6),
+        "cost": P(0.005, "float", "currency/point", "Redemption cost of one point.", 0, 1e6),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

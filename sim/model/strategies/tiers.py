@@ -18,7 +18,7 @@ class Tiers(Strategy):
         "koc_points": P(300.0, "float", "points", "Cumulative points to reach tier 2 (KOC).", 0, 1e9),
         "bonus": P(0.05, "float", "interest/tier", "Interest target added per tier level.", 0, 1),
         "post_boost": P(0.3, "float", "share/tier", "Extra posting per tier level.", 0, 10),
-        "cost": P(0.005, "float", "money/member/day", "Privileges cost per tiered member per day.", 0, 1e6),
+        "cost": P(0.005, "float", "currency/member/day", "Privileges cost per tiered member per day.", 0, 1e6),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

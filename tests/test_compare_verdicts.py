@@ -1,0 +1,245 @@
+"""Planner verdicts of `circlesim compare`: power advice, every differing measure, one interval
+method consistent with the p-value, bounded shares, explained cost cells, no verdicts without a variant.
+
+Most checks build a `CompareResult` from hand-made rows, so the statistics are known exactly and
+no simulation runs; one runs the CLI on a single scenario.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sim.cli import main
+from sim.experiments.compare import CompareResult
+from sim.experiments.stats import MAX_REPLICATIONS, mean_ci, paired_difference, replications_needed, significant
+from sim.readouts.registry import measures
+from sim.scenario import load_scenario
+from tests.conftest import SCENARIOS
+
+
+def _result(variant_rows: dict, n: int = 8, seed: int = 0, base_overrides: dict | None = None) -> CompareResult:
+    """A baseline and one variant on `n` common seeds.
+
+    Every measure of the baseline is drawn around a plausible level; the variant copies it and
+    adds, per measure in `variant_rows`, a shift and per-seed noise: {measure: (shift, noise sd)}.
+    """
+    rng = np.random.default_rng(seed)
+    level = {m: 100.0 for m in measures()}
+    level.update({"overload_share": 0.3, "viral_k": 0.5, "incentive_spend": 0.0, "total_spend": 0.0,
+                  "points_issued": 0.0, "lifespan": 200.0, "t_dormant": float("nan")})
+    level.update(base_overrides or {})
+    rows = []
+    for s in range(n):
+        base = {m: (v if m in ("lifespan", "t_dormant", "incentive_spend", "total_spend", "points_issued")
+                    else v * (1 + 0.05 * rng.standard_normal())) for m, v in level.items()}
+        var = dict(base)
+        for m, (shift, sd) in variant_rows.items():
+            var[m] = base[m] + shift + sd * rng.standard_normal()
+        rows += [{"scenario": "baseline", "seed": s, **base}, {"scenario": "variant", "seed": s, **var}]
+    sc = load_scenario(SCENARIOS / "baseline.yaml", days=200)
+    return CompareResult([sc, sc], ["baseline", "variant"], list(range(n)), rows, {}, [], None, 0.0, 0, "serial")
+
+
+# --------------------------------------------------------------------------- power
+@pytest.mark.parametrize("effect, expected", [(1.0, 10), (0.5, 34), (0.8, 15)])
+def test_replications_needed_matches_the_paired_t_test_tables(effect, expected):
+    """Standard power tables (two-sided paired t, 5%, 80%): d=1 -> 10, d=0.5 -> 34, d=0.8 -> 15."""
+    assert replications_needed(1.0, effect) == expected
+    # the same answer in any unit, and for a decrease
+    assert replications_needed(250.0, -250.0 * effect) == expected
+
+
+def test_replications_needed_achieves_the_power_it_promises():
+    """Simulated paired t-tests at the advised n reject ~80% of the time, one fewer falls short."""
+    sd, delta = 3.0, 1.5
+    n = replications_needed(sd, delta)
+    rng = np.random.default_rng(11)
+    trials = 4000
+
+    def rate(k):
+        d = rng.normal(delta, sd, size=(trials, k))
+        return float((stats.ttest_1samp(d, 0.0, axis=1).pvalue < 0.05).mean())
+
+    assert n == 34  # d = 0.5
+    # binomial sd of a rate near 0.8 over 4000 trials is 0.63%, so 3 sd is 1.9 points; the exact
+    # power is 0.808 at n = 34 and 0.768 at n = 31
+    assert 0.78 < rate(n) < 0.83
+    assert rate(n - 3) < 0.79
+
+
+def test_replications_needed_says_when_it_cannot_tell():
+    assert replications_needed(0.0, 1.0) is None          # no spread: any n settles it
+    assert replications_needed(1.0, 0.0) is None          # no difference: no n settles it
+    assert replications_needed(None, 1.0) is None
+    assert replications_needed(1.0, 1e-4) == MAX_REPLICATIONS + 1
+
+
+def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
+    # viral K shifts by 0.02 with noise sd 0.08 per pair (true d = 0.25): 6 are too few
+    res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3)
+    row = res.differences().set_index("measure").loc["viral_k"]
+    assert not row["significant"]
+    expected = replications_needed(row["sd"], row["mean"])
+    assert row["replications_needed"] == expected and 6 < expected <= MAX_REPLICATIONS
+    advice = res.replication_advice()
+    assert len(advice) == 1
+    assert f"viral K (about {expected:,})" in advice[0] and "6 replications are too few" in advice[0]
+    assert "-r" in advice[0]
+    # the report says it too
+    md = res_markdown(res)
+    assert "## Too few replications" in md and f"about {expected:,}" in md
+
+
+def test_advice_over_a_fits_posterior_names_draws_and_seeds_per_draw():
+    res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3)
+    res.from_fit = {"draws": 6, "seeds_per_draw": 1}
+    res.note = "Over 6 posterior draws of the fit in out/fit (1 seed each)."
+    advice = res.replication_advice()
+    assert len(advice) == 1 and "6 posterior draws x 1 seed(s)" in advice[0] and "--seeds-per-draw" in advice[0]
+    assert "rerun with -r" not in advice[0]
+    md = res_markdown(res)
+    assert md.count("Over 6 posterior draws") == 1 and "bootstrap" not in md
+
+
+def res_markdown(res) -> str:
+    from sim.outputs.report import compare_markdown
+
+    return compare_markdown(res)
+
+
+def test_one_replication_is_flagged_as_no_test_at_all():
+    res = _result({"viral_k": (0.2, 0.01)}, n=1, seed=12)
+    advice = res.replication_advice()
+    assert len(advice) == 1 and "no interval or test is possible" in advice[0] and "-r 10" in advice[0]
+
+
+def test_enough_replications_give_no_advice():
+    res = _result({"viral_k": (0.2, 0.01)}, n=10, seed=4)
+    assert res.differences().set_index("measure").loc["viral_k", "significant"]
+    assert res.replication_advice() == []
+
+
+# --------------------------------------------------------------------------- verdicts
+def test_every_differing_headline_measure_gets_a_verdict():
+    """overload_share has no verdict phrase of its own and was left out; now it is there, in points."""
+    res = _result({"overload_share": (0.1, 0.01), "peak_dau": (20.0, 2.0)}, n=8, seed=5,
+                  base_overrides={"decline_steepness": float("nan")})  # no run declined
+    diff = res.differences().set_index("measure")
+    assert diff.loc["overload_share", "significant"] and diff.loc["peak_dau", "significant"]
+    verdicts = res.verdicts()
+    share = [v for v in verdicts if v.startswith("variant raises overload share")]
+    assert len(share) == 1 and "percentage points" in share[0]
+    # the amount in percentage points is the observed mean difference times 100
+    assert f"{100 * diff.loc['overload_share', 'mean']:.3g} percentage points" in share[0]
+    assert any(v.startswith("variant raises peak DAU by") for v in verdicts)
+    # the non-differing headline measures are listed in one sentence, not dropped
+    quiet = [v for v in verdicts if v.startswith("variant: no detectable difference in")]
+    assert len(quiet) == 1 and "viral K" in quiet[0] and "lifespan" in quiet[0]
+    assert "decline 80%->20% (not measured" in quiet[0]
+    # the report's table says the same, in the same units
+    md = res_markdown(res)
+    assert f"| overload_share | {100 * diff.loc['overload_share', 'mean']:.3g} pp |" in md
+    assert "| decline_steepness | n/a | n/a to n/a | p n/a | 0 | not measured" in md
+
+
+def test_interval_excludes_zero_exactly_when_p_is_below_five_percent():
+    rng = np.random.default_rng(6)
+    disagree = 0
+    for _ in range(400):
+        base = rng.normal(0, 1, 8)
+        d = paired_difference(base, base + rng.normal(0.6, 1, 8))
+        excludes = d["low"] > 0 or d["high"] < 0
+        disagree += excludes != (d["p"] < 0.05)
+        assert excludes == significant(d) or math.isclose(d["p"], 0.05, abs_tol=1e-9)
+    assert disagree == 0
+
+
+def test_shares_and_their_differences_stay_in_range():
+    # a share near zero with large spread: the plain t-interval would dip below 0
+    ci = mean_ci([0.0, 0.0, 0.01, 0.2], bounds=(0, 1))
+    assert ci["low"] == 0.0 and 0 < ci["high"] <= 1
+    unclipped = mean_ci([0.0, 0.0, 0.01, 0.2])
+    assert unclipped["low"] < 0 and unclipped["high"] == ci["high"]
+    res = _result({"overload_share": (0.0, 0.4)}, n=4, seed=7, base_overrides={"overload_share": 0.02})
+    summ = res.summary()
+    shares = summ[summ["measure"].isin(["overload_share", "retention.d1", "dau_mau_at_peak"])]
+    assert (shares[["low", "high"]].dropna() >= 0).all().all()
+    assert (shares[["low", "high"]].dropna() <= 1).all().all()
+    diff = res.differences().set_index("measure").loc["overload_share"]
+    assert -1 <= diff["low"] <= diff["high"] <= 1
+
+
+def test_blank_cost_cells_are_explained():
+    res = _result({"active_member_days": (0.0, 5.0)}, n=6, seed=8)
+    costs = res.costs().set_index("variant").loc["variant"]
+    assert pd.isna(costs["spend_per_extra_day"])
+    assert "no detectable change in active member-days" in costs["note"]
+    gain = _result({"active_member_days": (50.0, 1.0), "total_spend": (10.0, 0.5)}, n=6, seed=9)
+    c = gain.costs().set_index("variant").loc["variant"]
+    assert c["note"] == ""
+    assert c["spend_per_extra_day"] == pytest.approx(c["extra_spend"] / c["extra_active_member_days"])
+    md = res_markdown(res)
+    assert "why blank" in md and "no detectable change in active member-days" in md
+
+
+# --------------------------------------------------------------------------- no variant
+def test_one_scenario_says_there_is_nothing_to_compare(tmp_path, capsys):
+    out = tmp_path / "one"
+    code = main(["compare", str(SCENARIOS / "baseline.yaml"), "-r", "2", "--serial", "--quiet", "--out", str(out),
+                 "--set", "population.size=300", "--days", "80"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Nothing to compare" in printed and "no variant" in printed
+    assert "active member-days" in printed  # the baseline's own read-outs are still shown
+    md = (out / "report.md").read_text()
+    assert "## Verdicts" not in md and "Nothing to compare" in md
+    assert "no variant to compare" in (out / "report.html").read_text()
+    assert pd.read_csv(out / "differences.csv").empty
+
+
+# --------------------------------------------------------------------------- fan chart
+def test_fan_has_a_legend_per_panel_in_its_own_colour_and_a_visible_median():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgb
+
+    from sim.experiments.compare import FanAccumulator
+
+    res = _result({}, n=4, seed=10)
+    rng = np.random.default_rng(10)
+    t = np.arange(120)
+    for lab, height in (("baseline", 300), ("variant", 400)):
+        fan = FanAccumulator(days=120, max_value=2000)
+        for _ in range(12):
+            fan.add(np.maximum(0, height * np.sin(np.pi * t / 120) + rng.normal(0, 20, 120)).astype(int))
+        res.fans[lab] = fan
+    fig = res.plot_fan()
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert len(panels) == 2
+    for ax in panels:
+        legend = ax.get_legend()
+        assert legend is not None, ax.get_title(loc="left")
+        assert [x.get_text() for x in legend.get_texts()] == ["median (7-day mean)", "middle 50% of runs",
+                                                             "middle 90% of runs"]
+        median = ax.lines[0]
+        colour = to_rgb(median.get_color())
+        # the legend's band swatches and the drawn bands are the median's colour
+        for handle in legend.legend_handles[1:]:
+            assert to_rgb(handle.get_facecolor()[:3]) == pytest.approx(colour)
+        bands = [c for c in ax.collections if c.get_zorder() == 2]
+        assert len(bands) == 2
+        for band in bands:
+            assert tuple(band.get_facecolor()[0][:3]) == pytest.approx(colour)
+        # the median sits above bands and phase shading, with a white halo
+        shading = list(ax.patches)
+        assert shading  # the phases of a rise and fall are shaded
+        assert all(median.get_zorder() > p.get_zorder() for p in shading + bands)
+        assert median.get_path_effects()
+    plt.close(fig)

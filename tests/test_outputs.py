@@ -1,0 +1,116 @@
+"""What a run shows a person: the terminal summary, the figures, the currency label, the retention text."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from sim.outputs.plots import PHASE_COLORS, circles_figure, lifecycle_figure  # noqa: E402
+from sim.outputs.report import format_retention, format_summary, format_warnings, number  # noqa: E402
+from sim.readouts.lifecycle import analyse  # noqa: E402
+
+
+def _summary(**over) -> dict:
+    s = {"scenario": "demo", "seed": 1, "population": 12_000, "horizon_days": 1_000,
+         "lifecycle": {"phases": [{"name": "germination", "start": 0, "end": 10},
+                                  {"name": "rapid growth", "start": 10, "end": 1_000}]},
+         "lifespan": None, "post_shares_at_peak": {"top1": 0.2, "next9": 0.5, "bottom90": 0.3, "people": 3_456},
+         "circles_at_peak": {"core": 5, "organizers": 3, "diffusion": 2_345, "dormant": 1_234},
+         "retention": {"d1": 0.4, "d7": 0.3, "d30": 0.2, "member_d30": 0.8},
+         "peak_members": 12_345, "incentive_spend": 34_812.0, "total_spend": 40_000.0, "warnings": [],
+         "parameters": {"currency": "EUR"}}
+    s.update(over)
+    return s
+
+
+def test_summary_uses_thousands_separators_and_the_scenario_currency():
+    text = format_summary(_summary())
+    for shown in ("12,000 persons", "1,000 days", "3,456 members", "diffusion 2,345", "dormant 1,234",
+                  "12,345", "34,812 EUR", "40,000 EUR", "1,000"):
+        assert shown in text, shown
+    assert "money" not in text
+    assert "34,812 cost units" in format_summary(_summary(parameters={}))
+
+
+def test_retention_and_membership_are_two_statements_and_d30_above_d1_is_explained():
+    lines = format_retention(_summary())
+    assert lines[0].startswith("Retention (share of each join cohort active on day n after joining): D1 40.0%")
+    assert "Still members 30 days after joining: 80.0%" in lines[1] and "not retention" in lines[1]
+    assert len(lines) == 2  # nothing to explain when D1 >= D7 >= D30
+    odd = format_retention(_summary(retention={"d1": 0.2, "d7": 0.1, "d30": 0.3, "member_d30": 0.9}))
+    assert len(odd) == 3 and odd[2].lstrip().startswith("(D30 above D1")
+    # the read-out list no longer mixes "still members at D30" in with D1/D7/D30
+    text = format_summary(_summary())
+    assert "still members at D30" not in text and text.count("D30") == 1
+
+
+def test_warnings_are_grouped_by_kind_each_with_its_day_range():
+    w = [{"kind": "activity_decline", "day": 180, "start": 180, "end": 569, "message": "days 180-569: fell"},
+         {"kind": "low_growth", "day": 210, "start": 210, "end": 569, "message": "days 210-569: flat"},
+         *[{"kind": "churn_risk", "day": d, "start": d, "end": d + 5, "message": f"days {d}-{d + 5}: risk"}
+           for d in range(0, 60, 10)]]
+    lines = format_warnings(w, max_per_kind=4)
+    assert lines[0].startswith("Health warnings (8;")
+    kinds = [line.split()[0] for line in lines[1:] if not line.strip().startswith("...")]
+    assert kinds == ["low", "activity", "churn", "churn", "churn", "churn"]  # grouped, in a fixed order
+    assert "... and 2 more in summary.json" in lines[-1]
+    assert format_warnings([])[0].startswith("Health warnings: none")
+
+
+@pytest.mark.parametrize("x,text", [(34812.4, "34,812"), (-1234.5, "-1,234"), (0, "0"), (12.34, "12.3"),
+                                    (0.05751, "0.0575"), (float("nan"), "n/a"), (None, "n/a")])
+def test_number_formatting(x, text):
+    assert number(x) == text
+
+
+def _ts(days=400, big=3_500, group=220):
+    t = np.arange(days)
+    dau = np.where(t < 100, t * 3.0, np.maximum(0, 600 - 1.5 * t))
+    return pd.DataFrame({"day": t, "dau": dau, "members": np.minimum(t * 40, big), "core": 4, "organizers": 3,
+                         "diffusion": np.minimum(t * 30, big - 800), "dormant": np.minimum(t * 10, 800),
+                         "max_group_size": np.where(t > 50, group, 100), "overload_share": 0.3})
+
+
+def test_lifecycle_figure_legend_group_size_against_dunbar_and_distinct_phase_colours():
+    ts = _ts()
+    life = analyse(ts["dau"])
+    fig = lifecycle_figure(ts, life, dunbar_limit=150)
+    top, low = fig.axes[0], fig.axes[1]
+    labels = [t.get_text() for t in top.get_legend().get_texts()]
+    assert "DAU (each day)" in labels and "DAU (7-day mean)" in labels and "members (right axis)" in labels
+    low_labels = [t.get_text() for t in low.get_legend().get_texts()]
+    assert "largest group" in low_labels and "Dunbar limit (150)" in low_labels
+    assert any(lab.startswith("above the limit (349 days)") for lab in low_labels)  # days 51..399
+    assert any(np.allclose(line.get_ydata(), 150) for line in low.get_lines())   # the limit, as a line
+    named = {t.get_text() for t in top.texts}
+    assert {"rapid growth", "active interaction", "decline"} <= named
+    # five hues, no two alike (the old palette had three greens)
+    rgb = np.array([matplotlib.colors.to_rgb(c) for c in PHASE_COLORS.values()])
+    hues = np.array([matplotlib.colors.rgb_to_hsv(c)[0] for c in rgb])
+    distinct = [h for h, c in zip(hues, rgb) if np.ptp(c) > 0.05]  # the grey of dormancy has no hue
+    assert len(distinct) == 4 and min(np.diff(sorted(distinct))) > 0.05
+
+
+def test_circles_figure_gives_the_small_circles_their_own_scale():
+    ts = _ts()
+    fig = circles_figure(ts, analyse(ts["dau"]))
+    big, small = fig.axes[0], fig.axes[1]
+    assert big.get_ylim()[1] > 3_000 and small.get_ylim()[1] < 10  # 4 core and 3 organizers fill their panel
+    assert [t.get_text() for t in small.get_legend().get_texts()] == ["core", "organizers"]
+    assert {"active interaction", "decline"} <= {t.get_text() for t in big.texts}
+
+
+def test_currency_is_a_label_runs_share_their_store_key():
+    from sim.experiments.store import run_key
+    from tests.conftest import small
+
+    base = small(["population.size=300"], days=30)
+    eur = small(["population.size=300", "currency=EUR"], days=30)
+    assert base.currency == "cost units" and eur.currency == "EUR"
+    assert run_key(base) == run_key(eur)
+    assert run_key(base) != run_key(small(["population.size=301"], days=30))

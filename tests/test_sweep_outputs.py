@@ -1,0 +1,108 @@
+"""What a sweep shows: the best design points in the terminal, censored lifespans marked in the
+figures, heatmap cells in full numbers with thousands separators."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+
+from sim.cli import main
+from sim.experiments.sweep import sweep
+from sim.scenario import load_scenario
+from tests.conftest import SCENARIOS
+
+GRID = ["--param", "strategies.points.value=0:0.05", "--param", "acquisition.q_weak=0.02:0.1", "--method", "grid",
+        "--samples", "2", "-r", "1", "--serial", "--quiet", "--set", "population.size=300", "--days", "90"]
+
+
+def _best_lines(printed: str) -> list[str]:
+    lines = printed.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Best design points by"))
+    return [line for line in lines[start + 1:start + 4] if line.startswith("  point ")]
+
+
+def test_sweep_prints_the_best_design_points(tmp_path, capsys):
+    out = tmp_path / "sw"
+    assert main(["sweep", str(SCENARIOS / "points.yaml"), *GRID, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Best design points by active member-days" in printed
+    best = _best_lines(printed)
+    assert len(best) == 3
+    table = pd.read_csv(out / "sweep.csv")
+    top = table.sort_values("active_member_days", ascending=False, kind="stable").head(3)
+    for line, (_, row) in zip(best, top.iterrows()):
+        assert line.startswith(f"  point {int(row['point'])}:")
+        assert f"{row['active_member_days']:,.0f} active member-days" in line
+        assert f"strategies.points.value={row['strategies.points.value']:.3g}" in line
+    # printed best first
+    shown = [int(re.match(r"  point (\d+):", line).group(1)) for line in best]
+    values = table.set_index("point").loc[shown, "active_member_days"].tolist()
+    assert values == sorted(values, reverse=True)
+    md = (out / "report.md").read_text()
+    assert "Best design points by active member-days" in md and "runs alive at horizon" in md
+    censored = table.set_index("point").loc[shown, "alive_at_horizon"] == 1
+    assert censored.any() and "≥ 90" in md  # lifespans censored at the 90-day horizon are marked
+
+
+def test_sweep_target_ranks_by_another_measure_and_rejects_unknown_ones(tmp_path, capsys):
+    out = tmp_path / "sw"
+    assert main(["sweep", str(SCENARIOS / "points.yaml"), *GRID, "--out", str(out), "--target",
+                 "incentive_spend"]) == 0
+    printed = capsys.readouterr().out
+    assert "Best design points by incentive spend" in printed
+    table = pd.read_csv(out / "sweep.csv")
+    # spend is a cost: the best point spends least
+    cheapest = int(table.sort_values("incentive_spend", kind="stable").iloc[0]["point"])
+    assert _best_lines(printed)[0].startswith(f"  point {cheapest}:")
+    assert main(["sweep", str(SCENARIOS / "points.yaml"), *GRID, "--out", str(out), "--target", "lifespam"]) == 2
+    assert "not a read-out" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory):
+    base = load_scenario(SCENARIOS / "points.yaml", overrides=["population.size=300"], days=90)
+    return sweep(base, ["strategies.points.value=0:0.05", "acquisition.q_weak=0.02:0.1"], method="grid",
+                 samples=2, replications=2, executor="serial", progress=False,
+                 store=tmp_path_factory.mktemp("grid") / "store")
+
+
+def test_censored_lifespans_are_marked(grid):
+    import matplotlib.pyplot as plt
+
+    t = grid.table()
+    assert t["alive_at_horizon"].between(0, 1).all()
+    censored = t["alive_at_horizon"] == 1
+    assert censored.any()  # 90 days is too short for these communities to go dormant (fixed seeds)
+    # a community alive at the horizon has lifespan = horizon exactly
+    assert (t.loc[censored, "lifespan"] == grid.horizon).all()
+    fig = grid.plot_partial_dependence()
+    texts = [x.get_text() for ax in fig.axes for x in ax.texts]
+    labels = [h for ax in fig.axes if ax.get_legend() for h in [x.get_text() for x in ax.get_legend().get_texts()]]
+    assert any("alive at horizon" in lab for lab in labels)
+    if censored.all():
+        assert any("censored" in x for x in texts)
+    assert any(f"horizon (day {grid.horizon:,})" in lab for lab in labels)
+    plt.close(fig)
+    heat = grid.plot_heatmap("lifespan")
+    cells = [x.get_text() for x in heat.axes[0].texts]
+    assert len(cells) == len(t)
+    assert sum(c.startswith("≥") for c in cells) == int(censored.sum())
+    plt.close(heat)
+
+
+def test_heatmap_numbers_are_written_out(grid):
+    import matplotlib.pyplot as plt
+
+    fig = grid.plot_heatmap("active_member_days")
+    cells = [x.get_text() for x in fig.axes[0].texts]
+    assert cells and not any("e+" in c for c in cells)
+    values = sorted(grid.table()["active_member_days"])
+    assert sorted(float(c.replace(",", "")) for c in cells) == pytest.approx(values, abs=0.5)
+    assert any("," in c for c in cells)  # thousands of member-days, with a separator
+    plt.close(fig)
