@@ -22,7 +22,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,19 +68,22 @@ def stale_reasons(nb) -> list[str]:
     return reasons
 
 
+def _clean_text(text: str, root: Path) -> str:
+    """The text with the checkout's path as '.' and temporary folders as '<temporary folder>'."""
+    text = text.replace(str(root) + os.sep, "./").replace(str(root), ".")
+    tmp = re.escape(tempfile.gettempdir().rstrip(os.sep) + os.sep)
+    return re.sub(tmp + r"[^\s'\"()\[\],;:]+", "<temporary folder>", text)
+
+
 def _clean_outputs(nb, root: Path) -> None:
-    """Replace this machine's checkout path in text outputs by '.', so outputs do not differ by machine."""
-    prefixes = [str(root) + os.sep, str(root)]
+    """Machine-specific paths out of the text outputs, so outputs do not differ by machine or run."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if "text" in out:
-                for p in prefixes:
-                    out["text"] = out["text"].replace(p, "./" if p.endswith(os.sep) else ".")
+                out["text"] = _clean_text(out["text"], root)
             for key, value in out.get("data", {}).items():
                 if key.startswith("text/") and isinstance(value, str):
-                    for p in prefixes:
-                        value = value.replace(p, "./" if p.endswith(os.sep) else ".")
-                    out["data"][key] = value
+                    out["data"][key] = _clean_text(value, root)
 
 
 def execute(path: str | os.PathLike, timeout: int = 1800) -> float:
