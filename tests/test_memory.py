@@ -93,7 +93,7 @@ MEASURE = """
 import json
 from sim.model import CommunityModel, memory
 from sim.scenario import load_scenario
-sc = load_scenario("scenarios/baseline.yaml", overrides=["population.size=100000"], days=20)
+sc = load_scenario("scenarios/baseline.yaml", overrides=["population.size=300000"], days=20)
 m = CommunityModel(sc)
 m.run()
 print(json.dumps({"peak": memory.peak_rss_bytes(), "estimate": memory.estimate_scenario(sc)}))
@@ -101,6 +101,13 @@ print(json.dumps({"peak": memory.peak_rss_bytes(), "estimate": memory.estimate_s
 
 
 def test_estimate_is_close_to_a_measured_peak():
+    """At 300,000 persons, where the model's arrays outweigh the libraries.
+
+    The libraries' own footprint varies with what is installed (measured 2026-12-01: peak 168 MiB
+    at 100,000 persons in the lean install, 194-235 MiB with the dev extras, whose pyarrow pandas
+    loads on import), so a size where that fixed part dominates cannot test the per-person and
+    per-tie model (at 300,000: 280-321 MiB measured against an estimate of 313 MiB).
+    """
     res = subprocess.run([sys.executable, "-c", MEASURE], cwd=ROOT, capture_output=True, text=True, check=True)
     r = json.loads(res.stdout.strip().splitlines()[-1])
     assert 0.75 < r["peak"] / r["estimate"] < 1.25, r

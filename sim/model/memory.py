@@ -45,7 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
-#: Python, numpy, scipy, networkx, pandas, matplotlib and Mesa imported (measured RSS 114-120 MiB).
+#: Python, numpy, scipy, networkx, pandas, matplotlib and Mesa imported (measured RSS 114-120 MiB in the
+#: lean install; up to ~190 MiB where pandas also loads pyarrow, e.g. with the dev extras).
 BASE_BYTES = 120 * 2**20
 #: Daily read-outs kept by Mesa's DataCollector (measured: 0.45 MiB over 970 days).
 BYTES_PER_DAY = 512
