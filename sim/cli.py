@@ -311,6 +311,36 @@ def _note_invalid(result) -> None:
               f"{Path(invalid[0][0]).parents[1]}); first: {invalid[0][1]}", file=sys.stderr)
 
 
+def _experiment_into(out: Path, args, experiment):
+    """Run `experiment(executor)` (compare or sweep) into the output folder `out`, written as one set.
+
+    Takes the folder (completing an interrupted write first), clears the store's stale
+    temporaries, starts the engine the options ask for and writes the result. Returns
+    (result, None), or (None, error text) for an unreachable scheduler or an unusable folder.
+    """
+    import warnings
+
+    from sim.experiments.executors import SchedulerUnreachable, make_executor
+    from sim.experiments.store import ResultStore, StoreWarning
+    from sim.outputs import folder
+
+    try:
+        with folder.using(out) as notes:
+            for note in notes:
+                print(f"{out}: {note}", file=sys.stderr)
+            ResultStore(out / "store").clean_temporaries()
+            with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex, \
+                    warnings.catch_warnings():
+                warnings.simplefilter("ignore", StoreWarning)
+                result = experiment(ex if ex is not None else "serial")
+            result.write(out)
+    except SchedulerUnreachable as exc:
+        return None, str(exc)
+    except folder.OutputError as exc:
+        return None, f"--out: {exc}"
+    return result, None
+
+
 def _report_failures(failures, total) -> None:
     if failures:
         print(f"\n{len(failures)} of {total} runs failed (results of the others are kept):", file=sys.stderr)
@@ -322,12 +352,7 @@ def _report_failures(failures, total) -> None:
 
 def cmd_compare(args) -> int:
     """`circlesim compare`: replicate a baseline and variants on common seeds, write the report, print verdicts."""
-    import warnings
-
     from sim.experiments.compare import compare
-    from sim.experiments.executors import SchedulerUnreachable, make_executor
-    from sim.experiments.store import ResultStore, StoreWarning
-    from sim.outputs import folder
     from sim.scenario import ScenarioError, load_scenario
 
     _force(args)
@@ -350,22 +375,11 @@ def cmd_compare(args) -> int:
     error = _preflight(args, scenarios, len(scenarios) * args.replications, out)
     if error:
         return _invalid(error)
-    try:
-        with folder.using(out) as notes:
-            for note in notes:
-                print(f"{out}: {note}", file=sys.stderr)
-            ResultStore(out / "store").clean_temporaries()
-            with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex, \
-                    warnings.catch_warnings():
-                warnings.simplefilter("ignore", StoreWarning)
-                result = compare(scenarios, replications=args.replications,
-                                 executor=ex if ex is not None else "serial", store=out / "store",
-                                 seed=args.seed, progress=not args.quiet)
-            result.write(out)
-    except SchedulerUnreachable as exc:
-        return _invalid(str(exc))
-    except folder.OutputError as exc:
-        return _invalid(f"--out: {exc}")
+    result, error = _experiment_into(out, args, lambda ex: compare(
+        scenarios, replications=args.replications, executor=ex, store=out / "store", seed=args.seed,
+        progress=not args.quiet))
+    if error:
+        return _invalid(error)
     _note_invalid(result)
     if len(result.labels) > 1:
         print("\n".join(f"- {v}" for v in result.verdicts()))
@@ -517,12 +531,7 @@ def _fit_lines(result) -> list[str]:
 
 def cmd_sweep(args) -> int:
     """`circlesim sweep`: run a parameter sweep, write its tables and report, print indices and Pareto size."""
-    import warnings
-
-    from sim.experiments.executors import SchedulerUnreachable, make_executor
-    from sim.experiments.store import ResultStore, StoreWarning
     from sim.experiments.sweep import plan_sweep, run_plan
-    from sim.outputs import folder
     from sim.scenario import ScenarioError, load_scenario
 
     _force(args)
@@ -544,21 +553,10 @@ def cmd_sweep(args) -> int:
     error = _preflight(args, plan.variants, len(plan.variants) * args.replications, out)
     if error:
         return _invalid(error)
-    try:
-        with folder.using(out) as notes:
-            for note in notes:
-                print(f"{out}: {note}", file=sys.stderr)
-            ResultStore(out / "store").clean_temporaries()
-            with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex, \
-                    warnings.catch_warnings():
-                warnings.simplefilter("ignore", StoreWarning)
-                result = run_plan(plan, executor=ex if ex is not None else "serial", store=out / "store",
-                                  progress=not args.quiet)
-            result.write(out)
-    except SchedulerUnreachable as exc:
-        return _invalid(str(exc))
-    except folder.OutputError as exc:
-        return _invalid(f"--out: {exc}")
+    result, error = _experiment_into(out, args, lambda ex: run_plan(
+        plan, executor=ex, store=out / "store", progress=not args.quiet))
+    if error:
+        return _invalid(error)
     _note_invalid(result)
     ind = result.indices()
     if ind is not None:
