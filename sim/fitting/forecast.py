@@ -34,6 +34,13 @@ from sim.fitting.weighted import systematic_resample, weighted_quantile
 FORECAST_MEASURES = ("peak_day", "peak_dau", "peak_members", "active_member_days")
 #: Daily series every forecast run keeps (for the fan charts).
 KEPT_SERIES = ("dau",) + tuple(s for s in SERIES if s != "dau")
+#: Series every stored run record holds at its top level (`ResultStore.read_valid` checks them).
+STORED_COUNTS = ("dau", "members")
+
+
+def daily(record: dict, series: str) -> list:
+    """One daily series of a forecast record: a stored count (dau, members) or one of `record["series"]`."""
+    return record[series] if series in STORED_COUNTS else record["series"][series]
 
 
 def make_draws(particles: pd.DataFrame, simulator, n: int, seed: int) -> pd.DataFrame:
@@ -71,7 +78,9 @@ def forecast_task(scenario, seed: int, store_root: str, key: str | None = None) 
                   "lifespan": result.summary.get("lifespan"),
                   "readouts": run_values(result.summary, ts),
                   "dau": ts["dau"].astype(int).tolist(), "members": ts["members"].astype(int).tolist(),
-                  "series": {s: ts[s].astype(float).tolist() for s in KEPT_SERIES if s in ts.columns}}
+                  # dau and members are kept once, above (the store validates them there)
+                  "series": {s: ts[s].astype(float).tolist() for s in KEPT_SERIES
+                             if s in ts.columns and s not in STORED_COUNTS}}
         store.write_run(key, seed, record)
         return {"ok": True, "key": key, "digest": digest, "seed": int(seed)}
     except Exception:  # noqa: BLE001 - reported, the other draws finish
@@ -158,10 +167,10 @@ def forecast_summary(records, horizon: int, dormant_by=(365, 730), last_observed
 
 def fan(records, series: str, horizon: int) -> pd.DataFrame:
     """Per-day 5/25/50/75/95% points of a series over the forecast draws."""
-    ok = [r for r in records if r is not None and series in r["series"]]
+    ok = [r for r in records if r is not None and (series in r["series"] or series in STORED_COUNTS)]
     if not ok:
         return pd.DataFrame(columns=["day", "q05", "q25", "q50", "q75", "q95"])
-    arr = np.array([np.asarray(r["series"][series][:horizon], float) for r in ok])
+    arr = np.array([np.asarray(daily(r, series)[:horizon], float) for r in ok])
     qs = np.quantile(arr, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
     df = pd.DataFrame({"day": np.arange(arr.shape[1])})
     for name, row in zip(("q05", "q25", "q50", "q75", "q95"), qs):
