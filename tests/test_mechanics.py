@@ -251,3 +251,45 @@ def test_the_founders_cohort_leaves_out_staff_and_keeps_day_0_joiners():
     joined = np.flatnonzero(m.state.joined_day == 0)
     assert m.recorder.cohorts[0].size == joined.size - staff.size > founders.size
     assert set(m.recorder.cohorts[0]) == set(joined) - set(staff)
+
+
+def test_notifications_reused_from_reading_equal_a_fresh_count(monkeypatch):
+    """The reading step's friend-message counts, less today's leavers' messages, are exactly the
+    count made afresh after they left (the shortcut `activity.notified` takes)."""
+    from sim.model.mechanics import activity
+
+    fresh = activity.notified
+    compared = {"days": 0, "with_leavers": 0}
+
+    def both(day, members, from_leavers=None):
+        quick = fresh(day, members, from_leavers)
+        slow = fresh(day, members, None)
+        assert from_leavers is not None  # the shortcut was offered
+        np.testing.assert_array_equal(quick, slow)
+        compared["days"] += 1
+        compared["with_leavers"] += isinstance(from_leavers, np.ndarray)
+        return quick
+
+    monkeypatch.setattr(activity, "notified", both)
+    m = CommunityModel(small(["population.size=1500"], days=150), seed=4)
+    m.run()
+    assert compared["days"] == 150
+    assert compared["with_leavers"] > 10  # days on which leavers had posted: the subtraction ran
+
+
+def test_status_changes_only_through_set_status_and_member_ids_follow():
+    from sim.model.state import State
+
+    st = State(5)
+    try:
+        st.status[0] = Status.MEMBER
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("status must be read-only outside set_status")
+    assert st.member_ids().tolist() == []
+    st.set_status([1, 3], Status.MEMBER)
+    assert st.member_ids().tolist() == [1, 3]
+    st.set_status([3], Status.LEFT)
+    assert st.member_ids().tolist() == [1]
+    assert not st.member_ids().flags.writeable

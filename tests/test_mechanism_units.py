@@ -92,8 +92,8 @@ def setup(graph, overrides=(), *, members=None, organizers=(), core=(), left=(),
     st = State(n)
     gone = mask(n, left)
     mem = (~gone if members is None else mask(n, members)) & ~gone
-    st.status[mem] = Status.MEMBER
-    st.status[gone] = Status.LEFT
+    st.set_status(mem, Status.MEMBER)
+    st.set_status(gone, Status.LEFT)
     st.left_day[gone] = number - 1
     st.circle[mask(n, core) & mem] = Circle.CORE
     st.circle[mask(n, organizers) & mem] = Circle.ORGANIZER
@@ -141,7 +141,7 @@ def test_state_allocates_every_declaration_with_its_dtype_and_fill():
         else:
             assert value == spec.default, name
     other = State(7)  # arrays are per state, not shared
-    other.status[0] = Status.MEMBER
+    other.set_status([0], Status.MEMBER)
     assert st.status[0] == Status.OUTSIDER and not st.members.any() and other.members[0]
 
 
@@ -520,7 +520,8 @@ def test_voice_rises_for_answered_posters_and_falls_for_unanswered():
     assert (s.st.recognition == 0).all()
     # the next day an organizer (11.5 h after overhead: 57 replies) answers every poster:
     # their voice recovers by 1.1
-    s.st.status[0], s.st.circle[0], s.st.group[0] = Status.MEMBER, Circle.ORGANIZER, 0
+    s.st.set_status([0], Status.MEMBER)
+    s.st.circle[0], s.st.group[0] = Circle.ORGANIZER, 0
     voice = s.st.voice.copy()
     out = content.step(Day(11, s.st, s.pop, s.sc, np.random.default_rng(3), Effects()))
     posted = s.st.posts_today > 0
@@ -908,7 +909,7 @@ def test_mitosis_leaves_no_group_above_the_split_cap(cap):
     n = g.number_of_nodes()
     grp = np.where(np.arange(n) < 30, 0, 1)          # group 0: 30 members, group 1: 4
     s = setup(g, ["community.group_floor=0"], members=range(n), left=[], groups=grp)  # no merging
-    s.st.status[[31]] = Status.LEFT                  # a former member does not count
+    s.st.set_status([31], Status.LEFT)  # a former member does not count
     s.st.group[31] = -1
     assert groups.step(s.day).splits == 0            # no split strategy: nothing happens
     assert s.st.n_groups == 2
@@ -1077,7 +1078,7 @@ def test_friends_share_sub_interests_and_interest_groups_open_at_open_at():
             assert (st.subtopic[inside] == t).all() and 0 < inside.size <= 60
     # a joiner of a served sub-interest goes to its group; one of an unserved one to a general group
     served = [t for t in st.group_topic if t >= 0]
-    st.status[:] = Status.MEMBER
+    st.set_status(slice(None), Status.MEMBER)
     out = np.flatnonzero(st.subtopic == served[0])[-1]
     st.group[out] = -1
     groups.place_joiners(s.day, np.array([out]))
@@ -1100,3 +1101,44 @@ def test_an_organizer_welcomes_each_quiet_newcomer_once_within_its_spare_hours()
     assert out.org_replies[0] == 10                       # welcomes are messages to one member each
     again = content.step(Day(21, st, s.pop, s.sc, np.random.default_rng(9), Effects()))
     assert again.welcomed == 10 and st.welcomed.sum() == 20  # nobody is welcomed twice
+
+
+def _place_reference(sizes, closed, n_groups, pref, cap, soft):
+    """The placement rule written plainly: search for the largest open group for every joiner."""
+    sizes, closed, out = list(sizes), list(closed), []
+    for g in pref:
+        if g < 0 or (sizes[g] >= cap and not soft):
+            open_groups = [h for h in range(n_groups) if 0 < sizes[h] < cap and not closed[h]]
+            if open_groups:
+                g = max(open_groups, key=lambda h: (sizes[h], -h))
+            else:
+                g = n_groups
+                n_groups += 1
+                sizes.append(0)
+                closed.append(False)
+        out.append(g)
+        sizes[g] += 1
+    return out, n_groups
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_joiners_are_placed_as_the_plain_rule_places_them(seed, monkeypatch):
+    """`place_with_friends` keeps the largest open group between searches; the choices must be
+    the plain rule's, joiner by joiner, with caps binding, ties and new groups."""
+    rng = np.random.default_rng(seed)
+    n, n_groups, cap = 400, int(rng.integers(1, 8)), int(rng.integers(3, 30))
+    soft = bool(seed % 3 == 0)
+    every = int(rng.choice([4, 12, 40]))  # many members (groups fill up) or few (ties, overtaking)
+    s = setup(nx.empty_graph(n), [f"community.group_cap={cap}"], members=np.arange(0, n, every),
+              groups=np.arange(n, dtype=np.int32) // every % n_groups)  # groups of equal size
+    s.st.n_groups = n_groups
+    joiners = np.arange(1, n, 4)[: int(rng.integers(20, 100))]
+    pref = np.where(rng.random(joiners.size) < 0.4, -1, rng.integers(0, n_groups, joiners.size))
+    monkeypatch.setattr(groups, "preferred_groups", lambda *a, **k: pref.copy())
+    if soft:
+        s.day.effects.split_cap = cap
+    sizes = groups.group_sizes(s.st)
+    expected, expected_n = _place_reference(sizes, [False] * sizes.size, n_groups, pref.tolist(), cap, soft)
+    groups.place_with_friends(s.day, joiners)
+    assert s.st.group[joiners].tolist() == expected
+    assert s.st.n_groups == expected_n

@@ -34,7 +34,7 @@ from sim.model.population import Population, build_population
 from sim.model.state import Circle, State
 from sim.model.strategies import KINDS, check_conflicts, in_force, todays_effects
 from sim.readouts import registry
-from sim.readouts.recorder import Recorder, reporters
+from sim.readouts.recorder import DailyCollector, Recorder, reporters
 from sim.scenario import Scenario
 
 #: Columns of the daily time series, in order, with their meaning (from the read-out registry).
@@ -82,7 +82,7 @@ class CommunityModel(mesa.Model):
         self._handle_circle = np.full(self.population.n, -1, np.int8)
         founders = founding.found(self.state, self.population, scenario, self.rng)
         self.recorder.found(founders, staff=np.flatnonzero(self.state.circle == Circle.ORGANIZER))
-        self.datacollector = mesa.DataCollector(model_reporters=reporters())
+        self.datacollector = DailyCollector(model_reporters=reporters())
 
     # ------------------------------------------------------------------ Mesa agent views
     @property

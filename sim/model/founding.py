@@ -101,7 +101,7 @@ def found(state, population, scenario, rng) -> np.ndarray:
     st, community = state, scenario.community
     organizers, core, seeds = pick_founders(population, community, rng)
     founders = np.concatenate([organizers, core, seeds]).astype(np.int64)
-    st.status[founders] = Status.MEMBER
+    st.set_status(founders, Status.MEMBER)
     st.circle[organizers] = Circle.ORGANIZER
     st.circle[core] = Circle.CORE
     st.circle[seeds] = Circle.DIFFUSION

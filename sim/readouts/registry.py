@@ -129,7 +129,7 @@ class DayView:
     @cached_property
     def member_ids(self) -> np.ndarray:
         """Persons who are members at the end of the day (the read-outs work on them, not on all n)."""
-        return np.flatnonzero(self.members)
+        return self.state.member_ids()
 
     @cached_property
     def n_members(self) -> int:
@@ -169,7 +169,7 @@ def _circle(circle: Circle, not_dormant: bool = False):
         mine = v.member_circles == circle
         if not_dormant:
             mine &= ~v.member_dormant
-        return int(mine.sum())
+        return int(np.count_nonzero(mine))
     return count
 
 
@@ -238,21 +238,21 @@ _daily("members", "members", "persons", True, lambda v: v.n_members,
 _daily("joins", "joins", "persons/day", True, lambda v: int(v.day.joining.joiners.size),
        doc="people who joined today")
 _daily("joins_wom", "joins by word of mouth", "persons/day", True,
-       lambda v: int(v.day.joining.word_of_mouth.sum()),
+       lambda v: int(np.count_nonzero(v.day.joining.word_of_mouth)),
        doc="joins caused by a sharing friend (word of mouth)")
 _daily("leaves", "leaves", "persons/day", False, lambda v: int(v.day.churn.leavers.size),
        doc="members who left today")
-_daily("dau", "daily active members", "persons", True, lambda v: int(v.day.churn.active_today.sum()),
+_daily("dau", "daily active members", "persons", True, lambda v: int(np.count_nonzero(v.day.churn.active_today)),
        doc="members active today")
 _daily("mau", "monthly active members", "persons", True,
-       lambda v: int((v.state.last_active_day[v.member_ids] >= v.day.number - 29).sum()),
+       lambda v: int(np.count_nonzero(v.state.last_active_day[v.member_ids] >= v.day.number - 29)),
        doc="members active at least once in the last 30 days")
 _daily("core", "core members", "persons", None, _circle(Circle.CORE), doc="core-circle members")
 _daily("organizers", "organizers", "persons", None, _circle(Circle.ORGANIZER),
        doc="organizer-circle members")
 _daily("diffusion", "diffusion members", "persons", None, _circle(Circle.DIFFUSION, not_dormant=True),
        doc="diffusion-circle members who are not dormant")
-_daily("dormant", "dormant members", "persons", False, lambda v: int(v.member_dormant.sum()),
+_daily("dormant", "dormant members", "persons", False, lambda v: int(np.count_nonzero(v.member_dormant)),
        doc="members (core or diffusion) silent for churn.dormant_after days or more, or who muted the group")
 _daily("posts", "posts", "messages/day", True, lambda v: int(v.state.posts_today.sum()),
        doc="messages posted by members (chat, replies, core posts)")

@@ -87,7 +87,7 @@ def pick_random_neighbor(csr, rows: np.ndarray, mask: np.ndarray, rng) -> np.nda
     key = rng.random(idx.size)
     order = np.lexsort((key, owner))
     owner, idx = owner[order], idx[order]
-    first = np.r_[True, owner[1:] != owner[:-1]]
+    first = np.concatenate(([True], owner[1:] != owner[:-1]))
     out[owner[first]] = idx[first]
     return out
 
@@ -191,7 +191,7 @@ def step(day) -> Joining:
     wom = np.concatenate([wom_e, np.zeros(external.size, bool)])
     order = np.argsort(joiners, kind="stable")
     joiners, wom = joiners[order], wom[order]
-    sharers = int(sharing.sum())
+    sharers = int(np.count_nonzero(sharing))
     if joiners.size == 0:
         return Joining(joiners, wom, sharers, np.zeros(0, np.int64))
     return Joining(joiners, wom, sharers, credit_inviters(day, joiners, wom, sharing))

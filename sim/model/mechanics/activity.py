@@ -76,23 +76,57 @@ def pulled_back(p: np.ndarray, notifications: np.ndarray, pull: float) -> np.nda
     >>> pulled_back(np.array([0.1, 0.1]), np.array([0, 10]), 0.05).round(3).tolist()
     [0.1, 0.461]
     """
-    return 1.0 - (1.0 - p) * (1.0 - pull) ** notifications
+    notifications = np.asarray(notifications, float)
+    kept = np.ones(notifications.shape)  # (1 - pull)^0 is exactly 1: the power only where notified
+    some = np.flatnonzero(notifications)
+    kept[some] = (1.0 - pull) ** notifications[some]
+    return 1.0 - (1.0 - p) * kept
 
 
-def notified(day, members: np.ndarray) -> np.ndarray:
-    """Messages each of `members` got today from ties it maintains in its group (0 when muted)."""
+def notified(day, members: np.ndarray, from_leavers=None) -> np.ndarray:
+    """Messages each of `members` got today from ties it maintains in its group (0 when muted).
+
+    Counted after today's leavers left their groups: their messages no longer pull. When the
+    reading step kept everyone's count (`Reading.friend_messages`) and `from_leavers` (from
+    `messages_from`, taken before the leavers left) is given, the leavers' share is taken off
+    that count; otherwise everything is counted again. Counts are whole numbers, so both ways
+    give the same result to the bit.
+    """
     from sim.model.mechanics.attention import friend_messages
 
     st, content = day.state, day.results.get("content")
     if content is None:
         return np.zeros(members.size)
-    got = friend_messages(day.population.followers, st.group, st.posts_today.astype(float),
-                          content.senders, st.n)[members]
+    kept = getattr(day.results.get("reading"), "friend_messages", None)
+    if from_leavers is not None and kept is not None and (st.group[members] >= 0).all():
+        got = kept[members] - from_leavers[members] if isinstance(from_leavers, np.ndarray) else kept[members]
+    else:
+        got = friend_messages(day.population.followers, st.group, st.posts_today.astype(float),
+                              content.senders, st.n)[members]
     return np.where(st.muted[members], 0.0, got)
 
 
-def draw_activity(day, members: np.ndarray, motivation: np.ndarray) -> None:  # motivation aligned with members
-    """Who is active tomorrow: motivation times habit, much lower when dormant or muted; friends' messages pull."""
+def messages_from(day, leavers: np.ndarray):
+    """What today's `leavers` sent their group's members (call before they leave; see `notified`).
+
+    None when the reading step kept no counts; 0.0 when none of them posted today.
+    """
+    from sim.model.mechanics.attention import friend_messages
+
+    if getattr(day.results.get("reading"), "friend_messages", None) is None or day.results.get("content") is None:
+        return None
+    st = day.state
+    posted = leavers[st.posts_today[leavers] > 0]
+    if posted.size == 0:
+        return 0.0
+    return friend_messages(day.population.followers, st.group, st.posts_today.astype(float), posted, st.n)
+
+
+def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers=None) -> None:
+    """Who is active tomorrow: motivation times habit, much lower when dormant or muted; friends' messages pull.
+
+    `motivation` is aligned with `members`; `from_leavers`: see `notified`.
+    """
     st, sc = day.state, day.scenario
     update_habit(st, members, sc.activity.habit_rate)
     dormant = ((day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after) | st.muted[members]
@@ -100,7 +134,7 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray) -> None:  # 
                              sc.motivation, sc.activity)
     pull = sc.activity.notification_pull
     if pull:
-        p = pulled_back(p, notified(day, members), pull)
+        p = pulled_back(p, notified(day, members, from_leavers), pull)
     active_next = members[day.rng.random(members.size) < p]
     st.active[:] = False
     st.active[active_next] = True

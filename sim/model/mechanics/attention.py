@@ -49,6 +49,9 @@ class Reading:
     stranger_share: np.ndarray
     backlog: np.ndarray      # messages in the group per message of budget
     friend_reads: np.ndarray
+    #: everyone's messages received today from maintained ties in their own group (length n;
+    #: None when not kept); `activity` reuses it for notifications instead of counting again
+    friend_messages: np.ndarray | None = None
 
 
 def acquaintances_known(tenure: np.ndarray, att) -> np.ndarray:
@@ -110,7 +113,8 @@ def step(day) -> Reading:
     reads = np.minimum(budget, total)
     posts = st.posts_today.astype(float)
     senders = content.senders
-    friend = friend_messages(pop.followers, st.group, posts, senders, st.n)[readers]
+    friend_all = friend_messages(pop.followers, st.group, posts, senders, st.n)
+    friend = friend_all[readers]
     close = friend_messages(pop.close_followers, st.group, posts, senders, st.n)[readers]
     weak = np.maximum(friend - close, 0.0)
     others = np.maximum(content.member_msgs[g] - friend, 0.0)
@@ -143,4 +147,4 @@ def step(day) -> Reading:
     st.value_prev[readers] = value / sc.motivation.value_scale
     st.overloaded[:] = False
     st.overloaded[readers] = total > budget
-    return Reading(readers, reads, value, stranger_share, backlog, friend_reads)
+    return Reading(readers, reads, value, stranger_share, backlog, friend_reads, friend_all)

@@ -53,7 +53,8 @@ class Splits:
 
 def group_sizes(state) -> np.ndarray:
     """Members per group id (index = group id; empty groups are 0)."""
-    g = state.group[(state.status == Status.MEMBER) & (state.group >= 0)]
+    g = state.group[state.member_ids()]
+    g = g[g >= 0]
     return np.bincount(g, minlength=state.n_groups) if g.size else np.zeros(state.n_groups, int)
 
 
@@ -78,7 +79,7 @@ def preferred_groups(maintained, group, joiners: np.ndarray, rng) -> np.ndarray:
     noise = rng.random(uniq.size) * 0.5  # random tie-break between equally popular groups
     order = np.lexsort((-(counts + noise), u_owner))
     u_owner, u_group = u_owner[order], u_group[order]
-    first = np.r_[True, u_owner[1:] != u_owner[:-1]]
+    first = np.concatenate(([True], u_owner[1:] != u_owner[:-1]))
     out[u_owner[first]] = u_group[first]
     return out
 
@@ -170,22 +171,40 @@ def place_with_friends(day, joiners: np.ndarray, general_only: bool = False) -> 
     sizes = np.concatenate([sizes, np.zeros(extra, np.int64)])
     closed = np.concatenate([closed, np.zeros(extra, bool)])
     n_groups = st.n_groups
-    for k, person in enumerate(joiners):
-        g = int(pref[k])
-        if g < 0 or (sizes[g] >= cap and not soft):
+    # The largest open group is cached: sizes only grow in this loop, so it changes only when
+    # it fills up or another open group overtakes it (same choice as recomputing each time).
+    # The loop reads a Python list (cheaper than numpy scalars, once per joiner) and keeps the
+    # array in step for the occasional search.
+    best = None  # None: not known; -1: no open group
+    size = sizes.tolist()
+    chosen = pref.tolist()
+    for k, g in enumerate(chosen):
+        if g < 0 or (size[g] >= cap and not soft):
             # no friend inside, or the friends' group is full: the largest group with room
-            live = sizes[:n_groups]
-            open_groups = np.flatnonzero((live > 0) & (live < cap) & ~closed[:n_groups])
-            if open_groups.size:
-                g = int(open_groups[np.argmax(live[open_groups])])
+            if best is None:
+                live = sizes[:n_groups]
+                open_groups = np.flatnonzero((live > 0) & (live < cap) & ~closed[:n_groups])
+                best = int(open_groups[np.argmax(live[open_groups])]) if open_groups.size else -1
+            if best >= 0:
+                g = best
             else:
                 g = n_groups
                 n_groups += 1
                 if n_groups >= sizes.size:
                     sizes = np.concatenate([sizes, np.zeros(sizes.size, np.int64)])
                     closed = np.concatenate([closed, np.zeros(closed.size, bool)])
-        st.group[person] = g
+                    size += [0] * (sizes.size - len(size))
+            chosen[k] = g
+        size[g] += 1
         sizes[g] += 1
+        if best is not None:
+            if g == best:
+                if size[g] >= cap:
+                    best = None
+            elif size[g] < cap and not closed[g] and (
+                    best < 0 or size[g] > size[best] or (size[g] == size[best] and g < best)):
+                best = g
+    st.group[joiners] = chosen
     st.n_groups = n_groups
 
 

@@ -165,7 +165,7 @@ def step(day) -> None:
     """Move every member's interest for today (the order matters: see the module docstring)."""
     st = day.state
     members = st.status == Status.MEMBER
-    ids = np.flatnonzero(members)      # the same members, as indices: the passes below touch only them
+    ids = st.member_ids()              # the same members, as indices: the passes below touch only them
     circles = st.circle[ids]
     adapt_to_the_day(day)
     fade_novelty(day, ids)

@@ -65,7 +65,7 @@ def step(day) -> Admission:
     joiners = joining.joiners
     if joiners.size == 0:
         return Admission(0.0)
-    st.status[joiners] = Status.MEMBER
+    st.set_status(joiners, Status.MEMBER)
     st.circle[joiners] = Circle.DIFFUSION
     interest = starting_interest(day.population.topic_fit[joiners], day.population.mean_fit,
                                  day.scenario.motivation.initial_interest, day.scenario.newcomers, day.rng)

@@ -71,7 +71,7 @@ def promote_kocs(day) -> Promotion:
     if not koc:
         return none
     members = st.status == Status.MEMBER
-    room = day.scenario.community.core_capacity - int((members & (st.circle == Circle.CORE)).sum())
+    room = day.scenario.community.core_capacity - int(np.count_nonzero(members & (st.circle == Circle.CORE)))
     k = min(koc.per_round, max(room, 0))
     eligible = np.flatnonzero(members & (st.circle == Circle.DIFFUSION) & (st.posts_recent >= koc.min_posts))
     if k <= 0 or eligible.size == 0:
