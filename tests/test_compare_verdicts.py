@@ -243,3 +243,15 @@ def test_fan_has_a_legend_per_panel_in_its_own_colour_and_a_visible_median():
         assert all(median.get_zorder() > p.get_zorder() for p in shading + bands)
         assert median.get_path_effects()
     plt.close(fig)
+
+
+def test_a_lifespan_no_run_reached_reads_as_at_least_the_horizon():
+    """Every run alive at the horizon: the summary says '≥ 200 (every run alive ...)', not '200 [200, 200]'."""
+    res = _result({"active_member_days": (50.0, 1.0)}, n=4, seed=3)
+    md = res_markdown(res)
+    assert "≥ 200 (every run alive at the horizon)" in md
+    assert "200 [200, 200]" not in md
+    died = _result({"active_member_days": (50.0, 1.0)}, n=4, seed=3,
+                   base_overrides={"lifespan": 150.0, "t_dormant": 150.0})
+    md = res_markdown(died)
+    assert "≥ 150" not in md and "150 [150, 150]" in md  # measured lifespans keep their interval

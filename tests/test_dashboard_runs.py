@@ -203,3 +203,13 @@ def test_run_design_keeps_its_old_contract():
     assert isinstance(res["ts"], pd.DataFrame) and len(res["ts"]) == 100
     assert res["levers"] == {"population.size": 300, "horizon_days": 100}
     assert "lifespan" in dashboard.summary_html(res["summary"], res["levers"])
+
+
+def test_dashboard_summary_names_the_scenarios_currency():
+    """Money read-outs carry the scenario's currency label, as the text report prints them."""
+    res = dashboard.run_design("baseline.yaml", {"population.size": 300, "horizon_days": 60}, seed=1)
+    s = dict(res["summary"], parameters=dict(res["summary"].get("parameters") or {}, currency="EUR"))
+    html = dashboard.summary_html(s, res["levers"])
+    assert "EUR" in html and "currency" not in html
+    s["parameters"].pop("currency")
+    assert "cost units" in dashboard.summary_html(s, res["levers"])

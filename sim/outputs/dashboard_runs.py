@@ -609,6 +609,7 @@ def summary_html(s: dict, levers: dict | None = None, command: str = "") -> str:
 
     from sim.readouts.registry import RUN, RunView, from_summary
 
+    currency = (s.get("parameters") or {}).get("currency") or "cost units"
     rows = []
     for name, r in RUN.items():  # the headline read-outs, as the registry declares them
         if not r.key:
@@ -618,7 +619,8 @@ def summary_html(s: dict, levers: dict | None = None, command: str = "") -> str:
             text = f"{life} days" if life is not None else f"alive at day {s['horizon_days']}"
         else:
             value = from_summary(name)(RunView(s, None))
-            unit = "" if r.unit in ("share", "day", "-", "currency") or "%" in r.fmt else f" {r.unit}"
+            # money in the scenario's currency, as the text report prints it
+            unit = "" if r.unit in ("share", "day", "-") or "%" in r.fmt else f" {r.unit_in(currency)}"
             text = r.format(value) + (unit if value is not None else "")
             if name == "peak_dau" and s.get("peak_day") is not None:
                 text += f" on day {s['peak_day']}"

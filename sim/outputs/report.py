@@ -144,6 +144,22 @@ def _fmt(x) -> str:
     return number(x)
 
 
+def _all_alive(result, label: str) -> bool:
+    """Whether every run of scenario `label` was still alive at the horizon (its lifespan censored)."""
+    import pandas as pd
+
+    runs = result.runs()
+    sub = runs[runs["scenario"] == label]
+    return len(sub) > 0 and "t_dormant" in sub and pd.to_numeric(sub["t_dormant"], errors="coerce").isna().all()
+
+
+def _mean_ci(result, label: str, m: str, r) -> str:
+    """'mean [low, high]', or '≥ horizon (every run alive)' for a lifespan no run reached."""
+    if m == "lifespan" and _all_alive(result, label):
+        return f"≥ {_fmt(r['mean'])} (every run alive at the horizon)"
+    return f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]"
+
+
 def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
     summ = result.summary()
     keys = key_measures()
@@ -153,8 +169,7 @@ def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
         sub = summ[summ["scenario"] == lab].set_index("measure")
         cells = [lab]
         for m in keys:
-            r = sub.loc[m]
-            cells.append(f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]")
+            cells.append(_mean_ci(result, lab, m, sub.loc[m]))
         rows.append(cells)
     return head, rows
 
@@ -170,8 +185,7 @@ def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
         r = measure(m)
         cells = [f"{r.label} ({m})", r.unit_in(result.currency)]
         for lab in result.labels:
-            x = summ.loc[(lab, m)]
-            cells.append(f"{_fmt(x['mean'])} [{_fmt(x['low'])}, {_fmt(x['high'])}]")
+            cells.append(_mean_ci(result, lab, m, summ.loc[(lab, m)]))
         rows.append(cells)
     return head, rows
 
