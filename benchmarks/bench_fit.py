@@ -2,6 +2,7 @@
 
     python benchmarks/bench_fit.py                 # the acceptance run: 4 parameters, 180 days, 5,000 people
     python benchmarks/bench_fit.py --skip-resume   # only the timed fit
+    python benchmarks/bench_fit.py --resume-only --out F   # only step 3, against F/fit of an earlier run
 
 1. Times ``circlesim fit scenarios/fit_example.yaml --history scenarios/fit_example_history.csv``
    in a fresh folder with a local process pool (--workers, default 2), and prints what the
@@ -56,6 +57,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", help="folder for the fits (default: a temporary one)")
     ap.add_argument("--skip-resume", action="store_true")
+    ap.add_argument("--resume-only", action="store_true",
+                    help="only the SIGKILL-resume check, against the fit of an earlier run in --out")
     ap.add_argument("--no-figures", action="store_true", help="do not copy the figures to docs/")
     args = ap.parse_args()
     base = Path(args.out or tempfile.mkdtemp(prefix="bench-fit-"))
@@ -65,6 +68,11 @@ def main() -> int:
     ok = True
 
     out = base / "fit"
+    if args.resume_only:
+        if not (out / "posterior.csv").exists():
+            print(f"--resume-only needs a finished fit in {out} (run once with --out {base})", file=sys.stderr)
+            return 2
+        return 0 if resume_check(cmd, base, out, env) else 1
     shutil.rmtree(out, ignore_errors=True)
     load0 = os.getloadavg()
     t0 = time.perf_counter()
@@ -100,29 +108,35 @@ def main() -> int:
         print("  figures: docs/fit_example_forecast.png, docs/fit_example_constrained.png")
 
     if not args.skip_resume:
-        killed = base / "killed"
-        shutil.rmtree(killed, ignore_errors=True)
-        proc = subprocess.Popen(cmd + ["--out", str(killed)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        while proc.poll() is None and len(generations(killed / "fit.db")) < 1:
-            time.sleep(0.5)
-        before = generations(killed / "fit.db")
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        t0 = time.perf_counter()
-        again = subprocess.run(cmd + ["--out", str(killed)], cwd=ROOT, env=env, capture_output=True, text=True)
-        resumed_wall = time.perf_counter() - t0
-        after = generations(killed / "fit.db")
-        same_rows = after[:len(before)] == before
-        said = f"{len(before)} generation(s) read from fit.db, not recomputed" in again.stderr
-        same_posterior = (killed / "posterior.csv").read_text() == (out / "posterior.csv").read_text()
-        print(f"  resume: killed (SIGKILL) after {len(before)} stored generation(s); the second run took "
-              f"{resumed_wall / 60:.1f} min, kept the stored generations {'unchanged' if same_rows else 'CHANGED'}"
-              f"{'' if said else ' (but did not report reusing them)'}, and its posterior "
-              f"{'equals' if same_posterior else 'DIFFERS from'} the uninterrupted run's")
-        ok &= again.returncode == 0 and same_rows and said and same_posterior
+        ok &= resume_check(cmd, base, out, env)
     print(f"  folders: {base}")
     return 0 if ok else 1
+
+
+def resume_check(cmd: list[str], base: Path, out: Path, env: dict) -> bool:
+    """SIGKILL the same fit once a generation is stored, run it again, compare with `out`'s posterior."""
+    killed = base / "killed"
+    shutil.rmtree(killed, ignore_errors=True)
+    proc = subprocess.Popen(cmd + ["--out", str(killed)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    while proc.poll() is None and len(generations(killed / "fit.db")) < 1:
+        time.sleep(0.5)
+    before = generations(killed / "fit.db")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    t0 = time.perf_counter()
+    again = subprocess.run(cmd + ["--out", str(killed)], cwd=ROOT, env=env, capture_output=True, text=True)
+    resumed_wall = time.perf_counter() - t0
+    after = generations(killed / "fit.db")
+    same_rows = after[:len(before)] == before
+    said = f"{len(before)} generation(s) read from fit.db, not recomputed" in again.stderr
+    same_posterior = (killed / "posterior.csv").exists() and \
+        (killed / "posterior.csv").read_text() == (out / "posterior.csv").read_text()
+    print(f"  resume: killed (SIGKILL) after {len(before)} stored generation(s); the second run took "
+          f"{resumed_wall / 60:.1f} min, kept the stored generations {'unchanged' if same_rows else 'CHANGED'}"
+          f"{'' if said else ' (but did not report reusing them)'}, and its posterior "
+          f"{'equals' if same_posterior else 'DIFFERS from'} the uninterrupted run's")
+    return again.returncode == 0 and same_rows and said and same_posterior
 
 
 if __name__ == "__main__":

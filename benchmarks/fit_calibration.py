@@ -2,6 +2,8 @@
 
     python benchmarks/fit_calibration.py            # CI size: the test's settings (minutes)
     python benchmarks/fit_calibration.py --full     # full size: the example's four priors, 180-day histories
+    python benchmarks/fit_calibration.py --full -n 20 --particles 50 --generations 3 --budget 400 --draws 20
+                                                    # the same check with a lighter ABC (what the README shows)
 
 Each synthetic community draws its true parameters from the scenario's priors, is simulated
 to the forecast horizon, fitted on its first days, and the posterior CDF at each truth is
@@ -37,6 +39,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--figure", default=str(ROOT / "docs" / "fit_calibration.png"))
     ap.add_argument("--csv", help="also write every community's truths and posterior CDF values here")
+    ap.add_argument("--particles", type=int, help="ABC particles per generation (fit.population_size)")
+    ap.add_argument("--generations", type=int, help="at most this many ABC generations")
+    ap.add_argument("--budget", type=int, help="at most this many simulations per fit")
+    ap.add_argument("--draws", type=int, help="posterior draws forecast per community")
     args = ap.parse_args()
 
     import matplotlib
@@ -50,9 +56,14 @@ def main() -> int:
     overrides = list(cfg["overrides"]) + ([f"population.size={args.size}"] if args.size else [])
     sc = load_scenario(cfg["scenario"], overrides=overrides)
     n = args.n or cfg["n"]
+    settings = dict(cfg["settings"])
+    for key, value in (("population_size", args.particles), ("generations", args.generations),
+                       ("budget", args.budget), ("forecast_draws", args.draws)):
+        if value is not None:
+            settings[key] = value
     t0 = time.time()
     cal = simulation_based_calibration(sc, n=n, history_days=cfg["history_days"], seed=args.seed,
-                                       workers=args.workers, **cfg["settings"])
+                                       workers=args.workers, **settings)
     wall = time.time() - t0
     fig = cal.plot()
     save(fig, args.figure)
