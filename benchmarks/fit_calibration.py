@@ -3,7 +3,7 @@
     python benchmarks/fit_calibration.py            # CI size: the test's settings (minutes)
     python benchmarks/fit_calibration.py --full     # full size: the example's four priors, 180-day histories
     python benchmarks/fit_calibration.py --full -n 20 --particles 50 --generations 3 --budget 400 --draws 20
-                                                    # the same check with a lighter ABC (what the README shows)
+                                                    # the same check with a lighter ABC (about 50 min)
 
 Each synthetic community draws its true parameters from the scenario's priors, is simulated
 to the forecast horizon, fitted on its first days, and the posterior CDF at each truth is
