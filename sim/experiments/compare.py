@@ -262,11 +262,15 @@ class CompareResult:
             lines.append(f"{len(self.failures)} run(s) failed and are left out; see failures in the report.")
         return lines
 
-    def _all_alive(self, variant: str) -> bool:
-        """Whether every run of the baseline and of `variant` was still alive at the horizon (lifespan censored)."""
+    def all_alive(self, *labels: str) -> bool:
+        """Whether every run of the scenarios `labels` was still alive at the horizon (lifespan censored)."""
         runs = self.runs()
-        sub = runs[runs["scenario"].isin([self.labels[0], variant])]
+        sub = runs[runs["scenario"].isin(labels)]
         return len(sub) > 0 and pd.to_numeric(sub["t_dormant"], errors="coerce").isna().all()
+
+    def _all_alive(self, variant: str) -> bool:
+        """Whether every run of the baseline and of `variant` was still alive at the horizon."""
+        return self.all_alive(self.labels[0], variant)
 
     def replication_advice(self) -> list[str]:
         """Where the replications are too few to settle a headline measure, and how many would.

@@ -144,18 +144,9 @@ def _fmt(x) -> str:
     return number(x)
 
 
-def _all_alive(result, label: str) -> bool:
-    """Whether every run of scenario `label` was still alive at the horizon (its lifespan censored)."""
-    import pandas as pd
-
-    runs = result.runs()
-    sub = runs[runs["scenario"] == label]
-    return len(sub) > 0 and "t_dormant" in sub and pd.to_numeric(sub["t_dormant"], errors="coerce").isna().all()
-
-
 def _mean_ci(result, label: str, m: str, r) -> str:
     """'mean [low, high]', or '≥ horizon (every run alive)' for a lifespan no run reached."""
-    if m == "lifespan" and _all_alive(result, label):
+    if m == "lifespan" and result.all_alive(label):
         return f"≥ {_fmt(r['mean'])} (every run alive at the horizon)"
     return f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]"
 
