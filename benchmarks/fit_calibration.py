@@ -9,7 +9,8 @@ Each synthetic community draws its true parameters from the scenario's priors, i
 to the forecast horizon, fitted on its first days, and the posterior CDF at each truth is
 recorded (sim/fitting/calibration.py). Writes docs/fit_calibration.png (or --figure) and
 prints the coverage table in Markdown, with the binomial acceptance band, for the README.
-Everything is seeded (--seed); the wall time is printed, not reproducible.
+Everything is seeded (--seed); the wall time is printed, not reproducible. With --out DIR an
+interrupted run picks up where it stopped (finished communities are kept in DIR).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--figure", default=str(ROOT / "docs" / "fit_calibration.png"))
     ap.add_argument("--csv", help="also write every community's truths and posterior CDF values here")
+    ap.add_argument("--out", help="keep each community's fit and result here; a re-run with the same --out "
+                    "reuses the communities already finished (default: a temporary folder)")
     ap.add_argument("--particles", type=int, help="ABC particles per generation (fit.population_size)")
     ap.add_argument("--generations", type=int, help="at most this many ABC generations")
     ap.add_argument("--budget", type=int, help="at most this many simulations per fit")
@@ -63,7 +66,7 @@ def main() -> int:
             settings[key] = value
     t0 = time.time()
     cal = simulation_based_calibration(sc, n=n, history_days=cfg["history_days"], seed=args.seed,
-                                       workers=args.workers, **settings)
+                                       workers=args.workers, out=args.out, **settings)
     wall = time.time() - t0
     fig = cal.plot()
     save(fig, args.figure)

@@ -80,3 +80,46 @@ def test_a_planted_change_in_word_of_mouth_gives_non_overlapping_intervals(tmp_p
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         (lo_a, hi_a), (lo_b, hi_b) = pool.map(_fit_q_close, [(0.08, tmp_path / "weak"), (0.25, tmp_path / "strong")])
     assert lo_a < hi_a < lo_b < hi_b, f"weak word of mouth: [{lo_a:.3f}, {hi_a:.3f}], strong: [{lo_b:.3f}, {hi_b:.3f}]"
+
+
+def test_an_interrupted_calibration_reuses_the_communities_it_finished(tmp_path, monkeypatch):
+    """Finished communities are kept in `out` and reused by a re-run with the same settings, not refitted.
+
+    The fit itself is replaced by a stand-in that records which communities it was asked for
+    (the real one takes minutes); what is tested is the bookkeeping around it.
+    """
+    import math
+
+    import sim.fitting.calibration as calibration
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(SMALL)
+    called = []
+
+    def fake(scenario, index, seed, history_days, series, settings, root):
+        called.append(index)
+        row = {"community": index, **{f"pit:{q}": 0.1 + 0.2 * index for q in ("acquisition.q_close",
+                                                                              "motivation.novelty_halflife",
+                                                                              calibration.DORMANCY)},
+               f"truth:{calibration.DORMANCY}": None if index == 1 else 100.0 + index,
+               f"q95:{calibration.DORMANCY}": math.inf}
+        calibration._store_row(root, calibration._checkpoint_key(scenario, index, seed, history_days, series,
+                                                                 settings), row)
+        return row
+
+    monkeypatch.setattr(calibration, "calibrate_one", fake)
+    first = calibration.simulation_based_calibration(sc, n=3, history_days=40, seed=5, executor="serial",
+                                                     out=tmp_path, progress=False, generations=2)
+    assert called == [0, 1, 2]
+    (tmp_path / "community_002.json").unlink()  # as if the run had been killed while fitting community 2
+    called.clear()
+    again = calibration.simulation_based_calibration(sc, n=3, history_days=40, seed=5, executor="serial",
+                                                     out=tmp_path, progress=False, generations=2)
+    assert called == [2]
+    assert again.rows == first.rows
+    called.clear()  # other settings, another seed: nothing stored applies
+    calibration.simulation_based_calibration(sc, n=3, history_days=40, seed=5, executor="serial", out=tmp_path,
+                                             progress=False, generations=3)
+    calibration.simulation_based_calibration(sc, n=3, history_days=40, seed=6, executor="serial", out=tmp_path,
+                                             progress=False, generations=3)
+    assert called == [0, 1, 2, 0, 1, 2]

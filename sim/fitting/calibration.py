@@ -17,10 +17,15 @@ If the fit is calibrated, the count of communities whose truth is inside is
 Binomial(n, 0.9); `coverage_band` gives the two-sided 99% acceptance band of that count
 (for n = 20: 14 to 20). Each fit is run serially in a worker, so the n fits spread over the
 executor's cores; everything is seeded and gives the same numbers on every executor.
+
+A long calibration keeps each finished community in ``OUT/community_NNN.json`` (with the
+model version and settings it was run with); run it again with the same `out` and it reuses
+those, so an interrupted run loses at most the communities in flight.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tempfile
@@ -125,8 +130,38 @@ class Calibration:
         return calibration_figure(self)
 
 
+def _checkpoint_key(scenario, index: int, seed: int, history_days: int, series, settings: dict) -> dict:
+    """What a stored community depends on: reused only when all of it matches."""
+    from sim.version import MODEL_VERSION
+
+    return {"model_version": MODEL_VERSION, "scenario": scenario.digest(), "index": int(index),
+            "seed": int(seed), "history_days": int(history_days), "series": list(series),
+            "settings": {k: settings[k] for k in sorted(settings)}}
+
+
+def _stored_row(root: str, key: dict) -> dict | None:
+    """The stored row of a finished community with this key, or None."""
+    path = Path(root) / f"community_{key['index']:03d}.json"
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return stored.get("row") if stored.get("key") == key else None
+
+
+def _store_row(root: str, key: dict, row: dict) -> None:
+    """Keep a finished community's row (written to a temporary name, then renamed: never half a file)."""
+    target = Path(root) / f"community_{key['index']:03d}.json"
+    tmp = target.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps({"key": key, "row": row}, default=float))
+    os.replace(tmp, target)
+
+
 def calibrate_one(scenario, index: int, seed: int, history_days: int, series, settings: dict, root: str) -> dict:
-    """Worker: one synthetic community (draw truth, simulate, fit the history, locate the truths)."""
+    """Worker: one synthetic community (draw truth, simulate, fit the history, locate the truths).
+
+    The row is also written to ``root/community_NNN.json`` (atomically) for a resumed run.
+    """
     from sim.experiments.runner import run_scenario
     from sim.fitting.engine import scenario_with
     from sim.fitting.forecast import lifespans
@@ -163,6 +198,7 @@ def calibrate_one(scenario, index: int, seed: int, history_days: int, series, se
     row[f"q05:{DORMANCY}"], row[f"q95:{DORMANCY}"] = fq["q05"], fq["q95"]
     row["simulations"] = int(res.generations["simulations"].sum())
     row["generations"] = len(res.generations)
+    _store_row(root, _checkpoint_key(scenario, index, seed, history_days, series, settings), row)
     return row
 
 
@@ -174,8 +210,9 @@ def simulation_based_calibration(scenario, n: int = 20, history_days: int = 180,
 
     `settings` override the `fit:` section (population_size, generations, budget,
     forecast_draws, forecast_days). `series`: the observed series (default
-    members, dau, posts). `out`: where each community's fit database goes (a temporary
-    folder by default).
+    members, dau, posts). `out`: where each community's fit database and finished row go (a
+    temporary folder by default); communities already finished there with the same model
+    version, scenario and settings are reused, not refitted.
     """
     import sys
     import time
@@ -192,18 +229,24 @@ def simulation_based_calibration(scenario, n: int = 20, history_days: int = 180,
     Path(root).mkdir(parents=True, exist_ok=True)
     args = [(sc, i, seed, history_days, series, settings, root) for i in range(n)]
     rows: list = [None] * n
+    for i, a in enumerate(args):
+        rows[i] = _stored_row(root, _checkpoint_key(*a[:-1]))
+    reused = sum(r is not None for r in rows)
+    args = [a for a, r in zip(args, rows) if r is None]
     t0 = time.perf_counter()
+    if progress and reused:
+        print(f"calibration: reusing {reused} communities already fitted in {root}", file=sys.stderr, flush=True)
 
     def note(done):
         if progress:
-            print(f"calibration: {done}/{n} communities fitted, {time.perf_counter() - t0:.0f} s", file=sys.stderr,
-                  flush=True)
+            print(f"calibration: {done + reused}/{n} communities fitted, {time.perf_counter() - t0:.0f} s",
+                  file=sys.stderr, flush=True)
 
     def run_on(ex):
         if ex is None:
-            for i, a in enumerate(args):
-                rows[i] = calibrate_one(*a)
-                note(i + 1)
+            for done, a in enumerate(args, 1):
+                rows[a[1]] = calibrate_one(*a)
+                note(done)
             return
         pending = {ex.submit(calibrate_one, *a): a[1] for a in args}
         done = 0
@@ -214,7 +257,9 @@ def simulation_based_calibration(scenario, n: int = 20, history_days: int = 180,
                 done += 1
                 note(done)
 
-    if isinstance(executor, Executor):
+    if not args:
+        pass
+    elif isinstance(executor, Executor):
         run_on(executor)
     else:
         with make_executor(workers=workers, serial=(executor == "serial")) as pool:
