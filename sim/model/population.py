@@ -165,9 +165,9 @@ def gather_rows(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     total = int(lengths.sum())
     if total == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    owner = np.repeat(np.arange(rows.size), lengths)
-    shift = starts - (np.cumsum(lengths) - lengths)  # where each row's run starts in csr.indices
-    return csr.indices[np.arange(total) + np.repeat(shift, lengths)].astype(np.int64), owner
+    owner = np.arange(rows.size).repeat(lengths)
+    shift = starts - (lengths.cumsum() - lengths)  # where each row's run starts in csr.indices
+    return csr.indices[np.arange(total) + shift.repeat(lengths)].astype(np.int64), owner
 
 
 def count_from(csr, sources: np.ndarray, n: int) -> np.ndarray:

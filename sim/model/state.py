@@ -147,7 +147,7 @@ class State:
     def member_ids(self) -> np.ndarray:
         """Ids of the current members, ascending (read-only; kept until `set_status` changes them)."""
         if self._member_ids is None:
-            ids = np.flatnonzero(self.status == Status.MEMBER)
+            ids = (self.status == Status.MEMBER).nonzero()[0]
             ids.flags.writeable = False
             self._member_ids = ids
         return self._member_ids
@@ -176,4 +176,4 @@ class State:
             m = self.interest[persons] + self.extrinsic[persons]
             if effects.tier_bonus:
                 m = m + effects.tier_bonus * self.tier[persons]
-        return np.clip(m, 0.0, 1.0)
+        return m.clip(0.0, 1.0)

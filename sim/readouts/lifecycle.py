@@ -66,14 +66,14 @@ def smooth(series, window: int) -> np.ndarray:
     x = np.asarray(series, dtype=float)
     if window <= 1 or x.size == 0:
         return x.copy()
-    c = np.cumsum(np.insert(x, 0, 0.0))
+    c = np.insert(x, 0, 0.0).cumsum()
     idx = np.arange(1, x.size + 1)
     lo = np.maximum(idx - window, 0)
     return (c[idx] - c[lo]) / (idx - lo)
 
 
 def _first(mask: np.ndarray, start: int = 0) -> int | None:
-    hits = np.flatnonzero(mask[start:])
+    hits = mask[start:].nonzero()[0]
     return int(hits[0] + start) if hits.size else None
 
 
@@ -157,7 +157,7 @@ def _runs(mask) -> list[tuple[int, int]]:
     """
     m = np.asarray(mask, bool)
     edges = np.diff(np.r_[0, m.astype(np.int8), 0])
-    return list(zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist()))
+    return list(zip((edges == 1).nonzero()[0].tolist(), ((edges == -1).nonzero()[0] - 1).tolist()))
 
 
 def _month_days(first: int, last: int) -> tuple[int, int]:

@@ -210,7 +210,7 @@ def incentive_spend(v: DayView) -> float:
     st, ec = v.state, v.effects
     koc = v.effects.koc
     return (float(v.day.points.earned.sum()) * ec.point_cost + v.day.newcomers.cost
-            + (ec.tier_cost * int((st.tier[v.member_ids] > 0).sum()) if ec.tier_cost else 0.0)
+            + (ec.tier_cost * int(np.count_nonzero(st.tier[v.member_ids])) if ec.tier_cost else 0.0)
             + (len(v.day.promotion.promoted) * koc.cost if koc else 0.0))
 
 

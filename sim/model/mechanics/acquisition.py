@@ -49,7 +49,7 @@ def sharing_members(state, params, effects, rng) -> np.ndarray:
     eligible = state.status == Status.MEMBER
     if acq.share_requires_activity:
         eligible &= state.active
-    idx = np.flatnonzero(eligible)
+    idx = eligible.nonzero()[0]
     if acq.share_requires_activity:
         nov = params.motivation.novelty_floor + (1.0 - params.motivation.novelty_floor) * state.novelty[idx]
         prob = np.minimum(1.0, rate * state.motivation(effects, idx) * nov)
@@ -124,7 +124,7 @@ def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray) ->
     st, acq, ch = day.state, day.scenario.acquisition, day.scenario.churn
     if not acq.reactivation:
         return
-    cand = np.flatnonzero((sharing_friends > 0) & (st.status == Status.MEMBER))
+    cand = ((sharing_friends > 0) & (st.status == Status.MEMBER)).nonzero()[0]
     if cand.size == 0:
         return
     quiet = st.muted[cand] | ((day.number - st.last_active_day[cand]) >= ch.dormant_after)
@@ -141,12 +141,12 @@ def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndar
 
     st, pop, acq, rng = day.state, day.population, day.scenario.acquisition, day.rng
     n = st.n
-    sharers = np.flatnonzero(sharing)
+    sharers = sharing.nonzero()[0]
     outsider = st.status == Status.OUTSIDER
     all_k = count_from(pop.followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
     close_k = count_from(pop.close_followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
     recall_quiet(day, all_k, close_k)
-    exposed = np.flatnonzero((all_k > 0) & outsider)
+    exposed = ((all_k > 0) & outsider).nonzero()[0]
     weak_e, close_e = all_k[exposed] - close_k[exposed], close_k[exposed]
     prob = join_probability(pop.topic_fit[exposed], weak_e, close_e, p_ext, acq.q_weak, acq.q_close)
     joined_e = rng.random(exposed.size) < prob

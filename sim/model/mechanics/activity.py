@@ -78,7 +78,7 @@ def pulled_back(p: np.ndarray, notifications: np.ndarray, pull: float) -> np.nda
     """
     notifications = np.asarray(notifications, float)
     kept = np.ones(notifications.shape)  # (1 - pull)^0 is exactly 1: the power only where notified
-    some = np.flatnonzero(notifications)
+    some = notifications.nonzero()[0]
     kept[some] = (1.0 - pull) ** notifications[some]
     return 1.0 - (1.0 - p) * kept
 

@@ -105,8 +105,8 @@ def step(day) -> Reading:
     st, pop, sc, effects, content = day.state, day.population, day.scenario, day.effects, day.content
     c = sc.content
     # the active non-staff members content saw: nothing changes status or activity in between
-    readers = content.present if content.present is not None else np.flatnonzero(
-        st.active & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
+    readers = content.present if content.present is not None else (
+        st.active & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)).nonzero()[0]
     g = st.group[readers]
     total = content.broadcast[g]  # organizer replies go to their poster, not to every reader
     budget = pop.attention[readers]

@@ -149,8 +149,8 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
         mask[members] = True
         staff = st.circle == Circle.ORGANIZER
         present = mask | (staff & (st.status == Status.MEMBER))  # staff count as friends present
-        return np.flatnonzero(cost_benefit_leavers(day.population.maintained, present,
-                                                   ch.benefit_per_friend, ch.cost) & mask)
+        leaving = cost_benefit_leavers(day.population.maintained, present, ch.benefit_per_friend, ch.cost)
+        return (leaving & mask).nonzero()[0]
     return np.zeros(0, np.int64)
 
 
@@ -213,5 +213,7 @@ def at_risk(state, churn, risk: float) -> int:
     q = 1.0 - state.habit[low] * churn.leave_hazard
     edge = (1.0 - risk) ** (1.0 / 30)
     near = np.abs(q - edge) <= 1e-9
+    if not near.any():
+        return int(np.count_nonzero(q < edge))
     exact = q[near]
-    return int((q[~near] < edge).sum()) + int((1.0 - exact ** 30 > risk).sum())
+    return int(np.count_nonzero(q[~near] < edge)) + int(np.count_nonzero(1.0 - exact ** 30 > risk))

@@ -151,7 +151,7 @@ def poisson(rng, rate: np.ndarray) -> np.ndarray:
     """
     rate = np.asarray(rate, float)
     out = np.zeros(rate.shape, np.int64)
-    some = np.flatnonzero(rate)
+    some = rate.nonzero()[0]
     out[some] = rng.poisson(rate[some])
     return out
 
@@ -241,7 +241,7 @@ def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, 
     [0.333, 0.667, 0.0, 1.0]
     """
     share = np.zeros(g.size)
-    who = np.flatnonzero(speaking)
+    who = speaking.nonzero()[0]
     if who.size == 0:
         return share
     key = -np.log(np.maximum(talkativeness[who], 1e-300))
@@ -249,14 +249,15 @@ def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, 
         key = key + noise * rng.standard_normal(who.size)
     order = np.lexsort((key, g[who]))
     gs = g[who][order]
-    start = np.concatenate(([0], np.flatnonzero(gs[1:] != gs[:-1]) + 1))
+    start = np.concatenate(([0], (gs[1:] != gs[:-1]).nonzero()[0] + 1))
     counts = np.concatenate((start[1:], [gs.size])) - start
-    rank = np.arange(gs.size) - np.repeat(start, counts)
-    speakers_here = np.repeat(counts, counts)
+    rank = np.arange(gs.size) - start.repeat(counts)
+    speakers_here = counts.repeat(counts)
     if ratio >= 1.0:
         ranked = 1.0 / speakers_here
     else:
-        ranked = (1.0 - ratio) * ratio ** rank / (1.0 - ratio ** speakers_here)
+        power = ratio ** np.arange(counts.max() + 1)  # ratio^k for every rank and group size today
+        ranked = (1.0 - ratio) * power[rank] / (1.0 - power[speakers_here])
     share[who[order]] = ranked
     return share
 
@@ -307,7 +308,7 @@ def staff_work(day, hours: float, live: np.ndarray, core_posts: np.ndarray,
     Returns (prompts, organizer replies, hours left over) per group.
     """
     c, community, effects = day.scenario.content, day.scenario.community, day.effects
-    n_live = max(int(live.sum()), 1)
+    n_live = max(int(np.count_nonzero(live)), 1)
     per_group = np.where(live, np.maximum(0.0, hours / n_live + effects.admin_hours
                                           - community.hours_per_group), 0.0)
     fermented = np.minimum(core_posts, per_group / c.ferment_hours) if c.ferment_hours > 0 else core_posts
@@ -331,15 +332,15 @@ def welcome_newcomers(day, idx: np.ndarray, g: np.ndarray, quiet: np.ndarray, sp
     if not c.welcome or not spare.any():
         return chosen
     trial = day.scenario.newcomers.trial_days
-    cand = np.flatnonzero(quiet & ~day.state.welcomed[idx] & (day.state.standing(idx, day.number) < trial))
+    cand = (quiet & ~day.state.welcomed[idx] & (day.state.standing(idx, day.number) < trial)).nonzero()[0]
     if cand.size == 0:
         return chosen
     quota = np.floor(spare / c.reply_hours)
     order = np.lexsort((day.rng.random(cand.size), g[cand]))
     cand = cand[order]
     gs = g[cand]
-    start = np.concatenate(([0], np.flatnonzero(gs[1:] != gs[:-1]) + 1))
-    rank = np.arange(cand.size) - np.repeat(start, np.concatenate((start[1:], [cand.size])) - start)
+    start = np.concatenate(([0], (gs[1:] != gs[:-1]).nonzero()[0] + 1))
+    rank = np.arange(cand.size) - start.repeat(np.concatenate((start[1:], [cand.size])) - start)
     chosen[cand[rank < quota[gs]]] = True
     day.state.welcomed[idx[chosen]] = True
     return chosen
@@ -349,7 +350,7 @@ def speak_up(st, idx: np.ndarray, posted: np.ndarray, answered: np.ndarray, gain
     """Answered posters become readier to speak up, unanswered ones less (within [1/most, most])."""
     factor = np.where(answered, 1.0 + gain, 1.0 - gain)[posted]
     who = idx[posted]
-    st.voice[who] = np.clip(st.voice[who] * factor, 1.0 / most, most)
+    st.voice[who] = (st.voice[who] * factor).clip(1.0 / most, most)
 
 
 def answered_posters(day, idx: np.ndarray, g: np.ndarray, posts: np.ndarray, b: np.ndarray,
@@ -391,7 +392,7 @@ def step(day) -> GroupContent:
     chat_i, b, scale = conversation(day, idx, g, speaking, lam)
     member_msgs = np.bincount(g, weights=chat_i, minlength=G)
 
-    n_org = int((circles == Circle.ORGANIZER).sum())
+    n_org = int(np.count_nonzero(circles == Circle.ORGANIZER))
     staff = staff_on_duty(n_org, int(ids.size) - n_org, sc.community.organizers_per_1000)
     hours = organizer_hours(day, staff)
     posts_i = chat_i + core_i
@@ -412,11 +413,11 @@ def step(day) -> GroupContent:
     st.posts_recent *= 29.0 / 30.0
     st.posts_recent += st.posts_today
 
-    n_live = max(int(live.sum()), 1)
+    n_live = max(int(np.count_nonzero(live)), 1)
     needed = (sc.community.hours_per_group * n_live + float(core_posts.sum()) * c.ferment_hours
               + float(posters_g.sum()) * c.reply_hours)
     hours += effects.admin_hours * n_live
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
                         float(hours), needed, sizes, idx[posts_i > 0],
-                        np.bincount(g, minlength=G), int((posts_i > 0).sum()), int(answered.sum()), staff,
-                        int(welcomed.sum()), idx)
+                        np.bincount(g, minlength=G), int(np.count_nonzero(posts_i)), int(np.count_nonzero(answered)), staff,
+                        int(np.count_nonzero(welcomed)), idx)

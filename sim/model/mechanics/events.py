@@ -27,7 +27,7 @@ class EventDay:
 def attend(day, event) -> int:
     """Apply one event: wake who notices, lift their interest and novelty. Returns attendees."""
     st, rng = day.state, day.rng
-    members = np.flatnonzero((st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER))
+    members = ((st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)).nonzero()[0]
     notice = members[rng.random(members.size) < event.reach * day.population.topic_fit[members] * 2]
     dormant = ((day.number - st.last_active_day[notice]) >= day.scenario.churn.dormant_after) | st.muted[notice]
     wake = notice[~dormant | (rng.random(notice.size) < event.wake)]

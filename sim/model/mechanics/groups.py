@@ -98,7 +98,7 @@ def draw_subtopics(maintained, k: int, homophily: float, rng) -> np.ndarray:
     n = maintained.shape[0]
     labels = rng.integers(0, k, n)
     deg = np.diff(maintained.indptr)
-    has = np.flatnonzero(deg > 0)
+    has = (deg > 0).nonzero()[0]
     for _ in range(10):
         pick = maintained.indptr[has] + (rng.random(has.size) * deg[has]).astype(np.int64)
         copy = rng.random(has.size) < homophily
@@ -124,7 +124,7 @@ def open_interest_groups(state, scenario) -> int:
     there. A sub-interest whose groups are all full gets another. Returns groups opened.
     """
     topics = state.group_topic
-    members = np.flatnonzero((state.status == Status.MEMBER) & (state.group >= 0))
+    members = ((state.status == Status.MEMBER) & (state.group >= 0)).nonzero()[0]
     general = members[topics[np.minimum(state.group[members], topics.size - 1)] < 0]
     counts = np.bincount(state.subtopic[general], minlength=scenario.groups.subtopics)
     sizes = group_sizes(state)
@@ -133,7 +133,7 @@ def open_interest_groups(state, scenario) -> int:
     served[topics[:sizes.size][open_topic]] = True
     opened = 0
     cap = scenario.community.group_cap
-    for t in np.flatnonzero((counts >= scenario.groups.open_at) & ~served):
+    for t in ((counts >= scenario.groups.open_at) & ~served).nonzero()[0]:
         state.group[general[state.subtopic[general] == t][:cap]] = state.n_groups
         state.n_groups += 1
         state.group_topic = np.append(state.group_topic, t)
@@ -165,7 +165,7 @@ def place_with_friends(day, joiners: np.ndarray, general_only: bool = False) -> 
     if general_only:
         n = min(st.group_topic.size, sizes.size)
         closed[:n] = st.group_topic[:n] >= 0
-        group = np.where((st.group >= 0) & ~closed[np.clip(st.group, 0, sizes.size - 1)], st.group, -1)
+        group = np.where((st.group >= 0) & ~closed[st.group.clip(0, sizes.size - 1)], st.group, -1)
     pref = preferred_groups(day.population.maintained, group, joiners, day.rng)
     extra = max(16, sizes.size)  # room for new (general) groups
     sizes = np.concatenate([sizes, np.zeros(extra, np.int64)])
@@ -183,7 +183,7 @@ def place_with_friends(day, joiners: np.ndarray, general_only: bool = False) -> 
             # no friend inside, or the friends' group is full: the largest group with room
             if best is None:
                 live = sizes[:n_groups]
-                open_groups = np.flatnonzero((live > 0) & (live < cap) & ~closed[:n_groups])
+                open_groups = ((live > 0) & (live < cap) & ~closed[:n_groups]).nonzero()[0]
                 best = int(open_groups[np.argmax(live[open_groups])]) if open_groups.size else -1
             if best >= 0:
                 g = best
@@ -218,7 +218,7 @@ def place_by_interest(day, joiners: np.ndarray) -> None:
     topics = st.group_topic
     sizes = group_sizes(st)
     has = np.zeros(day.scenario.groups.subtopics, np.int64) - 1
-    room = np.flatnonzero((topics[:sizes.size] >= 0) & (sizes[:topics.size] < cap)) if topics.size else []
+    room = ((topics[:sizes.size] >= 0) & (sizes[:topics.size] < cap)).nonzero()[0] if topics.size else []
     for g in sorted(room, key=lambda x: sizes[x]):       # the fullest group of a topic wins
         has[topics[g]] = g
     target = has[st.subtopic[joiners]]
@@ -235,11 +235,11 @@ def split_oversize(state, maintained, cap: int, rng) -> int:
     st = state
     splits = 0
     sizes = group_sizes(st)
-    queue = [int(g) for g in np.flatnonzero(sizes > cap)]
+    queue = [int(g) for g in (sizes > cap).nonzero()[0]]
     sym = maintained
     while queue:
         g = queue.pop()
-        people = np.flatnonzero((st.group == g) & (st.status == Status.MEMBER))
+        people = ((st.group == g) & (st.status == Status.MEMBER)).nonzero()[0]
         if people.size <= cap:
             continue
         sub = sym[people][:, people].astype(float)  # ties are stored as int8 1s
@@ -260,10 +260,10 @@ def split_oversize(state, maintained, cap: int, rng) -> int:
 def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
     """Fold every live group below `floor` members into another with room. Returns merges made."""
     sizes = group_sizes(state).astype(np.int64)
-    small = [int(g) for g in np.flatnonzero((sizes > 0) & (sizes < floor))]
+    small = [int(g) for g in ((sizes > 0) & (sizes < floor)).nonzero()[0]]
     merges = 0
     for g in sorted(small, key=lambda x: (sizes[x], x)):
-        people = np.flatnonzero((state.group == g) & (state.status == Status.MEMBER))
+        people = ((state.group == g) & (state.status == Status.MEMBER)).nonzero()[0]
         if people.size == 0 or people.size >= floor:
             continue
         room = (sizes > 0) & (sizes + people.size <= cap)
@@ -283,7 +283,7 @@ def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
         pref = pref[(pref >= 0) & (pref != g)]
         np.add.at(votes, pref, 1.0)
         votes[~room] = -1.0
-        target = int(np.argmax(votes)) if votes.max() > 0 else int(np.flatnonzero(room)[np.argmax(sizes[room])])
+        target = int(np.argmax(votes)) if votes.max() > 0 else int(room.nonzero()[0][np.argmax(sizes[room])])
         state.group[people] = target
         sizes[target] += people.size
         sizes[g] = 0

@@ -83,7 +83,7 @@ def adapt_to_the_day(day) -> None:
               - att.stranger_cost * reading.stranger_share)
     if effects.promo_cost:
         target -= effects.promo_cost
-    target = np.clip(target, 0.0, 1.0)
+    target = target.clip(0.0, 1.0)
     rate = adapt_rates(st.standing(r, day.number), mot.adapt_rate, sc.newcomers)
     st.interest[r] += rate * (target - st.interest[r])
 
@@ -127,7 +127,7 @@ def contagion(day, members: np.ndarray) -> None:
     if left_friends is None or not strength:
         return
     # only members who were there when their friends left (joiners today were not)
-    hit = np.flatnonzero(members & (left_friends > 0) & (st.joined_day < day.number))
+    hit = (members & (left_friends > 0) & (st.joined_day < day.number)).nonzero()[0]
     friends_now = friends_inside(day.population.maintained, hit, members)
     st.interest[hit] -= strength * left_friends[hit] / (friends_now + left_friends[hit])
 
@@ -157,7 +157,7 @@ def burnout(day, core: np.ndarray) -> None:
     st, ch = day.state, day.scenario.churn
     if core.size and ch.burnout_audience > 0:
         audience = day.reading.readers.size
-        shortfall = np.clip(1.0 - audience / ch.burnout_audience, 0.0, 1.0)
+        shortfall = min(max(1.0 - audience / ch.burnout_audience, 0.0), 1.0)
         st.interest[core] -= ch.burnout_rate * shortfall
 
 
@@ -175,4 +175,4 @@ def step(day) -> None:
     extrinsic_rewards(day, ids)
     burnout(day, ids[circles == Circle.CORE])
     st.interest[ids[circles == Circle.ORGANIZER]] = 1.0
-    st.interest[ids] = np.clip(st.interest[ids], 0.0, 1.0)  # non-members' interest is not touched today
+    st.interest[ids] = st.interest[ids].clip(0.0, 1.0)  # non-members' interest is not touched today

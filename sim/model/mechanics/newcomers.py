@@ -49,7 +49,7 @@ def starting_interest(fit: np.ndarray, mean_fit: float, mean: float, params, rng
     x = mean + params.interest_from_fit * (fit - mean_fit)
     if params.interest_sd:
         x = x + rng.normal(0.0, params.interest_sd, fit.size)
-    return np.clip(x, 0.0, 1.0)
+    return x.clip(0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def step(day) -> Admission:
     cost = 0.0
     for strategy in day.strategies:
         cost += strategy.on_join(joining, interest)
-    st.interest[joiners] = np.clip(interest, 0.0, 1.0)
+    st.interest[joiners] = interest.clip(0.0, 1.0)
     st.expected[joiners] = st.interest[joiners]
     st.novelty[joiners] = 1.0
     st.invited[joiners] = joining.word_of_mouth

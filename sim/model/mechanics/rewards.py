@@ -73,7 +73,7 @@ def promote_kocs(day) -> Promotion:
     members = st.status == Status.MEMBER
     room = day.scenario.community.core_capacity - int(np.count_nonzero(members & (st.circle == Circle.CORE)))
     k = min(koc.per_round, max(room, 0))
-    eligible = np.flatnonzero(members & (st.circle == Circle.DIFFUSION) & (st.posts_recent >= koc.min_posts))
+    eligible = (members & (st.circle == Circle.DIFFUSION) & (st.posts_recent >= koc.min_posts)).nonzero()[0]
     if k <= 0 or eligible.size == 0:
         return none
     top = eligible[np.argsort(-st.posts_recent[eligible], kind="stable")[:k]]
