@@ -114,7 +114,7 @@ class CommunityModel(mesa.Model):
         day = Day(self.day, self.state, self.population, self.scenario, self.rng,
                   todays_effects(strategies, self.day), strategies)
         for name, mechanism in DAILY_STEPS:
-            day.results[name] = mechanism(day)
+            day.keep(name, mechanism(day))
         self.today = self.recorder.record(self, day)
         self.datacollector.collect(self)
         self.last_day = day

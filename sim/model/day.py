@@ -27,8 +27,13 @@ class Day:
     strategies: tuple = ()  # strategies in force today, sorted by name (for their hooks)
     results: dict = field(default_factory=dict)
 
+    def keep(self, name: str, result: Any) -> None:
+        """Store a mechanism's result: in `results`, and as an attribute (`day.content`) read directly."""
+        self.results[name] = result
+        self.__dict__[name] = result
+
     def __getattr__(self, name: str) -> Any:
-        """A result of an earlier mechanism, by its name: `day.content`, `day.reading`."""
+        """A result of an earlier mechanism, by its name: `day.content`, `day.reading` (stored by `keep`)."""
         results = self.__dict__.get("results")
         if results is not None and name in results:
             return results[name]

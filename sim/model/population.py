@@ -38,7 +38,7 @@ from sim.model.graphs import GraphFileError, SocialGraph, from_networkx, read_gr
 from sim.scenario.params import P
 
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
-           "load_graph_file", "dunbar_ties", "gather_rows", "count_from", "friends_inside", "seed_from"]
+           "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from", "friends_inside", "seed_from"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",
@@ -159,20 +159,34 @@ def gather_rows(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> cols.tolist(), owner.tolist()
     ([0, 1, 2], [0, 1, 1])
     """
+    cols, lengths = row_runs(csr, rows)
+    return cols, np.arange(lengths.size).repeat(lengths)
+
+
+def row_runs(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices of the given rows of a CSR matrix, concatenated, and each row's length.
+
+    Like `gather_rows`, for callers that spread per-row values over the columns with
+    ``values.repeat(lengths)`` (cheaper than indexing by the owner).
+
+    >>> m = sp.csr_matrix(np.array([[0, 1, 1], [0, 0, 0], [1, 0, 0]]))
+    >>> cols, lengths = row_runs(m, np.array([2, 0]))
+    >>> cols.tolist(), lengths.tolist()
+    ([0, 1, 2], [1, 2])
+    """
     rows = np.asarray(rows, dtype=np.int64)
     starts = csr.indptr[rows]
     lengths = csr.indptr[rows + 1] - starts
     total = int(lengths.sum())
     if total == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    owner = np.arange(rows.size).repeat(lengths)
+        return np.zeros(0, np.int64), lengths
     shift = starts - (lengths.cumsum() - lengths)  # where each row's run starts in csr.indices
-    return csr.indices[np.arange(total) + shift.repeat(lengths)].astype(np.int64), owner
+    return csr.indices[np.arange(total) + shift.repeat(lengths)].astype(np.int64), lengths
 
 
 def count_from(csr, sources: np.ndarray, n: int) -> np.ndarray:
     """For every person, how many of `sources` appear in its row of `csr` (via the transpose)."""
-    cols, _ = gather_rows(csr, sources)
+    cols, _ = row_runs(csr, sources)
     return np.bincount(cols, minlength=n)
 
 

@@ -26,6 +26,9 @@ STATE = {
 
 RETENTION_DAYS = (1, 7, 30)
 
+#: Types the collector stores without a copy (checked first: faster than the ABC check).
+_PLAIN = frozenset((int, float, bool))
+
 
 def todays_value(name: str, model):
     """Mesa DataCollector reporter: today's value of daily read-out `name` (picklable)."""
@@ -51,7 +54,9 @@ class DailyCollector(mesa.DataCollector):
             return super().collect(model)
         for var, reporter in self.model_reporters.items():
             value = reporter(model)
-            self.model_vars[var].append(value if isinstance(value, numbers.Number) else copy.deepcopy(value))
+            if type(value) not in _PLAIN and not isinstance(value, numbers.Number):
+                value = copy.deepcopy(value)
+            self.model_vars[var].append(value)
         return None
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, Callable
 
 import numpy as np
@@ -113,6 +112,23 @@ def measure(name: str) -> Readout:
 
 
 # ------------------------------------------------------------------------------ daily
+class _once:
+    """A property computed on first access and then kept on the instance.
+
+    `functools.cached_property` without its lock (Python 3.11 takes one on every first
+    access, a measurable share of the daily read-outs); a DayView lives in one thread.
+    """
+
+    def __init__(self, fn):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 class DayView:
     """What a daily read-out sees at the end of a day: the model, today's results and cached masks."""
 
@@ -121,47 +137,58 @@ class DayView:
         self.effects, self.scenario = day.effects, model.scenario
         self.cost = cost
 
-    @cached_property
+    @_once
     def members(self) -> np.ndarray:
         """Mask of members at the end of the day."""
         return self.state.status == Status.MEMBER
 
-    @cached_property
+    @_once
     def member_ids(self) -> np.ndarray:
         """Persons who are members at the end of the day (the read-outs work on them, not on all n)."""
         return self.state.member_ids()
 
-    @cached_property
+    @_once
     def n_members(self) -> int:
         """Members at the end of the day."""
         return int(self.member_ids.size)
 
-    @cached_property
+    @_once
     def member_circles(self) -> np.ndarray:
         """Circle of each of `member_ids`."""
         return self.state.circle[self.member_ids]
 
-    @cached_property
+    @_once
     def member_dormant(self) -> np.ndarray:
         """For each of `member_ids`: not staff and silent for `churn.dormant_after` days or more, or muted."""
         st, ids = self.state, self.member_ids
         silent = (self.day.number - st.last_active_day[ids]) >= self.scenario.churn.dormant_after
         return (self.member_circles != Circle.ORGANIZER) & (silent | st.muted[ids])
 
-    @cached_property
+    @_once
     def dormant(self) -> np.ndarray:
         """Mask of members (not staff) silent for `churn.dormant_after` days or more, or who muted the group."""
         out = np.zeros(self.state.n, bool)
         out[self.member_ids[self.member_dormant]] = True
         return out
 
-    @cached_property
+    @_once
     def live_sizes(self) -> np.ndarray:
         """Members of each non-empty group."""
         g = self.state.group[self.member_ids]
         g = g[g >= 0]
         sizes = np.bincount(g) if g.size else np.zeros(0, int)
         return sizes[sizes > 0]
+
+
+def mean_of(x: np.ndarray) -> float:
+    """`float(x.mean())` of a non-empty array, without `mean`'s Python layers (same number).
+
+    Both sum pairwise in float64 (a boolean array's sum is an exact count) and divide by the size.
+
+    >>> mean_of(np.array([True, False, False, True])), mean_of(np.array([0.1, 0.2, 0.4]))
+    (0.5, 0.2333333333333333)
+    """
+    return float(x.sum() / x.size)
 
 
 def _circle(circle: Circle, not_dormant: bool = False):
@@ -176,7 +203,7 @@ def _circle(circle: Circle, not_dormant: bool = False):
 def _readers_mean(values: Callable[[DayView], np.ndarray]):
     def mean(v: DayView) -> float:
         readers = v.day.reading.readers
-        return float(values(v).mean()) if readers.size else 0.0
+        return mean_of(values(v)) if readers.size else 0.0
     return mean
 
 
@@ -191,7 +218,7 @@ def group_activity(v: DayView) -> float:
     staff = np.bincount(g[g >= 0], minlength=c.sizes.size)[:c.sizes.size]
     people = c.sizes - staff  # members who are not staff, as `active` counts them
     live = people > 0
-    return float((c.active[live] / people[live]).mean()) if live.any() else 0.0
+    return mean_of(c.active[live] / people[live]) if live.any() else 0.0
 
 
 def staff_cost(v: DayView) -> float:
@@ -269,7 +296,7 @@ _daily("stranger_share", "stranger share", "share of reads", False,
        _readers_mean(lambda v: v.day.reading.stranger_share), "{:.3f}",
        doc="mean share of social messages read that came from strangers")
 _daily("mean_interest", "mean interest", "0..1", True,
-       lambda v: float(v.state.interest[v.member_ids].mean()) if v.n_members else 0.0, "{:.3f}",
+       lambda v: mean_of(v.state.interest[v.member_ids]) if v.n_members else 0.0, "{:.3f}",
        doc="mean interest of members")
 _daily("sharers", "sharers", "persons/day", True, lambda v: v.day.joining.sharers,
        doc="members who shared the community with friends today")

@@ -70,13 +70,12 @@ def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.
     Works from the senders (few) through the transposed tie matrix `followers`, so the cost
     is the senders' ties, not the whole graph.
     """
-    from sim.model.population import gather_rows
+    from sim.model.population import row_runs
 
     if senders.size == 0:
         return np.zeros(n)
-    fol, owner = gather_rows(followers, senders)
-    src = senders[owner]
-    w = posts[src] * (group[fol] == group[src])
+    fol, lengths = row_runs(followers, senders)
+    w = posts[senders].repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
     return np.bincount(fol, weights=w, minlength=n)
 
 

@@ -419,5 +419,5 @@ def step(day) -> GroupContent:
     hours += effects.admin_hours * n_live
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
                         float(hours), needed, sizes, idx[posts_i > 0],
-                        np.bincount(g, minlength=G), int(np.count_nonzero(posts_i)), int(np.count_nonzero(answered)), staff,
-                        int(np.count_nonzero(welcomed)), idx)
+                        np.bincount(g, minlength=G), int(np.count_nonzero(posts_i)),
+                        int(np.count_nonzero(answered)), staff, int(np.count_nonzero(welcomed)), idx)
