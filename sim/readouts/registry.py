@@ -158,10 +158,20 @@ class DayView:
         return self.state.circle[self.member_ids]
 
     @_once
+    def member_last_active(self) -> np.ndarray:
+        """Last active day of each of `member_ids` (MAU and dormancy read it)."""
+        return self.state.last_active_day[self.member_ids]
+
+    @_once
+    def member_interest(self) -> np.ndarray:
+        """Interest of each of `member_ids` (mean interest and members at risk read it)."""
+        return self.state.interest[self.member_ids]
+
+    @_once
     def member_dormant(self) -> np.ndarray:
         """For each of `member_ids`: not staff and silent for `churn.dormant_after` days or more, or muted."""
         st, ids = self.state, self.member_ids
-        silent = (self.day.number - st.last_active_day[ids]) >= self.scenario.churn.dormant_after
+        silent = (self.day.number - self.member_last_active) >= self.scenario.churn.dormant_after
         return (self.member_circles != Circle.ORGANIZER) & (silent | st.muted[ids])
 
     @_once
@@ -252,7 +262,8 @@ def at_risk(v: DayView) -> int:
     from sim.model.mechanics.churn import at_risk as count_at_risk
 
     sc = v.scenario
-    return count_at_risk(v.state, sc.churn, sc.lifecycle.churn_risk)
+    members = (v.member_ids, v.member_circles, v.member_interest)
+    return count_at_risk(v.state, sc.churn, sc.lifecycle.churn_risk, members=members)
 
 
 def _daily(name, label, unit, better, fn, fmt="{:,.0f}", **kw) -> Readout:
@@ -272,7 +283,7 @@ _daily("leaves", "leaves", "persons/day", False, lambda v: int(v.day.churn.leave
 _daily("dau", "daily active members", "persons", True, lambda v: int(np.count_nonzero(v.day.churn.active_today)),
        doc="members active today")
 _daily("mau", "monthly active members", "persons", True,
-       lambda v: int(np.count_nonzero(v.state.last_active_day[v.member_ids] >= v.day.number - 29)),
+       lambda v: int(np.count_nonzero(v.member_last_active >= v.day.number - 29)),
        doc="members active at least once in the last 30 days")
 _daily("core", "core members", "persons", None, _circle(Circle.CORE), doc="core-circle members")
 _daily("organizers", "organizers", "persons", None, _circle(Circle.ORGANIZER),
@@ -296,7 +307,7 @@ _daily("stranger_share", "stranger share", "share of reads", False,
        _readers_mean(lambda v: v.day.reading.stranger_share), "{:.3f}",
        doc="mean share of social messages read that came from strangers")
 _daily("mean_interest", "mean interest", "0..1", True,
-       lambda v: mean_of(v.state.interest[v.member_ids]) if v.n_members else 0.0, "{:.3f}",
+       lambda v: mean_of(v.member_interest) if v.n_members else 0.0, "{:.3f}",
        doc="mean interest of members")
 _daily("sharers", "sharers", "persons/day", True, lambda v: v.day.joining.sharers,
        doc="members who shared the community with friends today")

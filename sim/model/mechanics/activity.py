@@ -64,10 +64,12 @@ def mark_active(day) -> None:
     st.last_active_day[st.active] = day.number
 
 
-def update_habit(state, members: np.ndarray, rate: float) -> None:
-    """Move each member's habit toward today's activity (1 active, 0 not)."""
+def update_habit(state, members: np.ndarray, rate: float) -> np.ndarray:
+    """Move each member's habit toward today's activity (1 active, 0 not); returns the new habits."""
     h = state.habit[members]
-    state.habit[members] = h + rate * (state.active[members] - h)
+    h = h + rate * (state.active[members] - h)
+    state.habit[members] = h
+    return h
 
 
 def pulled_back(p: np.ndarray, notifications: np.ndarray, pull: float) -> np.ndarray:
@@ -83,14 +85,14 @@ def pulled_back(p: np.ndarray, notifications: np.ndarray, pull: float) -> np.nda
     return 1.0 - (1.0 - p) * kept
 
 
-def notified(day, members: np.ndarray, from_leavers=None) -> np.ndarray:
+def notified(day, members: np.ndarray, from_leavers=None, muted: np.ndarray | None = None) -> np.ndarray:
     """Messages each of `members` got today from ties it maintains in its group (0 when muted).
 
     Counted after today's leavers left their groups: their messages no longer pull. When the
     reading step kept everyone's count (`Reading.friend_messages`) and `from_leavers` (from
     `messages_from`, taken before the leavers left) is given, the leavers' share is taken off
     that count; otherwise everything is counted again. Counts are whole numbers, so both ways
-    give the same result to the bit.
+    give the same result to the bit. `muted`: `state.muted[members]`, when the caller has it.
     """
     from sim.model.mechanics.attention import friend_messages
 
@@ -103,7 +105,7 @@ def notified(day, members: np.ndarray, from_leavers=None) -> np.ndarray:
     else:
         got = friend_messages(day.population.followers, st.group, st.posts_today.astype(float),
                               content.senders, st.n)[members]
-    return np.where(st.muted[members], 0.0, got)
+    return np.where(st.muted[members] if muted is None else muted, 0.0, got)
 
 
 def messages_from(day, leavers: np.ndarray):
@@ -128,13 +130,13 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     `motivation` is aligned with `members`; `from_leavers`: see `notified`.
     """
     st, sc = day.state, day.scenario
-    update_habit(st, members, sc.activity.habit_rate)
-    dormant = ((day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after) | st.muted[members]
-    p = activity_probability(motivation, st.habit[members], dormant, sc.churn,
-                             sc.motivation, sc.activity)
+    habit = update_habit(st, members, sc.activity.habit_rate)
+    muted = st.muted[members]
+    dormant = ((day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after) | muted
+    p = activity_probability(motivation, habit, dormant, sc.churn, sc.motivation, sc.activity)
     pull = sc.activity.notification_pull
     if pull:
-        p = pulled_back(p, notified(day, members, from_leavers), pull)
+        p = pulled_back(p, notified(day, members, from_leavers, muted), pull)
     active_next = members[day.rng.random(members.size) < p]
     st.active[:] = False
     st.active[active_next] = True

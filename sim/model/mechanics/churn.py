@@ -196,18 +196,22 @@ def step(day) -> Churn:
     return Churn(leavers, active_today)
 
 
-def at_risk(state, churn, risk: float) -> int:
+def at_risk(state, churn, risk: float, members: tuple | None = None) -> int:
     """Members whose chance of leaving within 30 days exceeds `risk` (docs/domain.md, 'Measures operators watch').
 
     Leaving is decided on visits, so an established member below the threshold leaves within
     30 days with chance 1 - (1 - habit * leave_hazard)^30, its habit standing for its
     visiting rate. An estimate: it leaves out newcomers' higher bar and hazard, and
-    belonging may still hold some of those it counts.
+    belonging may still hold some of those it counts. `members`: (member ids, their circles,
+    their interest) when the caller has them already.
     """
     if churn.mode != "interest" or 1.0 - (1.0 - churn.leave_hazard) ** 30 <= risk:
         return 0
-    ids = state.member_ids()
-    low = ids[(state.circle[ids] != Circle.ORGANIZER) & (state.interest[ids] < churn.leave_threshold)]
+    if members is None:
+        ids = state.member_ids()
+        members = (ids, state.circle[ids], state.interest[ids])
+    ids, circles, interest = members
+    low = ids[(circles != Circle.ORGANIZER) & (interest < churn.leave_threshold)]
     # p30 = 1 - q^30 with q = 1 - habit * hazard falls as q grows: compare q with the q at which
     # p30 = risk, and evaluate the power only within a hair of it (same count, a fraction of the work)
     q = 1.0 - state.habit[low] * churn.leave_hazard
