@@ -2,8 +2,8 @@
 
     python benchmarks/fit_calibration.py            # CI size: the test's settings (minutes)
     python benchmarks/fit_calibration.py --full     # full size: the example's four priors, 180-day histories
-    python benchmarks/fit_calibration.py --full -n 20 --particles 50 --generations 3 --budget 400 --draws 20
-                                                    # the same check with a lighter ABC (about 50 min)
+    python benchmarks/fit_calibration.py --full -n 20 --particles 50 --generations 3 --budget 400 --draws 20 \
+        --figure docs/fit_calibration_180days.png   # the README's full-size check, a lighter ABC (70 min)
 
 Each synthetic community draws its true parameters from the scenario's priors, is simulated
 to the forecast horizon, fitted on its first days, and the posterior CDF at each truth is
