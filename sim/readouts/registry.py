@@ -195,8 +195,8 @@ def mean_of(x: np.ndarray) -> float:
 
     Both sum pairwise in float64 (a boolean array's sum is an exact count) and divide by the size.
 
-    >>> mean_of(np.array([True, False, False, True])), mean_of(np.array([0.1, 0.2, 0.4]))
-    (0.5, 0.2333333333333333)
+    >>> mean_of(np.array([True, False, False, True])), mean_of(np.array([0.5, 1.0, 3.0]))
+    (0.5, 1.5)
     """
     return float(x.sum() / x.size)
 
