@@ -257,11 +257,9 @@ def simulation_based_calibration(scenario, n: int = 20, history_days: int = 180,
                 done += 1
                 note(done)
 
-    if not args:
-        pass
-    elif isinstance(executor, Executor):
+    if args and isinstance(executor, Executor):
         run_on(executor)
-    else:
+    elif args:
         with make_executor(workers=workers, serial=(executor == "serial")) as pool:
             run_on(pool)
     desc = (f"{history_days}-day histories of {sc.population.size:,} people, {len(spec.parameters)} parameters, "

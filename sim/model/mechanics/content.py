@@ -228,6 +228,19 @@ def branching(speakers: np.ndarray, reply_chance: float, max_branching: float) -
     return np.minimum(max_branching, reply_chance * np.maximum(np.asarray(speakers, float) - 1.0, 0.0))
 
 
+def ranks_within(groups_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's rank within its run of equal group ids (0 first), and each run's length (pure).
+
+    >>> rank, counts = ranks_within(np.array([0, 0, 0, 2, 5, 5]))
+    >>> rank.tolist(), counts.tolist()
+    ([0, 1, 2, 0, 0, 1], [3, 1, 2])
+    """
+    gs = groups_sorted
+    start = np.concatenate(([0], (gs[1:] != gs[:-1]).nonzero()[0] + 1))
+    counts = np.concatenate((start[1:], [gs.size])) - start
+    return np.arange(gs.size) - start.repeat(counts), counts
+
+
 def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, ratio: float,
                 noise: float, rng) -> np.ndarray:
     """Each speaker's share of its group's conversation today (0 for those who only read).
@@ -248,10 +261,7 @@ def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, 
     if noise:
         key = key + noise * rng.standard_normal(who.size)
     order = np.lexsort((key, g[who]))
-    gs = g[who][order]
-    start = np.concatenate(([0], (gs[1:] != gs[:-1]).nonzero()[0] + 1))
-    counts = np.concatenate((start[1:], [gs.size])) - start
-    rank = np.arange(gs.size) - start.repeat(counts)
+    rank, counts = ranks_within(g[who][order])
     speakers_here = counts.repeat(counts)
     if ratio >= 1.0:
         ranked = 1.0 / speakers_here
@@ -339,8 +349,7 @@ def welcome_newcomers(day, idx: np.ndarray, g: np.ndarray, quiet: np.ndarray, sp
     order = np.lexsort((day.rng.random(cand.size), g[cand]))
     cand = cand[order]
     gs = g[cand]
-    start = np.concatenate(([0], (gs[1:] != gs[:-1]).nonzero()[0] + 1))
-    rank = np.arange(cand.size) - start.repeat(np.concatenate((start[1:], [cand.size])) - start)
+    rank, _ = ranks_within(gs)
     chosen[cand[rank < quota[gs]]] = True
     day.state.welcomed[idx[chosen]] = True
     return chosen
