@@ -7,7 +7,8 @@
 * Dunbar limits: each person *maintains* at most `dunbar_limit` ties (the strongest) and
   counts the strongest `close_ties` of those as close. Only maintained ties carry influence.
 * Heterogeneity: attention budget (lognormal), posting propensity (lognormal, mean 1, heavy
-  tailed) and topic fit (Beta).
+  tailed), topic fit (Beta) and, when `visit_rate_sigma` > 0, a personal visit rate
+  (lognormal, mean 1).
 
 Generated graphs are built as arrays (`sim.model.graphs`), never as networkx graphs;
 `Population.graph` is a networkx view built on first access. Every random draw comes from the
@@ -77,6 +78,11 @@ PARAMS: dict[str, Any] = {
     "attention_sigma": P(0.5, "float", "log-units", "Spread of attention budgets (lognormal sigma).", 0, 5),
     "post_propensity_sigma": P(1.5, "float", "log-units", "Heterogeneity of posting propensity "
                                "(lognormal sigma, mean 1). Heavy tails make 90-9-1 emerge.", 0, 5),
+    "visit_rate_sigma": P(0.0, "float", "log-units", "Spread of personal visit rates (lognormal "
+                          "sigma, mean 1): how often a person comes back, whatever brings them, "
+                          "varies over orders of magnitude between users (Zhou et al. 2008; "
+                          "Goncalves & Ramasco 2008). 0: everyone alike (the default model). "
+                          "See docs/evidence.md for what 0.7-1.0 does to MAU/members.", 0, 5),
     "topic_fit_a": P(2.0, "float", "-", "Beta(a, b) distribution of topic fit: how well the "
                      "community's topic suits a person.", 0.01, 1000),
     "topic_fit_b": P(3.0, "float", "-", "Second Beta parameter of topic fit.", 0.01, 1000),
@@ -99,8 +105,8 @@ class Population:
     person population never builds one unless asked.
 
     Memory (`benchmarks/bench_memory.py`, baseline at 200,000 persons, mean degree 10): per
-    person 24 bytes of traits (float64) and 16 of tie-matrix row pointers (int32), plus 119
-    of state arrays (`sim.model.state.State`); per undirected tie 8 bytes of endpoints
+    person 24 bytes of traits (float64; 32 with `visit_rate_sigma` > 0) and 16 of tie-matrix
+    row pointers (int32), plus 119 of state arrays (`sim.model.state.State`); per undirected tie 8 bytes of endpoints
     (`social`, int32) and 36 in the four tie matrices (`maintained`, `close` and their
     transposes: 7.2 entries per tie of 5 bytes, int32 column and int8 value). Before issue 13
     the matrices held float64 ones (87 bytes per tie) and a networkx graph was always kept
@@ -114,6 +120,7 @@ class Population:
     propensity: np.ndarray     # relative posting propensity, mean 1
     topic_fit: np.ndarray      # 0..1, how well the topic suits the person
     nx_graph: nx.Graph | None = None  # the networkx graph it came from, if any (else built lazily)
+    visit_rate: np.ndarray | None = None  # personal visit-rate multiplier, mean 1 (None: all alike)
 
     def __post_init__(self):
         # followers: row j lists the persons who maintain a tie to j (influence flows j -> i)
@@ -408,4 +415,8 @@ def build_population(pspec, rng: np.random.Generator, graph: nx.Graph | SocialGr
         fit = np.full(n, float(pspec.topic_fit_fixed))
     else:
         fit = rng.beta(pspec.topic_fit_a, pspec.topic_fit_b, n)
-    return Population(g, maintained, close, attention, propensity, fit, nx_graph)
+    visit_rate = None
+    if pspec.visit_rate_sigma > 0:  # drawn only when asked: without it the stream is unchanged
+        sv = pspec.visit_rate_sigma
+        visit_rate = rng.lognormal(-sv**2 / 2, sv, n)
+    return Population(g, maintained, close, attention, propensity, fit, nx_graph, visit_rate)

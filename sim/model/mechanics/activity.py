@@ -14,6 +14,12 @@ less again, as does one who muted the group (`churn.mute_share`). Messages from 
 one's group notify and pull one back (`notification_pull`): in chat groups, visits are
 triggered by posts (Seufert et al. 2015), so a lively group of friends keeps its members
 coming. Organizers are at work every day.
+
+People differ in how often they come back at all (`population.visit_rate_sigma`): a personal
+rate r scales the day's visit hazard, whatever the trigger, so the chance p becomes
+`1 - (1 - p)^r` (`personal_visits`). Users' activity levels span orders of magnitude (Zhou et
+al. 2008, "Role of activity in human dynamics"; Goncalves & Ramasco 2008); with the same
+average chance, visits concentrate on fewer people and MAU/members falls. Off by default.
 """
 
 from __future__ import annotations
@@ -85,6 +91,19 @@ def pulled_back(p: np.ndarray, notifications: np.ndarray, pull: float) -> np.nda
     return 1.0 - (1.0 - p) * kept
 
 
+def personal_visits(p: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Visit chance `p` of members whose personal visit rate is `rate` (mean 1): `1 - (1 - p)^rate` (pure).
+
+    The rate multiplies the visit hazard `-log(1 - p)`, so a chance of 1 stays 1 and one of 0
+    stays 0, and no chance is clipped. `rate` must be positive (lognormal draws are).
+
+    >>> personal_visits(np.array([0.5, 0.5, 0.5, 1.0]), np.array([1.0, 2.0, 0.5, 0.3])).round(3).tolist()
+    [0.5, 0.75, 0.293, 1.0]
+    """
+    with np.errstate(divide="ignore"):  # log(1 - 1) = -inf: a certain visit stays certain
+        return -np.expm1(rate * np.log1p(-np.minimum(p, 1.0)))
+
+
 def notified(day, members: np.ndarray, from_leavers=None, muted: np.ndarray | None = None) -> np.ndarray:
     """Messages each of `members` got today from ties it maintains in its group (0 when muted).
 
@@ -137,6 +156,8 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     pull = sc.activity.notification_pull
     if pull:
         p = pulled_back(p, notified(day, members, from_leavers, muted), pull)
+    if day.population.visit_rate is not None:
+        p = personal_visits(p, day.population.visit_rate[members])
     active_next = members[day.rng.random(members.size) < p]
     st.active[:] = False
     st.active[active_next] = True
