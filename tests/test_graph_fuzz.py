@@ -211,3 +211,19 @@ def test_networkx_formats_are_size_bounded(tmp_path, monkeypatch):
     limit = r"big\.gml: graph file is 84 bytes; the limit is 20 bytes \(save larger graphs as an edge-list CSV\)"
     with pytest.raises(GraphFileError, match=limit):
         graphs.read_graph_file(path)
+
+
+def test_an_edge_list_with_extra_fields_keeps_its_columns(tmp_path):
+    """Rows with a trailing comma or a 4th column (e.g. a timestamp) are read by their first
+    three fields, by the fast reader as by the line reader: a 300-person ring stays a ring.
+    Fails if the extra field shifts the columns (it once made a star around person "1")."""
+    for name, row in (("trailing.csv", "u{i},u{j},1,\n"), ("stamped.csv", "{i},{j},1,1600000000\n")):
+        path = tmp_path / name
+        path.write_text("source,target,weight,\n" + "".join(row.format(i=i, j=(i + 1) % 300) for i in range(300)))
+        raw = path.read_bytes()
+        fast, slow = graphs._fast_csv(raw), graphs._slow_csv(path, raw)
+        for a, b in zip(fast, slow):
+            assert list(a) == list(b)
+        g = load_graph_file(path)
+        assert g.number_of_nodes() == 300 and g.number_of_edges() == 300
+        assert max(d for _, d in g.degree()) == 2

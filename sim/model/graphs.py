@@ -29,6 +29,7 @@ import csv
 import io
 import math
 import random
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -867,8 +868,13 @@ def _fast_csv(raw: bytes):
     if b'"' in raw or b"\r" in raw or raw.startswith(b"\xef\xbb\xbf"):
         return None
     try:
-        df = pd.read_csv(io.BytesIO(raw), header=None, names=["s", "t", "w"], dtype=str, keep_default_na=False,
-                         skip_blank_lines=False, engine="c", encoding="utf-8")
+        # index_col=False: a row with extra fields (a trailing comma, a 4th column) keeps its first three
+        # in place, as the line reader does, instead of shifting them into the index
+        with warnings.catch_warnings():  # pandas warns that the extra fields are dropped: intended
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            df = pd.read_csv(io.BytesIO(raw), header=None, names=["s", "t", "w"], dtype=str,
+                             keep_default_na=False, index_col=False, skip_blank_lines=False, engine="c",
+                             encoding="utf-8")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError):
         return None
     if df.empty:
