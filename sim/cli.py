@@ -50,6 +50,27 @@ def _int_arg(low: int, high: int | None = None, what: str = "a whole number"):
     return parse
 
 
+def _param_arg(param, what: str = "a whole number"):
+    """An argparse type for an option that sets a scenario key: the key's own range (`Param.low/high`).
+
+    The option is then refused by argparse, naming the option (e.g. `argument --days: must be
+    in [1, 20000], got 0`), not blamed on a line of the scenario file it overrides.
+    """
+    return _int_arg(int(param.low), None if param.high is None else int(param.high), what)
+
+
+def _days_arg():
+    from sim.scenario.schema import SCHEMA
+
+    return _param_arg(SCHEMA["horizon_days"], "a number of days")
+
+
+def _fit_arg(key: str):
+    from sim.fitting.spec import SETTINGS
+
+    return _param_arg(SETTINGS[key])
+
+
 def _invalid(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_INVALID
@@ -407,7 +428,7 @@ def cmd_compare(args) -> int:
 
 def _compare_from_fit(args) -> int:
     """`circlesim compare --from-fit DIR VARIANT.yaml ...`: designs over a fit's posterior draws."""
-    from sim.experiments.executors import make_executor
+    from sim.experiments.executors import SchedulerUnreachable, make_executor
     from sim.fitting.from_fit import compare_from_fit
     from sim.fitting.result import load_fit
     from sim.scenario import ScenarioError, load_scenario
@@ -446,10 +467,13 @@ def _compare_from_fit(args) -> int:
     except ValueError as exc:
         print(f"invalid variant: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
-        result = compare_from_fit(args.from_fit, variants, draws=draws, seeds_per_draw=args.seeds_per_draw or 1,
-                                  executor=ex if ex is not None else "serial", store=out / "store",
-                                  progress=not args.quiet)
+    try:
+        with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
+            result = compare_from_fit(args.from_fit, variants, draws=draws, seeds_per_draw=args.seeds_per_draw or 1,
+                                      executor=ex if ex is not None else "serial", store=out / "store",
+                                      progress=not args.quiet)
+    except SchedulerUnreachable as exc:
+        return _invalid(str(exc))
     result.write(out)
     print(result.note)
     print("\n".join(f"- {v}" for v in result.verdicts()))
@@ -466,7 +490,7 @@ def _compare_from_fit(args) -> int:
 
 def cmd_fit(args) -> int:
     """`circlesim fit`: calibrate a scenario's `fit:` parameters to a history (ABC-SMC), forecast, report."""
-    from sim.experiments.executors import make_executor
+    from sim.experiments.executors import SchedulerUnreachable, make_executor
     from sim.fitting.engine import PYABC_MISSING
     from sim.fitting.history import HistoryError
     from sim.fitting.run import FitInputError, check_folder, fit, identity, prepare
@@ -494,9 +518,12 @@ def cmd_fit(args) -> int:
     except FitInputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
-    with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
-        result = fit(scenario, hist, out, seed=args.seed, executor=ex if ex is not None else "serial",
-                     progress=not args.quiet, **settings)
+    try:
+        with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
+            result = fit(scenario, hist, out, seed=args.seed, executor=ex if ex is not None else "serial",
+                         progress=not args.quiet, **settings)
+    except SchedulerUnreachable as exc:
+        return _invalid(str(exc))
     print(result.sentence())
     for line in _fit_lines(result):
         print(line)
@@ -645,8 +672,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one scenario and write timeseries.csv, summary.json and figures")
     common(p)
     p.add_argument("--out", help="output folder (default: out/<scenario name>)")
-    p.add_argument("--seed", type=int, help="random seed (overrides the file)")
-    p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.add_argument("--seed", type=_int_arg(0, SEED_MAX), help="random seed (overrides the file)")
+    p.add_argument("--days", type=_days_arg(), help="days to simulate (overrides horizon_days)")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON document on stdout "
                    "(summary.json plus the files written) instead of the readable summary")
     p.add_argument("--quiet", action="store_true", help="no progress and no summary; errors only (with --json: "
@@ -666,20 +693,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="print the fully resolved parameters of a scenario")
     common(p)
-    p.add_argument("--seed", type=int, help="random seed to show in place of the file's")
-    p.add_argument("--days", type=int, help="horizon to show in place of the file's horizon_days")
+    p.add_argument("--seed", type=_int_arg(0, SEED_MAX), help="random seed to show in place of the file's")
+    p.add_argument("--days", type=_days_arg(), help="horizon to show in place of the file's horizon_days")
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("compare", help="replications of a baseline and variants: paired statistics, "
                        "verdicts, figures, report")
     p.add_argument("scenarios", nargs="+", help="baseline first, then the variants")
     p.add_argument("--out", help="output folder (default: out/compare-<names>); holds the resumable store")
-    p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.add_argument("--days", type=_days_arg(), help="days to simulate (overrides horizon_days)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a parameter in every scenario (repeatable)")
     p.add_argument("--from-fit", metavar="DIR", help="compare the designs given as variants over the posterior "
                    "draws of the fit in DIR (circlesim fit); -r is then the number of draws (default: all)")
-    p.add_argument("--seeds-per-draw", type=int, help="with --from-fit: seeds per posterior draw (default 1: the "
+    p.add_argument("--seeds-per-draw", type=_int_arg(1, 10_000),
+                   help="with --from-fit: seeds per posterior draw (default 1: the "
                    "accepted simulation's own)")
     _engine_args(p, replications=None)
     p.set_defaults(func=cmd_compare)
@@ -690,20 +718,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", required=True, metavar="FILE.csv",
                    help="the community's history: day (or date) and any of members, dau, mau, posts, joins, leaves")
     p.add_argument("--out", help="output folder (default: out/fit-<scenario>); holds the resumable database")
-    p.add_argument("--budget", type=int, help="no new generation starts after this many simulations (default: "
+    p.add_argument("--budget", type=_fit_arg("budget"),
+                   help="no new generation starts after this many simulations (default: "
                    "fit.budget)")
-    p.add_argument("--generations", type=int, help="at most this many ABC-SMC generations (default: fit.generations)")
-    p.add_argument("--population-size", type=int, help="particles per generation (default: fit.population_size)")
-    p.add_argument("--draws", type=int, help="posterior draws continued to the horizon (default: fit.forecast_draws)")
-    p.add_argument("--forecast-days", type=int, help="forecast horizon (default: fit.forecast_days or horizon_days)")
+    p.add_argument("--generations", type=_fit_arg("generations"),
+                   help="at most this many ABC-SMC generations (default: fit.generations)")
+    p.add_argument("--population-size", type=_fit_arg("population_size"),
+                   help="particles per generation (default: fit.population_size)")
+    p.add_argument("--draws", type=_fit_arg("forecast_draws"),
+                   help="posterior draws continued to the horizon (default: fit.forecast_draws)")
+    p.add_argument("--forecast-days", type=_fit_arg("forecast_days"),
+                   help="forecast horizon (default: fit.forecast_days or horizon_days)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a scenario parameter, e.g. fit.budget=2000 (repeatable)")
     g = p.add_argument_group("execution (every engine gives the same posterior for a given seed)")
-    g.add_argument("--workers", type=int, help="process-pool workers (default: all cores)")
+    g.add_argument("--workers", type=_int_arg(1, 4096), help="process-pool workers (default: all cores)")
     g.add_argument("--serial", action="store_true", help="run in this process, no pool")
-    g.add_argument("--dask-local", type=int, metavar="N", help="start a local Dask cluster of N workers")
+    g.add_argument("--dask-local", type=_int_arg(1, 4096), metavar="N", help="start a local Dask cluster of N workers")
     g.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
-    g.add_argument("--seed", type=int, help="seed of the fit (default: fit.seed or the scenario's seed)")
+    g.add_argument("--seed", type=_int_arg(0, SEED_MAX),
+                   help="seed of the fit (default: fit.seed or the scenario's seed)")
     g.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_fit)
 
@@ -718,7 +752,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--samples", type=_int_arg(1), help="grid: levels per parameter (5); lhs: points (20); "
                    "sobol: base samples N, N*(d+2) points (16)")
     p.add_argument("--out", help="output folder (default: out/sweep-<name>-<method>)")
-    p.add_argument("--days", type=int, help="days to simulate (overrides horizon_days)")
+    p.add_argument("--days", type=_days_arg(), help="days to simulate (overrides horizon_days)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a fixed (not swept) parameter by dotted key (repeatable)")
     p.add_argument("--target", default="active_member_days", metavar="MEASURE",

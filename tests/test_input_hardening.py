@@ -297,3 +297,63 @@ def test_api_types_and_values_are_checked():
         compare([sc, sc], replications=2, executor="bogus", progress=False)
     with pytest.raises(ValueError, match="replications must be at least 1"):
         compare([sc, sc], replications=0, executor="serial", progress=False)
+
+
+# ------------------------------------------------------------------ command-line options out of range
+@pytest.mark.parametrize("argv, option", [
+    (["run", "baseline.yaml", "--days", "0"], "--days"),
+    (["run", "baseline.yaml", "--seed", "-1"], "--seed"),
+    (["explain", "baseline.yaml", "--days", "-5"], "--days"),
+    (["compare", "baseline.yaml", "--days", "0"], "--days"),
+    (["sweep", "baseline.yaml", "--days", "0"], "--days"),
+    (["compare", "baseline.yaml", "--from-fit", "x", "--seeds-per-draw", "0"], "--seeds-per-draw"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--population-size", "0"], "--population-size"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--population-size", "1"], "--population-size"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--generations", "0"], "--generations"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--draws", "-1"], "--draws"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--budget", "0"], "--budget"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--forecast-days", "1"], "--forecast-days"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--seed", "-1"], "--seed"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--workers", "0"], "--workers"),
+    (["fit", "fit_example.yaml", "--history", "h.csv", "--dask-local", "-1"], "--dask-local"),
+])
+def test_an_option_out_of_range_is_a_usage_error_naming_the_option(argv, option, tmp_path, capsys):
+    """An option that sets a scenario or fit key is held to that key's range by argparse (exit
+    2, the option named), before any file is read: out-of-range values used to crash deep in a
+    fit (an IndexError for one particle), or be blamed on the scenario file's line."""
+    with pytest.raises(SystemExit) as info:
+        main(argv + (["--out", str(tmp_path / "out")] if argv[0] != "explain" else []))
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}: must be in" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_fit_settings_from_python_are_checked_before_anything_is_read():
+    """The keyword arguments of `fit`/`prepare` get the same ranges as the file's `fit:` section."""
+    from sim.fitting.run import FitInputError, prepare
+
+    with pytest.raises(FitInputError) as info:
+        prepare(str(SCENARIOS / "fit_example.yaml"), "no-such-history.csv", population_size=0,
+                forecast_draws=-1, seed=-3)
+    text = str(info.value)
+    for part in ("population_size=0: must be in [5,", "forecast_draws=-1: must be in [1,", "seed=-3: must be in [0,"):
+        assert part in text, text
+
+
+def test_a_budget_given_on_the_command_line_is_not_blamed_on_the_file(tmp_path, capsys):
+    code = main(["fit", str(SCENARIOS / "fit_example.yaml"), "--history",
+                 str(SCENARIOS / "fit_example_history.csv"), "--budget", "5", "--out", str(tmp_path / "f")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "budget=5 (given for this fit, not from the file)" in err and "fit_example.yaml:" not in err, err
+    assert not (tmp_path / "f").exists()
+
+
+def test_an_unreachable_scheduler_for_a_fit_is_one_clear_error(tmp_path, capsys):
+    """`--scheduler` pointing nowhere: exit 2 and one line (it was a traceback for fit)."""
+    code = main(["fit", str(SCENARIOS / "fit_example.yaml"), "--history",
+                 str(SCENARIOS / "fit_example_history.csv"), "--scheduler", "tcp://127.0.0.1:1",
+                 "--out", str(tmp_path / "f"), "--quiet"])
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in capsys.readouterr().err

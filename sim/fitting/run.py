@@ -118,6 +118,29 @@ def _duration(s: float) -> str:
 
 
 # ------------------------------------------------------------------------------ preparing
+def _check_settings(settings: dict, seed) -> None:
+    """Settings given for this fit (CLI options, keyword arguments) within the `fit:` section's ranges.
+
+    FitInputError naming each bad setting, before anything is read or written: a setting out of
+    range used to fail deep inside the fit (an IndexError for 0 particles) or after outputs
+    were written (0 forecast draws).
+    """
+    from sim.fitting.spec import SETTINGS
+
+    problems = []
+    given = dict(settings, seed=seed)
+    for key, value in given.items():
+        if value is None or key not in SETTINGS:
+            continue
+        param = SETTINGS[key]
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            problems.append(f"fit setting {key}={value!r}: expected a whole number")
+        elif value < param.low or (param.high is not None and value > param.high):
+            problems.append(f"fit setting {key}={value}: must be in [{int(param.low):,}, {int(param.high):,}]")
+    if problems:
+        raise FitInputError(problems)
+
+
 def _attach_fit_section(scenario: Scenario, parameters: dict | None, settings: dict) -> Scenario:
     """The scenario with a `fit:` section given in Python (validated like a file's)."""
     if not parameters:
@@ -137,6 +160,7 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
     Raises ScenarioError, HistoryError or FitInputError; writes nothing.
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    _check_settings(settings, seed)
     sc = _attach_fit_section(sc, parameters, settings)
     spec = FitSpec.from_scenario(sc).with_settings(**settings)
     if isinstance(history, ObservedHistory):
@@ -159,7 +183,10 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
                         f"{MIN_FORECAST_AHEAD} days after the last observed day ({hist.last_day}) of "
                         f"{Path(hist.path).name}")
     if spec.budget < spec.population_size * 2:
-        problems.append(f"{spec.where('parameters')}: fit.budget: {spec.budget:,} simulations cannot fill the "
+        given = [k for k in ("budget", "population_size") if settings.get(k) is not None]
+        where = (f"{' and '.join(f'{k}={settings[k]}' for k in given)} (given for this fit, not from the file)"
+                 if given else spec.where("budget" if "budget" in spec.extra.get("where", {}) else "parameters"))
+        problems.append(f"{where}: fit.budget: {spec.budget:,} simulations cannot fill the "
                         f"calibration sample and one generation of {spec.population_size} particles; give at "
                         f"least {spec.population_size * 2:,}")
     if problems:
