@@ -104,17 +104,23 @@ def test_problem_list_is_capped_but_complete(tmp_path):
 
 
 # ------------------------------------------------------------------ 6: duplicate keys
-def test_duplicate_keys_are_reported_with_both_lines(tmp_path):
+def test_duplicate_keys_are_reported_with_both_lines_and_validation_goes_on(tmp_path):
+    """A duplicate is named by its dotted path, and the file's other problems are found in the
+    same pass (a duplicate used to stop validation, so fixing it revealed the next problem)."""
     f = write(tmp_path, "s.yaml", """
         population:
           size: 100
           size: 200
         strategies:
           points: {start: 1, start: 2}
+        acquisition:
+          q_weak: -1
     """)
     ps = problems(f)
-    assert [(p.line, p.key) for p in ps] == [(3, "size"), (5, "start")]
-    assert all("duplicate key" in p.message for p in ps) and "line 2" in ps[0].message
+    assert [(p.line, p.key) for p in ps] == [(3, "population.size"), (5, "strategies.points.start"),
+                                             (7, "acquisition.q_weak")]
+    assert all("duplicate key" in p.message for p in ps[:2]) and "line 2" in ps[0].message
+    assert "out of range" in ps[2].message
 
 
 # ------------------------------------------------------------------ 7: a kind that is not text

@@ -300,7 +300,7 @@ _NON_DECIMAL = re.compile(r"^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-7_]+|0[0-7_]+"
                           r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$")
 
 
-def _inspect(root, file: str, problems: list[Problem]) -> bool:
+def _inspect(root, file: str, problems: list[Problem], duplicates: bool = True) -> bool:
     """Check a composed node graph before constructing it: size, depth, cycles, duplicate keys.
 
     Aliases make the graph a DAG (or a cycle); sizes and depths are computed once per node
@@ -338,7 +338,7 @@ def _inspect(root, file: str, problems: list[Problem]) -> bool:
             return False
         on_path.add(nid)
         stack.append((node, True))
-        if isinstance(node, yaml.MappingNode):
+        if duplicates and isinstance(node, yaml.MappingNode):
             _duplicates(node, file, problems)
         for kid in _children(node):
             if id(kid) not in size:
@@ -354,21 +354,22 @@ def _children(node) -> list:
     return []
 
 
-def _duplicates(node, file: str, problems: list[Problem]) -> None:
+def _duplicates(node, file: str, problems: list[Problem], prefix: tuple = ()) -> None:
+    """A problem for each key written twice in one mapping, named by its dotted path under `prefix`."""
     first: dict[str, int] = {}
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
             continue
         line = key_node.start_mark.line + 1
         if key_node.value in first:
-            problems.append(Problem(file, line, key_node.value,
+            problems.append(Problem(file, line, ".".join(map(str, prefix + (key_node.value,))),
                                     f"duplicate key (also on line {first[key_node.value]}); "
                                     f"YAML would silently keep the last one"))
         else:
             first[key_node.value] = line
 
 
-def _parse_yaml(text: str, file: str, problems: list[Problem]):
+def _parse_yaml(text: str, file: str, problems: list[Problem], duplicates: bool = True):
     """Compose, inspect and construct one YAML document; (None, None) after a problem.
 
     Returns (data, node); data is None for an empty document.
@@ -379,7 +380,7 @@ def _parse_yaml(text: str, file: str, problems: list[Problem]):
         node = loader.get_single_node()
         if node is None:
             return None, None
-        if not _inspect(node, file, problems):
+        if not _inspect(node, file, problems, duplicates):
             return None, None
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
@@ -410,7 +411,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
         problems.append(Problem(str(path), None, "", str(exc)))
         return None, {}
     n = len(problems)
-    data, node = _parse_yaml(text, str(path), problems)
+    data, node = _parse_yaml(text, str(path), problems, duplicates=False)  # reported below, with paths
     if len(problems) > n:
         return None, {}
     if node is None or data is None:
@@ -418,17 +419,22 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
                                 "scenario with every default"))
         return None, {}
     lines: dict = {}
-    _collect_lines(node, (), lines)
+    # a duplicate key is reported but does not stop the file's validation: the other problems
+    # are found in the same pass (YAML keeps the last value, which is what gets validated)
+    _collect_lines(node, (), lines, str(path), problems)
     return data, lines
 
 
-def _collect_lines(node, prefix: tuple, lines: dict) -> None:
+def _collect_lines(node, prefix: tuple, lines: dict, file: str = "", problems: list | None = None) -> None:
+    """Record the line of every key path under `node`; with `problems`, report duplicate keys by path."""
     lines[prefix] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        if problems is not None:
+            _duplicates(node, file, problems, prefix)
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 path = prefix + (key_node.value,)
-                _collect_lines(value_node, path, lines)
+                _collect_lines(value_node, path, lines, file, problems)
                 lines[path] = key_node.start_mark.line + 1
 
 
