@@ -11,6 +11,9 @@ A new scenario parameter whose default keeps the behaviour changes only `summary
 `parameters` block lists every resolved parameter). Write with the new keys named, e.g.
 ``--write --added population.visit_rate_sigma``: every hash, recomputed without those keys,
 must equal the recorded one, which proves the outputs changed by nothing else.
+
+Each run is a child process with numpy held to its AVX2 kernels (`NUMPY_COMMON_KERNELS`), so
+the hashes do not depend on whether the machine has AVX-512.
 """
 
 from __future__ import annotations
@@ -34,21 +37,35 @@ def scenario_names() -> list[str]:
     return sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 
 
+#: numpy picks its SIMD code for exp, log and power by the CPU it finds, and the AVX-512 kernels
+#: round some results differently in the last bit from the AVX2 ones: a model run is then
+#: bit-identical on one machine, not across CPU generations (one ulp flips a random draw now and
+#: then). The hashes are taken with numpy held to the x86-64-v3 (AVX2) kernels, so they hold on
+#: every x86-64 machine from Haswell on; names a numpy does not know are ignored.
+NUMPY_COMMON_KERNELS = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR AVX512F AVX512CD "
+                        "AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL"}
+
+
 def run_outputs(name: str, seed: int) -> tuple[bytes, dict]:
-    """One scenario's `timeseries.csv` bytes and `summary.json` (without `timing`) at `seed`, by the CLI."""
-    import contextlib
-    import io
+    """One scenario's `timeseries.csv` bytes and `summary.json` (without `timing`) at `seed`, by the CLI.
 
-    from sim.cli import main
+    Runs `python -m sim.cli run` in a child process with `NUMPY_COMMON_KERNELS` (the variable
+    must be set before numpy is imported).
+    """
+    import os
+    import platform
+    import subprocess
 
+    env = dict(os.environ)
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        env.update(NUMPY_COMMON_KERNELS)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / name
-        sink = io.StringIO()
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-            code = main(["run", str(ROOT / "scenarios" / f"{name}.yaml"), "--seed", str(seed),
-                         "--out", str(out)])
-        if code != 0:
-            raise RuntimeError(f"circlesim run {name} --seed {seed} exited {code}")
+        proc = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(ROOT / "scenarios" / f"{name}.yaml"),
+                               "--seed", str(seed), "--out", str(out), "--quiet"],
+                              cwd=ROOT, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"circlesim run {name} --seed {seed} exited {proc.returncode}: {proc.stderr[-2000:]}")
         summary = json.loads((out / "summary.json").read_text())
         summary.pop("timing", None)
         return (out / "timeseries.csv").read_bytes(), summary
