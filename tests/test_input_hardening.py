@@ -363,3 +363,27 @@ def test_an_unreachable_scheduler_for_a_fit_is_one_clear_error(tmp_path, capsys)
                  "--out", str(tmp_path / "f"), "--quiet"])
     assert code == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ keys that contradict each other
+@pytest.mark.parametrize("override, key, words", [
+    ("community.group_floor=600", "community.group_floor", "above community.group_cap"),
+    ("lifecycle.germination_share=0.9", "lifecycle.germination_share", "below lifecycle.growth_share"),
+    ("lifecycle.germination_share=0.8", "lifecycle.germination_share", "below lifecycle.growth_share"),
+    ("community.seed_members=6000", "community.seed_members", "exceed population.size"),
+])
+def test_keys_that_contradict_each_other_are_refused(override, key, words):
+    """Each value is in its own range but not with the other key: a floor above the cap merges
+    every group, germination ending after growth leaves no growth phase, more founders than
+    persons cannot be seated. These were accepted and ran."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(SCENARIOS / "baseline.yaml", overrides=[override])
+    (p,) = info.value.problems
+    assert p.key == key and words in p.message, p
+
+
+def test_values_next_to_a_contradiction_are_fine():
+    sc = load_scenario(SCENARIOS / "baseline.yaml", overrides=["community.group_floor=200",
+                                                               "lifecycle.germination_share=0.79",
+                                                               "community.seed_members=4990"])
+    assert sc.community.group_floor == sc.community.group_cap == 200

@@ -756,10 +756,27 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
             f, line = _where(locs, ("community", "core_seeds"), file)
             problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) "
                                     f"exceed population.size ({size})"))
+        elif c["seed_fraction"] == 0 and founders + c["seed_members"] > size:
+            f, line = _where(locs, ("community", "seed_members"), file)
+            problems.append(Problem(f, line, "community.seed_members",
+                                    f"{c['seed_members']} founding members plus {founders} organizers and "
+                                    f"core exceed population.size ({size})"))
         if graph["mean_degree"] >= size:
             f, line = _where(locs, ("population", "graph", "mean_degree"), file)
             problems.append(Problem(f, line, "population.graph.mean_degree",
                                     f"{graph['mean_degree']} must be below population.size ({size})"))
+    if c["group_floor"] > c["group_cap"]:
+        f, line = _where(locs, ("community", "group_floor"), file)
+        problems.append(Problem(f, line, "community.group_floor",
+                                f"{c['group_floor']} is above community.group_cap ({c['group_cap']}): every "
+                                "group would be below its floor"))
+    lc = r["lifecycle"]
+    if lc["germination_share"] >= lc["growth_share"]:
+        f, line = _where(locs, ("lifecycle", "germination_share") if ("lifecycle", "germination_share") in locs
+                         else ("lifecycle", "growth_share"), file)
+        problems.append(Problem(f, line, "lifecycle.germination_share",
+                                f"{lc['germination_share']} must be below lifecycle.growth_share "
+                                f"({lc['growth_share']}): germination ends before rapid growth does"))
     if c["core_seeds"] > c["core_capacity"]:
         f, line = _where(locs, ("community", "core_capacity"), file)
         problems.append(Problem(f, line, "community.core_capacity",
