@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import numpy as np
 
@@ -326,3 +328,57 @@ def test_personal_visit_rates_concentrate_visits():
     assert all(rho > 0.3 for _, rho in spread), spread  # measured ~0.52 over ~1,500 members each
     # MAU/members 0.80 alike vs 0.70 spread (seed-to-seed sd ~0.01): the gap exceeds 0.04
     assert np.mean([m for m, _ in alike]) - np.mean([m for m, _ in spread]) > 0.04, (alike, spread)
+
+
+def test_visit_rates_settle_in_after_joining():
+    """`population.visit_rate_settle_days`: a joiner's first visits do not depend on its
+    personal rate; once settled they do. Measured as the gap in next-day activity between
+    joiners with rate > 1 and rate < 1 (2,000 persons, 240 days, seeds 1-2), on day 1 after
+    joining and on days 60-120 of tenure. Fails if the settling is not applied (day-1 gap as
+    large as without it) or if it freezes the rate at 1 for good (late gap gone)."""
+    def gaps(settle, seed):
+        model = CommunityModel(small(["population.size=2000", "population.visit_rate_sigma=1.0",
+                                      f"population.visit_rate_settle_days={settle}"], days=240), seed=seed)
+        high = model.population.visit_rate > 1
+        first = {True: [0, 0], False: [0, 0]}
+        late = {True: [0, 0], False: [0, 0]}
+        for day in range(240):
+            model.step()
+            st = model.state
+            ten = day - st.joined_day
+            seen = (st.joined_day >= 0) & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)
+            for group, sel in ((first, seen & (ten == 1)), (late, seen & (ten >= 60) & (ten < 120))):
+                for h in (True, False):
+                    m = sel & (high == h)
+                    group[h][0] += int(st.active[m].sum())
+                    group[h][1] += int(m.sum())
+
+        def gap(g):
+            (a1, n1), (a0, n0) = g[True], g[False]
+            p1, p0 = a1 / n1, a0 / n0
+            return p1 - p0, math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
+        return gap(first), gap(late)
+
+    for seed in (1, 2):
+        (f0, sf0), (l0, sl0) = gaps(0, seed)
+        (f30, sf30), (l30, sl30) = gaps(30, seed)
+        assert f0 > 3 * sf0, (f0, sf0)                   # unsettled: fast visitors return at once
+        assert abs(f30) < 3 * sf30, (f30, sf30)          # settling: a joiner is any joiner
+        assert f0 - f30 > 2 * math.hypot(sf0, sf30)
+        assert l30 > 3 * sl30, (l30, sl30)               # settled: the personal rate shows
+
+
+def test_visit_rates_can_follow_posting_propensity():
+    """`population.visit_rate_correlation`: the correlation of log visit rate and log posting
+    propensity is the one asked for (standard error (1 - r^2)/sqrt(n) ~ 0.02 at 2,000 persons);
+    0 keeps them independent and draws exactly as before (same rates as without the key)."""
+    def pop(rho):
+        return CommunityModel(small(["population.size=2000", "population.visit_rate_sigma=1.0",
+                                     f"population.visit_rate_correlation={rho}"]), seed=3).population
+
+    for rho in (0.0, 0.5, 0.9):
+        p = pop(rho)
+        r = np.corrcoef(np.log(p.visit_rate), np.log(p.propensity))[0, 1]
+        assert abs(r - rho) < 4 * (1 - rho**2) / math.sqrt(2000) + 0.01, (rho, r)
+    base = CommunityModel(small(["population.size=2000", "population.visit_rate_sigma=1.0"]), seed=3).population
+    assert np.array_equal(base.visit_rate, pop(0.0).visit_rate)

@@ -83,6 +83,15 @@ PARAMS: dict[str, Any] = {
                           "varies over orders of magnitude between users (Zhou et al. 2008; "
                           "Goncalves & Ramasco 2008). 0: everyone alike (the default model). "
                           "See docs/evidence.md for what 0.7-1.0 does to MAU/members.", 0, 5),
+    "visit_rate_settle_days": P(0.0, "float", "days", "Days over which a newcomer's personal visit "
+                                "rate takes over from the joining impulse: the rate applied is "
+                                "rate^(1 - exp(-tenure / settle)), so joiners start alike and settle "
+                                "into their own rhythm as the habit forms (Lally et al. 2010: weeks to "
+                                "months). 0: the personal rate applies from the day of joining.", 0, 100000),
+    "visit_rate_correlation": P(0.0, "float", "-", "Correlation of the personal visit rate with the "
+                                "posting propensity (of their log-normal deviates): those who post "
+                                "most are those who come most (Panciera et al. 2009: Wikipedia's power "
+                                "editors are the most active from their first days). 0: independent.", 0, 1),
     "topic_fit_a": P(2.0, "float", "-", "Beta(a, b) distribution of topic fit: how well the "
                      "community's topic suits a person.", 0.01, 1000),
     "topic_fit_b": P(3.0, "float", "-", "Second Beta parameter of topic fit.", 0.01, 1000),
@@ -418,5 +427,11 @@ def build_population(pspec, rng: np.random.Generator, graph: nx.Graph | SocialGr
     visit_rate = None
     if pspec.visit_rate_sigma > 0:  # drawn only when asked: without it the stream is unchanged
         sv = pspec.visit_rate_sigma
-        visit_rate = rng.lognormal(-sv**2 / 2, sv, n)
+        rho = pspec.visit_rate_correlation
+        if rho > 0 and sigma > 0:  # heavy posters are heavy visitors: a shared engagement deviate
+            zp = (np.log(propensity) + sigma**2 / 2) / sigma
+            z = rho * zp + np.sqrt(1 - rho**2) * rng.standard_normal(n)
+            visit_rate = np.exp(-sv**2 / 2 + sv * z)
+        else:
+            visit_rate = rng.lognormal(-sv**2 / 2, sv, n)
     return Population(g, maintained, close, attention, propensity, fit, nx_graph, visit_rate)

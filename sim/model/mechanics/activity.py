@@ -20,6 +20,10 @@ rate r scales the day's visit hazard, whatever the trigger, so the chance p beco
 `1 - (1 - p)^r` (`personal_visits`). Users' activity levels span orders of magnitude (Zhou et
 al. 2008, "Role of activity in human dynamics"; Goncalves & Ramasco 2008); with the same
 average chance, visits concentrate on fewer people and MAU/members falls. Off by default.
+Two refinements, also off by default: a newcomer's personal rate can take over gradually
+(`visit_rate_settle_days`, `settled_rate`), so first visits stay alike; and the rate can be
+correlated with the posting propensity (`visit_rate_correlation`), so the heaviest posters are
+also the most regular visitors. docs/evidence.md measures what they do together.
 """
 
 from __future__ import annotations
@@ -104,6 +108,18 @@ def personal_visits(p: np.ndarray, rate: np.ndarray) -> np.ndarray:
         return -np.expm1(rate * np.log1p(-np.minimum(p, 1.0)))
 
 
+def settled_rate(rate: np.ndarray, tenure: np.ndarray, settle_days: float) -> np.ndarray:
+    """Personal visit rate in force at `tenure` days: `rate^(1 - exp(-tenure / settle_days))` (pure).
+
+    A joiner comes on the joining impulse (rate 1, as everyone); its own rhythm takes over as
+    the habit forms, so cohorts start alike and spread later (`population.visit_rate_settle_days`).
+
+    >>> settled_rate(np.array([4.0, 4.0, 0.25]), np.array([0, 10_000, 10_000]), 30.0).round(3).tolist()
+    [1.0, 4.0, 0.25]
+    """
+    return np.asarray(rate, float) ** -np.expm1(-np.asarray(tenure, float) / settle_days)
+
+
 def notified(day, members: np.ndarray, from_leavers=None, muted: np.ndarray | None = None) -> np.ndarray:
     """Messages each of `members` got today from ties it maintains in its group (0 when muted).
 
@@ -157,7 +173,11 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     if pull:
         p = pulled_back(p, notified(day, members, from_leavers, muted), pull)
     if day.population.visit_rate is not None:
-        p = personal_visits(p, day.population.visit_rate[members])
+        rate = day.population.visit_rate[members]
+        settle = sc.population.visit_rate_settle_days
+        if settle > 0:  # joiners start alike; their own rhythm takes over as the habit forms
+            rate = settled_rate(rate, day.number + 1 - st.joined_day[members], settle)
+        p = personal_visits(p, rate)
     active_next = members[day.rng.random(members.size) < p]
     st.active[:] = False
     st.active[active_next] = True
