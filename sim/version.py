@@ -18,7 +18,7 @@ from pathlib import Path
 
 #: Bumped with every intended change of the model's behaviour, with tests/data/golden_hashes.json
 #: (1: before issue 9; 2: lurkers and speakers, muting, notifications, reactivation, welcomes).
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

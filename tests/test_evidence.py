@@ -64,10 +64,10 @@ def test_e2_the_bottom_90_percent_post_little_and_the_top_1_percent_most(shares)
     assert top - 2 * se > 0.40, (top, se)   # the published 60-90% is the known miss below
 
 
-@pytest.mark.xfail(strict=True, reason="known miss (docs/evidence.md): the top 1% make about 58% "
-                   "of posts, not 60-90%: the per-member typing limit (200 a day) caps the leaders")
-def test_known_miss_e2_top_1_percent_make_most_posts(shares):
-    """van Mierlo 2014: the top 1% make 60-90% of posts in a mature month."""
+def test_e2_top_1_percent_make_most_posts(shares):
+    """van Mierlo 2014: the top 1% make 60-90% of posts in a mature month. Fails if visits do
+    not follow who speaks (visit_rate_correlation 0: about 63%, close to the floor) or if
+    every member comes as often (visit_rate_sigma 0: 58%, the miss of model version 2)."""
     top, se = mean_se(shares["top1"])
     assert 0.6 + 2 * se < top < 0.9 - 2 * se, (top, se)
 
@@ -159,15 +159,22 @@ def test_e7_a_word_of_mouth_sweep_locates_the_viral_threshold():
     share of runs that survive never falls as word of mouth grows, is none at the low end
     and all at the high end, so the transition (some runs survive, some die) lies strictly
     inside the sweep. Fails if word of mouth cannot sustain activity, or if activity never
-    decays."""
+    decays. Near the threshold each run is a coin flip, so "never falls" allows a fall within
+    two binomial standard errors of the two shares (6 seeds each). Judged at day 480, four
+    novelty half-lives after launch: the most regular visitors make a dying community's tail
+    long (without word of mouth one run in six still had 2.8 daily active members on days
+    330-360, none after day 420; docs/evidence.md)."""
     qs = (0.0, 0.0025, 0.005, 0.01, 0.02, 0.04)
-    df = evidence.viral_threshold(q_values=qs, seeds=range(3), size=4000)
+    n = 6
+    df = evidence.viral_threshold(q_values=qs, seeds=range(n), size=4000, days=480)
     # alive: members still active over the last 30 days (at least 2 a day on average; a dying
     # community has none left). A strong campaign can boom and settle lower: that is alive too.
     alive = df.assign(alive=df["dau_horizon"] >= 2.0)
     survival = alive.groupby("q_weak")["alive"].mean().reindex(qs)
     assert survival.iloc[0] == 0 and survival.iloc[-1] == 1, survival
-    assert survival.is_monotonic_increasing, survival
+    for a, b in zip(survival.iloc[:-1], survival.iloc[1:]):
+        se = math.sqrt((a * (1 - a) + b * (1 - b)) / n)
+        assert b >= a - 2 * se, survival
     first_alive = survival.index[survival.to_numpy() > 0][0]
     first_all = survival.index[survival.to_numpy() == 1][0]
     assert qs[0] < first_alive <= first_all < qs[-1], survival
@@ -244,7 +251,7 @@ def test_e11_cohort_retention_decays(cohorts):
 
 
 @pytest.mark.xfail(strict=True, reason="known miss (docs/evidence.md): MAU/members at the DAU peak "
-                   "about 83% (target 30-70%): the DAU peak comes with the join wave")
+                   "about 67%, inside 30-70% but not by two standard errors (model version 2: 83%)")
 def test_known_miss_mau_members_at_the_peak(cohorts):
     mau, se = mean_se(cohorts["mau_members_at_peak"])
     assert 0.30 < mau - 2 * se and mau + 2 * se < 0.70, (mau, se)

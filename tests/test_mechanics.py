@@ -337,7 +337,10 @@ def test_visit_rates_settle_in_after_joining():
     joining and on days 60-120 of tenure. Fails if the settling is not applied (day-1 gap as
     large as without it) or if it freezes the rate at 1 for good (late gap gone)."""
     def gaps(settle, seed):
+        # correlation 0: a fast visitor is then not also a heavy poster, whose replies would
+        # bring it back on day 1 whatever its rate (that is the correlation's effect, not this one)
         model = CommunityModel(small(["population.size=2000", "population.visit_rate_sigma=1.0",
+                                      "population.visit_rate_correlation=0",
                                       f"population.visit_rate_settle_days={settle}"], days=240), seed=seed)
         high = model.population.visit_rate > 1
         first = {True: [0, 0], False: [0, 0]}
@@ -371,7 +374,7 @@ def test_visit_rates_settle_in_after_joining():
 def test_visit_rates_can_follow_posting_propensity():
     """`population.visit_rate_correlation`: the correlation of log visit rate and log posting
     propensity is the one asked for (standard error (1 - r^2)/sqrt(n) ~ 0.02 at 2,000 persons);
-    0 keeps them independent and draws exactly as before (same rates as without the key)."""
+    0 keeps them independent."""
     def pop(rho):
         return CommunityModel(small(["population.size=2000", "population.visit_rate_sigma=1.0",
                                      f"population.visit_rate_correlation={rho}"]), seed=3).population
@@ -380,5 +383,3 @@ def test_visit_rates_can_follow_posting_propensity():
         p = pop(rho)
         r = np.corrcoef(np.log(p.visit_rate), np.log(p.propensity))[0, 1]
         assert abs(r - rho) < 4 * (1 - rho**2) / math.sqrt(2000) + 0.01, (rho, r)
-    base = CommunityModel(small(["population.size=2000", "population.visit_rate_sigma=1.0"]), seed=3).population
-    assert np.array_equal(base.visit_rate, pop(0.0).visit_rate)

@@ -722,7 +722,8 @@ def test_interest_churn_hazard_and_activity_probability():
     interest = np.where(i < 2000, 0.1, 0.64)              # half below the 0.15 threshold
     active = i % 2 == 0                                    # odd: silent today
     dormant = i % 4 == 1                                   # of the silent, half are dormant
-    s = setup(nx.empty_graph(n), ["churn.mode=interest", "churn.leave_threshold=0.15",
+    s = setup(nx.empty_graph(n), ["population.visit_rate_sigma=0",  # the formula without personal rates
+                  "churn.mode=interest", "churn.leave_threshold=0.15",
                                   "churn.leave_hazard=0.25", "churn.newcomer_hazard=4",
                                   "newcomers.trial_days=14", "motivation.activity_max=0.9",
                                   "motivation.activity_exponent=1.5", "churn.dormant_after=30",
@@ -995,7 +996,8 @@ def test_friends_messages_pull_members_back_unless_they_muted_the_group():
     g = nx.star_graph(40)
     g.add_nodes_from(range(41, 81))
     n = 81
-    s = setup(g, ["activity.notification_pull=0.05", "motivation.activity_max=0",
+    s = setup(g, ["population.visit_rate_sigma=0",  # the formula without personal rates
+                  "activity.notification_pull=0.05", "motivation.activity_max=0",
                   "population.dunbar_limit=200"], active=[0], number=50)
     s.st.posts_today[0] = 20
     s.st.muted[21:41] = True

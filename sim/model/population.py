@@ -78,17 +78,17 @@ PARAMS: dict[str, Any] = {
     "attention_sigma": P(0.5, "float", "log-units", "Spread of attention budgets (lognormal sigma).", 0, 5),
     "post_propensity_sigma": P(1.5, "float", "log-units", "Heterogeneity of posting propensity "
                                "(lognormal sigma, mean 1). Heavy tails make 90-9-1 emerge.", 0, 5),
-    "visit_rate_sigma": P(0.0, "float", "log-units", "Spread of personal visit rates (lognormal "
+    "visit_rate_sigma": P(1.0, "float", "log-units", "Spread of personal visit rates (lognormal "
                           "sigma, mean 1): how often a person comes back, whatever brings them, "
                           "varies over orders of magnitude between users (Zhou et al. 2008; "
-                          "Goncalves & Ramasco 2008). 0: everyone alike (the default model). "
-                          "See docs/evidence.md for what 0.7-1.0 does to MAU/members.", 0, 5),
-    "visit_rate_settle_days": P(0.0, "float", "days", "Days over which a newcomer's personal visit "
+                          "Goncalves & Ramasco 2008). 0: everyone alike (model version 2). "
+                          "docs/evidence.md measures 0 to 1.0.", 0, 5),
+    "visit_rate_settle_days": P(30.0, "float", "days", "Days over which a newcomer's personal visit "
                                 "rate takes over from the joining impulse: the rate applied is "
                                 "rate^(1 - exp(-tenure / settle)), so joiners start alike and settle "
                                 "into their own rhythm as the habit forms (Lally et al. 2010: weeks to "
                                 "months). 0: the personal rate applies from the day of joining.", 0, 100000),
-    "visit_rate_correlation": P(0.0, "float", "-", "Correlation of the personal visit rate with the "
+    "visit_rate_correlation": P(0.5, "float", "-", "Correlation of the personal visit rate with the "
                                 "posting propensity (of their log-normal deviates): those who post "
                                 "most are those who come most (Panciera et al. 2009: Wikipedia's power "
                                 "editors are the most active from their first days). 0: independent.", 0, 1),

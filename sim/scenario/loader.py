@@ -765,7 +765,9 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
             f, line = _where(locs, ("population", "graph", "mean_degree"), file)
             problems.append(Problem(f, line, "population.graph.mean_degree",
                                     f"{graph['mean_degree']} must be below population.size ({size})"))
-    if c["group_floor"] > c["group_cap"]:
+    # only a floor the user wrote: lowering the cap alone (tests, tiny groups) keeps the default
+    # floor, as it always did, rather than blaming a key that is not in the file
+    if c["group_floor"] > c["group_cap"] and ("community", "group_floor") in locs:
         f, line = _where(locs, ("community", "group_floor"), file)
         problems.append(Problem(f, line, "community.group_floor",
                                 f"{c['group_floor']} is above community.group_cap ({c['group_cap']}): every "

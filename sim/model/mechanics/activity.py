@@ -19,11 +19,11 @@ People differ in how often they come back at all (`population.visit_rate_sigma`)
 rate r scales the day's visit hazard, whatever the trigger, so the chance p becomes
 `1 - (1 - p)^r` (`personal_visits`). Users' activity levels span orders of magnitude (Zhou et
 al. 2008, "Role of activity in human dynamics"; Goncalves & Ramasco 2008); with the same
-average chance, visits concentrate on fewer people and MAU/members falls. Off by default.
-Two refinements, also off by default: a newcomer's personal rate can take over gradually
-(`visit_rate_settle_days`, `settled_rate`), so first visits stay alike; and the rate can be
-correlated with the posting propensity (`visit_rate_correlation`), so the heaviest posters are
-also the most regular visitors. docs/evidence.md measures what they do together.
+average chance, visits concentrate on fewer people and MAU/members falls. A newcomer's
+personal rate takes over gradually (`visit_rate_settle_days`, `settled_rate`: first visits
+come on the joining impulse, alike), and the rate follows the posting propensity
+(`visit_rate_correlation`: the heaviest posters are the most regular visitors).
+docs/evidence.md measures what each does (model version 3 switched them on).
 """
 
 from __future__ import annotations

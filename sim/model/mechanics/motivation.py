@@ -3,7 +3,9 @@
 For an active member the day is worth a target in [0, 1]:
     novelty * satisfaction(value read * relevance) + recognition - overload - stranger share - promotion
 where relevance is the member's topic fit over the population's mean (the same messages are
-worth more to someone the topic suits).
+worth more to someone the topic suits), and recognition (one's post answered) is scaled by
+novelty too (`recognition_fades`): a reply means most to a newcomer, and a veteran answered
+every day for years still tires of the community.
 and interest moves toward it at `adapt_rate` (newcomers on trial: `newcomers.trial_adapt_rate`,
 first impressions weigh more). Novelty fades with calendar time for every member, whether
 or not it visits (the same community is worth less each month), and with exposure (messages
@@ -32,6 +34,11 @@ PARAMS: dict[str, Any] = {
                      "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
     "recognition_weight": P(0.25, "float", "interest", "Interest target added on a day "
                             "one's post was answered (by a peer or an organizer).", 0, 10),
+    "recognition_fades": P(True, "bool", "-", "Recognition wears like the content: a reply is worth "
+                           "recognition_weight times the member's novelty, so being answered keeps a "
+                           "newcomer but not, for ever, a veteran (hedonic adaptation to repeated "
+                           "rewards; Joyce & Kraut 2006 measured the reply effect on newcomers). "
+                           "false: full weight at any tenure (model version 2).", ),
     "novelty_halflife": P(750.0, "float", "days", "Half-life of a member's novelty, in calendar "
                           "days since joining: the same community is worth less each month.", 1, 1e6),
     "novelty_exposure": P(200_000.0, "float", "messages", "Messages read at which a member's "
@@ -77,8 +84,10 @@ def adapt_to_the_day(day) -> None:
     # the same messages are worth more to someone the topic suits (topic fit relative to the mean)
     relevance = day.population.topic_fit[r] / max(day.population.mean_fit, 1e-9)
     sat = satisfaction(reading.value * relevance, mot.value_scale)
-    target = (novelty_weight(st.novelty[r], mot.novelty_floor) * sat
-              + mot.recognition_weight * st.recognition[r]
+    fresh = novelty_weight(st.novelty[r], mot.novelty_floor)
+    answered = mot.recognition_weight * st.recognition[r]
+    target = (fresh * sat
+              + (answered * fresh if mot.recognition_fades else answered)
               - att.overload_cost * np.log(np.maximum(reading.backlog, 1.0))
               - att.stranger_cost * reading.stranger_share)
     if effects.promo_cost:
