@@ -11,7 +11,8 @@ remainder (networkx's graph, which the API keeps, and the transient arrays of bu
 Dunbar-limited tie matrices):
 
 * per person: every per-person state array (`sim.model.state.declarations`, 125 bytes in
-  2026-12), three float64 traits (24), four CSR row pointers (16), plus the measured
+  2026-12), four float64 traits (32: attention, propensity, topic fit and the personal visit
+  rate, on since model version 3; 24 with it off), four CSR row pointers (16), plus the measured
   remainder: 60 bytes for a generated graph (tie endpoints, build transients), 833 for a
   file graph;
 * per tie: four CSR matrices (maintained, close and their transposes) with two entries each
@@ -50,8 +51,9 @@ import numpy as np
 BASE_BYTES = 120 * 2**20
 #: Daily read-outs kept by Mesa's DataCollector (measured: 0.45 MiB over 970 days).
 BYTES_PER_DAY = 512
-#: Person traits: attention, propensity, topic fit (float64 each).
-TRAIT_BYTES = 3 * np.dtype(np.float64).itemsize
+#: Person traits: attention, propensity, topic fit, personal visit rate (float64 each; the
+#: visit rate is absent when `population.visit_rate_sigma` is 0: an upper bound then).
+TRAIT_BYTES = 4 * np.dtype(np.float64).itemsize
 #: Tie matrices of a population: maintained, close and their transposes (CSR).
 TIE_MATRICES = 4
 #: CSR dtypes the population uses (`scipy.sparse` picks int32 indices below 2**31 entries).
