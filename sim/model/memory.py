@@ -33,7 +33,7 @@ space limit, and `$CIRCLESIM_MEMORY_LIMIT`) and raises `MemoryEstimateError` whe
 not fit; `$CIRCLESIM_MEMORY_CHECK=off` (the CLI's `--force`) skips the check.
 
 >>> estimate_bytes(1_000_000, 5_000_000, days=730) // 2**20
-764
+771
 >>> parse_size("1.5G") == int(1.5 * 2**30)
 True
 """
