@@ -778,7 +778,8 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
                          else ("lifecycle", "growth_share"), file)
         problems.append(Problem(f, line, "lifecycle.germination_share",
                                 f"{lc['germination_share']} must be below lifecycle.growth_share "
-                                f"({lc['growth_share']}): germination ends before rapid growth does"))
+                                f"({lc['growth_share']}): germination must end at a lower share of the "
+                                "peak than rapid growth"))
     if c["core_seeds"] > c["core_capacity"]:
         f, line = _where(locs, ("community", "core_capacity"), file)
         problems.append(Problem(f, line, "community.core_capacity",

@@ -1,12 +1,12 @@
 """Motivation: how interest moves each day (docs/model.md, step 8).
 
 For an active member the day is worth a target in [0, 1]:
-    novelty * satisfaction(value read * relevance) + recognition - overload - stranger share - promotion
+    novelty * (satisfaction(value read * relevance) + recognition) - overload - stranger share - promotion
 where relevance is the member's topic fit over the population's mean (the same messages are
-worth more to someone the topic suits), and recognition (one's post answered) is scaled by
-novelty too (`recognition_fades`): a reply means most to a newcomer, and a veteran answered
-every day for years still tires of the community.
-and interest moves toward it at `adapt_rate` (newcomers on trial: `newcomers.trial_adapt_rate`,
+worth more to someone the topic suits) and recognition (one's post answered) wears with
+novelty like the content (`recognition_fades`; false: added at full weight, model version 2):
+a reply means most to a newcomer, and a veteran answered every day for years still tires;
+interest moves toward it at `adapt_rate` (newcomers on trial: `newcomers.trial_adapt_rate`,
 first impressions weigh more). Novelty fades with calendar time for every member, whether
 or not it visits (the same community is worth less each month), and with exposure (messages
 read), slowly: visiting more does not use it up faster, reading far more does, a little.
