@@ -230,6 +230,25 @@ def test_e10_a_reply_brings_a_newcomer_back():
     assert diff < 0.30, pooled  # of the order of Joyce & Kraut's 12 points, not a switch
 
 
+def test_e10_a_reply_causes_a_newcomer_to_come_back_by_about_joyce_and_krauts_margin():
+    """The same effect measured as an experiment inside the model: of the newcomers whose first
+    post was answered, a random half have the reply taken away (recognition and voice), so
+    the difference in posting again is the reply's effect, free of who gets answered. Joyce &
+    Kraut's 12 points (56% vs 44%): the effect lies in 5-25 points by more than 2 SE. Fails if
+    a reply stops mattering (recognition_weight 0 gives -0.9 points, SE 1.8) or acts as a
+    switch; the observational gap above also carries selection (24 points)."""
+    df = evidence.newcomer_reply_experiment(seeds=range(6), days=400)
+    arms = {}
+    for arm, sub in df.groupby("arm"):
+        n = sub["newcomers"].sum()
+        p = float((sub["posted_again"].fillna(0) * sub["newcomers"]).sum() / n)
+        arms[arm] = (p, math.sqrt(p * (1 - p) / n), n)
+    (p1, s1, n1), (p0, s0, n0) = arms["kept"], arms["removed"]
+    assert n1 >= 300 and n0 >= 300, arms
+    effect, se = p1 - p0, math.hypot(s0, s1)
+    assert 0.05 < effect - 2 * se and effect + 2 * se < 0.25, arms
+
+
 # ----------------------------------------------------------------------------------- E11
 @pytest.fixture(scope="module")
 def cohorts():

@@ -316,3 +316,74 @@ def newcomer_replies(seeds=range(4), size: int = 5000, days: int = 400, window: 
                          "posted_again": float(again[sel].mean()) if sel.any() else np.nan,
                          "returned": float(back[sel].mean()) if sel.any() else np.nan})
     return pd.DataFrame(rows)
+
+
+class _RemoveFirstReplies:
+    """The content step, then a random share of newcomers' answered first posts made unanswered.
+
+    A newcomer's first post (within 7 days of joining) that was answered loses, with chance
+    `share`, both effects of the reply the model has: recognition today (motivation) and the
+    raised readiness to speak up (its voice moves as for an unanswered poster). Drawn from a
+    generator of its own, so the model's stream is untouched until the trajectories part.
+    """
+
+    def __init__(self, step, n: int, share: float, seed: int):
+        self.step, self.share, self.rng = step, share, np.random.default_rng(seed)
+        self.first_day = np.full(n, -1)
+        self.answered = np.zeros(n, bool)
+        self.removed = np.zeros(n, bool)
+
+    def __call__(self, day):
+        from sim.model.mechanics.content import speak_up
+
+        st, d = day.state, day.number
+        voice_before = st.voice.copy()
+        result = self.step(day)
+        new = np.flatnonzero((st.posts_today > 0) & (self.first_day < 0) & (st.joined_day > 0)
+                             & (d - st.joined_day <= 7))
+        self.first_day[new] = d
+        answered = new[st.recognition[new] > 0]
+        self.answered[answered] = True
+        drop = answered[self.rng.random(answered.size) < self.share]
+        self.removed[drop] = True
+        st.recognition[drop] = 0.0
+        st.voice[drop] = voice_before[drop]
+        c = day.scenario.content
+        if c.voice_gain:
+            speak_up(st, drop, np.ones(drop.size, bool), np.zeros(drop.size, bool), c.voice_gain, c.voice_max)
+        return result
+
+
+def newcomer_reply_experiment(seeds=range(6), size: int = 5000, days: int = 400, window: int = 30,
+                              share: float = 0.5, overrides=()) -> pd.DataFrame:
+    """E10 as a randomised experiment: the causal effect of a reply on a newcomer coming back.
+
+    Comparing answered with unanswered newcomers (`newcomer_replies`, as Joyce & Kraut could)
+    mixes the reply's effect with who gets answered. Here the model itself is the lab: of the
+    newcomers whose first post (in their first week) was answered, a random `share` have that
+    reply taken away (`_RemoveFirstReplies`); the difference in posting again within `window`
+    days between kept and removed replies is the reply's effect, free of selection.
+
+    Returns one row per seed and arm ('kept', 'removed', and 'unanswered' for reference):
+    newcomers and the share who posted again. `overrides`: scenario keys, e.g. to switch a
+    channel of the reply's effect off.
+    """
+    rows = []
+    for seed in seeds:
+        m = CommunityModel(baseline([f"population.size={size}", *overrides], days=days), seed=seed)
+        st = m.state
+        arm = _RemoveFirstReplies(dict(m.daily_steps)["content"], st.n, share, seed=10_000 + int(seed))
+        m.daily_steps = tuple((name, arm if name == "content" else step) for name, step in m.daily_steps)
+        again = np.zeros(st.n, bool)
+        for _ in range(days):
+            m.step()
+            d = m.day - 1
+            f = arm.first_day
+            again |= (f >= 0) & (d > f) & (d - f <= window) & (st.posts_today > 0)
+        done = (arm.first_day >= 0) & (arm.first_day <= days - window - 1)
+        for name, sel in (("kept", arm.answered & ~arm.removed), ("removed", arm.removed),
+                          ("unanswered", ~arm.answered)):
+            sel = sel & done
+            rows.append({"seed": seed, "arm": name, "newcomers": int(sel.sum()),
+                         "posted_again": float(again[sel].mean()) if sel.any() else np.nan})
+    return pd.DataFrame(rows)

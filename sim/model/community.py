@@ -83,6 +83,10 @@ class CommunityModel(mesa.Model):
         founders = founding.found(self.state, self.population, scenario, self.rng)
         self.recorder.found(founders, staff=np.flatnonzero(self.state.circle == Circle.ORGANIZER))
         self.datacollector = DailyCollector(model_reporters=reporters())
+        #: The day's mechanisms in order, `(name, step)` (`DAILY_STEPS`). A research experiment
+        #: may wrap one on its own model, e.g. to remove replies at random
+        #: (`sim.experiments.evidence.newcomer_reply_experiment`); scenarios never change it.
+        self.daily_steps = DAILY_STEPS
 
     # ------------------------------------------------------------------ Mesa agent views
     @property
@@ -113,7 +117,7 @@ class CommunityModel(mesa.Model):
         strategies = in_force(self.strategies, self.day)
         day = Day(self.day, self.state, self.population, self.scenario, self.rng,
                   todays_effects(strategies, self.day), strategies)
-        for name, mechanism in DAILY_STEPS:
+        for name, mechanism in self.daily_steps:
             day.keep(name, mechanism(day))
         self.today = self.recorder.record(self, day)
         self.datacollector.collect(self)
