@@ -8,8 +8,11 @@ here, now, alternately. For each revision this exports the tree (`git archive`, 
 the repository changes) into a temporary folder and runs that version's own
 `benchmarks/bench_compare.py` (2 scenarios x `-r` replications, 5,000 persons x 730 days, the
 process pool compare, sweep and fit use) with that tree first on the path; the working tree is
-"after". Rounds alternate the versions so that a slow spell of the machine hits both. Prints
-each run, then the median runs/s of each version and the ratio to the first `--before`.
+"after". Rounds alternate the versions, in reverse order every other round, so that a slow
+spell of the machine hits all of them alike. Prints each run, then the median runs/s of each
+version and the ratio to the first `--before`. Every revision runs on the packages installed
+today (mesa, numpy, ...), not those of its own day, and with its own model and scenario files:
+the ratio is the product's throughput, code and model behaviour together.
 
 Default `--before`: 35e3ca8, the code when issue 13 was taken up (model version 2), and
 3b7a79a, before issue 9's behaviour rework (model version 1, when 1.19 runs/s was measured on
@@ -46,8 +49,10 @@ def runs_per_second(tree: str, reps: int, workers: int) -> float:
                           "--workers", str(workers)], capture_output=True, text=True, env=env, cwd=tree)
     if res.returncode:
         raise RuntimeError(f"{tree}: bench_compare failed\n{res.stderr}")
-    row = [line for line in res.stdout.splitlines() if line.startswith(f"| {workers} |")][-1]
-    return float(row.split("|")[3])
+    rows = [line for line in res.stdout.splitlines() if line.startswith(f"| {workers} |")]
+    if not rows:
+        raise RuntimeError(f"{tree}: bench_compare printed no '| {workers} |' row:\n{res.stdout}")
+    return float(rows[-1].split("|")[3])
 
 
 def main() -> int:
@@ -60,6 +65,9 @@ def main() -> int:
     for rev in args.before:
         if subprocess.run(["git", "-C", ROOT, "cat-file", "-e", f"{rev}^{{commit}}"], capture_output=True).returncode:
             ap.error(f"--before {rev}: no such commit in {ROOT} (a shallow clone lacks history: git fetch --unshallow)")
+        if subprocess.run(["git", "-C", ROOT, "cat-file", "-e", f"{rev}:benchmarks/bench_compare.py"],
+                          capture_output=True).returncode:
+            ap.error(f"--before {rev}: that revision has no benchmarks/bench_compare.py to run")
     print(f"# before/after replication throughput, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}: bench_compare.py -r {args.r} "
           f"--workers {args.workers}, {args.rounds} alternating rounds", flush=True)
@@ -68,7 +76,8 @@ def main() -> int:
         trees["working tree"] = ROOT
         rates: dict[str, list[float]] = {name: [] for name in trees}
         for k in range(args.rounds):
-            for name, tree in trees.items():
+            order = list(trees.items()) if k % 2 == 0 else list(trees.items())[::-1]
+            for name, tree in order:
                 rates[name].append(runs_per_second(tree, args.r, args.workers))
                 print(f"round {k + 1}: {name}: {rates[name][-1]:.2f} runs/s", flush=True)
     base = statistics.median(rates[args.before[0]])

@@ -249,6 +249,21 @@ def test_e10_a_reply_causes_a_newcomer_to_come_back_by_about_joyce_and_krauts_ma
     assert 0.05 < effect - 2 * se and effect + 2 * se < 0.25, arms
 
 
+def test_the_reply_experiment_removes_replies_and_nothing_else():
+    """`newcomer_reply_experiment`'s arms: removing no reply leaves the run as it is (the kept
+    arm is exactly `newcomer_replies`' answered arm, same newcomers, same share posting again);
+    removing every reply leaves no kept arm. Fails if the wrapper disturbs the model by itself
+    or does not remove what it says."""
+    kw = dict(seeds=[3], size=1500, days=200)
+    observed = evidence.newcomer_replies(**kw).set_index("answered")
+    none = evidence.newcomer_reply_experiment(share=0.0, **kw).set_index("arm")
+    assert none.loc["removed", "newcomers"] == 0 and observed.loc[True, "newcomers"] > 20
+    assert none.loc["kept", "newcomers"] == observed.loc[True, "newcomers"]
+    assert none.loc["kept", "posted_again"] == observed.loc[True, "posted_again"]
+    every = evidence.newcomer_reply_experiment(share=1.0, **kw).set_index("arm")
+    assert every.loc["kept", "newcomers"] == 0 and every.loc["removed", "newcomers"] > 20
+
+
 # ----------------------------------------------------------------------------------- E11
 @pytest.fixture(scope="module")
 def cohorts():
@@ -273,11 +288,13 @@ def test_e11_cohort_retention_decays(cohorts):
     assert member[0] + 2 * member[1] < 0.80, member  # a fifth or more have left by D30
 
 
-def test_mau_members_at_the_peak_is_well_below_everyone(cohorts):
+def test_mau_members_at_the_peak_is_inside_30_to_70_percent(cohorts):
     """At the DAU peak a large share of members is not even monthly active (issue 9: 30-70%):
     people differ in how often they come back, and the silent stay on the roll. Fails if
     every member visits at the same rate again (version 2: 83%) or if the silent are struck
-    off the roll (MAU/members near 100%); the bounds are the mean's 2 SE over 40 seeds."""
+    off the roll (MAU/members near 100%); the bounds are the mean's 2 SE over 40 seeds. The
+    margin is small (mean + 2 SE = 69.4%, measured 2026-12-04): a change that raises this
+    figure by a point fails here, on purpose, and must be looked at."""
     mau, se = mean_se(cohorts["mau_members_at_peak"])
     assert 0.30 < mau - 2 * se and mau + 2 * se < 0.70, (mau, se)
 

@@ -364,6 +364,9 @@ def newcomer_reply_experiment(seeds=range(6), size: int = 5000, days: int = 400,
     reply taken away (`_RemoveFirstReplies`); the difference in posting again within `window`
     days between kept and removed replies is the reply's effect, free of selection.
 
+    Kept and removed newcomers share groups, so the arms are not fully independent, and the
+    run's own read-outs (e.g. `answered_share`) still count the removed replies.
+
     Returns one row per seed and arm ('kept', 'removed', and 'unanswered' for reference):
     newcomers and the share who posted again. `overrides`: scenario keys, e.g. to switch a
     channel of the reply's effect off.
