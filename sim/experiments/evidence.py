@@ -284,6 +284,14 @@ def size_lifespans(sizes=(5000, 20000, 50000), seeds=range(3)) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def in_first_week(st, first_day: np.ndarray, day: int) -> np.ndarray:
+    """Mask of joiners (after day 0) in their first 7 days who have not posted before (`first_day` -1).
+
+    The newcomers E10 watches, in both `newcomer_replies` and `newcomer_reply_experiment`.
+    """
+    return (first_day < 0) & (st.joined_day > 0) & (day - st.joined_day <= 7)
+
+
 def newcomer_replies(seeds=range(4), size: int = 5000, days: int = 400, window: int = 30) -> pd.DataFrame:
     """E10: whether a reply to a newcomer's first post (in its first week) brings it back.
 
@@ -303,7 +311,7 @@ def newcomer_replies(seeds=range(4), size: int = 5000, days: int = 400, window: 
             m.step()
             d = m.day - 1
             posted = st.posts_today > 0
-            new = posted & (first_day < 0) & (st.joined_day > 0) & (d - st.joined_day <= 7)
+            new = posted & in_first_week(st, first_day, d)
             watched = (first_day >= 0) & (d > first_day) & (d - first_day <= window)
             again |= watched & posted
             back |= watched & (st.last_active_day == d)
@@ -337,17 +345,21 @@ class _RemoveFirstReplies:
         from sim.model.mechanics.content import speak_up
 
         st, d = day.state, day.number
-        voice_before = st.voice.copy()
+        watched = np.flatnonzero(in_first_week(st, self.first_day, d))  # who can make a first post today
+        voice_before = st.voice[watched]
         result = self.step(day)
-        new = np.flatnonzero((st.posts_today > 0) & (self.first_day < 0) & (st.joined_day > 0)
-                             & (d - st.joined_day <= 7))
+        first = st.posts_today[watched] > 0
+        new = watched[first]
         self.first_day[new] = d
-        answered = new[st.recognition[new] > 0]
+        hit = st.recognition[new] > 0
+        answered = new[hit]
         self.answered[answered] = True
-        drop = answered[self.rng.random(answered.size) < self.share]
+        keep_voice = voice_before[first][hit]
+        removed = self.rng.random(answered.size) < self.share
+        drop = answered[removed]
         self.removed[drop] = True
         st.recognition[drop] = 0.0
-        st.voice[drop] = voice_before[drop]
+        st.voice[drop] = keep_voice[removed]
         c = day.scenario.content
         if c.voice_gain:
             speak_up(st, drop, np.ones(drop.size, bool), np.zeros(drop.size, bool), c.voice_gain, c.voice_max)
