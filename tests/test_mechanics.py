@@ -295,6 +295,11 @@ def test_status_changes_only_through_set_status_and_member_ids_follow():
     st.set_status([3], Status.LEFT)
     assert st.member_ids().tolist() == [1]
     assert not st.member_ids().flags.writeable
+    # the cached member mask follows every status change, and cannot be changed in place
+    assert st.member_mask().tolist() == [False, True, False, False, False]
+    st.set_status([0], Status.MEMBER)
+    assert st.member_mask().tolist() == [True, True, False, False, False]
+    assert not st.member_mask().flags.writeable
 
 
 def test_personal_visit_rates_concentrate_visits():

@@ -77,7 +77,8 @@ def test_estimate_follows_the_state_dtypes(monkeypatch):
     before = memory.bytes_per_person()
     monkeypatch.setitem(STATE, "test_only_array", Array(np.float32, 0.0, "a test array"))
     assert memory.bytes_per_person() == before + 4
-    assert memory.bytes_per_tie() == 4 * 2 * (1 + 4) + memory.MEASURED_PER_TIE["generated"]  # int8 ones, int32 columns
+    # int8 ones, int32 columns; a bool close flag on each of the tie's two followers' entries
+    assert memory.bytes_per_tie() == 4 * 2 * (1 + 4) + 2 + memory.MEASURED_PER_TIE["generated"]
     assert memory.graph_size(small().population.graph, 1000) == (1000, 5000, "generated")
 
 

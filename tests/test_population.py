@@ -271,3 +271,39 @@ def test_mean_of_is_numpys_mean_to_the_bit():
         x = rng.lognormal(0.0, 2.0, n)
         assert mean_of(x) == float(x.mean())
         assert mean_of(x > 1.0) == float((x > 1.0).mean())
+
+
+def test_one_pass_follower_counts_equal_two_passes():
+    """count_from_both and friend_messages_both give exactly the two-pass numbers (whole counts)."""
+    from sim.model.mechanics.attention import friend_messages, friend_messages_both
+    from sim.model.population import count_from, count_from_both
+
+    sc = scenario_from_dict({"population": {"size": 3000, "close_ties": 4}})
+    pop = build_population(sc.population, np.random.default_rng(7))
+    assert pop.close_flag is not None and 0 < pop.close_flag.mean() < 1  # some ties close, not all
+    rng = np.random.default_rng(8)
+    sources = np.sort(rng.choice(pop.n, 400, replace=False))
+    both = count_from_both(pop, sources, pop.n)
+    assert np.array_equal(both[0], count_from(pop.followers, sources, pop.n))
+    assert np.array_equal(both[1], count_from(pop.close_followers, sources, pop.n))
+    group = rng.integers(0, 5, pop.n).astype(np.int32)
+    posts = rng.poisson(2.0, pop.n).astype(np.int32)
+    fm = friend_messages_both(pop, group, posts, sources, pop.n)
+    assert np.array_equal(fm[0], friend_messages(pop.followers, group, posts, sources, pop.n))
+    assert np.array_equal(fm[1], friend_messages(pop.close_followers, group, posts, sources, pop.n))
+    assert fm[1].sum() < fm[0].sum()
+
+
+def test_close_flags_only_when_close_ties_are_maintained_ties():
+    """The one-pass counts need close ties to be a subset of the followers' entries."""
+    import scipy.sparse as sp
+
+    from sim.model.population import close_flags
+
+    sc = scenario_from_dict({"population": {"size": 500}})
+    pop = build_population(sc.population, np.random.default_rng(1))
+    flags = close_flags(pop.followers, pop.close_followers)
+    assert flags.size == pop.followers.nnz and int(flags.sum()) == pop.close_followers.nnz
+    stranger = sp.csr_matrix(([1], ([0], [pop.n - 1])), shape=pop.followers.shape, dtype=np.int8)
+    assert pop.followers[0, pop.n - 1] == 0  # so the added close entry is one the followers lack
+    assert close_flags(pop.followers, (pop.close_followers + stranger).tocsr()) is None

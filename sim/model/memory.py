@@ -16,9 +16,10 @@ Dunbar-limited tie matrices):
   remainder: 60 bytes for a generated graph (tie endpoints, build transients), 833 for a
   file graph;
 * per tie: four CSR matrices (maintained, close and their transposes) with two entries each
-  of one int8 and one int32 (40 bytes), plus 50 bytes (generated) or 552 (file).
+  of one int8 and one int32 (40 bytes), a close-tie flag on each of the two followers'
+  entries (2 bytes, since 2026-12-04), plus 50 bytes (generated) or 552 (file).
 
-So about 225 bytes per person and 90 per tie for generated graphs on top of ~120 MB for
+So about 225 bytes per person and 92 per tie for generated graphs on top of ~120 MB for
 Python and the libraries: 1M persons at mean degree 10 need about 0.8 GB (measured peak
 0.55 GB), 10M about 7 GB (measured 4.3 GB at 365 days). The generated-graph remainders were
 fitted on 2026-12-01 (x86_64, Python 3.11, numpy 2.4, scipy 1.17) from five cases of 200k-1M
@@ -33,7 +34,7 @@ space limit, and `$CIRCLESIM_MEMORY_LIMIT`) and raises `MemoryEstimateError` whe
 not fit; `$CIRCLESIM_MEMORY_CHECK=off` (the CLI's `--force`) skips the check.
 
 >>> estimate_bytes(1_000_000, 5_000_000, days=730) // 2**20
-771
+781
 >>> parse_size("1.5G") == int(1.5 * 2**30)
 True
 """
@@ -56,6 +57,8 @@ BYTES_PER_DAY = 512
 TRAIT_BYTES = 4 * np.dtype(np.float64).itemsize
 #: Tie matrices of a population: maintained, close and their transposes (CSR).
 TIE_MATRICES = 4
+#: Close-tie flag of each entry of the followers matrix (`Population.close_flag`, one bool).
+CLOSE_FLAG_BYTES = np.dtype(bool).itemsize
 #: CSR dtypes the population uses (`scipy.sparse` picks int32 indices below 2**31 entries).
 TIE_DATA_DTYPE, TIE_INDEX_DTYPE = np.int8, np.int32
 #: Measured remainder per person and per tie, by graph source (networkx graph, build transients).
@@ -88,9 +91,9 @@ def bytes_per_person(source: str = "generated") -> int:
 
 
 def bytes_per_tie(source: str = "generated") -> int:
-    """Peak bytes per undirected tie: two entries in each tie matrix and the measured remainder."""
+    """Peak bytes per undirected tie: two entries in each tie matrix, two close flags and the measured remainder."""
     entry = np.dtype(TIE_DATA_DTYPE).itemsize + np.dtype(TIE_INDEX_DTYPE).itemsize
-    return TIE_MATRICES * 2 * entry + MEASURED_PER_TIE[source]
+    return TIE_MATRICES * 2 * entry + 2 * CLOSE_FLAG_BYTES + MEASURED_PER_TIE[source]
 
 
 def estimate_bytes(persons: int, ties: int, days: int = 0, source: str = "generated") -> int:

@@ -39,7 +39,7 @@ from sim.model.graphs import GraphFileError, SocialGraph, from_networkx, read_gr
 from sim.scenario.params import P
 
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
-           "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from", "friends_inside", "seed_from"]
+           "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from", "count_from_both", "close_flags", "friends_inside", "seed_from"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",
@@ -117,7 +117,8 @@ class Population:
     person 24 bytes of traits (float64; 32 with `visit_rate_sigma` > 0) and 16 of tie-matrix
     row pointers (int32), plus 119 of state arrays (`sim.model.state.State`); per undirected tie 8 bytes of endpoints
     (`social`, int32) and 36 in the four tie matrices (`maintained`, `close` and their
-    transposes: 7.2 entries per tie of 5 bytes, int32 column and int8 value). Before issue 13
+    transposes: 7.2 entries per tie of 5 bytes, int32 column and int8 value), plus `close_flag`
+    (one bool per entry of `followers`, about 2 bytes per tie). Before issue 13
     the matrices held float64 ones (87 bytes per tie) and a networkx graph was always kept
     (about 184 bytes per tie); the lazy view costs about 240 bytes per tie once built.
     """
@@ -137,6 +138,7 @@ class Population:
         self.close_followers = self.close.T.tocsr()
         for m in (self.followers, self.close_followers):
             m.sort_indices()
+        self.close_flag = close_flags(self.followers, self.close_followers)
         self.max_fit = float(self.topic_fit.max()) if self.topic_fit.size else 0.0
         self.mean_fit = float(self.topic_fit.mean()) if self.topic_fit.size else 0.0
 
@@ -179,31 +181,71 @@ def gather_rows(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return cols, np.arange(lengths.size).repeat(lengths)
 
 
-def row_runs(csr, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def row_runs(csr, rows: np.ndarray, positions: bool = False):
     """Column indices of the given rows of a CSR matrix, concatenated, and each row's length.
 
     Like `gather_rows`, for callers that spread per-row values over the columns with
-    ``values.repeat(lengths)`` (cheaper than indexing by the owner).
+    ``values.repeat(lengths)`` (cheaper than indexing by the owner). With `positions`, also
+    where each column sits in ``csr.indices`` (to read a per-entry array such as `close_flags`).
 
     >>> m = sp.csr_matrix(np.array([[0, 1, 1], [0, 0, 0], [1, 0, 0]]))
     >>> cols, lengths = row_runs(m, np.array([2, 0]))
     >>> cols.tolist(), lengths.tolist()
     ([0, 1, 2], [1, 2])
+    >>> row_runs(m, np.array([2, 0]), positions=True)[2].tolist()
+    [2, 0, 1]
     """
     rows = np.asarray(rows, dtype=np.int64)
     starts = csr.indptr[rows]
     lengths = csr.indptr[rows + 1] - starts
     total = int(lengths.sum())
     if total == 0:
-        return np.zeros(0, np.int64), lengths
+        empty = np.zeros(0, np.int64)
+        return (empty, lengths, empty) if positions else (empty, lengths)
     shift = starts - (lengths.cumsum() - lengths)  # where each row's run starts in csr.indices
-    return csr.indices[np.arange(total) + shift.repeat(lengths)].astype(np.int64), lengths
+    at = np.arange(total) + shift.repeat(lengths)
+    cols = csr.indices[at].astype(np.int64)
+    return (cols, lengths, at) if positions else (cols, lengths)
+
+
+def close_flags(followers, close_followers) -> np.ndarray | None:
+    """For each entry of `followers`, whether the tie is also close (in `close_followers`), or None.
+
+    Close ties are the strongest maintained ones, so `close_followers` is `followers` with
+    some entries left out; one pass over a sender's followers then serves both counts
+    (`count_from_both`, `attention.friend_messages_both`). None when that does not hold.
+
+    >>> f = sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=np.int8))
+    >>> c = sp.csr_matrix(np.array([[0, 0, 1], [0, 0, 0], [1, 0, 0]], dtype=np.int8))
+    >>> close_flags(f, c).tolist(), close_flags(c, f) is None
+    ([False, True, False, True], True)
+    """
+    if not ((followers.data == 1).all() and (close_followers.data == 1).all()):
+        return None  # the tie matrices hold ones; anything else is not what this flags
+    both = (followers + close_followers).tocsr()
+    both.sort_indices()
+    if (both.nnz != followers.nnz or not np.array_equal(both.indptr, followers.indptr)
+            or not np.array_equal(both.indices, followers.indices)):
+        return None
+    return both.data == 2
 
 
 def count_from(csr, sources: np.ndarray, n: int) -> np.ndarray:
     """For every person, how many of `sources` appear in its row of `csr` (via the transpose)."""
     cols, _ = row_runs(csr, sources)
     return np.bincount(cols, minlength=n)
+
+
+def count_from_both(pop, sources: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count_from` through `pop.followers` and through `pop.close_followers`, in one pass when it can.
+
+    The same counts either way (whole numbers): with `pop.close_flag`, the close count
+    keeps the followers' entries flagged close.
+    """
+    if pop.close_flag is None:
+        return count_from(pop.followers, sources, n), count_from(pop.close_followers, sources, n)
+    cols, _, at = row_runs(pop.followers, sources, positions=True)
+    return np.bincount(cols, minlength=n), np.bincount(cols[pop.close_flag[at]], minlength=n)
 
 
 def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> np.ndarray:

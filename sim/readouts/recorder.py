@@ -98,8 +98,11 @@ class Recorder:
 
     def _post_block(self, model, day) -> None:
         st = model.state
-        members = st.status == Status.MEMBER
-        st.posts_block += st.posts_today
+        members = st.member_mask()
+        if st.posted is None:
+            st.posts_block += st.posts_today
+        else:  # posts_today is 0 outside those who posted today
+            st.posts_block[st.posted] += st.posts_today[st.posted]
         st.present_block |= members
         st.present_block[day.churn.leavers] = True  # members today, before they left
         if day.number % 30 == 29:

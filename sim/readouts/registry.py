@@ -140,7 +140,7 @@ class DayView:
     @_once
     def members(self) -> np.ndarray:
         """Mask of members at the end of the day."""
-        return self.state.status == Status.MEMBER
+        return self.state.member_mask()
 
     @_once
     def member_ids(self) -> np.ndarray:
@@ -246,9 +246,15 @@ def incentive_spend(v: DayView) -> float:
     """Money on incentives today: points redeemed, invite rewards, tier privileges, KOC rounds."""
     st, ec = v.state, v.effects
     koc = v.effects.koc
-    return (float(v.day.points.earned.sum()) * ec.point_cost + v.day.newcomers.cost
+    return (v.day.points.issued * ec.point_cost + v.day.newcomers.cost
             + (ec.tier_cost * int(np.count_nonzero(st.tier[v.member_ids])) if ec.tier_cost else 0.0)
             + (len(v.day.promotion.promoted) * koc.cost if koc else 0.0))
+
+
+def posts_posted(v: DayView) -> int:
+    """Messages members posted today: summed over those who posted (everyone else's count is 0)."""
+    st = v.state
+    return int(st.posts_today.sum() if st.posted is None else st.posts_today[st.posted].sum())
 
 
 def organizer_load(v: DayView) -> float:
@@ -292,7 +298,7 @@ _daily("diffusion", "diffusion members", "persons", None, _circle(Circle.DIFFUSI
        doc="diffusion-circle members who are not dormant")
 _daily("dormant", "dormant members", "persons", False, lambda v: int(np.count_nonzero(v.member_dormant)),
        doc="members (core or diffusion) silent for churn.dormant_after days or more, or who muted the group")
-_daily("posts", "posts", "messages/day", True, lambda v: int(v.state.posts_today.sum()),
+_daily("posts", "posts", "messages/day", True, posts_posted,
        doc="messages posted by members (chat, replies, core posts)")
 _daily("messages", "messages", "messages/day", None, lambda v: float(v.day.content.messages.sum()),
        doc="all messages in all groups (posts, prompts, organizer replies, events, promotions)")
@@ -311,7 +317,7 @@ _daily("mean_interest", "mean interest", "0..1", True,
        doc="mean interest of members")
 _daily("sharers", "sharers", "persons/day", True, lambda v: v.day.joining.sharers,
        doc="members who shared the community with friends today")
-_daily("points_issued", "points issued", "points/day", None, lambda v: float(v.day.points.earned.sum()),
+_daily("points_issued", "points issued", "points/day", None, lambda v: v.day.points.issued,
        doc="points issued today")
 _daily("incentive_spend", "incentive spend", "currency/day", False, lambda v: v.cost["incentive_spend"],
        doc="money spent on incentives today (points, invite rewards, tiers, KOC)")

@@ -46,9 +46,9 @@ def sharing_members(state, params, effects, rng) -> np.ndarray:
     """Members who share the community today: active ones, more when motivated and it is new to them."""
     acq = params.acquisition
     rate = acq.share_rate * effects.share_boost * (1.0 + 0.5 * effects.attitude)
-    eligible = state.status == Status.MEMBER
+    eligible = state.member_mask()
     if acq.share_requires_activity:
-        eligible &= state.active
+        eligible = eligible & state.active
     idx = eligible.nonzero()[0]
     if acq.share_requires_activity:
         nov = params.motivation.novelty_floor + (1.0 - params.motivation.novelty_floor) * state.novelty[idx]
@@ -124,7 +124,7 @@ def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray) ->
     st, acq, ch = day.state, day.scenario.acquisition, day.scenario.churn
     if not acq.reactivation:
         return
-    cand = ((sharing_friends > 0) & (st.status == Status.MEMBER)).nonzero()[0]
+    cand = ((sharing_friends > 0) & st.member_mask()).nonzero()[0]
     if cand.size == 0:
         return
     quiet = st.muted[cand] | ((day.number - st.last_active_day[cand]) >= ch.dormant_after)
@@ -137,14 +137,16 @@ def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray) ->
 
 def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndarray, np.ndarray]:
     """Outsiders with a sharing friend: (joiners, joined by word of mouth) among them."""
-    from sim.model.population import count_from
+    from sim.model.population import count_from_both
 
     st, pop, acq, rng = day.state, day.population, day.scenario.acquisition, day.rng
     n = st.n
     sharers = sharing.nonzero()[0]
     outsider = st.status == Status.OUTSIDER
-    all_k = count_from(pop.followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
-    close_k = count_from(pop.close_followers, sharers, n) if sharers.size else np.zeros(n, np.int64)
+    if sharers.size:
+        all_k, close_k = count_from_both(pop, sharers, n)
+    else:
+        all_k, close_k = np.zeros(n, np.int64), np.zeros(n, np.int64)
     recall_quiet(day, all_k, close_k)
     exposed = ((all_k > 0) & outsider).nonzero()[0]
     weak_e, close_e = all_k[exposed] - close_k[exposed], close_k[exposed]

@@ -138,7 +138,7 @@ def notified(day, members: np.ndarray, from_leavers=None, muted: np.ndarray | No
     if from_leavers is not None and kept is not None and (st.group[members] >= 0).all():
         got = kept[members] - from_leavers[members] if isinstance(from_leavers, np.ndarray) else kept[members]
     else:
-        got = friend_messages(day.population.followers, st.group, st.posts_today.astype(float),
+        got = friend_messages(day.population.followers, st.group, st.posts_today,
                               content.senders, st.n)[members]
     return np.where(st.muted[members] if muted is None else muted, 0.0, got)
 
@@ -156,7 +156,7 @@ def messages_from(day, leavers: np.ndarray):
     posted = leavers[st.posts_today[leavers] > 0]
     if posted.size == 0:
         return 0.0
-    return friend_messages(day.population.followers, st.group, st.posts_today.astype(float), posted, st.n)
+    return friend_messages(day.population.followers, st.group, st.posts_today, posted, st.n)
 
 
 def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers=None) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.state import Array, Circle, Status
+from sim.model.state import Array, Circle, Status, Value
 from sim.scenario.params import P
 
 #: The `attention` section of a scenario file: every key with its default, unit, range and meaning.
@@ -36,6 +36,8 @@ PARAMS: dict[str, Any] = {
 STATE = {
     "value_prev": Array(float, 0.0, "Value read yesterday, in value_scale units (replies follow reads)."),
     "overloaded": Array(bool, False, "Today the member's group sent more than it could read."),
+    "read_last": Value(None, "Persons who read on the last day (the only ones whose value_prev or "
+                       "overloaded is set; None: reset everyone)."),
 }
 
 
@@ -75,8 +77,24 @@ def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.
     if senders.size == 0:
         return np.zeros(n)
     fol, lengths = row_runs(followers, senders)
-    w = posts[senders].repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
+    w = posts[senders].astype(float).repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
     return np.bincount(fol, weights=w, minlength=n)
+
+
+def friend_messages_both(pop, group, posts, senders: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """`friend_messages` from all maintained ties and from close ones, in one pass when it can.
+
+    With `pop.close_flag` the close count takes the followers' entries flagged close (the
+    others add 0): the same numbers as two calls, since messages are whole numbers.
+    """
+    if pop.close_flag is None or senders.size == 0:
+        return (friend_messages(pop.followers, group, posts, senders, n),
+                friend_messages(pop.close_followers, group, posts, senders, n))
+    from sim.model.population import row_runs
+
+    fol, lengths, at = row_runs(pop.followers, senders, positions=True)
+    w = posts[senders].astype(float).repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
+    return np.bincount(fol, weights=w, minlength=n), np.bincount(fol, weights=w * pop.close_flag[at], minlength=n)
 
 
 def greedy_read(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]):
@@ -99,6 +117,16 @@ def greedy_read(reads: np.ndarray, counts: list[np.ndarray], qualities: list[flo
     return value, taken
 
 
+def reset_last_readers(st) -> None:
+    """Clear the last day's value read and overload: only the last readers have any."""
+    if st.read_last is None:
+        st.value_prev[:] = 0.0
+        st.overloaded[:] = False
+    else:
+        st.value_prev[st.read_last] = 0.0
+        st.overloaded[st.read_last] = False
+
+
 def step(day) -> Reading:
     """Reads, value, stranger share and backlog for every active non-staff member."""
     st, pop, sc, effects, content = day.state, day.population, day.scenario, day.effects, day.content
@@ -110,11 +138,11 @@ def step(day) -> Reading:
     total = content.broadcast[g]  # organizer replies go to their poster, not to every reader
     budget = pop.attention[readers]
     reads = np.minimum(budget, total)
-    posts = st.posts_today.astype(float)
+    posts = st.posts_today  # friend_messages takes the senders' counts as floats
     senders = content.senders
-    friend_all = friend_messages(pop.followers, st.group, posts, senders, st.n)
+    friend_all, close_all = friend_messages_both(pop, st.group, posts, senders, st.n)
     friend = friend_all[readers]
-    close = friend_messages(pop.close_followers, st.group, posts, senders, st.n)[readers]
+    close = close_all[readers]
     weak = np.maximum(friend - close, 0.0)
     others = np.maximum(content.member_msgs[g] - friend, 0.0)
     # familiarity: one comes to know up to `acquaintances` fellow members by sight; in a group
@@ -142,8 +170,8 @@ def step(day) -> Reading:
     social = friend_reads + stranger_reads
     stranger_share = np.divide(stranger_reads, social, out=np.zeros_like(social), where=social > 0)
     backlog = np.divide(total, budget)
-    st.value_prev[:] = 0.0
+    reset_last_readers(st)
     st.value_prev[readers] = value / sc.motivation.value_scale
-    st.overloaded[:] = False
     st.overloaded[readers] = total > budget
+    st.read_last = readers
     return Reading(readers, reads, value, stranger_share, backlog, friend_reads, friend_all)

@@ -135,7 +135,7 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
         if low.size == 0:
             return low
         bar = bar[st.interest[members] < bar]
-        mask = st.status == Status.MEMBER
+        mask = st.member_mask()
         tenure = st.standing(low, day.number)
         # friends inside were part of what a newcomer expected; they hold established members
         pull = belonging(friends_inside(day.population.maintained, low, mask),
@@ -175,7 +175,7 @@ def step(day) -> Churn:
     from sim.model.population import count_from
 
     st = day.state
-    member_mask = st.status == Status.MEMBER
+    member_mask = st.member_mask()
     active_today = st.active & member_mask
     members = st.member_ids()
     leavers = leavers_today(day, members)

@@ -418,9 +418,10 @@ def step(day) -> GroupContent:
     st.recognition[idx[answered | welcomed]] = 1.0
     if c.voice_gain:
         speak_up(st, idx, posts_i > 0, answered, c.voice_gain, c.voice_max)
-    st.posts_total += st.posts_today
+    # posts_today is 0 outside idx: add where it is not (same numbers, a fraction of the work)
+    st.posts_total[idx] += posts_i.astype(np.int32)
     st.posts_recent *= 29.0 / 30.0
-    st.posts_recent += st.posts_today
+    st.posts_recent[idx] += posts_i
 
     n_live = max(int(np.count_nonzero(live)), 1)
     needed = (sc.community.hours_per_group * n_live + float(core_posts.sum()) * c.ferment_hours

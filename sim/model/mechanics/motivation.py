@@ -173,7 +173,7 @@ def burnout(day, core: np.ndarray) -> None:
 def step(day) -> None:
     """Move every member's interest for today (the order matters: see the module docstring)."""
     st = day.state
-    members = st.status == Status.MEMBER
+    members = st.member_mask()
     ids = st.member_ids()              # the same members, as indices: the passes below touch only them
     circles = st.circle[ids]
     adapt_to_the_day(day)
