@@ -40,11 +40,14 @@ def measure(size: int) -> dict:
     ties = social.number_of_edges() if social is not None else pop.graph.number_of_edges()
     state = sum(getattr(st, k).nbytes for k, spec in declarations().items() if isinstance(spec, Array))
     traits = pop.attention.nbytes + pop.propensity.nbytes + pop.topic_fit.nbytes
+    visit_rate = pop.visit_rate.nbytes if pop.visit_rate is not None else 0
+    close_flag = pop.close_flag.nbytes if pop.close_flag is not None else 0
     mats = [pop.maintained, pop.close, pop.followers, pop.close_followers]
     indptr = sum(m.indptr.nbytes for m in mats)
     entries = sum(m.data.nbytes + m.indices.nbytes for m in mats)
     return {"size": size, "ties": ties, "state_per_person": state / size, "traits_per_person": traits / size,
             "indptr_per_person": indptr / size, "tie_matrices_per_tie": entries / ties,
+            "visit_rate_per_person": visit_rate / size, "close_flags_per_tie": close_flag / ties,
             "tie_matrix_entries": sum(m.nnz for m in mats), "matrix_dtypes": sorted({str(m.dtype) for m in mats}),
             "endpoints_per_tie": (social.nbytes / ties) if social is not None else 0.0,
             "state_dtypes": {k: str(getattr(st, k).dtype) for k, s in declarations().items() if isinstance(s, Array)}}
@@ -73,9 +76,10 @@ def main() -> int:
     r = measure(args.size)
     print(f"baseline at {r['size']:,} persons, {r['ties']:,} ties (mean degree {2 * r['ties'] / r['size']:.2f})")
     print(f"per person: state arrays {r['state_per_person']:.1f} B, traits {r['traits_per_person']:.1f} B, "
-          f"tie-matrix row pointers {r['indptr_per_person']:.1f} B")
+          f"personal visit rate {r['visit_rate_per_person']:.1f} B, tie-matrix row pointers {r['indptr_per_person']:.1f} B")
     print(f"per tie: tie matrices {r['tie_matrices_per_tie']:.1f} B ({r['tie_matrix_entries'] / r['ties']:.2f} "
-          f"entries, {', '.join(r['matrix_dtypes'])}), endpoints {r['endpoints_per_tie']:.1f} B")
+          f"entries, {', '.join(r['matrix_dtypes'])}), close flags {r['close_flags_per_tie']:.1f} B, "
+          f"endpoints {r['endpoints_per_tie']:.1f} B")
     if args.graph_size:
         print(f"networkx view (built on first access): {graph_view_bytes(args.graph_size):.0f} B per tie "
               f"at {args.graph_size:,} persons")
