@@ -76,7 +76,8 @@ def main() -> int:
     r = measure(args.size)
     print(f"baseline at {r['size']:,} persons, {r['ties']:,} ties (mean degree {2 * r['ties'] / r['size']:.2f})")
     print(f"per person: state arrays {r['state_per_person']:.1f} B, traits {r['traits_per_person']:.1f} B, "
-          f"personal visit rate {r['visit_rate_per_person']:.1f} B, tie-matrix row pointers {r['indptr_per_person']:.1f} B")
+          f"personal visit rate {r['visit_rate_per_person']:.1f} B, "
+          f"tie-matrix row pointers {r['indptr_per_person']:.1f} B")
     print(f"per tie: tie matrices {r['tie_matrices_per_tie']:.1f} B ({r['tie_matrix_entries'] / r['ties']:.2f} "
           f"entries, {', '.join(r['matrix_dtypes'])}), close flags {r['close_flags_per_tie']:.1f} B, "
           f"endpoints {r['endpoints_per_tie']:.1f} B")

@@ -39,7 +39,8 @@ from sim.model.graphs import GraphFileError, SocialGraph, from_networkx, read_gr
 from sim.scenario.params import P
 
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
-           "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from", "count_from_both", "close_flags", "friends_inside", "seed_from"]
+           "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from",
+           "count_from_both", "close_flags", "friends_inside", "seed_from"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",

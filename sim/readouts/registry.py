@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from sim.model.state import Circle, Status
+from sim.model.state import Circle
 
 
 @dataclass(frozen=True)

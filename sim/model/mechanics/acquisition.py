@@ -114,17 +114,20 @@ class Joining:
     invite_credits: np.ndarray  # inviting member of each word-of-mouth join that has one
 
 
-def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray) -> None:
+def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray,
+                 cand: np.ndarray | None = None) -> None:
     """Viral reactivation (Ribeiro 2014): sharing friends also bring back members who went quiet.
 
     A member who is dormant or muted and maintains ties to members sharing the community
     today comes back tomorrow with the word-of-mouth chance (times topic fit, times
-    `reactivation`), unmuted. Marked in `recalled`; `activity` acts on it.
+    `reactivation`), unmuted. Marked in `recalled`; `activity` acts on it. `cand`: the members
+    with a sharing friend (ascending), when the caller has them.
     """
     st, acq, ch = day.state, day.scenario.acquisition, day.scenario.churn
     if not acq.reactivation:
         return
-    cand = ((sharing_friends > 0) & st.member_mask()).nonzero()[0]
+    if cand is None:
+        cand = ((sharing_friends > 0) & st.member_mask()).nonzero()[0]
     if cand.size == 0:
         return
     quiet = st.muted[cand] | ((day.number - st.last_active_day[cand]) >= ch.dormant_after)
@@ -142,13 +145,15 @@ def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndar
     st, pop, acq, rng = day.state, day.population, day.scenario.acquisition, day.rng
     n = st.n
     sharers = sharing.nonzero()[0]
-    outsider = st.status == Status.OUTSIDER
     if sharers.size:
         all_k, close_k = count_from_both(pop, sharers, n)
     else:
         all_k, close_k = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    recall_quiet(day, all_k, close_k)
-    exposed = ((all_k > 0) & outsider).nonzero()[0]
+    # persons with a sharing friend: members among them may be recalled, outsiders may join
+    touched = all_k.nonzero()[0]
+    status = st.status[touched]
+    recall_quiet(day, all_k, close_k, touched[status == Status.MEMBER])
+    exposed = touched[status == Status.OUTSIDER]
     weak_e, close_e = all_k[exposed] - close_k[exposed], close_k[exposed]
     prob = join_probability(pop.topic_fit[exposed], weak_e, close_e, p_ext, acq.q_weak, acq.q_close)
     joined_e = rng.random(exposed.size) < prob

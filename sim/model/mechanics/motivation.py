@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.state import Array, Circle, Status, Value
+from sim.model.state import Array, Circle, Value
 from sim.scenario.params import P
 
 #: The `motivation` section of a scenario file: every key with its default, unit, range and meaning.
@@ -136,7 +136,8 @@ def contagion(day, members: np.ndarray) -> None:
     if left_friends is None or not strength:
         return
     # only members who were there when their friends left (joiners today were not)
-    hit = (members & (left_friends > 0) & (st.joined_day < day.number)).nonzero()[0]
+    touched = left_friends.nonzero()[0]  # persons with a friend who left (counts are >= 0)
+    hit = touched[members[touched] & (st.joined_day[touched] < day.number)]
     friends_now = friends_inside(day.population.maintained, hit, members)
     st.interest[hit] -= strength * left_friends[hit] / (friends_now + left_friends[hit])
 
