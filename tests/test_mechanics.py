@@ -388,3 +388,19 @@ def test_visit_rates_can_follow_posting_propensity():
         p = pop(rho)
         r = np.corrcoef(np.log(p.visit_rate), np.log(p.propensity))[0, 1]
         assert abs(r - rho) < 4 * (1 - rho**2) / math.sqrt(2000) + 0.01, (rho, r)
+
+
+def test_a_model_pickled_mid_run_continues_exactly():
+    """Pickling (or deep-copying) a model mid-run and continuing gives the run it would have had."""
+    import copy
+    import pickle
+
+    sc = small(["population.size=400"], days=60)
+    whole = CommunityModel(sc)
+    whole.run(60)
+    half = CommunityModel(sc)
+    half.run(30)
+    for copied in (pickle.loads(pickle.dumps(half)), copy.deepcopy(half)):
+        assert not copied.state.status.flags.writeable and not copied.state.member_mask().flags.writeable
+        copied.run(30)
+        assert copied.timeseries().equals(whole.timeseries())

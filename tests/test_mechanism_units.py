@@ -567,6 +567,14 @@ def test_readers_read_at_most_their_budget_and_overload_is_exact():
     assert np.allclose(out.value, out.reads * c.member_quality * c.friend_weight)
     assert np.allclose(st.value_prev[out.readers], out.value / s.sc.motivation.value_scale)
     assert st.value_prev[[0, 7, 8]].tolist() == [0.0, 0.0, 0.0]
+    # the next day only 1 and 10 read: yesterday's readers are cleared (only they had values)
+    assert st.read_last.tolist() == [1, 2, 3, 4, 5, 6, 9, 10]
+    st.active[:] = False
+    st.active[[1, 10]] = True
+    out = attention.step(s.day)
+    assert out.readers.tolist() == [1, 10]
+    assert np.flatnonzero(st.overloaded).tolist() == []                     # 5, 6, 9 cleared; 400 <= 400
+    assert np.flatnonzero(st.value_prev).tolist() == [1, 10]
 
 
 def test_readers_do_not_face_organizer_replies():

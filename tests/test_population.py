@@ -273,14 +273,22 @@ def test_mean_of_is_numpys_mean_to_the_bit():
         assert mean_of(x > 1.0) == float((x > 1.0).mean())
 
 
-def test_one_pass_follower_counts_equal_two_passes():
+@pytest.mark.parametrize("close_ties, dunbar_limit, share", [(4, 150, "some"), (0, 150, "none"),
+                                                           (150, 8, "all"), (0, 150, "fallback")])
+def test_one_pass_follower_counts_equal_two_passes(close_ties, dunbar_limit, share):
     """count_from_both and friend_messages_both give exactly the two-pass numbers (whole counts)."""
     from sim.model.mechanics.attention import friend_messages, friend_messages_both
     from sim.model.population import count_from, count_from_both
 
-    sc = scenario_from_dict({"population": {"size": 3000, "close_ties": 4}})
+    sc = scenario_from_dict({"population": {"size": 3000, "close_ties": close_ties, "dunbar_limit": dunbar_limit}})
     pop = build_population(sc.population, np.random.default_rng(7))
-    assert pop.close_flag is not None and 0 < pop.close_flag.mean() < 1  # some ties close, not all
+    if share == "fallback":
+        pop.close_flag = None  # the two-pass path
+    else:
+        assert pop.close_flag is not None
+        expected = {"some": 0 < pop.close_flag.mean() < 1, "none": not pop.close_flag.any(),
+                    "all": pop.close_flag.all()}
+        assert expected[share]
     rng = np.random.default_rng(8)
     sources = np.sort(rng.choice(pop.n, 400, replace=False))
     both = count_from_both(pop, sources, pop.n)
@@ -291,7 +299,7 @@ def test_one_pass_follower_counts_equal_two_passes():
     fm = friend_messages_both(pop, group, posts, sources, pop.n)
     assert np.array_equal(fm[0], friend_messages(pop.followers, group, posts, sources, pop.n))
     assert np.array_equal(fm[1], friend_messages(pop.close_followers, group, posts, sources, pop.n))
-    assert fm[1].sum() < fm[0].sum()
+    assert fm[1].sum() <= fm[0].sum()
 
 
 def test_close_flags_only_when_close_ties_are_maintained_ties():
@@ -307,3 +315,12 @@ def test_close_flags_only_when_close_ties_are_maintained_ties():
     stranger = sp.csr_matrix(([1], ([0], [pop.n - 1])), shape=pop.followers.shape, dtype=np.int8)
     assert pop.followers[0, pop.n - 1] == 0  # so the added close entry is one the followers lack
     assert close_flags(pop.followers, (pop.close_followers + stranger).tocsr()) is None
+    # matrices of other values than ones, or listing an entry twice, are not flagged either
+    assert close_flags(pop.followers * 2, pop.close_followers) is None
+    c = pop.close_followers
+    row = int(np.flatnonzero(np.diff(c.indptr))[0])  # a row with a close entry: list its first one twice
+    at = c.indptr[row]
+    twice = sp.csr_matrix((np.insert(c.data, at, 1), np.insert(c.indices, at, c.indices[at]),
+                           np.r_[c.indptr[:row + 1], c.indptr[row + 1:] + 1]), shape=c.shape)
+    assert twice.nnz == c.nnz + 1 and (twice.data == 1).all()
+    assert close_flags(pop.followers, twice) is None

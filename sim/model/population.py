@@ -228,7 +228,10 @@ def close_flags(followers, close_followers) -> np.ndarray | None:
     if (both.nnz != followers.nnz or not np.array_equal(both.indptr, followers.indptr)
             or not np.array_equal(both.indices, followers.indices)):
         return None
-    return both.data == 2
+    flags = both.data == 2
+    if int(flags.sum()) != close_followers.nnz:  # e.g. a hand-built matrix listing an entry twice
+        return None
+    return flags
 
 
 def count_from(csr, sources: np.ndarray, n: int) -> np.ndarray:

@@ -131,6 +131,17 @@ class State:
         self._member_ids: np.ndarray | None = None
         self._member_mask: np.ndarray | None = None
 
+    def __setstate__(self, saved: dict) -> None:
+        """Unpickled or deep-copied: `status` becomes an array of its own again, read-only, and the caches are rebuilt.
+
+        An unpickled array may not own its memory, and then its writeable flag cannot be set
+        back on: `set_status` would fail on a model pickled mid-run.
+        """
+        self.__dict__.update(saved)
+        self.status = np.array(self.status)
+        self.status.flags.writeable = False
+        self._member_ids = self._member_mask = None
+
     def set_status(self, persons, code: int) -> None:
         """Set the status of `persons` (ids or a mask) to `code` (a `Status`).
 

@@ -139,7 +139,7 @@ class DayView:
 
     @_once
     def members(self) -> np.ndarray:
-        """Mask of members at the end of the day."""
+        """Mask of members at the end of the day (read-only, shared: combine it, never change it in place)."""
         return self.state.member_mask()
 
     @_once

@@ -33,6 +33,9 @@ PARAMS: dict[str, Any] = {
                        "read comes from strangers (belonging).", 0, 10),
 }
 
+#: `value_prev` and `overloaded` are set for the day's readers only and cleared where they were
+#: set (`read_last`): code that writes them for anyone else must set `state.read_last = None`,
+#: which clears both arrays in full the next day.
 STATE = {
     "value_prev": Array(float, 0.0, "Value read yesterday, in value_scale units (replies follow reads)."),
     "overloaded": Array(bool, False, "Today the member's group sent more than it could read."),
