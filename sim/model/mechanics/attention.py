@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.state import Array, Circle, Status, Value
+from sim.model.state import Array, Circle, Value
 from sim.scenario.params import P
 
 #: The `attention` section of a scenario file: every key with its default, unit, range and meaning.
@@ -80,8 +80,12 @@ def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.
     if senders.size == 0:
         return np.zeros(n)
     fol, lengths = row_runs(followers, senders)
-    w = posts[senders].astype(float).repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
-    return np.bincount(fol, weights=w, minlength=n)
+    return np.bincount(fol, weights=in_group_posts(group, posts, senders, fol, lengths), minlength=n)
+
+
+def in_group_posts(group, posts, senders: np.ndarray, fol: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """For each (sender, follower) pair of `row_runs`: the sender's posts if they share a group, else 0."""
+    return posts[senders].astype(float).repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
 
 
 def friend_messages_both(pop, group, posts, senders: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +100,7 @@ def friend_messages_both(pop, group, posts, senders: np.ndarray, n: int) -> tupl
     from sim.model.population import row_runs
 
     fol, lengths, at = row_runs(pop.followers, senders, positions=True)
-    w = posts[senders].astype(float).repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
+    w = in_group_posts(group, posts, senders, fol, lengths)
     return np.bincount(fol, weights=w, minlength=n), np.bincount(fol, weights=w * pop.close_flag[at], minlength=n)
 
 
@@ -136,7 +140,7 @@ def step(day) -> Reading:
     c = sc.content
     # the active non-staff members content saw: nothing changes status or activity in between
     readers = content.present if content.present is not None else (
-        st.active & (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)).nonzero()[0]
+        st.active & st.member_mask() & (st.circle != Circle.ORGANIZER)).nonzero()[0]
     g = st.group[readers]
     total = content.broadcast[g]  # organizer replies go to their poster, not to every reader
     budget = pop.attention[readers]

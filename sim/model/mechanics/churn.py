@@ -148,7 +148,7 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
         mask = np.zeros(st.n, bool)
         mask[members] = True
         staff = st.circle == Circle.ORGANIZER
-        present = mask | (staff & (st.status == Status.MEMBER))  # staff count as friends present
+        present = mask | (staff & st.member_mask())  # staff count as friends present
         leaving = cost_benefit_leavers(day.population.maintained, present, ch.benefit_per_friend, ch.cost)
         return (leaving & mask).nonzero()[0]
     return np.zeros(0, np.int64)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.state import Circle, Status
+from sim.model.state import Circle
 
 PARAMS: dict = {}  # events are configured per strategy (sim/model/strategies/events.py)
 STATE: dict = {}
@@ -27,7 +27,7 @@ class EventDay:
 def attend(day, event) -> int:
     """Apply one event: wake who notices, lift their interest and novelty. Returns attendees."""
     st, rng = day.state, day.rng
-    members = ((st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)).nonzero()[0]
+    members = (st.member_mask() & (st.circle != Circle.ORGANIZER)).nonzero()[0]
     notice = members[rng.random(members.size) < event.reach * day.population.topic_fit[members] * 2]
     dormant = ((day.number - st.last_active_day[notice]) >= day.scenario.churn.dormant_after) | st.muted[notice]
     wake = notice[~dormant | (rng.random(notice.size) < event.wake)]

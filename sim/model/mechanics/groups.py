@@ -124,7 +124,7 @@ def open_interest_groups(state, scenario) -> int:
     there. A sub-interest whose groups are all full gets another. Returns groups opened.
     """
     topics = state.group_topic
-    members = ((state.status == Status.MEMBER) & (state.group >= 0)).nonzero()[0]
+    members = (state.member_mask() & (state.group >= 0)).nonzero()[0]
     general = members[topics[np.minimum(state.group[members], topics.size - 1)] < 0]
     counts = np.bincount(state.subtopic[general], minlength=scenario.groups.subtopics)
     sizes = group_sizes(state)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.state import Array, Circle, Status
+from sim.model.state import Array, Circle
 
 PARAMS: dict = {}  # configured by the points, tiers and koc_promotion strategies
 STATE = {
@@ -57,7 +57,7 @@ def award_points(day) -> Points:
     earned = np.zeros(st.n)
     if not effects.points_on:
         return Points(earned, 0.0)
-    members = (st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)
+    members = st.member_mask() & (st.circle != Circle.ORGANIZER)
     earned[members & st.active] += effects.points_checkin
     earned[members] += effects.points_post * st.posts_today[members]
     if invite_credits is not None and invite_credits.size:
@@ -85,7 +85,7 @@ def promote_kocs(day) -> Promotion:
     none = Promotion(np.zeros(0, np.int64))
     if not koc:
         return none
-    members = st.status == Status.MEMBER
+    members = st.member_mask()
     room = day.scenario.community.core_capacity - int(np.count_nonzero(members & (st.circle == Circle.CORE)))
     k = min(koc.per_round, max(room, 0))
     eligible = (members & (st.circle == Circle.DIFFUSION) & (st.posts_recent >= koc.min_posts)).nonzero()[0]
