@@ -197,15 +197,15 @@ def row_runs(csr, rows: np.ndarray, positions: bool = False):
     [2, 0, 1]
     """
     rows = np.asarray(rows, dtype=np.int64)
-    starts = csr.indptr[rows]
-    lengths = csr.indptr[rows + 1] - starts
+    starts = csr.indptr.take(rows)
+    lengths = csr.indptr.take(rows + 1) - starts
     total = int(lengths.sum())
     if total == 0:
         empty = np.zeros(0, np.int64)
         return (empty, lengths, empty) if positions else (empty, lengths)
     shift = starts - (lengths.cumsum() - lengths)  # where each row's run starts in csr.indices
     at = np.arange(total) + shift.repeat(lengths)
-    cols = csr.indices[at].astype(np.int64)
+    cols = csr.indices.take(at).astype(np.int64)
     return (cols, lengths, at) if positions else (cols, lengths)
 
 
@@ -249,7 +249,7 @@ def count_from_both(pop, sources: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
     if pop.close_flag is None:
         return count_from(pop.followers, sources, n), count_from(pop.close_followers, sources, n)
     cols, _, at = row_runs(pop.followers, sources, positions=True)
-    return np.bincount(cols, minlength=n), np.bincount(cols[pop.close_flag[at]], minlength=n)
+    return np.bincount(cols, minlength=n), np.bincount(cols.compress(pop.close_flag.take(at)), minlength=n)
 
 
 def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> np.ndarray:
@@ -260,7 +260,7 @@ def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> 
     [2.0, 0.0]
     """
     cols, owner = gather_rows(maintained, persons)
-    return np.bincount(owner, weights=member_mask[cols], minlength=persons.size)
+    return np.bincount(owner, weights=member_mask.take(cols), minlength=persons.size)
 
 
 def seed_from(rng: np.random.Generator) -> int:

@@ -188,8 +188,8 @@ class State:
         What the newcomer rules (trial, expectation bar, newcomer hazard) read: the founding
         team was recruited to launch the community and is not on trial.
         """
-        tenure = (today - self.joined_day[persons]).astype(float)
-        return np.where(self.founder[persons], np.inf, tenure)
+        tenure = (today - self.joined_day.take(persons)).astype(float)
+        return np.where(self.founder.take(persons), np.inf, tenure)
 
     def motivation(self, effects, persons: np.ndarray | None = None) -> np.ndarray:
         """Interest plus extrinsic reward plus tier status, clipped to [0, 1] (of `persons`, default all)."""
@@ -198,7 +198,7 @@ class State:
             if effects.tier_bonus:
                 m = m + effects.tier_bonus * self.tier
         else:
-            m = self.interest[persons] + self.extrinsic[persons]
+            m = self.interest.take(persons) + self.extrinsic.take(persons)
             if effects.tier_bonus:
-                m = m + effects.tier_bonus * self.tier[persons]
+                m = m + effects.tier_bonus * self.tier.take(persons)
         return m.clip(0.0, 1.0)

@@ -81,12 +81,12 @@ class Recorder:
         for d, counts in self.retention_counts.items():
             cohort = self.cohorts.get(day.number - d)
             if cohort is not None and cohort.size:
-                counts[0] += int(np.count_nonzero(active_today[cohort]))
+                counts[0] += int(np.count_nonzero(active_today.take(cohort)))
                 counts[1] += int(cohort.size)
                 if d in self.membership_counts:
                     # leavers today were still members today: count them as members
-                    still = day.state.status[cohort] == Status.MEMBER
-                    still |= day.state.left_day[cohort] == day.number
+                    still = day.state.status.take(cohort) == Status.MEMBER
+                    still |= day.state.left_day.take(cohort) == day.number
                     self.membership_counts[d][0] += int(np.count_nonzero(still))
                     self.membership_counts[d][1] += int(cohort.size)
         self.cohorts.pop(day.number - 30, None)
@@ -102,12 +102,12 @@ class Recorder:
         if st.posted is None:
             st.posts_block += st.posts_today
         else:  # posts_today is 0 outside those who posted today
-            st.posts_block[st.posted] += st.posts_today[st.posted]
+            st.posts_block[st.posted] += st.posts_today.take(st.posted)
         st.present_block |= members
         st.present_block[day.churn.leavers] = True  # members today, before they left
         if day.number % 30 == 29:
             present = st.present_block
-            shares = post_shares(st.posts_block[present])
+            shares = post_shares(st.posts_block.compress(present))
             shares.update(end_day=day.number, present=int(np.count_nonzero(present)))
             self.post_blocks.append(shares)
             st.posts_block[:] = 0

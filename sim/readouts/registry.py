@@ -155,39 +155,39 @@ class DayView:
     @_once
     def member_circles(self) -> np.ndarray:
         """Circle of each of `member_ids`."""
-        return self.state.circle[self.member_ids]
+        return self.state.circle.take(self.member_ids)
 
     @_once
     def member_last_active(self) -> np.ndarray:
         """Last active day of each of `member_ids` (MAU and dormancy read it)."""
-        return self.state.last_active_day[self.member_ids]
+        return self.state.last_active_day.take(self.member_ids)
 
     @_once
     def member_interest(self) -> np.ndarray:
         """Interest of each of `member_ids` (mean interest and members at risk read it)."""
-        return self.state.interest[self.member_ids]
+        return self.state.interest.take(self.member_ids)
 
     @_once
     def member_dormant(self) -> np.ndarray:
         """For each of `member_ids`: not staff and silent for `churn.dormant_after` days or more, or muted."""
         st, ids = self.state, self.member_ids
         silent = (self.day.number - self.member_last_active) >= self.scenario.churn.dormant_after
-        return (self.member_circles != Circle.ORGANIZER) & (silent | st.muted[ids])
+        return (self.member_circles != Circle.ORGANIZER) & (silent | st.muted.take(ids))
 
     @_once
     def dormant(self) -> np.ndarray:
         """Mask of members (not staff) silent for `churn.dormant_after` days or more, or who muted the group."""
         out = np.zeros(self.state.n, bool)
-        out[self.member_ids[self.member_dormant]] = True
+        out[self.member_ids.compress(self.member_dormant)] = True
         return out
 
     @_once
     def live_sizes(self) -> np.ndarray:
         """Members of each non-empty group."""
-        g = self.state.group[self.member_ids]
-        g = g[g >= 0]
+        g = self.state.group.take(self.member_ids)
+        g = g.compress(g >= 0)
         sizes = np.bincount(g) if g.size else np.zeros(0, int)
-        return sizes[sizes > 0]
+        return sizes.compress(sizes > 0)
 
 
 def mean_of(x: np.ndarray) -> float:
@@ -224,8 +224,8 @@ def group_activity(v: DayView) -> float:
     leaves), like the active counts.
     """
     c, st = v.day.content, v.state
-    g = st.group[v.member_ids[v.member_circles == Circle.ORGANIZER]]
-    staff = np.bincount(g[g >= 0], minlength=c.sizes.size)[:c.sizes.size]
+    g = st.group.take(v.member_ids.compress(v.member_circles == Circle.ORGANIZER))
+    staff = np.bincount(g.compress(g >= 0), minlength=c.sizes.size)[:c.sizes.size]
     people = c.sizes - staff  # members who are not staff, as `active` counts them
     live = people > 0
     return mean_of(c.active[live] / people[live]) if live.any() else 0.0
@@ -247,14 +247,14 @@ def incentive_spend(v: DayView) -> float:
     st, ec = v.state, v.effects
     koc = v.effects.koc
     return (v.day.points.issued * ec.point_cost + v.day.newcomers.cost
-            + (ec.tier_cost * int(np.count_nonzero(st.tier[v.member_ids])) if ec.tier_cost else 0.0)
+            + (ec.tier_cost * int(np.count_nonzero(st.tier.take(v.member_ids))) if ec.tier_cost else 0.0)
             + (len(v.day.promotion.promoted) * koc.cost if koc else 0.0))
 
 
 def posts_posted(v: DayView) -> int:
     """Messages members posted today: summed over those who posted (everyone else's count is 0)."""
     st = v.state
-    return int(st.posts_today.sum() if st.posted is None else st.posts_today[st.posted].sum())
+    return int(st.posts_today.sum() if st.posted is None else st.posts_today.take(st.posted).sum())
 
 
 def organizer_load(v: DayView) -> float:
@@ -307,7 +307,7 @@ _daily("groups", "groups", "groups", None, lambda v: int(v.live_sizes.size),
 _daily("max_group_size", "largest group", "members", None,
        lambda v: int(v.live_sizes.max()) if v.live_sizes.size else 0, doc="members in the largest group")
 _daily("overload_share", "overload share", "share of readers", False,
-       _readers_mean(lambda v: v.state.overloaded[v.day.reading.readers]), "{:.3f}",
+       _readers_mean(lambda v: v.state.overloaded.take(v.day.reading.readers)), "{:.3f}",
        doc="share of today's readers whose group sent more than they could read")
 _daily("stranger_share", "stranger share", "share of reads", False,
        _readers_mean(lambda v: v.day.reading.stranger_share), "{:.3f}",

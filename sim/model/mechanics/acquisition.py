@@ -51,12 +51,12 @@ def sharing_members(state, params, effects, rng) -> np.ndarray:
         eligible = eligible & state.active
     idx = eligible.nonzero()[0]
     if acq.share_requires_activity:
-        nov = params.motivation.novelty_floor + (1.0 - params.motivation.novelty_floor) * state.novelty[idx]
+        nov = params.motivation.novelty_floor + (1.0 - params.motivation.novelty_floor) * state.novelty.take(idx)
         prob = np.minimum(1.0, rate * state.motivation(effects, idx) * nov)
     else:
         prob = np.full(idx.size, min(1.0, rate))
     out = np.zeros(state.n, bool)
-    out[idx[rng.random(idx.size) < prob]] = True
+    out[idx.compress(rng.random(idx.size) < prob)] = True
     return out
 
 
@@ -80,15 +80,15 @@ def pick_random_neighbor(csr, rows: np.ndarray, mask: np.ndarray, rng) -> np.nda
     if rows.size == 0:
         return out
     idx, owner = gather_rows(csr, rows)
-    ok = mask[idx]
-    owner, idx = owner[ok], idx[ok]
+    ok = mask.take(idx)
+    owner, idx = owner.compress(ok), idx.compress(ok)
     if idx.size == 0:
         return out
     key = rng.random(idx.size)
     order = np.lexsort((key, owner))
-    owner, idx = owner[order], idx[order]
+    owner, idx = owner.take(order), idx.take(order)
     first = np.concatenate(([True], owner[1:] != owner[:-1]))
-    out[owner[first]] = idx[first]
+    out[owner.compress(first)] = idx.compress(first)
     return out
 
 
@@ -130,12 +130,13 @@ def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray,
         cand = ((sharing_friends > 0) & st.member_mask()).nonzero()[0]
     if cand.size == 0:
         return
-    quiet = st.muted[cand] | ((day.number - st.last_active_day[cand]) >= ch.dormant_after)
-    cand = cand[quiet]
-    weak, close = sharing_friends[cand] - close_sharing[cand], close_sharing[cand]
-    p = join_probability(day.population.topic_fit[cand], weak, close, 0.0,
+    quiet = st.muted.take(cand) | ((day.number - st.last_active_day.take(cand)) >= ch.dormant_after)
+    cand = cand.compress(quiet)
+    close = close_sharing.take(cand)
+    weak = sharing_friends.take(cand) - close
+    p = join_probability(day.population.topic_fit.take(cand), weak, close, 0.0,
                          min(1.0, acq.q_weak * acq.reactivation), min(1.0, acq.q_close * acq.reactivation))
-    st.recalled[cand[day.rng.random(cand.size) < p]] = True
+    st.recalled[cand.compress(day.rng.random(cand.size) < p)] = True
 
 
 def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndarray, np.ndarray]:
@@ -150,33 +151,35 @@ def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndar
     else:
         all_k, close_k = np.zeros(n, np.int64), np.zeros(n, np.int64)
     # persons with a sharing friend: members among them may be recalled, outsiders may join
-    touched = all_k.nonzero()[0]
-    status = st.status[touched]
-    recall_quiet(day, all_k, close_k, touched[status == Status.MEMBER])
-    exposed = touched[status == Status.OUTSIDER]
-    weak_e, close_e = all_k[exposed] - close_k[exposed], close_k[exposed]
-    prob = join_probability(pop.topic_fit[exposed], weak_e, close_e, p_ext, acq.q_weak, acq.q_close)
+    touched = (all_k != 0).nonzero()[0]
+    status = st.status.take(touched)
+    recall_quiet(day, all_k, close_k, touched.compress(status == Status.MEMBER))
+    exposed = touched.compress(status == Status.OUTSIDER)
+    close_e = close_k.take(exposed)
+    weak_e = all_k.take(exposed) - close_e
+    fit = pop.topic_fit.take(exposed)
+    prob = join_probability(fit, weak_e, close_e, p_ext, acq.q_weak, acq.q_close)
     joined_e = rng.random(exposed.size) < prob
-    wom_e = joined_e & (rng.random(exposed.size) * prob >= pop.topic_fit[exposed] * p_ext)
-    return exposed[joined_e], wom_e[joined_e], all_k
+    wom_e = joined_e & (rng.random(exposed.size) * prob >= fit * p_ext)
+    return exposed.compress(joined_e), wom_e.compress(joined_e), all_k
 
 
 def external_joins(day, p_ext: float, exposed_count: np.ndarray) -> np.ndarray:
     """Outsiders with no sharing friend who join through external channels (exact thinning)."""
     st, pop, rng = day.state, day.population, day.rng
     cand = external_candidates(st.n, p_ext * pop.max_fit, rng)
-    cand = cand[(st.status[cand] == Status.OUTSIDER) & (exposed_count[cand] == 0)]
-    keep = rng.random(cand.size) * pop.max_fit < pop.topic_fit[cand]
-    return cand[keep]
+    cand = cand.compress((st.status.take(cand) == Status.OUTSIDER) & (exposed_count.take(cand) == 0))
+    keep = rng.random(cand.size) * pop.max_fit < pop.topic_fit.take(cand)
+    return cand.compress(keep)
 
 
 def credit_inviters(day, joiners: np.ndarray, wom: np.ndarray, sharing: np.ndarray) -> np.ndarray:
     """Credit one sharing friend per word-of-mouth joiner; count first-cycle invitations (K)."""
     st = day.state
-    inviters = pick_random_neighbor(day.population.maintained, joiners[wom], sharing, day.rng)
-    credited = inviters[inviters >= 0]
+    inviters = pick_random_neighbor(day.population.maintained, joiners.compress(wom), sharing, day.rng)
+    credited = inviters.compress(inviters >= 0)
     np.add.at(st.invites_made, credited, 1)
-    young = credited[day.number - st.joined_day[credited] < 30]   # within the inviter's first cycle
+    young = credited.compress(day.number - st.joined_day.take(credited) < 30)   # within the inviter's first cycle
     np.add.at(st.invites_first_cycle, young, 1)
     return credited
 
@@ -197,7 +200,7 @@ def step(day) -> Joining:
     joiners = np.concatenate([joined_e, external])
     wom = np.concatenate([wom_e, np.zeros(external.size, bool)])
     order = np.argsort(joiners, kind="stable")
-    joiners, wom = joiners[order], wom[order]
+    joiners, wom = joiners.take(order), wom.take(order)
     sharers = int(np.count_nonzero(sharing))
     if joiners.size == 0:
         return Joining(joiners, wom, sharers, np.zeros(0, np.int64))

@@ -71,13 +71,13 @@ def activity_probability(motivation: np.ndarray, habit: np.ndarray, dormant: np.
 def mark_active(day) -> None:
     """Start of the day: everyone active today (yesterday's draw, event wakes) was seen today."""
     st = day.state
-    st.last_active_day[st.active] = day.number
+    st.last_active_day[st.active.nonzero()[0]] = day.number  # by index: a mask assignment is slower
 
 
 def update_habit(state, members: np.ndarray, rate: float) -> np.ndarray:
     """Move each member's habit toward today's activity (1 active, 0 not); returns the new habits."""
-    h = state.habit[members]
-    h = h + rate * (state.active[members] - h)
+    h = state.habit.take(members)
+    h = h + rate * (state.active.take(members) - h)
     state.habit[members] = h
     return h
 
@@ -90,8 +90,8 @@ def pulled_back(p: np.ndarray, notifications: np.ndarray, pull: float) -> np.nda
     """
     notifications = np.asarray(notifications, float)
     kept = np.ones(notifications.shape)  # (1 - pull)^0 is exactly 1: the power only where notified
-    some = notifications.nonzero()[0]
-    kept[some] = (1.0 - pull) ** notifications[some]
+    some = (notifications != 0).nonzero()[0]
+    kept[some] = (1.0 - pull) ** notifications.take(some)
     return 1.0 - (1.0 - p) * kept
 
 
@@ -135,12 +135,14 @@ def notified(day, members: np.ndarray, from_leavers=None, muted: np.ndarray | No
     if content is None:
         return np.zeros(members.size)
     kept = getattr(day.results.get("reading"), "friend_messages", None)
-    if from_leavers is not None and kept is not None and (st.group[members] >= 0).all():
-        got = kept[members] - from_leavers[members] if isinstance(from_leavers, np.ndarray) else kept[members]
+    if from_leavers is not None and kept is not None and (st.group.take(members) >= 0).all():
+        got = kept.take(members)
+        if isinstance(from_leavers, np.ndarray):
+            got = got - from_leavers.take(members)
     else:
         got = friend_messages(day.population.followers, st.group, st.posts_today,
                               content.senders, st.n)[members]
-    return np.where(st.muted[members] if muted is None else muted, 0.0, got)
+    return np.where(st.muted.take(members) if muted is None else muted, 0.0, got)
 
 
 def messages_from(day, leavers: np.ndarray):
@@ -153,7 +155,7 @@ def messages_from(day, leavers: np.ndarray):
     if getattr(day.results.get("reading"), "friend_messages", None) is None or day.results.get("content") is None:
         return None
     st = day.state
-    posted = leavers[st.posts_today[leavers] > 0]
+    posted = leavers.compress(st.posts_today.take(leavers) > 0)
     if posted.size == 0:
         return 0.0
     return friend_messages(day.population.followers, st.group, st.posts_today, posted, st.n)
@@ -166,24 +168,24 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     """
     st, sc = day.state, day.scenario
     habit = update_habit(st, members, sc.activity.habit_rate)
-    muted = st.muted[members]
-    dormant = ((day.number + 1 - st.last_active_day[members]) >= sc.churn.dormant_after) | muted
+    muted = st.muted.take(members)
+    dormant = ((day.number + 1 - st.last_active_day.take(members)) >= sc.churn.dormant_after) | muted
     p = activity_probability(motivation, habit, dormant, sc.churn, sc.motivation, sc.activity)
     pull = sc.activity.notification_pull
     if pull:
         p = pulled_back(p, notified(day, members, from_leavers, muted), pull)
     if day.population.visit_rate is not None:
-        rate = day.population.visit_rate[members]
+        rate = day.population.visit_rate.take(members)
         settle = sc.population.visit_rate_settle_days
         if settle > 0:  # joiners start alike; their own rhythm takes over as the habit forms
-            rate = settled_rate(rate, day.number + 1 - st.joined_day[members], settle)
+            rate = settled_rate(rate, day.number + 1 - st.joined_day.take(members), settle)
         p = personal_visits(p, rate)
-    active_next = members[day.rng.random(members.size) < p]
+    active_next = members.compress(day.rng.random(members.size) < p)
     st.active[:] = False
     st.active[active_next] = True
-    recalled = members[st.recalled[members]]
+    recalled = members.compress(st.recalled.take(members))
     if recalled.size:  # brought back by a sharing friend (viral reactivation)
         st.active[recalled] = True
         st.muted[recalled] = False
         st.recalled[:] = False
-    st.active[members[st.circle[members] == Circle.ORGANIZER]] = True
+    st.active[members.compress(st.circle.take(members) == Circle.ORGANIZER)] = True

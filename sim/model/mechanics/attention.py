@@ -85,7 +85,7 @@ def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.
 
 def in_group_posts(group, posts, senders: np.ndarray, fol: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """For each (sender, follower) pair of `row_runs`: the sender's posts if they share a group, else 0."""
-    return posts[senders].astype(float).repeat(lengths) * (group[fol] == group[senders].repeat(lengths))
+    return posts.take(senders).astype(float).repeat(lengths) * (group.take(fol) == group.take(senders).repeat(lengths))
 
 
 def friend_messages_both(pop, group, posts, senders: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -101,7 +101,7 @@ def friend_messages_both(pop, group, posts, senders: np.ndarray, n: int) -> tupl
 
     fol, lengths, at = row_runs(pop.followers, senders, positions=True)
     w = in_group_posts(group, posts, senders, fol, lengths)
-    return np.bincount(fol, weights=w, minlength=n), np.bincount(fol, weights=w * pop.close_flag[at], minlength=n)
+    return np.bincount(fol, weights=w, minlength=n), np.bincount(fol, weights=w * pop.close_flag.take(at), minlength=n)
 
 
 def greedy_read(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]):
@@ -141,28 +141,28 @@ def step(day) -> Reading:
     # the active non-staff members content saw: nothing changes status or activity in between
     readers = content.present if content.present is not None else (
         st.active & st.member_mask() & (st.circle != Circle.ORGANIZER)).nonzero()[0]
-    g = st.group[readers]
-    total = content.broadcast[g]  # organizer replies go to their poster, not to every reader
-    budget = pop.attention[readers]
+    g = st.group.take(readers)
+    total = content.broadcast.take(g)  # organizer replies go to their poster, not to every reader
+    budget = pop.attention.take(readers)
     reads = np.minimum(budget, total)
     posts = st.posts_today  # friend_messages takes the senders' counts as floats
     senders = content.senders
     friend_all, close_all = friend_messages_both(pop, st.group, posts, senders, st.n)
-    friend = friend_all[readers]
-    close = close_all[readers]
+    friend = friend_all.take(readers)
+    close = close_all.take(readers)
     weak = np.maximum(friend - close, 0.0)
-    others = np.maximum(content.member_msgs[g] - friend, 0.0)
+    others = np.maximum(content.member_msgs.take(g) - friend, 0.0)
     # familiarity: one comes to know up to `acquaintances` fellow members by sight; in a group
     # beyond that (the Dunbar limit) the rest stay strangers
     sizes = content.sizes.astype(float)
-    known = acquaintances_known(day.number - st.joined_day[readers], sc.attention)
-    familiar = np.minimum(1.0, known / np.maximum(sizes[g] - 1.0, 1.0))
+    known = acquaintances_known(day.number - st.joined_day.take(readers), sc.attention)
+    familiar = np.minimum(1.0, known / np.maximum(sizes.take(g) - 1.0, 1.0))
     weak = weak + familiar * others
     strangers = (1.0 - familiar) * others
     q = effects.quality * (1.0 + effects.attitude)
     qm = c.member_quality
-    buckets = [content.core_posts[g], close, content.prompts[g] + content.event_msgs[g], weak,
-               strangers, content.promos[g]]
+    buckets = [content.core_posts.take(g), close, content.prompts.take(g) + content.event_msgs.take(g), weak,
+               strangers, content.promos.take(g)]
     quals = [c.core_quality * q, qm * c.friend_weight * c.close_weight, c.ferment_quality * q,
              qm * c.friend_weight, qm, 0.0]
     if effects.personalized_feed:

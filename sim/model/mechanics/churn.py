@@ -124,26 +124,27 @@ class Churn:
 def leavers_today(day, members: np.ndarray) -> np.ndarray:
     """Members who leave today under the scenario's leaving rule (organizers never leave)."""
     st, ch, rng = day.state, day.scenario.churn, day.rng
-    members = members[st.circle[members] != Circle.ORGANIZER]
+    members = members.compress(st.circle.take(members) != Circle.ORGANIZER)
     if ch.mode == "interest":
         # quitting is something one does on a visit: silent members stay on the roll
-        members = members[st.active[members]]
+        members = members.compress(st.active.take(members))
         trial = day.scenario.newcomers.trial_days
-        bar = leaving_bar(st.expected[members], st.standing(members, day.number), ch.leave_threshold, trial)
+        bar = leaving_bar(st.expected.take(members), st.standing(members, day.number), ch.leave_threshold, trial)
         # interest alone decides for most; belonging only matters below the bar
-        low = members[st.interest[members] < bar]
+        below = st.interest.take(members) < bar
+        low = members.compress(below)
         if low.size == 0:
             return low
-        bar = bar[st.interest[members] < bar]
+        bar = bar.compress(below)
         mask = st.member_mask()
         tenure = st.standing(low, day.number)
         # friends inside were part of what a newcomer expected; they hold established members
         pull = belonging(friends_inside(day.population.maintained, low, mask),
                          ch.belonging_weight, ch.belonging_half) * -np.expm1(-tenure / trial)
-        keep = st.interest[low] + pull >= bar
-        low, tenure = low[~keep], tenure[~keep]
+        keep = st.interest.take(low) + pull >= bar
+        low, tenure = low.compress(~keep), tenure.compress(~keep)
         hazard = tenure_hazard(tenure, ch.leave_hazard, ch.newcomer_hazard, trial)
-        return low[rng.random(low.size) < hazard]
+        return low.compress(rng.random(low.size) < hazard)
     if ch.mode == "cost_benefit":
         mask = np.zeros(st.n, bool)
         mask[members] = True
@@ -167,7 +168,7 @@ def mute_when_overloaded(day) -> None:
         return
     st = day.state
     p = rate * np.log(np.maximum(r.backlog, 1.0)) * (1.0 - st.motivation(day.effects, r.readers))
-    st.muted[r.readers[day.rng.random(r.readers.size) < p]] = True
+    st.muted[r.readers.compress(day.rng.random(r.readers.size) < p)] = True
 
 
 def step(day) -> Churn:
@@ -182,15 +183,15 @@ def step(day) -> Churn:
     if day.scenario.churn.mute_share and leavers.size:
         # most who give up on a chat group mute it rather than leave it
         mute = day.rng.random(leavers.size) < day.scenario.churn.mute_share
-        st.muted[leavers[mute]] = True
-        leavers = leavers[~mute]
+        st.muted[leavers.compress(mute)] = True
+        leavers = leavers.compress(~mute)
     mute_when_overloaded(day)
     from_leavers = activity.messages_from(day, leavers) if day.scenario.activity.notification_pull else None
     st.set_status(leavers, Status.LEFT)
     st.left_day[leavers] = day.number
     st.group[leavers] = -1
     st.active[leavers] = False
-    staying = members[st.status[members] == Status.MEMBER] if leavers.size else members
+    staying = members.compress(st.status.take(members) == Status.MEMBER) if leavers.size else members
     activity.draw_activity(day, staying, st.motivation(day.effects, staying), from_leavers)
     st.left_friends = count_from(day.population.followers, leavers, st.n) if leavers.size else None
     return Churn(leavers, active_today)
@@ -209,15 +210,15 @@ def at_risk(state, churn, risk: float, members: tuple | None = None) -> int:
         return 0
     if members is None:
         ids = state.member_ids()
-        members = (ids, state.circle[ids], state.interest[ids])
+        members = (ids, state.circle.take(ids), state.interest.take(ids))
     ids, circles, interest = members
-    low = ids[(circles != Circle.ORGANIZER) & (interest < churn.leave_threshold)]
+    low = ids.compress((circles != Circle.ORGANIZER) & (interest < churn.leave_threshold))
     # p30 = 1 - q^30 with q = 1 - habit * hazard falls as q grows: compare q with the q at which
     # p30 = risk, and evaluate the power only within a hair of it (same count, a fraction of the work)
-    q = 1.0 - state.habit[low] * churn.leave_hazard
+    q = 1.0 - state.habit.take(low) * churn.leave_hazard
     edge = (1.0 - risk) ** (1.0 / 30)
     near = np.abs(q - edge) <= 1e-9
     if not near.any():
         return int(np.count_nonzero(q < edge))
-    exact = q[near]
-    return int(np.count_nonzero(q[~near] < edge)) + int(np.count_nonzero(1.0 - exact ** 30 > risk))
+    exact = q.compress(near)
+    return int(np.count_nonzero(q.compress(~near) < edge)) + int(np.count_nonzero(1.0 - exact ** 30 > risk))

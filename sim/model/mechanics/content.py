@@ -151,8 +151,8 @@ def poisson(rng, rate: np.ndarray) -> np.ndarray:
     """
     rate = np.asarray(rate, float)
     out = np.zeros(rate.shape, np.int64)
-    some = rate.nonzero()[0]
-    out[some] = rng.poisson(rate[some])
+    some = (rate != 0).nonzero()[0]
+    out[some] = rng.poisson(rate.take(some))
     return out
 
 
@@ -191,12 +191,12 @@ def momentum(posts_so_far: np.ndarray, exponent: float, scale: float) -> np.ndar
 def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     """Talkativeness of each of the active non-staff members `idx` (`motivation` aligned with `idx`)."""
     st, effects, c = day.state, day.effects, day.scenario.content
-    lam = day.population.propensity[idx] * (c.post_rate * motivation * effects.ugc_boost
-                                            + c.reply_rate * st.value_prev[idx])
+    lam = day.population.propensity.take(idx) * (c.post_rate * motivation * effects.ugc_boost
+                                                 + c.reply_rate * st.value_prev.take(idx))
     if c.momentum:
-        lam = lam * momentum(st.posts_recent[idx], c.momentum, c.momentum_scale)
+        lam = lam * momentum(st.posts_recent.take(idx), c.momentum, c.momentum_scale)
     if effects.tier_post_boost:
-        lam = lam * (1.0 + effects.tier_post_boost * st.tier[idx])
+        lam = lam * (1.0 + effects.tier_post_boost * st.tier.take(idx))
     return lam
 
 
@@ -211,11 +211,11 @@ def speakers(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     responsibility).
     """
     st, c = day.state, day.scenario.content
-    g = st.group[idx]
+    g = st.group.take(idx)
     crowd = np.bincount(g, minlength=st.n_groups).astype(float)
     called = (c.loafing_reference / np.maximum(crowd, c.loafing_reference)) ** c.loafing_exponent
-    w = (c.speak_chance * day.population.propensity[idx] * st.voice[idx] * motivation
-         * day.effects.ugc_boost * called[g])
+    w = (c.speak_chance * day.population.propensity.take(idx) * st.voice.take(idx) * motivation
+         * day.effects.ugc_boost * called.take(g))
     return day.rng.random(idx.size) < -np.expm1(-w)
 
 
@@ -241,6 +241,21 @@ def ranks_within(groups_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.arange(gs.size) - start.repeat(counts), counts
 
 
+def by_group_then(key: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """`np.lexsort((key, g))`: the order by group, then by `key`, ties kept in place (pure).
+
+    Two stable sorts, the group's a radix sort when the ids fit 16 bits: the same order as
+    `lexsort`, faster (a speaker sort runs every day).
+
+    >>> by_group_then(np.array([0.5, 0.1, 0.9, 0.1]), np.array([1, 1, 0, 1])).tolist()
+    [2, 1, 3, 0]
+    """
+    if g.size == 0 or int(g.max()) > np.iinfo(np.uint16).max or int(g.min()) < 0:
+        return np.lexsort((key, g))
+    first = np.argsort(key, kind="stable")
+    return first.take(np.argsort(g.take(first).astype(np.uint16), kind="stable"))
+
+
 def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, ratio: float,
                 noise: float, rng) -> np.ndarray:
     """Each speaker's share of its group's conversation today (0 for those who only read).
@@ -257,18 +272,19 @@ def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, 
     who = speaking.nonzero()[0]
     if who.size == 0:
         return share
-    key = -np.log(np.maximum(talkativeness[who], 1e-300))
+    key = -np.log(np.maximum(talkativeness.take(who), 1e-300))
     if noise:
         key = key + noise * rng.standard_normal(who.size)
-    order = np.lexsort((key, g[who]))
-    rank, counts = ranks_within(g[who][order])
+    g_who = g.take(who)
+    order = by_group_then(key, g_who)
+    rank, counts = ranks_within(g_who.take(order))
     speakers_here = counts.repeat(counts)
     if ratio >= 1.0:
         ranked = 1.0 / speakers_here
     else:
         power = ratio ** np.arange(counts.max() + 1)  # ratio^k for every rank and group size today
-        ranked = (1.0 - ratio) * power[rank] / (1.0 - power[speakers_here])
-    share[who[order]] = ranked
+        ranked = (1.0 - ratio) * power.take(rank) / (1.0 - power.take(speakers_here))
+    share[who.take(order)] = ranked
     return share
 
 
@@ -287,7 +303,7 @@ def conversation(day, idx: np.ndarray, g: np.ndarray, speaking: np.ndarray,
     volume = saturate(raw, day.scenario.community.max_messages_per_group)
     scale = np.divide(volume, raw, out=np.ones(n_groups), where=raw > 0)
     share = turn_shares(g, speaking, talkativeness, c.turn_ratio, c.turn_noise, day.rng)
-    expected = saturate(volume[g] * share, c.max_messages_per_member)
+    expected = saturate(volume.take(g) * share, c.max_messages_per_member)
     messages = poisson(day.rng, expected)
     return messages, b, scale
 
@@ -342,7 +358,7 @@ def welcome_newcomers(day, idx: np.ndarray, g: np.ndarray, quiet: np.ndarray, sp
     if not c.welcome or not spare.any():
         return chosen
     trial = day.scenario.newcomers.trial_days
-    cand = (quiet & ~day.state.welcomed[idx] & (day.state.standing(idx, day.number) < trial)).nonzero()[0]
+    cand = (quiet & ~day.state.welcomed.take(idx) & (day.state.standing(idx, day.number) < trial)).nonzero()[0]
     if cand.size == 0:
         return chosen
     quota = np.floor(spare / c.reply_hours)
@@ -357,9 +373,9 @@ def welcome_newcomers(day, idx: np.ndarray, g: np.ndarray, quiet: np.ndarray, sp
 
 def speak_up(st, idx: np.ndarray, posted: np.ndarray, answered: np.ndarray, gain: float, most: float) -> None:
     """Answered posters become readier to speak up, unanswered ones less (within [1/most, most])."""
-    factor = np.where(answered, 1.0 + gain, 1.0 - gain)[posted]
-    who = idx[posted]
-    st.voice[who] = (st.voice[who] * factor).clip(1.0 / most, most)
+    factor = np.where(answered, 1.0 + gain, 1.0 - gain).compress(posted)
+    who = idx.compress(posted)
+    st.voice[who] = (st.voice.take(who) * factor).clip(1.0 / most, most)
 
 
 def answered_posters(day, idx: np.ndarray, g: np.ndarray, posts: np.ndarray, b: np.ndarray,
@@ -371,8 +387,8 @@ def answered_posters(day, idx: np.ndarray, g: np.ndarray, posts: np.ndarray, b: 
     exp(-b (1 - b) n). Organizers answer a random `org_replies / posters` share of posters.
     """
     staff = np.divide(org_replies, posters_g, out=np.zeros_like(org_replies), where=posters_g > 0)
-    bg = b[g]
-    p = 1.0 - np.exp(-bg * (1.0 - bg) * posts) * (1.0 - np.minimum(staff[g], 1.0))
+    bg = b.take(g)
+    p = 1.0 - np.exp(-bg * (1.0 - bg) * posts) * (1.0 - np.minimum(staff.take(g), 1.0))
     return (posts > 0) & (day.rng.random(idx.size) < p)
 
 
@@ -383,15 +399,15 @@ def step(day) -> GroupContent:
     G = st.n_groups
     reset_yesterday(st)
     ids = st.member_ids()
-    circles = st.circle[ids]
-    idx = ids[st.active[ids] & (circles != Circle.ORGANIZER)]
-    g = st.group[idx]
+    circles = st.circle.take(ids)
+    idx = ids.compress(st.active.take(ids) & (circles != Circle.ORGANIZER))
+    g = st.group.take(idx)
     motivation = st.motivation(effects, idx)
     lam = chat_rates(day, idx, motivation)  # talkativeness: thread starts if one speaks
     speaking = speakers(day, idx, motivation)
-    core_rate = np.where(st.circle[idx] == Circle.CORE, c.core_post_rate * effects.core_cadence, 0.0)
+    core_rate = np.where(st.circle.take(idx) == Circle.CORE, c.core_post_rate * effects.core_cadence, 0.0)
     core_i = poisson(rng, core_rate)
-    sizes = np.bincount(st.group[ids], minlength=G)
+    sizes = np.bincount(st.group.take(ids), minlength=G)
     live = sizes > 0
     # core content is settled content: organizers carry it into every live group
     core_posts = np.where(live, float(core_i.sum()), 0.0)
@@ -408,14 +424,14 @@ def step(day) -> GroupContent:
     posters_g = np.bincount(g, weights=posts_i > 0, minlength=G)
     prompts, replies, spare = staff_work(day, hours, live, core_posts, posters_g)
     welcomed = welcome_newcomers(day, idx, g, posts_i == 0, spare)
-    org_replies = replies + np.bincount(g[welcomed], minlength=G)  # to one member each
+    org_replies = replies + np.bincount(g.compress(welcomed), minlength=G)  # to one member each
     organic = member_msgs + core_posts + prompts + org_replies + event_msgs
     promos = organic * effects.promo_share / max(1.0 - effects.promo_share, 1e-9)
 
     st.posts_today[idx] = posts_i
     st.posted = idx
     answered = answered_posters(day, idx, g, posts_i, b * scale, replies, posters_g)
-    st.recognition[idx[answered | welcomed]] = 1.0
+    st.recognition[idx.compress(answered | welcomed)] = 1.0
     if c.voice_gain:
         speak_up(st, idx, posts_i > 0, answered, c.voice_gain, c.voice_max)
     # posts_today is 0 outside idx: add where it is not (same numbers, a fraction of the work)
@@ -428,6 +444,6 @@ def step(day) -> GroupContent:
               + float(posters_g.sum()) * c.reply_hours)
     hours += effects.admin_hours * n_live
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
-                        float(hours), needed, sizes, idx[posts_i > 0],
+                        float(hours), needed, sizes, idx.compress(posts_i > 0),
                         np.bincount(g, minlength=G), int(np.count_nonzero(posts_i)),
                         int(np.count_nonzero(answered)), staff, int(np.count_nonzero(welcomed)), idx)

@@ -53,8 +53,8 @@ class Splits:
 
 def group_sizes(state) -> np.ndarray:
     """Members per group id (index = group id; empty groups are 0)."""
-    g = state.group[state.member_ids()]
-    g = g[g >= 0]
+    g = state.group.take(state.member_ids())
+    g = g.compress(g >= 0)
     return np.bincount(g, minlength=state.n_groups) if g.size else np.zeros(state.n_groups, int)
 
 
@@ -68,9 +68,9 @@ def preferred_groups(maintained, group, joiners: np.ndarray, rng) -> np.ndarray:
     friends, owner = gather_rows(maintained, joiners)
     if owner.size == 0:
         return out
-    fg = group[friends]
+    fg = group.take(friends)
     ok = fg >= 0
-    owner, fg = owner[ok], fg[ok].astype(np.int64)
+    owner, fg = owner.compress(ok), fg.compress(ok).astype(np.int64)
     if owner.size == 0:
         return out
     key = owner * (int(fg.max()) + 1) + fg

@@ -82,10 +82,10 @@ def adapt_to_the_day(day) -> None:
     mot, att = sc.motivation, sc.attention
     r = reading.readers
     # the same messages are worth more to someone the topic suits (topic fit relative to the mean)
-    relevance = day.population.topic_fit[r] / max(day.population.mean_fit, 1e-9)
+    relevance = day.population.topic_fit.take(r) / max(day.population.mean_fit, 1e-9)
     sat = satisfaction(reading.value * relevance, mot.value_scale)
-    fresh = novelty_weight(st.novelty[r], mot.novelty_floor)
-    answered = mot.recognition_weight * st.recognition[r]
+    fresh = novelty_weight(st.novelty.take(r), mot.novelty_floor)
+    answered = mot.recognition_weight * st.recognition.take(r)
     target = (fresh * sat
               + (answered * fresh if mot.recognition_fades else answered)
               - att.overload_cost * np.log(np.maximum(reading.backlog, 1.0))
@@ -94,7 +94,8 @@ def adapt_to_the_day(day) -> None:
         target -= effects.promo_cost
     target = target.clip(0.0, 1.0)
     rate = adapt_rates(st.standing(r, day.number), mot.adapt_rate, sc.newcomers)
-    st.interest[r] += rate * (target - st.interest[r])
+    now = st.interest.take(r)
+    st.interest[r] = now + rate * (target - now)
 
 
 def adapt_rates(tenure: np.ndarray, rate: float, newcomers) -> np.ndarray | float:
@@ -121,10 +122,10 @@ def fade_novelty(day, members: np.ndarray) -> None:
     """
     mot, effects, st = day.scenario.motivation, day.effects, day.state
     slower = 1.0 + effects.attitude
-    st.novelty[members] *= 0.5 ** (1.0 / (mot.novelty_halflife * slower))
+    st.novelty[members] = st.novelty.take(members) * 0.5 ** (1.0 / (mot.novelty_halflife * slower))
     if mot.novelty_exposure:
         r = day.reading.readers
-        st.novelty[r] *= 0.5 ** (day.reading.reads / (mot.novelty_exposure * slower))
+        st.novelty[r] = st.novelty.take(r) * 0.5 ** (day.reading.reads / (mot.novelty_exposure * slower))
 
 
 def contagion(day, members: np.ndarray) -> None:
@@ -136,10 +137,11 @@ def contagion(day, members: np.ndarray) -> None:
     if left_friends is None or not strength:
         return
     # only members who were there when their friends left (joiners today were not)
-    touched = left_friends.nonzero()[0]  # persons with a friend who left (counts are >= 0)
-    hit = touched[members[touched] & (st.joined_day[touched] < day.number)]
+    touched = (left_friends != 0).nonzero()[0]  # persons with a friend who left (counts are >= 0)
+    hit = touched.compress(members.take(touched) & (st.joined_day.take(touched) < day.number))
     friends_now = friends_inside(day.population.maintained, hit, members)
-    st.interest[hit] -= strength * left_friends[hit] / (friends_now + left_friends[hit])
+    left = left_friends.take(hit)
+    st.interest[hit] -= strength * left / (friends_now + left)
 
 
 def extrinsic_rewards(day, members: np.ndarray) -> None:
@@ -176,13 +178,13 @@ def step(day) -> None:
     st = day.state
     members = st.member_mask()
     ids = st.member_ids()              # the same members, as indices: the passes below touch only them
-    circles = st.circle[ids]
+    circles = st.circle.take(ids)
     adapt_to_the_day(day)
     fade_novelty(day, ids)
-    inactive = ids[~st.active[ids] & (circles != Circle.ORGANIZER)]
+    inactive = ids.compress(~st.active.take(ids) & (circles != Circle.ORGANIZER))
     st.interest[inactive] -= day.scenario.motivation.forget_rate
     contagion(day, members)
     extrinsic_rewards(day, ids)
-    burnout(day, ids[circles == Circle.CORE])
-    st.interest[ids[circles == Circle.ORGANIZER]] = 1.0
-    st.interest[ids] = st.interest[ids].clip(0.0, 1.0)  # non-members' interest is not touched today
+    burnout(day, ids.compress(circles == Circle.CORE))
+    st.interest[ids.compress(circles == Circle.ORGANIZER)] = 1.0
+    st.interest[ids] = st.interest.take(ids).clip(0.0, 1.0)  # non-members' interest is not touched today
