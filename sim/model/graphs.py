@@ -179,32 +179,32 @@ class _Adjacency:
         keys = np.concatenate([a, b])
         vals = np.concatenate([b, a])
         order = np.argsort(keys, kind="stable")
-        keys, vals = keys[order], vals[order]
+        keys, vals = keys.take(order), vals.take(order)
         first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        nodes = keys[first]
+        nodes = keys.take(first)
         counts = np.diff(np.r_[first, keys.size])
-        need = self.length[nodes] + counts
-        grow = need > self.cap[nodes]
+        need = self.length.take(nodes) + counts
+        grow = need > self.cap.take(nodes)
         if grow.any():
-            g = nodes[grow]
-            new_cap = np.maximum(2 * self.cap[g], need[grow])
+            g = nodes.compress(grow)
+            new_cap = np.maximum(2 * self.cap.take(g), need.compress(grow))
             offsets = self.end + np.cumsum(new_cap) - new_cap
             total = int(new_cap.sum())
             if self.end + total > self.pool.size:
                 pool = np.empty(max(2 * self.pool.size, self.end + total), np.int32)
                 pool[:self.end] = self.pool[:self.end]
                 self.pool = pool
-            lengths = self.length[g]
+            lengths = self.length.take(g)
             moved = int(lengths.sum())
             if moved:
                 owner = np.repeat(np.arange(g.size), lengths)
                 within = np.arange(moved) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-                self.pool[offsets[owner] + within] = self.pool[self.start[g][owner] + within]
+                self.pool[offsets.take(owner) + within] = self.pool.take(self.start.take(g).take(owner) + within)
             self.start[g] = offsets
             self.cap[g] = new_cap
             self.end += total
         within = np.arange(keys.size) - np.repeat(first, counts)
-        self.pool[self.start[keys] + self.length[keys] + within] = vals
+        self.pool[self.start.take(keys) + self.length.take(keys) + within] = vals
         self.length[nodes] += counts
 
     def neighbors(self, i: int) -> np.ndarray:
@@ -221,7 +221,7 @@ def _distinct_draws(slots: np.ndarray, rows: int, m: int, rng) -> np.ndarray:
     repeat until each row is distinct (the same sets: the first m distinct values of an iid
     stream), then orders each row as CPython's set would pop it (`_set_pop_order`).
     """
-    cand = slots[rng.integers(0, slots.size, size=(rows, m))].astype(np.int64)
+    cand = slots.take(rng.integers(0, slots.size, size=(rows, m))).astype(np.int64)
     if m == 1:
         return cand
     srt = np.sort(cand, axis=1)
@@ -258,20 +258,22 @@ def _set_insert(table: np.ndarray, mask: int, keys: np.ndarray) -> None:
     width = mask + 1
     base = np.arange(table.shape[0], dtype=np.int64) * width
     i = keys & mask
-    free = flat[base + i] < 0
+    free = flat.take(base + i) < 0
     if free.all():  # the common case: every home slot is empty
         flat[base + i] = keys
         return
-    flat[base[free] + i[free]] = keys[free]
+    flat[base.compress(free) + i.compress(free)] = keys.compress(free)
     rows = np.flatnonzero(~free)
-    base, i, keys = base[rows], i[rows], keys[rows]
+    base, i, keys = base.take(rows), i.take(rows), keys.take(rows)
     perturb = keys.copy()
     first = True
     while keys.size:
         if not first:
-            free = flat[base + i] < 0
-            flat[base[free] + i[free]] = keys[free]
-            base, i, perturb, keys = base[~free], i[~free], perturb[~free], keys[~free]
+            free = flat.take(base + i) < 0
+            flat[base.compress(free) + i.compress(free)] = keys.compress(free)
+            left = ~free
+            base, i = base.compress(left), i.compress(left)
+            perturb, keys = perturb.compress(left), keys.compress(left)
         first = False
         linear = i + _LINEAR_PROBES <= mask
         if linear.any():
@@ -316,23 +318,24 @@ def _set_pop_order(keys: np.ndarray) -> np.ndarray:
 
 def _in_table_order(table: np.ndarray, count: int) -> np.ndarray:
     """The `count` keys of each row's table (each row holds exactly `count`), in slot order."""
-    return table[table >= 0].reshape(table.shape[0], count)  # boolean indexing runs row-major
+    flat = table.reshape(-1)
+    return flat.compress(flat >= 0).reshape(table.shape[0], count)  # row-major, as boolean indexing
 
 
 def _triad_step(adj: _Adjacency, anchor: np.ndarray, linked: np.ndarray, rng, tries: int = 12):
     """For each row, a uniform neighbour of `anchor` not already in `linked` (ok False: none left)."""
-    deg = adj.length[anchor]
+    deg = adj.length.take(anchor)
     nb = np.full(anchor.size, -1, np.int32)
     ok = np.zeros(anchor.size, bool)
     todo = np.flatnonzero(deg > 0)
     for _ in range(tries):
         if todo.size == 0:
             return nb, ok
-        pick = adj.pool[adj.start[anchor[todo]] + rng.integers(0, deg[todo])]
-        good = ~(linked[todo] == pick[:, None]).any(axis=1)
-        nb[todo[good]] = pick[good]
-        ok[todo[good]] = True
-        todo = todo[~good]
+        pick = adj.pool.take(adj.start.take(anchor.take(todo)) + rng.integers(0, deg.take(todo)))
+        good = ~(linked.take(todo, axis=0) == pick[:, None]).any(axis=1)
+        nb[todo.compress(good)] = pick.compress(good)
+        ok[todo.compress(good)] = True
+        todo = todo.compress(~good)
     for r in todo.tolist():  # rare: most of the anchor's neighbours are taken; decide exactly
         neigh = adj.neighbors(anchor[r])
         allowed = neigh[~np.isin(neigh, linked[r])]
@@ -472,7 +475,7 @@ def holme_kim(n: int, m: int, p: float, seed: int | np.random.Generator, block: 
         slots[n_slots + b * m:n_slots + 2 * b * m] = np.repeat(sources, m)
         n_slots += 2 * b * m
         keep = new.ravel()
-        s_new, t_new = np.repeat(sources, m)[keep], flat[keep]
+        s_new, t_new = np.repeat(sources, m).compress(keep), flat.compress(keep)
         src[n_edges:n_edges + s_new.size] = s_new
         dst[n_edges:n_edges + s_new.size] = t_new
         n_edges += s_new.size
