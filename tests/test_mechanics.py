@@ -404,3 +404,19 @@ def test_a_model_pickled_mid_run_continues_exactly():
         assert not copied.state.status.flags.writeable and not copied.state.member_mask().flags.writeable
         copied.run(30)
         assert copied.timeseries().equals(whole.timeseries())
+
+
+def test_state_reads_take_ids_or_a_mask_alike():
+    """`State.motivation` and `State.standing` read with `take`; a mask must select the persons
+    where it holds, as indexing did (read as ids it would return persons 0 and 1)."""
+    from types import SimpleNamespace
+
+    from sim.model.state import State
+
+    st = State(5)
+    st.interest[:] = [0.1, 0.2, 0.3, 0.4, 0.5]
+    st.joined_day[:] = [0, 1, 2, 3, 4]
+    mask = np.array([False, False, True, False, True])
+    effects = SimpleNamespace(tier_bonus=0.0)
+    assert st.motivation(effects, mask).tolist() == st.motivation(effects, np.array([2, 4])).tolist() == [0.3, 0.5]
+    assert st.standing(mask, 10).tolist() == st.standing(np.array([2, 4]), 10).tolist() == [8.0, 6.0]

@@ -1034,14 +1034,20 @@ def test_an_event_that_reaches_a_muted_member_unmutes_it():
     assert (~s.st.muted[:n // 2] == woke).all() and s.st.active[n // 2:].all()
 
 
-def test_novelty_fades_with_calendar_time_and_with_messages_read():
-    n = 3
+@pytest.mark.parametrize("as_mask", [True, False])
+def test_novelty_fades_with_calendar_time_and_with_messages_read(as_mask):
+    """Members given as a mask or as ids; each keeps its own novelty (a mask read as ids 0/1
+    would copy person 1's onto the others, or fail when the mask is not all true)."""
+    n = 4
     s = setup(nx.empty_graph(n), ["motivation.novelty_halflife=100", "motivation.novelty_exposure=1000"])
+    s.st.novelty[:] = [1.0, 0.5, 0.25, 0.8]
+    s.st.set_status([3], Status.LEFT)                          # not a member: its novelty stays
     s.day.results["reading"] = attention.Reading(np.array([0, 1]), np.array([0.0, 500.0]), np.zeros(2),
                                                  np.zeros(2), np.ones(2), np.zeros(2))
-    motivation.fade_novelty(s.day, s.st.status == Status.MEMBER)
+    members = s.st.status == Status.MEMBER
+    motivation.fade_novelty(s.day, members if as_mask else members.nonzero()[0])
     day = 0.5 ** (1 / 100)
-    assert s.st.novelty.tolist() == pytest.approx([day, day * 0.5 ** 0.5, day])
+    assert s.st.novelty.tolist() == pytest.approx([day, 0.5 * day * 0.5 ** 0.5, 0.25 * day, 0.8])
 
 
 def test_founders_judge_the_community_against_the_interest_they_came_with():

@@ -110,6 +110,18 @@ def declarations() -> dict[str, Array | Value]:
     return out
 
 
+def person_ids(persons) -> np.ndarray:
+    """`persons` as ids: a boolean mask becomes the ids where it holds; ids pass through (pure).
+
+    The daily steps read with `take`, which would read a mask as the ids 0 and 1.
+
+    >>> person_ids(np.array([False, True, True])).tolist(), person_ids([2, 0]).tolist()
+    ([1, 2], [2, 0])
+    """
+    persons = np.asarray(persons)
+    return persons.nonzero()[0] if persons.dtype == bool else persons
+
+
 class State:
     """Per-person arrays (length n) and carried values, allocated from the declarations.
 
@@ -183,21 +195,23 @@ class State:
         return self.status == Status.MEMBER
 
     def standing(self, persons: np.ndarray, today: int) -> np.ndarray:
-        """Days each of `persons` has been a member, founders counted as long-standing (inf).
+        """Days each of `persons` (ids or a mask) has been a member, founders counted as long-standing (inf).
 
         What the newcomer rules (trial, expectation bar, newcomer hazard) read: the founding
         team was recruited to launch the community and is not on trial.
         """
+        persons = person_ids(persons)
         tenure = (today - self.joined_day.take(persons)).astype(float)
         return np.where(self.founder.take(persons), np.inf, tenure)
 
     def motivation(self, effects, persons: np.ndarray | None = None) -> np.ndarray:
-        """Interest plus extrinsic reward plus tier status, clipped to [0, 1] (of `persons`, default all)."""
+        """Interest plus extrinsic reward plus tier status, clipped to [0, 1] (`persons`: ids or mask; default all)."""
         if persons is None:
             m = self.interest + self.extrinsic
             if effects.tier_bonus:
                 m = m + effects.tier_bonus * self.tier
         else:
+            persons = person_ids(persons)
             m = self.interest.take(persons) + self.extrinsic.take(persons)
             if effects.tier_bonus:
                 m = m + effects.tier_bonus * self.tier.take(persons)

@@ -75,7 +75,7 @@ def mark_active(day) -> None:
 
 
 def update_habit(state, members: np.ndarray, rate: float) -> np.ndarray:
-    """Move each member's habit toward today's activity (1 active, 0 not); returns the new habits."""
+    """Move each of `members`' (ids) habit toward today's activity (1 active, 0 not); returns the new habits."""
     h = state.habit.take(members)
     h = h + rate * (state.active.take(members) - h)
     state.habit[members] = h
@@ -121,7 +121,7 @@ def settled_rate(rate: np.ndarray, tenure: np.ndarray, settle_days: float) -> np
 
 
 def notified(day, members: np.ndarray, from_leavers=None, muted: np.ndarray | None = None) -> np.ndarray:
-    """Messages each of `members` got today from ties it maintains in its group (0 when muted).
+    """Messages each of `members` (ids) got today from ties it maintains in its group (0 when muted).
 
     Counted after today's leavers left their groups: their messages no longer pull. When the
     reading step kept everyone's count (`Reading.friend_messages`) and `from_leavers` (from
@@ -164,7 +164,7 @@ def messages_from(day, leavers: np.ndarray):
 def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers=None) -> None:
     """Who is active tomorrow: motivation times habit, much lower when dormant or muted; friends' messages pull.
 
-    `motivation` is aligned with `members`; `from_leavers`: see `notified`.
+    `members`: ids; `motivation` is aligned with them; `from_leavers`: see `notified`.
     """
     st, sc = day.state, day.scenario
     habit = update_habit(st, members, sc.activity.habit_rate)

@@ -122,7 +122,7 @@ class Churn:
 
 
 def leavers_today(day, members: np.ndarray) -> np.ndarray:
-    """Members who leave today under the scenario's leaving rule (organizers never leave)."""
+    """Which of `members` (ids) leave today under the scenario's leaving rule (organizers never leave)."""
     st, ch, rng = day.state, day.scenario.churn, day.rng
     members = members.compress(st.circle.take(members) != Circle.ORGANIZER)
     if ch.mode == "interest":

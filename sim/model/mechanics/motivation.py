@@ -118,8 +118,12 @@ def fade_novelty(day, members: np.ndarray) -> None:
     Calendar time: half-life `novelty_halflife` days. Exposure: each message read today
     takes `0.5^(1 / novelty_exposure)` off (messages read at which novelty halves), so
     heavy readers tire of the same conversation sooner; a personalised feed, which picks
-    better messages rather than more, does not. Attitude content slows both.
+    better messages rather than more, does not. Attitude content slows both. `members`: ids
+    or a mask.
     """
+    from sim.model.state import person_ids
+
+    members = person_ids(members)
     mot, effects, st = day.scenario.motivation, day.effects, day.state
     slower = 1.0 + effects.attitude
     st.novelty[members] = st.novelty.take(members) * 0.5 ** (1.0 / (mot.novelty_halflife * slower))
