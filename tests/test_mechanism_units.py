@@ -1174,3 +1174,22 @@ def test_speaker_order_is_lexsorts_including_ties_and_many_groups():
         top = (1, 5, 70_000)[case % 3]
         groups = rng.integers(0, top, size)
         assert by_group_then(key, groups).tolist() == np.lexsort((key, groups)).tolist(), case
+
+
+def test_founding_core_pick_is_the_stable_sorts_first_k():
+    """`founding.first_by` picks the core experts (the best topic fits) without sorting
+    everyone: the same positions as `np.argsort(key, kind="stable")[:k]` in 5,000 random cases,
+    with ties, NaN, -inf, k = 0 and k beyond the size. Fails if ties at the k-th key are not
+    taken in position order."""
+    from sim.model.founding import first_by
+
+    rng = np.random.default_rng(2)
+    for case in range(5000):
+        size = int(rng.integers(0, 40))
+        key = rng.integers(0, 4, size) / 2.0 if case % 2 else rng.random(size)
+        if case % 7 == 0 and size:
+            key[rng.integers(0, size)] = np.nan
+        if case % 11 == 0 and size:
+            key[rng.integers(0, size)] = -np.inf
+        k = int(rng.integers(0, size + 3))
+        assert first_by(key, k).tolist() == np.argsort(key, kind="stable")[:k].tolist(), case
