@@ -1193,3 +1193,20 @@ def test_founding_core_pick_is_the_stable_sorts_first_k():
             key[rng.integers(0, size)] = -np.inf
         k = int(rng.integers(0, size + 3))
         assert first_by(key, k).tolist() == np.argsort(key, kind="stable")[:k].tolist(), case
+
+
+def test_group_counts_match_filtering_the_ungrouped_first():
+    """`groups.counts_by_group` counts members per group by shifting -1 (no group) to a slot of
+    its own, instead of filtering it out first: the same counts, length and dtype as the filter in
+    3,000 random cases (empty, all ungrouped, ids below -1 taking the fallback). Fails if the
+    shift is off by one or the -1 slot is kept."""
+    from sim.model.mechanics.groups import counts_by_group
+
+    rng = np.random.default_rng(4)
+    for case in range(3000):
+        n_groups = int(rng.integers(0, 8))
+        g = rng.integers(-1 if case % 5 else -3, 9, int(rng.integers(0, 30))).astype(np.int32)
+        kept = g[g >= 0]
+        expected = np.bincount(kept, minlength=n_groups) if kept.size else np.zeros(n_groups, int)
+        got = counts_by_group(g, n_groups)
+        assert got.tolist() == expected.tolist() and got.dtype == expected.dtype, case

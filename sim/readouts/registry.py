@@ -184,9 +184,9 @@ class DayView:
     @_once
     def live_sizes(self) -> np.ndarray:
         """Members of each non-empty group."""
-        g = self.state.group.take(self.member_ids)
-        g = g.compress(g >= 0)
-        sizes = np.bincount(g) if g.size else np.zeros(0, int)
+        from sim.model.mechanics.groups import counts_by_group
+
+        sizes = counts_by_group(self.state.group.take(self.member_ids))
         return sizes.compress(sizes > 0)
 
 
