@@ -1161,11 +1161,11 @@ def test_joiners_are_placed_as_the_plain_rule_places_them(seed, monkeypatch):
 
 
 def test_speaker_order_is_lexsorts_including_ties_and_many_groups():
-    """`content.by_group_then` replaces `np.lexsort((key, group))` in the daily speaker sort: the
+    """`population.by_group_then` replaces `np.lexsort((key, group))` in the daily speaker sort: the
     same order for 3,000 random cases, with tied keys (whole numbers), one group, and group ids
-    beyond 16 bits (the lexsort fallback). Fails if either sort is not stable or the radix cast
+    beyond 16 bits (the integer-key sort instead of the radix one). Fails if either sort is not stable or the radix cast
     wraps large ids."""
-    from sim.model.mechanics.content import by_group_then
+    from sim.model.population import by_group_then
 
     rng = np.random.default_rng(11)
     for case in range(3000):

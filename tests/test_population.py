@@ -327,11 +327,11 @@ def test_close_flags_only_when_close_ties_are_maintained_ties():
 
 
 def test_tie_ranking_order_is_lexsorts_including_ties():
-    """`population._by_row_then_strongest` replaces `np.lexsort((-strength, row))` when Dunbar
+    """`population.by_group_then(-strength, row)` replaces `np.lexsort((-strength, row))` when Dunbar
     limits keep each person's strongest ties: the same order in 2,000 random cases, with tied
     strengths (weighted graphs tie often) and rows in any order. Fails if ties are not kept in
     place or the integer key collides."""
-    from sim.model.population import _by_row_then_strongest
+    from sim.model.population import by_group_then
 
     rng = np.random.default_rng(5)
     for case in range(2000):
@@ -340,4 +340,4 @@ def test_tie_ranking_order_is_lexsorts_including_ties():
         if case % 2:
             rows = np.sort(rows)
         strength = rng.integers(0, 3, size) / 2 if case % 4 < 2 else rng.random(size)
-        assert _by_row_then_strongest(rows, strength).tolist() == np.lexsort((-strength, rows)).tolist(), case
+        assert by_group_then(-strength, rows).tolist() == np.lexsort((-strength, rows)).tolist(), case

@@ -40,7 +40,7 @@ from sim.scenario.params import P
 
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
            "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from",
-           "count_from_both", "close_flags", "friends_inside", "seed_from"]
+           "count_from_both", "close_flags", "friends_inside", "seed_from", "by_group_then"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",
@@ -207,6 +207,27 @@ def row_runs(csr, rows: np.ndarray, positions: bool = False):
     at = np.arange(total) + shift.repeat(lengths)
     cols = csr.indices.take(at).astype(np.int64)
     return (cols, lengths, at) if positions else (cols, lengths)
+
+
+def by_group_then(key: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """`np.lexsort((key, group))`: the order by group, then by `key`, ties kept in place (pure).
+
+    One stable sort of the keys, then a stable sort by group: a radix sort when the ids fit
+    16 bits, else one sort of unique integer keys (group x size + key rank). The same order
+    as `lexsort`, 1.5-1.8x as fast; the daily speaker sort and the Dunbar tie ranking use it.
+
+    >>> by_group_then(np.array([0.5, 0.1, 0.9, 0.1]), np.array([1, 1, 0, 1])).tolist()
+    [2, 1, 3, 0]
+    """
+    size = group.size
+    if size == 0 or int(group.min()) < 0 or (int(group.max()) + 1) * size >= 2**62:
+        return np.lexsort((key, group))
+    first = np.argsort(key, kind="stable")
+    if int(group.max()) <= np.iinfo(np.uint16).max:
+        return first.take(np.argsort(group.take(first).astype(np.uint16), kind="stable"))
+    rank = np.empty(size, np.int64)
+    rank[first] = np.arange(size)
+    return np.argsort(group.astype(np.int64) * size + rank)  # unique keys: any sort gives this order
 
 
 def close_flags(followers, close_followers) -> np.ndarray | None:
@@ -380,23 +401,6 @@ def _strength_matrix(g: SocialGraph, rng: np.random.Generator, weighted: bool | 
     return (upper + upper.T).tocsr()
 
 
-def _by_row_then_strongest(owner: np.ndarray, strength: np.ndarray) -> np.ndarray:
-    """`np.lexsort((-strength, owner))`: by row, strongest first, ties in place (pure).
-
-    The same order from one stable sort of the strengths and one sort of unique integer keys
-    (row x entries + strength rank), about 1.8x faster than lexsort's two merge sorts.
-
-    >>> _by_row_then_strongest(np.array([0, 0, 1, 1, 1]), np.array([0.2, 0.9, 0.5, 0.5, 0.7])).tolist()
-    [1, 0, 4, 2, 3]
-    """
-    size = owner.size
-    if size == 0 or (int(owner.max()) + 1) * size >= 2**62:
-        return np.lexsort((-strength, owner))
-    rank = np.empty(size, np.int64)
-    rank[np.argsort(-strength, kind="stable")] = np.arange(size)
-    return np.argsort(owner.astype(np.int64) * size + rank)  # unique keys: any sort gives this order
-
-
 def _top_per_row(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Keep the k largest entries of every row (data set to 1, int8), ties by column order.
 
@@ -412,7 +416,7 @@ def _top_per_row(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
         owner = np.repeat(np.arange(big.size), lengths)
         within = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         idx = s.indptr.take(big).take(owner) + within
-        order = _by_row_then_strongest(owner, s.data.take(idx))
+        order = by_group_then(-s.data.take(idx), owner)  # by row, strongest first
         rank = np.empty_like(order)
         rank[order] = np.arange(order.size) - (np.cumsum(lengths) - lengths).take(owner.take(order))
         keep[idx.compress(rank >= k)] = False

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.state import Array, Circle, Value
+from sim.model.state import Array, Circle, Value, person_ids
 from sim.scenario.params import P
 
 #: The `motivation` section of a scenario file: every key with its default, unit, range and meaning.
@@ -121,8 +121,6 @@ def fade_novelty(day, members: np.ndarray) -> None:
     better messages rather than more, does not. Attitude content slows both. `members`: ids
     or a mask.
     """
-    from sim.model.state import person_ids
-
     members = person_ids(members)
     mot, effects, st = day.scenario.motivation, day.effects, day.state
     slower = 1.0 + effects.attitude
