@@ -341,3 +341,50 @@ def test_tie_ranking_order_is_lexsorts_including_ties():
             rows = np.sort(rows)
         strength = rng.integers(0, 3, size) / 2 if case % 4 < 2 else rng.random(size)
         assert by_group_then(-strength, rows).tolist() == np.lexsort((-strength, rows)).tolist(), case
+
+
+def test_group_sort_fast_path_keeps_lexsorts_order_on_ties_nan_and_signed_zero():
+    """`by_group_then` sorts float keys unstably first and keeps that order only when no two
+    entries share group and key. Large cases (where numpy's default sort is not stable) with:
+    keys tied only across groups (fast path correct), tied within a group, NaN, -0.0 next to
+    0.0, and group ids beyond 16 bits. Fails if the tie or NaN check is dropped."""
+    from sim.model.population import by_group_then
+
+    rng = np.random.default_rng(23)
+    for case in range(400):
+        size = int(rng.integers(100, 3000))
+        groups = rng.integers(0, (3, 40, 90_000)[case % 3], size)
+        kind = case % 5
+        if kind == 0:    # distinct within a group, shared across groups
+            key = np.zeros(size)
+            for g in np.unique(groups):
+                at = np.flatnonzero(groups == g)
+                key[at] = rng.permutation(at.size)
+        elif kind == 1:  # a few values: ties within groups
+            key = rng.integers(0, 5, size).astype(float)
+        elif kind == 2:  # continuous keys with a couple of NaN
+            key = rng.random(size)
+            key[rng.integers(0, size, 2)] = np.nan
+        elif kind == 3:  # signed zeros compare equal
+            key = rng.choice([-0.0, 0.0, 1.0], size)
+        else:            # continuous keys, one tie planted inside a group
+            key = rng.random(size)
+            j = int(np.flatnonzero(groups == groups[0])[-1])
+            key[j] = key[0]
+        assert by_group_then(key, groups).tolist() == np.lexsort((key, groups)).tolist(), case
+
+
+def test_stable_int_order_is_the_stable_argsort():
+    """`graphs.stable_int_order` (the Holme-Kim adjacency's sort) gives `np.argsort(kind="stable")`'s
+    order for integer keys with many ties, in int32 and int64, and for negative or huge keys (the
+    fallback). Fails if the position tie-break is dropped or the key overflows."""
+    from sim.model.graphs import stable_int_order
+
+    rng = np.random.default_rng(29)
+    for case in range(600):
+        size = int(rng.integers(0, 5000))
+        high = (3, 1000, 2**40)[case % 3]
+        keys = rng.integers(-5 if case % 7 == 0 else 0, high, size)
+        if high < 2**31 and case % 2:
+            keys = keys.astype(np.int32)
+        assert stable_int_order(keys).tolist() == np.argsort(keys, kind="stable").tolist(), case

@@ -212,9 +212,12 @@ def row_runs(csr, rows: np.ndarray, positions: bool = False):
 def by_group_then(key: np.ndarray, group: np.ndarray) -> np.ndarray:
     """`np.lexsort((key, group))`: the order by group, then by `key`, ties kept in place (pure).
 
-    One stable sort of the keys, then a stable sort by group: a radix sort when the ids fit
-    16 bits, else one sort of unique integer keys (group x size + key rank). The same order
-    as `lexsort`, 1.5-1.8x as fast; the daily speaker sort and the Dunbar tie ranking use it.
+    A sort of the keys, then a stable sort by group: a radix sort when the ids fit 16 bits,
+    else one sort of unique integer keys (group x size + key rank). Float keys are first sorted
+    by numpy's default (SIMD quicksort), not stably: when no two entries share both group and
+    key (continuous random keys, as in the speaker sort and the Dunbar tie ranking) there is
+    only one such order, so it is `lexsort`'s; equal pairs, or NaN, are found in the result and
+    sorted again stably. The same order as `lexsort`, 2-4x as fast.
 
     >>> by_group_then(np.array([0.5, 0.1, 0.9, 0.1]), np.array([1, 1, 0, 1])).tolist()
     [2, 1, 3, 0]
@@ -222,7 +225,17 @@ def by_group_then(key: np.ndarray, group: np.ndarray) -> np.ndarray:
     size = group.size
     if size == 0 or int(group.min()) < 0 or (int(group.max()) + 1) * size >= 2**62:
         return np.lexsort((key, group))
-    first = np.argsort(key, kind="stable")
+    if key.dtype.kind == "f" and size > 1:
+        order = _then_by_group(np.argsort(key), group)
+        k, g = key.take(order), group.take(order)
+        if not ((k[1:] == k[:-1]) & (g[1:] == g[:-1])).any() and not (k != k).any():
+            return order  # no tie within a group and no NaN: the only order there is
+    return _then_by_group(np.argsort(key, kind="stable"), group)
+
+
+def _then_by_group(first: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """The permutation `first` (an order of the keys) re-sorted stably by `group` (ids >= 0)."""
+    size = group.size
     if int(group.max()) <= np.iinfo(np.uint16).max:
         return first.take(np.argsort(group.take(first).astype(np.uint16), kind="stable"))
     rank = np.empty(size, np.int64)
@@ -401,16 +414,17 @@ def _strength_matrix(g: SocialGraph, rng: np.random.Generator, weighted: bool | 
     return (upper + upper.T).tocsr()
 
 
-def _top_per_row(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Keep the k largest entries of every row (data set to 1, int8), ties by column order.
+def _top_per_row(s: sp.csr_matrix, *ks: int) -> list[sp.csr_matrix]:
+    """For each k of `ks`: the k largest entries of every row (data set to 1, int8), ties by column order.
 
-    Only rows with more than k entries are ranked, so the cost follows the hubs.
+    One ranking serves every k: only rows with more than the smallest k entries are ranked
+    (so the cost follows the hubs), and an entry's rank within its row does not depend on
+    which other rows are ranked.
     """
     s = s.tocsr()
     s.sort_indices()
     deg = np.diff(s.indptr)
-    keep = np.ones(s.nnz, bool)
-    big = np.flatnonzero(deg > k)
+    big = np.flatnonzero(deg > min(ks))
     if big.size:
         lengths = deg.take(big)
         owner = np.repeat(np.arange(big.size), lengths)
@@ -419,10 +433,15 @@ def _top_per_row(s: sp.csr_matrix, k: int) -> sp.csr_matrix:
         order = by_group_then(-s.data.take(idx), owner)  # by row, strongest first
         rank = np.empty_like(order)
         rank[order] = np.arange(order.size) - (np.cumsum(lengths) - lengths).take(owner.take(order))
-        keep[idx.compress(rank >= k)] = False
-    indptr = np.r_[0, np.cumsum(np.minimum(deg, k))].astype(s.indices.dtype)
-    out = sp.csr_matrix((np.ones(int(indptr[-1]), np.int8), s.indices.compress(keep), indptr), shape=s.shape)
-    out.has_sorted_indices = True
+    out = []
+    for k in ks:
+        keep = np.ones(s.nnz, bool)
+        if big.size:
+            keep[idx.compress(rank >= k)] = False
+        indptr = np.r_[0, np.cumsum(np.minimum(deg, k))].astype(s.indices.dtype)
+        m = sp.csr_matrix((np.ones(int(indptr[-1]), np.int8), s.indices.compress(keep), indptr), shape=s.shape)
+        m.has_sorted_indices = True
+        out.append(m)
     return out
 
 
@@ -439,7 +458,8 @@ def dunbar_ties(g, dunbar_limit: int, close_ties: int,
     if not isinstance(g, SocialGraph):
         g, _ = from_networkx(g, relabel=not _labels_are_range(g) or type(g) is not nx.Graph)
     s = _strength_matrix(g, rng, weighted)
-    return _top_per_row(s, dunbar_limit), _top_per_row(s, min(close_ties, dunbar_limit))
+    maintained, close = _top_per_row(s, dunbar_limit, min(close_ties, dunbar_limit))
+    return maintained, close
 
 
 # ----------------------------------------------------------------------------------------
