@@ -112,3 +112,43 @@ def test_estimate_is_close_to_a_measured_peak():
     res = subprocess.run([sys.executable, "-c", MEASURE], cwd=ROOT, capture_output=True, text=True, check=True)
     r = json.loads(res.stdout.strip().splitlines()[-1])
     assert 0.75 < r["peak"] / r["estimate"] < 1.25, r
+
+
+_BUILD_FAULTS = r"""
+import json, resource, sys
+sys.path.insert(0, {root!r})
+from sim.model import CommunityModel, allocator
+from sim.scenario import load_scenario
+sc = load_scenario({root!r} + "/scenarios/baseline.yaml", overrides=["population.size={size}"])
+f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+model = CommunityModel(sc)
+print(json.dumps({{"faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0,
+                  "tuned": allocator._tuned, "n": model.population.n}}))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the allocator tuning is glibc's (Linux) only")
+def test_allocator_tuning_cuts_the_page_faults_of_a_large_build(monkeypatch):
+    """Building 300,000 persons with the allocator tuned takes far fewer minor page faults than
+    with glibc's defaults (measured 0.2x at 1M, 0.6x at 200k; page faults are a count, not a
+    timing, and vary by a few per cent between runs). Fails if the tuning is not applied, or no
+    longer keeps the build's arrays off fresh pages."""
+    out = {}
+    for setting in ("off", "on"):
+        monkeypatch.setenv("CIRCLESIM_MALLOC_TUNING", setting)
+        run = subprocess.run([sys.executable, "-c", _BUILD_FAULTS.format(root=str(ROOT), size=300_000)],
+                             capture_output=True, text=True, check=True)
+        out[setting] = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["off"]["tuned"] is False and out["on"]["tuned"] is True
+    assert out["on"]["faults"] < 0.75 * out["off"]["faults"], out
+
+
+def test_allocator_tuning_leaves_small_models_and_opt_outs_alone(monkeypatch):
+    """Small models and `CIRCLESIM_MALLOC_TUNING=off` never call into the allocator."""
+    from sim.model import allocator
+
+    monkeypatch.setattr(allocator, "_tuned", False)
+    assert allocator.tune_for(allocator.LARGE_POPULATION - 1) is False
+    monkeypatch.setenv("CIRCLESIM_MALLOC_TUNING", "off")
+    assert allocator.tune_for(10 * allocator.LARGE_POPULATION) is False
+    assert allocator._tuned is False

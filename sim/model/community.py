@@ -26,7 +26,7 @@ import networkx as nx
 import numpy as np
 
 from agents.member import sync_handles
-from sim.model import founding, memory
+from sim.model import allocator, founding, memory
 from sim.model.day import Day
 from sim.model.graphs import SocialGraph
 from sim.model.mechanics import DAILY_STEPS
@@ -64,6 +64,8 @@ class CommunityModel(mesa.Model):
         seed = whole_number(scenario.seed if seed is None else seed, "seed", high=2**63 - 1)
         # refuse a run that cannot fit before spending minutes building it (sim.model.memory)
         memory.check_scenario(scenario, graph)
+        # a large build allocates thousands of big arrays: keep glibc from faulting each in anew
+        allocator.tune_for(scenario.population.size if graph is None else graph.number_of_nodes())
         super().__init__(rng=np.random.default_rng(seed))
         self.seed_value = seed
         self.scenario = scenario
