@@ -366,14 +366,33 @@ def _holme_kim_sequential(n: int, m: int, p: float, rnd: random.Random) -> tuple
     Returns its repeated-nodes list and the ties as a flat list (u0, v0, u1, v1, ...) in the
     order networkx's `G.edges()` lists them. Seeded alike, the ties and their order are
     exactly networkx's.
+
+    `rnd.choice(seq)` is inlined as CPython 3's `Random.choice` computes it (`_randbelow`:
+    `getrandbits(len(seq).bit_length())` until below the length), so the draws are the same;
+    a `Random` subclass gets its own `choice`. The triad candidates, networkx's
+    `[x for x in neighbours[target] if x not in mine and x != source]`, are the target's
+    neighbour list with the few excluded ones removed (the same list, built in C).
     """
+    if type(rnd) is random.Random:
+        getrandbits = rnd.getrandbits
+
+        def choice(seq):
+            size = len(seq)
+            bits = size.bit_length()
+            r = getrandbits(bits)
+            while r >= size:
+                r = getrandbits(bits)
+            return seq[r]
+    else:
+        choice = rnd.choice
+    uniform = rnd.random
     neighbours = [dict() for _ in range(n)]  # insertion-ordered, as networkx's adjacency
     rep = list(range(m))
     ends = []
     for source in range(m, n):
         targets = set()
         while len(targets) < m:
-            targets.add(rnd.choice(rep))
+            targets.add(choice(rep))
         mine = neighbours[source]
         target = targets.pop()
         mine[target] = neighbours[target][source] = None
@@ -381,10 +400,16 @@ def _holme_kim_sequential(n: int, m: int, p: float, rnd: random.Random) -> tuple
         rep.append(target)
         count = 1
         while count < m:
-            if rnd.random() < p:
-                around = [x for x in neighbours[target] if x not in mine and x != source]
+            if uniform() < p:
+                theirs = neighbours[target]
+                around = list(theirs)
+                for x in mine:  # few: the source's ties so far (the target among them)
+                    if x in theirs:
+                        around.remove(x)
+                if source in theirs:
+                    around.remove(source)
                 if around:
-                    x = rnd.choice(around)
+                    x = choice(around)
                     mine[x] = neighbours[x][source] = None
                     ends += (source, x)
                     rep.append(x)
