@@ -40,7 +40,7 @@ from sim.scenario.params import P
 
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
            "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from",
-           "count_from_both", "close_flags", "friends_inside", "seed_from", "by_group_then"]
+           "count_from_both", "reached_from", "close_flags", "friends_inside", "seed_from", "by_group_then"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",
@@ -284,6 +284,38 @@ def count_from_both(pop, sources: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
         return count_from(pop.followers, sources, n), count_from(pop.close_followers, sources, n)
     cols, _, at = row_runs(pop.followers, sources, positions=True)
     return np.bincount(cols, minlength=n), np.bincount(cols.compress(pop.close_flag.take(at)), minlength=n)
+
+
+def reached_from(pop, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Persons with at least one of `sources` in their maintained ties: (persons ascending, how many, how many close).
+
+    `count_from_both` for those it counts above zero, without arrays over everyone: one sort
+    of the sources' followers (each entry's id doubled plus its close flag), so the work
+    follows the sources' ties. The same persons and counts as
+    ``all_k, close_k = count_from_both(...); p = (all_k != 0).nonzero()[0]``.
+
+    >>> f = sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=np.int8))
+    >>> c = sp.csr_matrix(np.array([[0, 0, 1], [0, 0, 0], [1, 0, 0]], dtype=np.int8))
+    >>> from types import SimpleNamespace as NS
+    >>> pop = NS(followers=f, close_followers=c, close_flag=close_flags(f, c))
+    >>> [a.tolist() for a in reached_from(pop, np.array([0, 2]))]
+    [[0, 1, 2], [1, 1, 1], [1, 0, 1]]
+    """
+    if pop.close_flag is None:  # no flags to carry: count over everyone
+        all_k, close_k = count_from_both(pop, sources, pop.followers.shape[0])
+        persons = (all_k != 0).nonzero()[0]
+        return persons, all_k.take(persons), close_k.take(persons)
+    cols, _, at = row_runs(pop.followers, sources, positions=True)
+    if cols.size == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    entries = np.sort(cols * 2 + pop.close_flag.take(at))
+    ids = entries >> 1
+    new = np.empty(ids.size, bool)
+    new[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=new[1:])
+    starts = new.nonzero()[0]
+    return ids.take(starts), np.diff(np.append(starts, ids.size)), np.add.reduceat(entries & 1, starts)
 
 
 def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> np.ndarray:

@@ -114,61 +114,62 @@ class Joining:
     invite_credits: np.ndarray  # inviting member of each word-of-mouth join that has one
 
 
-def recall_quiet(day, sharing_friends: np.ndarray, close_sharing: np.ndarray,
-                 cand: np.ndarray | None = None) -> None:
+def recall_quiet(day, cand: np.ndarray, sharing_friends: np.ndarray, close_sharing: np.ndarray) -> None:
     """Viral reactivation (Ribeiro 2014): sharing friends also bring back members who went quiet.
 
     A member who is dormant or muted and maintains ties to members sharing the community
     today comes back tomorrow with the word-of-mouth chance (times topic fit, times
     `reactivation`), unmuted. Marked in `recalled`; `activity` acts on it. `cand`: the members
-    with a sharing friend (ascending), when the caller has them.
+    with a sharing friend (ascending); `sharing_friends`, `close_sharing`: how many of their
+    maintained and close ties share today, aligned with `cand`.
     """
     st, acq, ch = day.state, day.scenario.acquisition, day.scenario.churn
-    if not acq.reactivation:
-        return
-    if cand is None:
-        cand = ((sharing_friends > 0) & st.member_mask()).nonzero()[0]
-    if cand.size == 0:
+    if not acq.reactivation or cand.size == 0:
         return
     quiet = st.muted.take(cand) | ((day.number - st.last_active_day.take(cand)) >= ch.dormant_after)
     cand = cand.compress(quiet)
-    close = close_sharing.take(cand)
-    weak = sharing_friends.take(cand) - close
+    close = close_sharing.compress(quiet)
+    weak = sharing_friends.compress(quiet) - close
     p = join_probability(day.population.topic_fit.take(cand), weak, close, 0.0,
                          min(1.0, acq.q_weak * acq.reactivation), min(1.0, acq.q_close * acq.reactivation))
     st.recalled[cand.compress(day.rng.random(cand.size) < p)] = True
 
 
-def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndarray, np.ndarray]:
-    """Outsiders with a sharing friend: (joiners, joined by word of mouth) among them."""
-    from sim.model.population import count_from_both
+def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Outsiders with a sharing friend: (joiners, joined by word of mouth), and all with a sharing friend.
+
+    The last (ascending ids) tells `external_joins` whom the external channel no longer
+    decides. Work follows the sharers' ties (`population.reached_from`), not the population.
+    """
+    from sim.model.population import reached_from
 
     st, pop, acq, rng = day.state, day.population, day.scenario.acquisition, day.rng
-    n = st.n
-    sharers = sharing.nonzero()[0]
-    if sharers.size:
-        all_k, close_k = count_from_both(pop, sharers, n)
-    else:
-        all_k, close_k = np.zeros(n, np.int64), np.zeros(n, np.int64)
     # persons with a sharing friend: members among them may be recalled, outsiders may join
-    touched = (all_k != 0).nonzero()[0]
+    touched, all_k, close_k = reached_from(pop, sharing.nonzero()[0])
     status = st.status.take(touched)
-    recall_quiet(day, all_k, close_k, touched.compress(status == Status.MEMBER))
-    exposed = touched.compress(status == Status.OUTSIDER)
-    close_e = close_k.take(exposed)
-    weak_e = all_k.take(exposed) - close_e
+    member = status == Status.MEMBER
+    recall_quiet(day, touched.compress(member), all_k.compress(member), close_k.compress(member))
+    outsider = status == Status.OUTSIDER
+    exposed = touched.compress(outsider)
+    close_e = close_k.compress(outsider)
+    weak_e = all_k.compress(outsider) - close_e
     fit = pop.topic_fit.take(exposed)
     prob = join_probability(fit, weak_e, close_e, p_ext, acq.q_weak, acq.q_close)
     joined_e = rng.random(exposed.size) < prob
     wom_e = joined_e & (rng.random(exposed.size) * prob >= fit * p_ext)
-    return exposed.compress(joined_e), wom_e.compress(joined_e), all_k
+    return exposed.compress(joined_e), wom_e.compress(joined_e), touched
 
 
-def external_joins(day, p_ext: float, exposed_count: np.ndarray) -> np.ndarray:
-    """Outsiders with no sharing friend who join through external channels (exact thinning)."""
+def external_joins(day, p_ext: float, reached: np.ndarray) -> np.ndarray:
+    """Outsiders with no sharing friend (not in `reached`, ascending) who join externally (exact thinning)."""
     st, pop, rng = day.state, day.population, day.rng
     cand = external_candidates(st.n, p_ext * pop.max_fit, rng)
-    cand = cand.compress((st.status.take(cand) == Status.OUTSIDER) & (exposed_count.take(cand) == 0))
+    if reached.size:
+        at = np.minimum(np.searchsorted(reached, cand), reached.size - 1)
+        unreached = reached.take(at) != cand
+    else:
+        unreached = np.ones(cand.size, bool)
+    cand = cand.compress((st.status.take(cand) == Status.OUTSIDER) & unreached)
     keep = rng.random(cand.size) * pop.max_fit < pop.topic_fit.take(cand)
     return cand.compress(keep)
 
@@ -195,8 +196,8 @@ def step(day) -> Joining:
     params, effects = day.scenario, day.effects
     sharing = sharing_members(day.state, params, effects, day.rng)
     p_ext = min(1.0, params.acquisition.p_external * effects.external_boost)
-    joined_e, wom_e, exposed_count = word_of_mouth_joins(day, sharing, p_ext)
-    external = external_joins(day, p_ext, exposed_count)
+    joined_e, wom_e, reached = word_of_mouth_joins(day, sharing, p_ext)
+    external = external_joins(day, p_ext, reached)
     joiners = np.concatenate([joined_e, external])
     wom = np.concatenate([wom_e, np.zeros(external.size, bool)])
     order = np.argsort(joiners, kind="stable")
