@@ -623,8 +623,8 @@ def test_motivation_forgetting_adaptation_contagion_burnout_and_staff():
     st.novelty[9] = 0.5
     st.interest[[4, 6]], st.novelty[[4, 6]] = 0.5, 0.7   # former members
     novelty = st.novelty.copy()
-    st.left_friends = np.zeros(n, np.int64)
-    st.left_friends[[3, 5, 7, 10]] = [1, 2, 1, 1]   # maintained ties to 4 and 6 (10's: made up)
+    # maintained ties to 4 and 6 (10's: made up): (persons, how many left)
+    st.left_friends = (np.array([3, 5, 7, 10]), np.array([1, 2, 1, 1]))
     value = mot.value_scale * math.log(2) / 2  # x relevance 2: satisfaction 0.5 for reader 3
     s.day.results["reading"] = attention.Reading(np.array([3, 9]), np.array([1.0, 1.0]),
                                                  np.array([value, value]), np.array([0.0, 0.0]),
@@ -709,7 +709,8 @@ def test_cost_benefit_leavers_are_members_with_too_few_maintained_member_friends
     # and the organizer at motivation 0 too; the idle member at motivation 0 is not
     assert np.flatnonzero(st.active).tolist() == np.setdiff1d(stayers, [idle]).tolist()
     # tomorrow's contagion: ties each person maintains to today's leavers
-    assert st.left_friends.tolist() == maintained[:, expected].sum(axis=1).astype(int).tolist()
+    left = maintained[:, expected].sum(axis=1).astype(int)
+    assert [a.tolist() for a in st.left_friends] == [np.flatnonzero(left).tolist(), left[left != 0].tolist()]
 
 
 def test_cost_benefit_organizers_never_leave_and_count_as_friends_present():

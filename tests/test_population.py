@@ -299,7 +299,7 @@ def test_one_pass_follower_counts_equal_two_passes(close_ties, dunbar_limit, sha
     fm = friend_messages_both(pop, group, posts, sources, pop.n)
     assert np.array_equal(fm[0], friend_messages(pop.followers, group, posts, sources, pop.n))
     # the sparse form word of mouth uses: the persons counted above zero, their two counts
-    from sim.model.population import reached_from
+    from sim.model.population import reached_counts, reached_from
 
     for src in (sources, sources[:3], sources[:0]):
         all_k, close_k = count_from(pop.followers, src, pop.n), count_from(pop.close_followers, src, pop.n)
@@ -307,6 +307,8 @@ def test_one_pass_follower_counts_equal_two_passes(close_ties, dunbar_limit, sha
         got = reached_from(pop, src)
         assert [a.tolist() for a in got] == [persons.tolist(), all_k[persons].tolist(), close_k[persons].tolist()]
         assert all(a.dtype == np.int64 for a in got)
+        got = reached_counts(pop.followers, src)  # contagion's form: maintained ties only
+        assert [a.tolist() for a in got] == [persons.tolist(), all_k[persons].tolist()]
     assert np.array_equal(fm[1], friend_messages(pop.close_followers, group, posts, sources, pop.n))
     assert fm[1].sum() <= fm[0].sum()
 

@@ -40,7 +40,8 @@ from sim.scenario.params import P
 
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
            "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from",
-           "count_from_both", "reached_from", "close_flags", "friends_inside", "seed_from", "by_group_then"]
+           "count_from_both", "reached_from", "reached_counts", "close_flags", "friends_inside", "seed_from",
+           "by_group_then"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",
@@ -284,6 +285,27 @@ def count_from_both(pop, sources: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
         return count_from(pop.followers, sources, n), count_from(pop.close_followers, sources, n)
     cols, _, at = row_runs(pop.followers, sources, positions=True)
     return np.bincount(cols, minlength=n), np.bincount(cols.compress(pop.close_flag.take(at)), minlength=n)
+
+
+def reached_counts(csr, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`count_from` for the persons it counts above zero: (persons ascending, how many of `sources` each has).
+
+    One sort of the sources' entries in `csr` (a transposed tie matrix), so the work follows
+    their ties, not the population. The same as ``k = count_from(...); p = (k != 0).nonzero()[0]``
+    with ``k[p]``.
+
+    >>> m = sp.csr_matrix(np.array([[0, 1, 1], [1, 0, 0], [1, 0, 0]], dtype=np.int8))
+    >>> [a.tolist() for a in reached_counts(m, np.array([0, 2]))]
+    [[0, 1, 2], [1, 1, 1]]
+    """
+    ids = np.sort(row_runs(csr, sources)[0])
+    if ids.size == 0:
+        return ids, np.zeros(0, np.int64)
+    new = np.empty(ids.size, bool)
+    new[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=new[1:])
+    starts = new.nonzero()[0]
+    return ids.take(starts), np.diff(np.append(starts, ids.size))
 
 
 def reached_from(pop, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

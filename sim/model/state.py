@@ -172,7 +172,7 @@ class State:
     def member_ids(self) -> np.ndarray:
         """Ids of the current members, ascending (read-only; kept until `set_status` changes them)."""
         if self._member_ids is None:
-            ids = (self.status == Status.MEMBER).nonzero()[0]
+            ids = self.member_mask().nonzero()[0]  # the mask is asked for too: compare once
             ids.flags.writeable = False
             self._member_ids = ids
         return self._member_ids

@@ -70,7 +70,8 @@ PARAMS: dict[str, Any] = {
 STATE = {
     "muted": Array(bool, False, "Muted the group: disappointed, stays on the roll, visits as the dormant do."),
     "expected": Array(float, 0.0, "Interest a member had when it joined (what it expected)."),
-    "left_friends": Value(None, "Per person: maintained ties who left yesterday (None: nobody left)."),
+    "left_friends": Value(None, "(persons, counts): those with maintained ties who left yesterday, ascending, "
+                                "and how many (None: nobody left)."),
 }
 
 
@@ -173,7 +174,7 @@ def mute_when_overloaded(day) -> None:
 
 def step(day) -> Churn:
     """Apply leaving, then draw tomorrow's activity; remember whose friends left (contagion)."""
-    from sim.model.population import count_from
+    from sim.model.population import reached_counts
 
     st = day.state
     member_mask = st.member_mask()
@@ -193,7 +194,7 @@ def step(day) -> Churn:
     st.active[leavers] = False
     staying = members.compress(st.status.take(members) == Status.MEMBER) if leavers.size else members
     activity.draw_activity(day, staying, st.motivation(day.effects, staying), from_leavers)
-    st.left_friends = count_from(day.population.followers, leavers, st.n) if leavers.size else None
+    st.left_friends = reached_counts(day.population.followers, leavers) if leavers.size else None
     return Churn(leavers, active_today)
 
 

@@ -139,10 +139,11 @@ def contagion(day, members: np.ndarray) -> None:
     if left_friends is None or not strength:
         return
     # only members who were there when their friends left (joiners today were not)
-    touched = (left_friends != 0).nonzero()[0]  # persons with a friend who left (counts are >= 0)
-    hit = touched.compress(members.take(touched) & (st.joined_day.take(touched) < day.number))
+    touched, counts = left_friends  # persons with a friend who left, and how many left
+    there = members.take(touched) & (st.joined_day.take(touched) < day.number)
+    hit = touched.compress(there)
     friends_now = friends_inside(day.population.maintained, hit, members)
-    left = left_friends.take(hit)
+    left = counts.compress(there)
     st.interest[hit] -= strength * left / (friends_now + left)
 
 
