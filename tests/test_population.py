@@ -399,3 +399,13 @@ def test_stable_int_order_is_the_stable_argsort():
         if high < 2**31 and case % 2:
             keys = keys.astype(np.int32)
         assert stable_int_order(keys).tolist() == np.argsort(keys, kind="stable").tolist(), case
+
+
+def test_fast_sorts_take_lists_and_leave_float_keys_to_the_stable_sort():
+    """Review finds: `by_group_then` accepts sequences as `lexsort` does, and `stable_int_order`
+    does not truncate float keys into integers (it would reorder [0.7, 0.2, 0.5])."""
+    from sim.model.graphs import stable_int_order
+    from sim.model.population import by_group_then
+
+    assert by_group_then([0.5, 0.1, 0.2], [0, 0, 1]).tolist() == [1, 0, 2]
+    assert stable_int_order(np.array([0.7, 0.2, 0.5])).tolist() == [1, 2, 0]

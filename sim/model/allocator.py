@@ -7,12 +7,13 @@ blocks are freed, so building a large population, thousands of short-lived array
 size, pays about 220,000 page faults at 1,000,000 persons (about 0.5 s of a 3 s build;
 `benchmarks/bench_allocator.py`). The daily step does not: by then the threshold has risen.
 
-`tune_for(persons)` fixes the threshold at glibc's own ceiling for it (32 MB) and lets up to
-512 MB of freed memory stay with the process for reuse, from the first array on. It changes
-where memory comes from, never a number the model computes. It acts only from
-`LARGE_POPULATION` persons (smaller models fault little), only once per process, and only
-under glibc (elsewhere it does nothing). It does not touch Python's own small-object
-allocator. `$CIRCLESIM_MALLOC_TUNING=off` leaves the allocator alone.
+`tune_for(persons)` fixes the threshold at glibc's own dynamic ceiling (32 MB) and lets up to
+512 MB of freed memory at the top of the heap stay with the process for reuse, from the first
+array on. It changes where memory comes from, never a number the model computes. It acts only
+from `LARGE_POPULATION` persons (smaller models fault little), once per process (once it has
+succeeded), and only under glibc (elsewhere it does nothing). A forked child inherits it;
+the experiment pools spawn their workers, and each tunes itself for a large build. It does
+not touch Python's own small-object allocator. `$CIRCLESIM_MALLOC_TUNING=off` leaves the allocator alone.
 
 The setting is process-wide and stays: a notebook that builds a large model keeps up to
 512 MB of freed memory for its next arrays rather than returning it to the system at once.

@@ -65,7 +65,8 @@ class CommunityModel(mesa.Model):
         # refuse a run that cannot fit before spending minutes building it (sim.model.memory)
         memory.check_scenario(scenario, graph)
         # a large build allocates thousands of big arrays: keep glibc from faulting each in anew
-        allocator.tune_for(scenario.population.size if graph is None else graph.number_of_nodes())
+        allocator.tune_for(graph.number_of_nodes() if graph is not None
+                           else memory.graph_size(scenario.population.graph, scenario.population.size)[0])
         super().__init__(rng=np.random.default_rng(seed))
         self.seed_value = seed
         self.scenario = scenario

@@ -217,13 +217,14 @@ def stable_int_order(keys: np.ndarray) -> np.ndarray:
     """`np.argsort(keys, kind="stable")` for non-negative integer keys, about 3.5x as fast (pure).
 
     Key x size + position is unique and orders as the stable sort does, so numpy's default
-    (SIMD) sort gives the stable order; negative keys, or keys too large for that, sort stably.
+    (SIMD) sort gives the stable order; negative, non-integer or too large keys sort stably.
 
     >>> stable_int_order(np.array([3, 1, 3, 0, 1])).tolist()
     [3, 1, 4, 0, 2]
     """
+    keys = np.asarray(keys)
     size = keys.size
-    if size < 2 or int(keys.min()) < 0 or (int(keys.max()) + 1) * size >= 2**62:
+    if keys.dtype.kind not in "iub" or size < 2 or int(keys.min()) < 0 or (int(keys.max()) + 1) * size >= 2**62:
         return np.argsort(keys, kind="stable")
     return np.argsort(keys.astype(np.int64) * size + np.arange(size))
 

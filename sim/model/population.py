@@ -223,6 +223,7 @@ def by_group_then(key: np.ndarray, group: np.ndarray) -> np.ndarray:
     >>> by_group_then(np.array([0.5, 0.1, 0.9, 0.1]), np.array([1, 1, 0, 1])).tolist()
     [2, 1, 3, 0]
     """
+    key, group = np.asarray(key), np.asarray(group)
     size = group.size
     if size == 0 or int(group.min()) < 0 or (int(group.max()) + 1) * size >= 2**62:
         return np.lexsort((key, group))
