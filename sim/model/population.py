@@ -41,7 +41,7 @@ from sim.scenario.params import P
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
            "load_graph_file", "dunbar_ties", "gather_rows", "row_runs", "count_from",
            "count_from_both", "reached_from", "reached_counts", "close_flags", "friends_inside", "seed_from",
-           "by_group_then"]
+           "by_group_then", "runs"]
 
 GRAPH_TYPES = (
     "clustered_scale_free",
@@ -288,6 +288,22 @@ def count_from_both(pop, sources: np.ndarray, n: int) -> tuple[np.ndarray, np.nd
     return np.bincount(cols, minlength=n), np.bincount(cols.compress(pop.close_flag.take(at)), minlength=n)
 
 
+def runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values starts in `sorted_values`, and how long it is (pure).
+
+    >>> [a.tolist() for a in runs(np.array([0, 0, 2, 5, 5, 5]))]
+    [[0, 2, 3], [2, 1, 3]]
+    """
+    size = sorted_values.size
+    if size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    new = np.empty(size, bool)
+    new[0] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=new[1:])
+    starts = new.nonzero()[0]
+    return starts, np.diff(np.append(starts, size))
+
+
 def reached_counts(csr, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`count_from` for the persons it counts above zero: (persons ascending, how many of `sources` each has).
 
@@ -300,13 +316,8 @@ def reached_counts(csr, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     [[0, 1, 2], [1, 1, 1]]
     """
     ids = np.sort(row_runs(csr, sources)[0])
-    if ids.size == 0:
-        return ids, np.zeros(0, np.int64)
-    new = np.empty(ids.size, bool)
-    new[0] = True
-    np.not_equal(ids[1:], ids[:-1], out=new[1:])
-    starts = new.nonzero()[0]
-    return ids.take(starts), np.diff(np.append(starts, ids.size))
+    starts, lengths = runs(ids)
+    return ids.take(starts), lengths
 
 
 def reached_from(pop, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -329,16 +340,12 @@ def reached_from(pop, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
         persons = (all_k != 0).nonzero()[0]
         return persons, all_k.take(persons), close_k.take(persons)
     cols, _, at = row_runs(pop.followers, sources, positions=True)
-    if cols.size == 0:
-        empty = np.zeros(0, np.int64)
-        return empty, empty, empty
     entries = np.sort(cols * 2 + pop.close_flag.take(at))
     ids = entries >> 1
-    new = np.empty(ids.size, bool)
-    new[0] = True
-    np.not_equal(ids[1:], ids[:-1], out=new[1:])
-    starts = new.nonzero()[0]
-    return ids.take(starts), np.diff(np.append(starts, ids.size)), np.add.reduceat(entries & 1, starts)
+    starts, lengths = runs(ids)
+    if starts.size == 0:
+        return ids, lengths, lengths
+    return ids.take(starts), lengths, np.add.reduceat(entries & 1, starts)
 
 
 def friends_inside(maintained, persons: np.ndarray, member_mask: np.ndarray) -> np.ndarray:
@@ -513,8 +520,7 @@ def dunbar_ties(g, dunbar_limit: int, close_ties: int,
     if not isinstance(g, SocialGraph):
         g, _ = from_networkx(g, relabel=not _labels_are_range(g) or type(g) is not nx.Graph)
     s = _strength_matrix(g, rng, weighted)
-    maintained, close = _top_per_row(s, dunbar_limit, min(close_ties, dunbar_limit))
-    return maintained, close
+    return tuple(_top_per_row(s, dunbar_limit, min(close_ties, dunbar_limit)))
 
 
 # ----------------------------------------------------------------------------------------

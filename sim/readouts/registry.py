@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from sim.model.mechanics.groups import counts_by_group
 from sim.model.state import Circle
 
 
@@ -184,8 +185,6 @@ class DayView:
     @_once
     def live_sizes(self) -> np.ndarray:
         """Members of each non-empty group."""
-        from sim.model.mechanics.groups import counts_by_group
-
         sizes = counts_by_group(self.state.group.take(self.member_ids))
         return sizes.compress(sizes > 0)
 
@@ -225,7 +224,7 @@ def group_activity(v: DayView) -> float:
     """
     c, st = v.day.content, v.state
     g = st.group.take(v.member_ids.compress(v.member_circles == Circle.ORGANIZER))
-    staff = np.bincount(g.compress(g >= 0), minlength=c.sizes.size)[:c.sizes.size]
+    staff = counts_by_group(g, c.sizes.size)[:c.sizes.size]
     people = c.sizes - staff  # members who are not staff, as `active` counts them
     live = people > 0
     return mean_of(c.active[live] / people[live]) if live.any() else 0.0

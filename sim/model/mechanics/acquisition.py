@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.population import gather_rows, reached_from
 from sim.model.state import Array, Status
 from sim.scenario.params import P
 
@@ -74,8 +75,6 @@ def join_probability(fit, weak_sharing, close_sharing, p_external, q_weak, q_clo
 
 def pick_random_neighbor(csr, rows: np.ndarray, mask: np.ndarray, rng) -> np.ndarray:
     """For each row in `rows`, one uniformly chosen column j of `csr` with mask[j] (or -1)."""
-    from sim.model.population import gather_rows
-
     out = np.full(rows.size, -1, np.int64)
     if rows.size == 0:
         return out
@@ -141,8 +140,6 @@ def word_of_mouth_joins(day, sharing: np.ndarray, p_ext: float) -> tuple[np.ndar
     The last (ascending ids) tells `external_joins` whom the external channel no longer
     decides. Work follows the sharers' ties (`population.reached_from`), not the population.
     """
-    from sim.model.population import reached_from
-
     st, pop, acq, rng = day.state, day.population, day.scenario.acquisition, day.rng
     # persons with a sharing friend: members among them may be recalled, outsiders may join
     touched, all_k, close_k = reached_from(pop, sharing.nonzero()[0])

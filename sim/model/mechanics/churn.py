@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from sim.model.mechanics import activity
-from sim.model.population import friends_inside
+from sim.model.population import friends_inside, reached_counts
 from sim.model.state import Array, Circle, Status, Value
 from sim.scenario.params import P
 
@@ -174,8 +174,6 @@ def mute_when_overloaded(day) -> None:
 
 def step(day) -> Churn:
     """Apply leaving, then draw tomorrow's activity; remember whose friends left (contagion)."""
-    from sim.model.population import reached_counts
-
     st = day.state
     member_mask = st.member_mask()
     active_today = st.active & member_mask

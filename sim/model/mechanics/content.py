@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.population import by_group_then
+from sim.model.population import by_group_then, runs
 from sim.model.state import Array, Circle, Value
 from sim.scenario.params import P
 
@@ -236,10 +236,8 @@ def ranks_within(groups_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> rank.tolist(), counts.tolist()
     ([0, 1, 2, 0, 0, 1], [3, 1, 2])
     """
-    gs = groups_sorted
-    start = np.concatenate(([0], (gs[1:] != gs[:-1]).nonzero()[0] + 1))
-    counts = np.concatenate((start[1:], [gs.size])) - start
-    return np.arange(gs.size) - start.repeat(counts), counts
+    start, counts = runs(groups_sorted)
+    return np.arange(groups_sorted.size) - start.repeat(counts), counts
 
 
 def turn_shares(g: np.ndarray, speaking: np.ndarray, talkativeness: np.ndarray, ratio: float,
