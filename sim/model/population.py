@@ -198,14 +198,16 @@ def row_runs(csr, rows: np.ndarray, positions: bool = False):
     [2, 0, 1]
     """
     rows = np.asarray(rows, dtype=np.int64)
-    starts = csr.indptr.take(rows)
-    lengths = csr.indptr.take(rows + 1) - starts
-    total = int(lengths.sum())
+    indptr = csr.indptr
+    starts = indptr.take(rows)
+    lengths = indptr[1:].take(rows) - starts  # a view's gather: no `rows + 1` array
+    ends = lengths.cumsum()  # where each row's run ends in the output
+    total = int(ends[-1]) if ends.size else 0
     if total == 0:
         empty = np.zeros(0, np.int64)
         return (empty, lengths, empty) if positions else (empty, lengths)
-    shift = starts - (lengths.cumsum() - lengths)  # where each row's run starts in csr.indices
-    at = np.arange(total) + shift.repeat(lengths)
+    at = np.arange(total)  # output position, shifted below to where each run starts in csr.indices
+    at += (starts - ends + lengths).repeat(lengths)
     cols = csr.indices.take(at).astype(np.int64)
     return (cols, lengths, at) if positions else (cols, lengths)
 
