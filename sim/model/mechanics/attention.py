@@ -170,12 +170,12 @@ def step(day) -> Reading:
         friend_reads = taken[1] + taken[3]  # close and weak ties (incl. acquaintances)
         stranger_reads = taken[4]
     else:
-        share = np.divide(reads, total, out=np.zeros_like(reads), where=total > 0)
+        share = np.divide(reads, total, out=np.zeros(reads.shape, reads.dtype), where=total > 0)
         value = share * sum(b * qv for b, qv in zip(buckets, quals))
         friend_reads = share * (close + weak)
         stranger_reads = share * strangers
     social = friend_reads + stranger_reads
-    stranger_share = np.divide(stranger_reads, social, out=np.zeros_like(social), where=social > 0)
+    stranger_share = np.divide(stranger_reads, social, out=np.zeros(social.shape, social.dtype), where=social > 0)
     backlog = np.divide(total, budget)
     reset_last_readers(st)
     st.value_prev[readers] = value / sc.motivation.value_scale

@@ -370,7 +370,7 @@ def answered_posters(day, idx: np.ndarray, g: np.ndarray, posts: np.ndarray, b: 
     others' threads); with Poisson(b) replies per message it gets none from peers with chance
     exp(-b (1 - b) n). Organizers answer a random `org_replies / posters` share of posters.
     """
-    staff = np.divide(org_replies, posters_g, out=np.zeros_like(org_replies), where=posters_g > 0)
+    staff = np.divide(org_replies, posters_g, out=np.zeros(org_replies.shape, org_replies.dtype), where=posters_g > 0)
     bg = b.take(g)
     p = 1.0 - np.exp(-bg * (1.0 - bg) * posts) * (1.0 - np.minimum(staff.take(g), 1.0))
     return (posts > 0) & (day.rng.random(idx.size) < p)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from sim.model.population import seed_from
+from sim.model.population import gather_rows, runs, seed_from
 from sim.model.state import Array, Status, Value
 from sim.scenario.params import P
 
@@ -77,8 +77,6 @@ def preferred_groups(maintained, group, joiners: np.ndarray, rng) -> np.ndarray:
     out = np.full(joiners.size, -1, np.int64)
     if joiners.size == 0:
         return out
-    from sim.model.population import gather_rows
-
     friends, owner = gather_rows(maintained, joiners)
     if owner.size == 0:
         return out
@@ -87,9 +85,11 @@ def preferred_groups(maintained, group, joiners: np.ndarray, rng) -> np.ndarray:
     owner, fg = owner.compress(ok), fg.compress(ok).astype(np.int64)
     if owner.size == 0:
         return out
-    key = owner * (int(fg.max()) + 1) + fg
-    uniq, counts = np.unique(key, return_counts=True)
-    u_owner, u_group = uniq // (int(fg.max()) + 1), uniq % (int(fg.max()) + 1)
+    span = int(fg.max()) + 1
+    key = np.sort(owner * span + fg)
+    starts, counts = runs(key)  # np.unique(key, return_counts=True), without its Python layers
+    uniq = key.take(starts)
+    u_owner, u_group = uniq // span, uniq % span
     noise = rng.random(uniq.size) * 0.5  # random tie-break between equally popular groups
     order = np.lexsort((-(counts + noise), u_owner))
     u_owner, u_group = u_owner[order], u_group[order]
