@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from sim.model.mechanics.churn import at_risk as count_at_risk
 from sim.model.mechanics.groups import counts_by_group
 from sim.model.state import Circle
 
@@ -264,8 +265,6 @@ def organizer_load(v: DayView) -> float:
 
 def at_risk(v: DayView) -> int:
     """Members whose 30-day leaving probability exceeds `lifecycle.churn_risk`."""
-    from sim.model.mechanics.churn import at_risk as count_at_risk
-
     sc = v.scenario
     members = (v.member_ids, v.member_circles, v.member_interest)
     return count_at_risk(v.state, sc.churn, sc.lifecycle.churn_risk, members=members)

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.mechanics.attention import friend_messages
 from sim.model.state import Array, Circle
 from sim.scenario.params import P
 
@@ -129,8 +130,6 @@ def notified(day, members: np.ndarray, from_leavers=None, muted: np.ndarray | No
     that count; otherwise everything is counted again. Counts are whole numbers, so both ways
     give the same result to the bit. `muted`: `state.muted[members]`, when the caller has it.
     """
-    from sim.model.mechanics.attention import friend_messages
-
     st, content = day.state, day.results.get("content")
     if content is None:
         return np.zeros(members.size)
@@ -150,8 +149,6 @@ def messages_from(day, leavers: np.ndarray):
 
     None when the reading step kept no counts; 0.0 when none of them posted today.
     """
-    from sim.model.mechanics.attention import friend_messages
-
     if getattr(day.results.get("reading"), "friend_messages", None) is None or day.results.get("content") is None:
         return None
     st = day.state

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.population import row_runs
 from sim.model.state import Array, Circle, Value
 from sim.scenario.params import P
 
@@ -75,8 +76,6 @@ def friend_messages(followers, group, posts, senders: np.ndarray, n: int) -> np.
     Works from the senders (few) through the transposed tie matrix `followers`, so the cost
     is the senders' ties, not the whole graph.
     """
-    from sim.model.population import row_runs
-
     if senders.size == 0:
         return np.zeros(n)
     fol, lengths = row_runs(followers, senders)
@@ -97,8 +96,6 @@ def friend_messages_both(pop, group, posts, senders: np.ndarray, n: int) -> tupl
     if pop.close_flag is None or senders.size == 0:
         return (friend_messages(pop.followers, group, posts, senders, n),
                 friend_messages(pop.close_followers, group, posts, senders, n))
-    from sim.model.population import row_runs
-
     fol, lengths, at = row_runs(pop.followers, senders, positions=True)
     w = in_group_posts(group, posts, senders, fol, lengths)
     return np.bincount(fol, weights=w, minlength=n), np.bincount(fol, weights=w * pop.close_flag.take(at), minlength=n)

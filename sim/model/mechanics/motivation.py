@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.population import friends_inside
 from sim.model.state import Array, Circle, Value, person_ids
 from sim.scenario.params import P
 
@@ -132,8 +133,6 @@ def fade_novelty(day, members: np.ndarray) -> None:
 
 def contagion(day, members: np.ndarray) -> None:
     """Contagious churn: interest lost in proportion to one's member friends who left yesterday."""
-    from sim.model.population import friends_inside
-
     st, left_friends = day.state, day.state.left_friends
     strength = day.scenario.motivation.contagion
     if left_friends is None or not strength:
