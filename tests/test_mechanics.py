@@ -420,3 +420,34 @@ def test_state_reads_take_ids_or_a_mask_alike():
     effects = SimpleNamespace(tier_bonus=0.0)
     assert st.motivation(effects, mask).tolist() == st.motivation(effects, np.array([2, 4])).tolist() == [0.3, 0.5]
     assert st.standing(mask, 10).tolist() == st.standing(np.array([2, 4]), 10).tolist() == [8.0, 6.0]
+
+
+def test_daily_collector_keeps_mesas_table():
+    """The collector's direct read of `model.today` gives the table Mesa's own `collect` gives,
+    and a reporter of the user's own (not a daily read-out) still works, on Mesa's path."""
+    import mesa
+
+    from sim.readouts.recorder import reporters
+
+    m = CommunityModel(small(["population.size=300"], days=40))
+    plain = mesa.DataCollector(model_reporters=reporters())
+    for _ in range(40):
+        m.step()
+        plain.collect(m)
+    mine = m.datacollector.get_model_vars_dataframe()
+    assert m.datacollector._todays_columns() is not None  # the direct path was the one taken
+    assert mine.equals(plain.get_model_vars_dataframe()) and len(mine) == 40
+
+    m2 = CommunityModel(small(["population.size=300"], days=10))
+    shared = [0]  # one mutable value returned every day: each day's must be kept as a copy
+
+    def twice_members(model):
+        shared[0] = 2 * model.today["members"]
+        return shared
+
+    m2.datacollector._new_model_reporter("twice_members", twice_members)
+    m2.run(10)
+    assert m2.datacollector._todays_columns() is None
+    table = m2.datacollector.get_model_vars_dataframe()
+    assert table["twice_members"].tolist() == [[2 * k] for k in table["members"]]
+    assert table["members"].nunique() > 1  # the copies differ from day to day

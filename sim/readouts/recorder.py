@@ -52,12 +52,32 @@ class DailyCollector(mesa.DataCollector):
         """Append today's value of every model reporter (Mesa's `collect`, same table)."""
         if self.agent_reporters or self.agenttype_reporters:
             return super().collect(model)
+        today = self._todays_columns()
+        if today is not None:  # every reporter reads `model.today`: read it directly
+            values = model.today
+            for column, name in today:
+                value = values[name]
+                if type(value) not in _PLAIN and not isinstance(value, numbers.Number):
+                    value = copy.deepcopy(value)
+                column.append(value)
+            return None
         for var, reporter in self.model_reporters.items():
             value = reporter(model)
             if type(value) not in _PLAIN and not isinstance(value, numbers.Number):
                 value = copy.deepcopy(value)
             self.model_vars[var].append(value)
         return None
+
+    def _todays_columns(self):
+        """[(column list, read-out name)] when every model reporter is `todays_value`'s, else None (kept)."""
+        key = tuple(self.model_reporters.values())
+        if getattr(self, "_columns_for", None) != key:
+            plain = all(type(r) is partial and r.func is todays_value and len(r.args) == 1 and not r.keywords
+                        for r in key)
+            self._columns = ([(self.model_vars[var], r.args[0]) for var, r in self.model_reporters.items()]
+                             if plain else None)
+            self._columns_for = key
+        return self._columns
 
 
 class Recorder:
