@@ -130,7 +130,8 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
         # quitting is something one does on a visit: silent members stay on the roll
         members = members.compress(st.active.take(members))
         trial = day.scenario.newcomers.trial_days
-        bar = leaving_bar(st.expected.take(members), st.standing(members, day.number), ch.leave_threshold, trial)
+        standing = st.standing(members, day.number)
+        bar = leaving_bar(st.expected.take(members), standing, ch.leave_threshold, trial)
         # interest alone decides for most; belonging only matters below the bar
         below = st.interest.take(members) < bar
         low = members.compress(below)
@@ -138,7 +139,7 @@ def leavers_today(day, members: np.ndarray) -> np.ndarray:
             return low
         bar = bar.compress(below)
         mask = st.member_mask()
-        tenure = st.standing(low, day.number)
+        tenure = standing.compress(below)
         # friends inside were part of what a newcomer expected; they hold established members
         pull = belonging(friends_inside(day.population.maintained, low, mask),
                          ch.belonging_weight, ch.belonging_half) * -np.expm1(-tenure / trial)
