@@ -129,6 +129,8 @@ def main() -> int:
     ap.add_argument("--plot", default=os.path.join(HERE, "scaling.png"), help="'' for no plot")
     ap.add_argument("--json", default="", help="also write every figure to this JSON file")
     args = ap.parse_args()
+    if args.repeats < 1:
+        ap.error("--repeats must be at least 1")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.machine(), "cores": os.cpu_count(),
                  "python": platform.python_version()}
     print(f"# circlesim scale benchmark, {out['date']}, {out['machine']}, {out['cores']} cores, "

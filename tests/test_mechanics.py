@@ -438,6 +438,15 @@ def test_daily_collector_keeps_mesas_table():
     assert m.datacollector._todays_columns() is not None  # the direct path was the one taken
     assert mine.equals(plain.get_model_vars_dataframe()) and len(mine) == 40
 
+    dc = m.datacollector  # columns replaced (by Mesa, or by hand): the new ones are written
+    for name, reporter in list(dc.model_reporters.items()):
+        dc._new_model_reporter(name, reporter)
+    m.run(5)
+    assert len(m.timeseries()) == 5
+    dc.model_vars = {name: [] for name in dc.model_reporters}
+    m.run(3)
+    assert len(m.timeseries()) == 3 and m.timeseries()["day"].tolist() == [45, 46, 47]
+
     m2 = CommunityModel(small(["population.size=300"], days=10))
     shared = [0]  # one mutable value returned every day: each day's must be kept as a copy
 

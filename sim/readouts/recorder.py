@@ -69,14 +69,20 @@ class DailyCollector(mesa.DataCollector):
         return None
 
     def _todays_columns(self):
-        """[(column list, read-out name)] when every model reporter is `todays_value`'s, else None (kept)."""
-        key = tuple(self.model_reporters.values())
-        if getattr(self, "_columns_for", None) != key:
+        """[(column list, read-out name)] when every model reporter is `todays_value`'s, else None.
+
+        Kept while the reporters and their column lists are the same objects (by identity: a
+        reporter added, or columns Mesa replaces, make it look again); the kept references
+        hold those objects alive, so their ids cannot be reused.
+        """
+        reporters, columns = tuple(self.model_reporters.values()), tuple(self.model_vars.values())
+        key = (tuple(map(id, reporters)), tuple(map(id, columns)))
+        if getattr(self, "_columns_key", None) != key:
             plain = all(type(r) is partial and r.func is todays_value and len(r.args) == 1 and not r.keywords
-                        for r in key)
+                        for r in reporters)
             self._columns = ([(self.model_vars[var], r.args[0]) for var, r in self.model_reporters.items()]
                              if plain else None)
-            self._columns_for = key
+            self._columns_key, self._columns_refs = key, (reporters, columns)
         return self._columns
 
 
