@@ -164,7 +164,9 @@ def peer(size: int, days: int, seed: int = 1) -> dict:
     out["floor"] = {"run_s": time.perf_counter() - t, "member_days": floor_days}
     for key in ("circlesim", "mesa", "floor"):
         out[key]["rate"] = out[key]["member_days"] / max(out[key]["run_s"], 1e-12)
-    out["ratio"] = out["circlesim"]["rate"] / out["mesa"]["rate"]
+        out[key]["person_rate"] = size * days / max(out[key]["run_s"], 1e-12)  # every person, every day
+    out["ratio"] = out["circlesim"]["rate"] / out["mesa"]["rate"]  # issue 13's measure (member-days)
+    out["person_ratio"] = out["circlesim"]["person_rate"] / out["mesa"]["person_rate"]  # = the ratio of run times
     return out
 
 
