@@ -69,7 +69,7 @@ def one_size(size: int, days: int, repeats: int = 1) -> dict:
 
 def row(r: dict) -> str:
     """One Markdown table row of a scaling result (the median run; the range of totals when repeated)."""
-    totals = r.get("totals", [r["total_s"]])
+    totals = r["totals"]
     spread = f"{min(totals):.2f}-{max(totals):.2f}" if len(totals) > 1 else "-"
     return (f"| {r['size']:,} | {r['days']} | {len(totals)} | {r['build_s']:.2f} | {r['run_s']:.2f} | "
             f"{r['total_s']:.2f} | {spread} | {1000 * r['run_s'] / r['days']:.2f} | {r['peak_rss_mb']:,.0f} |")

@@ -242,12 +242,10 @@ _UINT16_MAX = int(np.iinfo(np.uint16).max)  # once: np.iinfo costs more than the
 
 def _then_by_group(first: np.ndarray, group: np.ndarray) -> np.ndarray:
     """The permutation `first` (an order of the keys) re-sorted stably by `group` (ids >= 0)."""
-    size = group.size
+    in_first = group.take(first)
     if int(group.max()) <= _UINT16_MAX:
-        return first.take(np.argsort(group.take(first).astype(np.uint16), kind="stable"))
-    rank = np.empty(size, np.int64)
-    rank[first] = np.arange(size)
-    return np.argsort(group.astype(np.int64) * size + rank)  # unique keys: any sort gives this order
+        return first.take(np.argsort(in_first.astype(np.uint16), kind="stable"))  # a radix sort
+    return first.take(graphs.stable_int_order(in_first))
 
 
 def close_flags(followers, close_followers) -> np.ndarray | None:
@@ -496,13 +494,11 @@ def _top_per_row(s: sp.csr_matrix, *ks: int) -> list[sp.csr_matrix]:
     deg = np.diff(s.indptr)
     big = np.flatnonzero(deg > min(ks))
     if big.size:
-        lengths = deg.take(big)
+        _, lengths, idx = row_runs(s, big, positions=True)  # idx: the big rows' entries in s
         owner = np.repeat(np.arange(big.size), lengths)
-        within = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        idx = s.indptr.take(big).take(owner) + within
         order = by_group_then(-s.data.take(idx), owner)  # by row, strongest first
         rank = np.empty_like(order)
-        rank[order] = np.arange(order.size) - (np.cumsum(lengths) - lengths).take(owner.take(order))
+        rank[order] = np.arange(order.size) - (lengths.cumsum() - lengths).take(owner.take(order))
     out = []
     for k in ks:
         keep = np.ones(s.nnz, bool)
