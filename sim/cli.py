@@ -109,6 +109,15 @@ class _Progress:
             self.bar.close()
 
 
+def _notes(scenarios, quiet: bool = False) -> None:
+    """Print each scenario's notices (valid, probably unintended settings) to stderr as notes."""
+    if quiet:
+        return
+    for scenario in scenarios:
+        for notice in scenario.notices:
+            print(f"note: {notice}", file=sys.stderr)
+
+
 def _load(path: str, overrides, seed=None, days=None):
     from sim.scenario import ScenarioError, load_scenario
 
@@ -143,6 +152,7 @@ def cmd_run(args) -> int:
     scenario, error = _load(args.scenario, args.set, args.seed, args.days)
     if error:
         return _invalid(error)
+    _notes([scenario], args.quiet)
     out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
     try:
         folder.check_usable(out)
@@ -240,6 +250,7 @@ def cmd_validate(args) -> int:
             print(error, file=sys.stderr)
         else:
             print(f"{path}: ok ({len(scenario.strategies)} strategies)")
+            _notes([scenario])
     return EXIT_INVALID if bad else EXIT_OK
 
 
@@ -391,6 +402,7 @@ def cmd_compare(args) -> int:
             problems.append(str(exc))
     if problems:
         return _invalid("\n".join(problems))
+    _notes(scenarios, args.quiet)
     stems = "-vs-".join(Path(p).stem for p in args.scenarios)
     out = Path(args.out) if args.out else Path("out") / f"compare-{stems}"[:120]
     error = _preflight(args, scenarios, len(scenarios) * args.replications, out)
@@ -570,6 +582,7 @@ def cmd_sweep(args) -> int:
         return _invalid(f"invalid sweep: --target {args.target!r} is not a read-out; one of: {', '.join(measures())}")
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)
+        _notes([base], args.quiet)
         plan = plan_sweep(base, args.param, method=args.method, samples=args.samples,
                           replications=args.replications, seed=args.seed)
     except ScenarioError as exc:

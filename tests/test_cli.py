@@ -94,6 +94,20 @@ def test_validate_reports_bad_file(tmp_path, capsys):
     assert "did you mean 'events'" in capsys.readouterr().err
 
 
+def test_validate_and_run_print_a_strategy_after_the_horizon_as_a_note(tmp_path, capsys):
+    late = tmp_path / "late.yaml"
+    late.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nstrategies:\n  points:\n    start: 1500\n")
+    assert main(["validate", str(late)]) == 0
+    captured = capsys.readouterr()
+    assert ": ok" in captured.out
+    assert f"note: {late}:4: strategies.points.start: starts on day 1500" in captured.err
+    assert main(["run", str(late), "--out", str(tmp_path / "o"), "--set", "population.size=300", "--days", "5"]) == 0
+    assert "never in force" in capsys.readouterr().err
+    assert main(["run", str(late), "--out", str(tmp_path / "q"), "--set", "population.size=300", "--days", "5",
+                 "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_console_script_installed():
     """The README's command: the `circlesim` console script (or `python -m sim.cli`)."""
     res = subprocess.run([sys.executable, "-m", "sim.cli", "--version"], capture_output=True, text=True,

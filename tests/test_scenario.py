@@ -142,6 +142,26 @@ def test_strategy_errors(tmp_path):
     assert probs["strategies.events.format"].line == 6
 
 
+def test_strategy_after_the_horizon_is_a_notice(tmp_path):
+    """Valid, so it loads, but it would never be in force: the scenario carries a notice naming line and key."""
+    p = write(tmp_path, "s.yaml", """
+        horizon_days: 200
+        strategies:
+          points: {start: 0}
+          events:
+            start: 200
+    """)
+    sc = load_scenario(p)
+    (notice,) = sc.notices
+    assert (notice.key, notice.line, notice.file) == ("strategies.events.start", 5, str(p))
+    assert "never in force" in notice.message and "199" in notice.message
+    assert load_scenario(p, days=201).notices == ()  # day 200 is simulated now
+    assert len(load_scenario(p, days=50).notices) == 1  # a short --days says so too
+    assert len(sc.with_overrides(["horizon_days=150"]).notices) == 1
+    assert scenario_from_dict({"strategies": {"events": {"start": 2000}}}).notices[0].key == "strategies.events.start"
+    assert all(load_scenario(f).notices == () for f in SCENARIOS.glob("*.yaml"))  # shipped files mean what they say
+
+
 def test_not_a_mapping(tmp_path):
     p = write(tmp_path, "s.yaml", "- 1\n- 2\n")
     (pr,) = problems_of(p)

@@ -174,14 +174,17 @@ class Section:
 class Scenario(Section):
     """A validated, fully resolved scenario. `strategies` holds (name, kind, Section) triples."""
 
-    __slots__ = ("path", "_strategy_specs", "_fit")
+    __slots__ = ("path", "_strategy_specs", "_fit", "notices")
 
-    def __init__(self, resolved: dict, path: str | None = None):
+    def __init__(self, resolved: dict, path: str | None = None, notices: Iterable[Problem] = ()):
         strategies = resolved.get("strategies", {})
         body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "_fit", copy.deepcopy(resolved.get("fit")))
+        #: Things that are valid but probably not meant (`Problem`s, e.g. a strategy that starts
+        #: after the horizon): the CLI prints them as notes; they never change a run.
+        object.__setattr__(self, "notices", tuple(notices))
         specs = []
         for name, spec in strategies.items():
             specs.append((name, spec["kind"], Section(spec)))
@@ -225,7 +228,7 @@ class Scenario(Section):
         resolved = _validate(doc, locs, self.path or "<scenario>", problems, base_dir=None)
         if problems:
             raise ScenarioError(problems)
-        return Scenario(resolved, self.path)
+        return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"))
 
     def __getstate__(self):
         return {"resolved": self.to_dict(), "path": self.path, "fit": self._fit}
@@ -715,6 +718,24 @@ def _validate(doc: dict, locs: dict, file: str, problems: list[Problem],
     return resolved
 
 
+def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
+    """Valid but probably unintended settings of a resolved scenario (`Scenario.notices`).
+
+    A strategy that starts on or after the horizon is never in force (days run 0 to
+    horizon - 1): its comparison with the baseline would show no effect at all, which a
+    planner could take for the strategy's verdict rather than a typo or a short `--days`.
+    """
+    out = []
+    horizon = r["horizon_days"]
+    for name, spec in r["strategies"].items():
+        if spec["start"] >= horizon:
+            f, line = _where(locs, ("strategies", name, "start"), file)
+            out.append(Problem(f, line, f"strategies.{name}.start",
+                               f"starts on day {spec['start']}, not before the horizon ({horizon} days, "
+                               f"days 0-{horizon - 1}): never in force in this run"))
+    return out
+
+
 def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
                   base_dir: Path | None) -> None:
     """Checks that involve more than one key (graph file present, seeds fit the population)."""
@@ -816,7 +837,7 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
     resolved = _validate(doc, locs, str(path), problems, base_dir=path.parent)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(resolved, str(path))
+    return Scenario(resolved, str(path), _notices(resolved, locs, str(path)))
 
 
 def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<dict>",
@@ -837,7 +858,7 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     resolved = _validate(doc, locs, name, problems, base_dir=Path(base_dir) if base_dir else None)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(resolved, None)
+    return Scenario(resolved, None, _notices(resolved, locs, name))
 
 
 def check_graph(scenario: Scenario) -> None:
