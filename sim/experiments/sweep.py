@@ -43,6 +43,8 @@ def _salib(part: str):
                            "(or use --method lhs or grid)") from None
     return sobol
 INDEX_MEASURES = ("lifespan", "active_member_days")
+#: Seed of the Sobol intervals' bootstrap (any non-zero number: SALib takes 0 for "no seed").
+BOOTSTRAP_SEED = 1
 
 
 @dataclass(frozen=True)
@@ -229,8 +231,10 @@ class SweepResult:
                     out.append({"measure": m, "parameter": k, "S1": np.nan, "S1_conf": np.nan,
                                 "ST": np.nan, "ST_conf": np.nan})
                 continue
+            # the intervals come from a bootstrap: seed it, or every call (terminal, indices.csv,
+            # report) draws other ones. SALib tests `if seed:`, so 0 would mean "unseeded".
             res = sobol_analyze.analyze(_problem(self.ranges), y, calc_second_order=False,
-                                        print_to_console=False, seed=0)
+                                        print_to_console=False, seed=BOOTSTRAP_SEED)
             for j, k in enumerate(self.keys):
                 out.append({"measure": m, "parameter": k, "S1": float(res["S1"][j]),
                             "S1_conf": float(res["S1_conf"][j]), "ST": float(res["ST"][j]),
