@@ -384,7 +384,7 @@ def _report_failures(failures, total) -> None:
 
 def cmd_compare(args) -> int:
     """`circlesim compare`: replicate a baseline and variants on common seeds, write the report, print verdicts."""
-    from sim.experiments.compare import compare
+    from sim.experiments.compare import check_same_horizon, compare
     from sim.scenario import ScenarioError, load_scenario
 
     _force(args)
@@ -402,6 +402,10 @@ def cmd_compare(args) -> int:
             problems.append(str(exc))
     if problems:
         return _invalid("\n".join(problems))
+    try:
+        check_same_horizon(scenarios)
+    except ValueError as exc:
+        return _invalid(f"invalid compare: {exc}")
     _notes(scenarios, args.quiet)
     stems = "-vs-".join(Path(p).stem for p in args.scenarios)
     out = Path(args.out) if args.out else Path("out") / f"compare-{stems}"[:120]

@@ -108,6 +108,27 @@ def test_validate_and_run_print_a_strategy_after_the_horizon_as_a_note(tmp_path,
     assert capsys.readouterr().err == ""
 
 
+def test_compare_refuses_scenarios_of_different_horizons(tmp_path, capsys):
+    """A 200-day variant against a 1,000-day baseline would 'shorten the lifespan' by construction."""
+    short = tmp_path / "short.yaml"
+    short.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: short\nhorizon_days: 200\n")
+    out = tmp_path / "cmp"
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), str(short), "-r", "2", "--serial", "--out", str(out),
+                 "--set", "population.size=300"]) == 2
+    err = capsys.readouterr().err
+    assert "horizon_days differ" in err and "short.yaml: 200" in err and "--days" in err
+    assert not out.exists()  # refused before anything was written
+    from sim.experiments.compare import compare
+    from sim.scenario import load_scenario
+    with pytest.raises(ValueError, match="horizon_days differ"):  # and in Python, before any run
+        compare([load_scenario(SCENARIOS / "baseline.yaml"), load_scenario(short)], replications=2, executor="serial",
+                store=tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+    # the same days for both: it runs
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), str(short), "-r", "2", "--serial", "--quiet",
+                 "--out", str(out), "--set", "population.size=300", "--days", "60"]) == 0
+
+
 def test_console_script_installed():
     """The README's command: the `circlesim` console script (or `python -m sim.cli`)."""
     res = subprocess.run([sys.executable, "-m", "sim.cli", "--version"], capture_output=True, text=True,

@@ -172,9 +172,11 @@ def test_sweep_rejects_bad_params(capsys):
 
 def test_python_api_and_bounded_driver_memory(tmp_path):
     base = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=300"], days=80)
+    variant = tmp_path / "points.yaml"  # a path is accepted too; same days as the baseline (compare checks)
+    variant.write_text(f"extends: {SCENARIOS / 'points.yaml'}\npopulation: {{size: 300}}\nhorizon_days: 80\n")
     fan_shapes = []
     for r in (2, 5):
-        res = compare([base, SCENARIOS / "points.yaml"], replications=r, executor="serial", progress=False,
+        res = compare([base, variant], replications=r, executor="serial", progress=False,
                       store=tmp_path / f"s{r}")
         fan_shapes.append({k: f.counts.shape for k, f in res.fans.items()})
         # the driver keeps scalars per run, never series

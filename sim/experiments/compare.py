@@ -396,6 +396,18 @@ def _load(scenarios) -> list[Scenario]:
     return [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
 
 
+def check_same_horizon(scenarios: Sequence[Scenario]) -> None:
+    """ValueError unless every scenario simulates the same days (`horizon_days`).
+
+    A shorter run would "shorten the lifespan" and "lose member-days" by construction, and
+    its verdicts would read as the strategy's.
+    """
+    if len({sc.horizon_days for sc in scenarios}) > 1:
+        runs = ", ".join(f"{sc.path or sc.name}: {sc.horizon_days}" for sc in scenarios)
+        raise ValueError(f"compared scenarios must simulate the same days; horizon_days differ ({runs}): "
+                         "set the same horizon_days in each file, or give --days (days= in Python)")
+
+
 def compare(scenarios: Sequence, replications: int = 30, executor: Executor | str | None = None,
             store: ResultStore | str | os.PathLike | None = None, seed: int | None = None,
             progress: bool = True, workers: int | None = None) -> CompareResult:
@@ -406,7 +418,8 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     `store`: a folder (or ResultStore) holding finished runs; re-running with the same store
     reuses them. `seed`: base seed of the replications (default: the first scenario's seed).
     Every argument, graph file and the memory the runs need are checked before the first run
-    (TypeError, ValueError, `ScenarioError` or `MemoryEstimateError`).
+    (TypeError, ValueError, `ScenarioError` or `MemoryEstimateError`); the scenarios must share
+    one horizon, since lifespans and member-days are only comparable over the same days.
     """
     from sim.experiments.executors import describe, make_executor
     from sim.experiments.preflight import check_all
@@ -417,6 +430,7 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     scs = _load(scenarios)
     if not scs:
         raise ValueError("compare needs at least one scenario")
+    check_same_horizon(scs)
     replications = whole_number(replications, "replications", low=1)
     if workers is not None:
         workers = whole_number(workers, "workers", low=1)
