@@ -409,3 +409,14 @@ def test_fast_sorts_take_lists_and_leave_float_keys_to_the_stable_sort():
 
     assert by_group_then([0.5, 0.1, 0.2], [0, 0, 1]).tolist() == [1, 0, 2]
     assert stable_int_order(np.array([0.7, 0.2, 0.5])).tolist() == [1, 2, 0]
+
+
+def test_dense_watts_strogatz_ends_without_duplicate_ties():
+    """A ring of 50 with 47 ties each: a rewiring whose person is tied to everyone used to redraw forever."""
+    from sim.model.graphs import watts_strogatz
+
+    for n, k, p in ((50, 47, 0.3), (100, 98, 0.1)):
+        g = watts_strogatz(n, k, p, np.random.default_rng(1))
+        pairs = set(zip(np.minimum(g.u, g.v).tolist(), np.maximum(g.u, g.v).tolist()))
+        assert len(pairs) == g.u.size and (g.u != g.v).all()
+        assert g.u.size >= n * (k // 2) * 0.95  # few ties given up

@@ -619,9 +619,15 @@ def watts_strogatz(n: int, k: int, p: float, rng: np.random.Generator) -> Social
         key = np.minimum(keep_u, keep_v) * (1 << 31) + np.maximum(keep_u, keep_v)
         taken = np.unique(key)
         ru = u[rewire]
-        rv = np.empty_like(ru)
+        rv = np.full_like(ru, -1)
         todo = np.arange(ru.size)
+        rounds = 0
         while todo.size:
+            rounds += 1
+            if rounds > 8:  # rare: some may have no partner left (dense rings), and would redraw forever
+                todo = _drop_tied_to_everyone(todo, ru, taken, n)
+                if todo.size == 0:
+                    break
             w = rng.integers(0, n, todo.size)
             kk = np.minimum(ru[todo], w) * (1 << 31) + np.maximum(ru[todo], w)
             bad = (w == ru[todo]) | np.isin(kk, taken)
@@ -633,9 +639,20 @@ def watts_strogatz(n: int, k: int, p: float, rng: np.random.Generator) -> Social
             rv[todo[~bad]] = w[~bad]
             taken = np.union1d(taken, kk[~bad])
             todo = todo[bad]
-        u = np.concatenate([keep_u, ru])
-        v = np.concatenate([keep_v, rv])
+        placed = rv >= 0
+        u = np.concatenate([keep_u, ru[placed]])
+        v = np.concatenate([keep_v, rv[placed]])
     return SocialGraph(n, u.astype(np.int32), v.astype(np.int32))
+
+
+def _drop_tied_to_everyone(todo: np.ndarray, ru: np.ndarray, taken: np.ndarray, n: int) -> np.ndarray:
+    """The rewirings in `todo` still possible; those of persons already tied to everyone are given up.
+
+    networkx skips such a rewiring and keeps the tie; here the tie's pair is already among the
+    others (its person is tied to everyone), so it is dropped (its `rv` entry stays -1).
+    """
+    deg = np.bincount(np.concatenate([taken >> 31, taken & ((1 << 31) - 1)]), minlength=n)
+    return todo.compress(deg.take(ru.take(todo)) < n - 1)
 
 
 def stochastic_block(sizes: list[int], p_in: float, p_out: float, rng: np.random.Generator) -> SocialGraph:
