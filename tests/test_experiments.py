@@ -225,6 +225,27 @@ def test_fan_quantiles_match_numpy_within_bin_width():
     assert np.allclose(fan.mean(), series.mean(axis=0))
 
 
+def test_fan_quantiles_are_numpys_definition_and_stay_inside_the_runs():
+    # small integers sit one to a bin, so the fan must equal np.quantile exactly: a rank rule
+    # without interpolation gives the lower median of 4 runs and fails here
+    rng = np.random.default_rng(5)
+    for n in (2, 4, 5, 7, 20):
+        series = rng.integers(0, 40, size=(n, 30))
+        fan = FanAccumulator(days=30, max_value=5000)
+        for s in series:
+            fan.add(s)
+        for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+            assert np.allclose(fan.quantile(q), np.quantile(series, q, axis=0)), (n, q)
+    # large values share wide bins: the bands still never leave the runs' range
+    series = rng.integers(900, 1100, size=(3, 30))
+    fan = FanAccumulator(days=30, max_value=5000)
+    for s in series:
+        fan.add(s)
+    for q in (0.05, 0.95):
+        got = fan.quantile(q)
+        assert np.all((got >= series.min(axis=0)) & (got <= series.max(axis=0))), q
+
+
 def test_pareto_front_is_non_dominated():
     rng = np.random.default_rng(4)
     b, c = rng.random(100), rng.random(100)

@@ -61,6 +61,8 @@ class FanAccumulator:
         self.edges = np.concatenate([[0.0], np.geomspace(0.5, max(float(max_value), 1.0) * 1.001, bins)])
         self.counts = np.zeros((days, bins), np.int32)
         self.sum = np.zeros(days)
+        self.low = np.full(days, np.inf)  # exact per-day range: no quantile leaves it
+        self.high = np.full(days, -np.inf)
         self.n = 0
 
     def add(self, series) -> None:
@@ -69,21 +71,41 @@ class FanAccumulator:
         idx = np.clip(np.searchsorted(self.edges, s, side="right") - 1, 0, self.counts.shape[1] - 1)
         self.counts[np.arange(s.size), idx] += 1
         self.sum[: s.size] += s
+        np.minimum(self.low[: s.size], s, out=self.low[: s.size])
+        np.maximum(self.high[: s.size], s, out=self.high[: s.size])
         self.n += 1
 
     def quantile(self, q: float) -> np.ndarray:
-        """Per-day q-quantile, interpolated geometrically inside the bin."""
+        """Per-day q-quantile with numpy's default definition (linear between order statistics).
+
+        The value at rank h = (n - 1) q + 1 is interpolated between its two neighbouring order
+        statistics, as ``np.quantile`` does, so the median of 4 runs is the mean of the middle
+        two and no band leaves the runs' range. Each order statistic is read from its bin: exact
+        when the bin holds one integer, else placed geometrically by its position in the bin
+        (error under one bin, ~2.3%), and clipped to the day's exact range.
+        """
         if self.n == 0:
             return np.zeros(self.days)
+        h = (self.n - 1) * min(max(float(q), 0.0), 1.0)
+        lo_rank = int(np.floor(h))
+        frac = h - lo_rank
+        below = self._order_statistic(lo_rank + 1)
+        if frac > 0.0:
+            below = below + frac * (self._order_statistic(min(lo_rank + 2, self.n)) - below)
+        seen = self.high >= self.low  # days every run ended before are left as the bins say
+        return np.where(seen, np.clip(below, np.where(seen, self.low, 0), np.where(seen, self.high, 0)), below)
+
+    def _order_statistic(self, k: int) -> np.ndarray:
+        """Per-day k-th smallest value (1-based) as the histograms place it."""
         cum = np.cumsum(self.counts, axis=1)
-        target = q * self.n
-        k = np.argmax(cum >= max(target, 1e-9), axis=1)
-        before = np.where(k > 0, cum[np.arange(self.days), k - 1], 0)
-        inside = self.counts[np.arange(self.days), k]
-        frac = np.clip((target - before) / np.maximum(inside, 1), 0, 1)
-        lo, hi = self.edges[k], self.edges[k + 1]
+        rows = np.arange(self.days)
+        b = np.argmax(cum >= k, axis=1)
+        before = np.where(b > 0, cum[rows, b - 1], 0)
+        inside = np.maximum(self.counts[rows, b], 1)
+        pos = (k - before - 0.5) / inside  # the k-th value's place among its bin's values
+        lo, hi = self.edges[b], self.edges[b + 1]
+        val = np.where(lo == 0, hi * pos, lo * (hi / np.maximum(lo, 1e-12)) ** pos)
         # values are integers: a bin holding a single integer reports it exactly
-        val = np.where(lo == 0, hi * frac, lo * (hi / np.maximum(lo, 1e-12)) ** frac)
         return np.where(hi - lo < 1.0, np.round((lo + hi) / 2), val)
 
     def mean(self) -> np.ndarray:
