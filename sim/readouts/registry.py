@@ -289,7 +289,8 @@ _daily("dau", "daily active members", "persons", True, lambda v: int(np.count_no
 _daily("mau", "monthly active members", "persons", True,
        lambda v: int(np.count_nonzero(v.member_last_active >= v.day.number - 29)),
        doc="members active at least once in the last 30 days")
-_daily("core", "core members", "persons", None, _circle(Circle.CORE), doc="core-circle members")
+_daily("core", "core members", "persons", None, _circle(Circle.CORE),
+       doc="core-circle members, dormant or not (a dormant one is also counted in dormant)")
 _daily("organizers", "organizers", "persons", None, _circle(Circle.ORGANIZER),
        doc="organizer-circle members")
 _daily("diffusion", "diffusion members", "persons", None, _circle(Circle.DIFFUSION, not_dormant=True),
