@@ -56,6 +56,19 @@ def test_no_group_above_its_cap_while_splitting():
     assert base.timeseries()["max_group_size"].max() > 150
 
 
+def test_a_split_cap_above_the_platform_cap_splits_at_the_platform_cap():
+    # split_groups.cap 400 on a platform capped at 100: the platform's cap still holds (without
+    # the clamp, groups grow past 100 because joiners follow friends while a split is in force)
+    sc = small(["population.size=3000", "horizon_days=200", "community.group_cap=100",
+                "strategies.split_groups.cap=400"], path="dunbar_split.yaml")
+    assert [n.key for n in sc.notices] == ["strategies.split_groups.cap"]
+    assert "groups split at 100" in sc.notices[0].message
+    model = CommunityModel(sc)
+    model.run()
+    ts = model.timeseries()
+    assert ts["max_group_size"].max() <= 100 and ts["splits"].sum() >= 1
+
+
 def test_platform_cap_opens_new_groups():
     sc = small(["population.size=3000", "horizon_days=200", "community.group_cap=100"])
     model = CommunityModel(sc)

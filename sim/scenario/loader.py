@@ -724,6 +724,7 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
     A strategy that starts on or after the horizon is never in force (days run 0 to
     horizon - 1): its comparison with the baseline would show no effect at all, which a
     planner could take for the strategy's verdict rather than a typo or a short `--days`.
+    A split cap above the platform's group cap cannot be reached: groups split at the platform's.
     """
     out = []
     horizon = r["horizon_days"]
@@ -733,6 +734,12 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
             out.append(Problem(f, line, f"strategies.{name}.start",
                                f"starts on day {spec['start']}, not before the horizon ({horizon} days, "
                                f"days 0-{horizon - 1}): never in force in this run"))
+        group_cap = r["community"]["group_cap"]
+        if spec.get("kind") == "split_groups" and spec.get("cap", 0) > group_cap:
+            f, line = _where(locs, ("strategies", name, "cap"), file)
+            out.append(Problem(f, line, f"strategies.{name}.cap",
+                               f"{spec['cap']} is above community.group_cap ({group_cap}): the platform's cap "
+                               f"still holds, so groups split at {group_cap}"))
     return out
 
 

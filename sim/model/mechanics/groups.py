@@ -311,6 +311,8 @@ def step(day) -> Splits:
         ensure_subtopics(day.state, day.population, day.scenario, day.rng)
         open_interest_groups(day.state, day.scenario)
     cap = day.effects.split_cap
+    if cap:  # the platform cap still holds: a split cap above it splits at the platform's
+        cap = min(cap, day.scenario.community.group_cap)
     splits = split_oversize(day.state, day.population.maintained, cap, day.rng) if cap else 0
     floor = day.scenario.community.group_floor
     merges = merge_small(day.state, day.population.maintained, floor, cap or day.scenario.community.group_cap,

@@ -3,7 +3,9 @@
 A group above `cap` members splits in two along its friendship communities
 (Kernighan-Lin bisection of the friendship graph inside the group). Each group costs
 organizer overhead (`community.hours_per_group`), which is the price of splitting, unless
-volunteer admins from the groups carry it (`admin_hours`).
+volunteer admins from the groups carry it (`admin_hours`). The platform's cap
+(`community.group_cap`) still holds: a `cap` above it splits groups at the platform's cap
+(and the scenario carries a notice saying so).
 """
 
 from sim.model.strategies.base import Effects, Strategy
