@@ -249,7 +249,8 @@ def cmd_validate(args) -> int:
             bad += 1
             print(error, file=sys.stderr)
         else:
-            print(f"{path}: ok ({len(scenario.strategies)} strategies)")
+            k = len(scenario.strategies)
+            print(f"{path}: ok ({k} {'strategy' if k == 1 else 'strategies'})")
             _notes([scenario])
     return EXIT_INVALID if bad else EXIT_OK
 

@@ -243,6 +243,19 @@ def test_fast_and_line_by_line_csv_readers_agree(tmp_path):
     assert graphs.read_graph_file(quoted).labels.tolist() == ["a, b", "c", "d"]
 
 
+def test_a_csv_header_after_comments_is_a_header_in_both_readers(tmp_path):
+    from sim.model import graphs
+
+    body = "# exported 2026-12-05\n\nsource,target\nann,bob\nbob,cyd\nu,ann\n"
+    p = tmp_path / "g.csv"
+    p.write_text(body)
+    fast = graphs._fast_csv(p.read_bytes())
+    assert fast is not None
+    for s, t, w in (fast, graphs._slow_csv(p, p.read_bytes())):
+        # 'source' and 'target' are not people; 'u' on a later line is (only the first line can be a header)
+        assert graphs._edges_from_labels(s, t, w).labels.tolist() == ["ann", "bob", "cyd", "u"]
+
+
 def test_row_runs_and_gather_rows_give_each_rows_ties_in_order():
     """The vectorised row gathers agree with reading the rows one by one (random sparse matrix)."""
     import scipy.sparse as sp

@@ -743,7 +743,7 @@ def read_graph_file(path: str | Path) -> SocialGraph:
     r"""Read an undirected social graph from a file; the format comes from the extension (`GRAPH_FORMATS`).
 
     CSV (read without networkx): one edge per line, `source,target[,weight]`; an optional
-    header line naming `source,target`; lines starting with '#' are comments; blank lines
+    header line naming `source,target` (the first line that is not a comment); lines starting with '#' are comments; blank lines
     are skipped. GraphML, GML, GEXF, Pajek and whitespace-separated edge lists are read by
     networkx's readers. Whatever the format, persons are numbered in order of first
     appearance with their labels kept (as text) in `labels`; the graph is taken as undirected;
@@ -954,8 +954,9 @@ def _fast_csv(raw: bytes):
     comment = comment.to_numpy(bool)
     blank = (s == "") & (t == "") & (w == "")
     skip = comment | blank
-    if s.size and not skip[0] and str(s[0]).lower() in _HEADERS:
-        skip[0] = True
+    first = np.flatnonzero(~skip)[:1]  # the header is the first line that is not a comment or blank
+    if first.size and str(s[first[0]]).lower() in _HEADERS:
+        skip[first[0]] = True
     s, t, w = s[~skip], t[~skip], w[~skip]
     if ((s == "") | (t == "")).any():
         return None
@@ -972,6 +973,7 @@ def _fast_csv(raw: bytes):
 def _slow_csv(path: Path, raw: bytes):
     """(sources, targets, weights) read line by line; raises GraphFileError at the first bad line."""
     src, dst, wts = [], [], []
+    header_seen = False
     for lineno, line_bytes in enumerate(io.BytesIO(raw), start=1):
         if len(line_bytes) > MAX_CSV_LINE:
             raise GraphFileError(f"{path}:{lineno}: line longer than {MAX_CSV_LINE:,} bytes")
@@ -986,8 +988,10 @@ def _slow_csv(path: Path, raw: bytes):
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
         row = [c.strip() for c in row]
-        if lineno == 1 and row[0].lower() in _HEADERS:
+        if not header_seen and row[0].lower() in _HEADERS:
+            header_seen = True  # the first line that is not a comment or blank may be a header
             continue
+        header_seen = True
         if len(row) < 2 or not row[0] or not row[1]:
             raise GraphFileError(f"{path}:{lineno}: expected 'source,target[,weight]', got {_quote(row)}")
         w = _weight(row[2], f"{path}:{lineno}") if len(row) >= 3 and row[2] else np.nan
