@@ -168,6 +168,12 @@ def test_sweep_rejects_bad_params(capsys):
     assert "not a numeric scenario parameter" in capsys.readouterr().err
     assert main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "acquisition.q_weak=0.5:2"]) == 2
     assert "outside" in capsys.readouterr().err
+    # the sweep sets these itself for every point: varying them would be silently undone
+    for key in ("seed", "horizon_days"):
+        assert main(["sweep", str(SCENARIOS / "points.yaml"), "--param", f"{key}=1:200"]) == 2
+        assert f"{key} cannot be swept" in capsys.readouterr().err
+    from sim.experiments.sweep import numeric_keys
+    assert "seed" not in numeric_keys() and "horizon_days" not in numeric_keys()
 
 
 def test_python_api_and_bounded_driver_memory(tmp_path):

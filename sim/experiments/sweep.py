@@ -77,12 +77,21 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
     return node if isinstance(node, Param) else None
 
 
+#: Numeric keys a sweep cannot vary, and why: the sweep sets them itself for every point.
+NOT_SWEPT = {
+    "seed": "each point's runs take the sweep's common seeds (set them with --seed and -r)",
+    "horizon_days": "every point runs the base scenario's horizon, so their lifespans compare "
+                    "(set it with --days)",
+}
+
+
 def numeric_keys(scenario: Scenario | None = None) -> list[str]:
     """Dotted keys a sweep can vary: numeric schema leaves and the scenario's strategies' numeric parameters."""
     from sim.model.strategies import KINDS
     from sim.scenario.schema import iter_leaves
 
-    keys = [".".join(p) for p, spec in iter_leaves(SCHEMA) if spec.type in ("int", "float")]
+    keys = [".".join(p) for p, spec in iter_leaves(SCHEMA)
+            if spec.type in ("int", "float") and ".".join(p) not in NOT_SWEPT]
     strategies = scenario.strategies if scenario is not None else [(k, k, None) for k in KINDS]
     for name, kind, _ in strategies:
         for param, spec in {**COMMON_STRATEGY_PARAMS, **KINDS[kind].PARAMS}.items():
@@ -105,6 +114,8 @@ def parse_param(text: str, scenario: Scenario | None = None) -> ParamRange:
         raise ValueError(f"--param {text!r}: LOW and HIGH must be finite numbers")
     if not lo < hi:
         raise ValueError(f"--param {text!r}: LOW must be below HIGH")
+    if key.strip() in NOT_SWEPT:
+        raise ValueError(f"--param {text!r}: {key.strip()} cannot be swept: {NOT_SWEPT[key.strip()]}")
     spec = _param_spec(key.strip(), scenario)
     if spec is None or spec.type not in ("int", "float"):
         close = difflib.get_close_matches(key.strip(), numeric_keys(scenario), n=1)
