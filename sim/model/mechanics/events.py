@@ -26,6 +26,8 @@ class EventDay:
 
 def attend(day, event) -> int:
     """Apply one event: wake who notices, lift their interest and novelty. Returns attendees."""
+    if event.reach <= 0:  # no one notices: draw nothing, so the shared stream stays paired with a baseline
+        return 0
     st, rng = day.state, day.rng
     members = (st.member_mask() & (st.circle != Circle.ORGANIZER)).nonzero()[0]
     notice = members[rng.random(members.size) < event.reach * day.population.topic_fit[members] * 2]
