@@ -54,6 +54,30 @@ def test_extends_merges_and_null_removes_strategy(tmp_path):
     assert base.exists()
 
 
+def test_an_empty_section_or_new_strategy_is_an_error_not_a_silent_default(tmp_path):
+    write(tmp_path, "base.yaml", """
+        community: {group_cap: 120}
+        strategies:
+          events: {every: 30}
+    """)
+    variant = write(tmp_path, "v.yaml", """
+        extends: base.yaml
+        community:
+        strategies:
+          events:
+          points:
+    """)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(variant)
+    found = {(p.line, p.key) for p in err.value.problems}
+    # community would have reset group_cap to the default; points would have vanished;
+    # events: null removes the base's strategy, as documented, and is not a problem
+    assert found == {(2, "community"), (5, "strategies.points")}
+    assert "points: {}" in str(err.value)
+    with pytest.raises(ScenarioError, match="strategies.points: is empty"):
+        scenario_from_dict({"strategies": {"points": None}})
+
+
 def test_shipped_variants_extend_baseline():
     sc = load_scenario(SCENARIOS / "points_removed.yaml")
     (name, kind, spec), = sc.strategies

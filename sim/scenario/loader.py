@@ -452,6 +452,27 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+def _empty_entries(doc: dict, base_doc: dict, lines: dict, file: str, problems: list[Problem]) -> None:
+    """Empty (null) sections and strategies that would be dropped silently; removes them from `doc`.
+
+    `community:` with nothing under it would reset the base's community to the defaults, and
+    `points:` with nothing under it, in a file whose bases have no `points`, would vanish: the
+    user meant the strategy with its defaults (`points: {}`). A null strategy of the base is
+    the documented way to remove it and stays.
+    """
+    for key in [k for k, v in doc.items() if v is None and isinstance(SCHEMA.get(k), dict)]:
+        problems.append(Problem(file, lines.get((key,)), key, "must not be empty: give it keys, or remove the "
+                                "line (an empty section would reset its settings to the defaults)"))
+        del doc[key]
+    strategies, base = doc.get("strategies"), base_doc.get("strategies")
+    if isinstance(strategies, dict):
+        inherited = base if isinstance(base, dict) else {}
+        for name in [n for n, v in strategies.items() if v is None and n not in inherited]:
+            problems.append(Problem(file, lines.get(("strategies", name)), f"strategies.{name}",
+                                    f"is empty, and no base scenario has a strategy {name!r} to remove: write "
+                                    f"'{name}: {{}}' for the strategy with its default settings"))
+
+
 def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[dict, dict]:
     """Load a file and everything it extends; return (merged doc, {key path: (file, line)})."""
     path = Path(path)
@@ -485,6 +506,7 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
             else:
                 base_doc, base_locs = _load_chain(base_path, problems, seen + (path.resolve(),))
         locs.pop(("extends",), None)
+    _empty_entries(doc, base_doc, lines, str(path), problems)
     merged = _merge(base_doc, doc)
     # keys deleted by null are dropped from the merged doc for strategies only (documented)
     strategies = merged.get("strategies")
@@ -861,6 +883,7 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     problems: list[Problem] = []
     doc = copy.deepcopy(doc)
     locs: dict = {}
+    _empty_entries(doc, {}, {}, name, problems)
     _apply_overrides(doc, locs, list(overrides), problems)
     resolved = _validate(doc, locs, name, problems, base_dir=Path(base_dir) if base_dir else None)
     if problems:

@@ -32,7 +32,9 @@ def scenario_reference() -> str:
         "",
         "A scenario is a YAML mapping. Every key is optional and has the default below. "
         "`extends: base.yaml` (relative to the file) merges the file over a base scenario; "
-        "mappings merge key by key and a strategy set to `null` is removed. "
+        "mappings merge key by key and a strategy of the base set to `null` is removed (`strategies: null` "
+        "removes them all). An empty section, or an empty strategy the bases do not have, is an error: "
+        "write `points: {}` for a strategy with its defaults. "
         "Command-line `--set dotted.key=value` overrides come last. Unknown keys are errors.",
         "",
         "| key | default | unit | allowed | meaning |",
