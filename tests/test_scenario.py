@@ -78,6 +78,19 @@ def test_an_empty_section_or_new_strategy_is_an_error_not_a_silent_default(tmp_p
         scenario_from_dict({"strategies": {"points": None}})
 
 
+def test_every_on_a_strategy_that_does_not_recur_is_an_error(tmp_path):
+    path = write(tmp_path, "v.yaml", """
+        strategies:
+          points: {every: 7}
+          events: {every: 30}
+    """)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert [(p.line, p.key) for p in err.value.problems] == [(2, "strategies.points.every")]
+    assert "would be ignored" in str(err.value)
+    assert load_scenario(SCENARIOS / "koc_promotion.yaml").strategies  # recurring kinds keep it
+
+
 def test_shipped_variants_extend_baseline():
     sc = load_scenario(SCENARIOS / "points_removed.yaml")
     (name, kind, spec), = sc.strategies

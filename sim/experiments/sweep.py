@@ -66,7 +66,7 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
         if scenario is not None:
             kind = {name: k for name, k, _ in scenario.strategies}.get(parts[1], parts[1])
         cls = KINDS.get(kind)
-        if cls is None:
+        if cls is None or (parts[2] == "every" and not cls.recurring):
             return None
         return {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}.get(parts[2])
     node = SCHEMA
@@ -95,7 +95,7 @@ def numeric_keys(scenario: Scenario | None = None) -> list[str]:
     strategies = scenario.strategies if scenario is not None else [(k, k, None) for k in KINDS]
     for name, kind, _ in strategies:
         for param, spec in {**COMMON_STRATEGY_PARAMS, **KINDS[kind].PARAMS}.items():
-            if spec.type in ("int", "float"):
+            if spec.type in ("int", "float") and (param != "every" or KINDS[kind].recurring):
                 keys.append(f"strategies.{name}.{param}")
     return keys
 

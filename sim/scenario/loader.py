@@ -718,6 +718,12 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
             continue
         values = _validate_tree(spec, strategy_schema(kind), here, locs, file, problems)
         values["kind"] = kind
+        if values.get("every") is not None and not KINDS[kind].recurring:
+            f, line = _where(locs, here + ("every",), file)
+            repeat = ", ".join(k for k, c in KINDS.items() if c.recurring)
+            problems.append(Problem(f, line, ".".join(here + ("every",)),
+                                    f"{kind} is in force every day from start to stop, so 'every' would be "
+                                    f"ignored; only recurring strategies take it ({repeat})"))
         if values["stop"] is not None and values["stop"] <= values["start"]:
             f, line = _where(locs, here + ("stop",), file)
             problems.append(Problem(f, line, ".".join(here + ("stop",)),

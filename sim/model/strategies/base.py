@@ -177,6 +177,9 @@ class Strategy(abc.ABC):
     kind: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     PARAMS: ClassVar[dict[str, Param]] = {}
+    #: True when the strategy acts on some days only and reads `every` (through `fires`); a
+    #: scenario that gives `every` to a strategy that is not recurring is an error, not ignored.
+    recurring: ClassVar[bool] = False
 
     def __init__(self, name: str, params: Any):
         self.name = name

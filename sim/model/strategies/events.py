@@ -18,6 +18,7 @@ class Events(Strategy):
     """Online or offline events on a schedule; two on one day both happen."""
 
     kind = "events"
+    recurring = True
     summary = "Online or offline events that wake the silent majority."
     PARAMS = {
         "format": P("online", "str", "-", "Event format.", choices=("online", "offline")),

@@ -13,6 +13,7 @@ class KocPromotion(Strategy):
     """Monthly rounds promoting the top recent contributors into the core circle."""
 
     kind = "koc_promotion"
+    recurring = True
     summary = "Promote top contributors into the core circle (KOC incubation)."
     PARAMS = {
         "per_round": P(3, "int", "persons", "Most members promoted per promotion round.", 0, 1e6),
