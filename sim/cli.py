@@ -575,7 +575,7 @@ def _fit_lines(result) -> list[str]:
 
 def cmd_sweep(args) -> int:
     """`circlesim sweep`: run a parameter sweep, write its tables and report, print indices and Pareto size."""
-    from sim.experiments.sweep import plan_sweep, run_plan
+    from sim.experiments.sweep import MissingExtra, plan_sweep, run_plan
     from sim.scenario import ScenarioError, load_scenario
 
     _force(args)
@@ -592,6 +592,9 @@ def cmd_sweep(args) -> int:
                           replications=args.replications, seed=args.seed)
     except ScenarioError as exc:
         return _invalid(str(exc))
+    except MissingExtra as exc:
+        print(f"circlesim sweep: {exc}", file=sys.stderr)
+        return EXIT_FAIL
     except (ValueError, TypeError) as exc:
         return _invalid(f"invalid sweep: {exc}")
     out = Path(args.out) if args.out else Path("out") / f"sweep-{Path(args.scenario).stem}-{args.method}"
@@ -660,6 +663,13 @@ def cmd_dashboard(args) -> int:
         if error:
             return _invalid(error)
         os.environ["CIRCLESIM_DASHBOARD_SCENARIO"] = str(Path(args.scenario).resolve())
+    try:  # the page is an optional extra: say what to install rather than show a traceback
+        import solara  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        print(f"circlesim dashboard needs the dashboard extra ({exc.name or 'solara'} is missing): "
+              "pip install 'circlesim[dashboard]' (or '.[dashboard]' in the repository)", file=sys.stderr)
+        return EXIT_FAIL
     from sim.outputs.dashboard_server import serve
 
     print(f"circlesim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)

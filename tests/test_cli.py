@@ -191,3 +191,23 @@ def test_every_argument_of_every_command_has_help():
     assert missing == []
     port = next(a for a in sub.choices["dashboard"]._actions if a.dest == "port")
     assert "8765" in port.help
+
+
+def test_a_missing_optional_extra_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path):
+    import sim.outputs.dashboard_server as server
+
+    def served(*_a, **_k):
+        raise AssertionError("the dashboard started without its extra")
+
+    monkeypatch.setattr(server, "serve", served)
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if not installed: importing it fails
+    assert main(["dashboard"]) == 1
+    err = capsys.readouterr().err
+    assert "pip install 'circlesim[dashboard]'" in err and "uvicorn is missing" in err
+    monkeypatch.setitem(sys.modules, "SALib.sample", None)
+    code = main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "strategies.points.value=0:0.05",
+                 "--method", "sobol", "--samples", "2", "--quiet", "--out", str(tmp_path / "s")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "needs SALib" in err and "Traceback" not in err
+    assert not (tmp_path / "s").exists()  # refused before anything was written

@@ -31,6 +31,10 @@ from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param
 METHODS = ("grid", "lhs", "sobol")
 
 
+class MissingExtra(RuntimeError):
+    """An optional extra the asked-for method needs is not installed (the message says what to install)."""
+
+
 def _salib(part: str):
     """SALib's Sobol sampler or analyser (an optional extra: `pip install 'circlesim[sensitivity]'`)."""
     try:
@@ -39,7 +43,7 @@ def _salib(part: str):
         else:
             from SALib.analyze import sobol
     except ImportError:
-        raise RuntimeError("the Sobol method needs SALib: pip install 'circlesim[sensitivity]' "
+        raise MissingExtra("the Sobol method needs SALib: pip install 'circlesim[sensitivity]' "
                            "(or use --method lhs or grid)") from None
     return sobol
 INDEX_MEASURES = ("lifespan", "active_member_days")
