@@ -211,3 +211,15 @@ def test_a_missing_optional_extra_is_one_line_not_a_traceback(monkeypatch, capsy
     err = capsys.readouterr().err
     assert "needs SALib" in err and "Traceback" not in err
     assert not (tmp_path / "s").exists()  # refused before anything was written
+
+
+def test_a_one_day_run_draws_its_figures_without_warnings(tmp_path):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = main(["run", str(SCENARIOS / "baseline.yaml"), "--days", "1", "--set", "population.size=300",
+                     "--quiet", "--out", str(tmp_path / "r")])
+    assert code == 0
+    assert [str(w.message) for w in caught if issubclass(w.category, UserWarning)] == []
+    assert (tmp_path / "r" / "lifecycle.png").exists()

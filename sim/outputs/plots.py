@@ -68,7 +68,10 @@ def thousands(*axes, x: bool = False) -> None:
 
 
 def _xlim(ax, days) -> None:
-    ax.set_xlim(days.min() if days.size else 0, days.max() if days.size else 1)
+    """The days' span on the x axis; a single day (or none) gets a one-day-wide axis around it."""
+    lo = float(days.min()) if days.size else 0.0
+    hi = float(days.max()) if days.size else 1.0
+    ax.set_xlim((lo, hi) if hi > lo else (lo - 0.5, lo + 0.5))
 
 
 def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", smoothing: int = 7):
