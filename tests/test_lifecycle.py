@@ -32,6 +32,13 @@ def test_five_phases_on_a_tent():
     assert r["phases"][-1]["end"] == dau.size
 
 
+def test_decline_steepness_is_never_negative_and_undefined_below_20_percent():
+    dau = tent()
+    assert analyse(dau, smoothing_days=1, growth_share=0.5)["decline_steepness"] == 181 - 151
+    # active interaction ends at 10% of the peak, after the fall through 20%: no 'x% -> 20%' span
+    assert analyse(dau, smoothing_days=1, growth_share=0.1)["decline_steepness"] is None
+
+
 def test_alive_at_horizon_has_no_lifespan():
     r = analyse(np.r_[np.arange(100), np.full(100, 100)], smoothing_days=1)
     assert r["lifespan"] is None and r["alive_at_horizon"] is True

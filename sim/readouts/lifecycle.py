@@ -123,9 +123,12 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     if t_dormant is not None:
         out["lifespan"] = int(t_dormant)
         out["alive_at_horizon"] = False
-    t20 = _first(s < 0.2 * peak, t_peak)
-    if t_active_end is not None and t20 is not None:
-        out["decline_steepness"] = int(t20 - t_active_end)
+    # decline steepness: days from the end of active interaction to 20% of the peak. Undefined
+    # (None) when active interaction ends at or below 20% (growth_share <= 0.2): it was negative
+    if t_active_end is not None and growth_share > 0.2:
+        t20 = _first(s < 0.2 * peak, t_active_end)
+        if t20 is not None:
+            out["decline_steepness"] = int(t20 - t_active_end)
     return out
 
 
