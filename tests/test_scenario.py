@@ -116,6 +116,13 @@ def test_unknown_key_with_line_and_suggestion(tmp_path):
     """)
     (pr,) = problems_of(p)
     assert pr.line == 3 and pr.key == "population.sise" and "population.size" in pr.message
+    # top-level keys that are not parameter sections are suggested too
+    p = write(tmp_path, "t.yaml", """
+        extend: baseline.yaml
+        strategy: {points: {}}
+    """)
+    assert [(x.key, x.message.split("; ")[1]) for x in problems_of(p)] == [
+        ("extend", "did you mean 'extends'?"), ("strategy", "did you mean 'strategies'?")]
 
 
 def test_wrong_type_out_of_range_bad_choice(tmp_path):

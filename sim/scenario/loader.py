@@ -642,6 +642,11 @@ def _coerce(value: Any, spec: Param) -> Any:
     return str(value)
 
 
+#: Top-level keys that are not parameter sections (read by `_load_chain`, the strategies and
+#: fit validators); named in suggestions so 'extend:' and 'strategy:' find them.
+_TOP_LEVEL_OTHERS = ("extends", "strategies", "fit")
+
+
 def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
                    problems: list[Problem]) -> dict:
     """Check `doc` against a schema section; return it with defaults filled in."""
@@ -654,10 +659,11 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
         if key not in tree:
             f, line = _where(locs, path + (str(key),), file)
             # suggestions cost a string comparison per known key: only for the problems shown
-            close = difflib.get_close_matches(str(key), [k for k in tree], n=1) \
+            known = [*tree, *(() if path else _TOP_LEVEL_OTHERS)]  # extends, strategies, fit: checked elsewhere
+            close = difflib.get_close_matches(str(key), known, n=1) \
                 if len(problems) < MAX_SHOWN_PROBLEMS else []
             hint = f"; did you mean {'.'.join(path + (close[0],))!r}?" if close else \
-                f"; allowed keys: {', '.join(sorted(tree))}"
+                f"; allowed keys: {', '.join(sorted(known))}"
             problems.append(Problem(f, line, ".".join(path + (str(key),)), "unknown key" + hint))
     for key, node in tree.items():
         here = path + (key,)
