@@ -255,3 +255,19 @@ def test_a_lifespan_no_run_reached_reads_as_at_least_the_horizon():
                    base_overrides={"lifespan": 150.0, "t_dormant": 150.0})
     md = res_markdown(died)
     assert "≥ 150" not in md and "150 [150, 150]" in md  # measured lifespans keep their interval
+
+
+def test_distributions_figure_writes_member_days_with_thousands_separators():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from sim.outputs.plots import distributions_figure
+
+    res = _result({}, base_overrides={"active_member_days": 45_000.0})
+    fig = distributions_figure(res)
+    fig.canvas.draw()
+    days_axis = fig.axes[1]
+    labels = [t.get_text() for t in days_axis.get_xticklabels() if t.get_text()]
+    assert labels and all("e+" not in x for x in labels) and any("," in x for x in labels), labels
+    # the scenario names stay on the first panel's y axis
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["baseline", "variant"]

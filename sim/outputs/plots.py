@@ -56,13 +56,14 @@ def _top(values) -> float:
     return float(a.max()) if a.size else 0.0
 
 
-def thousands(*axes, x: bool = False) -> None:
+def thousands(*axes, x: bool = False, y: bool = True) -> None:
     """Tick labels with thousands separators (3,500 rather than 3500) on the y (and with `x`, x) axes given."""
     from matplotlib.ticker import FuncFormatter
 
     fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")
     for a in axes:
-        a.yaxis.set_major_formatter(fmt)
+        if y:
+            a.yaxis.set_major_formatter(fmt)
         if x:
             a.xaxis.set_major_formatter(fmt)
 
@@ -289,6 +290,7 @@ def distributions_figure(result):
         ax.set_yticks(range(1, len(result.labels) + 1), result.labels)
         ax.invert_yaxis()
         ax.set_title(title, fontsize=10)
+        thousands(ax, x=True, y=False)  # the y ticks are the scenarios' names
     axes[1].set_yticklabels([])
     fig.tight_layout()
     return fig
