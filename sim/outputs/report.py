@@ -111,7 +111,7 @@ def format_summary(s: dict, currency: str | None = None) -> str:
     currency = currency or (s.get("parameters") or {}).get("currency") or "cost units"
     life = s["lifecycle"]
     out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']:,} persons, "
-           f"{s['horizon_days']:,} days", ""]
+           f"{s['horizon_days']:,} day{'s' if s['horizon_days'] != 1 else ''}", ""]
     out.append(format_phase_table(life["phases"]))
     out.append("")
     if s["lifespan"] is not None:
