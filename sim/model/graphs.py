@@ -742,17 +742,17 @@ def supported_formats() -> str:
 def read_graph_file(path: str | Path) -> SocialGraph:
     r"""Read an undirected social graph from a file; the format comes from the extension (`GRAPH_FORMATS`).
 
-    CSV (read without networkx): one edge per line, `source,target[,weight]`; an optional
-    header line naming `source,target` (the first line that is not a comment); lines starting with '#' are comments; blank lines
-    are skipped. GraphML, GML, GEXF, Pajek and whitespace-separated edge lists are read by
-    networkx's readers. Whatever the format, persons are numbered in order of first
-    appearance with their labels kept (as text) in `labels`; the graph is taken as undirected;
-    a tie listed twice (or in both directions) is one tie, its last weight counting;
-    self-loops are dropped (the person stays); weights must be finite positive numbers. Only a
-    regular file of at most `files.MAX_GRAPH_BYTES` (CSV) or `MAX_NETWORKX_GRAPH_BYTES` (the
-    other formats) is read. Every problem raises `GraphFileError` naming the file, and the
-    line where the format tells it; no other exception escapes. An unknown extension is an
-    error listing the supported formats.
+    CSV (read without networkx): one edge per line, `source,target[,weight]`; an optional header
+    line naming `source,target` (the first line that is not a comment); lines starting with '#'
+    are comments; blank lines are skipped. GraphML, GML, GEXF, Pajek and whitespace-separated
+    edge lists are read by networkx's readers. Whatever the format, persons are numbered in
+    order of first appearance with their labels kept (as text) in `labels`; the graph is taken
+    as undirected; a tie listed twice (or in both directions) is one tie, its last weight
+    counting; self-loops are dropped (the person stays); weights must be finite positive
+    numbers. Only a regular file of at most `files.MAX_GRAPH_BYTES` (CSV) or
+    `MAX_NETWORKX_GRAPH_BYTES` (the other formats) is read. Every problem raises
+    `GraphFileError` naming the file, and the line where the format tells it; no other exception
+    escapes. An unknown extension is an error listing the supported formats.
 
     Large CSV files are parsed by pandas' C reader; a file it cannot take as plain
     comma-separated fields (quotes, ragged rows) or in which a line is wrong is read again
