@@ -250,6 +250,11 @@ def test_fan_quantiles_are_numpys_definition_and_stay_inside_the_runs():
     for q in (0.05, 0.95):
         got = fan.quantile(q)
         assert np.all((got >= series.min(axis=0)) & (got <= series.max(axis=0))), q
+    # a run shorter than the horizon counts on its own days only
+    fan = FanAccumulator(days=3, max_value=100)
+    for s in ([10, 20, 30], [20, 40], [30]):
+        fan.add(s)
+    assert fan.quantile(0.5).tolist() == [20, 30, 30] and fan.mean().tolist() == [20, 30, 30]
 
 
 def test_pareto_front_is_non_dominated():

@@ -84,22 +84,22 @@ class FanAccumulator:
         when the bin holds one integer, else placed geometrically by its position in the bin
         (error under one bin, ~2.3%), and clipped to the day's exact range.
         """
+        runs = self.counts.sum(axis=1)  # per day: a run shorter than the horizon counts on its days only
         if self.n == 0:
             return np.zeros(self.days)
-        h = (self.n - 1) * min(max(float(q), 0.0), 1.0)
-        lo_rank = int(np.floor(h))
-        frac = h - lo_rank
-        below = self._order_statistic(lo_rank + 1)
-        if frac > 0.0:
-            below = below + frac * (self._order_statistic(min(lo_rank + 2, self.n)) - below)
-        seen = self.high >= self.low  # days every run ended before are left as the bins say
-        return np.where(seen, np.clip(below, np.where(seen, self.low, 0), np.where(seen, self.high, 0)), below)
+        h = (np.maximum(runs, 1) - 1) * min(max(float(q), 0.0), 1.0)
+        lo_rank = np.floor(h)
+        value = self._order_statistic(lo_rank + 1)
+        upper = self._order_statistic(np.minimum(lo_rank + 2, np.maximum(runs, 1)))
+        value = value + (h - lo_rank) * (upper - value)
+        seen = runs > 0  # days no run reached are 0
+        return np.where(seen, np.clip(value, np.where(seen, self.low, 0), np.where(seen, self.high, 0)), 0.0)
 
-    def _order_statistic(self, k: int) -> np.ndarray:
-        """Per-day k-th smallest value (1-based) as the histograms place it."""
+    def _order_statistic(self, k: np.ndarray) -> np.ndarray:
+        """Per-day k-th smallest value (1-based, one k per day) as the histograms place it."""
         cum = np.cumsum(self.counts, axis=1)
         rows = np.arange(self.days)
-        b = np.argmax(cum >= k, axis=1)
+        b = np.argmax(cum >= k[:, None], axis=1)
         before = np.where(b > 0, cum[rows, b - 1], 0)
         inside = np.maximum(self.counts[rows, b], 1)
         pos = (k - before - 0.5) / inside  # the k-th value's place among its bin's values
@@ -109,8 +109,8 @@ class FanAccumulator:
         return np.where(hi - lo < 1.0, np.round((lo + hi) / 2), val)
 
     def mean(self) -> np.ndarray:
-        """Per-day mean of the series over all runs added so far (zeros before any run)."""
-        return self.sum / max(self.n, 1)
+        """Per-day mean over the runs that reached each day (zeros before any run)."""
+        return self.sum / np.maximum(self.counts.sum(axis=1), 1)
 
 
 def _label(sc: Scenario, taken: set) -> str:
