@@ -641,7 +641,7 @@ def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
         params = ", ".join(f"{key}={number(r[key])}" for key in result.keys)
         alive = r["alive_at_horizon"]
         if alive == 1:
-            life = f"alive at the horizon (lifespan ≥ {result.horizon:,} days)"
+            life = f"alive at the horizon (lifespan ≥ {result.horizon:,} day{'' if result.horizon == 1 else 's'})"
         elif alive > 0:
             life = f"lifespan {number(r['lifespan'])} days ({alive:.0%} of runs alive at the horizon)"
         else:

@@ -172,8 +172,10 @@ def test_sweep_rejects_bad_params(capsys):
     for key in ("seed", "horizon_days"):
         assert main(["sweep", str(SCENARIOS / "points.yaml"), "--param", f"{key}=1:200"]) == 2
         assert f"{key} cannot be swept" in capsys.readouterr().err
-    from sim.experiments.sweep import numeric_keys
+    from sim.experiments.sweep import ParamRange, numeric_keys, plan_sweep
     assert "seed" not in numeric_keys() and "horizon_days" not in numeric_keys()
+    with pytest.raises(ValueError, match="seed cannot be swept"):  # from Python too
+        plan_sweep(SCENARIOS / "points.yaml", [ParamRange("seed", 1, 10, True)], method="grid", samples=2)
 
 
 def test_python_api_and_bounded_driver_memory(tmp_path):

@@ -114,3 +114,24 @@ def test_currency_is_a_label_runs_share_their_store_key():
     assert base.currency == "cost units" and eur.currency == "EUR"
     assert run_key(base) == run_key(eur)
     assert run_key(base) != run_key(small(["population.size=301"], days=30))
+
+
+def test_thousands_ticks_stay_distinct_on_a_narrow_range():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.outputs.plots import thousands
+
+    fig, ax = plt.subplots()
+    ax.plot([45_000, 45_002], [1_500, 1_502])
+    thousands(ax, x=True)
+    fig.canvas.draw()
+    xs = [t.get_text() for t in ax.get_xticklabels()]
+    ys = [t.get_text() for t in ax.get_yticklabels()]
+    for labels in (xs, ys):
+        # rounding every tick to a whole number wrote 45,000 four times
+        assert len(set(labels)) == len(labels) and all("," in x for x in labels), labels
+    assert "45,000.5" in xs and "1,501" in ys
+    plt.close(fig)

@@ -76,6 +76,20 @@ def test_an_empty_section_or_new_strategy_is_an_error_not_a_silent_default(tmp_p
     assert "points: {}" in str(err.value)
     with pytest.raises(ScenarioError, match="strategies.points: is empty"):
         scenario_from_dict({"strategies": {"points": None}})
+    # a nested empty section, and the same through --set
+    nested = write(tmp_path, "n.yaml", """
+        extends: base.yaml
+        population:
+          graph:
+    """)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(nested)
+    assert [(p.line, p.key) for p in err.value.problems] == [(3, "population.graph")]
+    for override in ("community=", "strategies.points="):
+        with pytest.raises(ScenarioError, match="is empty|must not be empty"):
+            load_scenario(SCENARIOS / "baseline.yaml", overrides=[override])
+    # --set strategies.points= removes the strategy a scenario has, as a null in a file does
+    assert load_scenario(SCENARIOS / "points.yaml", overrides=["strategies.points="]).strategies == ()
 
 
 def test_every_on_a_strategy_that_does_not_recur_is_an_error(tmp_path):

@@ -84,8 +84,8 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
 #: Numeric keys a sweep cannot vary, and why: the sweep sets them itself for every point.
 NOT_SWEPT = {
     "seed": "each point's runs take the sweep's common seeds (set them with --seed and -r)",
-    "horizon_days": "every point runs the base scenario's horizon, so their lifespans compare "
-                    "(set it with --days)",
+    "horizon_days": "lifespans are censored at the base scenario's horizon and the points are read "
+                    "against it, so points of different lengths do not compare (set it with --days)",
 }
 
 
@@ -370,7 +370,9 @@ def plan_sweep(scenario: Scenario | str, params: list, method: str = "lhs", samp
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if isinstance(params, (str, ParamRange)):
         params = [params]
-    ranges = [p if isinstance(p, ParamRange) else parse_param(p, base) for p in params]
+    # a ParamRange given in Python is checked as its text would be (key, bounds, NOT_SWEPT)
+    ranges = [parse_param(f"{p.key}={p.low!r}:{p.high!r}" if isinstance(p, ParamRange) else p, base)
+              for p in params]
     if not ranges:
         raise ValueError("a sweep needs at least one --param KEY=LOW:HIGH")
     keys = [r.key for r in ranges]

@@ -705,6 +705,12 @@ def stochastic_block(sizes: list[int], p_in: float, p_out: float, rng: np.random
 _HEADERS = ("source", "src", "from", "u")
 
 
+def _is_header(first: str, second: str) -> bool:
+    """A header names the source column; 'u' (a plausible person's label) only with 'v' beside it."""
+    first, second = str(first).strip().lower(), str(second).strip().lower()
+    return first in _HEADERS and (first != "u" or second == "v")
+
+
 #: Longest line read from an edge-list CSV (a line of a megabyte is not an edge).
 MAX_CSV_LINE = 64 * 1024
 
@@ -955,7 +961,7 @@ def _fast_csv(raw: bytes):
     blank = (s == "") & (t == "") & (w == "")
     skip = comment | blank
     first = np.flatnonzero(~skip)[:1]  # the header is the first line that is not a comment or blank
-    if first.size and str(s[first[0]]).lower() in _HEADERS:
+    if first.size and _is_header(s[first[0]], t[first[0]]):
         skip[first[0]] = True
     s, t, w = s[~skip], t[~skip], w[~skip]
     if ((s == "") | (t == "")).any():
@@ -988,7 +994,7 @@ def _slow_csv(path: Path, raw: bytes):
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
         row = [c.strip() for c in row]
-        if not header_seen and row[0].lower() in _HEADERS:
+        if not header_seen and _is_header(row[0], row[1] if len(row) > 1 else ""):
             header_seen = True  # the first line that is not a comment or blank may be a header
             continue
         header_seen = True

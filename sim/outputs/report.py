@@ -10,6 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def days(n: int) -> str:
+    """A count of days in words: '1 day', '1,000 days'.
+
+    >>> days(1), days(1000)
+    ('1 day', '1,000 days')
+    """
+    return f"{int(n):,} day{'' if int(n) == 1 else 's'}"
+
+
 def number(x, sign: bool = False) -> str:
     """A number for people: thousands separators from 1,000, three significant digits below 100.
 
@@ -111,7 +120,7 @@ def format_summary(s: dict, currency: str | None = None) -> str:
     currency = currency or (s.get("parameters") or {}).get("currency") or "cost units"
     life = s["lifecycle"]
     out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']:,} persons, "
-           f"{s['horizon_days']:,} day{'s' if s['horizon_days'] != 1 else ''}", ""]
+           f"{days(s['horizon_days'])}", ""]
     out.append(format_phase_table(life["phases"]))
     out.append("")
     if s["lifespan"] is not None:
@@ -227,8 +236,9 @@ def _cost_rows(result) -> tuple[list[str], list[list[str]]]:
 def _about(result) -> str:
     """How the comparison was made: replications (or a fit's posterior draws), horizon, and the one method."""
     note = getattr(result, "note", None)  # compare --from-fit: the draws, seeds and start day
-    runs = note or f"{len(result.seeds)} replications per scenario on common seeds (paired)."
-    return (f"{runs} {result.horizon:,} days, executor: {result.executor_name}; {result.reused} runs reused from the "
+    k = len(result.seeds)
+    runs = note or f"{k} replication{'' if k == 1 else 's'} per scenario on common seeds (paired)."
+    return (f"{runs} {days(result.horizon)}, executor: {result.executor_name}; {result.reused} runs reused from the "
             f"results store; {len(result.failures)} failed. Intervals: 95% t-intervals, of the mean (summary) and "
             f"of the paired mean difference (differences); p: the paired t-test of the same differences, so an "
             f"interval excludes zero exactly when p < 0.05, and 'differs' means both. Shares are clipped to "

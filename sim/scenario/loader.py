@@ -453,24 +453,20 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 def _empty_entries(doc: dict, base_doc: dict, lines: dict, file: str, problems: list[Problem]) -> None:
-    """Empty (null) sections and strategies that would be dropped silently; removes them from `doc`.
+    """Empty (null) strategies that would be dropped silently.
 
-    `community:` with nothing under it would reset the base's community to the defaults, and
     `points:` with nothing under it, in a file whose bases have no `points`, would vanish: the
     user meant the strategy with its defaults (`points: {}`). A null strategy of the base is
-    the documented way to remove it and stays.
+    the documented way to remove it and stays. (Empty sections are refused by `_validate_tree`.)
     """
-    for key in [k for k, v in doc.items() if v is None and isinstance(SCHEMA.get(k), dict)]:
-        problems.append(Problem(file, lines.get((key,)), key, "must not be empty: give it keys, or remove the "
-                                "line (an empty section would reset its settings to the defaults)"))
-        del doc[key]
     strategies, base = doc.get("strategies"), base_doc.get("strategies")
     if isinstance(strategies, dict):
         inherited = base if isinstance(base, dict) else {}
         for name in [n for n, v in strategies.items() if v is None and n not in inherited]:
             problems.append(Problem(file, lines.get(("strategies", name)), f"strategies.{name}",
-                                    f"is empty, and no base scenario has a strategy {name!r} to remove: write "
-                                    f"'{name}: {{}}' for the strategy with its default settings"))
+                                    f"is empty, and the bases have no strategy {name!r} (left) to remove: "
+                                    f"delete the line, or write '{name}: {{}}' for the strategy with its "
+                                    "default settings"))
 
 
 def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[dict, dict]:
@@ -571,6 +567,14 @@ def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list
                 locs[tuple(parts[:i + 1])] = ("--set", None)
             node = node[part]
         else:
+            if value is None and len(parts) == 2 and parts[0] == "strategies":
+                # as in a file: a null removes the scenario's strategy, and names one it has
+                if parts[1] in node:
+                    del node[parts[1]]
+                else:
+                    problems.append(Problem("--set", None, key, f"is empty, and the scenario has no strategy "
+                                            f"{parts[1]!r} to remove: give it a setting (e.g. {key}.start=0)"))
+                continue
             node[parts[-1]] = value
             locs[tuple(parts)] = ("--set", None)
             for i in range(1, len(parts)):
@@ -659,6 +663,10 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
         if key not in tree:
             f, line = _where(locs, path + (str(key),), file)
             # suggestions cost a string comparison per known key: only for the problems shown
+            if not path and key == "extends":  # read by _load_chain; here it came from a dict or --set
+                problems.append(Problem(f, line, "extends", "'extends' works in a scenario file only, not in "
+                                        "--set or scenario_from_dict (load the base file and override it)"))
+                continue
             known = [*tree, *(() if path else _TOP_LEVEL_OTHERS)]  # extends, strategies, fit: checked elsewhere
             close = difflib.get_close_matches(str(key), known, n=1) \
                 if len(problems) < MAX_SHOWN_PROBLEMS else []
@@ -677,6 +685,10 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
             else:
                 out[key] = _coerce(value, node)
         else:
+            if key in doc and doc[key] is None:  # `community:` with nothing under it, at any depth, or --set
+                f, line = _where(locs, here, file)
+                problems.append(Problem(f, line, ".".join(here), "must not be empty: give it keys, or remove "
+                                        "the line (an empty section would reset its settings to the defaults)"))
             out[key] = _validate_tree(doc.get(key, {}) if doc.get(key) is not None else {},
                                       node, here, locs, file, problems)
     return out
@@ -766,7 +778,8 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
         if spec["start"] >= horizon:
             f, line = _where(locs, ("strategies", name, "start"), file)
             out.append(Problem(f, line, f"strategies.{name}.start",
-                               f"starts on day {spec['start']}, not before the horizon ({horizon} days, "
+                               f"starts on day {spec['start']}, not before the horizon "
+                               f"({horizon} day{'' if horizon == 1 else 's'}, "
                                f"days 0-{horizon - 1}): never in force in this run"))
         group_cap = r["community"]["group_cap"]
         if spec.get("kind") == "split_groups" and spec.get("cap", 0) > group_cap:

@@ -171,7 +171,8 @@ def combine(contributions: list[tuple[str, Effects]]) -> Effects:
 class Strategy(abc.ABC):
     """Base class: a named intervention with a start day, an optional stop day and a period.
 
-    Subclasses declare `kind`, `summary` and `PARAMS` and implement `apply`.
+    Subclasses declare `kind`, `summary` and `PARAMS` and implement `apply`; one that acts on
+    some days only also sets `recurring = True` and tests `fires(day)` (it then takes `every`).
     """
 
     kind: ClassVar[str] = ""
