@@ -176,6 +176,10 @@ def test_sweep_rejects_bad_params(capsys):
     assert "seed" not in numeric_keys() and "horizon_days" not in numeric_keys()
     with pytest.raises(ValueError, match="seed cannot be swept"):  # from Python too
         plan_sweep(SCENARIOS / "points.yaml", [ParamRange("seed", 1, 10, True)], method="grid", samples=2)
+    # numpy bounds (np.linspace, ...) are numbers too
+    plan = plan_sweep(SCENARIOS / "points.yaml", [ParamRange("acquisition.q_weak", np.float64(0.01), np.float64(0.1))],
+                      method="grid", samples=2)
+    assert len(plan.variants) == 2
 
 
 def test_python_api_and_bounded_driver_memory(tmp_path):

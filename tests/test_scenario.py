@@ -85,6 +85,10 @@ def test_an_empty_section_or_new_strategy_is_an_error_not_a_silent_default(tmp_p
     with pytest.raises(ScenarioError) as err:
         load_scenario(nested)
     assert [(p.line, p.key) for p in err.value.problems] == [(3, "population.graph")]
+    # a --set below the empty section must not fill it in silently
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(nested, overrides=["population.graph.mean_degree=8"])
+    assert [(p.line, p.key) for p in err.value.problems] == [(3, "population.graph")]
     for override in ("community=", "strategies.points="):
         with pytest.raises(ScenarioError, match="is empty|must not be empty"):
             load_scenario(SCENARIOS / "baseline.yaml", overrides=[override])

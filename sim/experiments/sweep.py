@@ -371,7 +371,8 @@ def plan_sweep(scenario: Scenario | str, params: list, method: str = "lhs", samp
     if isinstance(params, (str, ParamRange)):
         params = [params]
     # a ParamRange given in Python is checked as its text would be (key, bounds, NOT_SWEPT)
-    ranges = [parse_param(f"{p.key}={p.low!r}:{p.high!r}" if isinstance(p, ParamRange) else p, base)
+    # (bounds as plain floats: numpy scalars' repr is 'np.float64(...)'); the schema decides `integer`
+    ranges = [parse_param(f"{p.key}={float(p.low)!r}:{float(p.high)!r}" if isinstance(p, ParamRange) else p, base)
               for p in params]
     if not ranges:
         raise ValueError("a sweep needs at least one --param KEY=LOW:HIGH")

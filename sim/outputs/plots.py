@@ -62,7 +62,7 @@ def thousands(*axes, x: bool = False, y: bool = True) -> None:
 
     # whole numbers with separators; a fractional tick (a narrow range) keeps its decimals, so
     # ticks 45,000.5 and 45,001 are not both written "45,001"
-    fmt = FuncFormatter(lambda v, _: (f"{v:,.6f}".rstrip("0").rstrip(".") if abs(v) >= 1000 else f"{v:g}"))
+    fmt = FuncFormatter(lambda v, _: (f"{v:,.6f}".rstrip("0").rstrip(".") if abs(v) >= 1 else f"{v:g}"))
     for a in axes:
         if y:
             a.yaxis.set_major_formatter(fmt)

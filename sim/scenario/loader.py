@@ -563,6 +563,11 @@ def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list
                                         f"section, so it has no key {short(parts[i + 1])}"))
                 break
             if child is None:
+                if part in node:  # an empty section in the file: filling it here would hide that it resets
+                    f, line = locs.get(tuple(parts[:i + 1]), ("--set", None))
+                    problems.append(Problem(f, line, ".".join(parts[:i + 1]), "must not be empty: give it keys, "
+                                            "or remove the line (an empty section would reset its settings "
+                                            "to the defaults)"))
                 node[part] = {}
                 locs[tuple(parts[:i + 1])] = ("--set", None)
             node = node[part]
