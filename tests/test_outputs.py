@@ -135,3 +135,12 @@ def test_thousands_ticks_stay_distinct_on_a_narrow_range():
         assert len(set(labels)) == len(labels) and all("," in x for x in labels), labels
     assert "45,000.5" in xs and "1,501" in ys
     plt.close(fig)
+
+
+def test_tick_labels_show_no_float_noise_at_large_magnitudes():
+    from sim.outputs.plots import tick_label
+
+    # six decimals at 1e12 wrote the 17th significant digit: 1,000,000,000,000.000122
+    assert tick_label(1e12 + 1.2e-4) == "1,000,000,000,000"
+    assert tick_label(1e12 + 0.5) == "1,000,000,000,000.5"  # a real half still shows
+    assert tick_label(2_000.0) == "2,000" and tick_label(500.0001) == "500.0001"

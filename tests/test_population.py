@@ -255,7 +255,9 @@ def test_a_csv_header_after_comments_is_a_header_in_both_readers(tmp_path):
         # 'source' and 'target' are not people; 'u' on a later line is (only the first line can be a header)
         assert graphs._edges_from_labels(s, t, w).labels.tolist() == ["ann", "bob", "cyd", "u"]
     # a person called 'u' on the first line is a person; 'u,v' is a header
-    for text, labels in (("# friends\nu,ann\nann,bob\n", ["u", "ann", "bob"]), ("u,v\nann,bob\n", ["ann", "bob"])):
+    cases = (("# friends\nu,ann\nann,bob\n", ["u", "ann", "bob"]), ("u,v\nann,bob\n", ["ann", "bob"]),
+             ("U,Target\nann,bob\n", ["ann", "bob"]))  # 'u' beside a target column's name is a header
+    for text, labels in cases:
         p.write_text(text)
         for s, t, w in (graphs._fast_csv(p.read_bytes()), graphs._slow_csv(p, p.read_bytes())):
             assert graphs._edges_from_labels(s, t, w).labels.tolist() == labels, text

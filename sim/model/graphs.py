@@ -703,12 +703,17 @@ def stochastic_block(sizes: list[int], p_in: float, p_out: float, rng: np.random
 # Files
 # ----------------------------------------------------------------------------------------
 _HEADERS = ("source", "src", "from", "u")
+_TARGET_HEADERS = ("target", "dst", "to", "v")
 
 
 def _is_header(first: str, second: str) -> bool:
-    """A header names the source column; 'u' (a plausible person's label) only with 'v' beside it."""
+    """A header names the source column; 'u' (a plausible person's label) only with a target name beside it.
+
+    >>> _is_header("Source", "Target"), _is_header("u", "v"), _is_header("u", "target"), _is_header("u", "ann")
+    (True, True, True, False)
+    """
     first, second = str(first).strip().lower(), str(second).strip().lower()
-    return first in _HEADERS and (first != "u" or second == "v")
+    return first in _HEADERS and (first != "u" or second in _TARGET_HEADERS)
 
 
 #: Longest line read from an edge-list CSV (a line of a megabyte is not an edge).
@@ -749,13 +754,14 @@ def read_graph_file(path: str | Path) -> SocialGraph:
     r"""Read an undirected social graph from a file; the format comes from the extension (`GRAPH_FORMATS`).
 
     CSV (read without networkx): one edge per line, `source,target[,weight]`; an optional header
-    line naming `source,target` (the first line that is not a comment); lines starting with '#'
-    are comments; blank lines are skipped. GraphML, GML, GEXF, Pajek and whitespace-separated
-    edge lists are read by networkx's readers. Whatever the format, persons are numbered in
-    order of first appearance with their labels kept (as text) in `labels`; the graph is taken
-    as undirected; a tie listed twice (or in both directions) is one tie, its last weight
-    counting; self-loops are dropped (the person stays); weights must be finite positive
-    numbers. Only a regular file of at most `files.MAX_GRAPH_BYTES` (CSV) or
+    line naming `source,target` (the first line that is not a comment; `src`, `from` or `u` also
+    name the first column, but `u` only beside `target`, `dst`, `to` or `v`, since a person may
+    be called u); lines starting with '#' are comments; blank lines are skipped. GraphML, GML,
+    GEXF, Pajek and whitespace-separated edge lists are read by networkx's readers. Whatever the
+    format, persons are numbered in order of first appearance with their labels kept (as text)
+    in `labels`; the graph is taken as undirected; a tie listed twice (or in both directions) is
+    one tie, its last weight counting; self-loops are dropped (the person stays); weights must
+    be finite positive numbers. Only a regular file of at most `files.MAX_GRAPH_BYTES` (CSV) or
     `MAX_NETWORKX_GRAPH_BYTES` (the other formats) is read. Every problem raises
     `GraphFileError` naming the file, and the line where the format tells it; no other exception
     escapes. An unknown extension is an error listing the supported formats.

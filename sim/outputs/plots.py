@@ -11,6 +11,8 @@ True
 
 from __future__ import annotations
 
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -56,13 +58,28 @@ def _top(values) -> float:
     return float(a.max()) if a.size else 0.0
 
 
+def tick_label(v: float) -> str:
+    """A tick's text: thousands separators, and only the decimals a double can hold at that size.
+
+    Whole numbers are written whole; a fractional tick (a narrow range) keeps its decimals, so
+    ticks 45,000.5 and 45,001 are not both written "45,001". At most 15 significant digits are
+    shown, since the 16th and 17th of a tick position are float noise (1e12 + 1e-4 is not a tick).
+
+    >>> tick_label(45000.5), tick_label(3500.0), tick_label(1e12 + 1.2e-4), tick_label(0.25)
+    ('45,000.5', '3,500', '1,000,000,000,000', '0.25')
+    """
+    if abs(v) < 1:
+        return f"{v:g}"
+    decimals = max(0, min(6, 15 - (int(math.log10(abs(v))) + 1)))
+    text = f"{v:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if decimals else text
+
+
 def thousands(*axes, x: bool = False, y: bool = True) -> None:
     """Tick labels with thousands separators (3,500 rather than 3500) on the y (and with `x`, x) axes given."""
     from matplotlib.ticker import FuncFormatter
 
-    # whole numbers with separators; a fractional tick (a narrow range) keeps its decimals, so
-    # ticks 45,000.5 and 45,001 are not both written "45,001"
-    fmt = FuncFormatter(lambda v, _: (f"{v:,.6f}".rstrip("0").rstrip(".") if abs(v) >= 1 else f"{v:g}"))
+    fmt = FuncFormatter(lambda v, _: tick_label(v))
     for a in axes:
         if y:
             a.yaxis.set_major_formatter(fmt)
