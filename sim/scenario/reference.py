@@ -36,7 +36,8 @@ def scenario_reference() -> str:
         "removes them all). An empty section, or an empty strategy the bases do not have, is an error: "
         "write `points: {}` for a strategy with its defaults. "
         "Command-line `--set dotted.key=value` overrides come last; a mapping value replaces the section "
-        "(`--set population.graph={type: watts_strogatz}` sets the section's other keys back to their defaults). Unknown keys are errors.",
+        "(`--set population.graph={type: watts_strogatz}` sets the section's other keys back to their "
+        "defaults). Unknown keys are errors.",
         "",
         "| key | default | unit | allowed | meaning |",
         "|---|---|---|---|---|",
