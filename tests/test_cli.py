@@ -223,3 +223,14 @@ def test_a_one_day_run_draws_its_figures_without_warnings(tmp_path):
     assert code == 0
     assert [str(w.message) for w in caught if issubclass(w.category, UserWarning)] == []
     assert (tmp_path / "r" / "lifecycle.png").exists()
+
+
+def test_notebook_tool_without_its_extra_says_what_to_install(monkeypatch, capsys):
+    import sys
+
+    from sim.outputs import notebooks
+
+    monkeypatch.setitem(sys.modules, "nbformat", None)  # as if the extra were not installed
+    assert notebooks.main(["--check"]) == 1
+    err = capsys.readouterr().err
+    assert "notebooks extra" in err and "nbformat" in err and "pip install" in err

@@ -122,6 +122,13 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", help="notebooks in notebooks/ (default: all)")
     ap.add_argument("--check", action="store_true", help="only list stale notebooks; exit 1 if any")
     args = ap.parse_args(argv)
+    try:  # the notebooks extra: one line saying what to install, not a traceback
+        import nbclient  # noqa: F401
+        import nbformat  # noqa: F401
+    except ImportError as exc:
+        print(f"python -m sim.outputs.notebooks needs the notebooks extra ({exc.name} is missing): "
+              "pip install -e '.[notebooks]'", file=sys.stderr)
+        return 1
     if args.check:
         import nbformat
 
