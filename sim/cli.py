@@ -124,7 +124,30 @@ def _load(path: str, overrides, seed=None, days=None):
     try:
         return load_scenario(path, overrides=overrides or [], seed=seed, days=days), None
     except ScenarioError as exc:
-        return None, str(exc)
+        return None, _ProblemReport().message(path, exc)
+
+
+class _ProblemReport:
+    """Messages for scenario files that failed to load, each naming its file.
+
+    A `--set` problem shared by several files is listed once (under the first), not once per file.
+    """
+
+    def __init__(self):
+        self.shown: set = set()
+
+    def message(self, path: str, exc) -> str:
+        from sim.scenario import ScenarioError
+
+        problems = getattr(exc, "problems", None)
+        if not problems:
+            return str(exc)
+        new = [p for p in problems if not (p.file == "--set" and p in self.shown)]
+        self.shown.update(p for p in problems if p.file == "--set")
+        if not new:
+            n = len(problems)
+            return f"{n} problem{'s' if n != 1 else ''} in scenario {path}: the same --set problem as above"
+        return str(ScenarioError(new, where=f"scenario {path}"))
 
 
 def cmd_run(args) -> int:
@@ -235,16 +258,16 @@ def _jsonable(x):
 
 def cmd_validate(args) -> int:
     """`circlesim validate`: check scenario files and report every problem; exit 2 if any is invalid."""
-    from sim.scenario import ScenarioError, check_graph
+    from sim.scenario import ScenarioError, check_graph, load_scenario
 
-    bad = 0
+    bad, report = 0, _ProblemReport()
     for path in args.files:
-        scenario, error = _load(path, args.set)
-        if not error:
-            try:
-                check_graph(scenario)  # a graph file is read in full: it must load, not only exist
-            except ScenarioError as exc:
-                error = str(exc)
+        error = None
+        try:
+            scenario = load_scenario(path, overrides=args.set or [])
+            check_graph(scenario)  # a graph file is read in full: it must load, not only exist
+        except ScenarioError as exc:
+            error = report.message(path, exc)
         if error:
             bad += 1
             print(error, file=sys.stderr)
@@ -395,12 +418,12 @@ def cmd_compare(args) -> int:
         print("--seeds-per-draw needs --from-fit", file=sys.stderr)
         return EXIT_INVALID
     args.replications = 30 if args.replications is None else args.replications
-    scenarios, problems = [], []
+    scenarios, problems, report = [], [], _ProblemReport()
     for path in args.scenarios:
         try:
             scenarios.append(load_scenario(path, overrides=args.set, days=args.days))
         except ScenarioError as exc:
-            problems.append(str(exc))
+            problems.append(report.message(path, exc))
     if problems:
         return _invalid("\n".join(problems))
     try:
@@ -455,12 +478,12 @@ def _compare_from_fit(args) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"invalid --from-fit: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    variants, problems = [], []
+    variants, problems, report = [], [], _ProblemReport()
     for path in args.scenarios:
         try:
             variants.append(load_scenario(path, overrides=args.set))
         except ScenarioError as exc:
-            problems.append(str(exc))
+            problems.append(report.message(path, exc))
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_INVALID

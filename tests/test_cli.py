@@ -234,3 +234,25 @@ def test_notebook_tool_without_its_extra_says_what_to_install(monkeypatch, capsy
     assert notebooks.main(["--check"]) == 1
     err = capsys.readouterr().err
     assert "notebooks extra" in err and "nbformat" in err and "pip install" in err
+
+
+@pytest.mark.parametrize("command", ["validate", "compare"])
+def test_a_set_problem_shared_by_every_file_is_listed_once_and_each_file_is_named(command, tmp_path, capsys):
+    """`--set community.bogus=3` is wrong for both files: one listing, then a line naming the other file."""
+    files = [str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "points.yaml")]
+    extra = ["-r", "2", "--serial", "--out", str(tmp_path / "cmp")] if command == "compare" else []
+    assert main([command, *files, *extra, "--set", "community.bogus=3"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("community.bogus: unknown key") == 1
+    assert f"1 problem in scenario {files[0]}:" in err
+    assert f"1 problem in scenario {files[1]}: the same --set problem as above" in err
+    assert not (tmp_path / "cmp").exists()
+
+
+def test_a_files_own_problem_is_listed_under_its_file_beside_a_shared_set_problem(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nfoo: 1\n")
+    assert main(["validate", str(bad), str(SCENARIOS / "baseline.yaml"), "--set", "nope=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("--set: nope: unknown key") == 1
+    assert f"2 problems in scenario {bad}:" in err and f"{bad}:2: foo: unknown key" in err

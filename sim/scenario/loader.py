@@ -98,18 +98,19 @@ class ScenarioError(ValueError):
     The message lists the first `MAX_SHOWN_PROBLEMS` (in reading order) and counts the rest.
     """
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], where: str = "scenario"):
         # in reading order: by file, then line (problems without a line first)
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0))
+        self.where = where
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in scenario:"
+        head = f"{n} problem{'s' if n != 1 else ''} in {where}:"
         shown = ["  " + str(p) for p in self.problems[:MAX_SHOWN_PROBLEMS]]
         if n > MAX_SHOWN_PROBLEMS:
             shown.append(f"  ... and {n - MAX_SHOWN_PROBLEMS} more (fix these first)")
         super().__init__("\n".join([head] + shown))
 
     def __reduce__(self):
-        return (type(self), (self.problems,))
+        return (type(self), (self.problems, self.where))
 
 
 # ----------------------------------------------------------------------------------------
