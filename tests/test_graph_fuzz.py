@@ -227,3 +227,20 @@ def test_an_edge_list_with_extra_fields_keeps_its_columns(tmp_path):
         g = load_graph_file(path)
         assert g.number_of_nodes() == 300 and g.number_of_edges() == 300
         assert max(d for _, d in g.degree()) == 2
+
+
+def test_validate_names_the_scenario_line_of_a_graph_file_that_cannot_be_read(tmp_path, capsys):
+    """A graph file that exists but cannot be read is blamed on the scenario line naming it,
+    through `extends` and `--set` too (it used to lose the line: `g2.yaml: population.graph.file`)."""
+    from sim.cli import main
+
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n2,x,y,z\n")
+    (tmp_path / "g2.yaml").write_text("name: g2\npopulation:\n  size: 10\n  graph:\n"
+                                      "    type: file\n    file: bad.csv\n")
+    (tmp_path / "g3.yaml").write_text("extends: g2.yaml\nname: g3\n")
+    for name in ("g2.yaml", "g3.yaml"):
+        assert main(["validate", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert f"{tmp_path / 'g2.yaml'}:6: population.graph.file: {tmp_path / 'bad.csv'}:3:" in err, err
+    assert main(["validate", str(tmp_path / "g3.yaml"), "--set", f"population.graph.file={tmp_path / 'bad.csv'}"]) == 2
+    assert "  --set: population.graph.file:" in capsys.readouterr().err

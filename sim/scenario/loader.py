@@ -175,9 +175,10 @@ class Section:
 class Scenario(Section):
     """A validated, fully resolved scenario. `strategies` holds (name, kind, Section) triples."""
 
-    __slots__ = ("path", "_strategy_specs", "_fit", "notices")
+    __slots__ = ("path", "_strategy_specs", "_fit", "notices", "graph_file_at")
 
-    def __init__(self, resolved: dict, path: str | None = None, notices: Iterable[Problem] = ()):
+    def __init__(self, resolved: dict, path: str | None = None, notices: Iterable[Problem] = (),
+                 graph_file_at: tuple[str, int | None] | None = None):
         strategies = resolved.get("strategies", {})
         body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
@@ -186,6 +187,9 @@ class Scenario(Section):
         #: Things that are valid but probably not meant (`Problem`s, e.g. a strategy that starts
         #: after the horizon): the CLI prints them as notes; they never change a run.
         object.__setattr__(self, "notices", tuple(notices))
+        #: Where `population.graph.file` was written (file, line), so a problem found when the
+        #: graph file is read (`check_graph`) points at the scenario line that names it.
+        object.__setattr__(self, "graph_file_at", graph_file_at)
         specs = []
         for name, spec in strategies.items():
             specs.append((name, spec["kind"], Section(spec)))
@@ -229,13 +233,15 @@ class Scenario(Section):
         resolved = _validate(doc, locs, self.path or "<scenario>", problems, base_dir=None)
         if problems:
             raise ScenarioError(problems)
-        return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"))
+        at = _where(locs, _GRAPH_FILE, "") if _GRAPH_FILE in locs else self.graph_file_at
+        return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"), at)
 
     def __getstate__(self):
-        return {"resolved": self.to_dict(), "path": self.path, "fit": self._fit}
+        return {"resolved": self.to_dict(), "path": self.path, "fit": self._fit, "graph_file_at": self.graph_file_at}
 
     def __setstate__(self, state):
-        self.__init__({**state["resolved"], "fit": state.get("fit")}, state["path"])
+        self.__init__({**state["resolved"], "fit": state.get("fit")}, state["path"],
+                      graph_file_at=state.get("graph_file_at"))
 
     def __repr__(self) -> str:
         return f"Scenario(name={self.get('name')!r}, path={self.path!r})"
@@ -590,6 +596,9 @@ def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list
 # ----------------------------------------------------------------------------------------
 # Validation against the schema
 # ----------------------------------------------------------------------------------------
+_GRAPH_FILE = ("population", "graph", "file")
+
+
 def _where(locs: dict, path: tuple, default_file: str) -> tuple[str, int | None]:
     p = path
     while p:
@@ -897,7 +906,7 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
     resolved = _validate(doc, locs, str(path), problems, base_dir=path.parent)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(resolved, str(path), _notices(resolved, locs, str(path)))
+    return Scenario(resolved, str(path), _notices(resolved, locs, str(path)), _where(locs, _GRAPH_FILE, str(path)))
 
 
 def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<dict>",
@@ -935,11 +944,11 @@ def check_graph(scenario: Scenario) -> None:
     from sim.model.founding import check_fits
     from sim.model.population import GraphFileError, load_graph_file
 
-    where = scenario.path or "<scenario>"
+    where, line = scenario.graph_file_at or (scenario.path or "<scenario>", None)
     try:
         g = load_graph_file(graph.file)
     except GraphFileError as exc:
-        raise ScenarioError([Problem(where, None, "population.graph.file", str(exc))]) from None
+        raise ScenarioError([Problem(where, line, "population.graph.file", str(exc))]) from None
     check_fits(scenario, g.number_of_nodes())
 
 
