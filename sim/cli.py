@@ -449,16 +449,17 @@ def cmd_compare(args) -> int:
             print("\nToo few replications:")
             print("\n".join(f"- {a}" for a in advice))
     else:
-        from sim.outputs.report import key_measures, number
+        from sim.outputs.report import key_measures, mean_ci_text
         from sim.readouts.registry import measure
 
         print(f"Nothing to compare: only {result.labels[0]} was given, no variant to compare with, so no verdicts. "
               f"Give the variants after the baseline: circlesim compare BASELINE.yaml VARIANT.yaml ...\n"
-              f"{result.labels[0]}'s read-outs over {len(result.seeds)} replications, mean [95% CI]:")
+              f"{result.labels[0]}'s read-outs over {len(result.seeds)} "
+              f"replication{'' if len(result.seeds) == 1 else 's'}, mean [95% CI]:")
         summ = result.summary().set_index("measure")
         for m in key_measures():
             r = summ.loc[m]
-            print(f"  {measure(m).label:<24}{number(r['mean']):>10} [{number(r['low'])}, {number(r['high'])}]")
+            print(f"  {measure(m).label:<24}{mean_ci_text(result, result.labels[0], m, r)}")
     print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
           f"distributions.png, cost_benefit.png, report.html, report.md "
           f"({result.reused} runs reused, {result.seconds:.0f} s).")

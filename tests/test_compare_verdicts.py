@@ -8,6 +8,7 @@ no simulation runs; one runs the CLI on a single scenario.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,23 @@ def test_one_replication_is_flagged_as_no_test_at_all():
     assert len(advice) == 1 and "no interval or test is possible" in advice[0] and "-r 10" in advice[0]
 
 
+def test_one_replication_gives_no_verdict_of_no_difference():
+    """With one pair of runs a large shift is neither 'no detectable difference' nor 'raises': it cannot be judged."""
+    res = _result({"viral_k": (0.2, 0.01)}, n=1, seed=12)
+    verdicts = res.verdicts()
+    assert not any("viral K" in v and "no detectable difference" in v for v in verdicts), verdicts
+    judged = [v for v in verdicts if "cannot be judged from a single pair of runs" in v]
+    assert len(judged) == 1 and "viral K (Δ +0.1" in judged[0] and "-r 10" in judged[0]
+    assert "CI n/a" not in " ".join(verdicts)
+    md = res_markdown(res)
+    row = r"\| viral_k \| 0\.[12]\d* \| n/a to n/a \| p n/a \| 1 \| cannot be judged from one pair of runs \|"
+    assert re.search(row, md)
+    assert "no detectable difference |" not in md
+    assert "one pair of runs: no test" in md  # the blank cost per extra day says why
+    two = _result({"viral_k": (0.2, 0.01)}, n=2, seed=12).verdicts()  # two pairs: an interval and a test
+    assert not any("cannot be judged" in v for v in two)
+
+
 def test_enough_replications_give_no_advice():
     res = _result({"viral_k": (0.2, 0.01)}, n=10, seed=4)
     assert res.differences().set_index("measure").loc["viral_k", "significant"]
@@ -200,6 +218,19 @@ def test_one_scenario_says_there_is_nothing_to_compare(tmp_path, capsys):
     assert "## Verdicts" not in md and "Nothing to compare" in md
     assert "no variant to compare" in (out / "report.html").read_text()
     assert pd.read_csv(out / "differences.csv").empty
+
+
+def test_one_scenario_read_outs_say_what_they_cannot_show(tmp_path, capsys):
+    """A lifespan every run outlived is a lower bound (not '80 [80, 80]'); one run has no interval."""
+    for r, tail in (("2", "["), ("1", "(no interval from one run)")):
+        out = tmp_path / f"one{r}"
+        assert main(["compare", str(SCENARIOS / "baseline.yaml"), "-r", r, "--serial", "--quiet", "--out", str(out),
+                     "--set", "population.size=300", "--days", "80"]) == 0
+        lines = {line.split("  ")[1].strip(): line for line in capsys.readouterr().out.splitlines()
+                 if line.startswith("  ")}
+        assert lines["lifespan"].endswith("≥ 80 (every run alive at the horizon)"), lines
+        assert "[80, 80]" not in lines["lifespan"]
+        assert tail in lines["active member-days"]
 
 
 # --------------------------------------------------------------------------- fan chart

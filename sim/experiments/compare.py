@@ -205,6 +205,8 @@ class CompareResult:
                 note = ""
             elif days["mean"] is None:
                 note = "no finished pairs of runs"
+            elif days["n"] < 2:
+                note = "one pair of runs: no test of the change in active member-days, so no cost per extra day"
             elif not significant(days):
                 note = "no detectable change in active member-days, so no cost per extra day"
             else:
@@ -249,7 +251,7 @@ class CompareResult:
                                f"{self.currency}) per extra active member-day")
             elif _present(c["spend_per_extra_day"]) and (c["extra_spend"] or 0) > 0:
                 cost_phrase = f" at {_num(c['spend_per_extra_day'])} {self.currency} per extra active member-day"
-            quiet = []
+            quiet, unjudged = [], []
             spend = self._paired(lab, "total_spend")["mean"]
             for m in verdict_measures():
                 r = measure(m)
@@ -261,6 +263,9 @@ class CompareResult:
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
                 if m == "lifespan" and self._all_alive(lab):
                     quiet.append(f"lifespan (every run of both still alive at the horizon, day {self.horizon:,})")
+                    continue
+                if d["n"] < 2:  # one pair of runs: a difference, but neither an interval nor a test
+                    unjudged.append(f"{r.label} (Δ {self._amount(m, d['mean'], sign=True)})")
                     continue
                 scale = 100 if r.bounds is not None else 1
                 ci = f"95% CI {_num(_times(d['low'], scale))} to {_num(_times(d['high'], scale))}, {format_p(d['p'])}"
@@ -280,6 +285,9 @@ class CompareResult:
                 lines.append(sentence + ".")
             if quiet:
                 lines.append(f"{lab}: no detectable difference in " + "; ".join(quiet) + ".")
+            if unjudged:
+                lines.append(f"{lab}: cannot be judged from a single pair of runs (no interval, no test; "
+                             "run at least -r 10): " + "; ".join(unjudged) + ".")
         if self.failures:
             lines.append(f"{len(self.failures)} run(s) failed and are left out; see failures in the report.")
         return lines

@@ -153,10 +153,24 @@ def _fmt(x) -> str:
     return number(x)
 
 
-def _mean_ci(result, label: str, m: str, r) -> str:
-    """'mean [low, high]', or '≥ horizon (every run alive)' for a lifespan no run reached."""
+def _missing(x) -> bool:
+    """None or NaN (a read-out no run reached, an interval one run cannot give)."""
+    return x is None or (isinstance(x, float) and x != x)
+
+
+def mean_ci_text(result, label: str, m: str, r) -> str:
+    """One read-out of one scenario as text: 'mean [low, high]' (the 95% interval of the mean).
+
+    A lifespan no run reached reads '≥ horizon (every run alive at the horizon)': the horizon
+    is a lower bound, not a mean with an interval. A measure no run reached reads 'n/a', and a
+    mean without an interval (one replication) says so.
+    """
     if m == "lifespan" and result.all_alive(label):
-        return f"≥ {_fmt(r['mean'])} (every run alive at the horizon)"
+        return f"≥ {round(r['mean']):,} (every run alive at the horizon)"  # the horizon: whole days
+    if _missing(r["mean"]):
+        return "n/a (no run reached it)"
+    if _missing(r["low"]) or _missing(r["high"]):
+        return f"{_fmt(r['mean'])} (no interval from one run)"
     return f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]"
 
 
@@ -169,7 +183,7 @@ def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
         sub = summ[summ["scenario"] == lab].set_index("measure")
         cells = [lab]
         for m in keys:
-            cells.append(_mean_ci(result, lab, m, sub.loc[m]))
+            cells.append(mean_ci_text(result, lab, m, sub.loc[m]))
         rows.append(cells)
     return head, rows
 
@@ -185,7 +199,7 @@ def _all_measure_rows(result) -> tuple[list[str], list[list[str]]]:
         r = measure(m)
         cells = [f"{r.label} ({m})", r.unit_in(result.currency)]
         for lab in result.labels:
-            cells.append(_mean_ci(result, lab, m, summ.loc[(lab, m)]))
+            cells.append(mean_ci_text(result, lab, m, summ.loc[(lab, m)]))
         rows.append(cells)
     return head, rows
 
@@ -213,6 +227,8 @@ def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
 
         if r["n"] == 0:
             verdict = "not measured: no seed where both runs reached it"
+        elif r["n"] == 1:
+            verdict = "cannot be judged from one pair of runs"
         else:
             verdict = "differs" if r["significant"] else "no detectable difference"
         rows.append([r["variant"], r["measure"], amount(r["mean"]), f"{amount(r['low'])} to {amount(r['high'])}",
