@@ -22,6 +22,7 @@ database records, the deterministic count ``k + 1``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import time
@@ -197,6 +198,17 @@ class SeededSampler(_PyabcSampler):
         self.nr_evaluations_ = count
         self.used += count
         return sample
+
+    _sample_as_written = sample_until_n_accepted  # before pyabc's metaclass wraps it (see below)
+
+
+# pyabc's SamplerMeta wraps `sample_until_n_accepted` in a function of its own, without
+# functools.wraps: the method would lose its name, docstring and signature (help(), the API
+# reference) whenever pyabc is installed. Give the wrapper the method's identity back.
+_as_run = SeededSampler.__dict__["sample_until_n_accepted"]
+if _as_run is not SeededSampler._sample_as_written:
+    functools.update_wrapper(_as_run, SeededSampler._sample_as_written)
+del _as_run
 
 
 __all__ = ["SeededSampler", "evaluate_batch", "evaluation_seed", "executor_slots"]
