@@ -37,6 +37,18 @@ def test_summary_uses_thousands_separators_and_the_scenario_currency():
     assert "34,812 cost units" in format_summary(_summary(parameters={}))
 
 
+def test_a_germination_of_zero_days_is_explained_and_a_real_one_is_not():
+    text = format_summary(_summary())  # germination 0-10: nothing to explain
+    assert "Germination lasts 0 days" not in text
+    none = _summary(founders=38, parameters={"lifecycle": {"germination_share": 0.1}},
+                    lifecycle={"phases": [{"name": "germination", "start": 0, "end": 0},
+                                          {"name": "rapid growth", "start": 0, "end": 1_000}]})
+    lines = format_summary(none).splitlines()
+    note = [line for line in lines if line.startswith("(Germination lasts 0 days")]
+    assert len(note) == 1 and "38 founders" in note[0] and "10% of the peak's DAU" in note[0]
+    assert lines.index(note[0]) == lines.index("rapid growth              0  1,000  1,000") + 1  # under the table
+
+
 def test_retention_and_membership_are_two_statements_and_d30_above_d1_is_explained():
     lines = format_retention(_summary())
     assert lines[0].startswith("Retention (share of each join cohort active on day n after joining): D1 40.0%")

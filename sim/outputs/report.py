@@ -115,6 +115,18 @@ def format_warnings(w: list[dict], max_per_kind: int = 4) -> list[str]:
     return out
 
 
+def _no_germination(s: dict) -> list[str]:
+    """Why a germination phase of 0 days is not a fault: the founders alone are past its threshold."""
+    phases = s["lifecycle"]["phases"]
+    if not phases or phases[0]["name"] != "germination" or phases[0]["end"] > phases[0]["start"]:
+        return []
+    share = ((s.get("parameters") or {}).get("lifecycle") or {}).get("germination_share")
+    share = f"{share:.0%}" if isinstance(share, (int, float)) else "lifecycle.germination_share"
+    founders = f"the {s['founders']:,} founders" if s.get("founders") else "the founders"
+    return [f"(Germination lasts 0 days: from day 0, {founders} and their first invitees are already above "
+            f"{share} of the peak's DAU, so the run starts past germination.)"]
+
+
 def format_summary(s: dict, currency: str | None = None) -> str:
     """The end-of-run summary: phases, lifespan, read-outs, retention and the health warnings."""
     currency = currency or (s.get("parameters") or {}).get("currency") or "cost units"
@@ -122,6 +134,7 @@ def format_summary(s: dict, currency: str | None = None) -> str:
     out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']:,} persons, "
            f"{days(s['horizon_days'])}", ""]
     out.append(format_phase_table(life["phases"]))
+    out += _no_germination(s)
     out.append("")
     if s["lifespan"] is not None:
         out.append(f"Lifespan: {s['lifespan']:,} days (dormant from day {s['lifespan']:,}).")
