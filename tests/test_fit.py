@@ -25,7 +25,7 @@ from sim.cli import main
 from sim.fitting.history import HistoryError, read_history
 from sim.fitting.spec import FitSpec
 from sim.scenario import ScenarioError, load_scenario
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SCENARIOS
 
 # fits need the [fit] extra (pyabc); it is part of [all], which CI installs. Input checks need no pyabc.
 needs_pyabc = pytest.mark.skipif(importlib.util.find_spec("pyabc") is None,
@@ -504,3 +504,34 @@ def test_randomized_pit_is_uniform_when_the_truth_is_one_more_draw():
     inside = np.mean((u >= 0.05) & (u <= 0.95))
     assert abs(inside - 0.9) < 4 * np.sqrt(0.9 * 0.1 / n)  # four binomial standard errors
     assert coverage_band(20) == (14, 20) and coverage_band(100) == (82, 97)
+
+
+def test_a_variant_over_a_fit_never_rewrites_the_observed_history(tmp_path):
+    """A fitted strategy the variant drops or changes runs as fitted through the history, then stops
+    (or switches to the variant's settings): the runs agree day by day until the last observation.
+    It used to vanish (dropped: kept running forever; changed: off during the history)."""
+    from sim.fitting.from_fit import design_scenario
+    from sim.model import CommunityModel
+
+    small = ["population.size=400"]
+    fitted = load_scenario(SCENARIOS / "points.yaml", overrides=small, days=80)
+    dropped = load_scenario(SCENARIOS / "baseline.yaml", overrides=small, days=80)
+    doubled = fitted.with_overrides(["strategies.points.value=0.04"])
+    sc, notes = design_scenario(fitted, dropped, 40, [])
+    assert [(n, s.start, s.stop) for n, _, s in sc.strategies] == [("points", 0, 40)]
+    assert "stops on day 40" in notes[0]
+    sc2, notes2 = design_scenario(fitted, doubled, 40, [])
+    assert sorted((n, s.start, s.stop, s.value) for n, _, s in sc2.strategies) == [
+        ("points", 40, None, 0.04), ("points_fitted", 0, 40, 0.02)]
+    assert "until day 39" in notes2[0]
+    base = CommunityModel(fitted, seed=3)
+    base.run()
+    for design in (sc, sc2):
+        run = CommunityModel(design, seed=3)
+        run.run()
+        a, b = base.timeseries(), run.timeseries()
+        pd.testing.assert_frame_equal(a.iloc[:40], b.iloc[:40])  # the history as fitted
+        assert not a.iloc[40:].equals(b.iloc[40:])  # the design changes what follows
+    with pytest.raises(TypeError, match="list of scenario files"):
+        from sim.fitting.from_fit import compare_from_fit
+        compare_from_fit(tmp_path, str(SCENARIOS / "points.yaml"))

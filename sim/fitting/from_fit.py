@@ -9,7 +9,10 @@ run-to-run noise. The usual verdicts, tables, figures and reports of `compare` f
 
 A variant is any scenario file. Its strategies that the fitted scenario does not already
 run (same name, same settings) are the new design: their `start` and `stop` days are counted
-from the day after the last observation (``start: 0`` starts then). Any other setting in
+from the day after the last observation (``start: 0`` starts then). The observed history is
+never rewritten: a fitted strategy that the variant drops, or runs with other settings, keeps
+running as fitted through the last observed day and stops the day after (a changed one runs
+on with the variant's settings from its shifted start, as a second entry). Any other setting in
 which the variant differs from the fitted scenario (a group cap, say) cannot start
 mid-run: it applies from day 0, and the report says so. A variant of another population (any
 `population.*` key differing) is refused: the posterior describes this community's people.
@@ -41,6 +44,15 @@ def _leaves(d: dict, prefix=()):
             yield prefix + (k,), v
 
 
+def _free_name(name: str, *taken: dict) -> str:
+    """`name`, or `name_2`, `name_3`, ... if a strategy already has it."""
+    candidate, k = name, 1
+    while any(candidate in t for t in taken):
+        k += 1
+        candidate = f"{name}_{k}"
+    return candidate
+
+
 def design_scenario(fitted: Scenario, variant: Scenario, start_day: int, fitted_keys) -> tuple[Scenario, list[str]]:
     """The fitted scenario with the variant's design: its new strategies shifted to start on `start_day`.
 
@@ -67,10 +79,35 @@ def design_scenario(fitted: Scenario, variant: Scenario, start_day: int, fitted_
             node[path[-1]] = value
             notes.append(f"{'.'.join(path)} = {value!r} (fitted scenario: {base_flat.get(path)!r}) applies from "
                          "day 0, before the last observation: only strategies can start later")
-    strategies = dict(base.get("strategies", {}))
-    for name, spec in var.get("strategies", {}).items():
-        if strategies.get(name) == spec:
-            continue  # already part of the community's present course
+    fitted_strategies, wanted = base.get("strategies", {}), var.get("strategies", {})
+    strategies = {}
+    for name, spec in fitted_strategies.items():
+        if wanted.get(name) == spec:
+            strategies[name] = spec  # unchanged: part of the community's present course
+            continue
+        if int(spec.get("start") or 0) >= start_day:
+            notes.append(f"strategies.{name}: planned in the fitted scenario from day {spec['start']}, after the "
+                         "history; the variant " + ("changes it" if name in wanted else "drops it"))
+            continue
+        # it ran during the observed history (the fit saw its effect): it keeps running there
+        # and stops the day after the last observation, where the variant's design begins
+        kept = dict(spec)
+        kept["stop"] = start_day if spec.get("stop") is None else min(int(spec["stop"]), start_day)
+        if name in wanted:
+            entry = _free_name(f"{name}_fitted", fitted_strategies, wanted)
+            notes.append(f"strategies.{name}: runs with the fitted settings until day {start_day - 1} (the observed "
+                         f"history; as '{entry}') and with the variant's from day "
+                         f"{int(wanted[name].get('start') or 0) + start_day} (a recurring strategy's period restarts "
+                         "there)")
+        else:
+            entry = name
+            if kept["stop"] == start_day:
+                notes.append(f"strategies.{name}: not in the variant: it runs as fitted until day {start_day - 1} "
+                             f"(the observed history) and stops on day {start_day}")
+        strategies[entry] = kept
+    for name, spec in wanted.items():
+        if fitted_strategies.get(name) == spec:
+            continue  # kept above
         spec = dict(spec)
         spec["start"] = int(spec.get("start") or 0) + start_day
         if spec.get("stop") is not None:
@@ -98,6 +135,11 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
     from sim.fitting.engine import scenario_with
     from sim.fitting.result import load_fit
 
+    if isinstance(variants, (str, os.PathLike, Scenario)):
+        raise TypeError("variants must be a list of scenario files or Scenarios, e.g. [\"scenarios/points.yaml\"], "
+                        f"not one {type(variants).__name__}")
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be the fit's output folder (a path), not a {type(folder).__name__}")
     res = load_fit(folder)
     spec = res.spec
     start_day = res.history.last_day + 1
