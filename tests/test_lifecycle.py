@@ -124,3 +124,18 @@ def test_an_absolute_dormancy_floor_never_makes_phases_overlap():
     assert starts == sorted(starts) and all(e <= s for e, s in zip(ends, starts[1:]))
     assert r["lifespan"] == r["peak_day"] and r["phases"][-1]["name"] == "dormancy"
     assert analyse(dau, smoothing_days=1)["lifespan"] > r["lifespan"]  # relative rule alone: later
+
+
+def test_members_after_90_days_is_none_in_a_shorter_run():
+    """It read the last day's members when a run was shorter than 90 days (a 60-day run's final count)."""
+    import pandas as pd
+
+    from sim.readouts.registry import run_values
+
+    members = list(range(100, 220))
+    ts = pd.DataFrame({"day": range(120), "members": members, "dau": [10] * 120, "posts": [1] * 120,
+                       "joins": [1] * 120, "joins_wom": [0] * 120, "stranger_share": [0.5] * 120})
+    summary = {"lifecycle": {"phases": []}, "lifespan": None, "horizon_days": 120}
+    assert run_values(summary, ts)["members_day90"] == members[89]
+    short = run_values({**summary, "horizon_days": 60}, ts.iloc[:60])
+    assert short["members_day90"] is None

@@ -423,8 +423,9 @@ _run("posts", "posts", "messages", True, lambda run: float(run.timeseries["posts
 _run("posts_per_active_day", "posts per active day", "messages/member-day", True,
      lambda run: float(run.timeseries["posts"].sum()) / max(float(run.timeseries["dau"].sum()), 1.0),
      "{:.3f}", in_summary=False)
-_run("members_day90", "members on day 90", "persons", True,
-     lambda run: int(run.timeseries["members"].iloc[min(89, len(run.timeseries) - 1)]), in_summary=False)
+_run("members_day90", "members after 90 days", "persons", True,
+     lambda run: int(run.timeseries["members"].iloc[89]) if len(run.timeseries) >= 90 else None,
+     in_summary=False, doc="members at the end of the 90th day (day 89); none in a run shorter than 90 days")
 _run("external_joins", "external joins", "persons", None,
      lambda run: int((run.timeseries["joins"] - run.timeseries["joins_wom"]).sum()), in_summary=False)
 for _key, _phase in (("t_growth", "rapid growth"), ("t_active", "active interaction"),
