@@ -288,6 +288,24 @@ def test_a_lifespan_no_run_reached_reads_as_at_least_the_horizon():
     assert "≥ 150" not in md and "150 [150, 150]" in md  # measured lifespans keep their interval
 
 
+def test_a_lifespan_difference_against_runs_alive_at_the_horizon_is_a_lower_bound():
+    """Baseline dies on day 150 in every run; the variant outlives the 200-day horizon in 3 of 4:
+    its '+x days' only bounds the difference from below, and the verdict says so."""
+    res = _result({}, n=4, seed=3, base_overrides={"lifespan": 150.0, "t_dormant": 150.0})
+    runs = res.runs()
+    var = runs["scenario"] == "variant"
+    alive = var & (runs["seed"] < 3)
+    runs.loc[alive, ["lifespan", "t_dormant"]] = [200.0, float("nan")]
+    runs.loc[var & ~alive, ["lifespan", "t_dormant"]] = [190.0, 190.0]
+    sc = res.scenarios
+    res = CompareResult(sc, ["baseline", "variant"], list(range(4)), runs.to_dict("records"), {}, [], None, 0.0, 0,
+                        "serial")
+    line = next(v for v in res.verdicts() if "lifespan" in v)
+    assert line.startswith("variant lengthens lifespan by") and "a lower bound: 3 of 4 runs of variant" in line
+    died = _result({}, n=4, seed=3, base_overrides={"lifespan": 150.0, "t_dormant": 150.0})
+    assert not any("lower bound" in v for v in died.verdicts())  # nobody censored: no caveat
+
+
 def test_distributions_figure_writes_member_days_with_thousands_separators():
     import matplotlib
 

@@ -282,6 +282,8 @@ class CompareResult:
                 sentence += f" ({ci})"
                 if m == "active_member_days" and d["mean"] > 0:
                     sentence += cost_phrase
+                if m == "lifespan":
+                    sentence += self._censoring(lab, d["mean"])
                 lines.append(sentence + ".")
             if quiet:
                 lines.append(f"{lab}: no detectable difference in " + "; ".join(quiet) + ".")
@@ -297,6 +299,22 @@ class CompareResult:
         runs = self.runs()
         sub = runs[runs["scenario"].isin(labels)]
         return len(sub) > 0 and pd.to_numeric(sub["t_dormant"], errors="coerce").isna().all()
+
+    def _alive_runs(self, label: str) -> tuple[int, int]:
+        """(runs of `label` still alive at the horizon, its runs)."""
+        runs = self.runs()
+        sub = runs[runs["scenario"] == label]
+        return int(pd.to_numeric(sub["t_dormant"], errors="coerce").isna().sum()), len(sub)
+
+    def _censoring(self, variant: str, mean: float) -> str:
+        """What a lifespan difference means when runs outlived the horizon (their lifespan is only ≥ it)."""
+        longer = variant if mean > 0 else self.labels[0]
+        alive, n = self._alive_runs(longer)
+        if not alive:
+            return ""
+        return (f"; a lower bound: {alive} of {n} runs of {longer} were still alive at the horizon (day "
+                f"{self.horizon:,}) and count as dying there (the interval and p are for lifespans cut at the "
+                "horizon)")
 
     def _all_alive(self, variant: str) -> bool:
         """Whether every run of the baseline and of `variant` was still alive at the horizon."""
