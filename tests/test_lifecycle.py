@@ -139,3 +139,20 @@ def test_members_after_90_days_is_none_in_a_shorter_run():
     assert run_values(summary, ts)["members_day90"] == members[89]
     short = run_values({**summary, "horizon_days": 60}, ts.iloc[:60])
     assert short["members_day90"] is None
+
+
+def test_a_community_nobody_ever_visits_is_dormant_from_launch():
+    """All-zero DAU over at least the dormancy window: lifespan 0, not 'alive at the horizon'."""
+    r = analyse([0] * 60)
+    assert r["lifespan"] == 0 and not r["alive_at_horizon"]
+    assert r["phases"] == [{"name": "dormancy", "start": 0, "end": 60}]
+    short = analyse([0] * 10)  # fewer days than the dormancy window: too soon to call
+    assert short["lifespan"] is None and short["alive_at_horizon"]
+
+
+def test_a_community_without_founders_is_refused():
+    from sim.scenario import ScenarioError, scenario_from_dict
+
+    with pytest.raises(ScenarioError, match="community.seed_members: no one founds the community"):
+        scenario_from_dict({"community": {"organizers": 0, "core_seeds": 0, "seed_members": 0}})
+    scenario_from_dict({"community": {"organizers": 0, "core_seeds": 0, "seed_members": 1}})  # one founder will do

@@ -102,6 +102,8 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
            "peak_day": None, "active_member_days": float(raw.sum()), "decline_steepness": None,
            "horizon": n}
     if n == 0 or s.max() <= 0:
+        if n >= dormancy_days:  # never anyone active, for at least the dormancy window: dead from launch
+            out.update(phases=[{"name": "dormancy", "start": 0, "end": n}], lifespan=0, alive_at_horizon=False)
         return out
     t_peak = int(np.argmax(s))
     peak = float(s[t_peak])
