@@ -106,3 +106,30 @@ def test_heatmap_numbers_are_written_out(grid):
     assert sorted(float(c.replace(",", "")) for c in cells) == pytest.approx(values, abs=0.5)
     assert any("," in c for c in cells)  # thousands of member-days, with a separator
     plt.close(fig)
+
+
+def test_sweep_look_ups_and_figures_refuse_what_they_cannot_show(grid):
+    """Unknown read-outs, k < 1, Sobol bars of a grid and a heatmap of one parameter: clear errors, not tracebacks."""
+    with pytest.raises(ValueError, match="'lifespam' is not a read-out; did you mean 'lifespan'"):
+        grid.best("lifespam")
+    with pytest.raises(ValueError, match="k must be"):
+        grid.best(k=-1)  # used to drop the last point
+    with pytest.raises(ValueError, match="'nope' is not a read-out"):
+        grid.pareto("lifespan", "nope")
+    with pytest.raises(ValueError, match="'nope' is not a read-out"):
+        grid.plot_heatmap("nope")
+    with pytest.raises(ValueError, match="need method='sobol'"):
+        grid.plot_indices()
+    assert len(grid.best(k=1)) == 1
+
+
+def test_a_sweep_refuses_a_strategy_the_scenario_does_not_run_and_repeated_integer_levels():
+    from sim.experiments.sweep import ParamRange, design, parse_param
+
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    with pytest.raises(ValueError, match="the scenario has no strategy 'points'"):
+        parse_param("strategies.points.value=0:0.05", base)  # it used to add a default points strategy
+    assert parse_param("strategies.points.value=0:0.05", load_scenario(SCENARIOS / "points.yaml")).high == 0.05
+    with pytest.raises(ValueError, match="only 1 distinct whole number"):
+        design([ParamRange("community.organizers", 1.5, 2.5, True)], "grid", 3)  # 2, 2, 2
+    assert design([ParamRange("community.organizers", 1, 3, True)], "grid", 3).ravel().tolist() == [1, 2, 3]

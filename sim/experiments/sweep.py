@@ -120,6 +120,12 @@ def parse_param(text: str, scenario: Scenario | None = None) -> ParamRange:
         raise ValueError(f"--param {text!r}: LOW must be below HIGH")
     if key.strip() in NOT_SWEPT:
         raise ValueError(f"--param {text!r}: {key.strip()} cannot be swept: {NOT_SWEPT[key.strip()]}")
+    parts = key.strip().split(".")
+    if scenario is not None and parts[0] == "strategies" and len(parts) == 3 and \
+            parts[1] not in {name for name, _, _ in scenario.strategies}:
+        have = ", ".join(name for name, _, _ in scenario.strategies) or "none"
+        raise ValueError(f"--param {text!r}: the scenario has no strategy {parts[1]!r} (its strategies: {have}); "
+                         "a sweep varies a strategy the scenario runs: add it to the scenario file first")
     spec = _param_spec(key.strip(), scenario)
     if spec is None or spec.type not in ("int", "float"):
         close = difflib.get_close_matches(key.strip(), numeric_keys(scenario), n=1)
@@ -145,6 +151,12 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
     hi = np.array([r.high for r in ranges])
     if method == "grid":
         levels = [np.linspace(r.low, r.high, samples) for r in ranges]
+        for r, lv in zip(ranges, levels):
+            whole = np.unique(np.round(lv)) if r.integer else lv
+            if r.integer and whole.size < samples:
+                raise ValueError(f"--param {r.key}: a grid of {samples} levels on {r.low:g}:{r.high:g} gives only "
+                                 f"{whole.size} distinct whole number(s) ({', '.join(f'{v:g}' for v in whole)}) and "
+                                 f"would run the same points again; widen the range or use --samples {whole.size}")
         pts = np.array(list(itertools.product(*levels)), dtype=float)
     elif method == "lhs":
         from scipy.stats import qmc
@@ -207,6 +219,14 @@ class SweepResult:
         out = out.join(alive.mean().rename("alive_at_horizon"), on="point")
         return out
 
+    @staticmethod
+    def _check_measure(name: str) -> None:
+        """A clear error for a read-out name that does not exist, with the closest one."""
+        if name not in measures():
+            close = difflib.get_close_matches(str(name), measures(), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else " (sim.readouts.registry.measures() lists them)"
+            raise ValueError(f"{name!r} is not a read-out{hint}")
+
     @property
     def horizon(self) -> int:
         """Days simulated (the base scenario's horizon): the value of a censored lifespan."""
@@ -216,6 +236,9 @@ class SweepResult:
         """The `k` design points with the best mean `measure` (higher is better unless the registry says not)."""
         from sim.readouts.registry import measure as declared
 
+        self._check_measure(measure)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(f"k must be a whole number of design points, at least 1; got {k!r}")
         if higher is None:
             higher = declared(measure).better is not False
         t = self.table().dropna(subset=[measure])
@@ -260,6 +283,8 @@ class SweepResult:
         """Design points no other point beats on both higher benefit and lower cost."""
         from sim.experiments.stats import pareto_front
 
+        self._check_measure(benefit)
+        self._check_measure(cost)
         t = self.table().dropna(subset=[benefit, cost])
         idx = pareto_front(t[benefit].to_numpy(), t[cost].to_numpy())
         return t.iloc[idx][["point", *self.keys, benefit, cost]].reset_index(drop=True)
@@ -269,6 +294,10 @@ class SweepResult:
         """Heatmap of the mean of `measure` over a two-parameter grid."""
         from sim.outputs.plots import sweep_heatmap
 
+        self._check_measure(measure)
+        if self.method != "grid" or len(self.ranges) != 2:
+            raise ValueError(f"a heatmap needs a grid over two parameters; this sweep is a {self.method} over "
+                             f"{len(self.ranges)} (use plot_partial_dependence)")
         return sweep_heatmap(self, measure)
 
     def plot_partial_dependence(self, measures=INDEX_MEASURES):
@@ -281,6 +310,9 @@ class SweepResult:
         """Bar chart of Sobol first-order and total-order indices with 95% intervals (method 'sobol')."""
         from sim.outputs.plots import sweep_indices
 
+        if self.method != "sobol":
+            raise ValueError(f"Sobol indices need method='sobol'; this sweep is a {self.method} "
+                             "(use plot_partial_dependence)")
         return sweep_indices(self)
 
     def plot_pareto(self):
