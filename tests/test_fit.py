@@ -535,3 +535,20 @@ def test_a_variant_over_a_fit_never_rewrites_the_observed_history(tmp_path):
     with pytest.raises(TypeError, match="list of scenario files"):
         from sim.fitting.from_fit import compare_from_fit
         compare_from_fit(tmp_path, str(SCENARIOS / "points.yaml"))
+
+
+def test_an_empty_parameters_dict_is_refused_not_read_as_the_files_priors(tmp_path):
+    """`fit(..., parameters={})` ran the scenario file's whole fit; it is a mistake, said before any work."""
+    from sim.fitting.run import FitInputError, prepare
+
+    sc = load_scenario(SCENARIOS / "fit_example.yaml")
+    for bad in ({}, [], "acquisition.q_weak"):
+        with pytest.raises(FitInputError, match="parameters: a non-empty dict"):
+            prepare(sc, SCENARIOS / "fit_example_history.csv", parameters=bad)
+
+
+@needs_pyabc
+def test_an_unknown_forecast_series_is_named_not_an_empty_table(reference):
+    assert len(reference.forecast_series("members")) == reference.horizon
+    with pytest.raises(ValueError, match="no forecast series 'nope'; the forecast kept: .*dau.*members"):
+        reference.forecast_series("nope")

@@ -389,3 +389,20 @@ def test_values_next_to_a_contradiction_are_fine():
                                                                "lifecycle.germination_share=0.79",
                                                                "community.seed_members=4990"])
     assert sc.community.group_floor == sc.community.group_cap == 200
+
+
+def test_loose_arguments_of_the_python_api_are_refused():
+    """One string where a list is due was split into characters; 0.7 or True picked a person."""
+    from sim.model import CommunityModel
+
+    sc = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=300"], days=3)
+    with pytest.raises(TypeError, match="not one string"):
+        sc.with_overrides("population.size=400")
+    assert sc.with_overrides(["population.size=400"]).population.size == 400
+    model = CommunityModel(sc, seed=1)
+    model.run()
+    for bad in (0.7, True, "x", None):
+        with pytest.raises(TypeError, match="person must be a whole number"):
+            model.member(bad)
+    person = next(iter(model.agents)).person
+    assert model.member(np.int64(person)).person == person  # numpy integers are whole numbers

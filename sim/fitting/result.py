@@ -94,6 +94,11 @@ class FitResult:
 
     def forecast_series(self, series: str = "dau") -> pd.DataFrame:
         """Per day of the forecast: 5/25/50/75/95% of `series` over the draws."""
+        from sim.fitting.forecast import STORED_COUNTS
+
+        kept = sorted({k for r in self.records if r is not None for k in r["series"]} | set(STORED_COUNTS))
+        if series not in kept:
+            raise ValueError(f"no forecast series {series!r}; the forecast kept: {', '.join(kept)}")
         return fan(self.records, series, self.horizon)
 
     def forecast_table(self) -> pd.DataFrame:

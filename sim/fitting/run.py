@@ -143,8 +143,12 @@ def _check_settings(settings: dict, seed) -> None:
 
 def _attach_fit_section(scenario: Scenario, parameters: dict | None, settings: dict) -> Scenario:
     """The scenario with a `fit:` section given in Python (validated like a file's)."""
-    if not parameters:
-        return scenario
+    if parameters is None:
+        return scenario  # the scenario's own fit: section
+    if not isinstance(parameters, dict) or not parameters:
+        raise FitInputError(["parameters: a non-empty dict of dotted scenario keys and their priors, e.g. "
+                             "{'acquisition.q_weak': {'prior': 'uniform', 'low': 0.01, 'high': 0.1}}; leave it out "
+                             f"(None) to use the scenario's fit: section; got {parameters!r}"])
     doc = scenario.to_dict()
     section = dict(scenario.fit or {})
     section.pop("where", None)

@@ -106,8 +106,9 @@ class CommunityModel(mesa.Model):
 
     def member(self, person: int):
         """The Mesa agent of a member person (None for non-members)."""
+        person = whole_number(person, "person")  # 0.7 or True is a mistake, not person 0 or 1
         sync_handles(self)
-        return self._handles.get(int(person))
+        return self._handles.get(person)
 
     @property
     def founders(self) -> int:

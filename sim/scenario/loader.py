@@ -224,6 +224,9 @@ class Scenario(Section):
 
     def with_overrides(self, overrides: Iterable[str]) -> "Scenario":
         """A new Scenario with dotted `key=value` overrides applied and validated."""
+        if isinstance(overrides, str):
+            raise TypeError("overrides must be a list of 'KEY=VALUE' strings, not one string: "
+                            f"with_overrides([{overrides!r}])")
         doc = self.to_dict()
         if self._fit is not None:
             doc["fit"] = copy.deepcopy(self._fit)
