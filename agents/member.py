@@ -7,8 +7,8 @@ person's state is untouched.
 
 Example
 -------
->>> from sim import CommunityModel, load_scenario
->>> model = CommunityModel(load_scenario("scenarios/baseline.yaml", overrides=["population.size=500"]))
+>>> from sim import CommunityModel, load_scenario, scenarios_dir
+>>> model = CommunityModel(load_scenario(scenarios_dir() / "baseline.yaml", overrides=["population.size=500"]))
 >>> core = model.agents_by_type[CoreMember]
 >>> all(isinstance(a, CoreMember) for a in core)
 True

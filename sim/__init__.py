@@ -3,8 +3,9 @@
 The public names load lazily (PEP 562), so `agents` can import `sim.model.mechanics` without
 pulling in the model.
 
->>> from sim import load_scenario, run_scenario
->>> result = run_scenario(load_scenario("scenarios/baseline.yaml", overrides=["population.size=300"]), days=20)
+>>> from sim import load_scenario, run_scenario, scenarios_dir
+>>> scenario = load_scenario(scenarios_dir() / "baseline.yaml", overrides=["population.size=300"])
+>>> result = run_scenario(scenario, days=20)
 >>> result.summary["horizon_days"]
 20
 """
@@ -36,6 +37,9 @@ _EXPORTS = {
     "scenarios_dir": "sim.scenario.paths",
 }
 
+#: Subpackages reachable as attributes after a bare `import sim` (`sim.scenario`).
+_SUBPACKAGES = ("cli", "experiments", "fitting", "model", "outputs", "readouts", "scenario", "version")
+
 __all__ = [*_EXPORTS, "__version__"]
 
 
@@ -44,6 +48,8 @@ def __getattr__(name):
         value = getattr(import_module(_EXPORTS[name]), name)
         globals()[name] = value
         return value
+    if name in _SUBPACKAGES:
+        return import_module(f"sim.{name}")  # the import also sets it on this package
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 

@@ -138,3 +138,22 @@ def test_status_and_circle_are_never_compared_with_each_other():
     for path in [*(ROOT / "sim").rglob("*.py"), *(ROOT / "agents").rglob("*.py")]:
         for i, line in enumerate(path.read_text().splitlines(), 1):
             assert not mixed.search(line), f"{path}:{i}: {line.strip()}"
+
+
+def test_a_bare_import_reaches_the_subpackages_and_the_examples_run_from_any_folder(tmp_path):
+    """`import sim; sim.scenario` raised AttributeError until something imported it; the docstring
+    examples read "scenarios/..." and failed outside the repository root (a notebook's folder)."""
+    import subprocess
+    import sys
+
+    code = ("import doctest, importlib, sim\n"
+            "assert sim.scenario.load_scenario is sim.load_scenario and sim.fitting and sim.readouts\n"
+            "bad = 0\n"
+            "for name in ('sim', 'sim.scenario', 'sim.scenario.loader', 'sim.experiments.compare',\n"
+            "             'sim.model.community', 'agents.member'):\n"
+            "    r = doctest.testmod(importlib.import_module(name))\n"
+            "    assert r.attempted, name\n"
+            "    bad += r.failed\n"
+            "raise SystemExit(bad)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

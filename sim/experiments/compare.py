@@ -3,9 +3,9 @@
 Paired statistics, plain verdicts with their uncertainty and cost, figures and a report.
 
 Example (serial, tiny):
->>> from sim.scenario import load_scenario
->>> base = load_scenario("scenarios/baseline.yaml", overrides=["population.size=300"], days=60)
->>> pts = load_scenario("scenarios/points.yaml", overrides=["population.size=300"], days=60)
+>>> from sim import load_scenario, scenarios_dir
+>>> base = load_scenario(scenarios_dir() / "baseline.yaml", overrides=["population.size=300"], days=60)
+>>> pts = load_scenario(scenarios_dir() / "points.yaml", overrides=["population.size=300"], days=60)
 >>> res = compare([base, pts], replications=3, executor="serial", progress=False)
 >>> list(res.summary()["scenario"].unique())
 ['baseline', 'points']

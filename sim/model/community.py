@@ -8,8 +8,8 @@ read-outs are declared in `sim.readouts.registry` and recorded by `sim.readouts.
 
 Example
 -------
->>> from sim import CommunityModel, load_scenario
->>> model = CommunityModel(load_scenario("scenarios/baseline.yaml", overrides=["population.size=400"]))
+>>> from sim import CommunityModel, load_scenario, scenarios_dir
+>>> model = CommunityModel(load_scenario(scenarios_dir() / "baseline.yaml", overrides=["population.size=400"]))
 >>> model.run(days=30)
 >>> int(model.timeseries()["day"].iloc[-1])
 29

@@ -5,8 +5,8 @@ next to the code that reads them, `loader.py` turns YAML into a validated, froze
 `reference.py` writes `docs/scenarios.md`. Names load lazily (PEP 562), so a mechanism can
 import `sim.scenario.params` while the schema imports the mechanisms.
 
->>> from sim.scenario import load_scenario
->>> load_scenario("scenarios/baseline.yaml").population.size
+>>> from sim import load_scenario, scenarios_dir
+>>> load_scenario(scenarios_dir() / "baseline.yaml").population.size
 5000
 """
 

@@ -18,8 +18,8 @@
 
 Example
 -------
->>> from sim.scenario import load_scenario
->>> sc = load_scenario("scenarios/baseline.yaml", overrides=["population.size=2000"])
+>>> from sim import load_scenario, scenarios_dir
+>>> sc = load_scenario(scenarios_dir() / "baseline.yaml", overrides=["population.size=2000"])
 >>> sc.population.size
 2000
 """
@@ -895,7 +895,8 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
 
     Raises `ScenarioError` listing every problem with file, line and dotted key.
 
-    >>> load_scenario("scenarios/baseline.yaml", seed=7).seed
+    >>> from sim import scenarios_dir
+    >>> load_scenario(scenarios_dir() / "baseline.yaml", seed=7).seed
     7
     """
     if not isinstance(path, (str, os.PathLike)):
