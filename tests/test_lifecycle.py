@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -150,9 +152,16 @@ def test_a_community_nobody_ever_visits_is_dormant_from_launch():
     assert short["lifespan"] is None and short["alive_at_horizon"]
 
 
-def test_a_community_without_founders_is_refused():
-    from sim.scenario import ScenarioError, scenario_from_dict
-
-    with pytest.raises(ScenarioError, match="community.seed_members: no one founds the community"):
-        scenario_from_dict({"community": {"organizers": 0, "core_seeds": 0, "seed_members": 0}})
-    scenario_from_dict({"community": {"organizers": 0, "core_seeds": 0, "seed_members": 1}})  # one founder will do
+@pytest.mark.parametrize("call, says", [
+    (lambda: analyse([1, 2, float("nan"), 3]), "dau: day 2 is nan"),
+    (lambda: analyse([1, 2], smoothing_days=-1), "smoothing_days must be a whole number"),
+    (lambda: health_warnings([1, 2, 3], [1, 2]), "the same days; got 3, 2"),
+    (lambda: post_shares([5, -1, 0]), "posts: entry 1 is -1.0"),
+    (lambda: retention({1: [5, 2]}), "5 active of a cohort of 2"),
+    (lambda: monthly([1, 2, 3], month=0), "month must be a whole number"),
+    (lambda: dau_mau([1, 2, 3], [1, 2]), "dau and mau must cover the same days"),
+])
+def test_pure_read_outs_refuse_data_that_would_give_a_plausible_wrong_number(call, says):
+    """A gap (NaN), a negative count or series of different lengths gave e.g. top1 1.25 or d1 2.5."""
+    with pytest.raises(ValueError, match=re.escape(says)):
+        call()

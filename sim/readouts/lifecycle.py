@@ -57,6 +57,32 @@ PARAMS: dict[str, Any] = {
 PHASES = ("germination", "rapid growth", "active interaction", "decline", "dormancy")
 
 
+def daily_counts(values, name: str = "series", what: str = "day") -> np.ndarray:
+    """`values` as a 1-D float array of counts; ValueError if it has NaN, infinities or negatives.
+
+    The read-outs are pure functions a researcher calls on their own data: a gap or a sign error
+    there would otherwise come back as a plausible-looking number.
+
+    >>> daily_counts([1, 2, 3]).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    x = np.asarray(values, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"{name} must be one number per day (1-D), got shape {x.shape}")
+    bad = ~np.isfinite(x) | (x < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{name}: {what} {i} is {float(x[i])}; counts must be finite and at least 0 "
+                         f"({int(bad.sum())} such value(s); fill or drop gaps first)")
+    return x
+
+
+def _days(value, name: str, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be a whole number of days, at least {low}; got {value!r}")
+    return int(value)
+
+
 def smooth(series, window: int) -> np.ndarray:
     """Trailing moving average over `window` days (shorter at the start).
 
@@ -95,7 +121,9 @@ def first_run(mask: np.ndarray, length: int, start: int = 0) -> int | None:
 def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth_share: float = 0.8,
             dormancy_share: float = 0.1, dormancy_days: int = 30, dormant_below: float = 0.0) -> dict:
     """Phases, lifespan, peak and decline steepness of a DAU series (see module docstring)."""
-    raw = np.asarray(dau, dtype=float)
+    raw = daily_counts(dau, "dau")
+    _days(smoothing_days, "smoothing_days")
+    _days(dormancy_days, "dormancy_days")
     s = smooth(raw, smoothing_days)
     n = s.size
     out = {"phases": [], "lifespan": None, "alive_at_horizon": True, "peak_dau": 0.0,
@@ -148,6 +176,9 @@ def monthly(series, month: int = 30, how: str = "last") -> np.ndarray:
     >>> monthly(np.arange(90), how="last").tolist()
     [29.0, 59.0, 89.0]
     """
+    month = _days(month, "month")
+    if how not in ("last", "mean"):
+        raise ValueError(f"how must be 'last' or 'mean', got {how!r}")
     x = np.asarray(series, dtype=float)
     k = x.size // month
     blocks = x[: k * month].reshape(k, month)
@@ -197,8 +228,11 @@ def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alar
     >>> health_warnings(np.linspace(10, 1000, 90), np.r_[np.full(30, 10.0), np.full(60, 30.0)])
     []
     """
-    members = np.asarray(members, float)
-    dau = np.asarray(dau, float)
+    members = daily_counts(members, "members")
+    dau = daily_counts(dau, "dau")
+    if members.size != dau.size or (at_risk is not None and np.size(at_risk) != members.size):
+        raise ValueError(f"members, dau and at_risk must cover the same days; got {members.size}, {dau.size}"
+                         + ("" if at_risk is None else f" and {np.size(at_risk)}"))
     if until is not None:
         members, dau = members[:until], dau[:until]
         at_risk = None if at_risk is None else np.asarray(at_risk, float)[:until]

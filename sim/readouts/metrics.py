@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from sim.readouts.lifecycle import analyse, health_warnings
+from sim.readouts.lifecycle import analyse, daily_counts, health_warnings
 
 
 def post_shares(posts) -> dict:
@@ -26,7 +26,7 @@ def post_shares(posts) -> dict:
     >>> round(s["top1"], 4), round(s["bottom90"], 4)
     (0.02, 0.8091)
     """
-    x = np.sort(np.asarray(posts, dtype=float))[::-1]
+    x = np.sort(daily_counts(posts, "posts", what="entry"))[::-1]
     total = float(x.sum())
     n = x.size
     if n == 0 or total <= 0:
@@ -42,6 +42,10 @@ def retention(counts: dict) -> dict:
 
     `counts` maps n to [active n days later, cohort size].
     """
+    for d, (a, b) in counts.items():
+        if not 0 <= a <= b:
+            raise ValueError(f"retention counts for day {d}: {a} active of a cohort of {b}; "
+                             "need 0 <= active <= cohort size")
     return {f"d{d}": (a / b if b else None) for d, (a, b) in sorted(counts.items())}
 
 
@@ -64,7 +68,9 @@ def viral_coefficient(invites_first_cycle, joined_day, horizon: int, cycle: int 
 
 def dau_mau(dau, mau, around: int | None = None, window: int = 30) -> float | None:
     """Mean DAU/MAU (stickiness), over the `window` days ending at `around` (default: all days)."""
-    d, m = np.asarray(dau, float), np.asarray(mau, float)
+    d, m = daily_counts(dau, "dau"), daily_counts(mau, "mau")
+    if d.size != m.size:
+        raise ValueError(f"dau and mau must cover the same days; got {d.size} and {m.size}")
     if around is not None:
         lo = max(0, around - window + 1)
         d, m = d[lo: around + 1], m[lo: around + 1]

@@ -865,13 +865,6 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         problems.append(Problem(f, line, "community.group_floor",
                                 f"{c['group_floor']} is above community.group_cap ({c['group_cap']}): every "
                                 "group would be below its floor"))
-    if c["organizers"] + c["core_seeds"] + c["seed_members"] == 0 and c["seed_fraction"] == 0:
-        key = next((k for k in ("seed_members", "core_seeds", "organizers") if ("community", k) in locs),
-                   "seed_members")
-        f, line = _where(locs, ("community", key), file)
-        problems.append(Problem(f, line, f"community.{key}",
-                                "no one founds the community (organizers, core_seeds and seed_members are all 0 "
-                                "and seed_fraction is 0): it would stay empty; give it at least one founder"))
     lc = r["lifecycle"]
     if lc["germination_share"] >= lc["growth_share"]:
         f, line = _where(locs, ("lifecycle", "germination_share") if ("lifecycle", "germination_share") in locs
