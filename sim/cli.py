@@ -178,7 +178,7 @@ def cmd_run(args) -> int:
     _notes([scenario], args.quiet)
     out = Path(args.out) if args.out else Path("out") / Path(args.scenario).stem
     try:
-        folder.check_usable(out)
+        folder.check_usable(out, "run")
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     t0 = time.perf_counter()
@@ -197,7 +197,7 @@ def cmd_run(args) -> int:
     if args.parquet:
         names.insert(1, "timeseries.parquet")
     try:
-        with folder.using(out) as notes:
+        with folder.using(out, "run") as notes:
             for note in notes if not args.quiet else []:
                 print(f"{out}: {note}", file=sys.stderr)
             bar = _Progress(scenario.horizon_days, Path(args.scenario).stem, quiet=args.quiet)
@@ -215,7 +215,7 @@ def cmd_run(args) -> int:
             summary["parameters"] = scenario.to_dict()
             title = f"{summary['scenario']} (seed {summary['seed']})"
             dunbar = scenario.population.dunbar_limit
-            with folder.publish(out) as stage:  # the files appear together, or not at all
+            with folder.publish(out, "run") as stage:  # the files appear together, or not at all
                 ts.to_csv(stage / "timeseries.csv", index=False)
                 if args.parquet:
                     tables.write_parquet(tables.tidy_timeseries(ts, summary["scenario"], summary["seed"]),
@@ -340,7 +340,7 @@ def _parallel(args, tasks: int) -> int | None:
     return max(1, min(n, tasks))
 
 
-def _preflight(args, scenarios, tasks: int, out: Path) -> str | None:
+def _preflight(args, scenarios, tasks: int, out: Path, kind: str) -> str | None:
     """Graph files, memory and the output folder, checked before anything is written; an error text or None."""
     from sim.experiments.preflight import check_graphs, check_memory
     from sim.model.memory import MemoryEstimateError
@@ -350,7 +350,7 @@ def _preflight(args, scenarios, tasks: int, out: Path) -> str | None:
     try:
         check_graphs(scenarios)
         check_memory(scenarios, _parallel(args, tasks))
-        folder.check_usable(out)
+        folder.check_usable(out, kind)
     except ScenarioError as exc:
         return str(exc)
     except MemoryEstimateError as exc:
@@ -433,7 +433,7 @@ def cmd_compare(args) -> int:
     _notes(scenarios, args.quiet)
     stems = "-vs-".join(Path(p).stem for p in args.scenarios)
     out = Path(args.out) if args.out else Path("out") / f"compare-{stems}"[:120]
-    error = _preflight(args, scenarios, len(scenarios) * args.replications, out)
+    error = _preflight(args, scenarios, len(scenarios) * args.replications, out, "compare")
     if error:
         return _invalid(error)
     result, error = _experiment_into(out, args, lambda ex: compare(
@@ -470,12 +470,11 @@ def cmd_compare(args) -> int:
 def _compare_from_fit(args) -> int:
     """`circlesim compare --from-fit DIR VARIANT.yaml ...`: designs over a fit's posterior draws."""
     from sim.experiments.executors import SchedulerUnreachable, make_executor
-    from sim.fitting.from_fit import compare_from_fit
-    from sim.fitting.result import load_fit
+    from sim.fitting.from_fit import compare_from_fit, load_finished_fit
     from sim.scenario import ScenarioError, load_scenario
 
     try:
-        fitted = load_fit(args.from_fit)
+        fitted = load_finished_fit(args.from_fit)
     except (FileNotFoundError, ValueError) as exc:
         print(f"invalid --from-fit: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -508,6 +507,12 @@ def _compare_from_fit(args) -> int:
     except ValueError as exc:
         print(f"invalid variant: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    from sim.outputs import folder
+
+    try:
+        folder.check_usable(out, "compare")
+    except folder.OutputError as exc:
+        return _invalid(f"--out: {exc}")
     try:
         with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
             result = compare_from_fit(args.from_fit, variants, draws=draws, seeds_per_draw=args.seeds_per_draw or 1,
@@ -515,7 +520,10 @@ def _compare_from_fit(args) -> int:
                                       progress=not args.quiet)
     except SchedulerUnreachable as exc:
         return _invalid(str(exc))
-    result.write(out)
+    try:
+        result.write(out)
+    except folder.OutputError as exc:
+        return _invalid(f"--out: {exc}")
     print(result.note)
     print("\n".join(f"- {v}" for v in result.verdicts()))
     advice = result.replication_advice()
@@ -622,7 +630,7 @@ def cmd_sweep(args) -> int:
     except (ValueError, TypeError) as exc:
         return _invalid(f"invalid sweep: {exc}")
     out = Path(args.out) if args.out else Path("out") / f"sweep-{Path(args.scenario).stem}-{args.method}"
-    error = _preflight(args, plan.variants, len(plan.variants) * args.replications, out)
+    error = _preflight(args, plan.variants, len(plan.variants) * args.replications, out, "sweep")
     if error:
         return _invalid(error)
     result, error = _experiment_into(out, args, lambda ex: run_plan(

@@ -341,15 +341,28 @@ def test_a_folder_holding_another_fit_is_refused(tmp_path, reference, history_cs
 
 
 def test_two_fits_cannot_share_a_folder_at_once(tmp_path):
-    from sim.fitting.run import FitInputError, lock_folder
+    from sim.fitting.run import lock_folder
 
+    # the lock is the output folders' own (re-entrant within a process, so the fit's final
+    # publication can take it again): the second fit is another process
+    probe = ("import sys\nfrom pathlib import Path\nfrom sim.fitting.run import FitInputError, lock_folder\n"
+             "try:\n    lock_folder(Path(sys.argv[1])).close()\nexcept FitInputError as exc:\n"
+             "    print(exc)\n    raise SystemExit(3)\n")
     held = lock_folder(tmp_path)
     try:
-        with pytest.raises(FitInputError, match="another circlesim fit is running"):
-            lock_folder(tmp_path)
+        done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True)
+        assert done.returncode == 3 and "another circlesim process" in done.stdout, done.stdout + done.stderr
     finally:
         held.close()
-    lock_folder(tmp_path).close()  # free again once the holder is gone
+    assert subprocess.run([sys.executable, "-c", probe, str(tmp_path)]).returncode == 0  # free once released
+    code = ("import sys\nfrom sim.fitting.from_fit import load_finished_fit\n"
+            "try:\n    load_finished_fit(sys.argv[1])\nexcept ValueError as exc:\n    print(exc)\n")
+    held = lock_folder(tmp_path)
+    try:  # compare --from-fit does not read a folder a fit is still writing
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True).stdout
+        assert "a circlesim fit is running in this folder" in out, out
+    finally:
+        held.close()
 
 
 # ------------------------------------------------------------------------------ outputs
@@ -552,3 +565,38 @@ def test_an_unknown_forecast_series_is_named_not_an_empty_table(reference):
     assert len(reference.forecast_series("members")) == reference.horizon
     with pytest.raises(ValueError, match="no forecast series 'nope'; the forecast kept: .*dau.*members"):
         reference.forecast_series("nope")
+
+
+@needs_pyabc
+def test_a_fits_outputs_are_replaced_as_one_set_and_other_commands_stay_out(reference, tmp_path, monkeypatch, capsys):
+    """Interrupted while writing its reports, a fit left this fit's tables beside the last one's
+    reports; `compare --from-fit DIR --out DIR` replaced the fit's own reports."""
+    import shutil
+
+    import sim.outputs.fit_report as fit_report
+    from sim.fitting.result import load_fit
+
+    copy = tmp_path / "fit"
+    shutil.copytree(reference.out, copy, ignore=shutil.ignore_patterns(".lock"))
+    result = load_fit(copy)
+    before = {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file() and p.name != ".lock"}
+    result.generations = result.generations.iloc[:1]  # a different set: generations.csv would change
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fit_report, "fit_markdown", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        result.write(copy)
+    after = {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file() and p.name != ".lock"}
+    assert after == before  # the previous set, whole
+    monkeypatch.undo()
+    result.write(copy)
+    assert (copy / "generations.csv").read_bytes() != before["generations.csv"]
+    variant = write(tmp_path, "events.yaml", f"extends: {SMALL}\nname: monthly events\nstrategies:\n"
+                    "  events: {start: 0, every: 30, format: online}\n")
+    capsys.readouterr()
+    assert main(["compare", "--from-fit", str(copy), str(variant), "--out", str(copy), "--serial", "-r", "2",
+                 "--quiet"]) == 2
+    assert "holds the outputs of `circlesim fit`" in capsys.readouterr().err
+    assert (copy / "report.md").read_text().startswith(after["report.md"].decode()[:20])

@@ -279,3 +279,37 @@ def test_sweep_param_twice_and_misspelt(tmp_path, capsys):
     assert main([*base, "--param", "strategies.points.valu=0:0.1"]) == 2
     assert "did you mean 'strategies.points.value'?" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_command_never_writes_into_another_commands_folder(tmp_path, capsys):
+    """`run --out <a compare folder>` deleted runs.csv, the reports and figures (and the other way
+    round); each command now refuses a folder holding another command's outputs, before any work."""
+    from sim.cli import main
+    from sim.fitting.run import FitInputError, check_folder
+    from sim.outputs.folder import held_kind
+
+    small = ["--set", "population.size=300", "--days", "40"]
+    run_dir, cmp_dir = tmp_path / "run", tmp_path / "cmp"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(run_dir), "--quiet", *small]) == 0
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), "-r", "2", "--serial", "--quiet", "--out", str(cmp_dir),
+                 *small]) == 0
+    assert (held_kind(run_dir), held_kind(cmp_dir)) == ("run", "compare")
+    before = {p: p.read_bytes() for d in (run_dir, cmp_dir) for p in d.iterdir() if p.is_file()}
+    capsys.readouterr()
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(cmp_dir), "--quiet", *small]) == 2
+    assert "holds the outputs of `circlesim compare`" in capsys.readouterr().err
+    for command in (["compare", str(SCENARIOS / "baseline.yaml"), "-r", "2", "--serial"],
+                    ["sweep", str(SCENARIOS / "points.yaml"), "--param", "strategies.points.value=0:0.05",
+                     "--method", "grid", "--samples", "2", "-r", "1", "--serial"]):
+        assert main([*command, "--quiet", "--out", str(run_dir), *small]) == 2
+        assert "holds the outputs of `circlesim run`" in capsys.readouterr().err
+    with pytest.raises(FitInputError, match="holds the outputs of `circlesim compare`"):
+        check_folder(cmp_dir, "any")
+    afile = tmp_path / "afile"
+    afile.write_text("keep")
+    with pytest.raises(FitInputError, match="is a file, not a folder"):  # was a FileExistsError traceback
+        check_folder(afile, "any")
+    after = {p: p.read_bytes() for d in (run_dir, cmp_dir) for p in d.iterdir() if p.is_file()}
+    assert after == before and afile.read_text() == "keep"  # nothing lost
+    # the same command may write its own folder again
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(run_dir), "--quiet", *small]) == 0

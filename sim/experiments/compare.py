@@ -409,7 +409,7 @@ class CompareResult:
         from sim.outputs.report import compare_html, compare_markdown
 
         out = Path(out)
-        with publish(out) as stage:
+        with publish(out, kind="compare") as stage:
             (stage / "runs.csv").write_text(self.runs().to_csv(index=False), encoding="utf-8")
             (stage / "summary.csv").write_text(self.summary().to_csv(index=False), encoding="utf-8")
             (stage / "differences.csv").write_text(self.differences().to_csv(index=False), encoding="utf-8")

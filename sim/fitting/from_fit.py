@@ -120,6 +120,21 @@ def design_scenario(fitted: Scenario, variant: Scenario, start_day: int, fitted_
     return Scenario(sc.to_dict(), variant.path), notes
 
 
+def load_finished_fit(folder: str | os.PathLike):
+    """`load_fit`, refused while a fit is still writing that folder (it holds the folder's lock)."""
+    from sim.fitting.result import load_fit
+    from sim.outputs.folder import OutputError, lock
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return load_fit(folder)  # its own clear error
+    try:
+        with lock(folder):
+            return load_fit(folder)
+    except OutputError:
+        raise ValueError(f"{folder}: a circlesim fit is running in this folder; wait for it to finish") from None
+
+
 def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = None, seeds_per_draw: int = 1,
                      executor: Executor | str | None = None, workers: int | None = None,
                      store=None, progress: bool = True):
@@ -133,14 +148,12 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
     from sim.experiments.replications import execute, temporary_store
     from sim.experiments.store import ResultStore, versions
     from sim.fitting.engine import scenario_with
-    from sim.fitting.result import load_fit
-
     if isinstance(variants, (str, os.PathLike, Scenario)):
         raise TypeError("variants must be a list of scenario files or Scenarios, e.g. [\"scenarios/points.yaml\"], "
                         f"not one {type(variants).__name__}")
     if not isinstance(folder, (str, os.PathLike)):
         raise TypeError(f"folder must be the fit's output folder (a path), not a {type(folder).__name__}")
-    res = load_fit(folder)
+    res = load_finished_fit(folder)
     spec = res.spec
     start_day = res.history.last_day + 1
     available = len(res.draws)
@@ -217,4 +230,4 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
     return result
 
 
-__all__ = ["compare_from_fit", "design_scenario"]
+__all__ = ["compare_from_fit", "design_scenario", "load_finished_fit"]

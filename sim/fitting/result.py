@@ -228,22 +228,29 @@ class FitResult:
         Path(path).write_text(fit_html(self), encoding="utf-8")
 
     def write(self, out: str | os.PathLike | None = None) -> Path:
-        """Write posterior.csv, generations.csv, the forecast tables, fit_summary.json, figures and reports."""
-        from sim.experiments.store import atomic_write_text
+        """Write posterior.csv, generations.csv, the forecast tables, fit_summary.json, figures and reports.
+
+        They are published as one set (`sim.outputs.folder.publish`): interrupted, the folder keeps
+        the previous set whole, never this fit's tables beside the last one's reports.
+        """
         from sim.outputs.fit_report import fit_html, fit_markdown
+        from sim.outputs.folder import publish
         from sim.outputs.plots import write_figures
 
         out = Path(out or self.out)
-        out.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out / "posterior.csv", self.posterior().to_csv(index=False))
-        atomic_write_text(out / "generations.csv", self.generations.to_csv(index=False))
-        atomic_write_text(out / "forecast_draws.csv", self.draws_table().to_csv(index=False))
-        atomic_write_text(out / "forecast_draws.json", json.dumps(self.draws.to_dict(orient="records")))
-        atomic_write_text(out / "forecast.csv", self.forecast_table().to_csv(index=False))
-        atomic_write_text(out / "fit_summary.json", json.dumps(self.summary(), indent=2, default=_jsonable))
-        images = write_figures(self.figures(), out)
-        atomic_write_text(out / "report.html", fit_html(self, images))
-        atomic_write_text(out / "report.md", fit_markdown(self, images))
+        with publish(out, "fit") as stage:
+            def put(name: str, text: str) -> None:
+                (stage / name).write_text(text, encoding="utf-8")
+
+            put("posterior.csv", self.posterior().to_csv(index=False))
+            put("generations.csv", self.generations.to_csv(index=False))
+            put("forecast_draws.csv", self.draws_table().to_csv(index=False))
+            put("forecast_draws.json", json.dumps(self.draws.to_dict(orient="records")))
+            put("forecast.csv", self.forecast_table().to_csv(index=False))
+            put("fit_summary.json", json.dumps(self.summary(), indent=2, default=_jsonable))
+            images = write_figures(self.figures(), stage)
+            put("report.html", fit_html(self, images))
+            put("report.md", fit_markdown(self, images))
         return out
 
 
@@ -259,6 +266,10 @@ def _jsonable(x):
     return str(x)
 
 
+#: The files `load_fit` reads, written together by `FitResult.write` once a fit has finished.
+FIT_SET = ("posterior.csv", "generations.csv", "forecast_draws.json", "fit_summary.json")
+
+
 def load_fit(folder: str | os.PathLike) -> FitResult:
     """A finished fit read back from its output folder (for reports, notebooks and compare --from-fit)."""
     from sim.experiments.store import ResultStore
@@ -268,8 +279,9 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
     manifest_path = folder / "fit_manifest.json"
     if not manifest_path.exists():
         raise FileNotFoundError(f"{folder}: not a fit output folder (no fit_manifest.json); run circlesim fit first")
-    if not (folder / "posterior.csv").exists():
-        raise FileNotFoundError(f"{folder}: the fit has not finished (no posterior.csv); run the same "
+    missing = [n for n in FIT_SET if not (folder / n).exists()]
+    if missing:
+        raise FileNotFoundError(f"{folder}: the fit has not finished (no {', '.join(missing)}); run the same "
                                 "circlesim fit command again to resume it")
     man = json.loads(manifest_path.read_text(encoding="utf-8"))
     scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"])

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -215,7 +216,17 @@ def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: Summary
 
 
 def check_folder(out: Path, ident: str) -> bool:
-    """True when `out` holds this fit (resume); False when it is new; FitInputError for another fit."""
+    """True when `out` holds this fit (resume); False when it is new; FitInputError for another fit.
+
+    Also refused: an `out` that is a file, lies under one, is not writable, or holds another
+    command's outputs (a run, compare or sweep folder, whose files the fit would overwrite).
+    """
+    from sim.outputs.folder import OutputError, check_usable
+
+    try:
+        check_usable(out, "fit")
+    except OutputError as exc:
+        raise FitInputError([f"--out: {exc}"]) from None
     man = out / "fit_manifest.json"
     if not man.exists():
         if (out / "fit.db").exists():
@@ -233,22 +244,21 @@ def check_folder(out: Path, ident: str) -> bool:
 
 
 def lock_folder(out: Path):
-    """Hold an exclusive lock on ``out/.lock`` while a fit runs there; FitInputError if another fit holds it.
+    """Hold ``out/.lock`` while a fit runs there (an ExitStack to close); FitInputError if another process holds it.
 
-    The lock dies with its process (also on SIGKILL), so a killed fit never blocks its resume.
+    The same lock as every output folder (`sim.outputs.folder.lock`): re-entrant in this process,
+    so the fit's final publication takes it again; it dies with its process (also on SIGKILL),
+    so a killed fit never blocks its resume, and `compare --from-fit` waits for no half-written set.
     """
+    from sim.outputs.folder import OutputError, lock
+
+    stack = contextlib.ExitStack()
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no advisory locks, no protection
-        return None
-    fh = open(out / ".lock", "w")
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fh.close()
-        raise FitInputError([f"{out}: another circlesim fit is running in this folder; wait for it or choose "
-                             "another --out"]) from None
-    return fh
+        stack.enter_context(lock(out))
+    except OutputError:
+        raise FitInputError([f"{out}: another circlesim process (a fit, or a compare reading it) is using this "
+                             "folder; wait for it or choose another --out"]) from None
+    return stack
 
 
 def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, ident) -> None:

@@ -47,11 +47,47 @@ class OutputError(ValueError):
     """An output folder that cannot be used (a file, under a file, unwritable, or in use)."""
 
 
-def check_usable(out: str | os.PathLike) -> Path:
-    """Raise `OutputError` unless `out` is, or can be created as, a writable folder. Writes nothing."""
+#: What each command leaves in its folder, to recognise a folder another command wrote.
+_SIGNATURES = (("fit", ("fit_manifest.json", "fit.db", "fit_summary.json")), ("sweep", ("sweep.csv",)),
+               ("compare", ("differences.csv",)), ("run", ("timeseries.csv", "summary.json")))
+
+
+def held_kind(out: str | os.PathLike) -> str | None:
+    """Which command's outputs `out` holds ('run', 'compare', 'sweep', 'fit'), or None.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "sweep.csv").write_text("")
+    >>> held_kind(d)
+    'sweep'
+    """
+    out = Path(out)
+    if not out.is_dir():
+        return None
+    try:
+        kind = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("kind")
+        if isinstance(kind, str):
+            return kind
+    except (OSError, ValueError, AttributeError):
+        pass
+    for kind, names in _SIGNATURES:
+        if any((out / name).exists() for name in names):
+            return kind
+    return None
+
+
+def check_usable(out: str | os.PathLike, kind: str | None = None) -> Path:
+    """Raise `OutputError` unless `out` is, or can be created as, a writable folder. Writes nothing.
+
+    With `kind` (the command about to write: 'run', 'compare', 'sweep', 'fit'), a folder that
+    holds another command's outputs is refused too: writing there would delete or overwrite them.
+    """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a folder")
+    other = held_kind(out) if kind else None
+    if other is not None and other != kind:
+        raise OutputError(f"{out} holds the outputs of `circlesim {other}`; this {kind} would overwrite or delete "
+                          f"them: choose another --out (or remove that folder first)")
     probe = out
     while not probe.exists():
         if probe.parent == probe:
@@ -125,7 +161,7 @@ def recover(out: Path) -> list[str]:
     if journal.exists():
         try:
             data = json.loads(journal.read_text(encoding="utf-8"))
-            _move_into_place(out, out / data["staging"], data["files"], data["remove"])
+            _move_into_place(out, out / data["staging"], data["files"], data["remove"], data.get("kind"))
             done.append(f"completed an interrupted write of {len(data['files'])} files in {out}")
         except (OSError, ValueError, KeyError, TypeError):
             done.append(f"discarded an unreadable journal in {out}")
@@ -143,7 +179,7 @@ def _plain(name) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
 
 
-def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[str]) -> None:
+def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[str], kind: str | None = None) -> None:
     names = [n for n in names if _plain(n)]
     remove = [n for n in remove if _plain(n)]
     if not (_plain(staging.name) and staging.name.startswith(STAGING_PREFIX)):
@@ -156,17 +192,17 @@ def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[st
         with contextlib.suppress(OSError):
             (out / name).unlink()
     _fsync_dir(out)
-    _write_json(out / MANIFEST, {"files": sorted(names)})
+    _write_json(out / MANIFEST, {"files": sorted(names), **({"kind": kind} if kind else {})})
     shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def using(out: str | os.PathLike):
+def using(out: str | os.PathLike, kind: str | None = None):
     """Create `out`, hold its lock and `recover` it; yields what recovery did. `OutputError` if unusable.
 
     Commands hold this for their whole run, so two commands never write one folder at once.
     """
-    out = check_usable(out)
+    out = check_usable(out, kind)
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=out, prefix=".probe-", suffix=".tmp")
@@ -179,13 +215,14 @@ def using(out: str | os.PathLike):
 
 
 @contextlib.contextmanager
-def publish(out: str | os.PathLike):
+def publish(out: str | os.PathLike, kind: str | None = None):
     """Yield a staging folder; on success move everything written there into `out` as one set.
 
     Files of the previous set that the new one does not contain are removed. On an exception
-    the staging folder is deleted and `out` is left as it was.
+    the staging folder is deleted and `out` is left as it was. With `kind`, a folder holding
+    another command's outputs is refused (`check_usable`) and the set is recorded as `kind`'s.
     """
-    out = Path(out)
+    out = check_usable(out, kind)
     out.mkdir(parents=True, exist_ok=True)
     with lock(out):
         recover(out)
@@ -201,8 +238,8 @@ def publish(out: str | os.PathLike):
             except (OSError, ValueError, AttributeError):
                 previous = []
             remove = sorted(set(previous) - set(names))
-            _write_json(out / JOURNAL, {"staging": staging.name, "files": names, "remove": remove})
-            _move_into_place(out, staging, names, remove)
+            _write_json(out / JOURNAL, {"staging": staging.name, "files": names, "remove": remove, "kind": kind})
+            _move_into_place(out, staging, names, remove, kind)
             (out / JOURNAL).unlink(missing_ok=True)
             _fsync_dir(out)
         except BaseException:
@@ -211,4 +248,4 @@ def publish(out: str | os.PathLike):
             raise
 
 
-__all__ = ["OutputError", "check_usable", "lock", "publish", "recover", "using"]
+__all__ = ["OutputError", "check_usable", "held_kind", "lock", "publish", "recover", "using"]
