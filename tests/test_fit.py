@@ -600,3 +600,27 @@ def test_a_fits_outputs_are_replaced_as_one_set_and_other_commands_stay_out(refe
                  "--quiet"]) == 2
     assert "holds the outputs of `circlesim fit`" in capsys.readouterr().err
     assert (copy / "report.md").read_text().startswith(after["report.md"].decode()[:20])
+
+
+def test_a_history_must_be_a_bounded_regular_file(tmp_path):
+    """`--history /dev/zero` read until memory ran out; a FIFO hung forever."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for path, says in (("/dev/zero", "is a device"), (fifo, "is a FIFO"), (tmp_path, "is a directory")):
+        with pytest.raises(HistoryError, match=says):
+            read_history(path)
+
+
+def test_a_history_the_population_cannot_produce_and_a_forecast_days_option_are_named():
+    from sim.fitting.run import FitInputError, prepare
+
+    history = SCENARIOS / "fit_example_history.csv"  # up to 1,768 members
+    small = load_scenario(SCENARIOS / "fit_example.yaml", overrides=["population.size=400"])
+    with pytest.raises(FitInputError, match=r"members: 1,768 on day 179, more than the scenario's 400 persons"):
+        prepare(small, history)
+    full = load_scenario(SCENARIOS / "fit_example.yaml")
+    with pytest.raises(FitInputError, match=r"forecast_days=100 \(given for this fit, not from the file\)"):
+        prepare(full, history, forecast_days=100)
+    short = full.with_overrides(["horizon_days=150"])
+    with pytest.raises(FitInputError, match=r"fit_example.yaml: horizon_days: .*raise horizon_days or set"):
+        prepare(short, history)

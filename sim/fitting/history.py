@@ -196,12 +196,12 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
         if len(problems) < MAX_PROBLEMS:
             problems.append(HistoryProblem(name, line, column, col_name, message))
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise HistoryError([HistoryProblem(name, 1, None, None, "file not found")]) from None
-    except OSError as exc:
-        raise HistoryError([HistoryProblem(name, 1, None, None, f"cannot read file: {exc}")]) from None
+    from sim.scenario.files import MAX_HISTORY_BYTES, UnsafeFileError, read_bytes
+
+    try:  # a regular file of bounded size: /dev/zero or a FIFO would never end
+        raw = read_bytes(path, MAX_HISTORY_BYTES)
+    except UnsafeFileError as exc:
+        raise HistoryError([HistoryProblem(name, 1, None, None, str(exc))]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -182,11 +182,26 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
                         f"({Path(hist.path).name} has {', '.join(hist.series)})")
     horizon = spec.forecast_days or sc.horizon_days
     if horizon < hist.last_day + MIN_FORECAST_AHEAD:
-        key = "forecast_days" if spec.forecast_days else "horizon_days"
-        where = spec.where("forecast_days") if spec.forecast_days else (sc.path or "<scenario>")
-        problems.append(f"{where}: fit.{key}: the forecast horizon (day {horizon}) must be at least "
+        if settings.get("forecast_days") is not None:
+            where, key = f"forecast_days={settings['forecast_days']} (given for this fit, not from the file)", \
+                "fit.forecast_days"
+        elif spec.forecast_days:
+            where, key = spec.where("forecast_days"), "fit.forecast_days"
+        else:
+            where, key = sc.path or "<scenario>", "horizon_days"
+        problems.append(f"{where}: {key}: the forecast horizon (day {horizon}) must be at least "
                         f"{MIN_FORECAST_AHEAD} days after the last observed day ({hist.last_day}) of "
-                        f"{Path(hist.path).name}")
+                        f"{Path(hist.path).name}" + ("" if key == "fit.forecast_days" else
+                                                     "; raise horizon_days or set fit.forecast_days"))
+    size = sc.population.size
+    for s in ("members", "dau"):
+        if s in hist.series and sc.population.graph.type != "file":
+            v = np.asarray(hist.values[s], float)
+            if np.nanmax(v, initial=0) > size:
+                i = int(np.nanargmax(v))
+                problems.append(f"{hist.path}: {s}: {v[i]:,.0f} on day {int(hist.days[i])}, more than the "
+                                f"scenario's {size:,} persons (population.size): no run can reach it; raise "
+                                "population.size to the community's potential audience")
     if spec.budget < spec.population_size * 2:
         given = [k for k in ("budget", "population_size") if settings.get(k) is not None]
         where = (f"{' and '.join(f'{k}={settings[k]}' for k in given)} (given for this fit, not from the file)"

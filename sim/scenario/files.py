@@ -28,6 +28,10 @@ MAX_SCENARIO_BYTES = 64 << 10
 MAX_GRAPH_BYTES = 2 << 30
 
 
+#: Largest history file a fit reads (bytes): a daily history of a century is under 1 MiB.
+MAX_HISTORY_BYTES = 64 << 20
+
+
 class UnsafeFileError(ValueError):
     """A named file that is missing, not a regular file, or larger than allowed."""
 
@@ -108,5 +112,5 @@ def read_text(path: str | os.PathLike, max_bytes: int) -> str:
         raise UnsafeFileError(f"line {line}: not UTF-8 text (byte {exc.start})") from None
 
 
-__all__ = ["MAX_GRAPH_BYTES", "MAX_SCENARIO_BYTES", "UnsafeFileError", "check_regular_file", "open_regular",
-           "read_bytes", "read_text"]
+__all__ = ["MAX_GRAPH_BYTES", "MAX_HISTORY_BYTES", "MAX_SCENARIO_BYTES", "UnsafeFileError", "check_regular_file",
+           "open_regular", "read_bytes", "read_text"]
