@@ -473,6 +473,13 @@ def _compare_from_fit(args) -> int:
     from sim.fitting.from_fit import compare_from_fit, load_finished_fit
     from sim.scenario import ScenarioError, load_scenario
 
+    for option, value, why in (
+            ("--seed", getattr(args, "seed", None), "each posterior draw runs with its own seed from the fit "
+             "(add seeds with --seeds-per-draw)"),
+            ("--set", args.set, "it would change the variants but not the present course (the fitted scenario), "
+             "so the difference would be credited to the variants; write the change into the variant's file")):
+        if value is not None and value != []:  # --seed 0 is a seed too
+            return _invalid(f"{option} cannot be combined with --from-fit: {why}")
     try:
         fitted = load_finished_fit(args.from_fit)
     except (FileNotFoundError, ValueError) as exc:

@@ -624,3 +624,24 @@ def test_a_history_the_population_cannot_produce_and_a_forecast_days_option_are_
     short = full.with_overrides(["horizon_days=150"])
     with pytest.raises(FitInputError, match=r"fit_example.yaml: horizon_days: .*raise horizon_days or set"):
         prepare(short, history)
+
+
+@needs_pyabc
+def test_compare_from_fit_refuses_what_it_would_silently_ignore(reference, tmp_path, capsys):
+    """--seed and --set were ignored (identical runs.csv, or the change credited to the variant
+    alone), and a variant setting a fitted parameter got 'Δ +0, p = 1.000' with no note."""
+    key = reference.spec.keys[0]
+    section, name = key.split(".")
+    fitted_value = reference.scenario.to_dict()[section][name]
+    variant = write(tmp_path, "v.yaml", f"extends: {SMALL}\nname: v\n{section}: {{{name}: {fitted_value * 1.5!r}}}\n")
+    plain = write(tmp_path, "p.yaml", f"extends: {SMALL}\nname: p\nstrategies:\n  events: {{start: 0, every: 30}}\n")
+    out = tmp_path / "cmp"
+    for extra, says in ((["--seed", "7"], "--seed cannot be combined with --from-fit"),
+                        (["--set", "community.organizers=10"], "--set cannot be combined with --from-fit")):
+        assert main(["compare", "--from-fit", str(reference.out), str(plain), "--out", str(out), "--serial",
+                     "-r", "2", "--quiet", *extra]) == 2
+        assert says in capsys.readouterr().err
+    assert main(["compare", "--from-fit", str(reference.out), str(variant), "--out", str(out), "--serial", "-r", "2",
+                 "--quiet"]) == 2
+    assert f"{key} is" in (err := capsys.readouterr().err) and "a fitted parameter" in err
+    assert not out.exists()

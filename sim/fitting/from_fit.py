@@ -66,7 +66,14 @@ def design_scenario(fitted: Scenario, variant: Scenario, start_day: int, fitted_
     doc = copy.deepcopy(base)
     base_flat = dict(_leaves({k: v for k, v in base.items() if k != "strategies"}))
     for path, value in _leaves({k: v for k, v in var.items() if k != "strategies"}):
-        if path[0] in _IGNORED or ".".join(path) in fitted_keys:
+        if path[0] in _IGNORED:
+            continue
+        if ".".join(path) in fitted_keys:
+            if base_flat.get(path) != value:
+                raise ValueError(f"{variant.path or 'variant'}: {'.'.join(path)} is {value!r}, but it is a fitted "
+                                 "parameter: every posterior draw sets its own value, so the variant's would be "
+                                 "ignored; compare designs (strategies, community settings), not what the fit "
+                                 "estimated")
             continue
         if base_flat.get(path) != value and path[0] == "population":
             raise ValueError(f"{variant.path or 'variant'}: {'.'.join(path)} is {value!r} but the fitted community "
