@@ -204,8 +204,8 @@ def test_fit_section_never_changes_what_a_run_simulates():
     assert {k: v for k, v in with_fit.to_dict().items() if k not in ("name", "description")} == \
         {k: v for k, v in plain.to_dict().items() if k not in ("name", "description")}
     assert "fit" not in with_fit.to_dict()
-    again = with_fit.with_overrides(["fit.budget=123"])
-    assert again.fit["budget"] == 123 and again.digest() == with_fit.digest()
+    again = with_fit.with_overrides(["fit.budget=1234"])
+    assert again.fit["budget"] == 1234 and again.digest() == with_fit.digest()
 
 
 def test_priors_sample_inside_their_bounds_on_the_right_scale():
@@ -645,3 +645,19 @@ def test_compare_from_fit_refuses_what_it_would_silently_ignore(reference, tmp_p
                  "--quiet"]) == 2
     assert f"{key} is" in (err := capsys.readouterr().err) and "a fitted parameter" in err
     assert not out.exists()
+
+
+def test_an_unquoted_launch_date_is_a_date(tmp_path):
+    """YAML reads `launch_date: 2025-03-01` as a date object; it was refused as 'expected text'."""
+    p = write(tmp_path, "ld.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nfit:\n  launch_date: 2025-03-01\n")
+    assert load_scenario(p).fit["launch_date"] == "2025-03-01"
+    bad = write(tmp_path, "bad.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nfit:\n  launch_date: 2025-13-01\n")
+    with pytest.raises(ScenarioError, match="launch_date"):
+        load_scenario(bad)
+
+
+def test_validate_refuses_a_budget_the_fit_would_refuse(tmp_path, capsys):
+    p = write(tmp_path, "b.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nfit:\n  budget: 10\n")
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert f"{p}:3: fit.budget: 10 simulations cannot fill" in err and "give at least" in err

@@ -32,7 +32,7 @@ SMALL = {
     "03_incentive_designs.ipynb": "SIZE = 600\nDAYS = 250\nREPS = 3\nEXECUTOR = 'serial'",
     "04_sensitivity.ipynb": "SIZE = 400\nDAYS = 200\nSAMPLES = 4\nREPS = 1\nEXECUTOR = 'serial'",
     "05_evidence.ipynb": "SIZE = 1500\nSEEDS = 2\nDAYS_E1 = 200\nSIZE_E7 = 1000\nSEEDS_E7 = 2\nLIFESPAN_SEEDS = 3",
-    "06_fit_and_forecast.ipynb": "SIZE = 400\nHISTORY_DAYS = 40\nFORECAST_DAYS = 150\nPOPULATION = 10\n"
+    "06_fit_and_forecast.ipynb": "SIZE = 800\nHISTORY_DAYS = 40\nFORECAST_DAYS = 150\nPOPULATION = 10\n"
                                  "GENERATIONS = 2\nBUDGET = 60\nDRAWS = 4\nCOMPARE_DRAWS = 3\nEXECUTOR = 'serial'",
 }
 

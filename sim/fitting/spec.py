@@ -347,10 +347,16 @@ def validate_fit_section(doc, resolved: dict, locs: dict, file: str, problems: l
         report((), "expected a mapping with 'parameters' (see the README's fit section)")
         return None
     scalars = {k: v for k, v in doc.items() if k not in ("parameters", "observed", "dormant_by", "where")}
-    out = _validate_tree(scalars, SETTINGS, ("fit",), locs, file, problems)
-    if out.get("launch_date") is not None:
-        import datetime as dt
+    import datetime as dt
 
+    if type(scalars.get("launch_date")) is dt.date:  # YAML reads an unquoted 2025-04-01 as a date
+        scalars["launch_date"] = scalars["launch_date"].isoformat()
+    out = _validate_tree(scalars, SETTINGS, ("fit",), locs, file, problems)
+    budget, particles = out.get("budget"), out.get("population_size")
+    if isinstance(budget, int) and isinstance(particles, int) and budget < 2 * particles:
+        report(("budget",), f"{budget:,} simulations cannot fill the calibration sample and one generation of "
+                            f"{particles} particles; give at least {2 * particles:,}")
+    if out.get("launch_date") is not None:
         try:
             dt.date.fromisoformat(out["launch_date"])
         except ValueError:
