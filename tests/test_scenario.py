@@ -358,3 +358,10 @@ def test_readme_lists_every_timeseries_column():
     section = section[:section.index("- `summary.json`")]
     named = set(re.findall(r"`([a-z_]+)`", section)) - {"timeseries", "sim", "registry"}
     assert set(METRICS) <= named, sorted(set(METRICS) - named)
+
+
+def test_a_bad_days_or_seed_argument_is_blamed_on_the_argument_not_on_a_set():
+    with pytest.raises(ScenarioError, match=r"days \(--days\): horizon_days: 0 is out of range"):
+        load_scenario(ROOT / "scenarios" / "baseline.yaml", days=0)
+    with pytest.raises(ScenarioError, match=r"seed \(--seed\): seed"):
+        load_scenario(ROOT / "scenarios" / "baseline.yaml", seed=-1)

@@ -176,9 +176,12 @@ class FitResult:
         """The one sentence a strategist forwards: when the community goes dormant on its present course."""
         f = self.forecast()
         life = f["lifespan"]
-        if life["q05"] is None:
+        if life["q05"] is None:  # at most 5% of the forecasts went dormant: say how many, not a percentage
+            n = f["draws"]
+            share = life["after_horizon_share"]
+            alive = n if share is None else round(share * n)
             return (f"On its present course the community is still active at day {self.horizon:,} "
-                    f"(the forecast horizon) in more than 95% of {f['draws']} forecasts.")
+                    f"(the forecast horizon) in {alive:,} of {n:,} forecasts.")
         if life["q95"] is None:
             share = life["after_horizon_share"]
             return (f"On its present course the community goes dormant after {self.day_text(life['q05'])} "

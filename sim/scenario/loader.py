@@ -901,12 +901,11 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
     doc, locs = _load_chain(path, problems)
     if problems and not doc:
         raise ScenarioError(problems)
-    extra = list(overrides)
-    if seed is not None:
-        extra.append(f"seed={seed}")
-    if days is not None:
-        extra.append(f"horizon_days={days}")
-    _apply_overrides(doc, locs, extra, problems)
+    _apply_overrides(doc, locs, list(overrides), problems)
+    for key, value, source in (("seed", seed, "seed (--seed)"), ("horizon_days", days, "days (--days)")):
+        if value is not None:  # a problem with these is blamed on the argument, not on a --set
+            _apply_overrides(doc, locs, [f"{key}={value}"], problems)
+            locs[(key,)] = (source, None)
     resolved = _validate(doc, locs, str(path), problems, base_dir=path.parent)
     if problems:
         raise ScenarioError(problems)
