@@ -192,6 +192,17 @@ def test_shares_and_their_differences_stay_in_range():
     assert -1 <= diff["low"] <= diff["high"] <= 1
 
 
+def test_a_count_near_zero_never_shows_a_negative_lower_bound():
+    """external joins 0, 0, 1, 5 across runs: the t-interval of the mean dips below 0; no count can."""
+    res = _result({}, n=4, seed=7)
+    runs = res.runs()
+    runs.loc[runs["scenario"] == "baseline", "external_joins"] = [0, 0, 1, 5]
+    res = CompareResult(res.scenarios, res.labels, res.seeds, runs.to_dict("records"), {}, [], None, 0.0, 0, "serial")
+    row = res.summary().set_index(["scenario", "measure"]).loc[("baseline", "external_joins")]
+    assert mean_ci([0, 0, 1, 5])["low"] < 0  # what the interval would be unclipped
+    assert row["low"] == 0.0 and row["high"] == pytest.approx(mean_ci([0, 0, 1, 5])["high"])
+
+
 def test_blank_cost_cells_are_explained():
     res = _result({"active_member_days": (0.0, 5.0)}, n=6, seed=8)
     costs = res.costs().set_index("variant").loc["variant"]

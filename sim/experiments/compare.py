@@ -151,13 +151,18 @@ class CompareResult:
         return self.scenarios[0].get("currency") or "cost units"
 
     def summary(self) -> pd.DataFrame:
-        """Per scenario and measure: mean, 95% t-interval (shares clipped to [0, 1]), sd, n (runs that finished)."""
+        """Per scenario and measure: mean, 95% t-interval, sd, n (runs that finished).
+
+        Intervals are clipped to what a measure can be: shares to [0, 1], every other read-out
+        (counts, days, spend) at 0 from below, so a mean near zero never shows a negative bound.
+        """
         runs = self.runs()
         out = []
         for lab in self.labels:
             sub = runs[runs["scenario"] == lab]
             for m in measures():
-                ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"), bounds=measure(m).bounds)
+                bounds = measure(m).bounds or (0.0, float("inf"))  # no read-out is negative
+                ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"), bounds=bounds)
                 out.append({"scenario": lab, "measure": m, **ci})
         return pd.DataFrame(out, columns=["scenario", "measure", "mean", "low", "high", "sd", "n"])
 
