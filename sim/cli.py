@@ -847,13 +847,26 @@ def main(argv: list[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")  # files only, never a window
+    import warnings
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = warnings.formatwarning
+    warnings.formatwarning = _note  # a warning reads as a one-line note, not a source line
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            if getattr(args, "quiet", False):
+                warnings.simplefilter("ignore", UserWarning)  # notes, like the others, not with --quiet
+            return args.func(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        warnings.formatwarning = previous
+
+
+def _note(message, category, filename, lineno, line=None) -> str:
+    return f"note: {message}\n"
 
 
 if __name__ == "__main__":

@@ -331,3 +331,11 @@ def test_distributions_figure_writes_member_days_with_thousands_separators():
     assert labels and all("e+" not in x for x in labels) and any("," in x for x in labels), labels
     # the scenario names stay on the first panel's y axis
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["baseline", "variant"]
+
+
+def test_comparing_a_scenario_with_itself_warns(tmp_path):
+    from sim.experiments.compare import compare
+
+    sc = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=200"], days=20)
+    with pytest.warns(UserWarning, match="have the same parameters"):
+        compare([sc, sc], replications=1, executor="serial", progress=False, store=tmp_path / "s")

@@ -484,6 +484,15 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     if not scs:
         raise ValueError("compare needs at least one scenario")
     check_same_horizon(scs)
+    seen: dict = {}
+    for i, sc in enumerate(scs):
+        first = scs[seen.setdefault(sc.digest(), i)]
+        if seen[sc.digest()] != i:
+            import warnings
+
+            warnings.warn(f"{sc.path or sc.get('name')} and {first.path or first.get('name')} have the same "
+                          "parameters: on common seeds their runs are identical and every difference is zero by "
+                          "construction", UserWarning, stacklevel=2)
     replications = whole_number(replications, "replications", low=1)
     if workers is not None:
         workers = whole_number(workers, "workers", low=1)
