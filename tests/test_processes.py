@@ -283,3 +283,27 @@ def test_dashboard_errors_show_one_line_and_never_a_traceback():
     except RuntimeError:
         fake.showtraceback()
     assert sent and all("secret detail" not in m["traceback"] and "Traceback" not in m["traceback"] for m in sent)
+
+
+def test_ctrl_c_on_a_pool_stops_it_quietly(tmp_path):
+    """Ctrl-C reaches the whole process group. The contract: the parent says 'interrupted' once,
+    exits 130, prints no traceback and leaves no worker behind. (The workers now ignore SIGINT
+    and the parent terminates them; a red team saw one traceback per worker on `fit --workers 2`,
+    which this compare run did not reproduce before the change: it guards the contract.)"""
+    out = tmp_path / "cmp"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "compare", str(SCENARIOS / "baseline.yaml"),
+                             str(SCENARIOS / "points.yaml"), "-r", "40", "--workers", "2", "--out", str(out)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        wait_for(lambda: (out / "store" / "runs").exists() and any((out / "store" / "runs").rglob("*.json*")),
+                 120, "no run finished")
+        kids = descendants(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and err.count("interrupted") == 1, err[-2000:]
+    wait_for(lambda: not any(alive(k) for k in kids), 60, "a pool worker outlived Ctrl-C")

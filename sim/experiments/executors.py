@@ -48,6 +48,9 @@ def die_with_parent(parent_pid: int) -> None:
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
+    # Ctrl-C reaches the whole process group: the parent handles it (and stops the pool);
+    # workers that took it too would each print a KeyboardInterrupt traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_workers() -> int:
@@ -106,8 +109,15 @@ def make_executor(workers: int | None = None, serial: bool = False, dask_local: 
                                initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
-    finally:
+    except BaseException:
+        # interrupted (Ctrl-C) or failed: stop the runs in flight rather than wait for them,
+        # since the workers ignore SIGINT; finished runs are already in the results store
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                proc.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def describe(executor: Executor | None) -> str:
