@@ -461,6 +461,11 @@ def check_same_horizon(scenarios: Sequence[Scenario]) -> None:
                          "set the same horizon_days in each file, or give --days (days= in Python)")
 
 
+def _named(sc, i: int) -> str:
+    """A scenario as a person would name it in a message: its file, its name, or its position."""
+    return sc.path or sc.get("name") or f"scenario {i + 1}"
+
+
 def compare(scenarios: Sequence, replications: int = 30, executor: Executor | str | None = None,
             store: ResultStore | str | os.PathLike | None = None, seed: int | None = None,
             progress: bool = True, workers: int | None = None) -> CompareResult:
@@ -484,20 +489,20 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     if not scs:
         raise ValueError("compare needs at least one scenario")
     check_same_horizon(scs)
+    replications = whole_number(replications, "replications", low=1)
+    if workers is not None:
+        workers = whole_number(workers, "workers", low=1)
+    base_seed = whole_number(scs[0].seed if seed is None else seed, "seed", high=2**63 - 1)
+    check_all(scs, executor, workers, len(scs) * replications)
     seen: dict = {}
     for i, sc in enumerate(scs):
         first = scs[seen.setdefault(sc.digest(), i)]
         if seen[sc.digest()] != i:
             import warnings
 
-            warnings.warn(f"{sc.path or sc.get('name')} and {first.path or first.get('name')} have the same "
+            warnings.warn(f"{_named(sc, i)} and {_named(first, seen[sc.digest()])} have the same "
                           "parameters: on common seeds their runs are identical and every difference is zero by "
                           "construction", UserWarning, stacklevel=2)
-    replications = whole_number(replications, "replications", low=1)
-    if workers is not None:
-        workers = whole_number(workers, "workers", low=1)
-    base_seed = whole_number(scs[0].seed if seed is None else seed, "seed", high=2**63 - 1)
-    check_all(scs, executor, workers, len(scs) * replications)
     taken: set = set()
     labels = [_label(sc, taken) for sc in scs]
     keys = [run_key(sc) for sc in scs]
