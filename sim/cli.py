@@ -488,7 +488,7 @@ def _compare_from_fit(args) -> int:
     variants, problems, report = [], [], _ProblemReport()
     for path in args.scenarios:
         try:
-            variants.append(load_scenario(path, overrides=args.set))
+            variants.append(load_scenario(path))  # --set was refused above
         except ScenarioError as exc:
             problems.append(report.message(path, exc))
     if problems:

@@ -14,6 +14,7 @@ Example (serial, tiny):
 from __future__ import annotations
 
 import os
+import warnings
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Sequence
@@ -301,14 +302,13 @@ class CompareResult:
 
     def all_alive(self, *labels: str) -> bool:
         """Whether every run of the scenarios `labels` was still alive at the horizon (lifespan censored)."""
+        alive, n = self._alive_runs(*labels)
+        return n > 0 and alive == n
+
+    def _alive_runs(self, *labels: str) -> tuple[int, int]:
+        """(runs of the scenarios `labels` still alive at the horizon, their runs): no start of dormancy."""
         runs = self.runs()
         sub = runs[runs["scenario"].isin(labels)]
-        return len(sub) > 0 and pd.to_numeric(sub["t_dormant"], errors="coerce").isna().all()
-
-    def _alive_runs(self, label: str) -> tuple[int, int]:
-        """(runs of `label` still alive at the horizon, its runs)."""
-        runs = self.runs()
-        sub = runs[runs["scenario"] == label]
         return int(pd.to_numeric(sub["t_dormant"], errors="coerce").isna().sum()), len(sub)
 
     def _censoring(self, variant: str, mean: float) -> str:
@@ -494,15 +494,13 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
         workers = whole_number(workers, "workers", low=1)
     base_seed = whole_number(scs[0].seed if seed is None else seed, "seed", high=2**63 - 1)
     check_all(scs, executor, workers, len(scs) * replications)
-    seen: dict = {}
+    first_of: dict = {}  # digest -> index of the first scenario with those parameters
     for i, sc in enumerate(scs):
-        first = scs[seen.setdefault(sc.digest(), i)]
-        if seen[sc.digest()] != i:
-            import warnings
-
-            warnings.warn(f"{_named(sc, i)} and {_named(first, seen[sc.digest()])} have the same "
-                          "parameters: on common seeds their runs are identical and every difference is zero by "
-                          "construction", UserWarning, stacklevel=2)
+        j = first_of.setdefault(sc.digest(), i)
+        if j != i:
+            warnings.warn(f"{_named(sc, i)} and {_named(scs[j], j)} have the same parameters: on common seeds "
+                          "their runs are identical and every difference is zero by construction", UserWarning,
+                          stacklevel=2)
     taken: set = set()
     labels = [_label(sc, taken) for sc in scs]
     keys = [run_key(sc) for sc in scs]

@@ -152,7 +152,7 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
     if method == "grid":
         levels = [np.linspace(r.low, r.high, samples) for r in ranges]
         for r, lv in zip(ranges, levels):
-            whole = np.unique(np.round(lv)) if r.integer else lv
+            whole = np.unique(np.round(lv))
             if r.integer and whole.size < samples:
                 raise ValueError(f"--param {r.key}: a grid of {samples} levels on {r.low:g}:{r.high:g} gives only "
                                  f"{whole.size} distinct whole number(s) ({', '.join(f'{v:g}' for v in whole)}) and "

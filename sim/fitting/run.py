@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.fitting.history import ObservedHistory, history_from_frame, read_history
-from sim.fitting.spec import FitSpec
+from sim.fitting.spec import FitSpec, budget_shortfall
 from sim.fitting.summary import SummaryLayout
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
 
@@ -202,13 +202,12 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
                 problems.append(f"{hist.path}: {s}: {v[i]:,.0f} on day {int(hist.days[i])}, more than the "
                                 f"scenario's {size:,} persons (population.size): no run can reach it; raise "
                                 "population.size to the community's potential audience")
-    if spec.budget < spec.population_size * 2:
+    short = budget_shortfall(spec.budget, spec.population_size)
+    if short:
         given = [k for k in ("budget", "population_size") if settings.get(k) is not None]
         where = (f"{' and '.join(f'{k}={settings[k]}' for k in given)} (given for this fit, not from the file)"
                  if given else spec.where("budget" if "budget" in spec.extra.get("where", {}) else "parameters"))
-        problems.append(f"{where}: fit.budget: {spec.budget:,} simulations cannot fill the "
-                        f"calibration sample and one generation of {spec.population_size} particles; give at "
-                        f"least {spec.population_size * 2:,}")
+        problems.append(f"{where}: fit.budget: {short}")
     if problems:
         raise FitInputError(problems)
     layout = SummaryLayout.from_history(hist, series, spec.block_days)

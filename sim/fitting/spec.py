@@ -331,6 +331,20 @@ def _check_prior(key: str, raw, decl: Param, here: tuple, report) -> dict | None
     return out if ok else None
 
 
+def budget_shortfall(budget: int, particles: int) -> str | None:
+    """Why `budget` simulations cannot run a fit of `particles` per generation, or None if they can.
+
+    The calibration sample and one generation take `particles` simulations each.
+
+    >>> budget_shortfall(10, 100)
+    '10 simulations cannot fill the calibration sample and one generation of 100 particles; give at least 200'
+    """
+    if budget >= 2 * particles:
+        return None
+    return (f"{budget:,} simulations cannot fill the calibration sample and one generation of {particles} "
+            f"particles; give at least {2 * particles:,}")
+
+
 def validate_fit_section(doc, resolved: dict, locs: dict, file: str, problems: list) -> dict | None:
     """Check a scenario's `fit:` section against the schema; append `Problem`s; return it normalised.
 
@@ -353,9 +367,8 @@ def validate_fit_section(doc, resolved: dict, locs: dict, file: str, problems: l
         scalars["launch_date"] = scalars["launch_date"].isoformat()
     out = _validate_tree(scalars, SETTINGS, ("fit",), locs, file, problems)
     budget, particles = out.get("budget"), out.get("population_size")
-    if isinstance(budget, int) and isinstance(particles, int) and budget < 2 * particles:
-        report(("budget",), f"{budget:,} simulations cannot fill the calibration sample and one generation of "
-                            f"{particles} particles; give at least {2 * particles:,}")
+    if isinstance(budget, int) and isinstance(particles, int) and budget_shortfall(budget, particles):
+        report(("budget",), budget_shortfall(budget, particles))
     if out.get("launch_date") is not None:
         try:
             dt.date.fromisoformat(out["launch_date"])

@@ -236,7 +236,7 @@ class Scenario(Section):
         resolved = _validate(doc, locs, self.path or "<scenario>", problems, base_dir=None)
         if problems:
             raise ScenarioError(problems)
-        at = _where(locs, _GRAPH_FILE, "") if _GRAPH_FILE in locs else self.graph_file_at
+        at = locs.get(_GRAPH_FILE, self.graph_file_at)  # set again by an override, or where it was
         return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"), at)
 
     def __getstate__(self):
