@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -605,12 +606,39 @@ def test_a_fits_outputs_are_replaced_as_one_set_and_other_commands_stay_out(refe
 
 
 def test_a_history_must_be_a_bounded_regular_file(tmp_path):
-    """`--history /dev/zero` read until memory ran out; a FIFO hung forever."""
+    """`--history /dev/zero` read until memory ran out; a FIFO hung forever.
+
+    Each read runs in a child process with a time limit and a 2 GB address-space limit, so
+    code that hangs on the FIFO or reads /dev/zero without end fails this test instead of
+    hanging it or exhausting the machine.
+    """
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
+    probe = ("import sys, resource\n"
+             "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
+             "from sim.fitting.history import HistoryError, read_history\n"
+             "try:\n    read_history(sys.argv[1])\nexcept HistoryError as exc:\n    print(exc)\n")
     for path, says in (("/dev/zero", "is a device"), (fifo, "is a FIFO"), (tmp_path, "is a directory")):
-        with pytest.raises(HistoryError, match=says):
-            read_history(path)
+        try:
+            done = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True,
+                                  cwd=ROOT, timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"reading {path} as a history did not end within 60 s")
+        assert done.returncode == 0 and says in done.stdout, (path, done.stdout, done.stderr[-500:])
+
+
+def test_a_history_too_short_for_its_parameters_is_fitted_with_a_note(tmp_path):
+    """One observed day gives 1 statistic per series: fewer than 4 parameters, said before any simulation."""
+    from sim.fitting.run import prepare, thin_history
+
+    one = write(tmp_path, "one.csv", "day,members,dau,posts\n20,120,40,30\n")
+    with pytest.warns(UserWarning, match=r"one.csv: the history gives 3 summary statistics for 4 fitted parameters"):
+        _, spec, _, layout, _ = prepare(str(SCENARIOS / "fit_example.yaml"), one)
+    assert (layout.size(), len(spec.parameters)) == (3, 4)
+    assert thin_history(layout.size(), 3) is None  # as many statistics as parameters: nothing to say
+    with warnings.catch_warnings():  # the shipped example: 39 statistics for 4 parameters
+        warnings.simplefilter("error")
+        prepare(str(SCENARIOS / "fit_example.yaml"), SCENARIOS / "fit_example_history.csv")
 
 
 def test_a_history_the_population_cannot_produce_and_a_forecast_days_option_are_named():

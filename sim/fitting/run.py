@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -211,9 +212,30 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
     if problems:
         raise FitInputError(problems)
     layout = SummaryLayout.from_history(hist, series, spec.block_days)
+    few = thin_history(layout.size(), len(spec.parameters))
+    if few:
+        warnings.warn(f"{Path(hist.path).name}: {few}", stacklevel=2)
     sc = sc.with_overrides([f"horizon_days={horizon}"])
     fit_seed = int(seed if seed is not None else (spec.seed if spec.seed is not None else sc.seed))
     return sc, spec, hist, layout, fit_seed
+
+
+def thin_history(statistics: int, parameters: int) -> str | None:
+    """What to say when a history gives fewer summary statistics than there are fitted parameters (pure).
+
+    A fit is not refused then (a short history still narrows some parameters), but at most
+    `statistics` directions of the parameter space can be constrained: the others stay at their prior.
+
+    >>> thin_history(39, 4) is None
+    True
+    >>> thin_history(3, 4)[:62]
+    'the history gives 3 summary statistics for 4 fitted parameters'
+    """
+    if statistics >= parameters:
+        return None
+    return (f"the history gives {statistics} summary statistic{'s' * (statistics != 1)} for {parameters} fitted "
+            f"parameters: at most {statistics} combination{'s' * (statistics != 1)} of them can be constrained, "
+            "the rest will stay at their prior; a longer history (or fewer parameters) tells more")
 
 
 def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: SummaryLayout, fit_seed: int) -> str:
