@@ -133,3 +133,21 @@ def test_a_sweep_refuses_a_strategy_the_scenario_does_not_run_and_repeated_integ
     with pytest.raises(ValueError, match="only 1 distinct whole number"):
         design([ParamRange("community.organizers", 1.5, 2.5, True)], "grid", 3)  # 2, 2, 2
     assert design([ParamRange("community.organizers", 1, 3, True)], "grid", 3).ravel().tolist() == [1, 2, 3]
+
+
+def test_a_sobol_sample_size_off_a_power_of_two_gets_our_note_not_salibs():
+    """SALib said only 'require n to be a power of 2', naming neither the option nor a size to use."""
+    import warnings
+
+    from sim.experiments.sweep import design, parse_param
+
+    ranges = [parse_param("acquisition.q_close=0.05:0.3")]
+    with pytest.warns(UserWarning) as caught:
+        points = design(ranges, "sobol", 10)
+    assert [str(w.message) for w in caught] == [
+        "sobol: samples=10 is not a power of 2; Sobol' points are balanced only at powers of 2 (e.g. 8 or 16), "
+        "and the indices converge more slowly otherwise"]
+    assert points.shape == (30, 1)  # N * (d + 2) points, as before
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert design(ranges, "sobol", 16).shape == (48, 1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
+import warnings
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,7 +166,14 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
     elif method == "sobol":
         sobol_sample = _salib("sample")
 
-        pts = sobol_sample.sample(_problem(ranges), samples, calc_second_order=False, seed=seed)
+        if samples & (samples - 1):  # SALib's own warning says neither which option nor what to do
+            low = 1 << (samples.bit_length() - 1)
+            warnings.warn(f"sobol: samples={samples} is not a power of 2; Sobol' points are balanced only at "
+                          f"powers of 2 (e.g. {low} or {2 * low}), and the indices converge more slowly "
+                          "otherwise", stacklevel=2)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*balance properties of Sobol", category=UserWarning)
+            pts = sobol_sample.sample(_problem(ranges), samples, calc_second_order=False, seed=seed)
     else:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     for j, r in enumerate(ranges):
