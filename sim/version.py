@@ -17,8 +17,9 @@ import hashlib
 from pathlib import Path
 
 #: Bumped with every intended change of the model's behaviour, with tests/data/golden_hashes.json
-#: (1: before issue 9; 2: lurkers and speakers, muting, notifications, reactivation, welcomes).
-MODEL_VERSION = 3
+#: (1: before issue 9; 2: lurkers and speakers, muting, notifications, reactivation, welcomes;
+#: 3: issue 9's behaviour; 4: an operating mode's staff cost is per organizer on duty, spend only).
+MODEL_VERSION = 4
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

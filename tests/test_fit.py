@@ -691,3 +691,21 @@ def test_validate_refuses_a_budget_the_fit_would_refuse(tmp_path, capsys):
     assert main(["validate", str(p)]) == 2
     err = capsys.readouterr().err
     assert f"{p}:3: fit.budget: 10 simulations cannot fill" in err and "give at least" in err
+
+
+def test_a_variant_strategy_shifted_past_the_forecast_horizon_is_noted(tmp_path):
+    """Shifted to start after the last observation, a late campaign fell beyond the horizon: no note at all."""
+    from sim.fitting.from_fit import design_scenario
+
+    fitted = load_scenario(SCENARIOS / "fit_example.yaml")
+    late = write(tmp_path, "late.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nname: late\nstrategies:\n"
+                 "  cross_promotion: {start: 900, stop: 950}\n")
+    sc, notes = design_scenario(fitted, load_scenario(late), 181, ["acquisition.q_close"])
+    assert sc.horizon_days == fitted.horizon_days == 1000
+    assert [n for n in notes if "never in force" in n] == [
+        "strategies.cross_promotion: starts on day 1081 (900 days after the last observation), not before the "
+        "forecast horizon (day 1000): never in force, so this variant cannot differ from the present course "
+        "through it"]
+    early = write(tmp_path, "early.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nname: early\nstrategies:\n"
+                  "  cross_promotion: {start: 30}\n")
+    assert not [n for n in design_scenario(fitted, load_scenario(early), 181, [])[1] if "never in force" in n]

@@ -257,6 +257,21 @@ def test_staffing_policy_grows_the_team_and_staff_time_is_costed():
     assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"])
 
 
+def test_an_operating_mode_charges_its_staff_cost_per_organizer_on_duty():
+    """`operating_mode.staff_cost` is per organizer-day: it was charged once a day, whatever the team's size."""
+    for organizers in (3, 12):
+        sc = small(["population.size=3000", "horizon_days=150", f"community.organizers={organizers}",
+                    "community.organizers_per_1000=10"], path="hybrid.yaml")
+        m = CommunityModel(sc, seed=4)
+        m.run()
+        ts = m.timeseries()
+        (_, kind, mode), = sc.strategies
+        assert (kind, mode.mode, mode.brand_share) == ("operating_mode", "hybrid", None)
+        per_day = mode.staff_cost * (0.5 + 1.5 * 0.5)  # hybrid: brand share 0.5, organizer hours x1.25
+        assert ts["staff"].iloc[0] == organizers and ts["staff"].max() > organizers  # the policy grows the team
+        assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"] + per_day * ts["staff"])
+
+
 def test_the_founders_cohort_leaves_out_staff_and_keeps_day_0_joiners():
     m = CommunityModel(small(["population.size=2000", "horizon_days=5", "acquisition.p_external=0.01"]), seed=2)
     staff = np.flatnonzero(m.state.circle == 2)

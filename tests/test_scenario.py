@@ -365,3 +365,69 @@ def test_a_bad_days_or_seed_argument_is_blamed_on_the_argument_not_on_a_set():
         load_scenario(ROOT / "scenarios" / "baseline.yaml", days=0)
     with pytest.raises(ScenarioError, match=r"seed \(--seed\): seed"):
         load_scenario(ROOT / "scenarios" / "baseline.yaml", seed=-1)
+
+
+def test_a_strategy_given_another_kind_in_a_variant_replaces_the_base_entry(tmp_path):
+    """Merging carried a cross-promotion's `boost: 1, cost: 50` into an event (a +1.0 interest boost, cost 50)."""
+    base = write(tmp_path, "base.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: b\nstrategies:\n"
+                 "  camp: {kind: cross_promotion, boost: 1, cost: 50}\n")
+    variant = write(tmp_path, "v.yaml", f"extends: {base.name}\nname: v\nstrategies:\n"
+                    "  camp: {kind: events, start: 30, every: 30}\n")
+    (name, kind, spec), = load_scenario(variant).strategies
+    assert (name, kind, spec["boost"], spec["cost"], spec["every"]) == ("camp", "events", None, 200.0, 30)
+    same_kind = write(tmp_path, "s.yaml", f"extends: {base.name}\nname: s\nstrategies:\n  camp: {{cost: 80}}\n")
+    (_, kind, spec), = load_scenario(same_kind).strategies  # no `kind` given: the base's entry is merged
+    assert (kind, spec["boost"], spec["cost"]) == ("cross_promotion", 1.0, 80.0)
+
+
+def test_a_set_that_adds_a_strategy_says_so_and_names_the_one_of_that_kind(tmp_path):
+    """`--set strategies.events.every=10` on a file whose events strategy is called 'monthly' added a second one."""
+    named = write(tmp_path, "n.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: n\nstrategies:\n"
+                  "  monthly: {kind: events, start: 30, every: 30}\n")
+    sc = load_scenario(named, overrides=["strategies.events.every=10"])
+    assert sorted(n for n, _, _ in sc.strategies) == ["events", "monthly"]
+    (notice,) = sc.notices
+    assert notice.file == "--set" and notice.key == "strategies.events"
+    assert "the scenario's 'monthly' is events too: to change it, use strategies.monthly.<key>" in notice.message
+    assert load_scenario(named, overrides=["strategies.monthly.every=10"]).notices == ()
+    (notice,) = load_scenario(SCENARIOS / "baseline.yaml", overrides=["strategies.points.stop=180"]).notices
+    assert "adds a strategy 'points'" in notice.message and "(its strategies: none)" in notice.message
+
+
+def test_strategies_that_clash_on_a_later_day_are_refused_when_loaded(tmp_path):
+    """Two promotion rounds (every 30 from 0, every 20 from 10) first clash on day 30: `validate` said ok and the
+    run died on day 30; two overlapping points programmes failed only when the model was built."""
+    koc = write(tmp_path, "k.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: k\nstrategies:\n"
+                "  koc_a: {kind: koc_promotion, start: 0, every: 30}\n"
+                "  koc_b: {kind: koc_promotion, start: 10, every: 20}\n")
+    msgs = [str(p) for p in problems_of(koc)]
+    assert any("k.yaml:5: strategies.koc_b:" in m and "both set 'koc' on day 30" in m for m in msgs), msgs
+    points = write(tmp_path, "p.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: p\nstrategies:\n"
+                   "  points_a: {kind: points, start: 0, stop: 100}\n  points_b: {kind: points, start: 50}\n")
+    assert any("p.yaml:5: strategies.points_b:" in m and "on day 50" in m for m in map(str, problems_of(points)))
+    apart = write(tmp_path, "a.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: a\nstrategies:\n"
+                  "  koc_a: {kind: koc_promotion, start: 0, every: 30}\n"
+                  "  koc_b: {kind: koc_promotion, start: 10, every: 30}\n")  # days 0, 30, ... and 10, 40, ...
+    assert len(load_scenario(apart).strategies) == 2
+
+
+def test_promotion_rounds_default_to_monthly_and_null_means_every_day():
+    """The docs said `every: null` is every day; KOC promotion turned null into 30 days."""
+    from sim.model.strategies import KINDS
+
+    def rounds(every):
+        spec = {} if every == "absent" else {"every": every}
+        (name, kind, params), = scenario_from_dict({"strategies": {"koc_promotion": spec}}).strategies
+        strategy = KINDS[kind](name, params)
+        return [d for d in range(0, 65) if strategy.fires(d)]
+
+    assert rounds("absent") == [0, 30, 60]
+    assert rounds(None) == list(range(65))
+    assert rounds(20) == [0, 20, 40, 60]
+
+
+def test_operating_mode_and_hourly_staff_cost_together_get_a_note():
+    sc = load_scenario(SCENARIOS / "hybrid.yaml", overrides=["community.staff_hour_cost=10"])
+    (notice,) = sc.notices
+    assert notice.key == "strategies.operating_mode.staff_cost" and "spend counts both" in notice.message
+    assert load_scenario(SCENARIOS / "hybrid.yaml").notices == ()

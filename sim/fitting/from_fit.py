@@ -120,6 +120,11 @@ def design_scenario(fitted: Scenario, variant: Scenario, start_day: int, fitted_
         if spec.get("stop") is not None:
             spec["stop"] = int(spec["stop"]) + start_day
         strategies[name] = spec
+        horizon = int(doc["horizon_days"])
+        if spec["start"] >= horizon:  # a planner would read its 'no difference' as the strategy's verdict
+            notes.append(f"strategies.{name}: starts on day {spec['start']} ({spec['start'] - start_day} days after "
+                         f"the last observation), not before the forecast horizon (day {horizon}): never in force, "
+                         "so this variant cannot differ from the present course through it")
     doc["strategies"] = strategies
     doc["name"] = var.get("name") or (Path(variant.path).stem if variant.path else "variant")
     doc["description"] = var.get("description", "")

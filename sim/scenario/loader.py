@@ -479,6 +479,37 @@ def _empty_entries(doc: dict, base_doc: dict, lines: dict, file: str, problems: 
                                     "default settings"))
 
 
+def _kind_of(name: str, spec) -> Any:
+    """A strategy entry's kind: its `kind` key, else its name (as the schema resolves it)."""
+    return spec.get("kind", name) if isinstance(spec, dict) else None
+
+
+def _drop_replaced_strategies(base_doc: dict, base_locs: dict, doc: dict) -> tuple[dict, dict]:
+    """The bases without the strategies `doc` gives another kind: a new kind replaces, it does not merge.
+
+    Merging would carry the old kind's settings into the new one where their keys coincide
+    (a cross-promotion's `boost: 1` became an event's interest boost of 1), silently.
+
+    >>> base = {"strategies": {"camp": {"kind": "cross_promotion", "boost": 1}, "points": {}}}
+    >>> _drop_replaced_strategies(base, {("strategies", "camp", "boost"): ("b.yaml", 3)},
+    ...                           {"strategies": {"camp": {"kind": "events", "every": 30}}})
+    ({'strategies': {'points': {}}}, {})
+    >>> _drop_replaced_strategies(base, {}, {"strategies": {"camp": {"boost": 2}}})[0] == base  # same kind
+    True
+    """
+    strategies, inherited = doc.get("strategies"), base_doc.get("strategies")
+    if not (isinstance(strategies, dict) and isinstance(inherited, dict)):
+        return base_doc, base_locs
+    replaced = [name for name, spec in strategies.items()
+                if isinstance(spec, dict) and "kind" in spec and isinstance(inherited.get(name), dict)
+                and spec["kind"] != _kind_of(name, inherited[name])]  # no `kind` given: the base's holds
+    if not replaced:
+        return base_doc, base_locs
+    base_doc = {**base_doc, "strategies": {k: v for k, v in inherited.items() if k not in replaced}}
+    gone = {("strategies", name) for name in replaced}
+    return base_doc, {k: v for k, v in base_locs.items() if k[:2] not in gone}
+
+
 def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[dict, dict]:
     """Load a file and everything it extends; return (merged doc, {key path: (file, line)})."""
     path = Path(path)
@@ -513,6 +544,7 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
                 base_doc, base_locs = _load_chain(base_path, problems, seen + (path.resolve(),))
         locs.pop(("extends",), None)
     _empty_entries(doc, base_doc, lines, str(path), problems)
+    base_doc, base_locs = _drop_replaced_strategies(base_doc, base_locs, doc)
     merged = _merge(base_doc, doc)
     # keys deleted by null are dropped from the merged doc for strategies only (documented)
     strategies = merged.get("strategies")
@@ -774,12 +806,33 @@ def _validate(doc: dict, locs: dict, file: str, problems: list[Problem],
     resolved = _validate_tree(body, SCHEMA, (), locs, file, problems)
     resolved["strategies"] = _validate_strategies(doc.get("strategies"), locs, file, problems)
     _cross_checks(resolved, locs, file, problems, base_dir)
+    if not problems:
+        _strategy_clashes(resolved, locs, file, problems)
     if doc.get("fit") is not None:
         # the calibration section (sim/fitting/spec.py), checked against the resolved scenario
         from sim.fitting.spec import validate_fit_section
 
         resolved["fit"] = validate_fit_section(doc["fit"], resolved, locs, file, problems)
     return resolved
+
+
+def _strategy_clashes(r: dict, locs: dict, file: str, problems: list[Problem]) -> None:
+    """Two strategies in force together that set what only one may (two modes, two points programmes).
+
+    Refused here, with the later one's line, not on the day a run reaches the clash.
+    """
+    from itertools import combinations
+
+    from sim.model.strategies import KINDS, StrategyConflict, check_conflicts
+
+    built = [KINDS[kind](name, spec) for name, kind, spec in Scenario(r).strategies]
+    for a, b in combinations(built, 2):
+        try:
+            check_conflicts([a, b], r["horizon_days"])
+        except StrategyConflict as exc:
+            later = b if b.start >= a.start else a
+            f, line = _where(locs, ("strategies", later.name, "start"), file)
+            problems.append(Problem(f, line, f"strategies.{later.name}", str(exc)))
 
 
 def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
@@ -789,10 +842,28 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
     horizon - 1): its comparison with the baseline would show no effect at all, which a
     planner could take for the strategy's verdict rather than a typo or a short `--days`.
     A split cap above the platform's group cap cannot be reached: groups split at the platform's.
+    A `--set` that names a strategy the scenario does not have adds one (with defaults for the
+    rest), which a user who meant the scenario's own strategy of that kind would not notice.
+    An operating mode's `staff_cost` and `community.staff_hour_cost` both price staff time.
     """
     out = []
     horizon = r["horizon_days"]
+    kinds = {name: spec.get("kind", name) for name, spec in r["strategies"].items()}
     for name, spec in r["strategies"].items():
+        if locs.get(("strategies", name), (None,))[0] == "--set":  # no file defines it: a --set made it
+            same = [other for other, kind in kinds.items() if other != name and kind == kinds[name]]
+            hint = (f"; the scenario's {', '.join(repr(o) for o in same)} {'is' if len(same) == 1 else 'are'} "
+                    f"{kinds[name]} too: to change it, use strategies.{same[0]}.<key>") if same else ""
+            others = ", ".join(o for o in kinds if o != name) or "none"
+            out.append(Problem("--set", None, f"strategies.{name}",
+                               f"adds a strategy {name!r} ({kinds[name]}, defaults for the keys not set) that the "
+                               f"scenario does not have (its strategies: {others}){hint}"))
+        if spec.get("kind") == "operating_mode" and spec.get("staff_cost") and r["community"]["staff_hour_cost"]:
+            f, line = _where(locs, ("strategies", name, "staff_cost"), file)
+            out.append(Problem(f, line, f"strategies.{name}.staff_cost",
+                               f"{spec['staff_cost']:g} per organizer-day, and community.staff_hour_cost "
+                               f"({r['community']['staff_hour_cost']:g} per hour) is set too: spend counts both; "
+                               "price staff time in one of them"))
         if spec["start"] >= horizon:
             f, line = _where(locs, ("strategies", name, "start"), file)
             out.append(Problem(f, line, f"strategies.{name}.start",

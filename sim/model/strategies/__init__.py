@@ -54,19 +54,41 @@ def in_force(strategies, day: int) -> tuple:
     return tuple(sorted((s for s in strategies if s.active(day)), key=lambda s: s.name))
 
 
+def _clash_days(a, b, first: int, last: int) -> list[int]:
+    """Days in [first, last) on which `a` and `b` could first both set a field.
+
+    The first day of their overlap, and the first day in it on which each, or both, of the
+    recurring ones act.
+    """
+    days = {first}
+    for s in (a, b):
+        if s.recurring:
+            days.add(next((d for d in range(first, last) if s.fires(d)), first))
+    if a.recurring and b.recurring:
+        days.add(next((d for d in range(first, last) if a.fires(d) and b.fires(d)), first))
+    return sorted(days)
+
+
 def check_conflicts(strategies, horizon: int) -> None:
     """Raise `StrategyConflict` now if two strategies in force together set a field only one may set.
 
-    Checked on the first day each pair overlaps; a recurring action that only clashes on later
-    days is still caught on that day.
+    Checked on every day a clash can first show: the first day each pair overlaps, and the
+    first day in that overlap on which one or both of two recurring actions happen (two
+    promotion rounds every 30 and 20 days clash on day 30, not on their first common day).
+    The message names the day.
     """
     from itertools import combinations
 
     for a, b in combinations(strategies, 2):
         first = max(a.start, b.start)
         last = min(horizon if a.stop is None else a.stop, horizon if b.stop is None else b.stop)
-        if first < last:
-            todays_effects([a, b], first)
+        if first >= last:
+            continue
+        for day in _clash_days(a, b, first, last):
+            try:
+                todays_effects([a, b], day)
+            except StrategyConflict as exc:
+                raise StrategyConflict(str(exc).replace("on the same day", f"on day {day}", 1)) from None
 
 
 def todays_effects(strategies, day: int) -> Effects:

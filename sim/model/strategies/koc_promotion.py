@@ -16,16 +16,13 @@ class KocPromotion(Strategy):
     recurring = True
     summary = "Promote top contributors into the core circle (KOC incubation)."
     PARAMS = {
+        "every": P(30, "int", "days", "Days between promotion rounds (monthly unless told otherwise); "
+                   "null: a round every day.", 1, 100000, nullable=True),
         "per_round": P(3, "int", "persons", "Most members promoted per promotion round.", 0, 1e6),
         "min_posts": P(10, "int", "messages/30 days", "Least recent messages to be eligible.", 0, 1e6),
         "interest_boost": P(0.2, "float", "interest", "Interest a promoted member gains.", 0, 1),
         "cost": P(5.0, "float", "currency/promotion", "Cost of one promotion (gifts, training).", 0, 1e6),
     }
-
-    def __init__(self, name, params):
-        super().__init__(name, params)
-        if self.every is None:
-            self.every = 30  # promotion rounds are monthly unless told otherwise
 
     def apply(self, effects: Effects, day: int) -> None:
         """On a promotion day, set today's KOC round."""
