@@ -27,12 +27,12 @@ from sim.scenario.paths import scenario_dir  # noqa: E402
 
 
 def ci(x) -> str:
-    """Mean ± 95% interval (normal) of a sample (runs alive at the horizon, None/NaN, left out)."""
+    """Mean ± 95% t-interval of a sample; runs alive at the horizon (None) are left out and counted "(n of N)"."""
     return mean_pm(x)
 
 
 def pct(x) -> str:
-    """Mean ± 95% interval as percentages."""
+    """Mean ± 95% t-interval as percentages."""
     return mean_pm(x, scale=100, unit="%")
 
 

@@ -651,6 +651,9 @@ def cmd_sweep(args) -> int:
         for _, r in ind.iterrows():
             print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {r['S1']:+.3f} ± {r['S1_conf']:.3f}   "
                   f"ST {r['ST']:+.3f} ± {r['ST_conf']:.3f}")
+        for m, note in dict(zip(ind["measure"], ind["note"])).items():
+            if note:
+                print(f"  note: {m}: {note}")
     _print_best(result, args.target)
     print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
           f"{len(result.points)} design points (pareto.csv).")

@@ -128,7 +128,7 @@ def test_one_replication_gives_no_verdict_of_no_difference():
     assert len(judged) == 1 and "viral K (Δ +0.1" in judged[0] and "-r 10" in judged[0]
     assert "CI n/a" not in " ".join(verdicts)
     md = res_markdown(res)
-    row = r"\| viral_k \| 0\.[12]\d* \| n/a to n/a \| p n/a \| 1 \| cannot be judged from one pair of runs \|"
+    row = r"\| viral_k \| 0\.[12]\d* \| n/a to n/a \| p n/a \| n/a \| 1 \| cannot be judged from one pair of runs \|"
     assert re.search(row, md)
     assert "no detectable difference |" not in md
     assert "one pair of runs: no test" in md  # the blank cost per extra day says why
@@ -162,7 +162,7 @@ def test_every_differing_headline_measure_gets_a_verdict():
     # the report's table says the same, in the same units
     md = res_markdown(res)
     assert f"| overload_share | {100 * diff.loc['overload_share', 'mean']:.3g} pp |" in md
-    assert "| decline_steepness | n/a | n/a to n/a | p n/a | 0 | not measured" in md
+    assert "| decline_steepness | n/a | n/a to n/a | p n/a | n/a | 0 | not measured" in md
 
 
 def test_interval_excludes_zero_exactly_when_p_is_below_five_percent():
@@ -339,3 +339,74 @@ def test_comparing_a_scenario_with_itself_warns(tmp_path):
     sc = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=200"], days=20)
     with pytest.warns(UserWarning, match="have the same parameters"):
         compare([sc, sc], replications=1, executor="serial", progress=False, store=tmp_path / "s")
+
+
+# --------------------------------------------------------------------------- red team of 2026-12-05
+def test_holm_adjusts_each_variants_headline_tests_and_the_verdict_says_when_a_finding_does_not_survive():
+    """Nine headline tests per variant at 5% each: one null measure in twenty read as a finding, unadjusted."""
+    from sim.experiments.compare import verdict_measures
+    from sim.experiments.stats import holm
+
+    found = None
+    for seed in range(200):  # a fixed search: the first seed whose peak DAU differs at 1-5% (n = 8)
+        r = _result({"peak_dau": (3.0, 6.0)}, seed=seed)
+        d = r.differences().set_index("measure")
+        if 0.01 < d.loc["peak_dau", "p"] < 0.05:
+            found = r
+            break
+    assert found is not None
+    d = found.differences()
+    head = d[d["measure"].isin(verdict_measures())]
+    # every run of both is alive at the horizon here: lifespan is no test and stays out of the family
+    assert found.all_alive("baseline", "variant") and head.set_index("measure")["p_holm"].isna()["lifespan"]
+    head = head[head["measure"] != "lifespan"]
+    assert np.allclose(head["p_holm"].astype(float), holm(head["p"].astype(float)), equal_nan=True)
+    assert d[~d["measure"].isin(verdict_measures())]["p_holm"].isna().all()
+    p_holm = float(head.set_index("measure").loc["peak_dau", "p_holm"])
+    line = next(v for v in found.verdicts() if "peak DAU by" in v)
+    # at this seed peak DAU has the smallest of the 8 p-values, so Holm multiplies it by 8: p > 1% cannot survive
+    assert p_holm >= 8 * float(head.set_index("measure").loc["peak_dau", "p"]) > 0.05
+    assert "not significant once adjusted for the 8 headline measures tested (Holm: p = " in line
+    strong = _result({"peak_dau": (30.0, 1.0)})  # p far below 5%/9: survives the adjustment, said plainly
+    assert all("Holm" not in v for v in strong.verdicts())
+
+
+def _with_phases(r: CompareResult, reached: dict) -> CompareResult:
+    """Set per seed which runs reached dormancy (t_dormant) and the decline: {seed: (dormant?, decline?)}."""
+    for row in r._rows:
+        dormant, declined = reached.get(row["seed"], (False, False))
+        row["t_dormant"] = 150.0 if dormant else float("nan")
+        row["decline_steepness"] = 60.0 + row["seed"] if declined else float("nan")
+    return r
+
+
+def test_a_lifespan_not_detected_says_how_many_runs_were_cut_at_the_horizon_and_cells_say_it_too():
+    from sim.outputs.report import compare_markdown
+
+    r = _with_phases(_result({"lifespan": (2.0, 20.0)}, n=10), {s: (s != 3, True) for s in range(10)})
+    quiet = next(v for v in r.verdicts() if "no detectable difference in lifespan" in v)
+    assert ("1 of 10 runs of baseline and 1 of 10 runs of variant still alive at the horizon (day 200) count as "
+            "dying there") in quiet
+    summ = r.summary().set_index(["scenario", "measure"])
+    assert summ.loc[("baseline", "lifespan"), "alive_at_horizon"] == 1
+    assert summ.loc[("baseline", "lifespan"), "runs"] == 10
+    assert summ.loc[("baseline", "peak_dau"), "alive_at_horizon"] == 0
+    assert "(≥: 1 of 10 runs alive at the horizon count as dying there)" in compare_markdown(r)
+
+
+def test_a_phase_only_one_seed_reached_asks_for_a_longer_horizon_not_more_runs():
+    """With -r 10 the advice was 'run at least -r 10', when 9 of 10 runs never declined within the horizon."""
+    from sim.outputs.report import compare_markdown
+
+    r = _with_phases(_result({}, n=10), {0: (True, True)})
+    text = " ".join(r.verdicts())
+    assert "only one seed's runs of both reached it within the horizon (day 200)" in text
+    assert "a longer horizon, not more replications" in text and "run at least -r 10" not in text
+    assert "(1 of 10 runs reached it)" in compare_markdown(r)
+
+
+def test_no_cost_per_extra_day_beside_a_note_that_there_is_none():
+    """costs.csv had -0.69 per extra day next to 'no extra spend'; the report left the cell blank."""
+    r = _result({"active_member_days": (50.0, 1.0), "total_spend": (-10.0, 0.0)})
+    c = r.costs().iloc[0]
+    assert c["note"].startswith("no extra spend") and c["spend_per_extra_day"] is None

@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -151,3 +152,47 @@ def test_a_sobol_sample_size_off_a_power_of_two_gets_our_note_not_salibs():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert design(ranges, "sobol", 16).shape == (48, 1)
+
+
+def _sobol_result(lifespan, t_dormant, y=None, samples=8, seed=0):
+    """A hand-made sobol SweepResult over two parameters (no simulation): per-run values given."""
+    from sim.experiments.sweep import SweepResult, design, parse_param
+    from sim.readouts.registry import measures
+
+    ranges = [parse_param("acquisition.q_close=0.05:0.3"), parse_param("acquisition.q_weak=0.01:0.1")]
+    points = design(ranges, "sobol", samples)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, p in enumerate(points):
+        for s in (1, 2):
+            row = {"point": i, ranges[0].key: p[0], ranges[1].key: p[1], "seed": s,
+                   **{m: float(rng.normal(100, 10)) for m in measures()}}
+            row.update(lifespan=lifespan(i, s), t_dormant=t_dormant(i, s))
+            if y is not None:
+                row["active_member_days"] = y(p, rng)
+            rows.append(row)
+    sc = load_scenario(SCENARIOS / "baseline.yaml", days=200)
+    return SweepResult(sc, ranges, "sobol", points, [1, 2], rows, [], None, 0.0, 0)
+
+
+def test_sobol_lifespan_indices_are_not_zero_when_no_run_died_and_are_flagged_when_some_were_cut():
+    """Every run alive at day 200 printed 'lifespan S1 +0.000 ± 0.000', read as 'insensitive'."""
+    alive = _sobol_result(lambda i, s: 200.0, lambda i, s: float("nan")).indices().set_index("measure")
+    assert alive.loc["lifespan", "S1"].isna().all()
+    assert (alive.loc["lifespan", "note"] == "not measured: every run alive at the horizon (day 200)").all()
+    some = _sobol_result(lambda i, s: 200.0 if i % 4 == 0 else 100.0 + i,
+                         lambda i, s: float("nan") if i % 4 == 0 else 100.0 + i).indices().set_index("measure")
+    assert some.loc["lifespan", "S1"].notna().all()
+    assert some.loc["lifespan", "note"].str.startswith("16 of 64 runs alive at the horizon count as dying").all()
+
+
+def test_sobol_indices_outside_zero_one_say_they_have_not_converged():
+    noise = _sobol_result(lambda i, s: 150.0, lambda i, s: 150.0,
+                          y=lambda p, rng: float(rng.normal(1000, 100))).indices().set_index("measure")
+    ind = noise.loc["active_member_days"]
+    assert ((ind[["S1", "ST"]] < 0) | (ind[["S1", "ST"]] > 1)).any().any()  # pure noise at N = 8
+    assert ind["note"].str.contains("too few samples for them to have converged").all()
+    clean = _sobol_result(lambda i, s: 150.0, lambda i, s: 150.0, samples=64,
+                          y=lambda p, rng: 1000.0 * p[0]).indices().set_index("measure")  # y = q_close alone
+    row = clean.loc["active_member_days"].set_index("parameter").loc["acquisition.q_close"]
+    assert 0.9 <= row["S1"] <= 1.0 and 0.9 <= row["ST"] <= 1.0

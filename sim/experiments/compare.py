@@ -26,6 +26,7 @@ from sim.experiments.replications import execute, replication_seeds, temporary_s
 from sim.experiments.stats import (
     MAX_REPLICATIONS,
     format_p,
+    holm,
     mean_ci,
     paired_difference,
     replications_needed,
@@ -152,8 +153,11 @@ class CompareResult:
         return self.scenarios[0].get("currency") or "cost units"
 
     def summary(self) -> pd.DataFrame:
-        """Per scenario and measure: mean, 95% t-interval, sd, n (runs that finished).
+        """Per scenario and measure: mean, 95% t-interval, sd, n (runs that reached the measure), runs.
 
+        `n` below `runs` means some runs never reached the measure (a phase, a decline) and the
+        mean is over those that did. `alive_at_horizon` (lifespan rows): runs with no start of
+        dormancy, whose lifespan counts as the horizon, so the mean is a lower bound.
         Intervals are clipped to what a measure can be: shares to [0, 1], every other read-out
         (counts, days, spend) at 0 from below, so a mean near zero never shows a negative bound.
         """
@@ -161,11 +165,14 @@ class CompareResult:
         out = []
         for lab in self.labels:
             sub = runs[runs["scenario"] == lab]
+            alive = int(pd.to_numeric(sub["t_dormant"], errors="coerce").isna().sum())
             for m in measures():
                 bounds = measure(m).bounds or (0.0, float("inf"))  # no read-out is negative
                 ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"), bounds=bounds)
-                out.append({"scenario": lab, "measure": m, **ci})
-        return pd.DataFrame(out, columns=["scenario", "measure", "mean", "low", "high", "sd", "n"])
+                out.append({"scenario": lab, "measure": m, **ci, "runs": len(sub),
+                            "alive_at_horizon": alive if m == "lifespan" else 0})
+        return pd.DataFrame(out, columns=["scenario", "measure", "mean", "low", "high", "sd", "n", "runs",
+                                          "alive_at_horizon"])
 
     def _paired(self, variant: str, measure_name: str) -> dict:
         runs = self.runs()
@@ -182,17 +189,27 @@ class CompareResult:
 
         `replications_needed`: paired replications that would detect a difference of the observed
         size with 80% power at the 5% level (from the observed sd of the differences); blank when
-        it cannot be estimated (no spread, or no difference at all).
+        it cannot be estimated (no spread, or no difference at all). `p_holm` (headline measures
+        only): p adjusted by Holm's method over the variant's headline tests, so that the chance
+        of any false difference among them stays at 5%; `significant` is the single test's.
         """
         out = []
+        headline = set(verdict_measures())
         for lab in self.labels[1:]:
+            rows = []
             for m in measures():
                 d = self._paired(lab, m)
-                out.append({"variant": lab, "baseline": self.labels[0], "measure": m, **d,
-                            "significant": significant(d),
-                            "replications_needed": replications_needed(d["sd"], d["mean"], ALPHA, POWER)})
+                rows.append({"variant": lab, "baseline": self.labels[0], "measure": m, **d,
+                             "significant": significant(d),
+                             "replications_needed": replications_needed(d["sd"], d["mean"], ALPHA, POWER)})
+            # a lifespan every run of both outlived is no test (the difference is 0 by construction)
+            family = [r for r in rows if r["measure"] in headline
+                      and not (r["measure"] == "lifespan" and self._all_alive(lab))]
+            for r, ph in zip(family, holm([np.nan if r["p"] is None else r["p"] for r in family])):
+                r["p_holm"] = None if np.isnan(ph) else float(ph)
+            out += rows
         return pd.DataFrame(out, columns=["variant", "baseline", "measure", "mean", "low", "high", "p",
-                                          "n", "sd", "significant", "replications_needed"])
+                                          "n", "sd", "significant", "replications_needed", "p_holm"])
 
     def costs(self) -> pd.DataFrame:
         """Extra spend and points per extra active member-day, per variant (paired means).
@@ -219,9 +236,10 @@ class CompareResult:
                 note = "fewer active member-days than the baseline: no extra day to put a cost on"
             if gains and not (spend["mean"] or 0) > 0:
                 note = f"no extra spend: the extra active member-days cost nothing more in {self.currency}"
+            priced = gains and not note  # no cost per day beside a note saying why there is none
             out.append({"variant": lab, "extra_active_member_days": days["mean"],
                         "extra_spend": spend["mean"], "extra_points": points["mean"],
-                        "spend_per_extra_day": spend["mean"] / extra if gains else None,
+                        "spend_per_extra_day": spend["mean"] / extra if priced else None,
                         "points_per_extra_day": points["mean"] / extra if gains else None,
                         "currency": self.currency, "note": note})
         return pd.DataFrame(out, columns=["variant", "extra_active_member_days", "extra_spend", "extra_points",
@@ -243,21 +261,26 @@ class CompareResult:
         Every headline measure (`verdict_measures`) that differs gets a sentence of its own;
         those that do not are listed in one sentence per variant, each with its interval.
         "Differs" means the paired t-test rejects at 5%, which for the t-interval shown is
-        the same as the interval excluding zero.
+        the same as the interval excluding zero; a difference that does not survive Holm's
+        adjustment over the variant's headline tests says so (each variant is tested on up
+        to nine measures, so one in twenty null measures would otherwise read as a finding).
         """
         lines = []
         if len(self.labels) < 2:
             return lines
         costs = self.costs().set_index("variant")
+        diff = self.differences().set_index(["variant", "measure"])
         for lab in self.labels[1:]:
+            tested = int(diff.loc[lab]["p_holm"].notna().sum())
             c = costs.loc[lab]
             cost_phrase = ""
             if _present(c["points_per_extra_day"]) and (c["extra_points"] or 0) > 0:
-                cost_phrase = (f" at {_num(c['points_per_extra_day'])} points ({_num(c['spend_per_extra_day'])} "
-                               f"{self.currency}) per extra active member-day")
+                money = (f"{_num(c['spend_per_extra_day'])} {self.currency}" if _present(c["spend_per_extra_day"])
+                         else "no extra spend")
+                cost_phrase = f" at {_num(c['points_per_extra_day'])} points ({money}) per extra active member-day"
             elif _present(c["spend_per_extra_day"]) and (c["extra_spend"] or 0) > 0:
                 cost_phrase = f" at {_num(c['spend_per_extra_day'])} {self.currency} per extra active member-day"
-            quiet, unjudged = [], []
+            quiet, unjudged, unreached = [], [], []
             spend = self._paired(lab, "total_spend")["mean"]
             for m in verdict_measures():
                 r = measure(m)
@@ -271,12 +294,15 @@ class CompareResult:
                     quiet.append(f"lifespan (every run of both still alive at the horizon, day {self.horizon:,})")
                     continue
                 if d["n"] < 2:  # one pair of runs: a difference, but neither an interval nor a test
-                    unjudged.append(f"{r.label} (Δ {self._amount(m, d['mean'], sign=True)})")
+                    # with more seeds, the others never reached it: more runs would not help, a longer horizon would
+                    (unjudged if len(self.seeds) < 2 else unreached).append(
+                        f"{r.label} (Δ {self._amount(m, d['mean'], sign=True)})")
                     continue
                 scale = 100 if r.bounds is not None else 1
                 ci = f"95% CI {_num(_times(d['low'], scale))} to {_num(_times(d['high'], scale))}, {format_p(d['p'])}"
                 if not significant(d):
-                    quiet.append(f"{r.label} (Δ {self._amount(m, d['mean'], sign=True)}, {ci})")
+                    cut = self._censoring_both(lab) if m == "lifespan" else ""
+                    quiet.append(f"{r.label} (Δ {self._amount(m, d['mean'], sign=True)}, {ci}{cut})")
                     continue
                 up, down = r.verdict or (f"raises {r.label} by {{x}}", f"lowers {r.label} by {{x}}")
                 x = self._amount(m, abs(d["mean"]))
@@ -290,12 +316,20 @@ class CompareResult:
                     sentence += cost_phrase
                 if m == "lifespan":
                     sentence += self._censoring(lab, d["mean"])
+                p_holm = diff.loc[(lab, m), "p_holm"]
+                if tested > 1 and p_holm == p_holm and p_holm >= 0.05:
+                    sentence += (f"; not significant once adjusted for the {tested} headline measures tested "
+                                 f"(Holm: {format_p(p_holm)})")
                 lines.append(sentence + ".")
             if quiet:
                 lines.append(f"{lab}: no detectable difference in " + "; ".join(quiet) + ".")
             if unjudged:
                 lines.append(f"{lab}: cannot be judged from a single pair of runs (no interval, no test; "
                              "run at least -r 10): " + "; ".join(unjudged) + ".")
+            if unreached:
+                lines.append(f"{lab}: cannot be judged: only one seed's runs of both reached it within the horizon "
+                             f"(day {self.horizon:,}), so no interval and no test; a longer horizon, not more "
+                             "replications, would tell: " + "; ".join(unreached) + ".")
         if self.failures:
             lines.append(f"{len(self.failures)} run(s) failed and are left out; see failures in the report.")
         return lines
@@ -320,6 +354,18 @@ class CompareResult:
         return (f"; a lower bound: {alive} of {n} runs of {longer} were still alive at the horizon (day "
                 f"{self.horizon:,}) and count as dying there (the interval and p are for lifespans cut at the "
                 "horizon)")
+
+    def _censoring_both(self, variant: str) -> str:
+        """Runs of the baseline and `variant` alive at the horizon, for a lifespan difference not detected."""
+        parts = []
+        for lab in (self.labels[0], variant):
+            alive, n = self._alive_runs(lab)
+            if alive:
+                parts.append(f"{alive} of {n} runs of {lab}")
+        if not parts:
+            return ""
+        return (f"; {' and '.join(parts)} still alive at the horizon (day {self.horizon:,}) count as dying there, "
+                "so the difference is for lifespans cut at the horizon")
 
     def _all_alive(self, variant: str) -> bool:
         """Whether every run of the baseline and of `variant` was still alive at the horizon."""
@@ -351,7 +397,8 @@ class CompareResult:
                 wanted.append((int(need), measure(r["measure"]).label))
             if not wanted:
                 continue
-            parts = [f"{label} (about {_needed(k)})" for k, label in sorted(wanted)]
+            parts = [f"{label} ({'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)})"
+                     for k, label in sorted(wanted)]
             feasible = [k for k, _ in wanted if k <= MAX_REPLICATIONS]
             which = "all of them" if len(feasible) == len(wanted) else "those"
             fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds

@@ -253,39 +253,58 @@ class SweepResult:
         return t.sort_values(measure, ascending=not higher, kind="stable").head(k).reset_index(drop=True)
 
     def indices(self, measures=INDEX_MEASURES) -> pd.DataFrame | None:
-        """Sobol first-order (S1) and total-order (ST) indices with 95% half-widths.
+        """Sobol first-order (S1) and total-order (ST) indices with 95% half-widths, and a note per measure.
 
-        Only for method 'sobol'; None otherwise.
+        Only for method 'sobol'; None otherwise. `note` says when the numbers cannot be read at
+        face value: a lifespan that no run reached (every run alive at the horizon: NaN, not
+        "insensitive"), lifespans cut at the horizon for some runs, or indices outside [0, 1]
+        (the sample is too small for them to have converged).
         """
         if self.method != "sobol":
             return None
         sobol_analyze = _salib("analyze")
 
         table = self.table()
+        runs = self.runs()
+        alive = int(pd.to_numeric(runs["t_dormant"], errors="coerce").isna().sum())
         out = []
         for m in measures:
             y = table[m].to_numpy(float)
+            note = ""
+            if m == "lifespan" and alive and alive == len(runs):
+                for k in self.keys:
+                    out.append({"measure": m, "parameter": k, "S1": np.nan, "S1_conf": np.nan, "ST": np.nan,
+                                "ST_conf": np.nan, "note": f"not measured: every run alive at the horizon "
+                                f"(day {self.horizon:,})"})
+                continue
+            if m == "lifespan" and alive:
+                note = (f"{alive} of {len(runs)} runs alive at the horizon count as dying there: indices of "
+                        "lifespans cut at the horizon")
             if np.isfinite(y).all() and np.ptp(y) == 0:
-                # the read-out did not change anywhere (e.g. every lifespan censored at the
-                # horizon): no parameter explains any variance
+                # the read-out did not change anywhere: no parameter explains any variance
                 for k in self.keys:
                     out.append({"measure": m, "parameter": k, "S1": 0.0, "S1_conf": 0.0,
-                                "ST": 0.0, "ST_conf": 0.0})
+                                "ST": 0.0, "ST_conf": 0.0, "note": note or "the read-out is the same at every point"})
                 continue
             if np.isnan(y).any():
                 for k in self.keys:
                     out.append({"measure": m, "parameter": k, "S1": np.nan, "S1_conf": np.nan,
-                                "ST": np.nan, "ST_conf": np.nan})
+                                "ST": np.nan, "ST_conf": np.nan,
+                                "note": "not measured at every design point (some points have no run reaching it)"})
                 continue
             # the intervals come from a bootstrap: seed it, or every call (terminal, indices.csv,
             # report) draws other ones. SALib tests `if seed:`, so 0 would mean "unseeded".
             res = sobol_analyze.analyze(_problem(self.ranges), y, calc_second_order=False,
                                         print_to_console=False, seed=BOOTSTRAP_SEED)
+            s1, s1c, st, stc = (np.asarray(res[k], float) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+            if ((s1 < 0) | (s1 > 1) | (st < 0) | (st > 1)).any():
+                unconverged = ("indices outside [0, 1], which true indices cannot be: too few samples for them "
+                               "to have converged; read them with their intervals, or raise --samples (and -r)")
+                note = f"{note}; {unconverged}" if note else unconverged
             for j, k in enumerate(self.keys):
-                out.append({"measure": m, "parameter": k, "S1": float(res["S1"][j]),
-                            "S1_conf": float(res["S1_conf"][j]), "ST": float(res["ST"][j]),
-                            "ST_conf": float(res["ST_conf"][j])})
-        return pd.DataFrame(out)
+                out.append({"measure": m, "parameter": k, "S1": float(s1[j]), "S1_conf": float(s1c[j]),
+                            "ST": float(st[j]), "ST_conf": float(stc[j]), "note": note})
+        return pd.DataFrame(out, columns=["measure", "parameter", "S1", "S1_conf", "ST", "ST_conf", "note"])
 
     def pareto(self, benefit: str = "active_member_days", cost: str = "incentive_spend") -> pd.DataFrame:
         """Design points no other point beats on both higher benefit and lower cost."""

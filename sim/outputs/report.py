@@ -7,6 +7,7 @@ germination               0     40     40
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 
 
@@ -22,11 +23,13 @@ def days(n: int) -> str:
 def number(x, sign: bool = False) -> str:
     """A number for people: thousands separators from 1,000, three significant digits below 100.
 
-    >>> number(34812.4), number(-1234.5, sign=True), number(152.4), number(0.05751), number(None)
-    ('34,812', '-1,234', '152', '0.0575', 'n/a')
+    >>> number(34812.4), number(-1234.5, sign=True), number(152.4), number(0.05751), number(None), number(31)
+    ('34,812', '-1,234', '152', '0.0575', 'n/a', '31')
     """
     if x is None:
         return "n/a"
+    if isinstance(x, numbers.Integral) and not isinstance(x, bool):
+        return f"{int(x):{'+' if sign else ''},}"  # a count or an id: never '31.0'
     try:
         x = float(x)
     except (TypeError, ValueError):
@@ -175,16 +178,24 @@ def mean_ci_text(result, label: str, m: str, r) -> str:
     """One read-out of one scenario as text: 'mean [low, high]' (the 95% interval of the mean).
 
     A lifespan no run reached reads '≥ horizon (every run alive at the horizon)': the horizon
-    is a lower bound, not a mean with an interval. A measure no run reached reads 'n/a', and a
-    mean without an interval (one replication) says so.
+    is a lower bound, not a mean with an interval; when some runs are alive the cell says how
+    many. A measure no run reached reads 'n/a'; one that only some runs reached says how many
+    (its mean is over those); a mean without an interval (one replication) says so.
     """
     if m == "lifespan" and result.all_alive(label):
         return f"≥ {round(r['mean']):,} (every run alive at the horizon)"  # the horizon: whole days
     if _missing(r["mean"]):
         return "n/a (no run reached it)"
+    runs = int(r.get("runs", r["n"]) or 0)
+    alive = int(r.get("alive_at_horizon", 0) or 0)
+    after = ""
+    if m == "lifespan" and alive:
+        after = f" (≥: {alive} of {runs} runs alive at the horizon count as dying there)"
+    elif r["n"] < runs:  # a phase some runs never reached: the mean is over those that did
+        after = f" ({int(r['n'])} of {runs} runs reached it)"
     if _missing(r["low"]) or _missing(r["high"]):
-        return f"{_fmt(r['mean'])} (no interval from one run)"
-    return f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]"
+        return f"{_fmt(r['mean'])} (no interval from one run){after}"
+    return f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]{after}"
 
 
 def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
@@ -224,7 +235,7 @@ def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
     from sim.readouts.registry import measure
 
     diff = result.differences()
-    head = ["variant", "measure", "Δ mean", "95% CI (t)", "p", "n", "verdict", "replications to settle"]
+    head = ["variant", "measure", "Δ mean", "95% CI (t)", "p", "p (Holm)", "n", "verdict", "replications to settle"]
     rows = []
     for _, r in diff[diff["measure"].isin(verdict_measures())].iterrows():
         need = r["replications_needed"]
@@ -238,14 +249,20 @@ def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
         def amount(x, scale=scale, unit=unit):
             return _fmt(None if x is None or x != x else x * scale) + (unit if x is not None and x == x else "")
 
+        holm_p = r["p_holm"]
         if r["n"] == 0:
             verdict = "not measured: no seed where both runs reached it"
         elif r["n"] == 1:
             verdict = "cannot be judged from one pair of runs"
+        elif r["measure"] == "lifespan" and result.all_alive(result.labels[0], r["variant"]):
+            verdict = "not measured: every run of both alive at the horizon"
+        elif r["significant"] and holm_p == holm_p and holm_p is not None and holm_p >= 0.05:
+            verdict = "differs alone, not after Holm's adjustment"
         else:
             verdict = "differs" if r["significant"] else "no detectable difference"
         rows.append([r["variant"], r["measure"], amount(r["mean"]), f"{amount(r['low'])} to {amount(r['high'])}",
-                     format_p(r["p"]), str(r["n"]), verdict, settle])
+                     format_p(r["p"]), format_p(holm_p).removeprefix("p ").removeprefix("= "), str(r["n"]),
+                     verdict, settle])
     return head, rows
 
 
@@ -273,8 +290,12 @@ def _about(result) -> str:
             f"interval excludes zero exactly when p < 0.05, and 'differs' means both. Shares are clipped to "
             f"[0, 1] (their differences to [-1, 1]). 'Replications to settle': paired replications that would "
             f"detect a difference of the observed size with 80% power at the 5% level, from the observed "
-            f"variance of the paired differences. Lifespan counts a community still alive at the horizon as the "
-            f"horizon. Amounts are in {result.currency}; pp: percentage points.")
+            f"variance of the paired differences. p (Holm): p adjusted over each variant's headline measures, "
+            f"which keeps the chance of any false 'differs' among them at 5% (each variant is tested on several "
+            f"measures, so unadjusted, about one null measure in twenty reads as a difference). Lifespan counts a "
+            f"community still alive at the horizon as the horizon (cells say how many runs were). A phase some "
+            f"runs never reached is averaged over those that did (cells say how many). Amounts are in "
+            f"{result.currency}; pp: percentage points.")
 
 
 def _no_variant(result) -> str:
@@ -397,8 +418,9 @@ def compare_html(result, images: dict | None = None) -> str:
 def _md_table(df) -> list[str]:
     cols = list(df.columns)
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for _, r in df.iterrows():
-        out.append("| " + " | ".join(_fmt(v) if isinstance(v, (int, float)) else str(v) for v in r) + " |")
+    for r in df.itertuples(index=False):  # per column's type: iterrows made point ids floats ('31.0')
+        out.append("| " + " | ".join(_fmt(v) if isinstance(v, numbers.Real) and not isinstance(v, bool)
+                                     else str(v) for v in r) + " |")
     return out
 
 
