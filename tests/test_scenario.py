@@ -431,3 +431,10 @@ def test_operating_mode_and_hourly_staff_cost_together_get_a_note():
     (notice,) = sc.notices
     assert notice.key == "strategies.operating_mode.staff_cost" and "spend counts both" in notice.message
     assert load_scenario(SCENARIOS / "hybrid.yaml").notices == ()
+
+
+def test_a_stop_before_a_start_given_elsewhere_names_where_the_start_came_from():
+    """`--set strategies.points.start=200` was reported against the file's stop line alone."""
+    (p,) = problems_of(SCENARIOS / "points_removed.yaml", overrides=["strategies.points.start=200"])
+    assert str(p).endswith("points_removed.yaml:10: strategies.points.stop: stop (180) must be after start "
+                           "(200, set at --set)")

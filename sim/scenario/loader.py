@@ -794,8 +794,11 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
                                     f"ignored; only recurring strategies take it ({repeat})"))
         if values["stop"] is not None and values["stop"] <= values["start"]:
             f, line = _where(locs, here + ("stop",), file)
+            sf, sline = _where(locs, here + ("start",), file)
+            origin = "" if (sf, sline) == (f, line) or "start" not in spec else \
+                f", set at {sf}" + (f":{sline}" if sline else "")  # blame the start when it came from elsewhere
             problems.append(Problem(f, line, ".".join(here + ("stop",)),
-                                    f"stop ({values['stop']}) must be after start ({values['start']})"))
+                                    f"stop ({values['stop']}) must be after start ({values['start']}{origin})"))
         out[str(name)] = values
     return out
 
