@@ -438,3 +438,36 @@ def test_a_stop_before_a_start_given_elsewhere_names_where_the_start_came_from()
     (p,) = problems_of(SCENARIOS / "points_removed.yaml", overrides=["strategies.points.start=200"])
     assert str(p).endswith("points_removed.yaml:10: strategies.points.stop: stop (180) must be after start "
                            "(200, set at --set)")
+
+
+def test_the_added_strategy_note_is_for_strategies_a_set_created_not_ones_it_changed(tmp_path):
+    """`with_overrides` and `scenario_from_dict` start without file locations: every change read as an addition."""
+    d = {"population": {"size": 300}, "strategies": {"points": {"start": 0}}}
+    assert scenario_from_dict(d, overrides=["strategies.points.start=3"]).notices == ()
+    points = load_scenario(SCENARIOS / "points.yaml")
+    assert points.with_overrides(["strategies.points.start=5"]).notices == ()
+    (notice,) = points.with_overrides(["strategies.events.every=30"]).notices
+    assert "adds a strategy 'events'" in notice.message
+    (notice,) = load_scenario(SCENARIOS / "baseline.yaml", overrides=["strategies.tiers={start: 5}"]).notices
+    assert "adds a strategy 'tiers'" in notice.message
+
+
+def test_a_set_that_changes_a_strategys_kind_replaces_it_as_extends_does(tmp_path):
+    """`--set strategies.camp.kind=events` kept the cross-promotion's `boost: 1` and `start: 10`."""
+    f = write(tmp_path, "a.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: a\nstrategies:\n"
+              "  camp: {kind: cross_promotion, boost: 1, start: 10}\n")
+    for sc in (load_scenario(f, overrides=["strategies.camp.every=30", "strategies.camp.kind=events"]),
+               load_scenario(f).with_overrides(["strategies.camp.kind=events", "strategies.camp.every=30"])):
+        (name, kind, spec), = sc.strategies
+        assert (name, kind, spec["boost"], spec["start"], spec["every"]) == ("camp", "events", None, 0, 30)
+    same = load_scenario(f, overrides=["strategies.camp.kind=cross_promotion"])  # the same kind: kept
+    assert same.strategies[0][2]["boost"] == 1.0 and same.strategies[0][2]["start"] == 10
+
+
+def test_a_null_or_empty_kind_is_the_name_and_keeps_the_inherited_settings(tmp_path):
+    write(tmp_path, "b.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: b\nstrategies:\n"
+          "  points: {start: 0, checkin: 2}\n")
+    for kind in ("", "null", '""'):
+        v = write(tmp_path, "v.yaml", f"extends: b.yaml\nname: v\nstrategies:\n  points: {{kind: {kind}, cost: 3}}\n")
+        (_, k, spec), = load_scenario(v).strategies
+        assert (k, spec["checkin"], spec["cost"]) == ("points", 2.0, 3.0)

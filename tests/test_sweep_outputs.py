@@ -196,3 +196,12 @@ def test_sobol_indices_outside_zero_one_say_they_have_not_converged():
                           y=lambda p, rng: 1000.0 * p[0]).indices().set_index("measure")  # y = q_close alone
     row = clean.loc["active_member_days"].set_index("parameter").loc["acquisition.q_close"]
     assert 0.9 <= row["S1"] <= 1.0 and 0.9 <= row["ST"] <= 1.0
+
+
+def test_report_tables_print_integer_columns_as_integers():
+    """Point ids from 10 up printed as '31.0' in the markdown and html tables."""
+    from sim.outputs.report import _html_df, _md_table
+
+    df = pd.DataFrame({"point": [31, 7], "value": [0.5, 12.25]})  # all numeric: iterrows made rows float
+    assert _md_table(df)[2:] == ["| 31 | 0.5 |", "| 7 | 12.2 |"]
+    assert "<td>31</td><td>0.5</td>" in _html_df(df) and "31.0" not in _html_df(df)

@@ -202,9 +202,14 @@ class CompareResult:
                 rows.append({"variant": lab, "baseline": self.labels[0], "measure": m, **d,
                              "significant": significant(d),
                              "replications_needed": replications_needed(d["sd"], d["mean"], ALPHA, POWER)})
-            # a lifespan every run of both outlived is no test (the difference is 0 by construction)
+            # not tests: a lifespan every run of both outlived, a measure equal in every pair (spend
+            # 0 against 0), incentive spend when it is all of the extra spend (total spend's test)
+            spend = next(r["mean"] for r in rows if r["measure"] == "total_spend")
             family = [r for r in rows if r["measure"] in headline
-                      and not (r["measure"] == "lifespan" and self._all_alive(lab))]
+                      and not (r["measure"] == "lifespan" and self._all_alive(lab))
+                      and not (r["n"] >= 2 and r["mean"] == 0 and not r["sd"])
+                      and not (r["measure"] == "incentive_spend" and spend is not None and r["mean"] is not None
+                               and np.isclose(r["mean"], spend))]
             for r, ph in zip(family, holm([np.nan if r["p"] is None else r["p"] for r in family])):
                 r["p_holm"] = None if np.isnan(ph) else float(ph)
             out += rows

@@ -348,8 +348,13 @@ def _html_table(head, rows) -> str:
 
 
 def _html_df(df) -> str:
-    rows = [[_fmt(v) if isinstance(v, (int, float)) else str(v) for v in r] for _, r in df.iterrows()]
-    return _html_table(list(df.columns), rows)
+    return _html_table(list(df.columns), _cells(df))
+
+
+def _cells(df) -> list[list[str]]:
+    """A table's cells as text, each by its own column's type (ids stay integers: iterrows made them floats)."""
+    return [[_fmt(v) if isinstance(v, numbers.Real) and not isinstance(v, bool) else str(v) for v in r]
+            for r in df.itertuples(index=False)]
 
 
 def _html_figures(result, images: dict | None) -> list[str]:
@@ -418,9 +423,7 @@ def compare_html(result, images: dict | None = None) -> str:
 def _md_table(df) -> list[str]:
     cols = list(df.columns)
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for r in df.itertuples(index=False):  # per column's type: iterrows made point ids floats ('31.0')
-        out.append("| " + " | ".join(_fmt(v) if isinstance(v, numbers.Real) and not isinstance(v, bool)
-                                     else str(v) for v in r) + " |")
+    out += ["| " + " | ".join(r) + " |" for r in _cells(df)]
     return out
 
 

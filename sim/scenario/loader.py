@@ -480,8 +480,11 @@ def _empty_entries(doc: dict, base_doc: dict, lines: dict, file: str, problems: 
 
 
 def _kind_of(name: str, spec) -> Any:
-    """A strategy entry's kind: its `kind` key, else its name (as the schema resolves it)."""
-    return spec.get("kind", name) if isinstance(spec, dict) else None
+    """A strategy entry's kind: its `kind` key, else (absent, null or empty) its name, as validation resolves it."""
+    if not isinstance(spec, dict):
+        return None
+    kind = spec.get("kind")
+    return name if kind is None or kind == "" else kind
 
 
 def _drop_replaced_strategies(base_doc: dict, base_locs: dict, doc: dict) -> tuple[dict, dict]:
@@ -502,7 +505,7 @@ def _drop_replaced_strategies(base_doc: dict, base_locs: dict, doc: dict) -> tup
         return base_doc, base_locs
     replaced = [name for name, spec in strategies.items()
                 if isinstance(spec, dict) and "kind" in spec and isinstance(inherited.get(name), dict)
-                and spec["kind"] != _kind_of(name, inherited[name])]  # no `kind` given: the base's holds
+                and _kind_of(name, spec) != _kind_of(name, inherited[name])]  # no `kind` given: the base's holds
     if not replaced:
         return base_doc, base_locs
     base_doc = {**base_doc, "strategies": {k: v for k, v in inherited.items() if k not in replaced}}
@@ -578,6 +581,14 @@ def _override_value(raw: str, key: str, problems: list[Problem]) -> tuple[bool, 
     return False, None
 
 
+_CREATED = ("<strategies --set created>",)  # a key of `locs` no scenario path can take
+
+
+def _created(locs: dict) -> set:
+    """Names of the strategies a `--set` created (kept in `locs` beside the key locations)."""
+    return locs.setdefault(_CREATED, set())
+
+
 def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list[Problem]) -> None:
     """Apply dotted `KEY=VALUE` overrides to `doc`; every problem is blamed on `--set`."""
     for text in overrides:
@@ -610,6 +621,8 @@ def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list
                     problems.append(Problem(f, line, ".".join(parts[:i + 1]), "must not be empty: give it keys, "
                                             "or remove the line (an empty section would reset its settings "
                                             "to the defaults)"))
+                elif i == 1 and parts[0] == "strategies":
+                    _created(locs).add(part)  # a strategy the scenario did not have (Scenario.notices)
                 node[part] = {}
                 locs[tuple(parts[:i + 1])] = ("--set", None)
             node = node[part]
@@ -622,6 +635,15 @@ def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list
                     problems.append(Problem("--set", None, key, f"is empty, and the scenario has no strategy "
                                             f"{parts[1]!r} to remove: give it a setting (e.g. {key}.start=0)"))
                 continue
+            if len(parts) == 2 and parts[0] == "strategies" and parts[1] not in node:
+                _created(locs).add(parts[1])
+            if (len(parts) == 3 and parts[0] == "strategies" and parts[2] == "kind"
+                    and _kind_of(parts[1], {"kind": value}) != _kind_of(parts[1], node)):
+                # another kind replaces the strategy, as in `extends`: the old kind's settings (from the
+                # files, or a Scenario's) do not carry over; what earlier --set gave it stays
+                for k in [k for k in node if locs.get(tuple(parts[:2]) + (k,), (None,))[0] != "--set"]:
+                    del node[k]
+                    locs.pop(tuple(parts[:2]) + (k,), None)
             node[parts[-1]] = value
             locs[tuple(parts)] = ("--set", None)
             for i in range(1, len(parts)):
@@ -853,7 +875,7 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
     horizon = r["horizon_days"]
     kinds = {name: spec.get("kind", name) for name, spec in r["strategies"].items()}
     for name, spec in r["strategies"].items():
-        if locs.get(("strategies", name), (None,))[0] == "--set":  # no file defines it: a --set made it
+        if name in locs.get(_CREATED, ()):  # no file or Scenario had it: a --set made it
             same = [other for other, kind in kinds.items() if other != name and kind == kinds[name]]
             hint = (f"; the scenario's {', '.join(repr(o) for o in same)} {'is' if len(same) == 1 else 'are'} "
                     f"{kinds[name]} too: to change it, use strategies.{same[0]}.<key>") if same else ""
