@@ -213,7 +213,12 @@ class SweepResult:
         return pd.DataFrame(rows, columns=["point", *self.keys, "seed", *measures()])
 
     def table(self) -> pd.DataFrame:
-        """One row per design point: parameter values and the mean of each read-out."""
+        """One row per design point: parameter values, the mean of each read-out and how many runs reached it.
+
+        `alive_at_horizon`: the share of the point's runs never dormant (their lifespan counts as
+        the horizon). `runs_reaching_<m>` for the phases (`REACHED`): the runs whose mean `<m>` is,
+        out of `runs` (a run that never declines has no decline to average).
+        """
         runs = self.runs()
         base = pd.DataFrame(self.points, columns=self.keys)
         base.insert(0, "point", range(len(self.points)))
@@ -225,6 +230,11 @@ class SweepResult:
         # lifespan is censored at the horizon: the share of each point's runs that never went dormant
         alive = runs.assign(alive=pd.to_numeric(runs["t_dormant"], errors="coerce").isna()).groupby("point")["alive"]
         out = out.join(alive.mean().rename("alive_at_horizon"), on="point")
+        # a phase some runs never reach is averaged over those that did: say over how many
+        reached = num[["point", *REACHED]].notna().assign(point=num["point"]).groupby("point")[list(REACHED)].sum()
+        out = out.join(reached.rename(columns=lambda m: f"runs_reaching_{m}"), on="point")
+        for m in REACHED:
+            out[f"runs_reaching_{m}"] = out[f"runs_reaching_{m}"].fillna(0).astype(int)
         return out
 
     @staticmethod
@@ -383,6 +393,9 @@ class SweepResult:
             (stage / "report.md").write_text(sweep_markdown(self, images), encoding="utf-8")
         return out
 
+
+#: Read-outs a run may never reach within its horizon (phase starts, the decline): the sweep table counts them.
+REACHED = ("t_growth", "t_active", "t_decline", "t_dormant", "decline_steepness", "members_day90")
 
 #: Most design points a sweep may have (a grid of 1,000 levels over 3 parameters is 10^9).
 MAX_DESIGN_POINTS = 100_000
