@@ -66,9 +66,15 @@ def test_two_events_on_one_day_both_happen_and_both_are_charged():
 
 
 def test_two_points_programmes_at_once_are_refused():
-    sc = _scenario([("points", {"kind": "points"}), ("more_points", {"kind": "points", "checkin": 9.0})])
+    """Refused when the scenario is loaded (with the day), and by the model for a Scenario built without checks."""
+    from sim.scenario import Scenario, ScenarioError
+
+    with pytest.raises(ScenarioError, match="strategies.more_points: .* both set 'points_checkin' on day 0"):
+        _scenario([("points", {"kind": "points"}), ("more_points", {"kind": "points", "checkin": 9.0})])
+    one = _scenario([("points", {"kind": "points"})]).to_dict()
+    one["strategies"]["more_points"] = dict(one["strategies"]["points"], checkin=9.0)
     with pytest.raises(StrategyConflict, match="more_points"):
-        CommunityModel(sc)
+        CommunityModel(Scenario(one))  # a resolved dict, not validated again
 
 
 def test_a_new_readout_is_one_entry(tmp_path):
