@@ -709,3 +709,31 @@ def test_a_variant_strategy_shifted_past_the_forecast_horizon_is_noted(tmp_path)
     early = write(tmp_path, "early.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nname: early\nstrategies:\n"
                   "  cross_promotion: {start: 30}\n")
     assert not [n for n in design_scenario(fitted, load_scenario(early), 181, [])[1] if "never in force" in n]
+
+
+@needs_pyabc
+def test_a_fit_of_another_model_version_is_loaded_with_a_note_and_never_resumed(reference, tmp_path, monkeypatch):
+    """A fit folder from model version 3 loaded silently (and would have resumed) under version 4."""
+    import shutil
+    import warnings
+
+    import sim.fitting.run as run_module
+    from sim.fitting.result import load_fit
+    from sim.version import MODEL_VERSION
+
+    copy = tmp_path / "old"
+    shutil.copytree(reference.out, copy)
+    man = json.loads((copy / "fit_manifest.json").read_text())
+    assert man["model_version"] == MODEL_VERSION
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_fit(copy)  # this model's fit: no note
+    del man["model_version"]  # as version 3 wrote it
+    (copy / "fit_manifest.json").write_text(json.dumps(man))
+    with pytest.warns(UserWarning, match=r"made with model version 3 or earlier, the model is at "):
+        load_fit(copy)
+    ident = run_module.identity(reference.scenario, reference.spec, reference.history, reference.layout,
+                                reference.fit_seed)
+    monkeypatch.setattr(run_module, "MODEL_VERSION", MODEL_VERSION + 1)
+    assert run_module.identity(reference.scenario, reference.spec, reference.history, reference.layout,
+                               reference.fit_seed) != ident

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from sim.fitting.spec import FitSpec
 from sim.fitting.summary import SummaryLayout
 from sim.fitting.weighted import effective_sample_size, weighted_mean, weighted_quantile, weighted_sd
 from sim.scenario import Scenario
+from sim.version import MODEL_VERSION
 
 #: How much of the prior's 90% interval the posterior's 90% interval keeps, by verdict.
 CONSTRAINED_BELOW, PRIOR_ABOVE = 0.5, 0.85
@@ -287,6 +289,11 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
         raise FileNotFoundError(f"{folder}: the fit has not finished (no {', '.join(missing)}); run the same "
                                 "circlesim fit command again to resume it")
     man = json.loads(manifest_path.read_text(encoding="utf-8"))
+    made_with = man.get("model_version")  # recorded from model version 4 on
+    if made_with != MODEL_VERSION:
+        warnings.warn(f"{folder}: this fit was made with model version {made_with or '3 or earlier'}, the model is "
+                      f"at {MODEL_VERSION}: its posterior and forecasts describe that model (CHANGELOG.md says "
+                      "what changed); run the fit again for this one", stacklevel=2)
     scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"])
     spec = FitSpec.from_dict(man["fit"])
     history = read_history(folder / "history.csv")  # days since launch, with the original file's comments

@@ -35,6 +35,7 @@ from sim.fitting.history import ObservedHistory, history_from_frame, read_histor
 from sim.fitting.spec import FitSpec, budget_shortfall
 from sim.fitting.summary import SummaryLayout
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
+from sim.version import MODEL_VERSION
 
 #: The forecast must run this many days past the last observation: dormancy is only recognised
 #: after DAU has stayed low for 30 days (sim.readouts.lifecycle).
@@ -239,7 +240,9 @@ def thin_history(statistics: int, parameters: int) -> str | None:
 
 
 def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: SummaryLayout, fit_seed: int) -> str:
-    """What makes two fits the same fit (so a folder resumes): scenario, priors, statistics, history, seed.
+    """What makes two fits the same fit (so a folder resumes): scenario, priors, statistics, history, seed, model.
+
+    A fit never resumes across model versions: its generations would mix two models.
 
     The budget, the number of generations and the forecast settings may change between runs:
     a fit continues with more generations, or re-forecasts, from where it is.
@@ -247,7 +250,7 @@ def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: Summary
     d = {"scenario": sc.with_overrides(["horizon_days=1"]).digest(),
          "priors": [p.to_dict() | {"key": p.key} for p in spec.parameters],
          "series": list(layout.series), "block_days": spec.block_days, "population_size": spec.population_size,
-         "quantile": spec.quantile, "history": hist.sha256, "seed": fit_seed}
+         "quantile": spec.quantile, "history": hist.sha256, "seed": fit_seed, "model_version": MODEL_VERSION}
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -302,7 +305,8 @@ def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, ident) -> None:
     from sim.fitting.engine import require_pyabc
 
     pyabc = require_pyabc()
-    man = {"kind": "fit", "identity": ident, "versions": {**versions(), "pyabc": pyabc.__version__},
+    man = {"kind": "fit", "identity": ident, "model_version": MODEL_VERSION,
+           "versions": {**versions(), "pyabc": pyabc.__version__},
            "scenario": {"path": sc.path, "digest": sc.digest(), "resolved": sc.to_dict()},
            "fit": spec.to_dict(), "observed": list(layout.series), "seed": fit_seed,
            "history": {"path": hist.path, "sha256": hist.sha256, "last_day": hist.last_day,
