@@ -414,3 +414,15 @@ def test_no_cost_per_extra_day_beside_a_note_that_there_is_none():
     r = _result({"active_member_days": (50.0, 1.0), "total_spend": (-10.0, 0.0)})
     c = r.costs().iloc[0]
     assert c["note"].startswith("no extra spend") and c["spend_per_extra_day"] is None
+
+
+def test_shares_read_in_percent_in_the_summary_cells_as_their_differences_do():
+    """Summary cells said 0.676 [0.598, 0.754] beside verdicts in percentage points."""
+    from sim.outputs.report import mean_ci_text
+
+    r = _result({"overload_share": (0.05, 0.01)})
+    summ = r.summary().set_index(["scenario", "measure"])
+    row = summ.loc[("baseline", "overload_share")]
+    cell = mean_ci_text(r, "baseline", "overload_share", row)
+    assert cell == f"{100 * row['mean']:.1f}% [{100 * row['low']:.1f}%, {100 * row['high']:.1f}%]"
+    assert not mean_ci_text(r, "baseline", "peak_dau", summ.loc[("baseline", "peak_dau")]).count("%")

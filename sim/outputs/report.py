@@ -180,7 +180,8 @@ def mean_ci_text(result, label: str, m: str, r) -> str:
     A lifespan no run reached reads '≥ horizon (every run alive at the horizon)': the horizon
     is a lower bound, not a mean with an interval; when some runs are alive the cell says how
     many. A measure no run reached reads 'n/a'; one that only some runs reached says how many
-    (its mean is over those); a mean without an interval (one replication) says so.
+    (its mean is over those); a mean without an interval (one replication) says so. Shares
+    read in percent.
     """
     if m == "lifespan" and result.all_alive(label):
         return f"≥ {round(r['mean']):,} (every run alive at the horizon)"  # the horizon: whole days
@@ -193,9 +194,13 @@ def mean_ci_text(result, label: str, m: str, r) -> str:
         after = f" (≥: {alive} of {runs} runs alive at the horizon count as dying there)"
     elif r["n"] < runs:  # a phase some runs never reached: the mean is over those that did
         after = f" ({int(r['n'])} of {runs} runs reached it)"
+    from sim.readouts.registry import measure
+
+    # shares in percent, as the verdicts' differences are in percentage points (not 0.676 beside "+6.7 pp")
+    fmt = (lambda x: f"{100 * x:.1f}%") if measure(m).bounds is not None else _fmt
     if _missing(r["low"]) or _missing(r["high"]):
-        return f"{_fmt(r['mean'])} (no interval from one run){after}"
-    return f"{_fmt(r['mean'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]{after}"
+        return f"{fmt(r['mean'])} (no interval from one run){after}"
+    return f"{fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}]{after}"
 
 
 def _summary_rows(result) -> tuple[list[str], list[list[str]]]:
