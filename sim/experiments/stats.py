@@ -50,8 +50,13 @@ def mean_ci(values, level: float = 0.95, bounds: tuple[float, float] | None = No
     if n == 1:
         return {"mean": m, "low": None, "high": None, "sd": None, "n": 1}
     sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    half = _t_half_width(sd, n, level)
     return {"mean": m, "low": _clip(m - half, bounds), "high": _clip(m + half, bounds), "sd": sd, "n": n}
+
+
+def _t_half_width(sd: float, n: int, level: float = 0.95) -> float:
+    """Half-width of the t-interval of a mean of `n` values with standard deviation `sd`."""
+    return float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
 
 
 def mean_pm(values, scale: float = 1.0, unit: str = "") -> str:
@@ -68,7 +73,7 @@ def mean_pm(values, scale: float = 1.0, unit: str = "") -> str:
     given = list(values)
     x = np.asarray([v for v in given if v is not None], float)
     x = x[np.isfinite(x)] * scale
-    half = float(stats.t.ppf(0.975, x.size - 1)) * x.std(ddof=1) / math.sqrt(x.size) if x.size > 1 else 0.0
+    half = _t_half_width(float(x.std(ddof=1)), x.size) if x.size > 1 else 0.0  # the same interval as mean_ci
     of = f" ({x.size} of {len(given)})" if x.size < len(given) else ""
     if unit == "%":
         return f"{x.mean():.1f}% ± {half:.1f}{of}"

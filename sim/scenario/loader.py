@@ -848,16 +848,15 @@ def _strategy_clashes(r: dict, locs: dict, file: str, problems: list[Problem]) -
     """
     from itertools import combinations
 
-    from sim.model.strategies import KINDS, StrategyConflict, check_conflicts
+    from sim.model.strategies import KINDS, clash
 
     built = [KINDS[kind](name, spec) for name, kind, spec in Scenario(r).strategies]
     for a, b in combinations(built, 2):
-        try:
-            check_conflicts([a, b], r["horizon_days"])
-        except StrategyConflict as exc:
+        why = clash(a, b, r["horizon_days"])
+        if why:
             later = b if b.start >= a.start else a
             f, line = _where(locs, ("strategies", later.name, "start"), file)
-            problems.append(Problem(f, line, f"strategies.{later.name}", str(exc)))
+            problems.append(Problem(f, line, f"strategies.{later.name}", why))
 
 
 def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
@@ -873,7 +872,7 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
     """
     out = []
     horizon = r["horizon_days"]
-    kinds = {name: spec.get("kind", name) for name, spec in r["strategies"].items()}
+    kinds = {name: _kind_of(name, spec) for name, spec in r["strategies"].items()}
     for name, spec in r["strategies"].items():
         if name in locs.get(_CREATED, ()):  # no file or Scenario had it: a --set made it
             same = [other for other, kind in kinds.items() if other != name and kind == kinds[name]]

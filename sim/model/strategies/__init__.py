@@ -69,26 +69,34 @@ def _clash_days(a, b, first: int, last: int) -> list[int]:
     return sorted(days)
 
 
-def check_conflicts(strategies, horizon: int) -> None:
-    """Raise `StrategyConflict` now if two strategies in force together set a field only one may set.
+def clash(a, b, horizon: int) -> str | None:
+    """Why strategies `a` and `b` cannot run together within `horizon` days, or None when they can.
 
-    Checked on every day a clash can first show: the first day each pair overlaps, and the
-    first day in that overlap on which one or both of two recurring actions happen (two
-    promotion rounds every 30 and 20 days clash on day 30, not on their first common day).
-    The message names the day.
+    Checked on every day a clash can first show: the first day the two overlap, and the first
+    day in that overlap on which one or both of two recurring actions happen (two promotion
+    rounds every 30 and 20 days clash on day 30, not on their first common day). The reason
+    names the day.
     """
+    first = max(a.start, b.start)
+    last = min(horizon if a.stop is None else a.stop, horizon if b.stop is None else b.stop)
+    if first >= last:
+        return None
+    for day in _clash_days(a, b, first, last):
+        try:
+            todays_effects([a, b], day)
+        except StrategyConflict as exc:
+            return str(exc).replace("on the same day", f"on day {day}", 1)
+    return None
+
+
+def check_conflicts(strategies, horizon: int) -> None:
+    """Raise `StrategyConflict` now if two strategies in force together set a field only one may set (`clash`)."""
     from itertools import combinations
 
     for a, b in combinations(strategies, 2):
-        first = max(a.start, b.start)
-        last = min(horizon if a.stop is None else a.stop, horizon if b.stop is None else b.stop)
-        if first >= last:
-            continue
-        for day in _clash_days(a, b, first, last):
-            try:
-                todays_effects([a, b], day)
-            except StrategyConflict as exc:
-                raise StrategyConflict(str(exc).replace("on the same day", f"on day {day}", 1)) from None
+        why = clash(a, b, horizon)
+        if why:
+            raise StrategyConflict(why)
 
 
 def todays_effects(strategies, day: int) -> Effects:
@@ -102,4 +110,4 @@ def todays_effects(strategies, day: int) -> Effects:
 
 
 __all__ = ["COMBINE", "Effects", "Event", "KocRound", "Strategy", "StrategyConflict", "KINDS", "check_conflicts",
-           "combine", "in_force", "register", "todays_effects", *[c.__name__ for c in KINDS.values()]]
+           "clash", "combine", "in_force", "register", "todays_effects", *[c.__name__ for c in KINDS.values()]]
