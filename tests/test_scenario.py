@@ -54,6 +54,32 @@ def test_extends_merges_and_null_removes_strategy(tmp_path):
     assert base.exists()
 
 
+def test_a_variant_is_named_after_its_file_not_after_its_base(tmp_path):
+    write(tmp_path, "base.yaml", """
+        name: baseline
+        description: No strategy at all.
+        population: {size: 800}
+    """)
+    unnamed = write(tmp_path, "more_staff.yaml", """
+        extends: base.yaml
+        community: {organizers: 6}
+    """)
+    named = write(tmp_path, "named.yaml", """
+        extends: more_staff.yaml
+        name: six organizers
+        description: Twice the staff.
+    """)
+    sc = load_scenario(unnamed)
+    assert sc.get("name") == "more_staff" and sc.get("description") == ""
+    assert sc.population.size == 800  # the parameters are inherited
+    sc2 = load_scenario(named)
+    assert sc2.get("name") == "six organizers" and sc2.get("description") == "Twice the staff."
+    assert sc2.community.organizers == 6
+    from sim.experiments.compare import _label
+    taken: set = set()
+    assert [_label(s, taken) for s in (load_scenario(tmp_path / "base.yaml"), sc)] == ["baseline", "more_staff"]
+
+
 def test_an_empty_section_or_new_strategy_is_an_error_not_a_silent_default(tmp_path):
     write(tmp_path, "base.yaml", """
         community: {group_cap: 120}

@@ -3,7 +3,8 @@
 * `yaml.safe_load` semantics only (the SafeLoader composes a node tree so each key keeps its
   line number); nothing in a scenario is ever evaluated.
 * `extends: base.yaml` merges the file over its base (mappings merge key by key; a key set to
-  null in the variant removes a strategy of the base).
+  null in the variant removes a strategy of the base); `name` and `description` are the
+  file's own, not inherited: a variant without a `name` is named after its file.
 * `--set dotted.key=value` overrides are applied last.
 * Validation reports *every* problem at once as `file:line: dotted.key: message`, with the
   allowed range or a "did you mean"; `ScenarioError` carries them (its text shows the first
@@ -487,6 +488,21 @@ def _kind_of(name: str, spec) -> Any:
     return name if kind is None or kind == "" else kind
 
 
+def _own_labels(base_doc: dict, base_locs: dict, doc: dict, path: Path) -> None:
+    """A variant is not labelled as its base: without its own `name` it is named after its file.
+
+    `name` and `description` say what a file is, not how the model runs, so they are not
+    inherited: a variant of baseline.yaml that set no name was reported as "baseline" (and as
+    "baseline (2)" beside the real one in a comparison), with the baseline's description.
+    """
+    for key in ("name", "description"):
+        if key not in doc and key in base_doc:
+            del base_doc[key]
+            base_locs.pop((key,), None)
+    if "name" not in doc:
+        doc["name"] = path.stem
+
+
 def _drop_replaced_strategies(base_doc: dict, base_locs: dict, doc: dict) -> tuple[dict, dict]:
     """The bases without the strategies `doc` gives another kind: a new kind replaces, it does not merge.
 
@@ -548,6 +564,8 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
         locs.pop(("extends",), None)
     _empty_entries(doc, base_doc, lines, str(path), problems)
     base_doc, base_locs = _drop_replaced_strategies(base_doc, base_locs, doc)
+    if base_doc:
+        _own_labels(base_doc, base_locs, doc, path)
     merged = _merge(base_doc, doc)
     # keys deleted by null are dropped from the merged doc for strategies only (documented)
     strategies = merged.get("strategies")

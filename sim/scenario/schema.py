@@ -22,7 +22,7 @@ GRAPH_TYPES = population.GRAPH_TYPES
 # The tree. Sections are dicts, leaves are Params. `strategies` is handled separately.
 # --------------------------------------------------------------------------------------
 SCHEMA: dict[str, Any] = {
-    "name": P("", "str", "-", "Short name shown in reports."),
+    "name": P("", "str", "-", "Short name shown in reports; a variant without one is named after its file."),
     "description": P("", "str", "-", "What this scenario tests, in a sentence or two."),
     "currency": P("cost units", "str", "-", "Label of money amounts in summaries, verdicts, reports and "
                   "figures (e.g. EUR, USD, CNY); every cost parameter is in this currency. A label only: "
