@@ -73,7 +73,7 @@ def main() -> int:
 
     log("staffing")
     s = evidence.staffing(counts=(1, 3, 6, 12, 24), seeds=range(min(a.reps, 5)))
-    out += ["| organizers (policy off) | active member-days | lifespan | posters answered |",
+    out += [f"| organizers (policy off; {min(a.reps, 5)} seeds) | active member-days | lifespan | posters answered |",
             "|---|---|---|---|"]
     for k, sub in s.groupby("organizers"):
         out.append(f"| {k} | {ci(sub['active_member_days'])} | {ci(sub['lifespan'])} | {ci(sub['answered'])} |")
@@ -81,7 +81,7 @@ def main() -> int:
 
     log("sizes")
     z = evidence.size_lifespans(sizes=(5000, 20000, 50000), seeds=range(3))
-    out += ["| people on the graph | lifespan | active member-days per person | peak members |",
+    out += ["| people on the graph (3 seeds each) | lifespan | active member-days per person | peak members |",
             "|---|---|---|---|"]
     for n, sub in z.groupby("size"):
         out.append(f"| {n:,} | {ci(sub['lifespan'])} | {ci(sub['member_days_per_person'])} | "

@@ -12,7 +12,7 @@ pulling in the model.
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the same as pyproject.toml's (tests/test_architecture.py checks)
 
 _EXPORTS = {
     "CommunityModel": "sim.model.community",

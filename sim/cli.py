@@ -11,7 +11,8 @@
     circlesim explain scenarios/points.yaml [--set KEY=VALUE ...]
     circlesim reference [--out docs/scenarios.md] | reference --api --out docs/api.md
 
-Exit codes: 0 success, 1 failure while running, 2 invalid input (nothing written).
+Exit codes: 0 success, 1 failure while running or an optional extra not installed (pyarrow, solara, SALib,
+pyabc), 2 invalid input (nothing written).
 
 Everything that can be checked before simulating is: the scenarios, the graph files (read
 once), the numeric options, the output folder, the memory the runs need, the Dask scheduler.
@@ -170,8 +171,9 @@ def cmd_run(args) -> int:
     if args.parquet:
         try:
             tables.check_parquet()
-        except tables.ParquetUnavailable as exc:
-            return _invalid(f"--parquet: {exc}")
+        except tables.ParquetUnavailable as exc:  # an extra not installed: exit 1, as dashboard, sobol, fit
+            print(f"--parquet: {exc}", file=sys.stderr)
+            return EXIT_FAIL
     scenario, error = _load(args.scenario, args.set, args.seed, args.days)
     if error:
         return _invalid(error)

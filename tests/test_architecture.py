@@ -163,3 +163,12 @@ def test_a_bare_import_reaches_the_subpackages_and_the_examples_run_from_any_fol
             "raise SystemExit(bad)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_the_package_reports_the_version_pyproject_declares():
+    import tomllib
+
+    import sim
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert sim.__version__ == declared

@@ -120,7 +120,8 @@ def test_compare_refuses_scenarios_of_different_horizons(tmp_path, capsys):
     assert not out.exists()  # refused before anything was written
     from sim.experiments.compare import compare
     from sim.scenario import load_scenario
-    with pytest.raises(ValueError, match="horizon_days differ"):  # and in Python, before any run
+    # and in Python, before any run, naming a way to set days that exists in Python
+    with pytest.raises(ValueError, match=r"horizon_days differ.*load_scenario\(path, days=N\)"):
         compare([load_scenario(SCENARIOS / "baseline.yaml"), load_scenario(short)], replications=2, executor="serial",
                 store=tmp_path / "store")
     assert not (tmp_path / "store").exists()
@@ -173,7 +174,8 @@ def test_run_parquet_without_pyarrow_is_one_clear_error_before_running(tmp_path,
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
     out = tmp_path / "never"
-    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--parquet", *SMALL]) == 2
+    # exit 1, as every missing optional extra (dashboard, sweep --method sobol, fit): the input is valid
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--parquet", *SMALL]) == 1
     err = capsys.readouterr().err
     assert err.startswith("--parquet: Parquet output needs pyarrow") and 'circlesim[parquet]' in err
     assert not out.exists()
@@ -256,3 +258,12 @@ def test_a_files_own_problem_is_listed_under_its_file_beside_a_shared_set_proble
     err = capsys.readouterr().err
     assert err.count("--set: nope: unknown key") == 1
     assert f"2 problems in scenario {bad}:" in err and f"{bad}:2: foo: unknown key" in err
+
+
+@pytest.mark.parametrize("bad", ["horizon_days=abc", "horizon_days=-3", "seed=x"])
+def test_a_bad_set_is_refused_even_when_days_or_seed_replace_it(tmp_path, capsys, bad):
+    out = tmp_path / "o"
+    args = ["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--set", bad, "--days", "20", "--seed", "3"]
+    assert main(args) == 2
+    assert f"--set: {bad.split('=')[0]}:" in capsys.readouterr().err
+    assert not out.exists()

@@ -96,6 +96,22 @@ def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
     assert "## Too few replications" in md and f"about {expected:,}" in md
 
 
+def test_advice_names_only_measures_the_verdict_tests():
+    """Incentive spend that is all of the extra spend is tested as total spend (one verdict, one
+    Holm test): the advice must not name incentive spend, which no verdict mentions."""
+    noise = (1.0, 40.0)  # a small, noisy extra spend: no detectable difference at 6 pairs
+    res = _result({"incentive_spend": noise, "total_spend": noise}, n=6, seed=5)
+    runs = res.runs()  # the same draw in both columns: incentive spend is the whole extra spend
+    runs["total_spend"] = runs["incentive_spend"]
+    res = CompareResult(res.scenarios, res.labels, res.seeds, runs.to_dict("records"), {}, [], None, 0.0, 0, "serial")
+    row = res.differences().set_index("measure").loc["total_spend"]
+    assert not row["significant"] and row["replications_needed"] > 6  # so total spend gets advice
+    advice = " ".join(res.replication_advice())
+    verdicts = " ".join(res.verdicts())
+    assert "total spend" in verdicts and "incentive spend" not in verdicts
+    assert "total spend" in advice and "incentive spend" not in advice
+
+
 def test_advice_over_a_fits_posterior_names_draws_and_seeds_per_draw():
     res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3)
     res.from_fit = {"draws": 6, "seeds_per_draw": 1}
@@ -201,6 +217,23 @@ def test_a_count_near_zero_never_shows_a_negative_lower_bound():
     row = res.summary().set_index(["scenario", "measure"]).loc[("baseline", "external_joins")]
     assert mean_ci([0, 0, 1, 5])["low"] < 0  # what the interval would be unclipped
     assert row["low"] == 0.0 and row["high"] == pytest.approx(mean_ci([0, 0, 1, 5])["high"])
+
+
+def test_a_lifespan_interval_never_reaches_past_the_horizon():
+    """lifespans 400, 1,000 (alive), 1,000 and 1,000 days of a 1,000-day run: the t-interval of the
+    mean reaches past day 1,000, which no lifespan can; the difference's interval stays in +-horizon."""
+    res = _result({}, n=4, seed=7)
+    horizon = res.horizon
+    runs = res.runs()
+    life = [0.4 * horizon, horizon, horizon, horizon]
+    runs.loc[runs["scenario"] == "baseline", "lifespan"] = life
+    runs.loc[runs["scenario"] == "variant", "lifespan"] = [horizon, 0.1 * horizon, horizon, horizon]
+    res = CompareResult(res.scenarios, res.labels, res.seeds, runs.to_dict("records"), {}, [], None, 0.0, 0, "serial")
+    row = res.summary().set_index(["scenario", "measure"]).loc[("baseline", "lifespan")]
+    assert mean_ci(life)["high"] > horizon  # what the interval would be unclipped
+    assert row["high"] == horizon and row["low"] == pytest.approx(mean_ci(life)["low"])
+    diff = res.differences().set_index(["variant", "measure"]).loc[("variant", "lifespan")]
+    assert -horizon <= diff["low"] <= diff["high"] <= horizon
 
 
 def test_blank_cost_cells_are_explained():

@@ -247,14 +247,61 @@ def test_more_organizers_than_people(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_founding_members_must_fit_a_named_or_file_graph_too(tmp_path, capsys):
+    # karate club: 34 persons; 3 organizers + 5 core + 30 founding members do not fit (the run made
+    # everyone a founder, silently fewer than asked), as on a generated graph of 34
+    k = write(tmp_path, "k.yaml", "population: {graph: {type: karate_club}}\n"
+                                  "community: {organizers: 3, core_seeds: 5, seed_members: 30}\n")
+    (p,) = problems(k)
+    assert p.key == "community.seed_members" and p.line == 2 and "exceed the 34 persons" in p.message
+    k.write_text(k.read_text().replace("seed_members: 30", "seed_members: 26"))
+    assert load_scenario(k).community.seed_members == 26  # 34 founders fit exactly
+    (tmp_path / "ten.csv").write_text("".join(f"{i},{i + 1}\n" for i in range(9)))  # 10 persons
+    f = write(tmp_path, "f.yaml", "population: {graph: {type: file, file: ten.csv}}\n"
+                                  "community: {organizers: 1, core_seeds: 1, seed_members: 9}\n")
+    assert main(["validate", str(f)]) == 2
+    assert "9 founding members plus 2 organizers and core exceed the 10 persons" in capsys.readouterr().err
+
+
+def test_every_founding_problem_at_once_and_the_key_the_user_wrote(tmp_path):
+    many = write(tmp_path, "many.yaml", "population: {size: 50}\n"
+                                        "community: {organizers: 30, core_seeds: 30, seed_members: 100}\n")
+    assert sorted(p.key for p in problems(many)) == ["community", "community.seed_members"]
+    # core_seeds raised over the default core_capacity: core_seeds is the key to blame, on its line
+    cs = write(tmp_path, "cs.yaml", "population: {size: 5000}\ncommunity:\n  core_seeds: 60\n")
+    (p,) = problems(cs)
+    assert p.key == "community.core_seeds" and p.line == 3 and "core_capacity (40" in p.message
+    cap = write(tmp_path, "cap.yaml", "community:\n  core_seeds: 5\n  core_capacity: 4\n")
+    (p,) = problems(cap)
+    assert p.key == "community.core_capacity" and p.line == 3
+
+
+def test_close_ties_above_the_dunbar_limit_is_a_notice(tmp_path):
+    ct = write(tmp_path, "ct.yaml", "population: {size: 300, dunbar_limit: 50, close_ties: 80}\n")
+    (n,) = load_scenario(ct).notices
+    assert n.key == "population.close_ties" and "all 50 maintained ties count as close" in n.message
+    assert load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.dunbar_limit=10"]).notices == ()
+
+
 # ------------------------------------------------------------------ 18: numbers and empty files
 def test_numbers_are_decimal(tmp_path):
-    ok = write(tmp_path, "ok.yaml", "population: {size: 1e7}\nhorizon_days: 0777\ncommunity: {seed_members: 1_000}\n")
+    ok = write(tmp_path, "ok.yaml", "population: {size: 1e7}\nhorizon_days: 0\ncommunity: {seed_members: 1_000}\n"
+               "name: 007\n")
+    (p,) = problems(ok)  # 0 is a number (out of range here), not a leading zero
+    assert p.key == "horizon_days" and "out of range" in p.message
+    (p,) = problems(ok, days=777)  # days= replaces the value, but a bad one is still reported
+    assert p.key == "horizon_days" and p.line == 2
+    ok.write_text(ok.read_text().replace("horizon_days: 0", "horizon_days: 777"))
     sc = load_scenario(ok)
     assert (sc.population.size, sc.horizon_days, sc.community.seed_members) == (10_000_000, 777, 1000)
-    for text in ("0x1F4", "0o17", "1:30"):
-        (p,) = problems(write(tmp_path, "bad.yaml", f"population: {{size: {text}}}\n"))
-        assert "write numbers in decimal" in p.message, text
+    assert sc.get("name") == "007"  # a text key keeps a leading zero as written
+    # YAML 1.1 reads 0777 as octal 511, YAML 1.2 as 777: ambiguous, so refused like 0x1F4
+    for text in ("0x1F4", "0o17", "1:30", "0777", "0888", "+0777", "00_7"):
+        (p,) = problems(write(tmp_path, "bad.yaml", f"horizon_days: 100\npopulation: {{size: {text}}}\n"))
+        assert p.line == 2 and p.key == "population.size" and "write numbers in decimal" in p.message, text
+    for text in ("0777", "0x10"):  # the same through --set
+        (p,) = problems(SCENARIOS / "baseline.yaml", overrides=[f"population.size={text}"])
+        assert p.key == "population.size" and "write numbers in decimal" in p.message, text
     huge = "9" * 5000
     (p,) = problems(write(tmp_path, "huge.yaml", f"population: {{size: {huge}}}\n"))
     assert len(str(p)) < 300

@@ -11,7 +11,8 @@ from sim.scenario import scenario_from_dict
 
 
 def pop_for(graph: dict, **population):
-    sc = scenario_from_dict({"population": {"graph": graph, **population}})
+    # two founding members: the named graphs have 15-77 persons (the default 30 would not fit)
+    sc = scenario_from_dict({"population": {"graph": graph, **population}, "community": {"seed_members": 2}})
     return build_population(sc.population, np.random.default_rng(0))
 
 

@@ -209,6 +209,8 @@ def test_missing_extends_and_cycle(tmp_path):
     p = write(tmp_path, "s.yaml", "extends: nowhere.yaml\n")
     (pr,) = problems_of(p)
     assert pr.key == "extends" and pr.line == 1
+    # it says where it looked: relative to the file's folder, not the working directory
+    assert str(tmp_path / "nowhere.yaml") in pr.message and "relative to this file's folder" in pr.message
     a = write(tmp_path, "a.yaml", "extends: b.yaml\n")
     write(tmp_path, "b.yaml", "extends: a.yaml\n")
     assert any("circular" in pr.message for pr in problems_of(a))

@@ -158,8 +158,9 @@ class CompareResult:
         `n` below `runs` means some runs never reached the measure (a phase, a decline) and the
         mean is over those that did. `alive_at_horizon` (lifespan rows): runs with no start of
         dormancy, whose lifespan counts as the horizon, so the mean is a lower bound.
-        Intervals are clipped to what a measure can be: shares to [0, 1], every other read-out
-        (counts, days, spend) at 0 from below, so a mean near zero never shows a negative bound.
+        Intervals are clipped to what a measure can be: shares to [0, 1], days (lifespan, peak
+        day, ...) to [0, horizon], every other read-out (counts, spend) at 0 from below, so a
+        mean near zero never shows a negative bound nor a lifespan one beyond the run.
         """
         runs = self.runs()
         out = []
@@ -167,8 +168,7 @@ class CompareResult:
             sub = runs[runs["scenario"] == lab]
             alive = int(pd.to_numeric(sub["t_dormant"], errors="coerce").isna().sum())
             for m in measures():
-                bounds = measure(m).bounds or (0.0, float("inf"))  # no read-out is negative
-                ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"), bounds=bounds)
+                ci = mean_ci(pd.to_numeric(sub[m], errors="coerce"), bounds=self._range(m))
                 out.append({"scenario": lab, "measure": m, **ci, "runs": len(sub),
                             "alive_at_horizon": alive if m == "lifespan" else 0})
         return pd.DataFrame(out, columns=["scenario", "measure", "mean", "low", "high", "sd", "n", "runs",
@@ -179,10 +179,20 @@ class CompareResult:
         b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[measure_name]
         v = runs[runs["scenario"] == variant].set_index("seed")[measure_name]
         common = [s for s in self.seeds if s in b.index and s in v.index]
-        bounds = measure(measure_name).bounds
+        low, high = self._range(measure_name)
+        bounds = None if np.isinf(high) else (low - high, high - low)  # a difference of two values in range
         return paired_difference(pd.to_numeric(b.loc[common], errors="coerce").to_numpy(float),
-                                 pd.to_numeric(v.loc[common], errors="coerce").to_numpy(float),
-                                 bounds=None if bounds is None else (bounds[0] - bounds[1], bounds[1] - bounds[0]))
+                                 pd.to_numeric(v.loc[common], errors="coerce").to_numpy(float), bounds=bounds)
+
+    def _range(self, measure_name: str) -> tuple[float, float]:
+        """What a measure's value can be: a share in [0, 1], days in [0, horizon], else at least 0.
+
+        A lifespan, a peak day or a phase's start cannot lie beyond the run.
+        """
+        r = measure(measure_name)
+        if r.bounds is not None:
+            return r.bounds
+        return (0.0, float(self.horizon)) if r.unit in ("day", "days") else (0.0, float("inf"))
 
     def differences(self) -> pd.DataFrame:
         """Each variant minus the baseline, paired by seed: mean, 95% t-interval, paired t-test p, sd, n.
@@ -391,7 +401,10 @@ class CompareResult:
             return [f"{n} replication per scenario: no interval or test is possible; run at least -r 10."]
         lines = []
         diff = self.differences()
-        diff = diff[diff["measure"].isin(verdict_measures()) & ~diff["significant"].astype(bool)]
+        # only the measures the verdicts test (p_holm set): not incentive spend when it is all of
+        # the extra spend (the verdict names total spend only), nor a difference zero by construction
+        diff = diff[diff["measure"].isin(verdict_measures()) & ~diff["significant"].astype(bool)
+                    & diff["p_holm"].notna()]
         for lab in self.labels[1:]:
             sub = diff[diff["variant"] == lab]
             wanted = []
@@ -510,7 +523,8 @@ def check_same_horizon(scenarios: Sequence[Scenario]) -> None:
     if len({sc.horizon_days for sc in scenarios}) > 1:
         runs = ", ".join(f"{sc.path or sc.name}: {sc.horizon_days}" for sc in scenarios)
         raise ValueError(f"compared scenarios must simulate the same days; horizon_days differ ({runs}): "
-                         "set the same horizon_days in each file, or give --days (days= in Python)")
+                         "set the same horizon_days in each file, or give --days (in Python: "
+                         "load_scenario(path, days=N) for each, or scenario.with_overrides(['horizon_days=N']))")
 
 
 def _named(sc, i: int) -> str:

@@ -43,19 +43,24 @@ PARAMS: dict[str, Any] = {
 
 
 def check_fits(scenario, persons: int) -> None:
-    """Raise `ScenarioError` if the organizers and core experts outnumber the graph's persons.
+    """Raise `ScenarioError` if the founders (organizers, core, founding members) outnumber the graph's persons.
 
     Validation checks generated and named graphs up front; a file or user graph is only
     counted once read, so the model checks it here, before day 0.
     """
     c = scenario.community
     founders = c.organizers + c.core_seeds
-    if founders > persons:
-        from sim.scenario.loader import Problem, ScenarioError
+    from sim.scenario.loader import Problem, ScenarioError
 
+    if founders > persons:
         raise ScenarioError([Problem(scenario.path or "<scenario>", None, "community",
                                      f"organizers + core_seeds ({founders}) exceed the {persons} "
                                      f"persons of the graph")])
+    if c.seed_fraction == 0 and founders + c.seed_members > persons:
+        # as validation refuses for generated and named graphs: not silently fewer founders
+        raise ScenarioError([Problem(scenario.path or "<scenario>", None, "community.seed_members",
+                                     f"{c.seed_members} founding members plus {founders} organizers and core "
+                                     f"exceed the {persons} persons of the graph")])
 
 
 def first_by(key: np.ndarray, k: int) -> np.ndarray:

@@ -14,8 +14,8 @@
   YAML aliases) to more than `MAX_NODES` values, recursive aliases, duplicate keys and
   `extends` chains longer than `MAX_EXTENDS` files are problems, not crashes.
 * Numbers are read in decimal only (YAML 1.2 style: `500`, `1_000`, `2.5`, `1e7`, `.5e3`); the
-  YAML 1.1 forms `0x1F4`, `0o17`, `0777` (octal!) and `1:30` (base 60) are not numbers here,
-  because a scientist who writes `0777` means 777.
+  YAML 1.1 forms `0x1F4`, `0o17` and `1:30` (base 60) are not numbers here, and an integer with
+  a leading zero (`0777`: octal 511 in YAML 1.1, 777 in YAML 1.2) is refused as ambiguous.
 
 Example
 -------
@@ -282,8 +282,16 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
     def construct_yaml_int(self, node):
-        """A decimal integer (underscores allowed as digit separators)."""
+        """A decimal integer (underscores allowed as digit separators); a leading zero keeps it text.
+
+        YAML 1.1 reads `0777` as octal 511 and YAML 1.2 as 777: such a value is ambiguous, so it
+        stays the text "0777" and a numeric key refuses it with its line and a hint (a text key,
+        such as `name: 007`, keeps it as written).
+        """
         text = self.construct_scalar(node)
+        digits = text.replace("_", "").lstrip("+-")
+        if len(digits) > 1 and digits[0] == "0":
+            return text
         try:
             return int(text.replace("_", ""), 10)
         except ValueError:
@@ -310,7 +318,7 @@ _Loader.add_implicit_resolver(
     list("-+.0123456789"))
 
 #: Text that YAML 1.1 would have read as a number in another base (hint for the error).
-_NON_DECIMAL = re.compile(r"^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-7_]+|0[0-7_]+"
+_NON_DECIMAL = re.compile(r"^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-7_]+|0[0-9_]+"
                           r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$")
 
 
@@ -557,8 +565,11 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
             try:
                 files.check_regular_file(base_path, files.MAX_SCENARIO_BYTES)
             except files.UnsafeFileError as exc:
-                problems.append(Problem(str(path), where, "extends", f"base scenario not found: {base_path}"
-                                        if str(exc) == "file not found" else f"base scenario {base_path} {exc}"))
+                looked = os.path.abspath(base_path)  # `extends` is relative to this file's folder, not the cwd
+                problems.append(Problem(str(path), where, "extends",
+                                        f"base scenario not found: {target} (looked for {looked}: a path relative "
+                                        "to this file's folder)" if str(exc) == "file not found"
+                                        else f"base scenario {looked} {exc}"))
             else:
                 base_doc, base_locs = _load_chain(base_path, problems, seen + (path.resolve(),))
         locs.pop(("extends",), None)
@@ -710,7 +721,8 @@ def _check_leaf(value: Any, spec: Param) -> str | None:
     if _is_bool(value) or not isinstance(value, numbers.Real):
         hint = ""
         if isinstance(value, str) and _NON_DECIMAL.match(value.strip()):
-            hint = " (write numbers in decimal; hexadecimal, octal, binary and base-60 forms are not numbers here)"
+            hint = (" (write numbers in decimal, without a leading zero; hexadecimal, octal, binary and base-60"
+                    " forms are not numbers here)")
         return f"expected a number ({spec.describe_range()}), got {short(value)}{hint}"
     if not isinstance(value, numbers.Integral):
         value = float(value)
@@ -887,9 +899,18 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
     A `--set` that names a strategy the scenario does not have adds one (with defaults for the
     rest), which a user who meant the scenario's own strategy of that kind would not notice.
     An operating mode's `staff_cost` and `community.staff_hour_cost` both price staff time.
+    Close ties above the Dunbar limit: close ties are the strongest maintained ones, so every
+    maintained tie is close (said only when the file or a --set gave `close_ties`).
     """
     out = []
     horizon = r["horizon_days"]
+    pop = r["population"]
+    if pop["close_ties"] > pop["dunbar_limit"] and ("population", "close_ties") in locs:
+        f, line = _where(locs, ("population", "close_ties"), file)
+        out.append(Problem(f, line, "population.close_ties",
+                           f"{pop['close_ties']} is above population.dunbar_limit ({pop['dunbar_limit']}): close "
+                           f"ties are the strongest maintained ties, so all {pop['dunbar_limit']} maintained "
+                           "ties count as close"))
     kinds = {name: _kind_of(name, spec) for name, spec in r["strategies"].items()}
     for name, spec in r["strategies"].items():
         if name in locs.get(_CREATED, ()):  # no file or Scenario had it: a --set made it
@@ -949,12 +970,21 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
     from sim.model.population import NAMED_GRAPH_SIZES
 
     founders = c["organizers"] + c["core_seeds"]
-    if graph["type"] in NAMED_GRAPH_SIZES and founders > NAMED_GRAPH_SIZES[graph["type"]]:
+    if graph["type"] in NAMED_GRAPH_SIZES:
         # a named graph brings its own size (file graphs are checked once read: `founding.check_fits`)
-        f, line = _where(locs, ("community", "organizers") if ("community", "organizers") in locs
-                         else ("community", "core_seeds"), file)
-        problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) exceed the "
-                                f"{NAMED_GRAPH_SIZES[graph['type']]} persons of the {graph['type']} graph"))
+        persons = NAMED_GRAPH_SIZES[graph["type"]]
+        if founders > persons:
+            f, line = _where(locs, ("community", "organizers") if ("community", "organizers") in locs
+                             else ("community", "core_seeds"), file)
+            problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) exceed the "
+                                    f"{persons} persons of the {graph['type']} graph"))
+        elif c["seed_fraction"] == 0 and founders + c["seed_members"] > persons:
+            # as for a generated graph: everyone would be a founder, silently fewer than asked
+            f, line = _where(locs, ("community", "seed_members") if ("community", "seed_members") in locs
+                             else ("population", "graph", "type"), file)
+            problems.append(Problem(f, line, "community.seed_members",
+                                    f"{c['seed_members']} founding members plus {founders} organizers and core "
+                                    f"exceed the {persons} persons of the {graph['type']} graph"))
     if graph["type"] in ("clustered_scale_free", "watts_strogatz", "interest_clusters",
                          "erdos_renyi", "complete"):
         size = r["population"]["size"]
@@ -962,7 +992,8 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
             f, line = _where(locs, ("community", "core_seeds"), file)
             problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) "
                                     f"exceed population.size ({size})"))
-        elif c["seed_fraction"] == 0 and founders + c["seed_members"] > size:
+        if c["seed_fraction"] == 0 and founders + c["seed_members"] > size and (
+                founders <= size or ("community", "seed_members") in locs):  # every problem at once
             f, line = _where(locs, ("community", "seed_members"), file)
             problems.append(Problem(f, line, "community.seed_members",
                                     f"{c['seed_members']} founding members plus {founders} organizers and "
@@ -987,9 +1018,16 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
                                 f"({lc['growth_share']}): germination must end at a lower share of the "
                                 "peak than rapid growth"))
     if c["core_seeds"] > c["core_capacity"]:
-        f, line = _where(locs, ("community", "core_capacity"), file)
-        problems.append(Problem(f, line, "community.core_capacity",
-                                f"{c['core_capacity']} is below community.core_seeds ({c['core_seeds']})"))
+        # blame the key the user wrote: a raised core_seeds over the default capacity is core_seeds' problem
+        if ("community", "core_capacity") in locs or ("community", "core_seeds") not in locs:
+            f, line = _where(locs, ("community", "core_capacity"), file)
+            problems.append(Problem(f, line, "community.core_capacity",
+                                    f"{c['core_capacity']} is below community.core_seeds ({c['core_seeds']})"))
+        else:
+            f, line = _where(locs, ("community", "core_seeds"), file)
+            problems.append(Problem(f, line, "community.core_seeds",
+                                    f"{c['core_seeds']} is above community.core_capacity ({c['core_capacity']}, "
+                                    "the default: raise it too)"))
 
 
 # ----------------------------------------------------------------------------------------
@@ -1016,6 +1054,13 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
         raise ScenarioError(problems)
     _apply_overrides(doc, locs, list(overrides), problems)
     for key, value, source in (("seed", seed, "seed (--seed)"), ("horizon_days", days, "days (--days)")):
+        if value is not None and key in doc:
+            # the argument replaces the value, but a bad value in the file or a --set is still a
+            # mistake to report (`--set horizon_days=abc --days 20` ran without a word)
+            why = _check_leaf(doc[key], SCHEMA[key])
+            if why:
+                f, line = _where(locs, (key,), str(path))
+                problems.append(Problem(f, line, key, why))
         if value is not None:  # a problem with these is blamed on the argument, not on a --set
             _apply_overrides(doc, locs, [f"{key}={value}"], problems)
             locs[(key,)] = (source, None)
