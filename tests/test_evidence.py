@@ -28,13 +28,21 @@ def mean_se(values) -> tuple[float, float]:
 # ------------------------------------------------------------------------------------ E1
 def test_e1_joining_rises_with_friends_with_diminishing_returns_to_the_published_level():
     """Backstrom et al. 2006: P(join | k friends inside) increases, concave for k >= 2, and
-    plateaus around 0.005-0.03. Fails if friends stop mattering, if influence adds up without
-    saturating, or if word of mouth is an order of magnitude too strong or too weak."""
+    plateaus around 0.005-0.03. Fails if friends stop mattering (word of mouth reaching random
+    people instead of friends fails it) or if word of mouth is an order of magnitude too strong
+    or too weak. Not if influence adds up without saturating: a red team's additive join rule
+    passed, since friends seldom share on the same day, so the concavity comes from how many
+    friends might share, not from the join formula."""
     curve = evidence.join_curve(seeds=(1, 2), days=300)
     bins = [evidence.pooled(curve, lo, hi) for lo, hi in [(1, 1), (2, 3), (4, 6), (7, 12)]]
     for (k0, p0, s0), (k1, p1, s1) in zip(bins, bins[1:]):
         assert p1 > p0 - 2 * math.hypot(s0, s1), "P(k) must increase"
-    assert bins[0][1] > 5 * curve["p"].iloc[0]  # a friend inside matters far more than none
+    # a friend inside matters far more than none: P(k=1) above 5x P(k=0), with P(k=0) taken at
+    # least at its 95% upper bound when no outsider without friends inside joined (rule of three)
+    _, p1, s1 = bins[0]
+    zero = curve.iloc[0]
+    p0_upper = max(zero["p"] + 2 * zero["se"], 3.0 / max(zero["exposures"], 1.0))
+    assert p1 - 2 * s1 > 5 * p0_upper, (p1, s1, zero.to_dict())
     # diminishing returns over the published range (k up to ~40): the slope from k = 2-3 to
     # k = 7-12 exceeds the slope from there to k = 13-39 by more than the sampling error
     (k2, p2, s2), (k7, p7, s7), (k13, p13, s13) = (evidence.pooled(curve, lo, hi)
@@ -89,7 +97,9 @@ def stat(res, n, key):
 def test_e12_message_volume_matches_seed_004_and_saturates(groups):
     """Seed 004: 20-30 people make hundreds of messages a day, 200-300 people at most about a
     thousand; per-member messages fall with size. Fails if conversation does not breed
-    replies (small groups too quiet) or if volume grows with size without a floor."""
+    replies (small groups too quiet) or if volume grows with size (a red team removed the
+    per-member typing cap: it failed; removing the per-group message ceiling alone did not,
+    volume levelling off near 690 a day without it)."""
     sizes, res = groups
     m25, s25 = stat(res, 25, "messages")
     m250, s250 = stat(res, 250, "messages")
@@ -99,14 +109,15 @@ def test_e12_message_volume_matches_seed_004_and_saturates(groups):
     for (a, sa), (b, sb) in zip(per, per[1:]):
         assert b < a - 2 * math.hypot(sa, sb), per
     assert stat(res, 1000, "messages")[0] < 2 * stat(res, 150, "messages")[0]
-    floor = small().community.max_messages_per_group
-    assert all(r["chat"] <= floor for rs in res.values() for r in rs)
 
 
 def test_e3_e4_engagement_falls_and_dropout_rises_as_groups_grow(groups):
     """E3: per-member engagement falls as groups grow past ~150 and small groups are the
     liveliest. E4: overload and strangers rise with size; more members stop participating.
-    Fails if group size stops mattering to value (strangers, overload)."""
+    Fails if group size stops mattering to value: a red team removed the overload and stranger
+    costs, the value of familiar voices and muting under overload, and it failed (250 -> 500);
+    removing the two direct costs alone still passes, as the other two still make large groups
+    worth less."""
     sizes, res = groups
     # engagement falls at every step from 150 to 500 members; beyond, it no longer rises
     for a, b in zip(sizes[1:], sizes[2:]):
@@ -190,7 +201,10 @@ def test_e8_baseline_goes_dormant_in_500_to_1000_days():
 
 def test_e8_lifespan_does_not_hinge_on_the_graph_size():
     """With the staffing policy, the baseline lives 500-1,000 days at 5k, 20k and 50k people,
-    within 25% of each other. Fails if staff stay fixed while the community grows."""
+    within 25% of each other. Fails if lifespan comes to depend on the graph's size. Not if
+    staff stay fixed: a red team fixed them at the launch team and the ratio stayed 1.06 (2
+    seeds), and none of its single-mechanism changes broke this claim, so what would is not
+    known; it guards against size effects the day a change brings them."""
     df = evidence.size_lifespans(sizes=(5000, 20000, 50000), seeds=range(2))
     means = df.groupby("size")["lifespan"].mean()
     assert df["lifespan"].notna().all() and df["lifespan"].between(500, 1000).all(), df
@@ -303,7 +317,9 @@ def test_mau_members_at_the_peak_is_inside_30_to_70_percent(cohorts):
 def test_more_staff_never_lowers_engagement_and_returns_diminish():
     """Organizer replies go to their posters, not to every reader: from 1 to 24 organizers
     active member-days rise (never fall beyond the 95% interval) with diminishing returns
-    per organizer. Fails if staff replies become broadcast noise again."""
+    per organizer. Fails if staff add nothing or crowd members out. It does not single out
+    the replies: with replies broadcast to every reader, or recognising nobody, a red team
+    found staff still helping through prompts and welcomes (the test passed)."""
     df = evidence.staffing(counts=(1, 3, 6, 12, 24), seeds=range(3))
     g = df.groupby("organizers")["active_member_days"]
     mean, se = g.mean(), g.std(ddof=1) / math.sqrt(3)
