@@ -159,25 +159,24 @@ def test_a_name_declared_twice_is_caught(monkeypatch):
 def test_event_wakes_dormant_members_who_notice_and_spares_organizers():
     g = nx.karate_club_graph()
     n = g.number_of_nodes()
-    interest = np.where(np.arange(n) % 2 == 0, 0.2, 0.9)
+    interest = np.where(np.arange(n) % 2 == 0, 1.0, 0.0)  # the even ones still care, the odd ones not at all
     s = setup(g, ["population.topic_fit_fixed=0.5"], members=range(0, 29), left=[29],
               organizers=[0, 1], active=[], interest=interest, novelty=0.0, number=50,
               last_active=-100)  # everyone dormant (50 - -100 >= 30)
     st = s.st
     before = {k: getattr(st, k).copy() for k in ("interest", "novelty", "active", "last_active_day")}
-    # reach 1 x fit 0.5 x 2 = certain notice; wake 1 = every dormant noticer wakes
+    # reach 1 x fit 0.5 x 2 = certain notice; wake 1 x interest: every dormant noticer who cares wakes
     s.day.effects.events = (Event("meetup", reach=1.0, boost=0.3, novelty=0.4, wake=1.0,
                                   messages=0.0, hours=0.0),)
     out = events.step(s.day)
-    attendees = np.arange(2, 29)
+    attendees = np.arange(2, 29, 2)
     woken = np.flatnonzero(st.active & ~before["active"])
     assert out.attendees == attendees.size == woken.size
-    assert woken.tolist() == attendees.tolist()
+    assert woken.tolist() == attendees.tolist()  # interest 0: an event is a reason to come, not to care
     assert (st.last_active_day[attendees] == 50).all()
-    assert np.allclose(st.interest[attendees], np.minimum(1.0, before["interest"][attendees] + 0.3))
-    assert st.interest.max() <= 1.0 and (st.interest[attendees] == 1.0).any()
+    assert (st.interest[attendees] == 1.0).all()  # 1 + 0.3, capped
     assert np.allclose(st.novelty[attendees], 0.4)
-    untouched = np.r_[0, 1, 29:n]  # organizers, the left and outsiders
+    untouched = np.r_[0, 1, 3:29:2, 29:n]  # organizers, members who no longer care, the left and outsiders
     for k, v in before.items():
         assert (getattr(st, k)[untouched] == v[untouched]).all(), k
 
@@ -186,20 +185,23 @@ def test_event_reaches_members_not_dormant_and_wakes_dormant_at_the_wake_chance(
     n = 4000
     dormant = np.arange(n) >= n // 4                # a quarter were seen 5 days ago
     last = np.where(dormant, 0, 95)
-    # wake 0, certain notice: exactly the members who are not dormant attend
+    # wake 0, certain notice, full interest: exactly the members who are not dormant attend
     s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100,
-              last_active=last, interest=0.5)
+              last_active=last, interest=np.where(dormant, 0.5, 0.9))
     s.day.effects.events = (Event("online", 1.0, 0.1, 0.0, wake=0.0, messages=0.0, hours=0.0),)
-    assert events.step(s.day).attendees == n // 4
-    assert (s.st.active == ~dormant).all()
-    assert np.allclose(s.st.interest[~dormant], 0.6) and np.allclose(s.st.interest[dormant], 0.5)
-    # notice = 0.2 x 0.5 x 2 = 0.2; dormant noticers wake with 0.5: attendance 0.2 and 0.1
+    came = events.step(s.day).attendees
+    k = n // 4
+    assert within(came, 0.9 * k, math.sqrt(k * 0.9 * 0.1))  # who notices comes with chance = interest
+    assert not s.st.active[dormant].any()
+    assert np.allclose(s.st.interest[s.st.active], 1.0) and np.allclose(s.st.interest[dormant], 0.5)
+    # notice = 0.2 x 0.5 x 2 = 0.2; interest 0.5: the others come with 0.5, dormant noticers wake
+    # with 0.5 x 0.5: attendance 0.1 and 0.05
     s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100,
-              last_active=last, seed=1)
+              last_active=last, seed=1, interest=0.5)
     s.day.effects.events = (Event("online", 0.2, 0.0, 0.0, wake=0.5, messages=0.0, hours=0.0),)
     out = events.step(s.day)
     assert out.attendees == int(s.st.active.sum())
-    for sel, p in ((~dormant, 0.2), (dormant, 0.1)):
+    for sel, p in ((~dormant, 0.1), (dormant, 0.05)):
         k = int(sel.sum())
         assert within(s.st.active[sel].sum(), k * p, math.sqrt(k * p * (1 - p)))
     assert events.step(Day(1, s.st, s.pop, s.sc, np.random.default_rng(0), Effects())).attendees == 0
@@ -1049,6 +1051,20 @@ def test_novelty_fades_with_calendar_time_and_with_messages_read(as_mask):
     motivation.fade_novelty(s.day, members if as_mask else members.nonzero()[0])
     day = 0.5 ** (1 / 100)
     assert s.st.novelty.tolist() == pytest.approx([day, 0.5 * day * 0.5 ** 0.5, 0.25 * day, 0.8])
+
+
+def test_attitude_content_slows_only_its_readers_ageing():
+    """Attitude content (share a) stretches the novelty half-life of those who read today by 1 + a;
+    a member who did not come today ages at the usual pace (before model version 5, everyone)."""
+    n = 4
+    s = setup(nx.empty_graph(n), ["motivation.novelty_halflife=100", "motivation.novelty_exposure=0"])
+    s.st.novelty[:] = [1.0, 0.5, 0.25, 0.8]
+    s.day.effects.attitude = 0.5
+    s.day.results["reading"] = attention.Reading(np.array([0, 2]), np.array([10.0, 10.0]), np.zeros(2),
+                                                 np.zeros(2), np.ones(2), np.zeros(2))
+    motivation.fade_novelty(s.day, np.arange(n))
+    slow, usual = 0.5 ** (1 / 150), 0.5 ** (1 / 100)
+    assert s.st.novelty.tolist() == pytest.approx([slow, 0.5 * usual, 0.25 * slow, 0.8 * usual], rel=1e-12)
 
 
 def test_founders_judge_the_community_against_the_interest_they_came_with():

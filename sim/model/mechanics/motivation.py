@@ -119,13 +119,21 @@ def fade_novelty(day, members: np.ndarray) -> None:
     Calendar time: half-life `novelty_halflife` days. Exposure: each message read today
     takes `0.5^(1 / novelty_exposure)` off (messages read at which novelty halves), so
     heavy readers tire of the same conversation sooner; a personalised feed, which picks
-    better messages rather than more, does not. Attitude content slows both. `members`: ids
-    or a mask.
+    better messages rather than more, does not. Attitude content slows both for today's
+    readers, who read it (model version 5; before, the calendar part slowed for every member,
+    whether it came or not). `members`: ids or a mask.
     """
     members = person_ids(members)
     mot, effects, st = day.scenario.motivation, day.effects, day.state
     slower = 1.0 + effects.attitude
-    st.novelty[members] = st.novelty.take(members) * 0.5 ** (1.0 / (mot.novelty_halflife * slower))
+    if effects.attitude:
+        r = day.reading.readers
+        st.novelty[members] = st.novelty.take(members) * 0.5 ** (1.0 / mot.novelty_halflife)
+        # readers age at the slower pace: give back the part of today's calendar ageing they are spared
+        spared = 1.0 / mot.novelty_halflife - 1.0 / (mot.novelty_halflife * slower)
+        st.novelty[r] = st.novelty.take(r) * 0.5 ** -spared
+    else:
+        st.novelty[members] = st.novelty.take(members) * 0.5 ** (1.0 / (mot.novelty_halflife * slower))
     if mot.novelty_exposure:
         r = day.reading.readers
         st.novelty[r] = st.novelty.take(r) * 0.5 ** (day.reading.reads / (mot.novelty_exposure * slower))

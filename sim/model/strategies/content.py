@@ -17,7 +17,7 @@ class Content(Strategy):
         "core_cadence": P(1.0, "float", "x", "Multiplier on core members' posting.", 0, 100),
         "quality": P(1.0, "float", "x", "Multiplier on the value of core and fermented content.", 0, 100),
         "attitude": P(0.0, "float", "0..1", "Share of attitude content: +value, +sharing, slower "
-                      "novelty decay.", 0, 1),
+                      "novelty decay for the day's readers.", 0, 1),
         "ugc": P(1.0, "float", "x", "Multiplier on ordinary members' posting (UGC encouragement).", 0, 100),
         "cost": P(10.0, "float", "currency/day", "Production cost per day.", 0, 1e9),
     }

@@ -1,7 +1,8 @@
 """Events: online (Q&A, contests, live) or offline (meet-ups) activities on a schedule.
 
-An event day wakes dormant members (the silent majority), lifts attendees' interest and
-refreshes novelty, adds discussion, and costs money and organizer hours.
+An event day brings members who notice and still care (chance: their interest), wakes dormant
+ones (the silent majority) with the `wake` chance times their interest, lifts attendees'
+interest and refreshes novelty, adds discussion, and costs money and organizer hours.
 """
 
 from sim.model.strategies.base import Effects, Event, Strategy
@@ -26,7 +27,9 @@ class Events(Strategy):
                    "online 0.5, offline 0.1).", 0, 1, nullable=True),
         "boost": P(None, "float", "interest", "Interest gained by attendees (default by format: "
                    "online 0.08, offline 0.25).", 0, 1, nullable=True),
-        "wake": P(0.3, "float", "probability", "Chance a dormant member who notices wakes up.", 0, 1),
+        "wake": P(0.3, "float", "probability", "Chance a dormant member who notices wakes up, at full "
+                  "interest (times its interest; an active member who notices comes with chance = interest).",
+                  0, 1),
         "novelty": P(None, "float", "share", "Novelty restored to attendees (default by format).",
                      0, 1, nullable=True),
         "messages": P(100.0, "float", "messages/group", "Extra discussion per group on the day.", 0, 1e6),
