@@ -607,6 +607,12 @@ def _fit_lines(result) -> list[str]:
         if k.startswith("dormant_by_day_"):
             lines.append(f"  P(dormant by day {k.rsplit('_', 1)[1]}) = {v['probability']:.0%} "
                          f"(Monte Carlo 90%: {v['q05']:.0%}-{v['q95']:.0%}, {v['draws']} draws)")
+    for day in f.get("dormant_by_beyond_horizon", []):
+        lines.append(f"  P(dormant by day {day}): not forecast, past the forecast horizon (day {result.horizon}); "
+                     "raise --forecast-days")
+    from sim.outputs.fit_report import CAVEATS, caveats
+
+    lines += [f"  note: {c}" for c in caveats(result)[:-len(CAVEATS)]]  # this fit's own, not the standing ones
     info = result.info
     lines.append(f"  ABC-SMC: {len(result.generations)} generation(s), {info.get('total_simulations'):,} "
                  f"simulations, stopped: {info.get('stopped_by')}"

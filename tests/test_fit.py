@@ -646,7 +646,8 @@ def test_a_history_the_population_cannot_produce_and_a_forecast_days_option_are_
 
     history = SCENARIOS / "fit_example_history.csv"  # up to 1,768 members
     small = load_scenario(SCENARIOS / "fit_example.yaml", overrides=["population.size=400"])
-    with pytest.raises(FitInputError, match=r"members: 1,768 on day 179, more than the scenario's 400 persons"):
+    with pytest.raises(FitInputError, match=r"fit_example_history.csv:\d+: column 2 \(members\): [\d,]+ on day \d+ "
+                                            r"\(and [\d,]+ more days\), more than the scenario's 400 persons"):
         prepare(small, history)
     full = load_scenario(SCENARIOS / "fit_example.yaml")
     with pytest.raises(FitInputError, match=r"forecast_days=100 \(given for this fit, not from the file\)"):
@@ -737,3 +738,78 @@ def test_a_fit_of_another_model_version_is_loaded_with_a_note_and_never_resumed(
     monkeypatch.setattr(run_module, "MODEL_VERSION", MODEL_VERSION + 1)
     assert run_module.identity(reference.scenario, reference.spec, reference.history, reference.layout,
                                reference.fit_seed) != ident
+
+
+def test_impossible_counts_are_refused_with_line_and_column_and_doubtful_ones_noted(tmp_path):
+    """A count of persons above the population (members, DAU, MAU, joins, leaves) is refused with
+    its line and column; DAU above the day's members, and a launch date taken from the first
+    date, are noted (helper-22's fits ran on all of these without a word)."""
+    from sim.fitting.run import FitInputError, prepare
+
+    sc = load_scenario(SCENARIOS / "fit_example.yaml", overrides=["population.size=2000"])
+    rows = "".join(f"2025-03-{d + 1:02d},{40 + d},{30 + d},{3 if d != 4 else 2631}\n" for d in range(20))
+    mau = write(tmp_path, "mau.csv", "date,members,dau,mau\n" + rows)
+    with pytest.raises(FitInputError, match=r"mau.csv:6: column 4 \(mau\): 2,631 on day 4, more than the "
+                                            r"scenario's 2,000 persons"):
+        prepare(sc, mau, parameters={"acquisition.q_close": {"prior": "uniform", "low": 0.05, "high": 0.3}},
+                observed=["members", "dau", "mau"])
+    dau = write(tmp_path, "dau.csv", "date,members,dau\n" + "".join(
+        f"2025-03-{d + 1:02d},{50 + d},{1500 if d == 0 else 30}\n" for d in range(30)))
+    no_launch = write(tmp_path, "nl.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nfit:\n  launch_date: null\n"
+                                           "population:\n  size: 2000\n")
+    with pytest.warns(UserWarning) as caught:
+        prepare(no_launch, dau, observed=["members", "dau"])
+    text = " ".join(str(w.message) for w in caught)
+    assert "dau.csv:2: column 3 (dau): 1,500 active on day 0 with 50 members" in text
+    assert "day 0 is taken as the history's first date, 2025-03-01" in text and "fit.launch_date" in text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the shipped example names its launch date and is consistent
+        prepare(SCENARIOS / "fit_example.yaml", SCENARIOS / "fit_example_history.csv")
+
+
+@needs_pyabc
+def test_a_forecast_mostly_alive_at_the_horizon_is_not_given_a_most_likely_day(reference):
+    from sim.fitting.result import FitResult
+
+    fake = FitResult.__new__(FitResult)
+    fake.__dict__.update(reference.__dict__)
+    # 14 of 20 forecasts alive at the horizon, 6 dormant around day 40
+    fake.records = [{"lifespan": None, "readouts": {}} for _ in range(14)] + \
+        [{"lifespan": d, "readouts": {}} for d in (38, 39, 40, 40, 41, 42)]
+    text = fake.sentence()
+    assert "in 70% of 20 forecasts it is still active" in text and text.endswith("most likely it is still active then.")
+    fake.records = [{"lifespan": None, "readouts": {}} for _ in range(4)] + \
+        [{"lifespan": d, "readouts": {}} for d in range(30, 46)]
+    assert "of the forecasts that go dormant, most likely around day" in fake.sentence()
+
+
+@needs_pyabc
+def test_a_dormancy_day_past_the_horizon_is_said_not_dropped(reference):
+    from sim.outputs.fit_report import fit_markdown
+
+    f = reference.forecast()
+    assert reference.horizon < 365 and f["dormant_by_beyond_horizon"] == list(reference.spec.dormant_by)
+    md = fit_markdown(reference)
+    assert "Probability of being dormant by day 365: not forecast, as day 365 is past the forecast horizon" in md
+
+
+@needs_pyabc
+def test_the_report_says_when_the_model_does_not_reproduce_the_history(reference):
+    """A posterior predictive check: the reference fit replays its own history; the same fit set
+    against a history ten times larger (weekly sums read as daily, say) is flagged."""
+    from sim.fitting.result import FitResult
+    from sim.fitting.summary import SummaryLayout
+    from sim.outputs.fit_report import caveats
+
+    check = reference.history_check()
+    assert check["statistics"] == reference.layout.size() and check["draws"] == len(reference.records)
+    assert check["share_outside"] <= 0.25, check  # a fit of the model's own history replays it
+    assert not any("DOES NOT REPRODUCE" in c for c in caveats(reference))
+    fake = FitResult.__new__(FitResult)
+    fake.__dict__.update(reference.__dict__)
+    h = reference.history
+    bigger = type(h)(h.path, h.days, {s: v * 10 for s, v in h.values.items()}, h.origin)
+    fake.layout = SummaryLayout.from_history(bigger, reference.layout.series, reference.spec.block_days)
+    bad = fake.history_check()
+    assert bad["share_outside"] > 0.5 and bad["worst"]["observed"] > bad["worst"]["band"][1]
+    assert any(c.startswith("THE MODEL DOES NOT REPRODUCE THIS HISTORY WELL") for c in caveats(fake))

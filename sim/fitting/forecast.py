@@ -158,9 +158,14 @@ def forecast_summary(records, horizon: int, dormant_by=(365, 730), last_observed
         vals = [r["readouts"].get(m) for r in ok]
         vals = [math.nan if v is None else float(v) for v in vals]
         out[m] = _q(vals)
+    beyond = []
     for d in dormant_by:
         if d <= horizon:
             out[f"dormant_by_day_{d}"] = jeffreys(int(np.sum(life <= d)), n)
+        else:
+            beyond.append(int(d))
+    if beyond:  # asked for (fit.dormant_by) but past the forecast: say so rather than drop them
+        out["dormant_by_beyond_horizon"] = beyond
     out["alive_at_horizon"] = jeffreys(alive, n)
     return out
 

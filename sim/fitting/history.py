@@ -91,6 +91,19 @@ class ObservedHistory:
     origin: dt.date | None = None
     sha256: str = ""
     comments: list[str] = field(default_factory=list)
+    #: the file's line of each observed day and the column (1-based) of each series, when read from
+    #: a file (empty for a history built in Python): lets later checks name line and column
+    lines: np.ndarray | None = None
+    columns: dict[str, int] = field(default_factory=dict)
+    #: day 0 was the file's first date, as no launch date was given
+    origin_assumed: bool = False
+
+    def where(self, series: str, i: int) -> str:
+        """'file:line: column c (series)' of observation `i` of `series` (file only without lines)."""
+        if self.lines is None:
+            return f"{self.path}: {series}, day {int(self.days[i])}"
+        col = self.columns.get(series)
+        return f"{self.path}:{int(self.lines[i])}" + (f": column {col} ({series})" if col else f": {series}")
 
     @property
     def series(self) -> list[str]:
@@ -126,7 +139,9 @@ class ObservedHistory:
         """The same history up to and including `last_day`."""
         keep = self.days <= last_day
         return ObservedHistory(self.path, self.days[keep], {s: v[keep] for s, v in self.values.items()},
-                               self.origin, self.sha256, list(self.comments))
+                               self.origin, self.sha256, list(self.comments),
+                               None if self.lines is None else self.lines[keep], dict(self.columns),
+                               self.origin_assumed)
 
     def describe(self) -> str:
         """One line for reports: file, days, series, gaps."""
@@ -259,6 +274,7 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
     if time_col == "date" and launch_date is not None:
         origin = launch_date if isinstance(launch_date, dt.date) else dt.date.fromisoformat(str(launch_date))
     days: list[int] = []
+    line_of: list[int] = []
     values: dict[str, list[float]] = {s: [] for s in series}
     last = None  # (day, line, as written)
     width = len(header)
@@ -322,6 +338,7 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
             last = (day, number, fields[t_idx] if time_col == "date" else f"day {day}")
         if row_ok:
             days.append(day)
+            line_of.append(number)
             for s in series:
                 values[s].append(row[s])
     if not problems and not days:
@@ -335,7 +352,8 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
         raise HistoryError(problems)
     return ObservedHistory(name, np.asarray(days, dtype=np.int64),
                            {s: np.asarray(values[s], dtype=float) for s in series}, origin,
-                           hashlib.sha256(raw).hexdigest(), comments)
+                           hashlib.sha256(raw).hexdigest(), comments, np.asarray(line_of, dtype=np.int64),
+                           {s: columns[s] + 1 for s in series}, time_col == "date" and launch_date is None)
 
 
 def write_history(df: pd.DataFrame, path: str | os.PathLike, comments=()) -> None:

@@ -90,6 +90,37 @@ class FitResult:
                           "verdict": verdict}
         return out
 
+    def history_check(self) -> dict:
+        """Does the fitted model reproduce the history? A posterior predictive check.
+
+        Each observed summary statistic (a series' block mean) against the 90% band of the same
+        statistic over the forecast draws, which replay the history's days: if the model fits,
+        about a tenth lie outside (fewer, as ABC widens the posterior); many more mean the
+        forecast rests on a model that misses the history (a launch date set wrong, weekly values
+        read as daily, a mechanism the model lacks). `worst`: the statistic furthest outside.
+        """
+        from sim.fitting.forecast import daily
+
+        ok = [r for r in self.records if r is not None]
+        labels = self.layout.labels()
+        observed = np.concatenate([self.layout.observed()[s] for s in self.layout.series])
+        if len(ok) < 2:
+            return {"statistics": len(labels), "outside": None, "share_outside": None, "draws": len(ok)}
+        series = self.layout.series
+        sims = np.array([np.concatenate(list(self.layout.simulated({s: daily(r, s) for s in series}).values()))
+                         for r in ok])
+        lo, hi = np.quantile(sims, 0.05, axis=0), np.quantile(sims, 0.95, axis=0)
+        outside = (observed < lo) | (observed > hi)
+        width = np.maximum(hi - lo, 1e-9)
+        miss = np.where(observed > hi, observed - hi, np.where(observed < lo, lo - observed, 0.0)) / width
+        worst = None
+        if outside.any():
+            i = int(np.argmax(miss))
+            worst = {"statistic": labels[i], "observed": float(np.expm1(observed[i])),
+                     "band": [float(np.expm1(lo[i])), float(np.expm1(hi[i]))]}
+        return {"statistics": len(labels), "outside": int(outside.sum()),
+                "share_outside": float(outside.mean()), "draws": len(ok), "worst": worst}
+
     def forecast(self) -> dict:
         """The forecast block: dormancy day, peak, probabilities of dormancy by given days."""
         return forecast_summary(self.records, self.horizon, self.spec.dormant_by, self.history.last_day)
@@ -142,6 +173,7 @@ class FitResult:
                 "launch_date": self.history.date_of(0)},
             "parameters": self.parameter_summary(),
             "forecast": self.forecast(),
+            "history_check": self.history_check(),
             "sentence": self.sentence(),
             "abc": {"algorithm": "ABC-SMC (pyabc), adaptive weighted Euclidean distance (MAD scales, refit "
                                  "every generation from all simulations), median epsilon schedule"
@@ -186,11 +218,16 @@ class FitResult:
                     f"(the forecast horizon) in {alive:,} of {n:,} forecasts.")
         if life["q95"] is None:
             share = life["after_horizon_share"]
+            # the mode of the dormancy days leaves out the forecasts still active: when those are
+            # the larger part, "still active at the horizon" is the most likely outcome
+            if share >= 0.5 or not life["most_likely"]:
+                likely = "; most likely it is still active then."
+            else:
+                likely = (f"; of the forecasts that go dormant, most likely around "
+                          f"{self.day_text(life['most_likely'])}.")
             return (f"On its present course the community goes dormant after {self.day_text(life['q05'])} "
                     f"(90%); in {share:.0%} of {f['draws']} forecasts it is still active at the "
-                    f"{self.horizon:,}-day horizon"
-                    + (f"; most likely around {self.day_text(life['most_likely'])}." if life["most_likely"]
-                       else "."))
+                    f"{self.horizon:,}-day horizon" + likely)
         return (f"On its present course the community goes dormant between {self.day_text(life['q05'])} "
                 f"and {self.day_text(life['q95'])} (90%); most likely around "
                 f"{self.day_text(life['most_likely'])}.")

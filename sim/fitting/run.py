@@ -196,12 +196,14 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
                         f"{Path(hist.path).name}" + ("" if key == "fit.forecast_days" else
                                                      "; raise horizon_days or set fit.forecast_days"))
     size = sc.population.size
-    for s in ("members", "dau"):
+    for s in ("members", "dau", "mau", "joins", "leaves"):  # counts of persons: none can exceed the population
         if s in hist.series and sc.population.graph.type != "file":
             v = np.asarray(hist.values[s], float)
-            if np.nanmax(v, initial=0) > size:
-                i = int(np.nanargmax(v))
-                problems.append(f"{hist.path}: {s}: {v[i]:,.0f} on day {int(hist.days[i])}, more than the "
+            over = np.flatnonzero(v > size)
+            if over.size:
+                i = int(over[0])
+                more = f" (and {over.size - 1:,} more day{'s' * (over.size > 2)})" if over.size > 1 else ""
+                problems.append(f"{hist.where(s, i)}: {v[i]:,.6g} on day {int(hist.days[i])}{more}, more than the "
                                 f"scenario's {size:,} persons (population.size): no run can reach it; raise "
                                 "population.size to the community's potential audience")
     short = budget_shortfall(spec.budget, spec.population_size)
@@ -212,6 +214,23 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
         problems.append(f"{where}: fit.budget: {short}")
     if problems:
         raise FitInputError(problems)
+    if "dau" in hist.series and "members" in hist.series:
+        dau, members = np.asarray(hist.values["dau"], float), np.asarray(hist.values["members"], float)
+        leaves = np.nan_to_num(np.asarray(hist.values["leaves"], float)) if "leaves" in hist.series else 0.0
+        # DAU counts members active that day (the day's leavers included, which a history without
+        # a leaves column does not show): well above the members it cannot be
+        over = np.flatnonzero(dau - members - leaves > np.maximum(5.0, 0.1 * members))
+        if over.size:
+            i = int(over[0])
+            warnings.warn(f"{hist.where('dau', i)}: {dau[i]:,.6g} active on day {int(hist.days[i])} with "
+                          f"{members[i]:,.6g} members" + (f", and {over.size - 1:,} more such days" if over.size > 1
+                                                           else "")
+                          + ": DAU counts members active that day, so it cannot exceed members by more than the "
+                          "day's leavers; check the columns", stacklevel=2)
+    if hist.origin_assumed:
+        warnings.warn(f"{Path(hist.path).name}: day 0 is taken as the history's first date, {hist.date_of(0)}, "
+                      "as no fit.launch_date is given; if the community launched earlier (or the dates are week "
+                      "ends), set fit.launch_date, or every day and date of the forecast is shifted", stacklevel=2)
     layout = SummaryLayout.from_history(hist, series, spec.block_days)
     few = thin_history(layout.size(), len(spec.parameters))
     if few:

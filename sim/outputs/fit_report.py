@@ -25,6 +25,10 @@ def _headline(result) -> list[str]:
         day = int(k.rsplit("_", 1)[1])
         out.append(f"Probability of being dormant by {result.day_text(day)}: {v['probability']:.0%} "
                    f"(Monte Carlo 90% interval {v['q05']:.0%} to {v['q95']:.0%} over {v['draws']} draws).")
+    for day in f.get("dormant_by_beyond_horizon", []):
+        out.append(f"Probability of being dormant by day {day:,}: not forecast, as day {day:,} is past the "
+                   f"forecast horizon (day {result.horizon:,}); raise fit.forecast_days (--forecast-days) to "
+                   "forecast it.")
     return out
 
 
@@ -94,10 +98,48 @@ def _how(result) -> str:
 
 CAVEATS = [
     "The bands are honest about what the history cannot tell apart, for the fitted parameters only; "
-    "a simulation-based calibration test checks that 90% intervals contain the truth about 90% of the time.",
+    "a simulation-based calibration test checks that 90% intervals contain the truth about 90% of the time "
+    "(at the sizes it runs: 100 particles, several generations).",
     "A forecast is of this model of a community: mechanisms it lacks are not in it.",
     "To ask what a design would change, run `circlesim compare --from-fit <this folder> VARIANT.yaml`.",
 ]
+
+#: a history check with more than this share of observed statistics outside the forecasts' 90%
+#: band says the model misses the history (a fitting model leaves about a tenth outside)
+MISFIT_SHARE = 0.25
+#: below this effective sample size (or this share of the particles) the posterior is rough
+THIN_ESS, THIN_ESS_SHARE = 30, 0.3
+#: fewer forecast draws than this: the 5% and 95% points rest on one or two draws each
+FEW_DRAWS = 50
+
+
+def caveats(result) -> list[str]:
+    """What this fit's numbers rest on that a reader should weigh first, then the standing caveats."""
+    out = []
+    check = result.history_check()
+    if check["share_outside"] is not None and check["share_outside"] > MISFIT_SHARE:
+        w = check["worst"]
+        out.append(f"THE MODEL DOES NOT REPRODUCE THIS HISTORY WELL: {check['outside']} of {check['statistics']} "
+                   f"observed {result.spec.block_days}-day means lie outside the 90% band of the forecasts that "
+                   f"replay it (about a tenth would, if it did); the furthest: {w['statistic']} observed "
+                   f"{w['observed']:,.4g}, band {w['band'][0]:,.4g} to {w['band'][1]:,.4g}. Check the history "
+                   "(a launch date set wrong, weekly values read as daily) before trusting the forecast.")
+    ess = result.summary()["abc"]["effective_sample_size"]
+    particles = result.spec.population_size
+    if ess is not None and (ess < THIN_ESS or ess < THIN_ESS_SHARE * particles):
+        out.append(f"The last generation's effective sample size is {ess:.0f} of {particles} particles "
+                   f"({len(result.generations)} generation(s)): the posterior rests on few distinct particles, "
+                   "and its intervals are rough; raise fit.population_size or the budget.")
+    for key, ps in result.parameter_summary().items():
+        if ps["q50"] > ps["prior_q95"] or ps["q50"] < ps["prior_q05"]:
+            side = "upper" if ps["q50"] > ps["prior_q95"] else "lower"
+            out.append(f"{key}: the posterior median ({ps['q50']:.4g}) lies in the prior's outer 5% at its {side} "
+                       "end: the history may want a value beyond the prior's range; widen it and fit again.")
+    draws = result.forecast()["draws"]
+    if draws < FEW_DRAWS:
+        out.append(f"The forecast's 5% and 95% points come from {draws} draws, so each rests on one or two "
+                   "draws; raise fit.forecast_draws for steadier ends.")
+    return out + CAVEATS
 
 
 def fit_markdown(result, images: dict | None = None) -> str:
@@ -113,7 +155,7 @@ def fit_markdown(result, images: dict | None = None) -> str:
     out += ["", "## How the fit ran", "", _how(result), ""]
     head, rows = _generation_rows(result)
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
-    out += ["", "## Caveats", ""] + [f"- {c}" for c in CAVEATS]
+    out += ["", "## Caveats", ""] + [f"- {c}" for c in caveats(result)]
     if images:
         out += ["", "## Figures", ""] + [f"![{name}]({Path(path).name})" for name, path in images.items()]
     if result.failures:
@@ -135,10 +177,10 @@ def fit_html(result, images: dict | None = None) -> str:
     parts.append("<h2>What the history says about the community</h2>" + _html_table(*_parameter_rows(result)))
     parts.append(f"<h2>How the fit ran</h2><p class='about'>{html.escape(_how(result))}</p>"
                  + _html_table(*_generation_rows(result)))
-    parts.append("<h2>Caveats</h2><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in CAVEATS) + "</ul>")
+    parts.append("<h2>Caveats</h2><ul>" + "".join(f"<li>{html.escape(c)}</li>" for c in caveats(result)) + "</ul>")
     parts.append("<h2>Figures</h2>")
     parts += _html_figures(result, images)
     return _html_page(f"circlesim fit: {html.escape(result.summary_title())}", parts)
 
 
-__all__ = ["fit_html", "fit_markdown"]
+__all__ = ["caveats", "fit_html", "fit_markdown"]
