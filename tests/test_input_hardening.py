@@ -453,3 +453,12 @@ def test_loose_arguments_of_the_python_api_are_refused():
             model.member(bad)
     person = next(iter(model.agents)).person
     assert model.member(np.int64(person)).person == person  # numpy integers are whole numbers
+
+
+def test_tiers_without_a_points_strategy_are_noted(tmp_path):
+    """Tiers rank members by points earned: with no points strategy they do nothing (a domain review
+    found such a scenario bit-identical to the baseline, validated without a word)."""
+    t = write(tmp_path, "t.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nstrategies:\n  tiers: {{start: 0}}\n")
+    (n,) = load_scenario(t).notices
+    assert n.key == "strategies.tiers" and n.line == 3 and "no points strategy runs" in n.message
+    assert load_scenario(SCENARIOS / "points_and_tiers.yaml").notices == ()
