@@ -765,6 +765,11 @@ def test_impossible_counts_are_refused_with_line_and_column_and_doubtful_ones_no
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the shipped example names its launch date and is consistent
         prepare(SCENARIOS / "fit_example.yaml", SCENARIOS / "fit_example_history.csv")
+        prepare(SCENARIOS / "fit_example.yaml", read_history(SCENARIOS / "fit_example_history.csv"))
+    late = write(tmp_path, "late.csv", "date,members,dau,posts\n" + "".join(
+        f"2025-03-{d + 5:02d},{50 + d},30,5\n" for d in range(20)))
+    with pytest.warns(UserWarning, match=r"its day 0 is 2025-03-05, but fit.launch_date is 2025-03-01"):
+        prepare(SCENARIOS / "fit_example.yaml", read_history(late))  # read beforehand, without the launch date
 
 
 @needs_pyabc

@@ -227,7 +227,12 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
                                                            else "")
                           + ": DAU counts members active that day, so it cannot exceed members by more than the "
                           "day's leavers; check the columns", stacklevel=2)
-    if hist.origin_assumed:
+    if hist.origin is not None and spec.launch_date and hist.origin.isoformat() != spec.launch_date:
+        # a history read beforehand (read_history(path)) counts its days from its own first date
+        warnings.warn(f"{Path(hist.path).name}: its day 0 is {hist.origin.isoformat()}, but fit.launch_date is "
+                      f"{spec.launch_date}: the history was read without it; read it with "
+                      f"read_history(path, launch_date={spec.launch_date!r}) or pass the file's path", stacklevel=2)
+    elif hist.origin_assumed and not spec.launch_date:
         warnings.warn(f"{Path(hist.path).name}: day 0 is taken as the history's first date, {hist.date_of(0)}, "
                       "as no fit.launch_date is given; if the community launched earlier (or the dates are week "
                       "ends), set fit.launch_date, or every day and date of the forecast is shifted", stacklevel=2)
