@@ -18,7 +18,7 @@ Example
 -------
 >>> import numpy as np
 >>> from sim.scenario import scenario_from_dict
->>> sc = scenario_from_dict({"population": {"graph": {"type": "karate_club"}}})
+>>> sc = scenario_from_dict({"population": {"graph": {"type": "karate_club"}}, "community": {"seed_members": 20}})
 >>> pop = build_population(sc.population, np.random.default_rng(0))
 >>> pop.n, int(pop.maintained.nnz)
 (34, 156)

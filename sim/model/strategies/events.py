@@ -20,7 +20,7 @@ class Events(Strategy):
 
     kind = "events"
     recurring = True
-    summary = "Online or offline events that wake the silent majority."
+    summary = "Online or offline events: those who notice and still care come, some dormant ones wake."
     PARAMS = {
         "format": P("online", "str", "-", "Event format.", choices=("online", "offline")),
         "reach": P(None, "float", "share", "Share of members who notice (default by format: "
