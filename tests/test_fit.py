@@ -766,6 +766,17 @@ def test_impossible_counts_are_refused_with_line_and_column_and_doubtful_ones_no
         warnings.simplefilter("error")  # the shipped example names its launch date and is consistent
         prepare(SCENARIOS / "fit_example.yaml", SCENARIOS / "fit_example_history.csv")
         prepare(SCENARIOS / "fit_example.yaml", read_history(SCENARIOS / "fit_example_history.csv"))
+        basic = load_scenario(SCENARIOS / "fit_example.yaml", overrides=["fit.launch_date='20250301'"])
+        prepare(basic, SCENARIOS / "fit_example_history.csv")  # the same date, written another way
+    karate = load_scenario(SCENARIOS / "fit_example.yaml", overrides=["population.graph.type=karate_club",
+                                                                      "community.seed_members=20"])
+    with pytest.raises(FitInputError, match=r"more than the 34 persons of the karate_club graph"):
+        prepare(karate, SCENARIOS / "fit_example_history.csv")  # population.size (5,000) is not the graph's
+    import pandas as pd
+
+    table = pd.DataFrame({"day": range(5), "members": [10, 20, 2500, 30, 40], "dau": [5] * 5, "posts": [1] * 5})
+    with pytest.raises(FitInputError, match=r"<table>:4: column 2 \(members\): 2,500 on day 2, more than"):
+        prepare(sc, table)
     late = write(tmp_path, "late.csv", "date,members,dau,posts\n" + "".join(
         f"2025-03-{d + 5:02d},{50 + d},30,5\n" for d in range(20)))
     with pytest.warns(UserWarning, match=r"its day 0 is 2025-03-05, but fit.launch_date is 2025-03-01"):

@@ -267,6 +267,9 @@ def test_every_founding_problem_at_once_and_the_key_the_user_wrote(tmp_path):
     many = write(tmp_path, "many.yaml", "population: {size: 50}\n"
                                         "community: {organizers: 30, core_seeds: 30, seed_members: 100}\n")
     assert sorted(p.key for p in problems(many)) == ["community", "community.seed_members"]
+    named = write(tmp_path, "named.yaml", "population: {graph: {type: karate_club}}\n"
+                                          "community: {organizers: 30, core_seeds: 10, seed_members: 10}\n")
+    assert sorted(p.key for p in problems(named)) == ["community", "community.seed_members"]  # the same rule
     # core_seeds raised over the default core_capacity: core_seeds is the key to blame, on its line
     cs = write(tmp_path, "cs.yaml", "population: {size: 5000}\ncommunity:\n  core_seeds: 60\n")
     (p,) = problems(cs)

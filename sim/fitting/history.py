@@ -99,9 +99,12 @@ class ObservedHistory:
     origin_assumed: bool = False
 
     def where(self, series: str, i: int) -> str:
-        """'file:line: column c (series)' of observation `i` of `series` (file only without lines)."""
+        """'file:line: column c (series)' of observation `i` of `series`.
+
+        A table's rows count as lines from 2, as `history_from_frame` checks them; without lines: 'file: series'.
+        """
         if self.lines is None:
-            return f"{self.path}: {series}, day {int(self.days[i])}"
+            return f"{self.path}: {series}"
         col = self.columns.get(series)
         return f"{self.path}:{int(self.lines[i])}" + (f": column {col} ({series})" if col else f": {series}")
 
@@ -187,7 +190,8 @@ def history_from_frame(df: pd.DataFrame, series=None, path: str = "<table>") -> 
     days = raw_days.astype(np.int64)
     values = {s: np.asarray(df[s], dtype=float) for s in series}
     digest = hashlib.sha256(pd.DataFrame({"day": days, **values}).to_csv(index=False).encode()).hexdigest()
-    return ObservedHistory(path, days, values, None, digest)
+    return ObservedHistory(path, days, values, None, digest, [], np.arange(2, days.size + 2, dtype=np.int64),
+                           {s: j for j, s in enumerate(series, start=2)})
 
 
 def _parse_number(text: str) -> float | None:

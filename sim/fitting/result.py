@@ -94,10 +94,11 @@ class FitResult:
         """Does the fitted model reproduce the history? A posterior predictive check.
 
         Each observed summary statistic (a series' block mean) against the 90% band of the same
-        statistic over the forecast draws, which replay the history's days: if the model fits,
-        about a tenth lie outside (fewer, as ABC widens the posterior); many more mean the
-        forecast rests on a model that misses the history (a launch date set wrong, weekly values
-        read as daily, a mechanism the model lacks). `worst`: the statistic furthest outside.
+        statistic over the forecast draws, which replay the history's days. The check is not out
+        of sample: a draw's first run is an accepted simulation, with its own seed, so a fitting
+        model leaves well under a tenth outside; a large share outside means even the simulations
+        the fit accepted miss the history (a launch date set wrong, weekly values read as daily,
+        a mechanism the model lacks). `worst`: the statistic furthest outside.
         """
         from sim.fitting.forecast import daily
 

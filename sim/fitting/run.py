@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -195,17 +196,22 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
                         f"{MIN_FORECAST_AHEAD} days after the last observed day ({hist.last_day}) of "
                         f"{Path(hist.path).name}" + ("" if key == "fit.forecast_days" else
                                                      "; raise horizon_days or set fit.forecast_days"))
-    size = sc.population.size
+    from sim.model.population import NAMED_GRAPH_SIZES
+
+    gtype = sc.population.graph.type
+    size = NAMED_GRAPH_SIZES.get(gtype, sc.population.size)  # a named graph brings its own persons
     for s in ("members", "dau", "mau", "joins", "leaves"):  # counts of persons: none can exceed the population
-        if s in hist.series and sc.population.graph.type != "file":
+        if s in hist.series and gtype != "file":
             v = np.asarray(hist.values[s], float)
             over = np.flatnonzero(v > size)
             if over.size:
                 i = int(over[0])
                 more = f" (and {over.size - 1:,} more day{'s' * (over.size > 2)})" if over.size > 1 else ""
+                whose = (f"{size:,} persons of the {gtype} graph" if gtype in NAMED_GRAPH_SIZES
+                         else f"scenario's {size:,} persons (population.size)")
                 problems.append(f"{hist.where(s, i)}: {v[i]:,.6g} on day {int(hist.days[i])}{more}, more than the "
-                                f"scenario's {size:,} persons (population.size): no run can reach it; raise "
-                                "population.size to the community's potential audience")
+                                f"{whose}: no run can reach it; raise population.size to the community's "
+                                "potential audience")
     short = budget_shortfall(spec.budget, spec.population_size)
     if short:
         given = [k for k in ("budget", "population_size") if settings.get(k) is not None]
@@ -227,7 +233,7 @@ def prepare(scenario, history, *, parameters=None, seed=None, **settings):
                                                            else "")
                           + ": DAU counts members active that day, so it cannot exceed members by more than the "
                           "day's leavers; check the columns", stacklevel=2)
-    if hist.origin is not None and spec.launch_date and hist.origin.isoformat() != spec.launch_date:
+    if hist.origin is not None and spec.launch_date and hist.origin != dt.date.fromisoformat(spec.launch_date):
         # a history read beforehand (read_history(path)) counts its days from its own first date
         warnings.warn(f"{Path(hist.path).name}: its day 0 is {hist.origin.isoformat()}, but fit.launch_date is "
                       f"{spec.launch_date}: the history was read without it; read it with "

@@ -42,25 +42,40 @@ PARAMS: dict[str, Any] = {
 }
 
 
+def founder_problems(community, persons: int, where: str) -> list[tuple[str, str]]:
+    """[(key, message)] for founders who do not fit `persons` people (pure); `where` names them.
+
+    Organizers and core experts beyond the persons, and, without `seed_fraction`, founding
+    members beyond what is left: one rule for generated, named and file graphs (validation and
+    `check_fits` both use it).
+
+    >>> from types import SimpleNamespace as NS
+    >>> [k for k, _ in founder_problems(NS(organizers=3, core_seeds=5, seed_members=30, seed_fraction=0.0),
+    ...                                  34, "the 34 persons of the karate_club graph")]
+    ['community.seed_members']
+    """
+    c = community
+    founders = c.organizers + c.core_seeds
+    out = []
+    if founders > persons:
+        out.append(("community", f"organizers + core_seeds ({founders}) exceed {where}"))
+    if c.seed_fraction == 0 and founders + c.seed_members > persons:
+        out.append(("community.seed_members", f"{c.seed_members} founding members plus {founders} organizers and "
+                    f"core exceed {where}"))
+    return out
+
+
 def check_fits(scenario, persons: int) -> None:
     """Raise `ScenarioError` if the founders (organizers, core, founding members) outnumber the graph's persons.
 
     Validation checks generated and named graphs up front; a file or user graph is only
     counted once read, so the model checks it here, before day 0.
     """
-    c = scenario.community
-    founders = c.organizers + c.core_seeds
-    from sim.scenario.loader import Problem, ScenarioError
+    problems = founder_problems(scenario.community, persons, f"the {persons} persons of the graph")
+    if problems:
+        from sim.scenario.loader import Problem, ScenarioError
 
-    if founders > persons:
-        raise ScenarioError([Problem(scenario.path or "<scenario>", None, "community",
-                                     f"organizers + core_seeds ({founders}) exceed the {persons} "
-                                     f"persons of the graph")])
-    if c.seed_fraction == 0 and founders + c.seed_members > persons:
-        # as validation refuses for generated and named graphs: not silently fewer founders
-        raise ScenarioError([Problem(scenario.path or "<scenario>", None, "community.seed_members",
-                                     f"{c.seed_members} founding members plus {founders} organizers and core "
-                                     f"exceed the {persons} persons of the graph")])
+        raise ScenarioError([Problem(scenario.path or "<scenario>", None, key, message) for key, message in problems])
 
 
 def first_by(key: np.ndarray, k: int) -> np.ndarray:

@@ -121,10 +121,13 @@ def caveats(result) -> list[str]:
         w = check["worst"]
         out.append(f"THE MODEL DOES NOT REPRODUCE THIS HISTORY WELL: {check['outside']} of {check['statistics']} "
                    f"observed {result.spec.block_days}-day means lie outside the 90% band of the forecasts that "
-                   f"replay it (about a tenth would, if it did); the furthest: {w['statistic']} observed "
+                   f"replay it, although those start from the simulations the fit accepted as close to it; the "
+                   f"furthest: {w['statistic']} observed "
                    f"{w['observed']:,.4g}, band {w['band'][0]:,.4g} to {w['band'][1]:,.4g}. Check the history "
                    "(a launch date set wrong, weekly values read as daily) before trusting the forecast.")
-    ess = result.summary()["abc"]["effective_sample_size"]
+    from sim.fitting.weighted import effective_sample_size
+
+    ess = effective_sample_size(result.particles["weight"]) if len(result.particles) else None
     particles = result.spec.population_size
     if ess is not None and (ess < THIN_ESS or ess < THIN_ESS_SHARE * particles):
         out.append(f"The last generation's effective sample size is {ess:.0f} of {particles} particles "

@@ -38,6 +38,7 @@ import re
 import reprlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterable
 
 import numpy as np
@@ -974,37 +975,34 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         problems.append(Problem(f, line, "population.graph.file",
                                 f"a file is given but graph type is {graph['type']!r}; set type: file"))
     c = r["community"]
+    from sim.model.founding import founder_problems
     from sim.model.population import NAMED_GRAPH_SIZES
 
     founders = c["organizers"] + c["core_seeds"]
+    persons, where = None, ""
     if graph["type"] in NAMED_GRAPH_SIZES:
         # a named graph brings its own size (file graphs are checked once read: `founding.check_fits`)
         persons = NAMED_GRAPH_SIZES[graph["type"]]
-        if founders > persons:
-            f, line = _where(locs, ("community", "organizers") if ("community", "organizers") in locs
-                             else ("community", "core_seeds"), file)
-            problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) exceed the "
-                                    f"{persons} persons of the {graph['type']} graph"))
-        elif c["seed_fraction"] == 0 and founders + c["seed_members"] > persons:
-            # as for a generated graph: everyone would be a founder, silently fewer than asked
-            f, line = _where(locs, ("community", "seed_members") if ("community", "seed_members") in locs
-                             else ("population", "graph", "type"), file)
-            problems.append(Problem(f, line, "community.seed_members",
-                                    f"{c['seed_members']} founding members plus {founders} organizers and core "
-                                    f"exceed the {persons} persons of the {graph['type']} graph"))
+        where = f"the {persons} persons of the {graph['type']} graph"
+    elif graph["type"] in ("clustered_scale_free", "watts_strogatz", "interest_clusters", "erdos_renyi", "complete"):
+        persons = r["population"]["size"]
+        where = f"population.size ({persons})"
+    if persons is not None:
+        for key, message in founder_problems(SimpleNamespace(**c), persons, where):
+            if key == "community":  # blamed on a key the user wrote, if any
+                at = next((k for k in (("community", "organizers"), ("community", "core_seeds")) if k in locs),
+                          ("community", "core_seeds"))
+            elif founders > persons and ("community", "seed_members") not in locs:
+                continue  # the default founding members do not fit because the core does not: one problem
+            else:
+                at = (("community", "seed_members") if ("community", "seed_members") in locs
+                      else ("population", "graph", "type") if graph["type"] in NAMED_GRAPH_SIZES
+                      else ("community", "seed_members"))
+            f, line = _where(locs, at, file)
+            problems.append(Problem(f, line, key, message))
     if graph["type"] in ("clustered_scale_free", "watts_strogatz", "interest_clusters",
                          "erdos_renyi", "complete"):
         size = r["population"]["size"]
-        if founders > size:
-            f, line = _where(locs, ("community", "core_seeds"), file)
-            problems.append(Problem(f, line, "community", f"organizers + core_seeds ({founders}) "
-                                    f"exceed population.size ({size})"))
-        if c["seed_fraction"] == 0 and founders + c["seed_members"] > size and (
-                founders <= size or ("community", "seed_members") in locs):  # every problem at once
-            f, line = _where(locs, ("community", "seed_members"), file)
-            problems.append(Problem(f, line, "community.seed_members",
-                                    f"{c['seed_members']} founding members plus {founders} organizers and "
-                                    f"core exceed population.size ({size})"))
         if graph["mean_degree"] >= size:
             f, line = _where(locs, ("population", "graph", "mean_degree"), file)
             problems.append(Problem(f, line, "population.graph.mean_degree",

@@ -29,7 +29,7 @@ MECHANISM_MODULES = (events, acquisition, newcomers, groups, content, attention,
 
 #: One day, in order: (result name, step). Strategies' effects are set before the first.
 DAILY_STEPS = (
-    ("events", events.step),              # event days wake the silent majority
+    ("events", events.step),              # event days: who notices and cares comes
     ("activity", activity.mark_active),   # who is active today was seen today
     ("joining", acquisition.step),        # outsiders join, externally or by word of mouth
     ("newcomers", newcomers.step),        # joiners become members and find a group

@@ -28,7 +28,7 @@ class Events(Strategy):
         "boost": P(None, "float", "interest", "Interest gained by attendees (default by format: "
                    "online 0.08, offline 0.25).", 0, 1, nullable=True),
         "wake": P(0.3, "float", "probability", "Chance a dormant member who notices wakes up, at full "
-                  "interest (times its interest; an active member who notices comes with chance = interest).",
+                  "interest (times its interest; a member who is not dormant comes with chance = interest).",
                   0, 1),
         "novelty": P(None, "float", "share", "Novelty restored to attendees (default by format).",
                      0, 1, nullable=True),
