@@ -662,18 +662,41 @@ def test_newcomers_adapt_at_the_trial_rate_until_their_trial_ends():
 
 
 def test_extrinsic_points_follow_earnings_and_crowd_out_interest():
+    """While points run, crowding out undermines what a day is worth (approaching crowding_out /
+    adapt_rate per unit of extrinsic reward); when they stop the extrinsic pull fades but the
+    undermining stays: removing rewards leaves interest below where it was (Deci et al. 1999)."""
     s = setup(nx.path_graph(4), ["motivation.crowding_out=0.01"], members=[0, 1, 2], active=[],
-              interest=0.5)
+              interest=0.5, fit=0.5)
     st, mot = s.st, s.sc.motivation
+    a = mot.adapt_rate
     s.day.effects.point_value = 0.1
     s.day.results["reading"] = no_reading()
     s.day.results["points"] = rewards.Points(np.array([5.0, 0.0, 0.0, 9.0]))
     motivation.step(s.day)
-    ext = mot.adapt_rate * 0.1 * 5.0
+    ext = a * 0.1 * 5.0
     assert st.extrinsic.tolist() == pytest.approx([ext, 0.0, 0.0, 0.0])   # 3 is no member
     assert st.extrinsic_left is True
-    assert st.interest[0] == pytest.approx(0.5 - mot.forget_rate - 0.01 * ext)
-    assert st.interest[1] == pytest.approx(0.5 - mot.forget_rate)
+    assert st.undermined.tolist() == pytest.approx([0.01 * ext, 0.0, 0.0, 0.0])
+    assert st.interest[0] == pytest.approx(0.5 - mot.forget_rate)  # the target is undermined, not the interest
+    # the rewards stop: the extrinsic pull fades, the undermining stays
+    s.day.effects.point_value = 0.0
+    s.day.results["points"] = rewards.Points(np.zeros(4))
+    motivation.step(s.day)
+    assert st.extrinsic[0] == pytest.approx(ext * (1 - a))
+    assert st.undermined.tolist() == pytest.approx([0.01 * ext, 0.0, 0.0, 0.0])
+    # two readers of the same day, one undermined: its interest moves to a target lower by that much
+    st.interest[:] = 0.5
+    s.day.results["reading"] = attention.Reading(np.array([0, 1]), np.array([50.0, 50.0]), np.array([50.0, 50.0]),
+                                                 np.zeros(2), np.ones(2), np.zeros(2))
+    motivation.adapt_to_the_day(s.day)
+    rate = float(np.broadcast_to(motivation.adapt_rates(st.standing(np.array([0]), s.day.number), a, s.sc.newcomers),
+                                 (1,))[0])  # newcomers on trial adapt faster
+    assert st.interest[1] - st.interest[0] == pytest.approx(rate * 0.01 * ext, rel=1e-9)
+    # the level while rewards run is the one the old daily erosion settled at: crowding_out * E / adapt_rate
+    u = 0.0
+    for _ in range(2000):
+        u = u + 0.01 * 0.2 - a * u
+    assert u == pytest.approx(0.01 * 0.2 / a)
 
 
 # ------------------------------------------------------------------------------------------

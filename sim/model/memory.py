@@ -10,8 +10,8 @@ part computed from the model's own dtypes (so it follows any change to them) and
 remainder (networkx's graph, which the API keeps, and the transient arrays of building the
 Dunbar-limited tie matrices):
 
-* per person: every per-person state array (`sim.model.state.declarations`, 125 bytes in
-  2026-12), four float64 traits (32: attention, propensity, topic fit and the personal visit
+* per person: every per-person state array (`sim.model.state.declarations`, 133 bytes since
+  model version 6, 125 before), four float64 traits (32: attention, propensity, topic fit and the personal visit
   rate, on since model version 3; 24 with it off), four CSR row pointers (16), plus the measured
   remainder: 60 bytes for a generated graph (tie endpoints, build transients), 833 for a
   file graph;
@@ -19,7 +19,7 @@ Dunbar-limited tie matrices):
   of one int8 and one int32 (40 bytes), a close-tie flag on each of the two followers'
   entries (2 bytes, since 2026-12-04), plus 50 bytes (generated) or 552 (file).
 
-So about 225 bytes per person and 92 per tie for generated graphs on top of ~120 MB for
+So about 241 bytes per person and 92 per tie for generated graphs on top of ~120 MB for
 Python and the libraries: 1M persons at mean degree 10 need about 0.8 GB (measured peak
 0.55 GB), 10M about 7 GB (measured 4.3 GB at 365 days). The generated-graph remainders were
 fitted on 2026-12-01 (x86_64, Python 3.11, numpy 2.4, scipy 1.17) from five cases of 200k-1M
@@ -34,7 +34,7 @@ space limit, and `$CIRCLESIM_MEMORY_LIMIT`) and raises `MemoryEstimateError` whe
 not fit; `$CIRCLESIM_MEMORY_CHECK=off` (the CLI's `--force`) skips the check.
 
 >>> estimate_bytes(1_000_000, 5_000_000, days=730) // 2**20
-781
+788
 >>> parse_size("1.5G") == int(1.5 * 2**30)
 True
 """

@@ -11,9 +11,10 @@ first impressions weigh more). Novelty fades with calendar time for every member
 or not it visits (the same community is worth less each month), and with exposure (messages
 read), slowly: visiting more does not use it up faster, reading far more does, a little.
 Inactive members slowly forget. Friends leaving lower interest
-(contagious churn); extrinsic rewards erode intrinsic interest while they run (crowding
-out) and vanish when they stop; core members without an audience (readers across the
-community) burn out.
+(contagious churn); extrinsic rewards lower what a day is worth while they run (crowding
+out), and that loss stays when they stop while the extrinsic pull fades (model version 5;
+Deci, Koestner & Ryan 1999 measure the undermining after the reward period); core members
+without an audience (readers across the community) burn out.
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ PARAMS: dict[str, Any] = {
     "forget_rate": P(0.004, "float", "1/day", "Interest lost per day by an inactive member.", 0, 1),
     "contagion": P(0.4, "float", "interest", "Interest lost when all of one's member friends "
                    "leave on the same day (contagious churn).", 0, 10),
-    "crowding_out": P(0.003, "float", "1/day", "Intrinsic interest eroded per day per unit of "
-                      "extrinsic reward (overjustification).", 0, 1),
+    "crowding_out": P(0.003, "float", "1/day", "Crowding out (overjustification): while rewards run, "
+                      "the interest a day is worth is lowered by crowding_out/adapt_rate per unit of "
+                      "extrinsic reward, approached at adapt_rate; the loss stays when the rewards stop.",
+                      0, 1),
     "activity_max": P(0.9, "float", "probability", "Daily activity chance at interest 1.", 0, 1),
     "activity_exponent": P(1.5, "float", "-", "Activity = activity_max * interest^exponent.", 0.01, 20),
 }
@@ -60,6 +63,9 @@ STATE = {
     "extrinsic": Array(float, 0.0, "Motivation from rewards (points), 0..1."),
     "novelty": Array(float, 0.0, "How fresh the community still feels, 0..1."),
     "extrinsic_left": Value(False, "Some extrinsic reward is still fading out."),
+    "undermined": Array(float, 0.0, "Interest target lost to extrinsic rewards (crowding out); kept after "
+                        "they stop."),
+    "undermining": Value(False, "Some member's interest target is undermined (`undermined` is not all 0)."),
 }
 
 
@@ -93,6 +99,8 @@ def adapt_to_the_day(day) -> None:
               - att.stranger_cost * reading.stranger_share)
     if effects.promo_cost:
         target -= effects.promo_cost
+    if st.undermining:  # crowding out: rewards (running or past) lowered what a day is worth
+        target -= st.undermined.take(r)
     target = target.clip(0.0, 1.0)
     rate = adapt_rates(st.standing(r, day.number), mot.adapt_rate, sc.newcomers)
     now = st.interest.take(r)
@@ -155,9 +163,13 @@ def contagion(day, members: np.ndarray) -> None:
 
 
 def extrinsic_rewards(day, members: np.ndarray) -> None:
-    """Extrinsic motivation follows today's points and erodes intrinsic interest (crowding out).
+    """Extrinsic motivation follows today's points; while rewards run they undermine interest (crowding out).
 
-    `members`: member ids (or a mask).
+    The undermined share of a day's worth approaches `crowding_out / adapt_rate` per unit of
+    extrinsic reward at `adapt_rate` (the same level the interest settled at below its target
+    when crowding out was a daily erosion, before model version 5), and it stays once the
+    rewards stop, while the extrinsic pull fades: removing rewards leaves interest below where
+    it was (Deci, Koestner & Ryan 1999). `members`: member ids (or a mask).
     """
     st, effects, mot = day.state, day.effects, day.scenario.motivation
     if not (effects.point_value or st.extrinsic_left):
@@ -167,8 +179,10 @@ def extrinsic_rewards(day, members: np.ndarray) -> None:
                                                - st.extrinsic[members])
     st.extrinsic[st.extrinsic < 1e-6] = 0.0  # rewards fully faded
     st.extrinsic_left = bool(st.extrinsic.any())
-    if mot.crowding_out:
-        st.interest[members] -= mot.crowding_out * st.extrinsic[members]
+    if mot.crowding_out and effects.point_value:  # rewards running: the loss follows them; after, it stays
+        u = st.undermined[members]
+        st.undermined[members] = u + mot.crowding_out * st.extrinsic[members] - mot.adapt_rate * u
+        st.undermining = True
 
 
 def burnout(day, core: np.ndarray) -> None:

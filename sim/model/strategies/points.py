@@ -1,9 +1,9 @@
 """Points: check-in, post and invite points that members redeem (docs/domain.md, 'The closed loop').
 
 Points add extrinsic motivation while they run (it fades over a few weeks after they stop,
-at `motivation.adapt_rate` a day), erode intrinsic interest a little (crowding out), and
-cost money per point redeemed, on the days they run only. Removing them mid-life leaves
-interest below where it would have been.
+at `motivation.adapt_rate` a day), lower what a day is worth a little (crowding out, which
+stays after they stop: `motivation.extrinsic_rewards`), and cost money per point redeemed, on
+the days they run only. Removing them mid-life leaves interest below where it would have been.
 """
 
 from sim.model.strategies.base import Effects, Strategy
