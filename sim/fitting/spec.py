@@ -39,6 +39,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from sim.fitting.history import SERIES
+from sim.scenario.loader import decimal_hint
 from sim.scenario.params import P, Param
 
 PRIORS = ("uniform", "log-uniform", "normal")
@@ -301,7 +302,7 @@ def _check_prior(key: str, raw, decl: Param, here: tuple, report) -> dict | None
             ok = False
             continue
         if not _number(v):
-            report(here + (k,), f"expected a number, got {v!r}")
+            report(here + (k,), f"expected a number, got {v!r}{decimal_hint(v)}")
             ok = False
             continue
         out[k] = float(v)
@@ -429,7 +430,8 @@ def validate_fit_section(doc, resolved: dict, locs: dict, file: str, problems: l
         dormant = []
     if not isinstance(dormant, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0
                                                 for d in dormant):
-        report(("dormant_by",), f"expected a list of days, e.g. [365, 730], got {dormant!r}")
+        hint = next((decimal_hint(d) for d in dormant if decimal_hint(d)), "") if isinstance(dormant, list) else ""
+        report(("dormant_by",), f"expected a list of days, e.g. [365, 730], got {dormant!r}{hint}")
         dormant = list(DEFAULT_DORMANT_BY)
     out["dormant_by"] = sorted(set(dormant))
     # where each key was written, so later checks against the history can point at the file and line

@@ -323,6 +323,13 @@ _NON_DECIMAL = re.compile(r"^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB][0-7_]+|0[0-9_]+"
                           r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$")
 
 
+def decimal_hint(value: Any) -> str:
+    """A hint for text YAML 1.1 would have read as a number in another base ('0x1F4', '0777', '1:30'), else ''."""
+    if isinstance(value, str) and _NON_DECIMAL.match(value.strip()):
+        return (" (write numbers in decimal, without a leading zero; hexadecimal, octal, binary and base-60"
+                " forms are not numbers here)")
+    return ""
+
 def _inspect(root, file: str, problems: list[Problem], duplicates: bool = True) -> bool:
     """Check a composed node graph before constructing it: size, depth, cycles, duplicate keys.
 
@@ -720,11 +727,7 @@ def _check_leaf(value: Any, spec: Param) -> str | None:
             return f"{short(value)} is not allowed; {spec.describe_range()}{hint}"
         return None
     if _is_bool(value) or not isinstance(value, numbers.Real):
-        hint = ""
-        if isinstance(value, str) and _NON_DECIMAL.match(value.strip()):
-            hint = (" (write numbers in decimal, without a leading zero; hexadecimal, octal, binary and base-60"
-                    " forms are not numbers here)")
-        return f"expected a number ({spec.describe_range()}), got {short(value)}{hint}"
+        return f"expected a number ({spec.describe_range()}), got {short(value)}{decimal_hint(value)}"
     if not isinstance(value, numbers.Integral):
         value = float(value)
         if not math.isfinite(value):
