@@ -834,7 +834,8 @@ def test_the_report_says_when_the_model_does_not_reproduce_the_history(reference
 def test_the_fit_section_gives_the_decimal_hint_too(tmp_path):
     """`low: 05` and `dormant_by: [0365]` were 'expected a number' without the hint scenario keys get."""
     f = write(tmp_path, "d.yaml", f"extends: {SCENARIOS / 'fit_example.yaml'}\nfit:\n  parameters:\n"
-                                  "    acquisition.q_close: {prior: uniform, low: 05, high: 0.3}\n  dormant_by: [0365]\n")
+                                  "    acquisition.q_close: {prior: uniform, low: 05, high: 0.3}\n"
+                                  "  dormant_by: [0365]\n")
     with pytest.raises(ScenarioError) as info:
         load_scenario(f)
     msgs = {p.key: p.message for p in info.value.problems}
