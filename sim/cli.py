@@ -610,9 +610,9 @@ def _fit_lines(result) -> list[str]:
     for day in f.get("dormant_by_beyond_horizon", []):
         lines.append(f"  P(dormant by day {day}): not forecast, past the forecast horizon (day {result.horizon}); "
                      "raise --forecast-days")
-    from sim.outputs.fit_report import CAVEATS, caveats
+    from sim.outputs.fit_report import fit_caveats
 
-    lines += [f"  note: {c}" for c in caveats(result)[:-len(CAVEATS)]]  # this fit's own, not the standing ones
+    lines += [f"  note: {c}" for c in fit_caveats(result)]  # this fit's own, not the standing ones
     info = result.info
     lines.append(f"  ABC-SMC: {len(result.generations)} generation(s), {info.get('total_simulations'):,} "
                  f"simulations, stopped: {info.get('stopped_by')}"

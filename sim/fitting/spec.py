@@ -430,7 +430,7 @@ def validate_fit_section(doc, resolved: dict, locs: dict, file: str, problems: l
         dormant = []
     if not isinstance(dormant, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0
                                                 for d in dormant):
-        hint = next((decimal_hint(d) for d in dormant if decimal_hint(d)), "") if isinstance(dormant, list) else ""
+        hint = next(filter(None, map(decimal_hint, dormant)), "") if isinstance(dormant, list) else ""
         report(("dormant_by",), f"expected a list of days, e.g. [365, 730], got {dormant!r}{hint}")
         dormant = list(DEFAULT_DORMANT_BY)
     out["dormant_by"] = sorted(set(dormant))

@@ -105,7 +105,8 @@ CAVEATS = [
 ]
 
 #: a history check with more than this share of observed statistics outside the forecasts' 90%
-#: band says the model misses the history (a fitting model leaves about a tenth outside)
+#: band says the model misses the history (the check is in sample: a fitting model leaves well
+#: under a tenth outside)
 MISFIT_SHARE = 0.25
 #: below this effective sample size (or this share of the particles) the posterior is rough
 THIN_ESS, THIN_ESS_SHARE = 30, 0.3
@@ -114,7 +115,12 @@ FEW_DRAWS = 50
 
 
 def caveats(result) -> list[str]:
-    """What this fit's numbers rest on that a reader should weigh first, then the standing caveats."""
+    """What this fit's numbers rest on that a reader should weigh first (`fit_caveats`), then the standing ones."""
+    return fit_caveats(result) + CAVEATS
+
+
+def fit_caveats(result) -> list[str]:
+    """Caveats of this fit alone: a history the model misses, a thin posterior, a prior's edge, few draws."""
     out = []
     check = result.history_check()
     if check["share_outside"] is not None and check["share_outside"] > MISFIT_SHARE:
@@ -142,7 +148,7 @@ def caveats(result) -> list[str]:
     if draws < FEW_DRAWS:
         out.append(f"The forecast's 5% and 95% points come from {draws} draws, so each rests on one or two "
                    "draws; raise fit.forecast_draws for steadier ends.")
-    return out + CAVEATS
+    return out
 
 
 def fit_markdown(result, images: dict | None = None) -> str:
@@ -186,4 +192,4 @@ def fit_html(result, images: dict | None = None) -> str:
     return _html_page(f"circlesim fit: {html.escape(result.summary_title())}", parts)
 
 
-__all__ = ["caveats", "fit_html", "fit_markdown"]
+__all__ = ["caveats", "fit_caveats", "fit_html", "fit_markdown"]

@@ -330,6 +330,7 @@ def decimal_hint(value: Any) -> str:
                 " forms are not numbers here)")
     return ""
 
+
 def _inspect(root, file: str, problems: list[Problem], duplicates: bool = True) -> bool:
     """Check a composed node graph before constructing it: size, depth, cycles, duplicate keys.
 
@@ -979,7 +980,7 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
                                 f"a file is given but graph type is {graph['type']!r}; set type: file"))
     c = r["community"]
     from sim.model.founding import founder_problems
-    from sim.model.population import NAMED_GRAPH_SIZES
+    from sim.model.population import GENERATED, NAMED_GRAPH_SIZES
 
     founders = c["organizers"] + c["core_seeds"]
     persons, where = None, ""
@@ -987,7 +988,7 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         # a named graph brings its own size (file graphs are checked once read: `founding.check_fits`)
         persons = NAMED_GRAPH_SIZES[graph["type"]]
         where = f"the {persons} persons of the {graph['type']} graph"
-    elif graph["type"] in ("clustered_scale_free", "watts_strogatz", "interest_clusters", "erdos_renyi", "complete"):
+    elif graph["type"] in GENERATED:
         persons = r["population"]["size"]
         where = f"population.size ({persons})"
     if persons is not None:
@@ -1003,13 +1004,10 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
                       else ("community", "seed_members"))
             f, line = _where(locs, at, file)
             problems.append(Problem(f, line, key, message))
-    if graph["type"] in ("clustered_scale_free", "watts_strogatz", "interest_clusters",
-                         "erdos_renyi", "complete"):
-        size = r["population"]["size"]
-        if graph["mean_degree"] >= size:
-            f, line = _where(locs, ("population", "graph", "mean_degree"), file)
-            problems.append(Problem(f, line, "population.graph.mean_degree",
-                                    f"{graph['mean_degree']} must be below population.size ({size})"))
+    if graph["type"] in GENERATED and graph["mean_degree"] >= r["population"]["size"]:
+        f, line = _where(locs, ("population", "graph", "mean_degree"), file)
+        problems.append(Problem(f, line, "population.graph.mean_degree",
+                                f"{graph['mean_degree']} must be below population.size ({r['population']['size']})"))
     # only a floor the user wrote: lowering the cap alone (tests, tiny groups) keeps the default
     # floor, as it always did, rather than blaming a key that is not in the file
     if c["group_floor"] > c["group_cap"] and ("community", "group_floor") in locs:
@@ -1062,16 +1060,16 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
         raise ScenarioError(problems)
     _apply_overrides(doc, locs, list(overrides), problems)
     for key, value, source in (("seed", seed, "seed (--seed)"), ("horizon_days", days, "days (--days)")):
-        if value is not None and key in doc:
-            # the argument replaces the value, but a bad value in the file or a --set is still a
-            # mistake to report (`--set horizon_days=abc --days 20` ran without a word)
-            why = _check_leaf(doc[key], SCHEMA[key])
-            if why:
-                f, line = _where(locs, (key,), str(path))
-                problems.append(Problem(f, line, key, why))
-        if value is not None:  # a problem with these is blamed on the argument, not on a --set
-            _apply_overrides(doc, locs, [f"{key}={value}"], problems)
-            locs[(key,)] = (source, None)
+        if value is None:
+            continue
+        # the argument replaces the value, but a bad value in the file or a --set is still a
+        # mistake to report (`--set horizon_days=abc --days 20` ran without a word)
+        why = _check_leaf(doc[key], SCHEMA[key]) if key in doc else None
+        if why:
+            f, line = _where(locs, (key,), str(path))
+            problems.append(Problem(f, line, key, why))
+        _apply_overrides(doc, locs, [f"{key}={value}"], problems)  # its problems are blamed on the argument
+        locs[(key,)] = (source, None)
     resolved = _validate(doc, locs, str(path), problems, base_dir=path.parent)
     if problems:
         raise ScenarioError(problems)

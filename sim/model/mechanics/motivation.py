@@ -12,7 +12,7 @@ or not it visits (the same community is worth less each month), and with exposur
 read), slowly: visiting more does not use it up faster, reading far more does, a little.
 Inactive members slowly forget. Friends leaving lower interest
 (contagious churn); extrinsic rewards lower what a day is worth while they run (crowding
-out), and that loss stays when they stop while the extrinsic pull fades (model version 5;
+out), and that loss stays when they stop while the extrinsic pull fades (model version 6;
 Deci, Koestner & Ryan 1999 measure the undermining after the reward period); core members
 without an audience (readers across the community) burn out.
 """
@@ -167,7 +167,7 @@ def extrinsic_rewards(day, members: np.ndarray) -> None:
 
     The undermined share of a day's worth approaches `crowding_out / adapt_rate` per unit of
     extrinsic reward at `adapt_rate` (the same level the interest settled at below its target
-    when crowding out was a daily erosion, before model version 5), and it stays once the
+    when crowding out was a daily erosion, before model version 6), and it stays once the
     rewards stop, while the extrinsic pull fades: removing rewards leaves interest below where
     it was (Deci, Koestner & Ryan 1999). `members`: member ids (or a mask).
     """
