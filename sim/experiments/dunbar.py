@@ -26,6 +26,7 @@ import sys
 
 import pandas as pd
 
+from sim.experiments.executors import map_in_order
 from sim.experiments.replications import replication_seeds
 from sim.experiments.stats import mean_pm
 from sim.model import CommunityModel
@@ -78,22 +79,7 @@ def run(reps: int = 10, size: int = 5000, days: int | None = None, scenarios=SCE
     for f in scenarios:
         seeds = replication_seeds(load_scenario(scenario_dir() / f).seed, reps)
         jobs += [(f, name, ov, size, days, seed) for name, ov in ablations.items() for seed in seeds]
-    if workers > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
-            rows = []
-            for k, row in enumerate(ex.map(run_one, jobs, chunksize=1)):
-                rows.append(row)
-                if progress:
-                    progress(k + 1, len(jobs))
-    else:
-        rows = []
-        for k, job in enumerate(jobs):
-            rows.append(run_one(job))
-            if progress:
-                progress(k + 1, len(jobs))
+    rows = map_in_order(run_one, jobs, workers, progress)
     return pd.DataFrame(rows)
 
 

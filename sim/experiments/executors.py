@@ -127,3 +127,27 @@ def describe(executor: Executor | None) -> str:
     if isinstance(executor, ProcessPoolExecutor):
         return f"process pool ({executor._max_workers})"
     return type(executor).__name__
+
+
+def map_in_order(fn, jobs: list, workers: int = 1, progress=None) -> list:
+    """`[fn(job) for job in jobs]`, on `workers` spawned processes when above 1 (same list either way).
+
+    `fn` must be a module-level function (spawned workers import it); `progress(done, total)`
+    is called after each job, in order.
+
+    >>> map_in_order(abs, [-2, 3])
+    [2, 3]
+    """
+    out: list = []
+    if workers > 1:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+            for k, row in enumerate(ex.map(fn, jobs, chunksize=1)):
+                out.append(row)
+                if progress:
+                    progress(k + 1, len(jobs))
+        return out
+    for k, job in enumerate(jobs):
+        out.append(fn(job))
+        if progress:
+            progress(k + 1, len(jobs))
+    return out

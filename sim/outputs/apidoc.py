@@ -22,7 +22,7 @@ MODULES = [
     "sim.readouts.metrics",
     "sim.experiments.runner", "sim.experiments.stats", "sim.experiments.replications",
     "sim.experiments.executors", "sim.experiments.store", "sim.experiments.compare", "sim.experiments.sweep",
-    "sim.experiments.evidence", "sim.experiments.dunbar",
+    "sim.experiments.evidence", "sim.experiments.dunbar", "sim.experiments.crowding_out",
     "sim.fitting", "sim.fitting.history", "sim.fitting.spec", "sim.fitting.summary", "sim.fitting.engine",
     "sim.fitting.sampler", "sim.fitting.forecast", "sim.fitting.result", "sim.fitting.run", "sim.fitting.from_fit",
     "sim.fitting.calibration", "sim.fitting.weighted",

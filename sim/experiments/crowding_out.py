@@ -1,0 +1,251 @@
+"""Crowding out, measured the way Deci, Koestner & Ryan (1999) measure it, and what its strength decides.
+
+Their meta-analysis compares people rewarded for an activity with unrewarded controls in a
+free-choice period after the reward ends: expected tangible rewards given for doing the
+activity (engagement-contingent, as points for checking in and posting are) lower free-choice
+behaviour by about 0.4 pooled standard deviations (Cohen's d = -0.40), while they raise the
+activity as long as they are paid. `motivation.crowding_out` sets how strongly points undermine
+interest in the model; its default (0.003) was chosen, not fitted.
+
+The model's version of the lab measure (`undermining`): on the day a points strategy stops, the
+*regular* members (habit at least `regular`: they visited about every other day, so they earned
+the points the way the lab's subjects did) are followed for `window` days, and their share of
+days visited is compared, as Cohen's d, with the same run with crowding out switched off (same
+seed: in the lab a reward has no lasting effect but the undermining, and switching it off
+keeps everything else). `consequences` runs the points scenarios at each strength against the
+baseline, paired by seed: how much a planner's answer depends on a strength nobody has fitted.
+
+Example
+-------
+>>> d, c = run(strengths=(0.05,), reps=2, size=600, window=10, consequence_days=60)
+>>> sorted(d.columns) == ['d_interest', 'd_visits', 'regulars', 'seed', 'strength']
+True
+
+Command line: ``python -m sim.experiments.crowding_out --reps 8 --workers 2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.executors import map_in_order
+from sim.experiments.replications import replication_seeds
+from sim.experiments.stats import mean_pm
+from sim.model import CommunityModel
+from sim.model.state import Circle
+from sim.scenario import load_scenario
+from sim.scenario.paths import scenario_dir
+
+#: Strengths compared by default: the model's default, ten and twenty times it, the adapt rate
+#: (0.08), above which points lower a rewarded member's motivation even while they run, and 0.1.
+STRENGTHS = (0.003, 0.03, 0.06, 0.08, 0.1)
+
+#: The scenario whose points stop (day 180), and the scenarios whose outcomes the strength decides.
+REMOVED = "points_removed.yaml"
+CONSEQUENCES = ("points.yaml", "points_removed.yaml", "points_and_tiers.yaml")
+
+
+def cohens_d(a, b) -> float:
+    """Standardised difference of means, (mean(a) - mean(b)) / pooled standard deviation.
+
+    >>> round(cohens_d([1.0, 2.0, 3.0], [2.0, 3.0, 4.0]), 6)
+    -1.0
+    """
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    pooled = np.sqrt(((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / (a.size + b.size - 2))
+    return float((a.mean() - b.mean()) / pooled) if pooled > 0 else 0.0
+
+
+def stop_day(scenario) -> int:
+    """The day the scenario's points strategy stops (an error if it has none that stops)."""
+    for kind, _name, section in scenario.strategies:
+        if kind == "points" and section.get("stop") is not None:
+            return int(section["stop"])
+    raise ValueError(f"{scenario.name!r} has no points strategy that stops: crowding out is measured after one")
+
+
+def follow_regulars(strength: float, seed: int, size: int, window: int, regular: float,
+                    path: str = REMOVED) -> tuple[np.ndarray, np.ndarray]:
+    """Regular diffusion members on the day points stop: share of the next `window` days visited, interest."""
+    sc = load_scenario(scenario_dir() / path, overrides=[f"population.size={size}",
+                                                         f"motivation.crowding_out={strength}"])
+    stop = stop_day(sc)
+    m = CommunityModel(sc, seed=seed)
+    m.run(stop)
+    st = m.state
+    ids = st.member_ids()
+    ids = ids.compress((st.circle.take(ids) == Circle.DIFFUSION) & (st.habit.take(ids) >= regular))
+    interest = st.interest.take(ids)
+    visits = np.zeros(ids.size)
+    for _ in range(window):
+        visits += st.active.take(ids)  # who is active on the coming day
+        m.step()
+    return visits / window, interest
+
+
+def undermining_job(job: tuple) -> dict:
+    """(strength, seed, size, window, regular) -> d of free-choice visits and of interest, against no crowding out."""
+    strength, seed, size, window, regular = job
+    visits, interest = follow_regulars(strength, seed, size, window, regular)
+    visits0, interest0 = follow_regulars(0.0, seed, size, window, regular)
+    return {"strength": strength, "seed": seed, "regulars": int(visits.size),
+            "d_visits": cohens_d(visits, visits0), "d_interest": cohens_d(interest, interest0)}
+
+
+def consequence_job(job: tuple) -> dict:
+    """(scenario file, strength, seed, size, days) -> lifespan (censored at the horizon) and active member-days."""
+    path, strength, seed, size, days = job
+    sc = load_scenario(scenario_dir() / path, overrides=[f"population.size={size}",
+                                                         f"motivation.crowding_out={strength}"], days=days)
+    m = CommunityModel(sc, seed=seed)
+    m.run()
+    s = m.summary()
+    return {"scenario": path, "strength": strength, "seed": seed,
+            "lifespan": sc.horizon_days if s["lifespan"] is None else s["lifespan"],
+            "active_member_days": s["active_member_days"]}
+
+
+def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, regular: float = 0.5,
+        consequence_days: int | None = None, consequences: bool = True, workers: int = 1,
+        progress=None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Rows of `undermining_job` per (strength, seed), and of `consequence_job` (baseline included) or None."""
+    seeds = replication_seeds(load_scenario(scenario_dir() / REMOVED).seed, reps)
+    jobs = [(float(s), seed, size, window, regular) for s in strengths for seed in seeds]
+    more = []
+    if consequences:
+        more = [("baseline.yaml", 0.0, seed, size, consequence_days) for seed in seeds]
+        more += [(f, float(s), seed, size, consequence_days) for f in CONSEQUENCES for s in strengths for seed in seeds]
+    total = len(jobs) + len(more)
+
+    def tick(offset):
+        return None if progress is None else (lambda done, _n: progress(offset + done, total))
+
+    d = pd.DataFrame(map_in_order(undermining_job, jobs, workers, tick(0)))
+    c = pd.DataFrame(map_in_order(consequence_job, more, workers, tick(len(jobs)))) if more else None
+    return d, c
+
+
+def table(d: pd.DataFrame, c: pd.DataFrame | None = None) -> str:
+    """Markdown: d per strength (mean ± 95% interval over seeds), then the points scenarios against the baseline."""
+    lines = ["| crowding_out | regular members | d, visits in the free-choice window | d, interest at the stop |",
+             "|---:|---:|---|---|"]
+    for s, sub in d.groupby("strength", sort=True):
+        lines.append(f"| {s:g} | {sub['regulars'].mean():.0f} | {mean_pm(sub['d_visits'])} | "
+                     f"{mean_pm(sub['d_interest'])} |")
+    if c is None:
+        return "\n".join(lines) + "\n"
+    base = c[c["scenario"] == "baseline.yaml"].set_index("seed")
+    lines += ["", "Change from the baseline, paired by seed (mean ± 95% interval): lifespan in days, "
+              "active member-days in %.", "",
+              "| crowding_out | " + " | ".join(f"{f.removesuffix('.yaml')} {m}" for f in CONSEQUENCES
+                                              for m in ("lifespan", "member-days")) + " |",
+              "|---:" + "|---" * (2 * len(CONSEQUENCES)) + "|"]
+    for s in sorted(set(c.loc[c["scenario"] != "baseline.yaml", "strength"])):
+        cells = []
+        for f in CONSEQUENCES:
+            sub = c[(c["scenario"] == f) & (c["strength"] == s)].set_index("seed")
+            if sub.empty:
+                cells += ["-", "-"]
+                continue
+            b = base.loc[sub.index]
+            cells.append(mean_pm(sub["lifespan"] - b["lifespan"]))
+            cells.append(mean_pm((sub["active_member_days"] / b["active_member_days"] - 1.0), scale=100, unit="%"))
+        lines.append(f"| {s:g} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+#: Deci, Koestner & Ryan (1999): engagement-contingent tangible rewards, free-choice behaviour.
+DECI_D = -0.40
+
+
+def figure(d: pd.DataFrame, c: pd.DataFrame | None = None):
+    """Left: the model's d against strength, with Deci et al.'s -0.40; right: points scenarios' lifespan change."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sim.experiments.stats import mean_ci
+
+    fig, axes = plt.subplots(1, 2 if c is not None else 1, figsize=(11 if c is not None else 5.5, 4), squeeze=False)
+    ax = axes[0][0]
+    for col, label, style in (("d_visits", "visits, 30 days after the stop", "o-"),
+                              ("d_interest", "interest on the stop day", "s--")):
+        rows = [(s, mean_ci(sub[col])) for s, sub in d.groupby("strength", sort=True)]
+        x = [s for s, _ in rows]
+        ax.errorbar(x, [r["mean"] for _, r in rows], yerr=[[r["mean"] - r["low"] for _, r in rows],
+                                                           [r["high"] - r["mean"] for _, r in rows]],
+                    fmt=style, capsize=3, label=label)
+    ax.axhline(DECI_D, color="k", lw=1, ls=":", label="Deci et al. 1999, free choice (d = -0.40)")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_xlabel("motivation.crowding_out")
+    ax.set_ylabel("Cohen's d, regular members (vs no crowding out)")
+    ax.set_title("Undermining after the points stop")
+    ax.legend(fontsize=8)
+    if c is not None:
+        ax = axes[0][1]
+        base = c[c["scenario"] == "baseline.yaml"].set_index("seed")
+        for f in CONSEQUENCES:
+            sub = c[c["scenario"] == f]
+            rows = []
+            for s, g in sub.groupby("strength", sort=True):
+                g = g.set_index("seed")
+                rows.append((s, mean_ci(g["lifespan"] - base.loc[g.index, "lifespan"])))
+            ax.errorbar([s for s, _ in rows], [r["mean"] for _, r in rows],
+                        yerr=[[r["mean"] - r["low"] for _, r in rows], [r["high"] - r["mean"] for _, r in rows]],
+                        fmt="o-", capsize=3, label=f.removesuffix(".yaml"))
+        ax.axhline(0, color="grey", lw=0.5)
+        ax.set_xlabel("motivation.crowding_out")
+        ax.set_ylabel("lifespan change from the baseline (days)")
+        ax.set_title("What the strength decides")
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def main(argv=None) -> int:
+    """Run the measurement (and, unless --no-consequences, the points scenarios) and print or write the tables."""
+    ap = argparse.ArgumentParser(description="Crowding out: the model's Deci et al. (1999) effect size at "
+                                 "several strengths, and what each strength does to the points scenarios.")
+    ap.add_argument("--strengths", type=float, nargs="+", default=list(STRENGTHS),
+                    help="motivation.crowding_out values (default: %(default)s)")
+    ap.add_argument("--reps", type=int, default=8, help="seeds per strength (default 8)")
+    ap.add_argument("--size", type=int, default=5000, help="people on the graph (default 5000)")
+    ap.add_argument("--window", type=int, default=30, help="free-choice days followed after the stop (default 30)")
+    ap.add_argument("--regular", type=float, default=0.5, help="habit at which a member is regular (default 0.5)")
+    ap.add_argument("--no-consequences", action="store_true", help="skip the points scenarios against the baseline")
+    ap.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    ap.add_argument("--out", help="write the markdown here (default: print)")
+    ap.add_argument("--plot", help="also save the figure here (PNG)")
+    a = ap.parse_args(argv)
+    for name in ("size", "window"):
+        if getattr(a, name) < 1:
+            ap.error(f"--{name} must be at least 1")
+    if a.reps < 2:
+        ap.error("--reps must be at least 2 (an interval needs two seeds)")
+    if not all(0 <= s <= 1 for s in a.strengths):
+        ap.error("--strengths must lie in [0, 1] (the range of motivation.crowding_out)")
+
+    def progress(done, total):
+        if done % 10 == 0 or done == total:
+            print(f"crowding_out: {done}/{total} runs", file=sys.stderr)
+
+    d, c = run(a.strengths, a.reps, a.size, a.window, a.regular, consequences=not a.no_consequences,
+               workers=a.workers, progress=progress)
+    md = table(d, c)
+    if a.plot:
+        figure(d, c).savefig(a.plot, dpi=110)
+    if a.out:
+        with open(a.out, "w") as fh:
+            fh.write(md)
+    else:
+        print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
