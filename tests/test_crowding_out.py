@@ -11,18 +11,21 @@ from sim.scenario.paths import scenario_dir
 def test_undermining_shows_in_regular_members_visits_after_the_points_stop():
     """At strength 0.1 regular members visit less after the stop than without crowding out.
 
-    Measured at 2,000 persons over 8 seeds: d = -0.37, standard deviation 0.10 per seed; the
-    first four seeds' mean has a standard error of about 0.05, so -0.2 is more than three
-    standard errors from the expected value. Fails if the undermining does not outlast the
-    points or stops lowering interest. Without crowding out the two runs are the same run, so
-    d is exactly 0 (the comparison is paired by seed).
+    Measured at 2,000 persons over 8 seeds: d = -0.37 in the first 30 days (standard deviation
+    0.10 per seed) and -0.45 in the next 30 (0.085), when the points' pull has faded. The first
+    four seeds' means have standard errors of about 0.05 and 0.04, so -0.2 and -0.3 are more
+    than three standard errors from the expected values. Fails if the undermining stops
+    lowering interest, or fades once the points stop (a red team's mutation, the undermined
+    share decaying at the adapt rate after the stop, gave -0.23 in the first window and passed
+    the first check alone). Without crowding out the two runs are the same run, so d is 0.
     """
     d, c = co.run(strengths=(0.0, 0.1), reps=4, size=2000, consequences=False)
     assert c is None
-    assert (d.loc[d.strength == 0.0, "d_visits"] == 0.0).all()
+    assert (d.loc[d.strength == 0.0, ["d_visits", "d_late", "d_interest"]] == 0.0).all().all()
     strong = d[d.strength == 0.1]
     assert strong["regulars"].min() > 50  # enough regular members for a d
     assert strong["d_visits"].mean() < -0.2
+    assert strong["d_late"].mean() < -0.3
     assert (strong["d_interest"] < 0).all()
 
 
@@ -44,14 +47,41 @@ def test_a_scenario_whose_points_never_stop_is_refused():
 
 
 def test_cohens_d_is_the_pooled_standardised_difference():
+    """Unequal sizes and spreads: the pooled SD is sqrt((3999 * 1 + 999 * 9) / 4998) = 1.612, so
+    d = 1 / 1.612 = 0.620 (one group's SD alone would give 1.0 or 0.33). Standard error of d
+    at these sizes is about 0.04."""
     rng = np.random.default_rng(0)
-    a, b = rng.normal(1.0, 2.0, 4000), rng.normal(0.0, 2.0, 6000)
-    assert abs(co.cohens_d(a, b) - 0.5) < 0.05  # SE of d at these sizes is about 0.02
+    a, b = rng.normal(1.0, 1.0, 4000), rng.normal(0.0, 3.0, 1000)
+    assert abs(co.cohens_d(a, b) - 0.620) < 0.12
     assert co.cohens_d([1.0, 1.0], [1.0, 1.0]) == 0.0
+    assert np.isnan(co.cohens_d([1.0], [1.0, 2.0]))
 
 
-def test_cli_refuses_a_strength_outside_the_parameter_range(capsys):
+def test_consequences_are_paired_by_seed_not_by_row_order():
+    import pandas as pd
+
+    from sim.experiments.stats import mean_pm
+
+    d = pd.DataFrame({"strength": [0.003] * 2, "seed": [1, 2], "regulars": [10, 10],
+                      "d_visits": [0.0, 0.0], "d_late": [0.0, 0.0], "d_interest": [0.0, 0.0]})
+    rows = [("baseline.yaml", 0.0, 1, 700), ("baseline.yaml", 0.0, 2, 800),
+            ("points.yaml", 0.003, 2, 820), ("points.yaml", 0.003, 1, 760)]
+    c = pd.DataFrame([{"scenario": f, "strength": s, "seed": seed, "lifespan": life, "alive_at_horizon": False,
+                       "active_member_days": 1000.0} for f, s, seed, life in rows])
+    md = co.table(d, c)
+    assert f"| 0.003 | {mean_pm([60, 20])} |" in md  # seed 1: 760 - 700, seed 2: 820 - 800
+    assert mean_pm([60, 20]) != mean_pm([120, -40])  # what pairing by row order would give
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--strengths", "2"], "--strengths"),
+    (["--regular", "2"], "--regular"),
+    (["--workers", "0"], "--workers"),
+    (["--out", "/nonexistent-folder/crowding.md"], "does not exist"),
+    (["--size", "5"], "--size 5"),
+])
+def test_cli_refuses_bad_arguments_before_any_run(capsys, args, said):
     with pytest.raises(SystemExit) as e:
-        co.main(["--strengths", "2", "--reps", "2"])
+        co.main([*args, "--reps", "2"])
     assert e.value.code == 2
-    assert "--strengths" in capsys.readouterr().err
+    assert said in capsys.readouterr().err

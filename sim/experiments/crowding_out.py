@@ -9,16 +9,19 @@ interest in the model; its default (0.003) was chosen, not fitted.
 
 The model's version of the lab measure (`undermining`): on the day a points strategy stops, the
 *regular* members (habit at least `regular`: they visited about every other day, so they earned
-the points the way the lab's subjects did) are followed for `window` days, and their share of
-days visited is compared, as Cohen's d, with the same run with crowding out switched off (same
-seed: in the lab a reward has no lasting effect but the undermining, and switching it off
-keeps everything else). `consequences` runs the points scenarios at each strength against the
-baseline, paired by seed: how much a planner's answer depends on a strength nobody has fitted.
+the points the way the lab's subjects did) are followed for two windows of `window` days, and
+their share of days visited is compared, as Cohen's d, with the run of the same seed with
+crowding out switched off. The first window still holds some of the points' pull (it fades at
+the adapt rate, half-life about 9 days); in the second it is gone, as in the lab's free-choice
+period. The two runs share a seed, not their members: their histories diverge from day 0, so
+about half the regular members are the same persons, and a small d is within the noise of a
+few seeds. `consequences` runs the points scenarios at each strength against the baseline,
+paired by seed: how much a planner's answer depends on a strength nobody has fitted.
 
 Example
 -------
 >>> d, c = run(strengths=(0.05,), reps=2, size=600, window=10, consequence_days=60)
->>> sorted(d.columns) == ['d_interest', 'd_visits', 'regulars', 'seed', 'strength']
+>>> sorted(d.columns) == ['d_interest', 'd_late', 'd_visits', 'regulars', 'seed', 'strength']
 True
 
 Command line: ``python -m sim.experiments.crowding_out --reps 8 --workers 2``.
@@ -27,6 +30,7 @@ Command line: ``python -m sim.experiments.crowding_out --reps 8 --workers 2``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -37,7 +41,7 @@ from sim.experiments.replications import replication_seeds
 from sim.experiments.stats import mean_pm
 from sim.model import CommunityModel
 from sim.model.state import Circle
-from sim.scenario import load_scenario
+from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.paths import scenario_dir
 
 #: Strengths compared by default: the model's default, ten and twenty times it, the adapt rate
@@ -54,8 +58,12 @@ def cohens_d(a, b) -> float:
 
     >>> round(cohens_d([1.0, 2.0, 3.0], [2.0, 3.0, 4.0]), 6)
     -1.0
+    >>> cohens_d([1.0], [2.0, 3.0])  # fewer than two in a group: undefined
+    nan
     """
     a, b = np.asarray(a, float), np.asarray(b, float)
+    if a.size < 2 or b.size < 2:
+        return float("nan")  # no spread to standardise by
     pooled = np.sqrt(((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / (a.size + b.size - 2))
     return float((a.mean() - b.mean()) / pooled) if pooled > 0 else 0.0
 
@@ -69,8 +77,12 @@ def stop_day(scenario) -> int:
 
 
 def follow_regulars(strength: float, seed: int, size: int, window: int, regular: float,
-                    path: str = REMOVED) -> tuple[np.ndarray, np.ndarray]:
-    """Regular diffusion members on the day points stop: share of the next `window` days visited, interest."""
+                    path: str = REMOVED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Regular diffusion members on the day points stop: visits in two `window`-day windows, interest.
+
+    Returns the share of days visited in the first and in the second window after the stop,
+    and each member's interest on the stop day.
+    """
     sc = load_scenario(scenario_dir() / path, overrides=[f"population.size={size}",
                                                          f"motivation.crowding_out={strength}"])
     stop = stop_day(sc)
@@ -80,20 +92,29 @@ def follow_regulars(strength: float, seed: int, size: int, window: int, regular:
     ids = st.member_ids()
     ids = ids.compress((st.circle.take(ids) == Circle.DIFFUSION) & (st.habit.take(ids) >= regular))
     interest = st.interest.take(ids)
-    visits = np.zeros(ids.size)
-    for _ in range(window):
-        visits += st.active.take(ids)  # who is active on the coming day
+    visits = np.zeros((2, ids.size))
+    for k in range(2 * window):
+        visits[k // window] += st.active.take(ids)  # `active` after a step: who comes on the next day
         m.step()
-    return visits / window, interest
+    return visits[0] / window, visits[1] / window, interest
 
 
-def undermining_job(job: tuple) -> dict:
-    """(strength, seed, size, window, regular) -> d of free-choice visits and of interest, against no crowding out."""
-    strength, seed, size, window, regular = job
-    visits, interest = follow_regulars(strength, seed, size, window, regular)
-    visits0, interest0 = follow_regulars(0.0, seed, size, window, regular)
-    return {"strength": strength, "seed": seed, "regulars": int(visits.size),
-            "d_visits": cohens_d(visits, visits0), "d_interest": cohens_d(interest, interest0)}
+def undermining_job(job: tuple) -> list[dict]:
+    """(strengths, seed, size, window, regular) -> one row per strength: d against the same seed without crowding out.
+
+    d_visits: first window after the stop; d_late: second window; d_interest: on the stop day.
+    The run without crowding out is made once per seed.
+    """
+    strengths, seed, size, window, regular = job
+    early0, late0, interest0 = follow_regulars(0.0, seed, size, window, regular)
+    rows = []
+    for strength in strengths:
+        early, late, interest = (early0, late0, interest0) if strength == 0 else \
+            follow_regulars(strength, seed, size, window, regular)
+        rows.append({"strength": strength, "seed": seed, "regulars": int(early.size),
+                     "d_visits": cohens_d(early, early0), "d_late": cohens_d(late, late0),
+                     "d_interest": cohens_d(interest, interest0)})
+    return rows
 
 
 def consequence_job(job: tuple) -> dict:
@@ -106,7 +127,7 @@ def consequence_job(job: tuple) -> dict:
     s = m.summary()
     return {"scenario": path, "strength": strength, "seed": seed,
             "lifespan": sc.horizon_days if s["lifespan"] is None else s["lifespan"],
-            "active_member_days": s["active_member_days"]}
+            "alive_at_horizon": s["lifespan"] is None, "active_member_days": s["active_member_days"]}
 
 
 def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, regular: float = 0.5,
@@ -114,7 +135,7 @@ def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, 
         progress=None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Rows of `undermining_job` per (strength, seed), and of `consequence_job` (baseline included) or None."""
     seeds = replication_seeds(load_scenario(scenario_dir() / REMOVED).seed, reps)
-    jobs = [(float(s), seed, size, window, regular) for s in strengths for seed in seeds]
+    jobs = [(tuple(float(s) for s in strengths), seed, size, window, regular) for seed in seeds]
     more = []
     if consequences:
         more = [("baseline.yaml", 0.0, seed, size, consequence_days) for seed in seeds]
@@ -124,23 +145,27 @@ def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, 
     def tick(offset):
         return None if progress is None else (lambda done, _n: progress(offset + done, total))
 
-    d = pd.DataFrame(map_in_order(undermining_job, jobs, workers, tick(0)))
+    d = pd.DataFrame([row for rows in map_in_order(undermining_job, jobs, workers, tick(0)) for row in rows])
+    d = d.sort_values(["strength", "seed"], kind="stable", ignore_index=True)
     c = pd.DataFrame(map_in_order(consequence_job, more, workers, tick(len(jobs)))) if more else None
     return d, c
 
 
 def table(d: pd.DataFrame, c: pd.DataFrame | None = None) -> str:
     """Markdown: d per strength (mean ± 95% interval over seeds), then the points scenarios against the baseline."""
-    lines = ["| crowding_out | regular members | d, visits in the free-choice window | d, interest at the stop |",
-             "|---:|---:|---|---|"]
+    lines = ["| crowding_out | regular members | d, visits, first window | d, visits, second window "
+             "| d, interest at the stop |", "|---:|---:|---|---|---|"]
     for s, sub in d.groupby("strength", sort=True):
         lines.append(f"| {s:g} | {sub['regulars'].mean():.0f} | {mean_pm(sub['d_visits'])} | "
-                     f"{mean_pm(sub['d_interest'])} |")
+                     f"{mean_pm(sub['d_late'])} | {mean_pm(sub['d_interest'])} |")
     if c is None:
         return "\n".join(lines) + "\n"
     base = c[c["scenario"] == "baseline.yaml"].set_index("seed")
+    alive = c.groupby("scenario")["alive_at_horizon"].sum()
     lines += ["", "Change from the baseline, paired by seed (mean ± 95% interval): lifespan in days, "
-              "active member-days in %.", "",
+              "active member-days in %. A run alive at the horizon counts the horizon as its lifespan, so a "
+              "lifespan change with [k alive] is a lower bound (k: runs alive at the horizon; the baseline's: "
+              f"{int(alive.get('baseline.yaml', 0))}).", "",
               "| crowding_out | " + " | ".join(f"{f.removesuffix('.yaml')} {m}" for f in CONSEQUENCES
                                               for m in ("lifespan", "member-days")) + " |",
               "|---:" + "|---" * (2 * len(CONSEQUENCES)) + "|"]
@@ -152,7 +177,8 @@ def table(d: pd.DataFrame, c: pd.DataFrame | None = None) -> str:
                 cells += ["-", "-"]
                 continue
             b = base.loc[sub.index]
-            cells.append(mean_pm(sub["lifespan"] - b["lifespan"]))
+            k = int(sub["alive_at_horizon"].sum())
+            cells.append(mean_pm(sub["lifespan"] - b["lifespan"]) + (f" [{k} alive]" if k else ""))
             cells.append(mean_pm((sub["active_member_days"] / b["active_member_days"] - 1.0), scale=100, unit="%"))
         lines.append(f"| {s:g} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
@@ -173,7 +199,8 @@ def figure(d: pd.DataFrame, c: pd.DataFrame | None = None):
 
     fig, axes = plt.subplots(1, 2 if c is not None else 1, figsize=(11 if c is not None else 5.5, 4), squeeze=False)
     ax = axes[0][0]
-    for col, label, style in (("d_visits", "visits, 30 days after the stop", "o-"),
+    for col, label, style in (("d_visits", "visits, first window after the stop", "o-"),
+                              ("d_late", "visits, second window (no pull left)", "^-"),
                               ("d_interest", "interest on the stop day", "s--")):
         rows = [(s, mean_ci(sub[col])) for s, sub in d.groupby("strength", sort=True)]
         x = [s for s, _ in rows]
@@ -200,7 +227,7 @@ def figure(d: pd.DataFrame, c: pd.DataFrame | None = None):
                         fmt="o-", capsize=3, label=f.removesuffix(".yaml"))
         ax.axhline(0, color="grey", lw=0.5)
         ax.set_xlabel("motivation.crowding_out")
-        ax.set_ylabel("lifespan change from the baseline (days)")
+        ax.set_ylabel("lifespan change from the baseline (days)\nruns alive at the horizon count it")
         ax.set_title("What the strength decides")
         ax.legend(fontsize=8)
     fig.tight_layout()
@@ -229,10 +256,22 @@ def main(argv=None) -> int:
         ap.error("--reps must be at least 2 (an interval needs two seeds)")
     if not all(0 <= s <= 1 for s in a.strengths):
         ap.error("--strengths must lie in [0, 1] (the range of motivation.crowding_out)")
+    if not 0 < a.regular <= 1:
+        ap.error("--regular must lie in (0, 1]: it is a habit, a recent visiting rate")
+    if a.workers < 1:
+        ap.error("--workers must be at least 1")
+    for name in ("out", "plot"):
+        path = getattr(a, name)
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            ap.error(f"--{name}: the folder of {path!r} does not exist (checked before any run)")
+    try:  # a size the scenario cannot hold is the scenario's error, said before any run
+        load_scenario(scenario_dir() / REMOVED, overrides=[f"population.size={a.size}"])
+    except ScenarioError as e:
+        ap.error(f"--size {a.size}: {e}")
 
     def progress(done, total):
         if done % 10 == 0 or done == total:
-            print(f"crowding_out: {done}/{total} runs", file=sys.stderr)
+            print(f"crowding_out: {done}/{total} jobs", file=sys.stderr)
 
     d, c = run(a.strengths, a.reps, a.size, a.window, a.regular, consequences=not a.no_consequences,
                workers=a.workers, progress=progress)

@@ -140,7 +140,8 @@ def map_in_order(fn, jobs: list, workers: int = 1, progress=None) -> list:
     """
     out: list = []
     if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as ex:
             for k, row in enumerate(ex.map(fn, jobs, chunksize=1)):
                 out.append(row)
                 if progress:
