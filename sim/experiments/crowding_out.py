@@ -7,7 +7,7 @@ behaviour by about 0.4 pooled standard deviations (Cohen's d = -0.40), while the
 activity as long as they are paid. `motivation.crowding_out` sets how strongly points undermine
 interest in the model; its default (0.003) was chosen, not fitted.
 
-The model's version of the lab measure (`undermining`): on the day a points strategy stops, the
+The model's version of the lab measure (`undermining_job`): on the day a points strategy stops, the
 *regular* members (habit at least `regular`: they visited about every other day, so they earned
 the points the way the lab's subjects did) are followed for two windows of `window` days, and
 their share of days visited is compared, as Cohen's d, with the run of the same seed with
@@ -15,7 +15,7 @@ crowding out switched off. The first window still holds some of the points' pull
 the adapt rate, half-life about 9 days); in the second it is gone, as in the lab's free-choice
 period. The two runs share a seed, not their members: their histories diverge from day 0, so
 about half the regular members are the same persons, and a small d is within the noise of a
-few seeds. `consequences` runs the points scenarios at each strength against the baseline,
+few seeds. `consequence_job` runs the points scenarios at each strength against the baseline,
 paired by seed: how much a planner's answer depends on a strength nobody has fitted.
 
 Example
@@ -31,14 +31,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 import numpy as np
 import pandas as pd
 
 from sim.experiments.executors import map_in_order
-from sim.experiments.replications import replication_seeds
+from sim.experiments.replications import progress_callback, replication_seeds
 from sim.experiments.stats import mean_pm
+from sim.experiments.store import write_or_print
 from sim.model import CommunityModel
 from sim.model.state import Circle
 from sim.scenario import ScenarioError, load_scenario
@@ -51,6 +51,9 @@ STRENGTHS = (0.003, 0.03, 0.06, 0.08, 0.1)
 #: The scenario whose points stop (day 180), and the scenarios whose outcomes the strength decides.
 REMOVED = "points_removed.yaml"
 CONSEQUENCES = ("points.yaml", "points_removed.yaml", "points_and_tiers.yaml")
+
+#: Deci, Koestner & Ryan (1999): engagement-contingent tangible rewards, free-choice behaviour.
+DECI_D = -0.40
 
 
 def cohens_d(a, b) -> float:
@@ -151,6 +154,20 @@ def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, 
     return d, c
 
 
+def paired_changes(c: pd.DataFrame, scenario: str, strength: float) -> pd.DataFrame:
+    """Per seed: `scenario` at `strength` against the baseline of the same seed (empty if not run).
+
+    Columns: lifespan change in days, member-days as a ratio minus 1, and whether the run was
+    alive at the horizon (its lifespan change is then a lower bound).
+    """
+    base = c[c["scenario"] == "baseline.yaml"].set_index("seed")
+    sub = c[(c["scenario"] == scenario) & (c["strength"] == strength)].set_index("seed")
+    b = base.loc[sub.index]
+    return pd.DataFrame({"lifespan": sub["lifespan"] - b["lifespan"],
+                         "member_days": sub["active_member_days"] / b["active_member_days"] - 1.0,
+                         "alive_at_horizon": sub["alive_at_horizon"]})
+
+
 def table(d: pd.DataFrame, c: pd.DataFrame | None = None) -> str:
     """Markdown: d per strength (mean ± 95% interval over seeds), then the points scenarios against the baseline."""
     lines = ["| crowding_out | regular members | d, visits, first window | d, visits, second window "
@@ -160,7 +177,6 @@ def table(d: pd.DataFrame, c: pd.DataFrame | None = None) -> str:
                      f"{mean_pm(sub['d_late'])} | {mean_pm(sub['d_interest'])} |")
     if c is None:
         return "\n".join(lines) + "\n"
-    base = c[c["scenario"] == "baseline.yaml"].set_index("seed")
     alive = c.groupby("scenario")["alive_at_horizon"].sum()
     lines += ["", "Change from the baseline, paired by seed (mean ± 95% interval): lifespan in days, "
               "active member-days in %. A run alive at the horizon counts the horizon as its lifespan, so a "
@@ -172,20 +188,15 @@ def table(d: pd.DataFrame, c: pd.DataFrame | None = None) -> str:
     for s in sorted(set(c.loc[c["scenario"] != "baseline.yaml", "strength"])):
         cells = []
         for f in CONSEQUENCES:
-            sub = c[(c["scenario"] == f) & (c["strength"] == s)].set_index("seed")
-            if sub.empty:
+            change = paired_changes(c, f, s)
+            if change.empty:
                 cells += ["-", "-"]
                 continue
-            b = base.loc[sub.index]
-            k = int(sub["alive_at_horizon"].sum())
-            cells.append(mean_pm(sub["lifespan"] - b["lifespan"]) + (f" [{k} alive]" if k else ""))
-            cells.append(mean_pm((sub["active_member_days"] / b["active_member_days"] - 1.0), scale=100, unit="%"))
+            k = int(change["alive_at_horizon"].sum())
+            cells.append(mean_pm(change["lifespan"]) + (f" [{k} alive]" if k else ""))
+            cells.append(mean_pm(change["member_days"], scale=100, unit="%"))
         lines.append(f"| {s:g} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
-
-
-#: Deci, Koestner & Ryan (1999): engagement-contingent tangible rewards, free-choice behaviour.
-DECI_D = -0.40
 
 
 def figure(d: pd.DataFrame, c: pd.DataFrame | None = None):
@@ -197,16 +208,17 @@ def figure(d: pd.DataFrame, c: pd.DataFrame | None = None):
 
     from sim.experiments.stats import mean_ci
 
+    def errorbars(ax, rows, **style):  # rows: (strength, mean_ci of the values there)
+        ax.errorbar([s for s, _ in rows], [r["mean"] for _, r in rows],
+                    yerr=[[r["mean"] - r["low"] for _, r in rows], [r["high"] - r["mean"] for _, r in rows]],
+                    capsize=3, **style)
+
     fig, axes = plt.subplots(1, 2 if c is not None else 1, figsize=(11 if c is not None else 5.5, 4), squeeze=False)
     ax = axes[0][0]
     for col, label, style in (("d_visits", "visits, first window after the stop", "o-"),
                               ("d_late", "visits, second window (no pull left)", "^-"),
                               ("d_interest", "interest on the stop day", "s--")):
-        rows = [(s, mean_ci(sub[col])) for s, sub in d.groupby("strength", sort=True)]
-        x = [s for s, _ in rows]
-        ax.errorbar(x, [r["mean"] for _, r in rows], yerr=[[r["mean"] - r["low"] for _, r in rows],
-                                                           [r["high"] - r["mean"] for _, r in rows]],
-                    fmt=style, capsize=3, label=label)
+        errorbars(ax, [(s, mean_ci(sub[col])) for s, sub in d.groupby("strength", sort=True)], fmt=style, label=label)
     ax.axhline(DECI_D, color="k", lw=1, ls=":", label="Deci et al. 1999, free choice (d = -0.40)")
     ax.axhline(0, color="grey", lw=0.5)
     ax.set_xlabel("motivation.crowding_out")
@@ -215,16 +227,10 @@ def figure(d: pd.DataFrame, c: pd.DataFrame | None = None):
     ax.legend(fontsize=8)
     if c is not None:
         ax = axes[0][1]
-        base = c[c["scenario"] == "baseline.yaml"].set_index("seed")
         for f in CONSEQUENCES:
-            sub = c[c["scenario"] == f]
-            rows = []
-            for s, g in sub.groupby("strength", sort=True):
-                g = g.set_index("seed")
-                rows.append((s, mean_ci(g["lifespan"] - base.loc[g.index, "lifespan"])))
-            ax.errorbar([s for s, _ in rows], [r["mean"] for _, r in rows],
-                        yerr=[[r["mean"] - r["low"] for _, r in rows], [r["high"] - r["mean"] for _, r in rows]],
-                        fmt="o-", capsize=3, label=f.removesuffix(".yaml"))
+            strengths = sorted(set(c.loc[c["scenario"] == f, "strength"]))
+            errorbars(ax, [(s, mean_ci(paired_changes(c, f, s)["lifespan"])) for s in strengths],
+                      fmt="o-", label=f.removesuffix(".yaml"))
         ax.axhline(0, color="grey", lw=0.5)
         ax.set_xlabel("motivation.crowding_out")
         ax.set_ylabel("lifespan change from the baseline (days)\nruns alive at the horizon count it")
@@ -268,21 +274,11 @@ def main(argv=None) -> int:
         load_scenario(scenario_dir() / REMOVED, overrides=[f"population.size={a.size}"])
     except ScenarioError as e:
         ap.error(f"--size {a.size}: {e}")
-
-    def progress(done, total):
-        if done % 10 == 0 or done == total:
-            print(f"crowding_out: {done}/{total} jobs", file=sys.stderr)
-
     d, c = run(a.strengths, a.reps, a.size, a.window, a.regular, consequences=not a.no_consequences,
-               workers=a.workers, progress=progress)
-    md = table(d, c)
+               workers=a.workers, progress=progress_callback("crowding_out jobs"))
     if a.plot:
         figure(d, c).savefig(a.plot, dpi=110)
-    if a.out:
-        with open(a.out, "w") as fh:
-            fh.write(md)
-    else:
-        print(md)
+    write_or_print(table(d, c), a.out)
     return 0
 
 

@@ -22,13 +22,13 @@ Command line: ``python -m sim.experiments.dunbar --reps 10 --out docs/dunbar.md`
 from __future__ import annotations
 
 import argparse
-import sys
 
 import pandas as pd
 
 from sim.experiments.executors import map_in_order
-from sim.experiments.replications import replication_seeds
+from sim.experiments.replications import progress_callback, replication_seeds
 from sim.experiments.stats import mean_pm
+from sim.experiments.store import write_or_print
 from sim.model import CommunityModel
 from sim.scenario import load_scenario
 from sim.scenario.paths import scenario_dir
@@ -116,16 +116,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="processes (default 1)")
     a = ap.parse_args(argv)
 
-    def progress(done, total):
-        if done % 10 == 0 or done == total:
-            print(f"dunbar: {done}/{total} runs", file=sys.stderr)
-
-    md = table(run(a.reps, a.size, progress=progress, workers=a.workers))
-    if a.out:
-        with open(a.out, "w") as fh:
-            fh.write(md)
-    else:
-        print(md)
+    write_or_print(table(run(a.reps, a.size, progress=progress_callback("dunbar"), workers=a.workers)), a.out)
     return 0
 
 

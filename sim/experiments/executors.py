@@ -130,25 +130,21 @@ def describe(executor: Executor | None) -> str:
 
 
 def map_in_order(fn, jobs: list, workers: int = 1, progress=None) -> list:
-    """`[fn(job) for job in jobs]`, on `workers` spawned processes when above 1 (same list either way).
+    """`[fn(job) for job in jobs]`, on a pool of `workers` processes when above 1 (same list either way).
 
-    `fn` must be a module-level function (spawned workers import it); `progress(done, total)`
-    is called after each job, in order.
+    The pool is `make_executor`'s (spawned workers that die with their parent; Ctrl-C stops
+    the runs in flight). `fn` must be a module-level function; `progress(done, total)` is
+    called after each job, in order.
 
     >>> map_in_order(abs, [-2, 3])
     [2, 3]
     """
+    jobs = list(jobs)
     out: list = []
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as ex:
-            for k, row in enumerate(ex.map(fn, jobs, chunksize=1)):
-                out.append(row)
-                if progress:
-                    progress(k + 1, len(jobs))
-        return out
-    for k, job in enumerate(jobs):
-        out.append(fn(job))
-        if progress:
-            progress(k + 1, len(jobs))
+    with make_executor(workers, serial=workers <= 1) as ex:
+        results = map(fn, jobs) if ex is None else ex.map(fn, jobs, chunksize=1)
+        for k, row in enumerate(results):
+            out.append(row)
+            if progress:
+                progress(k + 1, len(jobs))
     return out

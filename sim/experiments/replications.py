@@ -123,6 +123,29 @@ class RunProgress:
             self.bar.close()
 
 
+def progress_callback(label: str, stream=None) -> Callable[[int, int], None]:
+    """A `progress(done, total)` callback (as `executors.map_in_order` calls it) reporting through `RunProgress`.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> tick = progress_callback("demo", stream=out)
+    >>> tick(1, 2); tick(2, 2)
+    >>> "demo: 2/2 done, 0 failed" in out.getvalue()
+    True
+    """
+    bar: list[RunProgress] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            bar.append(RunProgress(total, label, stream=stream))
+        while bar[0].done < done:
+            bar[0].update(True)
+        if done == total:
+            bar[0].close()
+
+    return progress
+
+
 # ------------------------------------------------------------------------------ execution
 @dataclass
 class Execution:

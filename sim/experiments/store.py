@@ -73,6 +73,14 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, write)
 
 
+def write_or_print(text: str, path=None) -> None:
+    """Write `text` to `path` atomically, or print it when there is no path (an experiment's table)."""
+    if path:
+        atomic_write_text(Path(path), text)
+    else:
+        print(text)
+
+
 #: Version of the run-record format; records of another schema are recomputed.
 RECORD_SCHEMA = 2
 
