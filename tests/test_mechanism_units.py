@@ -602,6 +602,61 @@ def test_personalized_feed_reads_best_first():
     assert best_first[0] == pytest.approx(5 * s.sc.content.core_quality)      # 5 core posts
 
 
+def test_information_read_is_the_core_posts_and_prompts_share_in_either_reading_order():
+    """With an information need, the reading keeps apart the value of core posts and fermented
+    prompts (event content rides with the prompts); without one it is not computed."""
+    n = 4
+    s = setup(nx.empty_graph(n), ["motivation.information_need=0.5"], attention_budget=np.array([5, 20, 60, 1000.0]))
+    hc = hand_content([100.0], core_posts=[10.0], sizes=[n])
+    hc.prompts = np.array([30.0])                    # (hand_content shares one zero array)
+    s.day.results["content"] = hc
+    c = s.sc.content
+    info_all = 10 * c.core_quality + 30 * c.ferment_quality
+    out = attention.step(s.day)
+    share = out.reads / 140.0                         # random order: a share of every bucket
+    assert np.allclose(out.information, share * info_all)
+    assert (out.information < out.value).all()        # chatter is read too
+    s.day.effects.personalized_feed = True            # best first: 10 core posts, then 30 prompts
+    out = attention.step(s.day)
+    assert out.information.tolist() == pytest.approx([5 * c.core_quality, 10 * c.core_quality + 10 * c.ferment_quality,
+                                                      info_all, info_all])
+    off = setup(nx.empty_graph(n), attention_budget=50.0)
+    off.day.results["content"] = hc
+    assert attention.step(off.day).information is None
+
+
+def test_information_need_is_met_only_by_information_averaged_over_visits():
+    """Chatter alone meets 1 - w of the satisfaction at most; the recent information (an average
+    over `information_memory` visits, started at the first visit's) meets the rest."""
+    mot = SimpleNamespace(value_scale=50.0, information_need=0.4, information_scale=2.0)
+    lots = np.array([1e6])
+    assert motivation.reading_satisfaction(lots, np.array([0.0]), mot)[0] == pytest.approx(0.6)
+    assert motivation.reading_satisfaction(lots, lots, mot)[0] == pytest.approx(1.0)
+    assert motivation.reading_satisfaction(np.array([50.0]), np.array([2.0]), mot)[0] == pytest.approx(1 - math.exp(-1))
+    mot.information_need = 0.0                         # off: only the value read counts
+    assert motivation.reading_satisfaction(np.array([50.0]), None, mot)[0] == pytest.approx(1 - math.exp(-1))
+    st = State(5)
+    first = motivation.recent_information(st, np.array([1, 3]), np.array([4.0, 0.0]), 4.0)
+    assert first.tolist() == [4.0, 0.0]                # a first visit starts the average there
+    again = motivation.recent_information(st, np.array([1, 2]), np.array([0.0, 8.0]), 4.0)
+    assert again.tolist() == [3.0, 8.0]                # 4 + (0 - 4) / 4; 2's first visit
+    assert st.information_recent[3] == 0.0 and np.isnan(st.information_recent[[0, 4]]).all()  # no visit: kept
+
+
+def test_information_need_changes_only_readers_targets_through_their_information():
+    """Two readers of the same chatter, one of whom also read core content: with the need on, the
+    one without information moves to a target lower by w x its unmet information satisfaction."""
+    s = setup(nx.empty_graph(3), ["motivation.information_need=0.5"], interest=0.5, fit=0.5)
+    st, mot = s.st, s.sc.motivation
+    st.joined_day[:] = -100                            # established: the usual adaptation rate
+    s.day.results["reading"] = attention.Reading(np.array([0, 1]), np.full(2, 100.0), np.full(2, 100.0), np.zeros(2),
+                                                 np.ones(2), np.zeros(2), None, np.array([0.0, 3.0]))
+    motivation.adapt_to_the_day(s.day)
+    gap = mot.information_need * (1 - math.exp(-3.0 / mot.information_scale))
+    assert st.interest[1] - st.interest[0] == pytest.approx(mot.adapt_rate * gap, rel=1e-9)
+    assert st.interest[2] == 0.5                        # not a reader
+
+
 # ------------------------------------------------------------------------------------------
 # motivation
 # ------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 An active member reads at most its attention budget of its group's messages. Messages from
 maintained ties are worth `friend_weight` times a stranger's (close ties `close_weight` more);
 core posts and fermented prompts carry their own quality. With a random reading order the
-value is proportional to the mix; a personalised feed reads the best buckets first. Members
+value is proportional to the mix; a personalised feed reads the best buckets first. The
+information read (core posts, fermented prompts, event content) is kept apart when
+`motivation.information_need` asks for it. Members
 also get to know up to `attention.acquaintances` fellow members by sight, over their first
 weeks (`acquaintance_days`: a newcomer knows only its friends there), so in a group far
 beyond the Dunbar limit most messages come from strangers, and the unread backlog
@@ -58,6 +60,9 @@ class Reading:
     #: everyone's messages received today from maintained ties in their own group (length n;
     #: None when not kept); `activity` reuses it for notifications instead of counting again
     friend_messages: np.ndarray | None = None
+    #: information value read (core posts, fermented prompts, event content), per reader; None
+    #: unless `motivation.information_need` asks for it (the information need saturates apart)
+    information: np.ndarray | None = None
 
 
 def acquaintances_known(tenure: np.ndarray, att) -> np.ndarray:
@@ -162,15 +167,20 @@ def step(day) -> Reading:
                strangers, content.promos.take(g)]
     quals = [c.core_quality * q, qm * c.friend_weight * c.close_weight, c.ferment_quality * q,
              qm * c.friend_weight, qm, 0.0]
+    information = None
     if effects.personalized_feed:
         value, taken = greedy_read(reads, buckets, quals)
         friend_reads = taken[1] + taken[3]  # close and weak ties (incl. acquaintances)
         stranger_reads = taken[4]
+        if sc.motivation.information_need:
+            information = taken[0] * quals[0] + taken[2] * quals[2]
     else:
         share = np.divide(reads, total, out=np.zeros(reads.shape, reads.dtype), where=total > 0)
         value = share * sum(b * qv for b, qv in zip(buckets, quals))
         friend_reads = share * (close + weak)
         stranger_reads = share * strangers
+        if sc.motivation.information_need:
+            information = share * (buckets[0] * quals[0] + buckets[2] * quals[2])
     social = friend_reads + stranger_reads
     stranger_share = np.divide(stranger_reads, social, out=np.zeros(social.shape, social.dtype), where=social > 0)
     backlog = np.divide(total, budget)
@@ -178,4 +188,4 @@ def step(day) -> Reading:
     st.value_prev[readers] = value / sc.motivation.value_scale
     st.overloaded[readers] = total > budget
     st.read_last = readers
-    return Reading(readers, reads, value, stranger_share, backlog, friend_reads, friend_all)
+    return Reading(readers, reads, value, stranger_share, backlog, friend_reads, friend_all, information)

@@ -2,6 +2,8 @@
 
 For an active member the day is worth a target in [0, 1]:
     novelty * (satisfaction(value read * relevance) + recognition) - overload - stranger share - promotion
+(with `information_need` w > 0 the satisfaction is (1 - w) of that of all value read plus w of
+that of the information read alone, each saturating on its own scale: `reading_satisfaction`),
 where relevance is the member's topic fit over the population's mean (the same messages are
 worth more to someone the topic suits) and recognition (one's post answered) wears with
 novelty like the content (`recognition_fades`; false: added at full weight, model version 2):
@@ -34,6 +36,18 @@ PARAMS: dict[str, Any] = {
                     "day was worth.", 0, 1),
     "value_scale": P(50.0, "float", "value/day", "Value read in a day at which satisfaction "
                      "reaches 63% (1 - 1/e); diminishing returns beyond.", 0.0001, 1e6),
+    "information_need": P(0.0, "float", "share", "Share of what reading is worth that only information "
+                          "(core posts, fermented prompts, event content) can give: that share saturates on "
+                          "the information read alone, at information_scale, so chatter cannot stand in for "
+                          "the core's content (members come for information and for company: Ridings & Gefen "
+                          "2004, Dholakia, Bagozzi & Pearo 2004). 0 (default): every message's value counts "
+                          "alike (model version 6).", 0, 1),
+    "information_scale": P(1.0, "float", "value/day", "Recent information value a day at which the "
+                           "information need is 63% met: one core post read a day (core_quality 1).",
+                           0.0001, 1e6),
+    "information_memory": P(7.0, "float", "days", "Days over which a member's information read is "
+                            "averaged (visits only): settled content stays useful after the day it is "
+                            "read, and the core posts on some days only.", 1, 1e6),
     "recognition_weight": P(0.25, "float", "interest", "Interest target added on a day "
                             "one's post was answered (by a peer or an organizer).", 0, 10),
     "recognition_fades": P(True, "bool", "-", "Recognition wears like the content: a reply is worth "
@@ -65,6 +79,9 @@ STATE = {
     "extrinsic_left": Value(False, "Some extrinsic reward is still fading out."),
     "undermined": Array(float, 0.0, "Interest target lost to extrinsic rewards (crowding out); kept after "
                         "they stop."),
+    "information_recent": Value(None, "Each person's recent information read (value/day, averaged over "
+                                "information_memory visits; nan before its first): allocated only when "
+                                "information_need > 0."),
     "undermining": Value(False, "Some member's interest target is undermined (`undermined` is not all 0)."),
 }
 
@@ -76,6 +93,45 @@ def satisfaction(value: np.ndarray, value_scale: float) -> np.ndarray:
     0.0
     """
     return -np.expm1(-value / value_scale)
+
+
+def reading_satisfaction(value: np.ndarray, information: np.ndarray | None, mot) -> np.ndarray:
+    """What today's reading satisfies: all value read, and with `information_need` the information apart.
+
+    Members come for information and for company (uses and gratifications: Ridings & Gefen
+    2004 found information exchange the commonest reason to join in every kind of community),
+    so with `information_need` w the share w is met only by information (core posts,
+    fermented prompts, event content; `information`: recent, see `recent_information`),
+    saturating at `information_scale`; chatter, however abundant, cannot meet it. w = 0: the
+    value of every message counts alike.
+
+    >>> from types import SimpleNamespace as NS
+    >>> mot = NS(value_scale=50.0, information_need=0.5, information_scale=1.0)
+    >>> reading_satisfaction(np.array([500.0]), np.array([0.0]), mot).round(3)  # chatter only
+    array([0.5])
+    >>> reading_satisfaction(np.array([500.0]), np.array([500.0]), mot).round(3)  # and information
+    array([1.])
+    """
+    sat = satisfaction(value, mot.value_scale)
+    w = mot.information_need
+    if not w:
+        return sat
+    return (1.0 - w) * sat + w * satisfaction(information, mot.information_scale)
+
+
+def recent_information(st, readers: np.ndarray, today: np.ndarray, memory: float) -> np.ndarray:
+    """Readers' information read, averaged over their last `memory` visits (updates `st.information_recent`).
+
+    Core members post on some days only, and what they settle stays useful after the day it is
+    read, so the information need is met by a running average, not by each day alone. A first
+    visit starts the average at that day's information (a newcomer is not held at 0).
+    """
+    if st.information_recent is None:
+        st.information_recent = np.full(st.n, np.nan)
+    before = st.information_recent.take(readers)
+    now = np.where(np.isnan(before), today, before + (today - before) / memory)
+    st.information_recent[readers] = now
+    return now
 
 
 def novelty_weight(novelty: np.ndarray, floor: float) -> np.ndarray:
@@ -90,7 +146,9 @@ def adapt_to_the_day(day) -> None:
     r = reading.readers
     # the same messages are worth more to someone the topic suits (topic fit relative to the mean)
     relevance = day.population.topic_fit.take(r) / max(day.population.mean_fit, 1e-9)
-    sat = satisfaction(reading.value * relevance, mot.value_scale)
+    info = recent_information(st, r, reading.information, mot.information_memory) * relevance \
+        if mot.information_need else None
+    sat = reading_satisfaction(reading.value * relevance, info, mot)
     fresh = novelty_weight(st.novelty.take(r), mot.novelty_floor)
     answered = mot.recognition_weight * st.recognition.take(r)
     target = (fresh * sat
