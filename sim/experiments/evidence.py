@@ -270,15 +270,21 @@ def staffing(counts=(1, 3, 6, 12, 24), seeds=range(4), size: int = 5000, days: i
     return pd.DataFrame(rows)
 
 
-def size_lifespans(sizes=(5000, 20000, 50000), seeds=range(3)) -> pd.DataFrame:
-    """E8 at every size: lifespan and active member-days per person of the baseline."""
+def size_lifespans(sizes=(5000, 20000, 50000), seeds=range(3), overrides=(), days=None) -> pd.DataFrame:
+    """E8 at every size: lifespan, peak day and active member-days per person of the baseline.
+
+    `overrides` (dotted keys) and `days` change the baseline, e.g. to see what the size
+    invariance rests on: ``size_lifespans((5000, 50000), range(4), ["acquisition.q_weak=0.025",
+    "acquisition.q_close=0.075"], days=1600)`` (docs/evidence.md, "Why lifespans hardly depend
+    on size").
+    """
     rows = []
     for n in sizes:
         for seed in seeds:
-            m = CommunityModel(baseline([f"population.size={n}"]), seed=seed)
+            m = CommunityModel(baseline([f"population.size={n}", *overrides], days=days), seed=seed)
             m.run()
             s = m.summary()
-            rows.append({"size": n, "seed": seed, "lifespan": s["lifespan"],
+            rows.append({"size": n, "seed": seed, "lifespan": s["lifespan"], "peak_day": s["peak_day"],
                          "member_days_per_person": s["active_member_days"] / n,
                          "peak_members": s["peak_members"]})
     return pd.DataFrame(rows)
