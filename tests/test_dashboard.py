@@ -155,7 +155,7 @@ def _labels_match_knobs(page) -> None:
     rows = page.locator(".circlesim-lever").evaluate_all(
         "els => els.map(e => [e.dataset.key, e.querySelector('.v-label').innerText,"
         " e.querySelector('[role=slider]').getAttribute('aria-valuenow')])")
-    assert len(rows) >= 16  # 7 levers for A (baseline), 7 + 2 for B (points)
+    assert len(rows) >= 18  # 8 levers for A (baseline), 8 + 2 for B (points)
     for key, label, knob in rows:
         shown = label.rsplit(": ", 1)[1]
         assert float(shown) == pytest.approx(float(knob)), (key, label, knob)

@@ -90,6 +90,8 @@ GLOBAL_LEVERS = [
     Lever("acquisition.q_weak", "Word of mouth per weak tie (q_weak)", 0.0, 0.2, 0.005, False),
     Lever("acquisition.share_rate", "Sharing rate", 0.0, 1.0, 0.05, False),
     Lever("motivation.novelty_halflife", "Novelty half-life (days)", 30.0, 1000.0, 10.0, False),
+    Lever("motivation.information_need", "Need for information (share only core content meets)", 0.0, 1.0, 0.05,
+          False),
     Lever("community.organizers", "Organizers", 0, 20, 1, True),
     Lever("community.group_cap", "Group cap", 20, 1000, 10, True),
     Lever("horizon_days", "Days", 100, 1500, 50, True),
