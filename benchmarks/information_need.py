@@ -12,17 +12,18 @@ horizon: "[k alive]" marks a lower bound), active member-days and peak DAU in pe
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from sim.experiments.replications import replication_seeds, run_many  # noqa: E402
+from sim.experiments.executors import map_in_order  # noqa: E402
+from sim.experiments.replications import progress_callback, replication_seeds, run_readouts  # noqa: E402
+from sim.experiments.stats import mean_ci  # noqa: E402
+from sim.experiments.store import write_or_print  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios")
@@ -33,13 +34,17 @@ VARIANTS = {
     "KOC promotion": ("koc_promotion.yaml", []),
     "attitude content": ("attitude_content.yaml", []),
 }
-T975 = {4: 2.776, 5: 2.571, 7: 2.365, 9: 2.262, 11: 2.201, 19: 2.093, 29: 2.045}
 
 
 def interval(d: np.ndarray) -> tuple[float, float]:
-    """Mean and 95% t half-width of paired differences `d`."""
-    t = T975.get(d.size - 1, 1.96)
-    return float(d.mean()), float(t * d.std(ddof=1) / math.sqrt(d.size)) if d.size > 1 else float("nan")
+    """Mean and 95% t half-width (n - 1 degrees of freedom) of paired differences `d`."""
+    ci = mean_ci(d)
+    return ci["mean"], ci["high"] - ci["mean"]
+
+
+def readouts(job) -> dict:
+    """One run's read-outs (module level, for the process pool)."""
+    return run_readouts(*job)
 
 
 def main() -> int:
@@ -59,13 +64,13 @@ def main() -> int:
             jobs += [(sc, s) for s in seeds]
             keys += [(need, label)] * len(seeds)
     t0 = time.time()
-    with ProcessPoolExecutor(args.workers) as ex:
-        rows = run_many(jobs, ex)
+    rows = map_in_order(readouts, jobs, args.workers, progress_callback("information need"))
     res: dict = {}
     for key, row in zip(keys, rows):
         res.setdefault(key, []).append(row)
     horizon = jobs[0][0].horizon_days
-    lines = [f"{args.r} paired seeds per cell, 5,000 persons; the baseline's means, then each variant's mean "
+    lines = [f"{args.r} paired seeds per cell, {jobs[0][0].population.size:,} persons; the baseline's means, then "
+             "each variant's mean "
              "change from the baseline of the same need (95% interval).", "",
              "| information_need | baseline: lifespan, member-days, peak DAU | "
              + " | ".join(f"{v}: lifespan (days), member-days, peak DAU" for v in list(VARIANTS)[1:]) + " |",
@@ -86,12 +91,8 @@ def main() -> int:
                          f"{pct['active_member_days'][0]:+.0f}% ± {pct['active_member_days'][1]:.0f}, "
                          f"{pct['peak_dau'][0]:+.0f}% ± {pct['peak_dau'][1]:.0f}")
         lines.append(f"| {need:g} | " + " | ".join(cells) + " |")
-    text = "\n".join(lines)
-    print(text)
-    print(f"\n{len(rows)} runs in {time.time() - t0:.0f} s", file=sys.stderr)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(text + "\n")
+    write_or_print("\n".join(lines) + "\n", args.out)
+    print(f"{len(rows)} runs in {time.time() - t0:.0f} s", file=sys.stderr)
     return 0
 
 

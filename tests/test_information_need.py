@@ -9,9 +9,10 @@ persons over 540 days (the baseline's growth, peak and decline).
 
 Tolerances come from 8 seeds measured with the code of this change (log ratio of active
 member-days to the same seed's baseline): without core posts -2.04 (sd 0.67) with the need,
-+0.026 (sd 0.041) without it; KOC promotion +0.76 (sd 0.78, every seed positive: 0.08 to 1.85)
-with the need, -0.04 (sd 0.054) without. The tests use 6 seeds (standard errors about 0.27,
-0.017, 0.32 and 0.022).
++0.026 (sd 0.041) without it; KOC promotion with the need +0.76, every seed positive but in two
+clusters (0.08 to 0.32 in five seeds, 1.61 to 1.85 in three: whether the promoted core takes
+off), and -0.04 (sd 0.054) without. The tests use 6 seeds (standard errors about 0.27 and
+0.017 for the first two); the KOC test asks only what holds in the low cluster too.
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ def test_without_the_need_core_content_hardly_matters(no_core):
 
 def test_with_the_need_koc_promotion_pays_off(koc):
     """Promoting top contributors into the core (seed 003's KOC incubation) adds member-days once
-    members need information, and more than without the need in most seeds."""
-    assert koc[0.5].mean() > 0.2, koc[0.5]
-    assert np.count_nonzero(koc[0.5] > 0) >= 5, koc[0.5]
+    members need information, in every seed, and more than without the need in most seeds."""
+    assert (koc[0.5] > 0).all() and koc[0.5].mean() > 0.05, koc[0.5]
     assert np.count_nonzero(koc[0.5] > koc[0.0]) >= 5, (koc[0.5], koc[0.0])

@@ -604,22 +604,32 @@ def test_personalized_feed_reads_best_first():
 
 def test_information_read_is_the_core_posts_and_prompts_share_in_either_reading_order():
     """With an information need, the reading keeps apart the value of core posts and fermented
-    prompts (event content rides with the prompts); without one it is not computed."""
+    prompts (event content rides with the prompts) from the chatter's, friends' included;
+    without one it is not computed."""
     n = 4
-    s = setup(nx.empty_graph(n), ["motivation.information_need=0.5"], attention_budget=np.array([5, 20, 60, 1000.0]))
+    s = setup(nx.complete_graph(n), ["motivation.information_need=0.5"], attention_budget=np.array([5, 20, 60, 1000.0]))
+    s.st.posts_today[:] = 10.0                        # every member sent 10 messages: friends' chatter
+    s.st.posted = None
     hc = hand_content([100.0], core_posts=[10.0], sizes=[n])
-    hc.prompts = np.array([30.0])                    # (hand_content shares one zero array)
+    hc.prompts = np.array([30.0])                     # (hand_content shares one zero array)
+    hc.senders = np.arange(n)
     s.day.results["content"] = hc
     c = s.sc.content
     info_all = 10 * c.core_quality + 30 * c.ferment_quality
     out = attention.step(s.day)
-    share = out.reads / 140.0                         # random order: a share of every bucket
+    assert out.friend_reads.max() > 0                  # friends' messages were read, and are not information
+    share = out.reads / 140.0                          # random order: a share of every bucket
     assert np.allclose(out.information, share * info_all)
-    assert (out.information < out.value).all()        # chatter is read too
-    s.day.effects.personalized_feed = True            # best first: 10 core posts, then 30 prompts
+    chatter = out.value - out.information              # the rest of the value: the 100 member messages
+    assert np.allclose(chatter, share * (out.value[-1] - info_all) / share[-1])
+    assert (chatter > 0).all()
+    # best first: the 10 core posts (before close friends' messages of the same value, 0.25 x 2 x 2),
+    # then the 30 close friends' messages (3 friends x 10), then the 30 prompts (0.6)
+    s.day.effects.personalized_feed = True
     out = attention.step(s.day)
-    assert out.information.tolist() == pytest.approx([5 * c.core_quality, 10 * c.core_quality + 10 * c.ferment_quality,
-                                                      info_all, info_all])
+    core_q, ferment_q = c.core_quality, c.ferment_quality
+    assert core_q == c.member_quality * c.friend_weight * c.close_weight    # the tie this checks
+    assert out.information.tolist() == pytest.approx([5 * core_q, 10 * core_q, 10 * core_q + 20 * ferment_q, info_all])
     off = setup(nx.empty_graph(n), attention_budget=50.0)
     off.day.results["content"] = hc
     assert attention.step(off.day).information is None
@@ -644,17 +654,26 @@ def test_information_need_is_met_only_by_information_averaged_over_visits():
 
 
 def test_information_need_changes_only_readers_targets_through_their_information():
-    """Two readers of the same chatter, one of whom also read core content: with the need on, the
-    one without information moves to a target lower by w x its unmet information satisfaction."""
-    s = setup(nx.empty_graph(3), ["motivation.information_need=0.5"], interest=0.5, fit=0.5)
+    """Readers of the same chatter, some of whom also read core content: with the need on, one
+    without information moves to a target lower by w x the information satisfaction it misses,
+    and the information, like all value, counts by topic fit over the mean fit (relevance)."""
+    fit = np.array([0.5, 0.5, 0.9, 0.1])
+    s = setup(nx.empty_graph(4), ["motivation.information_need=0.5"], interest=0.5, fit=fit)
     st, mot = s.st, s.sc.motivation
     st.joined_day[:] = -100                            # established: the usual adaptation rate
-    s.day.results["reading"] = attention.Reading(np.array([0, 1]), np.full(2, 100.0), np.full(2, 100.0), np.zeros(2),
-                                                 np.ones(2), np.zeros(2), None, np.array([0.0, 3.0]))
+    s.day.results["reading"] = attention.Reading(np.array([0, 1, 2]), np.full(3, 100.0), np.full(3, 1e9), np.zeros(3),
+                                                 np.ones(3), np.zeros(3), None, np.array([0.0, 1.0, 1.0]))
     motivation.adapt_to_the_day(s.day)
-    gap = mot.information_need * (1 - math.exp(-3.0 / mot.information_scale))
-    assert st.interest[1] - st.interest[0] == pytest.approx(mot.adapt_rate * gap, rel=1e-9)
-    assert st.interest[2] == 0.5                        # not a reader
+    w, rate = mot.information_need, mot.adapt_rate
+    relevance = fit / fit.mean()                       # 1.0 for 0 and 1, 1.8 for 2
+
+    def met(info):
+        return w * (1 - math.exp(-info / mot.information_scale))
+
+    # chatter saturates (value 1e9) for all three: only the information differs
+    assert st.interest[1] - st.interest[0] == pytest.approx(rate * met(1.0 * relevance[1]), rel=1e-9)
+    assert st.interest[2] - st.interest[0] == pytest.approx(rate * met(1.0 * relevance[2]), rel=1e-9)
+    assert st.interest[3] == 0.5                        # not a reader
 
 
 # ------------------------------------------------------------------------------------------

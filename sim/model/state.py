@@ -71,7 +71,11 @@ class Array:
 
 @dataclass(frozen=True)
 class Value:
-    """Declaration of one value carried from day to day (not per person)."""
+    """Declaration of one value carried from day to day (not per person).
+
+    One exception: a per-person array that only some scenarios need may be declared as a
+    Value (default None) and allocated when first used (`motivation.information_recent`).
+    """
 
     default: Any
     doc: str

@@ -106,19 +106,26 @@ def friend_messages_both(pop, group, posts, senders: np.ndarray, n: int) -> tupl
     return np.bincount(fol, weights=w, minlength=n), np.bincount(fol, weights=w * pop.close_flag.take(at), minlength=n)
 
 
-def greedy_read(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float]):
+def greedy_read(reads: np.ndarray, counts: list[np.ndarray], qualities: list[float], first: tuple = ()):
     """Read `reads` messages best-first from buckets of given counts and qualities.
 
-    Returns (value read, messages taken from each bucket).
+    Returns (value read, messages taken from each bucket). Buckets of equal quality are read
+    in a fixed order; those in `first` (bucket indices) come before the others of their quality.
 
     >>> value, taken = greedy_read(np.array([3.0]), [np.array([2.0]), np.array([5.0])], [1.0, 0.5])
     >>> value, [t.tolist() for t in taken]
     (array([2.5]), [[2.0], [1.0]])
+    >>> two = [np.array([2.0]), np.array([2.0])]
+    >>> [t.tolist() for t in greedy_read(np.array([2.0]), two, [1.0, 1.0], first=(1,))[1]]
+    [[0.0], [2.0]]
     """
     left = reads.astype(float).copy()
     value = np.zeros_like(left)
     taken = [None] * len(counts)
-    for b in np.argsort(qualities)[::-1]:
+    order = np.argsort(qualities)[::-1]
+    if first:  # stable: among equals, the `first` buckets, then the rest in the usual order
+        order = sorted(order, key=lambda b: (-qualities[b], b not in first))
+    for b in order:
         take = np.minimum(left, counts[b])
         value += take * qualities[b]
         left -= take
@@ -169,7 +176,8 @@ def step(day) -> Reading:
              qm * c.friend_weight, qm, 0.0]
     information = None
     if effects.personalized_feed:
-        value, taken = greedy_read(reads, buckets, quals)
+        # with an information need, a core post or prompt is read before chatter of the same value
+        value, taken = greedy_read(reads, buckets, quals, first=(0, 2) if sc.motivation.information_need else ())
         friend_reads = taken[1] + taken[3]  # close and weak ties (incl. acquaintances)
         stranger_reads = taken[4]
         if sc.motivation.information_need:

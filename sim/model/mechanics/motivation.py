@@ -42,12 +42,14 @@ PARAMS: dict[str, Any] = {
                           "the core's content (members come for information and for company: Ridings & Gefen "
                           "2004, Dholakia, Bagozzi & Pearo 2004). 0 (default): every message's value counts "
                           "alike (model version 6).", 0, 1),
-    "information_scale": P(1.0, "float", "value/day", "Recent information value a day at which the "
-                           "information need is 63% met: one core post read a day (core_quality 1).",
+    "information_scale": P(1.0, "float", "value/visit", "Recent information value per visit at which "
+                           "the information need is 63% met: one core post read a visit (core_quality 1).",
                            0.0001, 1e6),
-    "information_memory": P(7.0, "float", "days", "Days over which a member's information read is "
-                            "averaged (visits only): settled content stays useful after the day it is "
-                            "read, and the core posts on some days only.", 1, 1e6),
+    "information_memory": P(7.0, "float", "visits", "A member's information read is an exponential "
+                            "average over its visits with weight 1/information_memory on the latest "
+                            "(about two thirds of the weight on the last 7 by default): settled content "
+                            "stays useful after the day it is read, and the core posts on some days only. "
+                            "A member back from dormancy keeps its average from before.", 1, 1e6),
     "recognition_weight": P(0.25, "float", "interest", "Interest target added on a day "
                             "one's post was answered (by a peer or an organizer).", 0, 10),
     "recognition_fades": P(True, "bool", "-", "Recognition wears like the content: a reply is worth "
@@ -79,9 +81,11 @@ STATE = {
     "extrinsic_left": Value(False, "Some extrinsic reward is still fading out."),
     "undermined": Array(float, 0.0, "Interest target lost to extrinsic rewards (crowding out); kept after "
                         "they stop."),
-    "information_recent": Value(None, "Each person's recent information read (value/day, averaged over "
-                                "information_memory visits; nan before its first): allocated only when "
-                                "information_need > 0."),
+    "information_recent": Value(None, "Each person's recent information read (value per visit, an "
+                                "exponential average with weight 1/information_memory; nan before its first "
+                                "visit): a per-person array kept as a Value so that it is allocated only "
+                                "when information_need > 0 (and not counted in the memory estimate's state "
+                                "bytes: 8 more per person then)."),
     "undermining": Value(False, "Some member's interest target is undermined (`undermined` is not all 0)."),
 }
 
@@ -120,7 +124,9 @@ def reading_satisfaction(value: np.ndarray, information: np.ndarray | None, mot)
 
 
 def recent_information(st, readers: np.ndarray, today: np.ndarray, memory: float) -> np.ndarray:
-    """Readers' information read, averaged over their last `memory` visits (updates `st.information_recent`).
+    """Readers' recent information read: an exponential average over visits, weight 1/`memory`.
+
+    Updates `st.information_recent` and returns the readers' new averages.
 
     Core members post on some days only, and what they settle stays useful after the day it is
     read, so the information need is met by a running average, not by each day alone. A first
