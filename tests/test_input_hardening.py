@@ -465,3 +465,21 @@ def test_tiers_without_a_points_strategy_are_noted(tmp_path):
     (n,) = load_scenario(t).notices
     assert n.key == "strategies.tiers" and n.line == 3 and "no points strategy runs" in n.message
     assert load_scenario(SCENARIOS / "points_and_tiers.yaml").notices == ()
+    by_posts = write(tmp_path, "p.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\n"
+                                         "strategies:\n  tiers: {start: 0, by: posts}\n")
+    assert load_scenario(by_posts).notices == ()     # activity-based tiers need no points
+
+
+def test_tiers_by_posts_work_without_points():
+    """Activity-based tiers (by: posts) lift members without any points strategy: members reach
+    tiers and the run differs from the baseline's (by points, such tiers did nothing at all)."""
+    from sim.model import CommunityModel
+
+    base = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=1000"], days=120)
+    tiered = base.with_overrides(["strategies.tiers.start=0", "strategies.tiers.by=posts"])
+    m = CommunityModel(tiered, seed=3)
+    m.run()
+    assert (m.state.tier > 0).sum() > 10
+    b = CommunityModel(base, seed=3)
+    b.run()
+    assert not m.timeseries()["posts"].equals(b.timeseries()["posts"])

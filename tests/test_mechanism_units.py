@@ -983,6 +983,18 @@ def test_tiers_follow_points_and_never_fall():
     assert st.tier.tolist() == [0, 1, 1, 2, 2]
 
 
+def test_tiers_by_posts_follow_cumulative_posts_not_points():
+    """`tiers.by: posts`: activity-based levels climb with messages posted, whatever points say."""
+    s = setup(nx.empty_graph(4))
+    st = s.st
+    st.points[:] = [100.0, 0.0, 0.0, 0.0]
+    st.posts_total[:] = [0, 10, 49, 300]
+    s.day.effects.tier_thresholds = (10.0, 50.0)
+    s.day.effects.tier_by = "posts"
+    rewards.update_tiers(s.day)
+    assert st.tier.tolist() == [0, 1, 1, 2]
+
+
 def test_koc_rounds_promote_top_posters_up_to_core_capacity():
     n = 12
     s = setup(nx.empty_graph(n), ["community.core_capacity=5"], members=range(11),

@@ -904,7 +904,7 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
     A `--set` that names a strategy the scenario does not have adds one (with defaults for the
     rest), which a user who meant the scenario's own strategy of that kind would not notice.
     An operating mode's `staff_cost` and `community.staff_hour_cost` both price staff time.
-    Tiers without a points strategy: nobody earns points, so nobody reaches a tier.
+    Tiers by points without a points strategy: nobody earns points, so nobody reaches a tier.
     Close ties above the Dunbar limit: close ties are the strongest maintained ones, so every
     maintained tie is close (said only when the file or a --set gave `close_ties`).
     """
@@ -919,11 +919,14 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
                            "ties count as close"))
     kinds = {name: _kind_of(name, spec) for name, spec in r["strategies"].items()}
     if "points" not in kinds.values():
-        for name in (n for n, k in kinds.items() if k == "tiers"):  # tiers rank members by points earned
+        for name in (n for n, k in kinds.items() if k == "tiers"):  # tiers by points rank by points earned
+            if r["strategies"][name].get("by", "points") != "points":
+                continue
             f, line = _where(locs, ("strategies", name), file)
             out.append(Problem(f, line, f"strategies.{name}",
                                "tiers rank members by the points they earn, and no points strategy runs: "
-                               "nobody earns points, so the tiers do nothing; add a points strategy"))
+                               "nobody earns points, so the tiers do nothing; add a points strategy, or rank "
+                               "by posts (by: posts)"))
     for name, spec in r["strategies"].items():
         if name in locs.get(_CREATED, ()):  # no file or Scenario had it: a --set made it
             same = [other for other, kind in kinds.items() if other != name and kind == kinds[name]]

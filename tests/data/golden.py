@@ -72,15 +72,15 @@ def run_outputs(name: str, seed: int) -> tuple[bytes, dict]:
 
 
 def hashes_of(ts: bytes, summary: dict, without=()) -> dict:
-    """Hashes of one run's outputs; `without`: dotted parameter keys (``population.visit_rate_sigma``)
-    left out of the summary's `parameters` block first (see ``--added``)."""
+    """Hashes of one run's outputs; `without`: dotted parameter keys (``population.visit_rate_sigma``,
+    ``strategies.tiers.by``) left out of the summary's `parameters` block first (see ``--added``)."""
     summary = copy.deepcopy(summary)
-    for key in without:
+    for key in without:  # a key the run does not have (a strategy it lacks) is left out already
         *parents, leaf = key.split(".")
         node = summary["parameters"]
         for part in parents:
-            node = node[part]
-        del node[leaf]
+            node = node.get(part, {})
+        node.pop(leaf, None)
     return {"timeseries.csv": hashlib.sha256(ts).hexdigest(),
             "summary.json": hashlib.sha256(json.dumps(summary, indent=2).encode()).hexdigest()}
 

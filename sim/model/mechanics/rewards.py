@@ -69,12 +69,13 @@ def award_points(day) -> Points:
 
 
 def update_tiers(day) -> None:
-    """Tier = thresholds reached by cumulative points; never falls (0 without tiers)."""
+    """Tier = thresholds reached by cumulative points (or posts: `tiers.by`); never falls (0 without tiers)."""
     state, effects = day.state, day.effects
     if not effects.tier_thresholds:
         return
     th = np.asarray(effects.tier_thresholds)
-    reached = np.searchsorted(th, state.points, side="right").astype(np.int8)
+    climbed = state.posts_total if effects.tier_by == "posts" else state.points
+    reached = np.searchsorted(th, climbed, side="right").astype(np.int8)
     np.maximum(state.tier, reached, out=state.tier)  # tiers are kept once reached
 
 

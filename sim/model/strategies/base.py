@@ -82,7 +82,8 @@ class Effects:
     point_value: float = rule(0.0, "conflict", "extrinsic motivation per point earned today")
     point_cost: float = rule(0.0, "conflict", "money per point issued (redemption cost)")
     # tiers (tiers.py): one tier ladder at a time
-    tier_thresholds: tuple = rule((), "conflict", "cumulative points for tier 1, 2, ...")
+    tier_by: str = rule("points", "conflict", "what tiers rank by: cumulative 'points' or 'posts'")
+    tier_thresholds: tuple = rule((), "conflict", "cumulative points (or posts) for tier 1, 2, ...")
     tier_bonus: float = rule(0.0, "conflict", "interest target per tier level")
     tier_post_boost: float = rule(0.0, "conflict", "extra posting per tier level")
     tier_cost: float = rule(0.0, "conflict", "money per tiered member per day")
