@@ -12,7 +12,9 @@ member-days to the same seed's baseline): without core posts -2.04 (sd 0.67) wit
 +0.026 (sd 0.041) without it; KOC promotion with the need +0.76, every seed positive but in two
 clusters (0.08 to 0.32 in five seeds, 1.61 to 1.85 in three: whether the promoted core takes
 off), and -0.04 (sd 0.054) without. The tests use 6 seeds (standard errors about 0.27 and
-0.017 for the first two); the KOC test asks only what holds in the low cluster too.
+0.017 for the first two); the KOC test asks only what holds in the low cluster too (8 of 8
+seeds positive, so at most one negative seed of 6 is allowed; the low cluster's mean, 0.20,
+is four times the 0.05 asked of the mean).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ SIZE, DAYS = 2000, 540
 
 @lru_cache(maxsize=None)
 def member_days(name: str, need: float, seed: int, *extra: str) -> float:
+    """Active member-days of scenario `name` at information need `need` and `seed` (cached: baselines repeat)."""
     sc = load_scenario(ROOT / "scenarios" / name, days=DAYS,
                        overrides=[f"population.size={SIZE}", f"motivation.information_need={need}", *extra])
     model = CommunityModel(sc, seed=seed)
@@ -47,11 +50,13 @@ def log_ratios(name: str, need: float, *extra: str) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def no_core():
+    """Per need (0, 0.5): log ratios of the baseline without core posts to the baseline."""
     return {need: log_ratios("baseline.yaml", need, "content.core_post_rate=0") for need in (0.0, 0.5)}
 
 
 @pytest.fixture(scope="module")
 def koc():
+    """Per need (0, 0.5): log ratios of KOC promotion to the baseline."""
     return {need: log_ratios("koc_promotion.yaml", need) for need in (0.0, 0.5)}
 
 
@@ -64,13 +69,13 @@ def test_with_the_need_a_community_without_core_content_withers(no_core):
 
 def test_without_the_need_core_content_hardly_matters(no_core):
     """The default's known limit, measured so a change to it is noticed: removing core posts moves
-    member-days by a few percent at most, far less than with the need."""
+    member-days by a few percent at most (0.026, sd 0.041 over 8 seeds; 0.15 is 8 standard
+    errors of 6 seeds away)."""
     assert abs(no_core[0.0].mean()) < 0.15, no_core[0.0]
-    assert (no_core[0.5] - no_core[0.0]).mean() < -1.0
 
 
 def test_with_the_need_koc_promotion_pays_off(koc):
     """Promoting top contributors into the core (seed 003's KOC incubation) adds member-days once
-    members need information, in every seed, and more than without the need in most seeds."""
-    assert (koc[0.5] > 0).all() and koc[0.5].mean() > 0.05, koc[0.5]
+    members need information, in nearly every seed, and more than without the need in most."""
+    assert np.count_nonzero(koc[0.5] > 0) >= 5 and koc[0.5].mean() > 0.05, koc[0.5]
     assert np.count_nonzero(koc[0.5] > koc[0.0]) >= 5, (koc[0.5], koc[0.0])

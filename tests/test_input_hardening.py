@@ -469,17 +469,3 @@ def test_tiers_without_a_points_strategy_are_noted(tmp_path):
                                          "strategies:\n  tiers: {start: 0, by: posts}\n")
     assert load_scenario(by_posts).notices == ()     # activity-based tiers need no points
 
-
-def test_tiers_by_posts_work_without_points():
-    """Activity-based tiers (by: posts) lift members without any points strategy: members reach
-    tiers and the run differs from the baseline's (by points, such tiers did nothing at all)."""
-    from sim.model import CommunityModel
-
-    base = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=1000"], days=120)
-    tiered = base.with_overrides(["strategies.tiers.start=0", "strategies.tiers.by=posts"])
-    m = CommunityModel(tiered, seed=3)
-    m.run()
-    assert (m.state.tier > 0).sum() > 10
-    b = CommunityModel(base, seed=3)
-    b.run()
-    assert not m.timeseries()["posts"].equals(b.timeseries()["posts"])

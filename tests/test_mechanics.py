@@ -10,8 +10,8 @@ import numpy as np
 from agents import CoreMember, DiffusionMember, Member, Organizer
 from sim.model import CommunityModel
 from sim.model.state import Circle, Status
-from sim.scenario import scenario_from_dict
-from tests.conftest import small
+from sim.scenario import load_scenario, scenario_from_dict
+from tests.conftest import SCENARIOS, small
 
 
 def test_invitations_travel_only_along_edges():
@@ -507,3 +507,16 @@ def test_an_event_nobody_notices_leaves_the_run_identical():
         runs.append(model.timeseries())
     differ = [c for c in runs[0].columns if not np.array_equal(runs[0][c].to_numpy(), runs[1][c].to_numpy())]
     assert differ == []
+
+
+def test_tiers_by_posts_work_without_points():
+    """Activity-based tiers (by: posts) lift members without any points strategy: members reach
+    tiers and the run differs from the baseline's (by points, such tiers did nothing at all)."""
+    base = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=1000"], days=120)
+    tiered = base.with_overrides(["strategies.tiers.start=0", "strategies.tiers.by=posts"])
+    m = CommunityModel(tiered, seed=3)
+    m.run()
+    assert (m.state.tier > 0).sum() > 10
+    b = CommunityModel(base, seed=3)
+    b.run()
+    assert not m.timeseries()["posts"].equals(b.timeseries()["posts"])

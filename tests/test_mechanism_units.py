@@ -611,7 +611,8 @@ def test_information_read_is_the_core_posts_and_prompts_share_in_either_reading_
     s.st.posts_today[:] = 10.0                        # every member sent 10 messages: friends' chatter
     s.st.posted = None
     hc = hand_content([100.0], core_posts=[10.0], sizes=[n])
-    hc.prompts = np.array([30.0])                     # (hand_content shares one zero array)
+    hc.prompts = np.array([20.0])                     # (hand_content shares one zero array)
+    hc.event_msgs = np.array([10.0])                  # an event's content rides with the prompts
     hc.senders = np.arange(n)
     s.day.results["content"] = hc
     c = s.sc.content

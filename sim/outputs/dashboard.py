@@ -4,7 +4,7 @@ Served by `circlesim dashboard [SCENARIO.yaml]` (Solara, bound to 127.0.0.1 by d
 page follows the idioms of Mesa's SolaraViz and of NetLogo: controls in a side column (seed,
 days per step, **Reset**, **Step**, **Play**/**Pause**, **Run**), the model's plots beside
 them, growing as the days advance. Each design is a scenario (picked from a list that shows
-each scenario's description) plus levers: seven global ones and, for each strategy in the
+each scenario's description) plus levers: eight global ones and, for each strategy in the
 file, its start day and strength (`sim.outputs.dashboard_runs.levers_for`). Designs A and B
 share the seed and advance together; their members, daily active members, dormant members and
 spend are drawn on shared axes, and a network view of up to 1,000 people (the founders and

@@ -3,10 +3,10 @@
 `sim.outputs.dashboard` is the page; everything it computes lives here, so it can be tested
 without a browser and so the page shows exactly what `circlesim run` computes:
 
-* `levers_for(name)` lists a scenario's levers: seven global ones (population, word of mouth,
-  sharing, novelty, organizers, group cap, days) plus, for each strategy in the file, its
-  start day and its strength (the one parameter that says how hard the strategy pushes,
-  `STRENGTH`). `overrides` turns lever values into the `--set KEY=VALUE` list of
+* `levers_for(name)` lists a scenario's levers: eight global ones (population, word of mouth,
+  sharing, novelty, need for information, organizers, group cap, days) plus, for each
+  strategy in the file, its start day and its strength (the one parameter that says how hard
+  the strategy pushes, `STRENGTH`). `overrides` turns lever values into the `--set KEY=VALUE` list of
   `circlesim run`, clamped to the levers' ranges; any other key is refused.
 * `Track` is one design being simulated: the scenario file plus the overrides, built into a
   `CommunityModel` and stepped a number of days at a time (step / play), or to the end (run).
@@ -90,7 +90,7 @@ GLOBAL_LEVERS = [
     Lever("acquisition.q_weak", "Word of mouth per weak tie (q_weak)", 0.0, 0.2, 0.005, False),
     Lever("acquisition.share_rate", "Sharing rate", 0.0, 1.0, 0.05, False),
     Lever("motivation.novelty_halflife", "Novelty half-life (days)", 30.0, 1000.0, 10.0, False),
-    Lever("motivation.information_need", "Need for information (share only core content meets)", 0.0, 1.0, 0.05,
+    Lever("motivation.information_need", "Need for information (share only information meets)", 0.0, 0.5, 0.05,
           False),
     Lever("community.organizers", "Organizers", 0, 20, 1, True),
     Lever("community.group_cap", "Group cap", 20, 1000, 10, True),

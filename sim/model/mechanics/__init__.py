@@ -38,7 +38,7 @@ DAILY_STEPS = (
     ("points", rewards.award_points),     # points for check-ins, posts, invitations
     ("motivation", motivation.step),      # interest moves; novelty fades; contagion; burnout
     ("churn", churn.step),                # leaving, then tomorrow's activity (habit)
-    ("tiers", rewards.update_tiers),      # tiers follow cumulative points
+    ("tiers", rewards.update_tiers),      # tiers follow cumulative points (or posts)
     ("promotion", rewards.promote_kocs),  # KOC rounds promote top contributors into the core
     ("groups", groups.step),              # mitosis at the split cap; small groups merge
 )

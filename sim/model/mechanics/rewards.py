@@ -1,7 +1,7 @@
 """Rewards and status: points, tiers and KOC promotion (docs/model.md, steps 7 and 10).
 
 Points are issued for check-in (being active), messages and successful invitations while the
-points strategy runs; tiers follow cumulative points; a KOC promotion round moves the top
+points strategy runs; tiers follow cumulative points (or posts: `tiers.by`); a KOC promotion round moves the top
 contributors of the last ~30 days from the diffusion circle into the core, up to
 `community.core_capacity`.
 """

@@ -12,7 +12,7 @@ from sim.scenario.params import P
 
 
 class Tiers(Strategy):
-    """Member levels by cumulative points, with status that lifts interest and posting."""
+    """Member levels by cumulative points (or posts: `by`), with status that lifts interest and posting."""
 
     kind = "tiers"
     summary = "Member levels by cumulative points (or posts) with differentiated rights."
