@@ -96,6 +96,26 @@ def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
     assert "## Too few replications" in md and f"about {expected:,}" in md
 
 
+def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
+    """One very noisy measure sets the headline rerun; the advice also says how many settle the
+    rest (a newcomer was told to rerun with -r 709 when -r 15 settled all but lifespan)."""
+    # viral K: d = 0.25 (about 130 pairs); overload share: d = 0.02 / 0.04 = 0.5 (about 34)
+    res = _result({"viral_k": (0.02, 0.08), "overload_share": (0.02, 0.04)}, n=6, seed=8)
+    diff = res.differences().set_index("measure")
+    k_viral, k_over = int(diff.loc["viral_k", "replications_needed"]), int(diff.loc["overload_share",
+                                                                                 "replications_needed"])
+    assert k_viral > 2 * k_over > 12, (k_viral, k_over)
+    advice = res.replication_advice()
+    assert len(advice) == 1
+    assert f"rerun with -r {k_viral} to settle all of them (-r {k_over} settles all but viral K)" in advice[0]
+    # comparable needs (seed 4: 23 and 17): no such clause
+    close = _result({"viral_k": (0.02, 0.08), "overload_share": (0.02, 0.04)}, n=6, seed=4)
+    needs = close.differences().set_index("measure")["replications_needed"]
+    assert 6 < needs["overload_share"] < needs["viral_k"] < 2 * needs["overload_share"], needs
+    advice = close.replication_advice()
+    assert "rerun with -r" in advice[0] and "settles all but" not in advice[0]
+
+
 def test_advice_names_only_measures_the_verdict_tests():
     """Incentive spend that is all of the extra spend is tested as total spend (one verdict, one
     Holm test): the advice must not name incentive spend, which no verdict mentions."""

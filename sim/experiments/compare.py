@@ -426,6 +426,10 @@ class CompareResult:
                          f"--seeds-per-draw)")
             elif feasible:
                 rerun = f"; rerun with -r {max(feasible)} to settle {which}"
+                # one noisy measure should not hide that far fewer settle the rest
+                ks = sorted((k, label) for k, label in wanted if k <= MAX_REPLICATIONS)
+                if len(ks) >= 2 and ks[-1][0] > 2 * ks[-2][0]:
+                    rerun += f" (-r {ks[-2][0]} settles all but {ks[-1][1]})"
             else:
                 rerun = ""
             lines.append(f"{lab}: {n} replications are too few to settle " + ", ".join(parts) + rerun +
