@@ -737,8 +737,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlesim", description="Simulate a community's lifecycle "
                                      "from a scenario file.")
     from sim import __version__
+    from sim.version import MODEL_VERSION
 
-    parser.add_argument("--version", action="version", version=f"circlesim {__version__}")
+    # the model version is what the README's and reports' "model version N" refer to
+    parser.add_argument("--version", action="version",
+                        version=f"circlesim {__version__} (model version {MODEL_VERSION})")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p, scenario=True):
@@ -749,7 +752,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run one scenario and write timeseries.csv, summary.json and figures")
     common(p)
-    p.add_argument("--out", help="output folder (default: out/<scenario name>)")
+    p.add_argument("--out", help="output folder (default: out/<scenario file name without .yaml>)")
     p.add_argument("--seed", type=_int_arg(0, SEED_MAX), help="random seed (overrides the file)")
     p.add_argument("--days", type=_days_arg(), help="days to simulate (overrides horizon_days)")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON document on stdout "

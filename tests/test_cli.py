@@ -135,6 +135,9 @@ def test_console_script_installed():
     res = subprocess.run([sys.executable, "-m", "sim.cli", "--version"], capture_output=True, text=True,
                          cwd=ROOT)
     assert res.returncode == 0 and "circlesim" in res.stdout
+    from sim.version import MODEL_VERSION
+
+    assert f"(model version {MODEL_VERSION})" in res.stdout  # what the README's figures name
 
 
 def test_unknown_command_exits_nonzero():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
@@ -205,6 +206,15 @@ def test_yaml_syntax_error_has_line(tmp_path):
     assert "YAML syntax error" in pr.message and pr.line in (3, 4)
 
 
+def test_a_tab_in_the_indentation_says_to_use_spaces(tmp_path):
+    p = tmp_path / "tab.yaml"
+    p.write_text("seed: 1\npopulation:\n\tsize: 300\n", encoding="utf-8")
+    (pr,) = problems_of(p)
+    assert pr.line == 3 and "YAML syntax error" in pr.message and "never tabs" in pr.message
+    (other,) = problems_of(write(tmp_path, "s.yaml", "population:\n  size: [1, 2\n"))
+    assert "never tabs" not in other.message  # only a tab gets the hint
+
+
 def test_missing_extends_and_cycle(tmp_path):
     p = write(tmp_path, "s.yaml", "extends: nowhere.yaml\n")
     (pr,) = problems_of(p)
@@ -386,6 +396,21 @@ def test_readme_lists_every_timeseries_column():
     section = section[:section.index("- `summary.json`")]
     named = set(re.findall(r"`([a-z_]+)`", section)) - {"timeseries", "sim", "registry"}
     assert set(METRICS) <= named, sorted(set(METRICS) - named)
+
+
+def test_readme_tour_lists_every_strategy_kind_with_its_module():
+    """The tour's table names each built-in kind and the file that implements it."""
+    import inspect
+    import re
+
+    from sim.model.strategies import KINDS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    tour = text[text.index("## A tour of the scenario file"):text.index("## Reading the output")]
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| `([^`]+)` \|$", tour, flags=re.M))
+    assert set(rows) == set(KINDS), sorted(set(rows) ^ set(KINDS))
+    for kind, path in rows.items():
+        assert Path(inspect.getsourcefile(KINDS[kind])) == ROOT / path, (kind, path)
 
 
 def test_a_bad_days_or_seed_argument_is_blamed_on_the_argument_not_on_a_set():

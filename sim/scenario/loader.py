@@ -423,6 +423,8 @@ def _parse_yaml(text: str, file: str, problems: list[Problem], duplicates: bool 
         if msg.startswith("nesting deeper than"):  # our limit (`_Loader.compose_node`), not a syntax error
             problems.append(Problem(file, line, "", msg))
         else:
+            if "'\\t'" in msg:  # PyYAML's "found character '\t' that cannot start any token"
+                msg += " (YAML indents with spaces, never tabs: replace the tab with spaces)"
             problems.append(Problem(file, line, "", f"YAML syntax error: {msg or short(str(exc))}"))
         return None, None
     except (ValueError, TypeError, OverflowError) as exc:  # a tagged value the safe constructor rejects
