@@ -56,3 +56,16 @@ def test_the_sweep_example_is_what_sweep_prints(tmp_path, capsys, monkeypatch):
     out = argv.index("--out")
     argv[out + 1] = str(tmp_path / "sweep")
     assert _printed(capsys, argv) == block[n_cmd:]
+
+
+def test_every_link_to_a_readme_section_finds_its_heading():
+    """The contents line and the cross-references (#reliability, ...) use GitHub's heading anchors."""
+    def anchor(heading: str) -> str:
+        return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+    anchors = {anchor(line.lstrip("#").strip()) for line in README.split("\n") if line.startswith("#")}
+    links = set(re.findall(r"\]\(#([^)]+)\)", README))
+    docs = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
+    links |= set(re.findall(r"README\.md#([^)\s]+)\)", docs))
+    assert len(links) > 10  # the contents line names every section
+    assert links <= anchors, sorted(links - anchors)
