@@ -416,6 +416,8 @@ def test_holm_adjusts_each_variants_headline_tests_and_the_verdict_says_when_a_f
     # every run of both is alive at the horizon here: lifespan is no test and stays out of the family;
     # so does spend, 0 against 0 in every pair (equal by construction)
     assert found.all_alive("baseline", "variant")
+    assert any("every run of both still alive at the horizon, day 200: a longer --days would judge it" in v
+               for v in found.verdicts())  # and says how to judge it
     out = head["measure"].isin(["lifespan", "incentive_spend", "total_spend"])
     assert head[out]["p_holm"].isna().all()
     family = head[~out]

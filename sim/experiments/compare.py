@@ -306,7 +306,8 @@ class CompareResult:
                 if m == "incentive_spend" and spend is not None and np.isclose(d["mean"], spend):
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
                 if m == "lifespan" and self._all_alive(lab):
-                    quiet.append(f"lifespan (every run of both still alive at the horizon, day {self.horizon:,})")
+                    quiet.append(f"lifespan (every run of both still alive at the horizon, day {self.horizon:,}: "
+                                 "a longer --days would judge it)")
                     continue
                 if d["n"] < 2:  # one pair of runs: a difference, but neither an interval nor a test
                     # with more seeds, the others never reached it: more runs would not help, a longer horizon would
