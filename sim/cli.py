@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import time
+from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from sim.experiments.store import atomic_write
@@ -308,7 +309,13 @@ def cmd_reference(args) -> int:
     else:
         text = scenario_reference()
     if args.out:
-        atomic_write(Path(args.out), lambda p: Path(p).write_text(text, encoding="utf-8"))
+        out = Path(args.out)
+        if out.is_dir():
+            return _invalid(f"--out: {out} is a folder; give the file to write, e.g. {out / 'scenarios.md'}")
+        try:
+            atomic_write(out, lambda p: Path(p).write_text(text, encoding="utf-8"))
+        except OSError as exc:  # a parent that is a file, no permission, a full disk: the old file is kept
+            return _invalid(f"--out: cannot write {out}: {exc.strerror or exc}")
         print(f"wrote {args.out}")
     else:
         print(text)
@@ -391,12 +398,25 @@ def _experiment_into(out: Path, args, experiment):
                     warnings.catch_warnings():
                 warnings.simplefilter("ignore", StoreWarning)
                 result = experiment(ex if ex is not None else "serial")
-            result.write(out)
+            # runs failed: a partial report must not replace a complete earlier one (nothing
+            # written is lost); the finished runs are in the store either way
+            result.kept_previous = bool(result.failures) and folder.has_published(out)
+            if not result.kept_previous:
+                result.write(out)
     except SchedulerUnreachable as exc:
         return None, str(exc)
     except folder.OutputError as exc:
         return None, f"--out: {exc}"
     return result, None
+
+
+def _wrote(out: Path, result, files: str) -> str:
+    """The closing line: what was written, or that the earlier outputs were kept (runs failed)."""
+    if getattr(result, "kept_previous", False):
+        return (f"Kept the earlier outputs in {out}: runs failed, so this partial result was not written over "
+                f"them; the finished runs are in {out}/store, and the same command resumes from them once the "
+                f"cause is fixed.")
+    return f"Wrote {out}/{files} ({result.reused} runs reused, {result.seconds:.0f} s)."
 
 
 def _report_failures(failures, total) -> None:
@@ -462,9 +482,8 @@ def cmd_compare(args) -> int:
         for m in key_measures():
             r = summ.loc[m]
             print(f"  {measure(m).label:<24}{mean_ci_text(result, result.labels[0], m, r)}")
-    print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
-          f"distributions.png, cost_benefit.png, report.html, report.md "
-          f"({result.reused} runs reused, {result.seconds:.0f} s).")
+    print("\n" + _wrote(out, result, "runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
+                              "distributions.png, cost_benefit.png, report.html, report.md"))
     _report_failures(result.failures, len(scenarios) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
 
@@ -529,8 +548,10 @@ def _compare_from_fit(args) -> int:
                                       progress=not args.quiet)
     except SchedulerUnreachable as exc:
         return _invalid(str(exc))
+    result.kept_previous = bool(result.failures) and folder.has_published(out)  # as in _experiment_into
     try:
-        result.write(out)
+        if not result.kept_previous:
+            result.write(out)
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     print(result.note)
@@ -539,9 +560,8 @@ def _compare_from_fit(args) -> int:
     if advice:
         print("\nToo few runs:")
         print("\n".join(f"- {a}" for a in advice))
-    print(f"\nWrote {out}/runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
-          f"distributions.png, cost_benefit.png, report.html, report.md "
-          f"({result.reused} runs reused, {result.seconds:.0f} s).")
+    print("\n" + _wrote(out, result, "runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
+                              "distributions.png, cost_benefit.png, report.html, report.md"))
     _report_failures(result.failures, len(result.labels) * len(result.seeds))
     return EXIT_FAIL if result.failures else EXIT_OK
 
@@ -665,8 +685,8 @@ def cmd_sweep(args) -> int:
     _print_best(result, args.target)
     print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
           f"{len(result.points)} design points (pareto.csv).")
-    print(f"Wrote {out}/sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
-          f"figures, report.html, report.md ({result.reused} runs reused, {result.seconds:.0f} s).")
+    print(_wrote(out, result, f"sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
+                              "figures, report.html, report.md"))
     _report_failures(result.failures, len(result.points) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
 
@@ -875,6 +895,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenExecutor as exc:  # a worker killed from outside (most often: out of memory)
+        print(f"error: a worker process died during the {args.command} ({type(exc).__name__}); the most "
+              "common cause is the machine running out of memory (try fewer --workers or a smaller "
+              "population). Runs that finished are kept in the results store: the same command again "
+              "resumes from them.", file=sys.stderr)
+        return 1
     finally:
         warnings.formatwarning = previous
 

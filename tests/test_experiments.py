@@ -128,6 +128,49 @@ def test_failing_runs_are_reported_and_others_kept(tmp_path, capsys, monkeypatch
     assert "Failures" in (out / "report.md").read_text()
 
 
+def test_a_compare_whose_runs_fail_keeps_the_earlier_complete_report(tmp_path, capsys, monkeypatch):
+    """Nothing written is lost: a rerun into the same folder whose runs fail (here a bug; in life a
+    full disk) must not replace a complete report by a partial one (a red team's finding)."""
+    monkeypatch.setitem(KINDS, "faulty_for_tests", FaultyStrategy)
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: variant\n")
+    out = tmp_path / "cmp"
+    argv = ["compare", str(SCENARIOS / "baseline.yaml"), str(variant), "-r", "6", "--serial", "--quiet",
+            "--out", str(out), *SMALL]
+    assert main(argv) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert "runs.csv" in before and "report.html" in before
+    capsys.readouterr()
+    variant.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: variant\n"
+                       "strategies:\n  bug: {kind: faulty_for_tests}\n")  # new parameters: the runs are redone
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert "runs failed" in captured.err and f"Kept the earlier outputs in {out}" in captured.out
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert list((out / "store" / "failures").glob("*/*.txt"))  # the failures are on record
+    variant.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: variant\n"
+                       "strategies:\n  points: {start: 0}\n")  # a complete rerun does replace them
+    assert main(argv) == 0
+    assert (out / "runs.csv").read_bytes() != before["runs.csv"]
+
+
+def test_a_worker_that_dies_gives_a_clear_error_not_a_traceback(capsys, monkeypatch):
+    """A pool worker killed from outside (out of memory) surfaces as BrokenProcessPool."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import sim.cli
+
+    def dies(args):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(sim.cli, "cmd_compare", dies)
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), "-r", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "a worker process died during the compare" in err and "out of memory" in err and "resumes" in err
+    assert "Traceback" not in err
+
+
 def test_sobol_sweep_reports_first_and_total_order(tmp_path, capsys):
     out = tmp_path / "sw"
     code = main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "strategies.points.value=0:0.05",

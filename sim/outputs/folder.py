@@ -214,6 +214,19 @@ def using(out: str | os.PathLike, kind: str | None = None):
         yield recover(out)
 
 
+def has_published(out: str | os.PathLike) -> bool:
+    """Whether `out` holds a complete set of outputs a command published earlier.
+
+    >>> import tempfile
+    >>> has_published(tempfile.mkdtemp())
+    False
+    """
+    try:
+        return bool(json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8")).get("files"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 @contextlib.contextmanager
 def publish(out: str | os.PathLike, kind: str | None = None):
     """Yield a staging folder; on success move everything written there into `out` as one set.
@@ -248,4 +261,4 @@ def publish(out: str | os.PathLike, kind: str | None = None):
             raise
 
 
-__all__ = ["OutputError", "check_usable", "held_kind", "lock", "publish", "recover", "using"]
+__all__ = ["OutputError", "check_usable", "has_published", "held_kind", "lock", "publish", "recover", "using"]
