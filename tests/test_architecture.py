@@ -77,6 +77,39 @@ def test_two_points_programmes_at_once_are_refused():
         CommunityModel(Scenario(one))  # a resolved dict, not validated again
 
 
+def test_a_clash_past_the_horizon_is_named_before_the_run_goes_there(tmp_path):
+    """The load checks clashes up to the horizon; running longer checks the added days first,
+    naming the file, the strategies and the day (a red team met a bare StrategyConflict mid-run)."""
+    from sim.scenario import load_scenario
+
+    path = tmp_path / "kocs.yaml"
+    path.write_text(f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\nhorizon_days: 100\n"
+                    "population: {size: 300}\nstrategies:\n"
+                    "  k1: {kind: koc_promotion, start: 0, every: 30}\n"
+                    "  k2: {kind: koc_promotion, start: 1, every: 7}\n")  # rounds meet first on day 120
+    sc = load_scenario(path)  # no clash within 100 days
+    model = CommunityModel(sc, seed=1)
+    model.run(60)
+    with pytest.raises(StrategyConflict, match=r"kocs\.yaml: .*'k1' and 'k2'.* on day 120;.*days=200"):
+        model.run(140)
+    assert model.day == 60  # refused before any day of it ran
+    model.run(40)  # up to the horizon, nothing to check
+    assert model.day == 100
+
+
+def test_run_lengths_are_bounded_like_the_horizon():
+    from sim.experiments.runner import run_scenario
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(ROOT / "scenarios" / "baseline.yaml", overrides=["population.size=300"])
+    with pytest.raises(ValueError, match=r"days.*20000"):
+        CommunityModel(sc, seed=1).run(10**9)  # refused at once, not run for hours
+    with pytest.raises(ValueError, match=r"days"):
+        run_scenario(sc, days=0)  # a summary needs a day
+    with pytest.raises(ValueError, match=r"days.*20000"):
+        run_scenario(sc, days=20001)
+
+
 def test_a_new_readout_is_one_entry(tmp_path):
     """One daily and one per-run entry reach timeseries.csv, summary.json, compare tables and the report."""
     from sim.cli import main

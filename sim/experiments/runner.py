@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from sim.model import CommunityModel
+from sim.model.community import MAX_DAYS, whole_number
 from sim.scenario import Scenario
 
 
@@ -29,6 +30,8 @@ class RunResult:
 def run_scenario(scenario: Scenario, seed: int | None = None, days: int | None = None,
                  progress: Callable[[int, int], None] | None = None, keep_model: bool = True) -> RunResult:
     """Build the model, run it for `days` (default: the horizon) and summarise."""
+    if days is not None:  # a summary needs at least one day: 0 is refused here, not after the build
+        days = whole_number(days, "days", low=1, high=MAX_DAYS)
     model = CommunityModel(scenario, seed=seed)
     model.run(days=days, progress=progress)
     ts = model.timeseries()

@@ -32,10 +32,14 @@ from sim.model.graphs import SocialGraph
 from sim.model.mechanics import DAILY_STEPS
 from sim.model.population import Population, build_population
 from sim.model.state import Circle, State
-from sim.model.strategies import KINDS, check_conflicts, in_force, todays_effects
+from sim.model.strategies import KINDS, StrategyConflict, check_conflicts, in_force, todays_effects
 from sim.readouts import registry
 from sim.readouts.recorder import DailyCollector, Recorder, reporters
 from sim.scenario import Scenario
+from sim.scenario.schema import SCHEMA
+
+#: Most days one run may take: horizon_days' upper bound (the CLI's --days has the same).
+MAX_DAYS = int(SCHEMA["horizon_days"].high)
 
 #: Columns of the daily time series, in order, with their meaning (from the read-out registry).
 METRICS = {name: r.doc or r.label for name, r in registry.DAILY.items()}
@@ -130,7 +134,18 @@ class CommunityModel(mesa.Model):
 
     def run(self, days: int | None = None, progress: Callable[[int, int], None] | None = None) -> None:
         """Run `days` days (default: the scenario's horizon). `progress(done, total)` is called daily."""
-        total = self.scenario.horizon_days if days is None else whole_number(days, "days")
+        # the same bound as horizon_days (and the CLI's --days): a typo of 10**9 is refused, not run for hours
+        total = self.scenario.horizon_days if days is None else whole_number(days, "days", high=MAX_DAYS)
+        if self.day + total > self.scenario.horizon_days:
+            # the scenario's strategies were checked for clashes up to its horizon only: check the days
+            # this run adds now, so a clash names its strategies and day before any of it runs
+            try:
+                check_conflicts(self.strategies, self.day + total)
+            except StrategyConflict as exc:
+                raise StrategyConflict(
+                    f"{self.scenario.path or 'scenario'}: {exc} (this run goes to day {self.day + total - 1}, past "
+                    f"the horizon checked when the scenario was loaded, {self.scenario.horizon_days} days: load "
+                    f"it with days={self.day + total} to have every clash reported with its line)") from None
         for i in range(total):
             self.step()
             if progress is not None:
