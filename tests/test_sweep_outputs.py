@@ -136,6 +136,18 @@ def test_a_sweep_refuses_a_strategy_the_scenario_does_not_run_and_repeated_integ
     assert design([ParamRange("community.organizers", 1, 3, True)], "grid", 3).ravel().tolist() == [1, 2, 3]
 
 
+def test_integer_levels_stay_inside_the_range_asked_for():
+    """1:3.5 ran organizers = 4 (3.5 rounded up): whole numbers are taken inside the range, by every method."""
+    from sim.experiments.sweep import design, parse_param
+
+    r = parse_param("community.organizers=1:3.5")
+    assert design([r], "grid", 3).ravel().tolist() == [1, 2, 3]
+    lhs = design([parse_param("community.organizers=0.6:4.6")], "lhs", 40, seed=2).ravel()  # 4.5-4.6 rounds to 5
+    assert lhs.min() == 1 and lhs.max() == 4 and set(lhs) <= {1, 2, 3, 4}
+    with pytest.raises(ValueError, match="takes whole numbers and none lies in 1.2:1.8"):
+        parse_param("community.organizers=1.2:1.8")
+
+
 def test_a_sobol_sample_size_off_a_power_of_two_gets_our_note_not_salibs():
     """SALib said only 'require n to be a power of 2', naming neither the option nor a size to use."""
     import warnings

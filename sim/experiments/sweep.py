@@ -135,7 +135,20 @@ def parse_param(text: str, scenario: Scenario | None = None) -> ParamRange:
     for bound, v in (("LOW", lo), ("HIGH", hi)):
         if (spec.low is not None and v < spec.low) or (spec.high is not None and v > spec.high):
             raise ValueError(f"--param {text!r}: {bound} {v} is outside {spec.describe_range()}")
+    if spec.type == "int" and np.ceil(lo) > np.floor(hi):
+        raise ValueError(f"--param {text!r}: {key.strip()} takes whole numbers and none lies in {lo:g}:{hi:g}")
     return ParamRange(key.strip(), lo, hi, spec.type == "int")
+
+
+def whole_levels(values: np.ndarray, r: ParamRange) -> np.ndarray:
+    """An integer parameter's values rounded to whole numbers inside its range (pure).
+
+    Rounding alone would take 1:3.5's top level to 4, outside what was asked.
+
+    >>> whole_levels(np.array([1.0, 2.25, 3.5]), ParamRange("community.organizers", 1, 3.5, True)).tolist()
+    [1.0, 2.0, 3.0]
+    """
+    return np.clip(np.round(values), np.ceil(r.low), np.floor(r.high))
 
 
 def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -> np.ndarray:
@@ -153,7 +166,7 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
     if method == "grid":
         levels = [np.linspace(r.low, r.high, samples) for r in ranges]
         for r, lv in zip(ranges, levels):
-            whole = np.unique(np.round(lv))
+            whole = np.unique(whole_levels(lv, r))
             if r.integer and whole.size < samples:
                 raise ValueError(f"--param {r.key}: a grid of {samples} levels on {r.low:g}:{r.high:g} gives only "
                                  f"{whole.size} distinct whole number(s) ({', '.join(f'{v:g}' for v in whole)}) and "
@@ -178,7 +191,7 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     for j, r in enumerate(ranges):
         if r.integer:
-            pts[:, j] = np.round(pts[:, j])
+            pts[:, j] = whole_levels(pts[:, j], r)
     return pts
 
 
