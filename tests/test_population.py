@@ -441,3 +441,18 @@ def test_dense_watts_strogatz_ends_without_duplicate_ties():
         pairs = set(zip(np.minimum(g.u, g.v).tolist(), np.maximum(g.u, g.v).tolist()))
         assert len(pairs) == g.u.size and (g.u != g.v).all()
         assert g.u.size >= n * (k // 2) * 0.95  # few ties given up
+
+
+@pytest.mark.parametrize("bad, says", [(-1.0, "must be a finite positive number"),
+                                       (float("nan"), "must be a finite positive number"),
+                                       ("x", "is not a number")])
+def test_a_users_graph_gets_the_weight_rule_of_graph_files(bad, says):
+    """`graph=` took weights of -1 or NaN that a graph file is refused for (a red team's finding)."""
+    spec = scenario_from_dict({}).population
+    g = nx.Graph()
+    g.add_edge("ann", "bo", weight=2.0)
+    g.add_edge("bo", "cy", weight=bad)
+    with pytest.raises(GraphFileError, match=f"edge \\('bo', 'cy'\\): weight .* {says}"):
+        build_population(spec, np.random.default_rng(0), graph=g)
+    g["bo"]["cy"]["weight"] = 0.5
+    assert build_population(spec, np.random.default_rng(0), graph=g).n == 3

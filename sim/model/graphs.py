@@ -156,7 +156,10 @@ def from_networkx(g: nx.Graph, relabel: bool = True) -> tuple[SocialGraph, nx.Gr
     ends = np.fromiter((x for a, b, _ in edges for x in (a, b)), dtype=np.int64, count=2 * len(edges))
     ends = ends.reshape(-1, 2)
     weighted = any("weight" in d for _, _, d in edges)
-    weight = np.array([d.get("weight", 1.0) for _, _, d in edges], dtype=float) if weighted else None
+    # the same rule as a graph file's weights: finite and positive (a tie of weight -1 or NaN is a mistake)
+    weight = np.array([_weight(d.get("weight", 1.0), f"edge ({g.nodes[a].get('label', a)!r}, "
+                                                     f"{g.nodes[b].get('label', b)!r})")
+                       for a, b, d in edges], dtype=float) if weighted else None
     sg = SocialGraph(g.number_of_nodes(), ends[:, 0].astype(np.int32), ends[:, 1].astype(np.int32), weight)
     return sg, g
 
