@@ -303,6 +303,21 @@ def test_graph_file_resolved_relative_to_scenario(tmp_path):
     assert sc.population.graph.file == str((tmp_path / "g.csv").resolve())
 
 
+def test_a_size_given_with_a_file_graph_is_noted_as_unused(tmp_path):
+    """A file graph brings its own persons: a population.size beside it is said to be unused,
+    where it was written (a red team's 5,000 became 100 persons without a word)."""
+    (tmp_path / "g.csv").write_text("source,target\na,b\nb,c\n")
+    p = write(tmp_path, "s.yaml", "population:\n  size: 5000\n  graph: {type: file, file: g.csv, mean_degree: 4}\n")
+    notes = {n.key: n for n in load_scenario(p).notices}
+    assert set(notes) == {"population.size", "population.graph.mean_degree"}
+    assert notes["population.size"].line == 2 and "not used: a file graph brings its own persons" in \
+        notes["population.size"].message
+    quiet = write(tmp_path, "q.yaml", "population: {graph: {type: file, file: g.csv}}\n")
+    assert load_scenario(quiet).notices == ()  # nothing written, nothing to say
+    generated = write(tmp_path, "gen.yaml", "population: {size: 500, graph: {mean_degree: 4}}\n")
+    assert load_scenario(generated).notices == ()
+
+
 def test_every_shipped_scenario_validates():
     files = sorted(SCENARIOS.glob("*.yaml"))
     assert len(files) >= 10
@@ -528,3 +543,29 @@ def test_a_null_or_empty_kind_is_the_name_and_keeps_the_inherited_settings(tmp_p
         v = write(tmp_path, "v.yaml", f"extends: b.yaml\nname: v\nstrategies:\n  points: {{kind: {kind}, cost: 3}}\n")
         (_, k, spec), = load_scenario(v).strategies
         assert (k, spec["checkin"], spec["cost"]) == ("points", 2.0, 3.0)
+
+
+def test_a_bare_off_is_read_as_false_and_the_error_says_to_quote_it(tmp_path):
+    """`churn.mode: off` is what the reference lists, but YAML reads the bare word as a boolean."""
+    (pr,) = problems_of(write(tmp_path, "s.yaml", "churn:\n  mode: off\n"))
+    assert pr.key == "churn.mode" and pr.line == 2
+    assert "expected text, got False" in pr.message and "put the word in quotes, e.g. 'off'" in pr.message
+    (named,) = problems_of(write(tmp_path, "n.yaml", "name: yes\n"))
+    assert "put the word in quotes" in named.message
+    quoted = load_scenario(write(tmp_path, "q.yaml",
+                                 f"extends: {SCENARIOS / 'baseline.yaml'}\nchurn:\n  mode: 'off'\n"))
+    assert quoted.churn.mode == "off"
+
+
+def test_text_that_cannot_be_written_is_refused_when_loaded(tmp_path):
+    """A lone surrogate in `name` passed validation and crashed the run's figures."""
+    p = write(tmp_path, "s.yaml", 'name: "\\ud800x"\n')
+    (pr,) = problems_of(p)
+    assert pr.key == "name" and pr.line == 1 and "not valid text" in pr.message
+
+
+def test_founders_that_outnumber_a_written_size_point_at_the_size(tmp_path):
+    """With organizers and core at their defaults, the line to change is the size the file wrote."""
+    p = write(tmp_path, "s.yaml", "name: tiny\npopulation:\n  size: 6\n")
+    found = [pr for pr in problems_of(p) if pr.key == "community"]
+    assert len(found) == 1 and found[0].line == 3 and "exceed population.size (6)" in found[0].message

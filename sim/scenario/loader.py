@@ -705,6 +705,10 @@ def _where(locs: dict, path: tuple, default_file: str) -> tuple[str, int | None]
     return default_file, None
 
 
+#: Bare words YAML 1.1 (PyYAML) reads as booleans (any capitalisation).
+_YAML_BOOL_WORDS = {"yes", "no", "on", "off", "true", "false"}
+
+
 def _is_bool(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_))
 
@@ -723,7 +727,16 @@ def _check_leaf(value: Any, spec: Param) -> str | None:
         return None
     if t == "str":
         if not isinstance(value, str):
+            if _is_bool(value):  # `mode: off` or `name: yes`: YAML 1.1 reads the bare word as a boolean
+                words = [c for c in spec.choices or () if c in _YAML_BOOL_WORDS]
+                example = repr(words[0]) if words else "'off'"
+                return (f"expected text, got {short(value)}; YAML reads a bare yes, no, on, off, true or false "
+                        f"as a boolean: put the word in quotes, e.g. {example}")
             return f"expected text, got {short(value)}"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800"): no file, figure or report can hold it
+            return f"{short(value)} is not valid text (it holds a lone surrogate, half of a character)"
         if spec.choices and value not in spec.choices:
             close = difflib.get_close_matches(value, spec.choices, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -919,6 +932,15 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
                            f"{pop['close_ties']} is above population.dunbar_limit ({pop['dunbar_limit']}): close "
                            f"ties are the strongest maintained ties, so all {pop['dunbar_limit']} maintained "
                            "ties count as close"))
+    from sim.model.population import GENERATED
+
+    if pop["graph"]["type"] not in GENERATED:  # a file or named graph brings its own persons and ties
+        for key in (("population", "size"), ("population", "graph", "mean_degree")):
+            if key in locs:
+                f, line = _where(locs, key, file)
+                out.append(Problem(f, line, ".".join(key),
+                                   f"not used: a {pop['graph']['type']} graph brings its own persons and ties "
+                                   "(the summary's population is the graph's)"))
     kinds = {name: _kind_of(name, spec) for name, spec in r["strategies"].items()}
     if "points" not in kinds.values():
         for name in (n for n, k in kinds.items() if k == "tiers"):  # tiers by points rank by points earned
@@ -998,9 +1020,10 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         where = f"population.size ({persons})"
     if persons is not None:
         for key, message in founder_problems(SimpleNamespace(**c), persons, where):
-            if key == "community":  # blamed on a key the user wrote, if any
-                at = next((k for k in (("community", "organizers"), ("community", "core_seeds")) if k in locs),
-                          ("community", "core_seeds"))
+            if key == "community":  # blamed on a key the user wrote, if any (else the size they wrote)
+                size_at = ("population", "size") if graph["type"] in GENERATED else ("population", "graph", "type")
+                at = next((k for k in (("community", "organizers"), ("community", "core_seeds"), size_at)
+                           if k in locs), ("community", "core_seeds"))
             elif founders > persons and ("community", "seed_members") not in locs:
                 continue  # the default founding members do not fit because the core does not: one problem
             else:
