@@ -270,3 +270,16 @@ def test_a_bad_set_is_refused_even_when_days_or_seed_replace_it(tmp_path, capsys
     assert main(args) == 2
     assert f"--set: {bad.split('=')[0]}:" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_reference_out_that_cannot_be_written_is_a_clear_error(tmp_path, capsys):
+    """A folder, or a path under a file, is refused with exit 2 and no traceback (a red team's finding)."""
+    assert main(["reference", "--out", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    blocker = tmp_path / "afile"
+    blocker.write_text("keep me")
+    assert main(["reference", "--out", str(blocker / "x.md")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert blocker.read_text() == "keep me"
+    assert main(["reference", "--out", str(tmp_path / "ok.md")]) == 0
+    assert "strategies.points.value" in (tmp_path / "ok.md").read_text()
