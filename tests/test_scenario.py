@@ -569,3 +569,11 @@ def test_founders_that_outnumber_a_written_size_point_at_the_size(tmp_path):
     p = write(tmp_path, "s.yaml", "name: tiny\npopulation:\n  size: 6\n")
     found = [pr for pr in problems_of(p) if pr.key == "community"]
     assert len(found) == 1 and found[0].line == 3 and "exceed population.size (6)" in found[0].message
+
+
+def test_a_strategy_that_lost_its_indentation_is_told_to_indent_it(tmp_path):
+    p = write(tmp_path, "s.yaml", "strategies:\n  points: {start: 0}\ninvite_reward:\n  start: 0\n")
+    (pr,) = problems_of(p)
+    assert pr.key == "invite_reward" and pr.line == 3 and "indent it under strategies:" in pr.message
+    (other,) = problems_of(write(tmp_path, "o.yaml", "popluation: {size: 300}\n"))
+    assert "did you mean 'population'" in other.message  # other unknown keys keep their suggestion

@@ -709,6 +709,12 @@ def _where(locs: dict, path: tuple, default_file: str) -> tuple[str, int | None]
 _YAML_BOOL_WORDS = {"yes", "no", "on", "off", "true", "false"}
 
 
+
+def _is_strategy_kind(key) -> bool:
+    from sim.model.strategies import KINDS
+
+    return isinstance(key, str) and key in KINDS
+
 def _is_bool(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_))
 
@@ -788,6 +794,10 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
             if not path and key == "extends":  # read by _load_chain; here it came from a dict or --set
                 problems.append(Problem(f, line, "extends", "'extends' works in a scenario file only, not in "
                                         "--set or scenario_from_dict (load the base file and override it)"))
+                continue
+            if not path and _is_strategy_kind(key):  # a strategy that lost its indentation under strategies:
+                problems.append(Problem(f, line, str(key), f"unknown top-level key; {key!r} is a strategy kind: "
+                                        "indent it under strategies: (two spaces)"))
                 continue
             known = [*tree, *(() if path else _TOP_LEVEL_OTHERS)]  # extends, strategies, fit: checked elsewhere
             close = difflib.get_close_matches(str(key), known, n=1) \
