@@ -433,6 +433,11 @@ def test_a_bad_days_or_seed_argument_is_blamed_on_the_argument_not_on_a_set():
         load_scenario(ROOT / "scenarios" / "baseline.yaml", days=0)
     with pytest.raises(ScenarioError, match=r"seed \(--seed\): seed"):
         load_scenario(ROOT / "scenarios" / "baseline.yaml", seed=-1)
+    # numbers, as run_scenario and the CLI take them: text is refused, not parsed
+    with pytest.raises(ScenarioError, match=r"seed \(--seed\): seed: expected a number .* got '3'"):
+        load_scenario(ROOT / "scenarios" / "baseline.yaml", seed="3")
+    with pytest.raises(ScenarioError, match=r"days \(--days\): horizon_days: expected a number .* got '100'"):
+        load_scenario(ROOT / "scenarios" / "baseline.yaml", days="100")
 
 
 def test_a_strategy_given_another_kind_in_a_variant_replaces_the_base_entry(tmp_path):

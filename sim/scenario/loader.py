@@ -1106,6 +1106,10 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
         if why:
             f, line = _where(locs, (key,), str(path))
             problems.append(Problem(f, line, key, why))
+        arg_why = _check_leaf(value, SCHEMA[key])  # an argument is a number, not text: '3' is refused as run_scenario
+        if arg_why:                                # refuses it (the CLI's --seed and --days arrive as ints)
+            problems.append(Problem(source, None, key, arg_why))
+            continue
         _apply_overrides(doc, locs, [f"{key}={value}"], problems)  # its problems are blamed on the argument
         locs[(key,)] = (source, None)
     resolved = _validate(doc, locs, str(path), problems, base_dir=path.parent)
