@@ -456,3 +456,14 @@ def test_a_users_graph_gets_the_weight_rule_of_graph_files(bad, says):
         build_population(spec, np.random.default_rng(0), graph=g)
     g["bo"]["cy"]["weight"] = 0.5
     assert build_population(spec, np.random.default_rng(0), graph=g).n == 3
+
+
+@pytest.mark.parametrize("first", ["a,b,1,note", "a,b"])
+def test_a_line_with_empty_ties_but_more_fields_is_an_error_whatever_the_first_line(tmp_path, first):
+    """' , ,,x' was dropped as blank when the first line had four fields, an error when it had two."""
+    p = tmp_path / "g.csv"
+    p.write_text(f"{first}\nb,c\n , ,,x\n")
+    with pytest.raises(GraphFileError, match=r"g\.csv:3: expected 'source,target\[,weight\]'"):
+        load_graph_file(p)
+    p.write_text(f"{first}\n\n,,\nb,c\n")  # truly blank lines (commas only) are skipped by both readers
+    assert load_graph_file(p).number_of_nodes() == 3

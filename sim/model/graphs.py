@@ -968,6 +968,10 @@ def _fast_csv(raw: bytes):
     s, t, w = s.to_numpy(object), t.to_numpy(object), w.to_numpy(object)
     comment = comment.to_numpy(bool)
     blank = (s == "") & (t == "") & (w == "")
+    if blank.any():  # empty first three fields, but a 4th (dropped above) is not a blank line
+        lines = raw.split(b"\n")
+        if any(lines[i].strip(b" \t,") for i in np.flatnonzero(blank)):
+            return None  # the line reader reports it, as it does whatever the first line's width
     skip = comment | blank
     first = np.flatnonzero(~skip)[:1]  # the header is the first line that is not a comment or blank
     if first.size and _is_header(s[first[0]], t[first[0]]):
