@@ -548,11 +548,16 @@ def _drop_replaced_strategies(base_doc: dict, base_locs: dict, doc: dict) -> tup
     return base_doc, {k: v for k, v in base_locs.items() if k[:2] not in gone}
 
 
-def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[dict, dict]:
-    """Load a file and everything it extends; return (merged doc, {key path: (file, line)})."""
+def _load_chain(path: Path, problems: list[Problem], seen: tuple = (),
+                via: tuple[str, int | None] | None = None) -> tuple[dict, dict]:
+    """Load a file and everything it extends; return (merged doc, {key path: (file, line)}).
+
+    `via`: the (file, line) of the `extends` that led here, blamed for a circular chain.
+    """
     path = Path(path)
     if path.resolve() in seen:
-        problems.append(Problem(str(path), None, "extends", "circular 'extends' chain: "
+        f, line = via or (str(path), None)
+        problems.append(Problem(f, line, "extends", "circular 'extends' chain: "
                                 + " -> ".join(str(p) for p in seen + (path.resolve(),))))
         return {}, {}
     doc, lines = _read_yaml(path, problems)
@@ -582,7 +587,7 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = ()) -> tuple[
                                         "to this file's folder)" if str(exc) == "file not found"
                                         else f"base scenario {looked} {exc}"))
             else:
-                base_doc, base_locs = _load_chain(base_path, problems, seen + (path.resolve(),))
+                base_doc, base_locs = _load_chain(base_path, problems, seen + (path.resolve(),), (str(path), where))
         locs.pop(("extends",), None)
     _empty_entries(doc, base_doc, lines, str(path), problems)
     base_doc, base_locs = _drop_replaced_strategies(base_doc, base_locs, doc)
