@@ -398,10 +398,7 @@ def _experiment_into(out: Path, args, experiment):
                     warnings.catch_warnings():
                 warnings.simplefilter("ignore", StoreWarning)
                 result = experiment(ex if ex is not None else "serial")
-            # runs failed: a partial report must not replace a complete earlier one (nothing
-            # written is lost); the finished runs are in the store either way
-            result.kept_previous = bool(result.failures) and folder.has_published(out)
-            if not result.kept_previous:
+            if not _keeps_earlier(out, result):
                 result.write(out)
     except SchedulerUnreachable as exc:
         return None, str(exc)
@@ -410,12 +407,24 @@ def _experiment_into(out: Path, args, experiment):
     return result, None
 
 
+def _keeps_earlier(out: Path, result) -> bool:
+    """Whether `result`, some of whose runs failed, must not be written over `out`'s complete earlier outputs.
+
+    Nothing written is lost: a partial result replaces only a partial one (or nothing); the
+    finished runs are in the store either way. Sets `result.kept_previous` for `_wrote`.
+    """
+    from sim.outputs import folder
+
+    result.kept_previous = bool(result.failures) and folder.has_complete_outputs(out)
+    return result.kept_previous
+
+
 def _wrote(out: Path, result, files: str) -> str:
     """The closing line: what was written, or that the earlier outputs were kept (runs failed)."""
     if getattr(result, "kept_previous", False):
-        return (f"Kept the earlier outputs in {out}: runs failed, so this partial result was not written over "
-                f"them; the finished runs are in {out}/store, and the same command resumes from them once the "
-                f"cause is fixed.")
+        return (f"Kept the earlier outputs in {out} (a previous command's, none of its runs failed): runs failed "
+                f"here, so this partial result was not written over them; the finished runs are in {out}/store, "
+                f"and the same command resumes from them once the cause is fixed.")
     return f"Wrote {out}/{files} ({result.reused} runs reused, {result.seconds:.0f} s)."
 
 
@@ -548,9 +557,8 @@ def _compare_from_fit(args) -> int:
                                       progress=not args.quiet)
     except SchedulerUnreachable as exc:
         return _invalid(str(exc))
-    result.kept_previous = bool(result.failures) and folder.has_published(out)  # as in _experiment_into
     try:
-        if not result.kept_previous:
+        if not _keeps_earlier(out, result):
             result.write(out)
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
@@ -683,8 +691,9 @@ def cmd_sweep(args) -> int:
             if note:
                 print(f"  note: {m}: {note}")
     _print_best(result, args.target)
+    where = "." if getattr(result, "kept_previous", False) else " (pareto.csv)."  # not written when kept
     print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
-          f"{len(result.points)} design points (pareto.csv).")
+          f"{len(result.points)} design points{where}")
     print(_wrote(out, result, f"sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
                               "figures, report.html, report.md"))
     _report_failures(result.failures, len(result.points) * args.replications)
@@ -900,7 +909,7 @@ def main(argv: list[str] | None = None) -> int:
               "common cause is the machine running out of memory (try fewer --workers or a smaller "
               "population). Runs that finished are kept in the results store: the same command again "
               "resumes from them.", file=sys.stderr)
-        return 1
+        return EXIT_FAIL
     finally:
         warnings.formatwarning = previous
 

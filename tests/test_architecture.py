@@ -95,6 +95,13 @@ def test_a_clash_past_the_horizon_is_named_before_the_run_goes_there(tmp_path):
     assert model.day == 60  # refused before any day of it ran
     model.run(40)  # up to the horizon, nothing to check
     assert model.day == 100
+    model.run(10)  # past it, but before the clash: checked and run
+    for _ in range(10):  # step() checks each day it adds past the checked ones
+        model.step()
+    assert model.day == 120
+    with pytest.raises(StrategyConflict, match=r"'k1' and 'k2'.* on day 120;.*days=121"):
+        model.step()
+    assert model.day == 120
 
 
 def test_run_lengths_are_bounded_like_the_horizon():

@@ -98,7 +98,7 @@ def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
 
 def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
     """One very noisy measure sets the headline rerun; the advice also says how many settle the
-    rest (a newcomer was told to rerun with -r 709 when -r 15 settled all but lifespan)."""
+    rest (a newcomer was told to rerun with -r 709 when -r 99 settled all but lifespan)."""
     # viral K: d = 0.25 (about 130 pairs); overload share: d = 0.02 / 0.04 = 0.5 (about 34)
     res = _result({"viral_k": (0.02, 0.08), "overload_share": (0.02, 0.04)}, n=6, seed=8)
     diff = res.differences().set_index("measure")

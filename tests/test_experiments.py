@@ -153,6 +153,18 @@ def test_a_compare_whose_runs_fail_keeps_the_earlier_complete_report(tmp_path, c
                        "strategies:\n  points: {start: 0}\n")  # a complete rerun does replace them
     assert main(argv) == 0
     assert (out / "runs.csv").read_bytes() != before["runs.csv"]
+    # a partial set is no set to keep: a later result, partial or not, replaces it
+    partial = tmp_path / "partial"
+    argv_partial = [*argv[:-len(SMALL) - 1], str(partial), *SMALL]
+    variant.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: variant\n"
+                       "strategies:\n  bug: {kind: faulty_for_tests}\n")
+    capsys.readouterr()
+    assert main(argv_partial) == 1 and "Wrote " in capsys.readouterr().out  # nothing earlier: written
+    first = (partial / "runs.csv").read_bytes()
+    variant.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: variant\n"
+                       "strategies:\n  bug: {kind: faulty_for_tests}\n  points: {start: 0}\n")
+    assert main(argv_partial) == 1 and "Wrote " in capsys.readouterr().out
+    assert (partial / "runs.csv").read_bytes() != first
 
 
 def test_a_worker_that_dies_gives_a_clear_error_not_a_traceback(capsys, monkeypatch):

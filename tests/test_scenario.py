@@ -210,9 +210,9 @@ def test_a_tab_in_the_indentation_says_to_use_spaces(tmp_path):
     p = tmp_path / "tab.yaml"
     p.write_text("seed: 1\npopulation:\n\tsize: 300\n", encoding="utf-8")
     (pr,) = problems_of(p)
-    assert pr.line == 3 and "YAML syntax error" in pr.message and "never tabs" in pr.message
+    assert pr.line == 3 and "YAML syntax error" in pr.message and "replace the tab with spaces" in pr.message
     (other,) = problems_of(write(tmp_path, "s.yaml", "population:\n  size: [1, 2\n"))
-    assert "never tabs" not in other.message  # only a tab gets the hint
+    assert "replace the tab" not in other.message  # only a tab gets the hint
 
 
 def test_missing_extends_and_cycle(tmp_path):
@@ -315,6 +315,14 @@ def test_a_size_given_with_a_file_graph_is_noted_as_unused(tmp_path):
         notes["population.size"].message
     quiet = write(tmp_path, "q.yaml", "population: {graph: {type: file, file: g.csv}}\n")
     assert load_scenario(quiet).notices == ()  # nothing written, nothing to say
+    variant = write(tmp_path, "v.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\n"
+                                        "population: {graph: {type: file, file: g.csv}}\n")
+    assert load_scenario(variant).notices == ()  # the base's size is inherited, not written: no note
+    named = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.graph.type=karate_club",
+                                                                  "community.seed_members=10",
+                                                                  "population.size=40"])
+    # the --set size, and the file's own mean_degree (baseline.yaml is the top file here)
+    assert sorted(n.key for n in named.notices) == ["population.graph.mean_degree", "population.size"]
     generated = write(tmp_path, "gen.yaml", "population: {size: 500, graph: {mean_degree: 4}}\n")
     assert load_scenario(generated).notices == ()
 
@@ -557,7 +565,7 @@ def test_a_bare_off_is_read_as_false_and_the_error_says_to_quote_it(tmp_path):
     assert pr.key == "churn.mode" and pr.line == 2
     assert "expected text, got False" in pr.message and "put the word in quotes, e.g. 'off'" in pr.message
     (named,) = problems_of(write(tmp_path, "n.yaml", "name: yes\n"))
-    assert "put the word in quotes" in named.message
+    assert "put the word in quotes, e.g. 'yes'" in named.message  # the example is a word that reads as True
     quoted = load_scenario(write(tmp_path, "q.yaml",
                                  f"extends: {SCENARIOS / 'baseline.yaml'}\nchurn:\n  mode: 'off'\n"))
     assert quoted.churn.mode == "off"
@@ -575,6 +583,10 @@ def test_founders_that_outnumber_a_written_size_point_at_the_size(tmp_path):
     p = write(tmp_path, "s.yaml", "name: tiny\npopulation:\n  size: 6\n")
     found = [pr for pr in problems_of(p) if pr.key == "community"]
     assert len(found) == 1 and found[0].line == 3 and "exceed population.size (6)" in found[0].message
+    # the same with a base that writes organizers and core_seeds: this file's line, not the base's
+    v = write(tmp_path, "v.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: tiny\npopulation:\n  size: 6\n")
+    found = [pr for pr in problems_of(v) if pr.key == "community"]
+    assert len(found) == 1 and found[0].file == str(v) and found[0].line == 4
 
 
 def test_a_strategy_that_lost_its_indentation_is_told_to_indent_it(tmp_path):

@@ -306,8 +306,10 @@ class CompareResult:
                 if m == "incentive_spend" and spend is not None and np.isclose(d["mean"], spend):
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
                 if m == "lifespan" and self._all_alive(lab):
+                    longer = ("a longer horizon would judge it" if getattr(self, "from_fit", None)
+                              else "a longer --days would judge it")  # compare --from-fit has no --days
                     quiet.append(f"lifespan (every run of both still alive at the horizon, day {self.horizon:,}: "
-                                 "a longer --days would judge it)")
+                                 f"{longer})")
                     continue
                 if d["n"] < 2:  # one pair of runs: a difference, but neither an interval nor a test
                     # with more seeds, the others never reached it: more runs would not help, a longer horizon would
@@ -429,7 +431,7 @@ class CompareResult:
                 rerun = f"; rerun with -r {max(feasible)} to settle {which}"
                 # one noisy measure should not hide that far fewer settle the rest
                 ks = sorted((k, label) for k, label in wanted if k <= MAX_REPLICATIONS)
-                if len(ks) >= 2 and ks[-1][0] > 2 * ks[-2][0]:
+                if len(ks) == len(wanted) >= 2 and ks[-1][0] > 2 * ks[-2][0]:  # true only if all are settleable
                     rerun += f" (-r {ks[-2][0]} settles all but {ks[-1][1]})"
             else:
                 rerun = ""
@@ -484,7 +486,7 @@ class CompareResult:
         from sim.outputs.report import compare_html, compare_markdown
 
         out = Path(out)
-        with publish(out, kind="compare") as stage:
+        with publish(out, kind="compare", complete=not self.failures) as stage:
             (stage / "runs.csv").write_text(self.runs().to_csv(index=False), encoding="utf-8")
             (stage / "summary.csv").write_text(self.summary().to_csv(index=False), encoding="utf-8")
             (stage / "differences.csv").write_text(self.differences().to_csv(index=False), encoding="utf-8")

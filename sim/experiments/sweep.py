@@ -394,7 +394,7 @@ class SweepResult:
         from sim.outputs.report import sweep_html, sweep_markdown
 
         out = Path(out)
-        with publish(out, kind="sweep") as stage:
+        with publish(out, kind="sweep", complete=not self.failures) as stage:
             (stage / "sweep.csv").write_text(self.table().to_csv(index=False), encoding="utf-8")
             (stage / "runs.csv").write_text(self.runs().to_csv(index=False), encoding="utf-8")
             (stage / "pareto.csv").write_text(self.pareto().to_csv(index=False), encoding="utf-8")

@@ -80,6 +80,7 @@ class CommunityModel(mesa.Model):
         self.state = State(self.population.n)
         self.strategies = [KINDS[kind](name, spec) for name, kind, spec in scenario.strategies]
         check_conflicts(self.strategies, scenario.horizon_days)
+        self._clashes_checked = scenario.horizon_days  # days [0, this) are free of strategy clashes
         for strategy in self.strategies:
             strategy.bind(self)
         self.today: dict = {}
@@ -122,6 +123,8 @@ class CommunityModel(mesa.Model):
     # ------------------------------------------------------------------ one day
     def step(self) -> None:
         """Run one day: strategies set the day's effects, the mechanisms run in order, then record."""
+        if self.day >= self._clashes_checked:  # stepping past the horizon: one more day to check
+            self._check_clashes_until(self.day + 1)
         strategies = in_force(self.strategies, self.day)
         day = Day(self.day, self.state, self.population, self.scenario, self.rng,
                   todays_effects(strategies, self.day), strategies)
@@ -136,20 +139,27 @@ class CommunityModel(mesa.Model):
         """Run `days` days (default: the scenario's horizon). `progress(done, total)` is called daily."""
         # the same bound as horizon_days (and the CLI's --days): a typo of 10**9 is refused, not run for hours
         total = self.scenario.horizon_days if days is None else whole_number(days, "days", high=MAX_DAYS)
-        if self.day + total > self.scenario.horizon_days:
-            # the scenario's strategies were checked for clashes up to its horizon only: check the days
-            # this run adds now, so a clash names its strategies and day before any of it runs
-            try:
-                check_conflicts(self.strategies, self.day + total)
-            except StrategyConflict as exc:
-                raise StrategyConflict(
-                    f"{self.scenario.path or 'scenario'}: {exc} (this run goes to day {self.day + total - 1}, past "
-                    f"the horizon checked when the scenario was loaded, {self.scenario.horizon_days} days: load "
-                    f"it with days={self.day + total} to have every clash reported with its line)") from None
+        if self.day + total > self._clashes_checked:  # before any of the run: a clash is named, not met mid-run
+            self._check_clashes_until(self.day + total)
         for i in range(total):
             self.step()
             if progress is not None:
                 progress(i + 1, total)
+
+    def _check_clashes_until(self, end: int) -> None:
+        """Check days [0, end) for clashing strategies, past the horizon the scenario's own check covered.
+
+        Raises `StrategyConflict` naming file, strategies and day, and how to have it reported
+        when the scenario is loaded.
+        """
+        try:
+            check_conflicts(self.strategies, end)
+        except StrategyConflict as exc:
+            raise StrategyConflict(
+                f"{self.scenario.path or 'scenario'}: {exc} (this run goes to day {end - 1}, past the horizon "
+                f"checked when the scenario was loaded, {self.scenario.horizon_days} days: load it with "
+                f"days={end} to have every clash reported with its line)") from None
+        self._clashes_checked = end
 
     # ------------------------------------------------------------------ read-outs
     def timeseries(self):

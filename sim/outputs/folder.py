@@ -161,7 +161,8 @@ def recover(out: Path) -> list[str]:
     if journal.exists():
         try:
             data = json.loads(journal.read_text(encoding="utf-8"))
-            _move_into_place(out, out / data["staging"], data["files"], data["remove"], data.get("kind"))
+            _move_into_place(out, out / data["staging"], data["files"], data["remove"], data.get("kind"),
+                             data.get("complete", True))
             done.append(f"completed an interrupted write of {len(data['files'])} files in {out}")
         except (OSError, ValueError, KeyError, TypeError):
             done.append(f"discarded an unreadable journal in {out}")
@@ -179,7 +180,8 @@ def _plain(name) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
 
 
-def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[str], kind: str | None = None) -> None:
+def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[str], kind: str | None = None,
+                     complete: bool = True) -> None:
     names = [n for n in names if _plain(n)]
     remove = [n for n in remove if _plain(n)]
     if not (_plain(staging.name) and staging.name.startswith(STAGING_PREFIX)):
@@ -192,7 +194,8 @@ def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[st
         with contextlib.suppress(OSError):
             (out / name).unlink()
     _fsync_dir(out)
-    _write_json(out / MANIFEST, {"files": sorted(names), **({"kind": kind} if kind else {})})
+    _write_json(out / MANIFEST, {"files": sorted(names), **({"kind": kind} if kind else {}),
+                                 **({} if complete else {"complete": False})})
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -214,26 +217,30 @@ def using(out: str | os.PathLike, kind: str | None = None):
         yield recover(out)
 
 
-def has_published(out: str | os.PathLike) -> bool:
-    """Whether `out` holds a complete set of outputs a command published earlier.
+def has_complete_outputs(out: str | os.PathLike) -> bool:
+    """Whether `out` holds a set of outputs published earlier with none of its runs failed.
+
+    A command whose runs fail does not write its partial result over such a set.
 
     >>> import tempfile
-    >>> has_published(tempfile.mkdtemp())
+    >>> has_complete_outputs(tempfile.mkdtemp())
     False
     """
     try:
-        return bool(json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8")).get("files"))
+        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+        return bool(manifest.get("files")) and manifest.get("complete", True) is True
     except (OSError, ValueError, AttributeError):
         return False
 
 
 @contextlib.contextmanager
-def publish(out: str | os.PathLike, kind: str | None = None):
+def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = True):
     """Yield a staging folder; on success move everything written there into `out` as one set.
 
     Files of the previous set that the new one does not contain are removed. On an exception
     the staging folder is deleted and `out` is left as it was. With `kind`, a folder holding
     another command's outputs is refused (`check_usable`) and the set is recorded as `kind`'s.
+    `complete=False` records a set some of whose runs failed (`has_complete_outputs`).
     """
     out = check_usable(out, kind)
     out.mkdir(parents=True, exist_ok=True)
@@ -251,8 +258,9 @@ def publish(out: str | os.PathLike, kind: str | None = None):
             except (OSError, ValueError, AttributeError):
                 previous = []
             remove = sorted(set(previous) - set(names))
-            _write_json(out / JOURNAL, {"staging": staging.name, "files": names, "remove": remove, "kind": kind})
-            _move_into_place(out, staging, names, remove, kind)
+            _write_json(out / JOURNAL, {"staging": staging.name, "files": names, "remove": remove, "kind": kind,
+                                        "complete": complete})
+            _move_into_place(out, staging, names, remove, kind, complete)
             (out / JOURNAL).unlink(missing_ok=True)
             _fsync_dir(out)
         except BaseException:
@@ -261,4 +269,4 @@ def publish(out: str | os.PathLike, kind: str | None = None):
             raise
 
 
-__all__ = ["OutputError", "check_usable", "has_published", "held_kind", "lock", "publish", "recover", "using"]
+__all__ = ["OutputError", "check_usable", "has_complete_outputs", "held_kind", "lock", "publish", "recover", "using"]

@@ -424,7 +424,7 @@ def _parse_yaml(text: str, file: str, problems: list[Problem], duplicates: bool 
             problems.append(Problem(file, line, "", msg))
         else:
             if "'\\t'" in msg:  # PyYAML's "found character '\t' that cannot start any token"
-                msg += " (YAML indents with spaces, never tabs: replace the tab with spaces)"
+                msg += " (YAML does not allow tabs here: replace the tab with spaces)"
             problems.append(Problem(file, line, "", f"YAML syntax error: {msg or short(str(exc))}"))
         return None, None
     except (ValueError, TypeError, OverflowError) as exc:  # a tagged value the safe constructor rejects
@@ -710,8 +710,8 @@ def _where(locs: dict, path: tuple, default_file: str) -> tuple[str, int | None]
     return default_file, None
 
 
-#: Bare words YAML 1.1 (PyYAML) reads as booleans (any capitalisation).
-_YAML_BOOL_WORDS = {"yes", "no", "on", "off", "true", "false"}
+#: Bare words YAML 1.1 (PyYAML) reads as booleans (lower, Capitalised or UPPER case), by the value read.
+_YAML_BOOL_WORDS = {True: ("yes", "on", "true"), False: ("off", "no", "false")}
 
 
 
@@ -739,8 +739,9 @@ def _check_leaf(value: Any, spec: Param) -> str | None:
     if t == "str":
         if not isinstance(value, str):
             if _is_bool(value):  # `mode: off` or `name: yes`: YAML 1.1 reads the bare word as a boolean
-                words = [c for c in spec.choices or () if c in _YAML_BOOL_WORDS]
-                example = repr(words[0]) if words else "'off'"
+                read_as = _YAML_BOOL_WORDS[bool(value)]  # the words that give this value
+                words = [c for c in spec.choices or () if c in read_as]
+                example = repr(words[0] if words else read_as[0])
                 return (f"expected text, got {short(value)}; YAML reads a bare yes, no, on, off, true or false "
                         f"as a boolean: put the word in quotes, e.g. {example}")
             return f"expected text, got {short(value)}"
@@ -951,7 +952,7 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
 
     if pop["graph"]["type"] not in GENERATED:  # a file or named graph brings its own persons and ties
         for key in (("population", "size"), ("population", "graph", "mean_degree")):
-            if key in locs:
+            if key in locs and locs[key][0] in (file, "--set"):  # written here, not inherited from a base
                 f, line = _where(locs, key, file)
                 out.append(Problem(f, line, ".".join(key),
                                    f"not used: a {pop['graph']['type']} graph brings its own persons and ties "
@@ -1037,8 +1038,9 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         for key, message in founder_problems(SimpleNamespace(**c), persons, where):
             if key == "community":  # blamed on a key the user wrote, if any (else the size they wrote)
                 size_at = ("population", "size") if graph["type"] in GENERATED else ("population", "graph", "type")
-                at = next((k for k in (("community", "organizers"), ("community", "core_seeds"), size_at)
-                           if k in locs), ("community", "core_seeds"))
+                keys = (("community", "organizers"), ("community", "core_seeds"), size_at)
+                at = next((k for k in keys if k in locs and locs[k][0] in (file, "--set")),  # this file's first
+                          next((k for k in keys if k in locs), ("community", "core_seeds")))
             elif founders > persons and ("community", "seed_members") not in locs:
                 continue  # the default founding members do not fit because the core does not: one problem
             else:
