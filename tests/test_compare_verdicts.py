@@ -418,6 +418,9 @@ def test_holm_adjusts_each_variants_headline_tests_and_the_verdict_says_when_a_f
     assert found.all_alive("baseline", "variant")
     assert any("every run of both still alive at the horizon, day 200: a longer --days would judge it" in v
                for v in found.verdicts())  # and says how to judge it
+    found.from_fit = {"draws": 10, "seeds_per_draw": 1}  # compare --from-fit has no --days to lengthen
+    assert any("day 200: a longer horizon would judge it" in v for v in found.verdicts())
+    del found.from_fit
     out = head["measure"].isin(["lifespan", "incentive_spend", "total_spend"])
     assert head[out]["p_holm"].isna().all()
     family = head[~out]
