@@ -595,3 +595,21 @@ def test_a_strategy_that_lost_its_indentation_is_told_to_indent_it(tmp_path):
     assert pr.key == "invite_reward" and pr.line == 3 and "indent it under strategies:" in pr.message
     (other,) = problems_of(write(tmp_path, "o.yaml", "popluation: {size: 300}\n"))
     assert "did you mean 'population'" in other.message  # other unknown keys keep their suggestion
+
+
+def test_founders_that_outnumber_a_graph_files_persons_point_at_their_line(tmp_path):
+    """Known only once the file is read (`check_graph`); the problem names the line that set the count."""
+    import pickle
+
+    from sim.scenario import check_graph
+
+    (tmp_path / "g.csv").write_text("source,target\na,b\nb,c\nc,d\n")
+    p = write(tmp_path, "s.yaml", "population:\n  graph: {type: file, file: g.csv}\n"
+                                  "community:\n  organizers: 1\n  core_seeds: 1\n  seed_members: 200\n")
+    sc = load_scenario(p)
+    for scenario in (sc, pickle.loads(pickle.dumps(sc)), sc.with_overrides(["seed=2"])):
+        with pytest.raises(ScenarioError) as info:
+            check_graph(scenario)
+        (pr,) = info.value.problems
+        assert (pr.file, pr.line, pr.key) == (str(p), 6, "community.seed_members"), pr
+        assert "exceed the 4 persons of the graph" in pr.message

@@ -75,7 +75,14 @@ def check_fits(scenario, persons: int) -> None:
     if problems:
         from sim.scenario.loader import Problem, ScenarioError
 
-        raise ScenarioError([Problem(scenario.path or "<scenario>", None, key, message) for key, message in problems])
+        at = getattr(scenario, "founders_at", None) or {}  # where the counts were written, if known
+        nowhere = (scenario.path or "<scenario>", None)
+
+        def where(key: str) -> tuple:
+            keys = ("community.organizers", "community.core_seeds") if key == "community" else (key,)
+            return next((at[k] for k in keys if k in at), nowhere)
+
+        raise ScenarioError([Problem(*where(key), key, message) for key, message in problems])
 
 
 def first_by(key: np.ndarray, k: int) -> np.ndarray:

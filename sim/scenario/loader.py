@@ -177,10 +177,11 @@ class Section:
 class Scenario(Section):
     """A validated, fully resolved scenario. `strategies` holds (name, kind, Section) triples."""
 
-    __slots__ = ("path", "_strategy_specs", "_fit", "notices", "graph_file_at")
+    __slots__ = ("path", "_strategy_specs", "_fit", "notices", "graph_file_at", "founders_at")
 
     def __init__(self, resolved: dict, path: str | None = None, notices: Iterable[Problem] = (),
-                 graph_file_at: tuple[str, int | None] | None = None):
+                 graph_file_at: tuple[str, int | None] | None = None,
+                 founders_at: dict | None = None):
         strategies = resolved.get("strategies", {})
         body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
@@ -192,6 +193,9 @@ class Scenario(Section):
         #: Where `population.graph.file` was written (file, line), so a problem found when the
         #: graph file is read (`check_graph`) points at the scenario line that names it.
         object.__setattr__(self, "graph_file_at", graph_file_at)
+        #: Where the founders' counts were written ({"community.seed_members": (file, line), ...}),
+        #: so founders that outnumber a graph file's persons (`check_graph`) point at their line.
+        object.__setattr__(self, "founders_at", dict(founders_at or {}))
         specs = []
         for name, spec in strategies.items():
             specs.append((name, spec["kind"], Section(spec)))
@@ -239,14 +243,16 @@ class Scenario(Section):
         if problems:
             raise ScenarioError(problems)
         at = locs.get(_GRAPH_FILE, self.graph_file_at)  # set again by an override, or where it was
-        return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"), at)
+        founders = {**self.founders_at, **_founders_at(locs, self.path or "<scenario>")}
+        return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"), at, founders)
 
     def __getstate__(self):
-        return {"resolved": self.to_dict(), "path": self.path, "fit": self._fit, "graph_file_at": self.graph_file_at}
+        return {"resolved": self.to_dict(), "path": self.path, "fit": self._fit, "graph_file_at": self.graph_file_at,
+                "founders_at": self.founders_at}
 
     def __setstate__(self, state):
         self.__init__({**state["resolved"], "fit": state.get("fit")}, state["path"],
-                      graph_file_at=state.get("graph_file_at"))
+                      graph_file_at=state.get("graph_file_at"), founders_at=state.get("founders_at"))
 
     def __repr__(self) -> str:
         return f"Scenario(name={self.get('name')!r}, path={self.path!r})"
@@ -699,6 +705,12 @@ def _apply_overrides(doc: dict, locs: dict, overrides: list[str], problems: list
 # Validation against the schema
 # ----------------------------------------------------------------------------------------
 _GRAPH_FILE = ("population", "graph", "file")
+_FOUNDER_KEYS = (("community", "organizers"), ("community", "core_seeds"), ("community", "seed_members"))
+
+
+def _founders_at(locs: dict, file: str) -> dict:
+    """{dotted key: (file, line)} of the founders' counts the documents wrote (for `Scenario.founders_at`)."""
+    return {".".join(k): _where(locs, k, file) for k in _FOUNDER_KEYS if k in locs}
 
 
 def _where(locs: dict, path: tuple, default_file: str) -> tuple[str, int | None]:
@@ -1122,7 +1134,8 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
     resolved = _validate(doc, locs, str(path), problems, base_dir=path.parent)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(resolved, str(path), _notices(resolved, locs, str(path)), _where(locs, _GRAPH_FILE, str(path)))
+    return Scenario(resolved, str(path), _notices(resolved, locs, str(path)), _where(locs, _GRAPH_FILE, str(path)),
+                    _founders_at(locs, str(path)))
 
 
 def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<dict>",
