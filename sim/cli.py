@@ -474,6 +474,9 @@ def cmd_compare(args) -> int:
         return _invalid(error)
     _note_invalid(result)
     if len(result.labels) > 1:
+        print(f"In short ({result.TRADE_OFFS_NOTE}):")
+        print("\n".join(f"- {v}" for v in result.trade_offs()))
+        print("\nVerdicts:")
         print("\n".join(f"- {v}" for v in result.verdicts()))
         advice = result.replication_advice()
         if advice:
@@ -563,6 +566,9 @@ def _compare_from_fit(args) -> int:
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     print(result.note)
+    print(f"In short ({result.TRADE_OFFS_NOTE}):")
+    print("\n".join(f"- {v}" for v in result.trade_offs()))
+    print("\nVerdicts:")
     print("\n".join(f"- {v}" for v in result.verdicts()))
     advice = result.replication_advice()
     if advice:

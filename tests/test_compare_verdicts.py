@@ -116,6 +116,18 @@ def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
     assert "rerun with -r" in advice[0] and "settles all but" not in advice[0]
 
 
+def test_in_short_sorts_significant_differences_by_each_measures_better_direction():
+    """More peak DAU is better, more overload worse; a difference the test cannot tell is in neither."""
+    res = _result({"peak_dau": (30.0, 1.0), "overload_share": (0.1, 0.001), "viral_k": (0.02, 0.08),
+                   "lifespan": (-40.0, 2.0)}, n=8, seed=4)
+    diff = res.differences().set_index("measure")
+    assert not diff.loc["viral_k", "significant"]
+    assert res.trade_offs() == ["variant: better on peak DAU; worse on lifespan, overload share."]
+    cheap = _result({"peak_dau": (30.0, 1.0), "total_spend": (500.0, 0.0)}, n=8, seed=4)  # exactly 500 a run
+    assert cheap.trade_offs() == ["variant: better on peak DAU; worse on none; costs 500 cost units more per run."]
+    assert _result({}, n=1).trade_offs() == ["variant: better on no headline measure; worse on none."]
+
+
 def test_advice_names_only_measures_the_verdict_tests():
     """Incentive spend that is all of the extra spend is tested as total spend (one verdict, one
     Holm test): the advice must not name incentive spend, which no verdict mentions."""
@@ -429,6 +441,7 @@ def test_holm_adjusts_each_variants_headline_tests_and_the_verdict_says_when_a_f
     assert d[~d["measure"].isin(verdict_measures())]["p_holm"].isna().all()
     line = next(v for v in found.verdicts() if "peak DAU by" in v)
     assert "not significant once adjusted for the 6 headline measures tested (Holm: p = " in line
+    assert found.trade_offs() == ["variant: better on no headline measure; worse on none."]  # not counted there
     strong = _result({**noisy, "peak_dau": (30.0, 1.0)})  # p far below 5%/6: survives, said plainly
     assert any("peak DAU by" in v and "Holm" not in v for v in strong.verdicts())
 

@@ -42,7 +42,7 @@ def test_the_compare_example_is_what_compare_prints(tmp_path, capsys, monkeypatc
     monkeypatch.chdir(ROOT)
     prose = " ".join(README.split())
     assert f"`circlesim {COMPARE}`" in prose  # the README names the command this test runs
-    expected = _block_after("Both reports, and the terminal, open with verdicts of this form")
+    expected = _block_after("Both reports, and the terminal, open with a short answer and verdicts")
     got = _printed(capsys, shlex.split(COMPARE) + ["--out", str(tmp_path / "c")])
     assert got == expected
 

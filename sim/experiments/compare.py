@@ -389,6 +389,40 @@ class CompareResult:
         """Whether every run of the baseline and of `variant` was still alive at the horizon."""
         return self.all_alive(self.labels[0], variant)
 
+    #: What `trade_offs` lines count, said above them in the terminal and the reports.
+    TRADE_OFFS_NOTE = ("headline measures that differ significantly after Holm's adjustment; sizes and intervals "
+                       "in the verdicts")
+
+    def trade_offs(self) -> list[str]:
+        """One line per variant: the headline measures it improves and worsens, and what it costs.
+
+        A planner's answer to "which design wins on which measure and at what cost", drawn
+        from the verdicts: only differences that are significant and survive Holm's adjustment
+        count, in each read-out's own direction of better (`Readout.better`: more overload is
+        worse); spend is the price, not a measure won or lost. Empty with no variant.
+        """
+        if len(self.labels) < 2:
+            return []
+        diff = self.differences().set_index(["variant", "measure"])
+        lines = []
+        for lab in self.labels[1:]:
+            better, worse = [], []
+            for m in verdict_measures():
+                r = measure(m)
+                if m in ("incentive_spend", "total_spend") or r.better is None or (lab, m) not in diff.index:
+                    continue
+                row = diff.loc[(lab, m)]
+                p_holm = row["p_holm"]
+                if not bool(row["significant"]) or (p_holm == p_holm and p_holm >= 0.05):
+                    continue
+                (better if (row["mean"] > 0) == r.better else worse).append(r.label)
+            spend = diff.loc[(lab, "total_spend")] if (lab, "total_spend") in diff.index else None
+            price = (f"; costs {self._amount('total_spend', spend['mean'])} more per run"
+                     if spend is not None and bool(spend["significant"]) and spend["mean"] > 0 else "")
+            lines.append(f"{lab}: better on {', '.join(better) or 'no headline measure'}; worse on "
+                         f"{', '.join(worse) or 'none'}{price}.")
+        return lines
+
     def replication_advice(self) -> list[str]:
         """Where the replications are too few to settle a headline measure, and how many would.
 

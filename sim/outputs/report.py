@@ -316,7 +316,9 @@ def compare_markdown(result, images: dict | None = None) -> str:
     """The comparison report in Markdown, figures linked as files next to it (no verdicts without a variant)."""
     out = [f"# circlesim comparison: {', '.join(result.labels)}", ""]
     if len(result.labels) > 1:
-        out += ["## Verdicts", ""] + [f"- {v}" for v in result.verdicts()]
+        out += ["## In short", "", f"Counted: {result.TRADE_OFFS_NOTE}.", ""]
+        out += [f"- {v}" for v in result.trade_offs()]
+        out += ["", "## Verdicts", ""] + [f"- {v}" for v in result.verdicts()]
         advice = result.replication_advice()
         if advice:
             out += ["", "## Too few replications", ""] + [f"- {a}" for a in advice]
@@ -405,6 +407,9 @@ def compare_html(result, images: dict | None = None) -> str:
 
     parts = [f"<h1>circlesim comparison</h1><p>{html.escape(', '.join(result.labels))}</p>"]
     if len(result.labels) > 1:
+        note = f"Counted: {result.TRADE_OFFS_NOTE}."
+        parts.append(f"<h2>In short</h2><p>{html.escape(note)}</p><ul>"
+                     + "".join(f"<li>{html.escape(v)}</li>" for v in result.trade_offs()) + "</ul>")
         parts.append("<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts())
                      + "</ul>")
         advice = result.replication_advice()
