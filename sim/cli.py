@@ -561,8 +561,11 @@ def _compare_from_fit(args) -> int:
     except SchedulerUnreachable as exc:
         return _invalid(str(exc))
     try:
-        if not _keeps_earlier(out, result):
-            result.write(out)
+        with folder.using(out, "compare") as notes:  # recover an interrupted write before reading what is there
+            for note in notes:
+                print(f"{out}: {note}", file=sys.stderr)
+            if not _keeps_earlier(out, result):
+                result.write(out)
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     print(result.note)

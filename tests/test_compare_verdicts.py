@@ -125,7 +125,13 @@ def test_in_short_sorts_significant_differences_by_each_measures_better_directio
     assert res.trade_offs() == ["variant: better on peak DAU; worse on lifespan, overload share."]
     cheap = _result({"peak_dau": (30.0, 1.0), "total_spend": (500.0, 0.0)}, n=8, seed=4)  # exactly 500 a run
     assert cheap.trade_offs() == ["variant: better on peak DAU; worse on none; costs 500 cost units more per run."]
-    assert _result({}, n=1).trade_offs() == ["variant: better on no headline measure; worse on none."]
+    saving = _result({"peak_dau": (30.0, 1.0), "total_spend": (-500.0, 0.0)}, n=8, seed=4)
+    assert saving.trade_offs() == ["variant: better on peak DAU; worse on none; saves 500 cost units per run."]
+    noisy = _result({"peak_dau": (30.0, 1.0), "total_spend": (1.0, 40.0)}, n=6, seed=5)
+    assert noisy.trade_offs() == ["variant: better on peak DAU; worse on none; no detectable difference in "
+                                  "total spend."]  # silence would read as "costs nothing more"
+    assert _result({"peak_dau": (30.0, 1.0)}, n=1).trade_offs() == [
+        "variant: cannot be judged on any headline measure (see the verdicts)."]  # one pair: no test at all
 
 
 def test_advice_names_only_measures_the_verdict_tests():

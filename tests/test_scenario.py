@@ -613,3 +613,19 @@ def test_founders_that_outnumber_a_graph_files_persons_point_at_their_line(tmp_p
         (pr,) = info.value.problems
         assert (pr.file, pr.line, pr.key) == (str(p), 6, "community.seed_members"), pr
         assert "exceed the 4 persons of the graph" in pr.message
+
+
+def test_founders_against_a_graph_file_prefer_the_users_own_lines_over_a_bases(tmp_path):
+    from sim.scenario import check_graph
+
+    (tmp_path / "g.csv").write_text("source,target\na,b\nb,c\nc,d\n")
+    v = write(tmp_path, "v.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}\nname: v\n"
+                                  "population:\n  graph: {type: file, file: g.csv}\n")
+    with pytest.raises(ScenarioError) as info:
+        check_graph(load_scenario(v))  # the base's founders do not fit: blamed on this file's graph line
+    assert [(p.file, p.line, p.key) for p in info.value.problems] == [
+        (str(v), 4, "community"), (str(v), 4, "community.seed_members")]  # not on baseline.yaml's lines
+    with pytest.raises(ScenarioError) as info:
+        check_graph(load_scenario(v, overrides=["community.core_seeds=20"]))
+    assert [(p.file, p.key) for p in info.value.problems] == [("--set", "community"),
+                                                               (str(v), "community.seed_members")]

@@ -404,21 +404,33 @@ class CompareResult:
         if len(self.labels) < 2:
             return []
         diff = self.differences().set_index(["variant", "measure"])
+
+        def holds(row) -> bool:  # significant, and not undone by Holm's adjustment where it applies
+            return bool(row["significant"]) and not (pd.notna(row["p_holm"]) and row["p_holm"] >= 0.05)
+
         lines = []
         for lab in self.labels[1:]:
-            better, worse = [], []
+            better, worse, judged = [], [], False
             for m in verdict_measures():
                 r = measure(m)
                 if m in ("incentive_spend", "total_spend") or r.better is None or (lab, m) not in diff.index:
                     continue
                 row = diff.loc[(lab, m)]
-                p_holm = row["p_holm"]
-                if not bool(row["significant"]) or (p_holm == p_holm and p_holm >= 0.05):
-                    continue
-                (better if (row["mean"] > 0) == r.better else worse).append(r.label)
+                judged = judged or (pd.notna(row["n"]) and row["n"] >= 2)
+                if holds(row):
+                    (better if (row["mean"] > 0) == r.better else worse).append(r.label)
+            if not judged:  # one pair of runs, or none reached a measure: the verdicts say why
+                lines.append(f"{lab}: cannot be judged on any headline measure (see the verdicts).")
+                continue
             spend = diff.loc[(lab, "total_spend")] if (lab, "total_spend") in diff.index else None
-            price = (f"; costs {self._amount('total_spend', spend['mean'])} more per run"
-                     if spend is not None and bool(spend["significant"]) and spend["mean"] > 0 else "")
+            if spend is None or (spend["mean"] == 0 and not spend["sd"]):
+                price = ""  # no spend in either
+            elif holds(spend):
+                price = (f"; {'costs' if spend['mean'] > 0 else 'saves'} "
+                         f"{self._amount('total_spend', abs(spend['mean']))} {'more ' if spend['mean'] > 0 else ''}"
+                         "per run")
+            else:
+                price = "; no detectable difference in total spend"
             lines.append(f"{lab}: better on {', '.join(better) or 'no headline measure'}; worse on "
                          f"{', '.join(worse) or 'none'}{price}.")
         return lines

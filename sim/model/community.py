@@ -123,7 +123,7 @@ class CommunityModel(mesa.Model):
     # ------------------------------------------------------------------ one day
     def step(self) -> None:
         """Run one day: strategies set the day's effects, the mechanisms run in order, then record."""
-        if self.day >= self._clashes_checked:  # stepping past the horizon: one more day to check
+        if self.day >= self._checked_until():  # stepping past the horizon: one more day to check
             self._check_clashes_until(self.day + 1)
         strategies = in_force(self.strategies, self.day)
         day = Day(self.day, self.state, self.population, self.scenario, self.rng,
@@ -139,12 +139,16 @@ class CommunityModel(mesa.Model):
         """Run `days` days (default: the scenario's horizon). `progress(done, total)` is called daily."""
         # the same bound as horizon_days (and the CLI's --days): a typo of 10**9 is refused, not run for hours
         total = self.scenario.horizon_days if days is None else whole_number(days, "days", high=MAX_DAYS)
-        if self.day + total > self._clashes_checked:  # before any of the run: a clash is named, not met mid-run
+        if self.day + total > self._checked_until():  # before any of the run: a clash is named, not met mid-run
             self._check_clashes_until(self.day + total)
         for i in range(total):
             self.step()
             if progress is not None:
                 progress(i + 1, total)
+
+    def _checked_until(self) -> int:
+        """Days [0, this) are known free of strategy clashes (a model pickled before this check: its horizon)."""
+        return getattr(self, "_clashes_checked", self.scenario.horizon_days)
 
     def _check_clashes_until(self, end: int) -> None:
         """Check days [0, end) for clashing strategies, past the horizon the scenario's own check covered.
@@ -153,7 +157,7 @@ class CommunityModel(mesa.Model):
         when the scenario is loaded.
         """
         try:
-            check_conflicts(self.strategies, end)
+            check_conflicts(self.strategies, end, since=self._checked_until())  # the days not yet checked
         except StrategyConflict as exc:
             raise StrategyConflict(
                 f"{self.scenario.path or 'scenario'}: {exc} (this run goes to day {end - 1}, past the horizon "

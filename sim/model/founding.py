@@ -76,12 +76,17 @@ def check_fits(scenario, persons: int) -> None:
         from sim.scenario.loader import Problem, ScenarioError
 
         at = getattr(scenario, "founders_at", None) or {}  # where the counts were written, if known
-        nowhere = (scenario.path or "<scenario>", None)
+        graph_at = getattr(scenario, "graph_file_at", None)
+        own = (scenario.path, "--set")
 
         def where(key: str) -> tuple:
+            """Where to blame `key`: the scenario's own line or a --set first, then the graph file's, then a base's."""
             keys = ("community.organizers", "community.core_seeds") if key == "community" else (key,)
-            return next((at[k] for k in keys if k in at), nowhere)
+            return (next((at[k] for k in keys if k in at and at[k][0] in own), None) or graph_at
+                    or next((at[k] for k in keys if k in at), None) or (scenario.path or "<scenario>", None))
 
+        if len(problems) == 2 and "community.seed_members" not in at:
+            problems = problems[:1]  # the default founding members do not fit because the core does not: one problem
         raise ScenarioError([Problem(*where(key), key, message) for key, message in problems])
 
 

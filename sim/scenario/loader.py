@@ -1157,7 +1157,7 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     resolved = _validate(doc, locs, name, problems, base_dir=Path(base_dir) if base_dir else None)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(resolved, None, _notices(resolved, locs, name))
+    return Scenario(resolved, None, _notices(resolved, locs, name), None, _founders_at(locs, name))
 
 
 def check_graph(scenario: Scenario) -> None:

@@ -69,15 +69,15 @@ def _clash_days(a, b, first: int, last: int) -> list[int]:
     return sorted(days)
 
 
-def clash(a, b, horizon: int) -> str | None:
+def clash(a, b, horizon: int, since: int = 0) -> str | None:
     """Why strategies `a` and `b` cannot run together within `horizon` days, or None when they can.
 
     Checked on every day a clash can first show: the first day the two overlap, and the first
     day in that overlap on which one or both of two recurring actions happen (two promotion
     rounds every 30 and 20 days clash on day 30, not on their first common day). The reason
-    names the day.
+    names the day. `since`: days before it are known to be clear (a run extended past them).
     """
-    first = max(a.start, b.start)
+    first = max(a.start, b.start, since)
     last = min(horizon if a.stop is None else a.stop, horizon if b.stop is None else b.stop)
     if first >= last:
         return None
@@ -89,12 +89,15 @@ def clash(a, b, horizon: int) -> str | None:
     return None
 
 
-def check_conflicts(strategies, horizon: int) -> None:
-    """Raise `StrategyConflict` now if two strategies in force together set a field only one may set (`clash`)."""
+def check_conflicts(strategies, horizon: int, since: int = 0) -> None:
+    """Raise `StrategyConflict` now if two strategies in force together set a field only one may set (`clash`).
+
+    Days [since, horizon) are checked; those before `since` must have been checked already.
+    """
     from itertools import combinations
 
     for a, b in combinations(strategies, 2):
-        why = clash(a, b, horizon)
+        why = clash(a, b, horizon, since)
         if why:
             raise StrategyConflict(why)
 
