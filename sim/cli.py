@@ -33,6 +33,9 @@ from pathlib import Path
 from sim.experiments.store import atomic_write
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+#: What `compare` (and `compare --from-fit`) writes into its folder, as its closing line names them.
+COMPARE_FILES = ("runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, distributions.png, "
+                 "cost_benefit.png, report.html, report.md")
 SEED_MAX = 2**63 - 1
 
 
@@ -428,6 +431,18 @@ def _wrote(out: Path, result, files: str) -> str:
     return f"Wrote {out}/{files} ({result.reused} runs reused, {result.seconds:.0f} s)."
 
 
+def _print_verdicts(result, too_few: str) -> None:
+    """A comparison's answer in the terminal: in short, the verdicts, then the replication advice."""
+    print(f"In short ({result.TRADE_OFFS_NOTE}):")
+    print("\n".join(f"- {v}" for v in result.trade_offs()))
+    print("\nVerdicts:")
+    print("\n".join(f"- {v}" for v in result.verdicts()))
+    advice = result.replication_advice()
+    if advice:
+        print(f"\n{too_few}:")
+        print("\n".join(f"- {a}" for a in advice))
+
+
 def _report_failures(failures, total) -> None:
     if failures:
         print(f"\n{len(failures)} of {total} runs failed (results of the others are kept):", file=sys.stderr)
@@ -474,14 +489,7 @@ def cmd_compare(args) -> int:
         return _invalid(error)
     _note_invalid(result)
     if len(result.labels) > 1:
-        print(f"In short ({result.TRADE_OFFS_NOTE}):")
-        print("\n".join(f"- {v}" for v in result.trade_offs()))
-        print("\nVerdicts:")
-        print("\n".join(f"- {v}" for v in result.verdicts()))
-        advice = result.replication_advice()
-        if advice:
-            print("\nToo few replications:")
-            print("\n".join(f"- {a}" for a in advice))
+        _print_verdicts(result, "Too few replications")
     else:
         from sim.outputs.report import key_measures, mean_ci_text
         from sim.readouts.registry import measure
@@ -494,8 +502,7 @@ def cmd_compare(args) -> int:
         for m in key_measures():
             r = summ.loc[m]
             print(f"  {measure(m).label:<24}{mean_ci_text(result, result.labels[0], m, r)}")
-    print("\n" + _wrote(out, result, "runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
-                              "distributions.png, cost_benefit.png, report.html, report.md"))
+    print("\n" + _wrote(out, result, COMPARE_FILES))
     _report_failures(result.failures, len(scenarios) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
 
@@ -569,16 +576,8 @@ def _compare_from_fit(args) -> int:
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     print(result.note)
-    print(f"In short ({result.TRADE_OFFS_NOTE}):")
-    print("\n".join(f"- {v}" for v in result.trade_offs()))
-    print("\nVerdicts:")
-    print("\n".join(f"- {v}" for v in result.verdicts()))
-    advice = result.replication_advice()
-    if advice:
-        print("\nToo few runs:")
-        print("\n".join(f"- {a}" for a in advice))
-    print("\n" + _wrote(out, result, "runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, "
-                              "distributions.png, cost_benefit.png, report.html, report.md"))
+    _print_verdicts(result, "Too few runs")
+    print("\n" + _wrote(out, result, COMPARE_FILES))
     _report_failures(result.failures, len(result.labels) * len(result.seeds))
     return EXIT_FAIL if result.failures else EXIT_OK
 

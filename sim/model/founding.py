@@ -42,12 +42,14 @@ PARAMS: dict[str, Any] = {
 }
 
 
-def founder_problems(community, persons: int, where: str) -> list[tuple[str, str]]:
+def founder_problems(community, persons: int, where: str,
+                     seed_members_written: bool = True) -> list[tuple[str, str]]:
     """[(key, message)] for founders who do not fit `persons` people (pure); `where` names them.
 
     Organizers and core experts beyond the persons, and, without `seed_fraction`, founding
     members beyond what is left: one rule for generated, named and file graphs (validation and
-    `check_fits` both use it).
+    `check_fits` both use it). When organizers and core alone do not fit and no document wrote
+    `seed_members`, the default founding members are not a second problem.
 
     >>> from types import SimpleNamespace as NS
     >>> [k for k, _ in founder_problems(NS(organizers=3, core_seeds=5, seed_members=30, seed_fraction=0.0),
@@ -59,7 +61,7 @@ def founder_problems(community, persons: int, where: str) -> list[tuple[str, str
     out = []
     if founders > persons:
         out.append(("community", f"organizers + core_seeds ({founders}) exceed {where}"))
-    if c.seed_fraction == 0 and founders + c.seed_members > persons:
+    if c.seed_fraction == 0 and founders + c.seed_members > persons and (seed_members_written or not out):
         out.append(("community.seed_members", f"{c.seed_members} founding members plus {founders} organizers and "
                     f"core exceed {where}"))
     return out
@@ -71,11 +73,12 @@ def check_fits(scenario, persons: int) -> None:
     Validation checks generated and named graphs up front; a file or user graph is only
     counted once read, so the model checks it here, before day 0.
     """
-    problems = founder_problems(scenario.community, persons, f"the {persons} persons of the graph")
+    at = getattr(scenario, "founders_at", None) or {}  # where the counts were written, if known
+    problems = founder_problems(scenario.community, persons, f"the {persons} persons of the graph",
+                                seed_members_written="community.seed_members" in at)
     if problems:
         from sim.scenario.loader import Problem, ScenarioError
 
-        at = getattr(scenario, "founders_at", None) or {}  # where the counts were written, if known
         graph_at = getattr(scenario, "graph_file_at", None)
         own = (scenario.path, "--set")
 
@@ -85,8 +88,6 @@ def check_fits(scenario, persons: int) -> None:
             return (next((at[k] for k in keys if k in at and at[k][0] in own), None) or graph_at
                     or next((at[k] for k in keys if k in at), None) or (scenario.path or "<scenario>", None))
 
-        if len(problems) == 2 and "community.seed_members" not in at:
-            problems = problems[:1]  # the default founding members do not fit because the core does not: one problem
         raise ScenarioError([Problem(*where(key), key, message) for key, message in problems])
 
 

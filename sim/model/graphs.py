@@ -156,12 +156,25 @@ def from_networkx(g: nx.Graph, relabel: bool = True) -> tuple[SocialGraph, nx.Gr
     ends = np.fromiter((x for a, b, _ in edges for x in (a, b)), dtype=np.int64, count=2 * len(edges))
     ends = ends.reshape(-1, 2)
     weighted = any("weight" in d for _, _, d in edges)
-    # the same rule as a graph file's weights: finite and positive (a tie of weight -1 or NaN is a mistake)
-    weight = np.array([_weight(d.get("weight", 1.0), f"edge ({g.nodes[a].get('label', a)!r}, "
-                                                     f"{g.nodes[b].get('label', b)!r})")
-                       for a, b, d in edges], dtype=float) if weighted else None
+    weight = _networkx_weights(g, edges) if weighted else None
     sg = SocialGraph(g.number_of_nodes(), ends[:, 0].astype(np.int32), ends[:, 1].astype(np.int32), weight)
     return sg, g
+
+
+def _networkx_weights(g: nx.Graph, edges: list) -> np.ndarray:
+    """The ties' "weight" attributes (1.0 where missing) under a graph file's rule: finite and positive.
+
+    Checked as one array; only a bad weight is looked up tie by tie, to name its edge.
+    """
+    raw = [d.get("weight", 1.0) for _, _, d in edges]
+    try:
+        weight = np.array(raw, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        weight = None
+    if weight is None or not (np.isfinite(weight) & (weight > 0)).all():
+        weight = np.array([_weight(w, f"edge ({g.nodes[a].get('label', a)!r}, {g.nodes[b].get('label', b)!r})")
+                           for (a, b, _), w in zip(edges, raw)])  # raises at the first bad one, naming its edge
+    return weight
 
 
 # ----------------------------------------------------------------------------------------

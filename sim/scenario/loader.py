@@ -726,11 +726,11 @@ def _where(locs: dict, path: tuple, default_file: str) -> tuple[str, int | None]
 _YAML_BOOL_WORDS = {True: ("yes", "on", "true"), False: ("off", "no", "false")}
 
 
-
 def _is_strategy_kind(key) -> bool:
     from sim.model.strategies import KINDS
 
     return isinstance(key, str) and key in KINDS
+
 
 def _is_bool(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_))
@@ -1037,7 +1037,6 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
     from sim.model.founding import founder_problems
     from sim.model.population import GENERATED, NAMED_GRAPH_SIZES
 
-    founders = c["organizers"] + c["core_seeds"]
     persons, where = None, ""
     if graph["type"] in NAMED_GRAPH_SIZES:
         # a named graph brings its own size (file graphs are checked once read: `founding.check_fits`)
@@ -1047,14 +1046,13 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         persons = r["population"]["size"]
         where = f"population.size ({persons})"
     if persons is not None:
-        for key, message in founder_problems(SimpleNamespace(**c), persons, where):
+        for key, message in founder_problems(SimpleNamespace(**c), persons, where,
+                                             seed_members_written=("community", "seed_members") in locs):
             if key == "community":  # blamed on a key the user wrote, if any (else the size they wrote)
                 size_at = ("population", "size") if graph["type"] in GENERATED else ("population", "graph", "type")
                 keys = (("community", "organizers"), ("community", "core_seeds"), size_at)
                 at = next((k for k in keys if k in locs and locs[k][0] in (file, "--set")),  # this file's first
                           next((k for k in keys if k in locs), ("community", "core_seeds")))
-            elif founders > persons and ("community", "seed_members") not in locs:
-                continue  # the default founding members do not fit because the core does not: one problem
             else:
                 at = (("community", "seed_members") if ("community", "seed_members") in locs
                       else ("population", "graph", "type") if graph["type"] in NAMED_GRAPH_SIZES
