@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from concurrent.futures import BrokenExecutor
@@ -893,6 +894,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a batch scheduler's time limit) while a command runs: stop as Ctrl-C does.
+
+    A KeyboardInterrupt, so every path that cleans up after Ctrl-C (the pool's workers
+    stopped, temporary files removed, finished runs kept in the results store) runs for it too.
+    """
+
+
+_sigterm_seen = False
+
+
+def _on_sigterm(signum, frame) -> None:
+    global _sigterm_seen
+    if not _sigterm_seen:  # once: a second SIGTERM must not interrupt the clean-up of the first
+        _sigterm_seen = True
+        raise Terminated()
+
+
+def _stop_on_sigterm():
+    """Handle SIGTERM like Ctrl-C for the command's duration; returns the handler to restore (None: untouched).
+
+    Only the main thread can install a handler (a notebook or a test may call `main` from another).
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    global _sigterm_seen
+    _sigterm_seen = False
+    return signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _terminated(command: str) -> int:
+    """Say the command was stopped by SIGTERM (and how to resume it) and return 143, the shell's code for it."""
+    resumable = command in ("compare", "sweep", "fit")  # the commands with a results store
+    print("terminated (SIGTERM)" + ("; runs that finished are kept in the results store: the same command "
+                                    "again resumes from them" if resumable else ""), file=sys.stderr)
+    return 128 + signal.SIGTERM
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `circlesim`: parse `argv`, run the subcommand and return its exit code."""
     import matplotlib
@@ -904,15 +945,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = warnings.formatwarning
     warnings.formatwarning = _note  # a warning reads as a one-line note, not a source line
+    previous_sigterm = _stop_on_sigterm()
     try:
         with warnings.catch_warnings():
             if getattr(args, "quiet", False):
                 warnings.simplefilter("ignore", UserWarning)  # notes, like the others, not with --quiet
             return args.func(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Terminated) or _sigterm_seen:
+            return _terminated(args.command)
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenExecutor as exc:  # a worker killed from outside (most often: out of memory)
+        if _sigterm_seen:  # SIGTERM sent to the whole process group took the workers first
+            return _terminated(args.command)
         print(f"error: a worker process died during the {args.command} ({type(exc).__name__}); the most "
               "common cause is the machine running out of memory (try fewer --workers or a smaller "
               "population). Runs that finished are kept in the results store: the same command again "
@@ -920,6 +966,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAIL
     finally:
         warnings.formatwarning = previous
+        if previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, previous_sigterm)
 
 
 def _note(message, category, filename, lineno, line=None) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -307,3 +308,40 @@ def test_ctrl_c_on_a_pool_stops_it_quietly(tmp_path):
     assert proc.returncode == 130, err[-2000:]
     assert "Traceback" not in err and err.count("interrupted") == 1, err[-2000:]
     wait_for(lambda: not any(alive(k) for k in kids), 60, "a pool worker outlived Ctrl-C")
+
+
+@pytest.mark.parametrize("whole_group", [False, True], ids=["parent", "process-group"])
+def test_sigterm_stops_a_pool_like_ctrl_c_and_the_rerun_resumes(tmp_path, whole_group):
+    """SIGTERM (`kill PID`; a batch scheduler's time limit, which signals the whole group) stops a
+    compare as Ctrl-C does: one 'terminated' line naming how to resume, exit 143 (128 + 15), no
+    traceback, no multiprocessing leak warning, no worker left; the runs that finished are reused.
+    Before SIGTERM was handled the parent died at once: exit -15, nothing said, and the resource
+    tracker warned of leaked semaphores."""
+    out = tmp_path / "cmp"
+    cmd = [sys.executable, "-m", "sim.cli", "compare", str(SCENARIOS / "baseline.yaml"),
+           str(SCENARIOS / "points.yaml"), "-r", "40", "--workers", "2", "--days", "200", "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    runs = out / "store" / "runs"
+    try:
+        wait_for(lambda: runs.exists() and any(runs.rglob("*.json*")), 120, "no run finished")
+        kids = descendants(proc.pid)
+        if whole_group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 143, err[-2000:]
+    assert "Traceback" not in err and "leaked" not in err, err[-2000:]
+    assert err.count("terminated (SIGTERM)") == 1 and "resumes" in err, err[-2000:]
+    wait_for(lambda: not any(alive(k) for k in kids), 60, "a pool worker outlived SIGTERM")
+    finished = len(list(runs.rglob("*.json*")))
+    assert finished >= 1
+    again = subprocess.run(cmd[:5] + ["-r", "2", "--workers", "1", "--days", "200", "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    reused = [int(n) for n in re.findall(r"(\d+) reused", again.stderr)]
+    assert reused and max(reused) >= 1, again.stderr[-2000:]
