@@ -1136,6 +1136,36 @@ def test_friends_messages_pull_members_back_unless_they_muted_the_group():
     assert hits[21:].sum() == 0                               # muted, or no friend posting
 
 
+def test_events_wear_out_when_repeated_and_recover_after_a_pause():
+    """Habituation (model version 7): the chance to come and the gain both scale with
+    1 - exp(-days since the member's last event / recovery_days); a member's first event and
+    one after a long pause work in full; recovery_days 0 is model version 6 (no wear-out)."""
+    n = 4000
+
+    def hold(s, number, recovery):
+        eff = Effects()
+        eff.events = (Event("online", 1.0, 0.0, 0.2, wake=1.0, messages=0.0, hours=0.0, recovery_days=recovery),)
+        return events.step(Day(number, s.st, s.pop, s.sc, np.random.default_rng(number), eff)).attendees
+
+    s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100, last_active=99,
+              interest=1.0, novelty=0.0)
+    assert hold(s, 100, 30.0) == n                          # certain notice, interest 1, a first event: all
+    assert np.allclose(s.st.novelty, 0.2)
+    p = 1 - math.exp(-1 / 30)                               # the next day: 3.3% recovered
+    came = hold(s, 101, 30.0)
+    assert within(came, n * p, math.sqrt(n * p * (1 - p)))
+    again = s.st.last_event_day == 101
+    assert again.sum() == came and np.allclose(s.st.novelty[again], 0.2 + 0.2 * p)
+    assert np.allclose(s.st.novelty[~again], 0.2)
+    p = 1 - math.exp(-(401 - 100) / 30)                     # after a pause of ten recovery times: whole again
+    assert within(hold(s, 401, 30.0), n * p, math.sqrt(n * p * (1 - p)) + 1)
+    s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100, last_active=99,
+              interest=1.0, novelty=0.0)
+    assert hold(s, 100, 0.0) == hold(s, 101, 0.0) == n     # no habituation: every event in full
+    assert np.allclose(s.st.novelty, 0.4) and s.st.last_event_day is None
+    assert events.recovered(np.array([0, 30]), 30.0).round(3).tolist() == [0.0, 0.632]
+
+
 def test_an_event_that_reaches_a_muted_member_unmutes_it():
     n = 2000
     s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100, last_active=99)

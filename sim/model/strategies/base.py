@@ -56,6 +56,7 @@ class Event:
     wake: float      # chance a dormant member who notices wakes up
     messages: float  # extra discussion per group
     hours: float     # organizer hours the event takes
+    recovery_days: float = 0.0  # habituation: days for an attendee's response to recover (0: none)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 An event day brings members who notice and still care (chance: their interest), wakes dormant
 ones (the silent majority) with the `wake` chance times their interest, lifts attendees'
-interest and refreshes novelty, adds discussion, and costs money and organizer hours.
+interest and refreshes novelty, adds discussion, and costs money and organizer hours. What an
+attendee gains wears out when events come often and recovers over a pause (`recovery_days`).
 """
 
 from sim.model.strategies.base import Effects, Event, Strategy
@@ -35,6 +36,11 @@ class Events(Strategy):
         "messages": P(100.0, "float", "messages/group", "Extra discussion per group on the day.", 0, 1e6),
         "cost": P(200.0, "float", "currency/event", "Cost of one event.", 0, 1e9),
         "hours": P(4.0, "float", "organizer hours", "Organizer hours one event takes.", 0, 1000),
+        "recovery_days": P(30.0, "float", "days", "Habituation: a member's chance to come and its gain in "
+                           "interest and novelty are scaled by 1 - exp(-days since the last event it attended / "
+                           "recovery_days), so events repeated often wear out and one after a pause works again "
+                           "(a member's first event: in full). A stated choice, not measured; 0: no habituation "
+                           "(model version 6).", 0, 1e6),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
@@ -48,6 +54,6 @@ class Events(Strategy):
             reach=d["reach"] if p.reach is None else p.reach,
             boost=d["boost"] if p.boost is None else p.boost,
             novelty=d["novelty"] if p.novelty is None else p.novelty,
-            wake=p.wake, messages=p.messages, hours=p.hours,
+            wake=p.wake, messages=p.messages, hours=p.hours, recovery_days=p.recovery_days,
         ),)
         self.charge(effects, p.cost)
