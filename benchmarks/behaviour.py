@@ -63,8 +63,8 @@ def main() -> int:
 
     log("fixed groups")
     g = evidence.group_size_effects(sizes=(25, 150, 250, 500, 1000), seeds=range(min(a.reps, 5)))
-    out += ["| fixed group | messages/day | messages/member/day | DAU/members | overload share | "
-            "stranger share | posters answered |", "|---|---|---|---|---|---|---|"]
+    out += [f"| fixed group ({min(a.reps, 5)} seeds) | messages/day | messages/member/day | DAU/members | "
+            "overload share | stranger share | posters answered |", "|---|---|---|---|---|---|---|"]
     for n, sub in g.groupby("size"):
         out.append(f"| {n} | {ci(sub['messages'])} | {ci(sub['messages_per_member'])} | "
                    f"{ci(sub['engagement'])} | {ci(sub['overload'])} | {ci(sub['strangers'])} | "

@@ -82,6 +82,7 @@ def main() -> int:
             else:
                 d = v - b
                 half = t * np.nanstd(d, ddof=1) / math.sqrt(np.sum(~np.isnan(d)))
+                half = 0.0 if half <= 1e-9 * max(1.0, abs(np.nanmean(d))) else half  # float noise on a fixed spend
                 cells.append(f"{np.nanmean(v):.3g} (Δ {np.nanmean(d):+.3g} ± {half:.2g})")
         exp = EXPECTED.get(n, (None, 0))
         if exp[0]:
@@ -89,6 +90,7 @@ def main() -> int:
             b = np.array([r[exp[0]] for r in res["baseline"]], float)
             d = v - b
             half = t * np.std(d, ddof=1) / math.sqrt(d.size)
+            half = 0.0 if half <= 1e-9 * max(1.0, abs(np.mean(d))) else half
             ok = (np.mean(d) * exp[1] > 0) and abs(np.mean(d)) > half
             e = f"{exp[0]} {'↑' if exp[1] > 0 else '↓'} ({np.mean(d):+.3g} ± {half:.2g}) {'✔' if ok else '✘'}"
         else:
