@@ -50,7 +50,8 @@ class FanAccumulator:
     """Per-day quantiles of a series across runs, from a fixed log-binned histogram.
 
     Memory is days x bins whatever the number of runs (the driver aggregates as results
-    arrive). Bin width is ~2.3% of the value (400 log bins up to `max_value`).
+    arrive). 400 log bins from 0.5 up to `max_value` M, each (2M)^(1/399) - 1 of the value wide:
+    2.3% at M = 5,000 (exact below about 40), 3.7% at 1,000,000.
 
     >>> fan = FanAccumulator(days=2, max_value=100)
     >>> for s in ([10, 20], [20, 40], [30, 60]): fan.add(s)
