@@ -1162,8 +1162,21 @@ def test_events_wear_out_when_repeated_and_recover_after_a_pause():
     s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100, last_active=99,
               interest=1.0, novelty=0.0)
     assert hold(s, 100, 0.0) == hold(s, 101, 0.0) == n     # no habituation: every event in full
-    assert np.allclose(s.st.novelty, 0.4) and s.st.last_event_day is None
+    assert np.allclose(s.st.novelty, 0.4) and (s.st.last_event_day == 101).all()  # attendance still kept
     assert events.recovered(np.array([0, 30]), 30.0).round(3).tolist() == [0.0, 0.632]
+
+
+def test_two_events_on_one_day_judge_everyone_on_the_history_before_the_day():
+    """Which of two same-day events comes first is only the order of their strategies' names: the
+    second must not find everyone who came to the first fully habituated (gap 0, nobody comes)."""
+    n = 2000
+    s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100, last_active=99,
+              interest=1.0, novelty=0.0)
+    eff = Effects()
+    eff.events = tuple(Event(name, 1.0, 0.0, 0.2, wake=1.0, messages=0.0, hours=0.0, recovery_days=30.0)
+                       for name in ("a_meetup", "b_live"))
+    assert events.step(Day(100, s.st, s.pop, s.sc, np.random.default_rng(3), eff)).attendees == 2 * n
+    assert np.allclose(s.st.novelty, 0.4) and (s.st.last_event_day == 100).all()
 
 
 def test_an_event_that_reaches_a_muted_member_unmutes_it():

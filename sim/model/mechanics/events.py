@@ -30,8 +30,8 @@ from sim.model.state import Circle, Value
 PARAMS: dict = {}  # events are configured per strategy (sim/model/strategies/events.py)
 STATE = {
     "last_event_day": Value(None, "Day each person last attended an event (very negative: never): a "
-                            "per-person array allocated at the first event with recovery_days > 0 (not "
-                            "counted in the memory estimate's state bytes: 8 more per person then)."),
+                            "per-person array allocated at the first event (not counted in the memory "
+                            "estimate's state bytes: 4 more per person then)."),
 }
 
 NEVER = -(10 ** 9)  # "never attended": exp(-(day - NEVER) / recovery) is 0, the full gain
@@ -57,11 +57,13 @@ class EventDay:
     attendees: int = 0
 
 
-def attend(day, event) -> int:
+def attend(day, event, before: np.ndarray | None = None) -> int:
     """Apply one event: who notices may come, and attendees' interest and novelty rise. Returns attendees.
 
     A noticer comes with a chance equal to its interest, a dormant one with `wake` times that,
-    both times how far it has recovered from its last event (`recovered`); so is what it gains.
+    both times how far it has recovered from the last event it attended (`recovered`); so is
+    what it gains. `before`: each person's last event day as the day began (None: none yet),
+    so two events on one day judge everyone alike whatever their order.
     """
     if event.reach <= 0:  # no one notices: draw nothing, so the shared stream stays paired with a baseline
         return 0
@@ -72,18 +74,19 @@ def attend(day, event) -> int:
     come = st.interest[notice] * np.where(dormant, event.wake, 1.0)
     habituates = event.recovery_days > 0
     if habituates:  # the pull to come and what an attendee gains both wear out with frequent events
-        if st.last_event_day is None:
-            st.last_event_day = np.full(st.n, NEVER, np.int64)
-        felt = recovered(day.number - st.last_event_day[notice], event.recovery_days)
+        last = np.full(notice.size, NEVER) if before is None else before[notice]
+        felt = recovered(day.number - last.astype(np.int64), event.recovery_days)
         come = come * felt
     came = rng.random(notice.size) < come
     wake = notice[came]
     st.muted[wake] = False  # an event that reaches a member who muted the group brings it back
     st.active[wake] = True
     st.last_active_day[wake] = day.number
+    if st.last_event_day is None:
+        st.last_event_day = np.full(st.n, NEVER, np.int32)
+    st.last_event_day[wake] = day.number  # attendance counts for every event, wearing out or not
     boost, novelty = event.boost, event.novelty
     if habituates:
-        st.last_event_day[wake] = day.number
         boost, novelty = boost * felt[came], novelty * felt[came]
     st.interest[wake] = np.minimum(1.0, st.interest[wake] + boost)
     st.novelty[wake] = np.minimum(1.0, st.novelty[wake] + novelty)
@@ -91,7 +94,9 @@ def attend(day, event) -> int:
 
 
 def step(day) -> EventDay:
-    """Hold today's events (in the order of their strategy names)."""
+    """Hold today's events (in the order of their strategy names; each judged on the history before today)."""
     if not day.effects.events:
         return EventDay(0)
-    return EventDay(sum(attend(day, event) for event in day.effects.events))
+    st = day.state
+    before = None if st.last_event_day is None else st.last_event_day.copy()
+    return EventDay(sum(attend(day, event, before) for event in day.effects.events))
