@@ -49,6 +49,11 @@ COLUMNS = ["lifespan", "active_member_days", "peak_day", "peak_members", "viral_
 T975 = {9: 2.262, 19: 2.093, 29: 2.045}
 
 
+def noise_free(half: float, mean: float) -> float:
+    """An interval half-width, 0 when it is float rounding on a difference that does not vary (a fixed spend)."""
+    return 0.0 if half <= 1e-9 * max(1.0, abs(mean)) else half
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("-r", type=int, default=10)
@@ -81,16 +86,14 @@ def main() -> int:
                 cells.append(f"{np.nanmean(v):.3g}")
             else:
                 d = v - b
-                half = t * np.nanstd(d, ddof=1) / math.sqrt(np.sum(~np.isnan(d)))
-                half = 0.0 if half <= 1e-9 * max(1.0, abs(np.nanmean(d))) else half  # float noise on a fixed spend
+                half = noise_free(t * np.nanstd(d, ddof=1) / math.sqrt(np.sum(~np.isnan(d))), np.nanmean(d))
                 cells.append(f"{np.nanmean(v):.3g} (Δ {np.nanmean(d):+.3g} ± {half:.2g})")
         exp = EXPECTED.get(n, (None, 0))
         if exp[0]:
             v = np.array([r[exp[0]] for r in res[n]], float)
             b = np.array([r[exp[0]] for r in res["baseline"]], float)
             d = v - b
-            half = t * np.std(d, ddof=1) / math.sqrt(d.size)
-            half = 0.0 if half <= 1e-9 * max(1.0, abs(np.mean(d))) else half
+            half = noise_free(t * np.std(d, ddof=1) / math.sqrt(d.size), np.mean(d))
             ok = (np.mean(d) * exp[1] > 0) and abs(np.mean(d)) > half
             e = f"{exp[0]} {'↑' if exp[1] > 0 else '↓'} ({np.mean(d):+.3g} ± {half:.2g}) {'✔' if ok else '✘'}"
         else:

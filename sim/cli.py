@@ -906,6 +906,7 @@ _sigterm_seen = False
 
 
 def _on_sigterm(signum, frame) -> None:
+    """The SIGTERM handler `main` installs: raise `Terminated` once (a second SIGTERM is not to cut the clean-up)."""
     global _sigterm_seen
     if not _sigterm_seen:  # once: a second SIGTERM must not interrupt the clean-up of the first
         _sigterm_seen = True
@@ -919,10 +920,10 @@ def _stop_on_sigterm():
     """
     import threading
 
+    global _sigterm_seen
+    _sigterm_seen = False  # a command run earlier in this process (notebooks, tests) does not count
     if threading.current_thread() is not threading.main_thread():
         return None
-    global _sigterm_seen
-    _sigterm_seen = False
     return signal.signal(signal.SIGTERM, _on_sigterm)
 
 

@@ -57,6 +57,13 @@ def alive(pid: int) -> bool:
         return False
 
 
+def finished_runs(runs) -> list:
+    """Stored runs in a results store's runs/ folder, not a worker's half-written `.<seed>.json.<rand>.tmp`."""
+    if not runs.exists():
+        return []
+    return [p for p in runs.rglob("*.json*") if not p.name.startswith(".") and not p.name.endswith(".tmp")]
+
+
 def wait_for(condition, ceiling: float, what: str):
     deadline = time.monotonic() + ceiling
     while time.monotonic() < deadline:
@@ -297,7 +304,7 @@ def test_ctrl_c_on_a_pool_stops_it_quietly(tmp_path):
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     try:
-        wait_for(lambda: (out / "store" / "runs").exists() and any((out / "store" / "runs").rglob("*.json*")),
+        wait_for(lambda: bool(finished_runs(out / "store" / "runs")),
                  120, "no run finished")
         kids = descendants(proc.pid)
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
@@ -324,7 +331,7 @@ def test_sigterm_stops_a_pool_like_ctrl_c_and_the_rerun_resumes(tmp_path, whole_
                             start_new_session=True)
     runs = out / "store" / "runs"
     try:
-        wait_for(lambda: runs.exists() and any(runs.rglob("*.json*")), 120, "no run finished")
+        wait_for(lambda: bool(finished_runs(runs)), 120, "no run finished")
         kids = descendants(proc.pid)
         if whole_group:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -338,7 +345,7 @@ def test_sigterm_stops_a_pool_like_ctrl_c_and_the_rerun_resumes(tmp_path, whole_
     assert "Traceback" not in err and "leaked" not in err, err[-2000:]
     assert err.count("terminated (SIGTERM)") == 1 and "resumes" in err, err[-2000:]
     wait_for(lambda: not any(alive(k) for k in kids), 60, "a pool worker outlived SIGTERM")
-    finished = len(list(runs.rglob("*.json*")))
+    finished = len(finished_runs(runs))
     assert finished >= 1
     again = subprocess.run(cmd[:5] + ["-r", "2", "--workers", "1", "--days", "200", "--out", str(out)],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
