@@ -34,6 +34,8 @@ from pathlib import Path
 from sim.experiments.store import atomic_write
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+#: Said when a command with a results store (compare, sweep, fit) stops before its end.
+RESUMES = "runs that finished are kept in the results store: the same command again resumes from them"
 #: What `compare` (and `compare --from-fit`) writes into its folder, as its closing line names them.
 COMPARE_FILES = ("runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, distributions.png, "
                  "cost_benefit.png, report.html, report.md")
@@ -930,8 +932,7 @@ def _stop_on_sigterm():
 def _terminated(command: str) -> int:
     """Say the command was stopped by SIGTERM (and how to resume it) and return 143, the shell's code for it."""
     resumable = command in ("compare", "sweep", "fit")  # the commands with a results store
-    print("terminated (SIGTERM)" + ("; runs that finished are kept in the results store: the same command "
-                                    "again resumes from them" if resumable else ""), file=sys.stderr)
+    print("terminated (SIGTERM)" + (f"; {RESUMES}" if resumable else ""), file=sys.stderr)
     return 128 + signal.SIGTERM
 
 
@@ -952,8 +953,8 @@ def main(argv: list[str] | None = None) -> int:
             if getattr(args, "quiet", False):
                 warnings.simplefilter("ignore", UserWarning)  # notes, like the others, not with --quiet
             return args.func(args)
-    except KeyboardInterrupt as exc:
-        if isinstance(exc, Terminated) or _sigterm_seen:
+    except KeyboardInterrupt:
+        if _sigterm_seen:  # `Terminated` (raised only by the handler, which sets the flag) or Ctrl-C after it
             return _terminated(args.command)
         print("interrupted", file=sys.stderr)
         return 130
@@ -962,8 +963,7 @@ def main(argv: list[str] | None = None) -> int:
             return _terminated(args.command)
         print(f"error: a worker process died during the {args.command} ({type(exc).__name__}); the most "
               "common cause is the machine running out of memory (try fewer --workers or a smaller "
-              "population). Runs that finished are kept in the results store: the same command again "
-              "resumes from them.", file=sys.stderr)
+              f"population). {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
         return EXIT_FAIL
     finally:
         warnings.formatwarning = previous

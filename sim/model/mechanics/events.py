@@ -57,13 +57,13 @@ class EventDay:
     attendees: int = 0
 
 
-def attend(day, event, before: np.ndarray | None = None) -> int:
+def attend(day, event, before: np.ndarray) -> int:
     """Apply one event: who notices may come, and attendees' interest and novelty rise. Returns attendees.
 
     A noticer comes with a chance equal to its interest, a dormant one with `wake` times that,
     both times how far it has recovered from the last event it attended (`recovered`); so is
-    what it gains. `before`: each person's last event day as the day began (None: none yet),
-    so two events on one day judge everyone alike whatever their order.
+    what it gains. `before`: each person's last event day as the day began, so two events on
+    one day judge everyone alike whatever their order.
     """
     if event.reach <= 0:  # no one notices: draw nothing, so the shared stream stays paired with a baseline
         return 0
@@ -74,16 +74,13 @@ def attend(day, event, before: np.ndarray | None = None) -> int:
     come = st.interest[notice] * np.where(dormant, event.wake, 1.0)
     habituates = event.recovery_days > 0
     if habituates:  # the pull to come and what an attendee gains both wear out with frequent events
-        last = np.full(notice.size, NEVER) if before is None else before[notice]
-        felt = recovered(day.number - last.astype(np.int64), event.recovery_days)
+        felt = recovered(day.number - before[notice], event.recovery_days)  # int32: NEVER + 20,000 days fit
         come = come * felt
     came = rng.random(notice.size) < come
     wake = notice[came]
     st.muted[wake] = False  # an event that reaches a member who muted the group brings it back
     st.active[wake] = True
     st.last_active_day[wake] = day.number
-    if st.last_event_day is None:
-        st.last_event_day = np.full(st.n, NEVER, np.int32)
     st.last_event_day[wake] = day.number  # attendance counts for every event, wearing out or not
     boost, novelty = event.boost, event.novelty
     if habituates:
@@ -98,5 +95,8 @@ def step(day) -> EventDay:
     if not day.effects.events:
         return EventDay(0)
     st = day.state
-    before = None if st.last_event_day is None else st.last_event_day.copy()
+    if st.last_event_day is None:
+        st.last_event_day = np.full(st.n, NEVER, np.int32)
+    # one event reads its attendees' history before writing it; a second one the same day needs the copy
+    before = st.last_event_day.copy() if len(day.effects.events) > 1 else st.last_event_day
     return EventDay(sum(attend(day, event, before) for event in day.effects.events))
