@@ -21,8 +21,9 @@ from pathlib import Path
 #: 3: issue 9's behaviour; 4: an operating mode's staff cost is per organizer on duty, spend only;
 #: 5: event attendance follows interest, attitude content slows only its readers' ageing;
 #: 6: crowding out lowers what a day is worth and stays after rewards stop;
-#: 7: events wear out (habituation: `strategies.events.recovery_days`)).
-MODEL_VERSION = 7
+#: 7: events wear out (habituation: `strategies.events.recovery_days`);
+#: 8: points wear out with use (habituation: `strategies.points.wear_days`)).
+MODEL_VERSION = 8
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

@@ -773,6 +773,53 @@ def test_extrinsic_points_follow_earnings_and_crowd_out_interest():
         u = u + 0.01 * 0.2 - a * u
     assert u == pytest.approx(0.01 * 0.2 / a)
 
+def test_points_wear_out_with_use_and_recover_when_not_earned():
+    """Model version 8: a point's pull is scaled by 1 - (an exponential average of the member's
+    rewarded days, time constant wear_days), judged on the days before today. A member rewarded
+    every day keeps exp(-t / wear_days) of the pull after t days; one not rewarded keeps all of
+    it; a pause in the programme counts as unrewarded days for everyone (recovery);
+    wear_days 0 is model version 7 (no wear-out, no per-person array)."""
+    tau = 20.0
+    s = setup(nx.path_graph(4), ["motivation.crowding_out=0"], members=[0, 1, 2], active=[], interest=0.5)
+    st, a = s.st, s.sc.motivation.adapt_rate
+    s.day.effects.point_value, s.day.effects.points_wear_days = 0.1, tau
+    s.day.results["reading"] = no_reading()
+    earned = np.array([5.0, 0.0, 5.0, 0.0])         # 0 and 2 earn every day, 1 never; 3 is no member
+
+    def one_day(number, points):
+        s.day.number = number
+        s.day.results["points"] = rewards.Points(points)
+        before = st.extrinsic.copy()
+        motivation.extrinsic_rewards(s.day, np.array([0, 1, 2]))
+        return (st.extrinsic - (1 - a) * before) / (a * 0.1 * 5.0)  # the share of the pull felt today
+
+    assert one_day(10, earned)[[0, 2]].tolist() == pytest.approx([1.0, 1.0])  # fresh: the whole pull
+    for number in range(11, 10 + 40):
+        felt = one_day(number, earned)
+    assert felt[[0, 2]].tolist() == pytest.approx([math.exp(-39 / tau)] * 2)  # 39 rewarded days before
+    assert st.points_worn[1] == 0.0 and st.points_worn[3] == 0.0
+    earned_by_0 = np.array([5.0, 0.0, 0.0, 0.0])   # 2 stops earning (inactive): it recovers
+    one_day(50, earned_by_0)
+    for number in range(51, 80):
+        one_day(number, earned_by_0)
+    worn_0 = -math.expm1(-70 / tau)
+    assert st.points_worn[0] == pytest.approx(worn_0)
+    assert st.points_worn[2] == pytest.approx(-math.expm1(-40 / tau) * math.exp(-30 / tau))
+    # the programme pauses for 60 days (no call): on its return everyone has recovered alike
+    felt = one_day(140, earned)
+    assert felt[0] == pytest.approx(1 - worn_0 * math.exp(-60 / tau))
+    assert st.points_worn[0] == pytest.approx(worn_0 * math.exp(-60 / tau) * math.exp(-1 / tau)
+                                              - math.expm1(-1 / tau))
+    # wear_days 0: every point in full, and no per-person array is kept
+    s = setup(nx.path_graph(4), ["motivation.crowding_out=0"], members=[0, 1, 2], active=[], interest=0.5)
+    s.day.effects.point_value, s.day.results["reading"] = 0.1, no_reading()
+    for number in range(10, 50):
+        s.day.number, s.day.results["points"] = number, rewards.Points(earned)
+        motivation.extrinsic_rewards(s.day, np.array([0, 1, 2]))
+    assert s.st.extrinsic[0] == pytest.approx(0.1 * 5.0 * -math.expm1(40 * math.log1p(-a)))
+    assert s.st.points_worn is None
+
+
 
 # ------------------------------------------------------------------------------------------
 # churn

@@ -80,13 +80,13 @@ def stop_day(scenario) -> int:
 
 
 def follow_regulars(strength: float, seed: int, size: int, window: int, regular: float,
-                    path: str = REMOVED) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    path: str = REMOVED, overrides: tuple = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Regular diffusion members on the day points stop: visits in two `window`-day windows, interest.
 
     Returns the share of days visited in the first and in the second window after the stop,
-    and each member's interest on the stop day.
+    and each member's interest on the stop day. `overrides`: more `KEY=VALUE` settings.
     """
-    sc = load_scenario(scenario_dir() / path, overrides=[f"population.size={size}",
+    sc = load_scenario(scenario_dir() / path, overrides=[*overrides, f"population.size={size}",
                                                          f"motivation.crowding_out={strength}"])
     stop = stop_day(sc)
     m = CommunityModel(sc, seed=seed)
@@ -103,17 +103,19 @@ def follow_regulars(strength: float, seed: int, size: int, window: int, regular:
 
 
 def undermining_job(job: tuple) -> list[dict]:
-    """(strengths, seed, size, window, regular) -> one row per strength: d against the same seed without crowding out.
+    """(strengths, seed, size, window, regular, overrides) -> one row per strength: d against no crowding out.
+
+    The comparison run has the same seed and crowding out off.
 
     d_visits: first window after the stop; d_late: second window; d_interest: on the stop day.
     The run without crowding out is made once per seed.
     """
-    strengths, seed, size, window, regular = job
-    early0, late0, interest0 = follow_regulars(0.0, seed, size, window, regular)
+    strengths, seed, size, window, regular, overrides = job
+    early0, late0, interest0 = follow_regulars(0.0, seed, size, window, regular, overrides=overrides)
     rows = []
     for strength in strengths:
         early, late, interest = (early0, late0, interest0) if strength == 0 else \
-            follow_regulars(strength, seed, size, window, regular)
+            follow_regulars(strength, seed, size, window, regular, overrides=overrides)
         rows.append({"strength": strength, "seed": seed, "regulars": int(early.size),
                      "d_visits": cohens_d(early, early0), "d_late": cohens_d(late, late0),
                      "d_interest": cohens_d(interest, interest0)})
@@ -121,9 +123,9 @@ def undermining_job(job: tuple) -> list[dict]:
 
 
 def consequence_job(job: tuple) -> dict:
-    """(scenario file, strength, seed, size, days) -> lifespan (censored at the horizon) and active member-days."""
-    path, strength, seed, size, days = job
-    sc = load_scenario(scenario_dir() / path, overrides=[f"population.size={size}",
+    """(scenario file, strength, seed, size, days, overrides) -> lifespan (censored at the horizon), member-days."""
+    path, strength, seed, size, days, overrides = job
+    sc = load_scenario(scenario_dir() / path, overrides=[*overrides, f"population.size={size}",
                                                          f"motivation.crowding_out={strength}"], days=days)
     m = CommunityModel(sc, seed=seed)
     m.run()
@@ -135,14 +137,20 @@ def consequence_job(job: tuple) -> dict:
 
 def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, regular: float = 0.5,
         consequence_days: int | None = None, consequences: bool = True, workers: int = 1,
-        progress=None) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Rows of `undermining_job` per (strength, seed), and of `consequence_job` (baseline included) or None."""
+        progress=None, overrides=()) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Rows of `undermining_job` per (strength, seed), and of `consequence_job` (baseline included) or None.
+
+    `overrides`: `KEY=VALUE` settings for every run, e.g. `("strategies.points.wear_days=0",)`
+    to measure crowding out on points that never wear out (model version 7's).
+    """
+    overrides = tuple(overrides)
     seeds = replication_seeds(load_scenario(scenario_dir() / REMOVED).seed, reps)
-    jobs = [(tuple(float(s) for s in strengths), seed, size, window, regular) for seed in seeds]
+    jobs = [(tuple(float(s) for s in strengths), seed, size, window, regular, overrides) for seed in seeds]
     more = []
     if consequences:
-        more = [("baseline.yaml", 0.0, seed, size, consequence_days) for seed in seeds]
-        more += [(f, float(s), seed, size, consequence_days) for f in CONSEQUENCES for s in strengths for seed in seeds]
+        more = [("baseline.yaml", 0.0, seed, size, consequence_days, overrides) for seed in seeds]
+        more += [(f, float(s), seed, size, consequence_days, overrides)
+                 for f in CONSEQUENCES for s in strengths for seed in seeds]
     total = len(jobs) + len(more)
 
     def tick(offset):
@@ -254,6 +262,8 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1, help="processes (default 1)")
     ap.add_argument("--out", help="write the markdown here (default: print)")
     ap.add_argument("--plot", help="also save the figure here (PNG)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+                    help="a scenario setting for every run, e.g. strategies.points.wear_days=0 (repeatable)")
     a = ap.parse_args(argv)
     for name in ("size", "window"):
         if getattr(a, name) < 1:
@@ -270,12 +280,14 @@ def main(argv=None) -> int:
         path = getattr(a, name)
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             ap.error(f"--{name}: the folder of {path!r} does not exist (checked before any run)")
-    try:  # a size the scenario cannot hold is the scenario's error, said before any run
-        load_scenario(scenario_dir() / REMOVED, overrides=[f"population.size={a.size}"])
+    try:  # a size the scenario cannot hold, or a bad --set, is the scenario's error, said before any run
+        load_scenario(scenario_dir() / REMOVED, overrides=[*a.overrides, f"population.size={a.size}"])
+        if not a.no_consequences:
+            load_scenario(scenario_dir() / "baseline.yaml", overrides=[*a.overrides, f"population.size={a.size}"])
     except ScenarioError as e:
-        ap.error(f"--size {a.size}: {e}")
+        ap.error(f"--size {a.size} {' '.join('--set ' + o for o in a.overrides)}: {e}")
     d, c = run(a.strengths, a.reps, a.size, a.window, a.regular, consequences=not a.no_consequences,
-               workers=a.workers, progress=progress_callback("crowding_out jobs"))
+               workers=a.workers, progress=progress_callback("crowding_out jobs"), overrides=a.overrides)
     if a.plot:
         figure(d, c).savefig(a.plot, dpi=110)
     write_or_print(table(d, c), a.out)

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.mechanics.rewards import points_felt
 from sim.model.population import friends_inside
 from sim.model.state import Array, Circle, Value, person_ids
 from sim.scenario.params import P
@@ -238,9 +239,10 @@ def extrinsic_rewards(day, members: np.ndarray) -> None:
     st, effects, mot = day.state, day.effects, day.scenario.motivation
     if not (effects.point_value or st.extrinsic_left):
         return
-    points_today = day.points.earned
-    st.extrinsic[members] += mot.adapt_rate * (effects.point_value * points_today[members]
-                                               - st.extrinsic[members])
+    pull = effects.point_value * day.points.earned[members]
+    if effects.point_value and effects.points_wear_days:  # points wear out with use (model version 8)
+        pull = pull * points_felt(day, members)
+    st.extrinsic[members] += mot.adapt_rate * (pull - st.extrinsic[members])
     st.extrinsic[st.extrinsic < 1e-6] = 0.0  # rewards fully faded
     st.extrinsic_left = bool(st.extrinsic.any())
     if mot.crowding_out and effects.point_value:  # rewards running: the loss follows them; after, it stays

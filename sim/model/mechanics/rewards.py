@@ -1,7 +1,8 @@
 """Rewards and status: points, tiers and KOC promotion (docs/model.md, steps 7 and 10).
 
 Points are issued for check-in (being active), messages and successful invitations while the
-points strategy runs; tiers follow cumulative points (or posts: `tiers.by`); a KOC promotion round moves the top
+points strategy runs, and their pull wears out with use (`points_felt`, model version 8);
+tiers follow cumulative points (or posts: `tiers.by`); a KOC promotion round moves the top
 contributors of the last ~30 days from the diffusion circle into the core, up to
 `community.core_capacity`.
 """
@@ -12,12 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model.state import Array, Circle
+from sim.model.state import Array, Circle, Value
 
 PARAMS: dict = {}  # configured by the points, tiers and koc_promotion strategies
 STATE = {
     "points": Array(float, 0.0, "Cumulative points earned."),
     "tier": Array(np.int8, 0, "Tier level: 0 ordinary, 1 core user, 2 KOC."),
+    "points_worn": Value(None, "How far points have worn on each person, 0 (fresh) to 1: an exponential "
+                         "average of its rewarded days (strategies.points.wear_days); a per-person array "
+                         "allocated when a points programme with wear-out first runs (not counted in the "
+                         "memory estimate's state bytes: 8 more per person then)."),
+    "points_worn_day": Value(-1, "The day points_worn was last brought up to date."),
 }
 
 
@@ -66,6 +72,42 @@ def award_points(day) -> Points:
     np.minimum(earned, effects.points_cap, out=earned)
     st.points += earned
     return Points(earned)
+
+
+def wear(worn: np.ndarray, rewarded: np.ndarray, wear_days: float) -> np.ndarray:
+    """How far points have worn after one more day, rewarded (1) or not (0) (pure).
+
+    An exponential average of rewarded days with time constant `wear_days`: a member rewarded
+    every day feels `exp(-t / wear_days)` of a point's pull after t days, and one no longer
+    rewarded recovers at the same pace (habituation and its spontaneous recovery: Thompson &
+    Spencer 1966, Rankin et al. 2009).
+
+    >>> w = np.zeros(1)
+    >>> for _ in range(90):
+    ...     w = wear(w, np.ones(1), 90.0)
+    >>> round(float(1 - w[0]), 3)  # pull left after 90 rewarded days: exp(-1)
+    0.368
+    """
+    return worn + -np.expm1(-1.0 / wear_days) * (rewarded - worn)
+
+
+def points_felt(day, members: np.ndarray) -> np.ndarray:
+    """Share of a point's pull each of `members` (ids) feels today; then wears them by today's reward.
+
+    Today's points are felt at the wear of the days before; days when no points ran count as
+    unrewarded for everyone (recovery). Persons outside the community are not worn nor
+    recovered while away.
+    """
+    st, wear_days = day.state, day.effects.points_wear_days
+    if st.points_worn is None:
+        st.points_worn = np.zeros(st.n)
+    elif st.points_worn_day < day.number - 1:  # days without points since: nobody was rewarded
+        st.points_worn *= np.exp(-(day.number - 1 - st.points_worn_day) / wear_days)
+    st.points_worn_day = day.number
+    before = st.points_worn.take(members)
+    rewarded = (day.points.earned.take(members) > 0).astype(float)
+    st.points_worn[members] = wear(before, rewarded, wear_days)
+    return 1.0 - before
 
 
 def update_tiers(day) -> None:

@@ -82,6 +82,7 @@ class Effects:
     points_cap: float = rule(float("inf"), "conflict", "most points per member per day")
     point_value: float = rule(0.0, "conflict", "extrinsic motivation per point earned today")
     point_cost: float = rule(0.0, "conflict", "money per point issued (redemption cost)")
+    points_wear_days: float = rule(0.0, "conflict", "time constant of the points' wear-out (0: none)")
     # tiers (tiers.py): one tier ladder at a time
     tier_by: str = rule("points", "conflict", "what tiers rank by: cumulative 'points' or 'posts'")
     tier_thresholds: tuple = rule((), "conflict", "cumulative points (or posts) for tier 1, 2, ...")

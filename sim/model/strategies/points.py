@@ -4,6 +4,7 @@ Points add extrinsic motivation while they run (it fades over a few weeks after 
 at `motivation.adapt_rate` a day), lower what a day is worth a little (crowding out, which
 stays after they stop: `motivation.extrinsic_rewards`), and cost money per point redeemed, on
 the days they run only. Removing them mid-life leaves interest below where it would have been.
+Their pull wears out with use (`wear_days`, model version 8: `sim.model.mechanics.rewards.worn`).
 """
 
 from sim.model.strategies.base import Effects, Strategy
@@ -24,6 +25,13 @@ class Points(Strategy):
         "value": P(0.02, "float", "interest/point", "Extrinsic motivation one point earned "
                    "today is worth.", 0, 10),
         "cost": P(0.005, "float", "currency/point", "Redemption cost of one point.", 0, 1e6),
+        "wear_days": P(90.0, "float", "days", "Habituation: a point's pull on a member is scaled by 1 minus "
+                       "how often it has earned points lately (an exponential average of its rewarded "
+                       "days with this time constant), so points earned every day wear out (to 37% of "
+                       "their pull after wear_days days, 5% after three times that) and recover while "
+                       "not earned. A stated choice (weeks to months: field deployments of points "
+                       "report their boost fading; Farzan et al. 2008, Hamari, Koivisto & Sarsa 2014). "
+                       "0: no wear-out (model version 7).", 0, 1e6),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
@@ -36,3 +44,4 @@ class Points(Strategy):
         effects.points_cap = p.daily_cap
         effects.point_value = p.value
         effects.point_cost = p.cost
+        effects.points_wear_days = p.wear_days
