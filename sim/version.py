@@ -22,8 +22,10 @@ from pathlib import Path
 #: 5: event attendance follows interest, attitude content slows only its readers' ageing;
 #: 6: crowding out lowers what a day is worth and stays after rewards stop;
 #: 7: events wear out (habituation: `strategies.events.recovery_days`);
-#: 8: points wear out with use (habituation: `strategies.points.wear_days`)).
-MODEL_VERSION = 8
+#: 8: points wear out with use (habituation: `strategies.points.wear_days`);
+#: 9: the summary's overload share is over reader-days, not a mean over days (a read-out:
+#: the simulated days and timeseries.csv are version 8's)).
+MODEL_VERSION = 9
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

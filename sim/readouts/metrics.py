@@ -99,6 +99,20 @@ def block_at(blocks: list[dict], day: int | None) -> dict | None:
     return blocks[-1]
 
 
+def overload_share(cumulative: dict) -> float:
+    """Share of reader-days overloaded: each member reading on a day counts once (0.0 with no reader).
+
+    Not a mean over days (model version 9): a day with three readers weighed as much as one
+    with three hundred, so a design that died sooner, with fewer quiet and overloaded days,
+    looked less overloaded though its readers were not.
+
+    >>> overload_share({"reader_days": 400, "overloaded_reader_days": 100}), overload_share({"reader_days": 0})
+    (0.25, 0.0)
+    """
+    days = cumulative.get("reader_days", 0)
+    return cumulative["overloaded_reader_days"] / days if days else 0.0
+
+
 def summarize(model) -> dict:
     """Everything a strategist reads after a run, as plain JSON-ready values."""
     from sim.readouts.registry import add_to_summary
@@ -112,7 +126,6 @@ def summarize(model) -> dict:
     members_ever = int((model.state.joined_day >= 0).sum())
     rec = model.recorder
     block = block_at(rec.post_blocks, peak_day)
-    readers_days = ts["overload_share"][ts["dau"] > 0]
     circles = ({k: int(ts[k].iloc[peak_day]) for k in ("core", "organizers", "diffusion", "dormant")}
                if peak_day is not None else {})
     dunbar = sc.population.dunbar_limit
@@ -138,7 +151,7 @@ def summarize(model) -> dict:
                                 if peak_day is not None and ts["members"].iloc[peak_day] else None),
         "viral_k": viral_coefficient(model.state.invites_first_cycle, model.state.joined_day, len(ts)),
         "post_shares_at_peak": block,
-        "overload_share": float(readers_days.mean()) if len(readers_days) else 0.0,
+        "overload_share": overload_share(rec.cumulative),
         "days_beyond_dunbar": int((ts["max_group_size"] > dunbar).sum()),
         "max_group_size": int(ts["max_group_size"].max()),
         "max_groups": int(ts["groups"].max()),

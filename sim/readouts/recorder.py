@@ -2,7 +2,7 @@
 
 It evaluates every daily read-out of `sim.readouts.registry` (the columns of `timeseries.csv`)
 and keeps the run-long bookkeeping: join cohorts for D1/D7/D30 retention, 30-day post blocks
-for the 90-9-1 shares, and cumulative joins and spend.
+for the 90-9-1 shares, and cumulative joins, spend and (overloaded) reader-days.
 """
 
 from __future__ import annotations
@@ -94,7 +94,9 @@ class Recorder:
         self.retention_counts = {d: [0, 0] for d in RETENTION_DAYS}
         self.membership_counts = {30: [0, 0]}  # still a member 30 days after joining
         self.post_blocks: list[dict] = []
-        self.cumulative = {"joins": 0, "joins_wom": 0, "incentive_spend": 0.0, "spend": 0.0}
+        # reader-days: a member reading on a day; overloaded ones: its group sent more than it could read
+        self.cumulative = {"joins": 0, "joins_wom": 0, "incentive_spend": 0.0, "spend": 0.0,
+                           "reader_days": 0, "overloaded_reader_days": 0}
         self.founders = 0
 
     def found(self, founders: np.ndarray, staff: np.ndarray | None = None) -> None:
@@ -153,5 +155,8 @@ class Recorder:
             self.cumulative[key] += today[key]
         self.cumulative["incentive_spend"] += view.cost["incentive_spend"]
         self.cumulative["spend"] += view.cost["spend"]
+        readers = int(day.reading.readers.size)  # today's overload share is an exact count over them
+        self.cumulative["reader_days"] += readers
+        self.cumulative["overloaded_reader_days"] += round(today["overload_share"] * readers)
         self._post_block(model, day)
         return today

@@ -407,8 +407,9 @@ _run("mau_members_at_peak", "MAU/members at peak", "share", True, from_summary("
      doc="monthly active members / members on the peak day")
 _run("viral_k", "viral K", "joins/member", True, from_summary("viral_k"), "{:.2f}", key=True,
      verdict=("raises viral K by {x}", "lowers viral K by {x}"))
-_run("overload_share", "overload share", "share of readers", False, from_summary("overload_share"),
-     "{:.1%}", key=True)
+_run("overload_share", "overload share", "share of reader-days", False, from_summary("overload_share"),
+     "{:.1%}", key=True, doc="share of reader-days (a member reading on a day) on which the member's group "
+     "sent more than it could read")
 _run("days_beyond_dunbar", "days beyond Dunbar", "days", False, from_summary("days_beyond_dunbar"))
 _run("max_group_size", "largest group", "members", None, from_summary("max_group_size"))
 _run("incentive_spend", "incentive spend", "currency", False, from_summary("incentive_spend"), key=True)
