@@ -33,6 +33,21 @@ def test_undermining_shows_in_regular_members_visits_after_the_points_stop():
     assert (strong["d_interest"] < 0).all()
 
 
+def test_overrides_reach_the_points_scenarios_and_never_give_the_baseline_points():
+    """A `strategies.points.*` override on the baseline would create a points programme there:
+    the consequence table then compared points with points (a review found it)."""
+    small = dict(strengths=(0.003,), reps=2, size=400, window=5, consequence_days=40)
+    _, plain = co.run(**small)
+    _, worn = co.run(**small, overrides=["strategies.points.wear_days=0"])
+    base = plain["scenario"] == "baseline.yaml"
+    assert plain[base].reset_index(drop=True).equals(worn[worn["scenario"] == "baseline.yaml"].reset_index(drop=True))
+    points = plain["scenario"] == "points.yaml"
+    assert not plain.loc[points, "active_member_days"].equals(worn.loc[worn["scenario"] == "points.yaml",
+                                                                       "active_member_days"])
+    with pytest.raises(ValueError, match="strengths"):
+        co.run(**small, overrides=["motivation.crowding_out=0.5"])
+
+
 def test_consequence_table_pairs_each_points_scenario_with_the_baseline():
     d, c = co.run(strengths=(0.003,), reps=2, size=400, window=5, consequence_days=40)
     assert set(c["scenario"]) == {"baseline.yaml", *co.CONSEQUENCES}
@@ -84,6 +99,7 @@ def test_consequences_are_paired_by_seed_not_by_row_order():
     (["--out", "/nonexistent-folder/crowding.md"], "does not exist"),
     (["--size", "5"], "--size 5"),
     (["--set", "strategies.points.wear_dayz=0"], "wear_dayz"),
+    (["--set", "population.size=300"], "use --size"),
 ])
 def test_cli_refuses_bad_arguments_before_any_run(capsys, args, said):
     with pytest.raises(SystemExit) as e:

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from sim.readouts.lifecycle import analyse, first_run, health_warnings, monthly, phase_of_day, smooth
-from sim.readouts.metrics import cost_per_extra_active_day, dau_mau, post_shares, retention, viral_coefficient
+from sim.readouts.metrics import (
+    cost_per_extra_active_day,
+    dau_mau,
+    overload_share,
+    post_shares,
+    retention,
+    viral_coefficient,
+)
 
 
 def tent(up=100, down=100, tail=200, peak=100.0):
@@ -160,6 +167,8 @@ def test_a_community_nobody_ever_visits_is_dormant_from_launch():
     (lambda: retention({1: [5, 2]}), "5 active of a cohort of 2"),
     (lambda: monthly([1, 2, 3], month=0), "month must be a whole number"),
     (lambda: dau_mau([1, 2, 3], [1, 2]), "dau and mau must cover the same days"),
+    (lambda: overload_share({"joins": 3, "spend": 0.0}), "before model version 9"),  # an older recorder
+    (lambda: overload_share({"reader_days": 5, "overloaded_reader_days": 7}), "outside [0, reader-days 5]"),
 ])
 def test_pure_read_outs_refuse_data_that_would_give_a_plausible_wrong_number(call, says):
     """A gap (NaN), a negative count or series of different lengths gave e.g. top1 1.25 or d1 2.5."""
@@ -187,3 +196,4 @@ def test_the_summarys_overload_share_is_over_reader_days_not_a_mean_of_days():
     assert readers > 10_000 and share == overloaded / readers
     day_mean = float(ts["overload_share"][ts["dau"] > 0].mean())
     assert abs(share - day_mean) > 0.02, (share, day_mean)
+    assert overload_share({"reader_days": 0, "overloaded_reader_days": 0}) == 0.0  # nobody read

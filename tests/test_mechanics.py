@@ -6,6 +6,7 @@ import math
 
 import networkx as nx
 import numpy as np
+import pytest
 
 from agents import CoreMember, DiffusionMember, Member, Organizer
 from sim.model import CommunityModel
@@ -418,12 +419,17 @@ def test_visit_rates_can_follow_posting_propensity():
         assert abs(r - rho) < 4 * (1 - rho**2) / math.sqrt(2000) + 0.01, (rho, r)
 
 
-def test_a_model_pickled_mid_run_continues_exactly():
-    """Pickling (or deep-copying) a model mid-run and continuing gives the run it would have had."""
+@pytest.mark.parametrize("path", ["baseline.yaml", "points_removed.yaml"])
+def test_a_model_pickled_mid_run_continues_exactly(path):
+    """Pickling (or deep-copying) a model mid-run and continuing gives the run it would have had.
+
+    points_removed: the points' wear (a per-person array allocated on their first day, and the
+    day it was last brought up to date) travels with the model."""
     import copy
     import pickle
 
-    sc = small(["population.size=400"], days=60)
+    sc = small(["population.size=400", "strategies.points.stop=40"], path=path, days=60) \
+        if path != "baseline.yaml" else small(["population.size=400"], days=60)
     whole = CommunityModel(sc)
     whole.run(60)
     half = CommunityModel(sc)
@@ -432,6 +438,7 @@ def test_a_model_pickled_mid_run_continues_exactly():
         assert not copied.state.status.flags.writeable and not copied.state.member_mask().flags.writeable
         copied.run(30)
         assert copied.timeseries().equals(whole.timeseries())
+        assert copied.summary()["overload_share"] == whole.summary()["overload_share"]
 
 
 def test_state_reads_take_ids_or_a_mask_alike():

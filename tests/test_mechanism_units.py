@@ -788,7 +788,7 @@ def test_points_wear_out_with_use_and_recover_when_not_earned():
 
     def one_day(number, points):
         s.day.number = number
-        s.day.results["points"] = rewards.Points(points)
+        s.day.results["points"] = rewards.Points(points, felt=rewards.points_felt(s.day, points))
         before = st.extrinsic.copy()
         motivation.extrinsic_rewards(s.day, np.array([0, 1, 2]))
         return (st.extrinsic - (1 - a) * before) / (a * 0.1 * 5.0)  # the share of the pull felt today
@@ -810,14 +810,25 @@ def test_points_wear_out_with_use_and_recover_when_not_earned():
     assert felt[0] == pytest.approx(1 - worn_0 * math.exp(-60 / tau))
     assert st.points_worn[0] == pytest.approx(worn_0 * math.exp(-60 / tau) * math.exp(-1 / tau)
                                               - math.expm1(-1 / tau))
-    # wear_days 0: every point in full, and no per-person array is kept
+    # award_points wears its points when they run with a value and wear_days; with wear_days 0 every
+    # point is felt in full and no per-person array is kept
+    s = setup(nx.path_graph(4), ["motivation.crowding_out=0"], members=[0, 1, 2], active=[0], interest=0.5)
+    eff = s.day.effects
+    eff.points_on, eff.points_checkin, eff.point_value, eff.points_wear_days = True, 5.0, 0.1, tau
+    s.day.results["joining"] = SimpleNamespace(invite_credits=None)
+    for number in (10, 11):
+        s.day.number = number
+        felt = rewards.award_points(s.day).felt
+    assert felt.tolist() == pytest.approx([math.exp(-1 / tau), 1.0, 1.0, 1.0])  # 0 earned on day 10
     s = setup(nx.path_graph(4), ["motivation.crowding_out=0"], members=[0, 1, 2], active=[], interest=0.5)
     s.day.effects.point_value, s.day.results["reading"] = 0.1, no_reading()
+    s.day.effects.points_on, s.day.effects.points_checkin = True, 5.0
+    s.day.results["joining"] = SimpleNamespace(invite_credits=None)
+    assert rewards.award_points(s.day).felt is None and s.st.points_worn is None
     for number in range(10, 50):
         s.day.number, s.day.results["points"] = number, rewards.Points(earned)
         motivation.extrinsic_rewards(s.day, np.array([0, 1, 2]))
     assert s.st.extrinsic[0] == pytest.approx(0.1 * 5.0 * -math.expm1(40 * math.log1p(-a)))
-    assert s.st.points_worn is None
 
 
 

@@ -140,15 +140,22 @@ def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, 
         progress=None, overrides=()) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Rows of `undermining_job` per (strength, seed), and of `consequence_job` (baseline included) or None.
 
-    `overrides`: `KEY=VALUE` settings for every run, e.g. `("strategies.points.wear_days=0",)`
-    to measure crowding out on points that never wear out (model version 7's).
+    `overrides`: `KEY=VALUE` settings for the points scenarios' runs, e.g.
+    `("strategies.points.wear_days=0",)` to measure crowding out on points that never wear out
+    (model version 7's); the baseline takes those outside `strategies` (a `strategies.*` key
+    would give it a points programme of its own). Size and strength are arguments, not overrides.
     """
     overrides = tuple(overrides)
+    for o in overrides:
+        if o.split("=", 1)[0].strip() in ("population.size", "motivation.crowding_out"):
+            raise ValueError(f"override {o!r}: set it with `size` or `strengths` (--size, --strengths), "
+                             "which the runs would otherwise override")
     seeds = replication_seeds(load_scenario(scenario_dir() / REMOVED).seed, reps)
     jobs = [(tuple(float(s) for s in strengths), seed, size, window, regular, overrides) for seed in seeds]
     more = []
     if consequences:
-        more = [("baseline.yaml", 0.0, seed, size, consequence_days, overrides) for seed in seeds]
+        plain = tuple(o for o in overrides if not o.strip().startswith("strategies."))
+        more = [("baseline.yaml", 0.0, seed, size, consequence_days, plain) for seed in seeds]
         more += [(f, float(s), seed, size, consequence_days, overrides)
                  for f in CONSEQUENCES for s in strengths for seed in seeds]
     total = len(jobs) + len(more)
@@ -263,7 +270,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="write the markdown here (default: print)")
     ap.add_argument("--plot", help="also save the figure here (PNG)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
-                    help="a scenario setting for every run, e.g. strategies.points.wear_days=0 (repeatable)")
+                    help="a scenario setting for the points scenarios' runs (and, outside strategies.*, "
+                    "the baseline's), e.g. strategies.points.wear_days=0 (repeatable)")
     a = ap.parse_args(argv)
     for name in ("size", "window"):
         if getattr(a, name) < 1:
@@ -280,12 +288,13 @@ def main(argv=None) -> int:
         path = getattr(a, name)
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             ap.error(f"--{name}: the folder of {path!r} does not exist (checked before any run)")
+    for o in a.overrides:
+        if o.split("=", 1)[0].strip() in ("population.size", "motivation.crowding_out"):
+            ap.error(f"--set {o}: use --size or --strengths for it")
     try:  # a size the scenario cannot hold, or a bad --set, is the scenario's error, said before any run
         load_scenario(scenario_dir() / REMOVED, overrides=[*a.overrides, f"population.size={a.size}"])
-        if not a.no_consequences:
-            load_scenario(scenario_dir() / "baseline.yaml", overrides=[*a.overrides, f"population.size={a.size}"])
     except ScenarioError as e:
-        ap.error(f"--size {a.size} {' '.join('--set ' + o for o in a.overrides)}: {e}")
+        ap.error(" ".join([f"--size {a.size}", *(f"--set {o}" for o in a.overrides)]) + f": {e}")
     d, c = run(a.strengths, a.reps, a.size, a.window, a.regular, consequences=not a.no_consequences,
                workers=a.workers, progress=progress_callback("crowding_out jobs"), overrides=a.overrides)
     if a.plot:

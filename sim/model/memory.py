@@ -11,8 +11,10 @@ remainder (networkx's graph, which the API keeps, and the transient arrays of bu
 Dunbar-limited tie matrices):
 
 * per person: every per-person state array (`sim.model.state.declarations`, 133 bytes since
-  model version 6, 125 before; 8 more with `motivation.information_need` on, within the
-  estimate's margin), four float64 traits (32: attention, propensity, topic fit and the personal visit
+  model version 6, 125 before; within the estimate's margin, 8 more with
+  `motivation.information_need` on, 4 more in a run with events (the last event attended) and
+  8 more with points that wear out: arrays allocated only in those runs), four float64 traits
+  (32: attention, propensity, topic fit and the personal visit
   rate, on since model version 3; 24 with it off), four CSR row pointers (16), plus the measured
   remainder: 60 bytes for a generated graph (tie endpoints, build transients), 833 for a
   file graph;

@@ -106,11 +106,16 @@ def overload_share(cumulative: dict) -> float:
     with three hundred, so a design that died sooner, with fewer quiet and overloaded days,
     looked less overloaded though its readers were not.
 
-    >>> overload_share({"reader_days": 400, "overloaded_reader_days": 100}), overload_share({"reader_days": 0})
-    (0.25, 0.0)
+    >>> overload_share({"reader_days": 400, "overloaded_reader_days": 100})
+    0.25
     """
-    days = cumulative.get("reader_days", 0)
-    return cumulative["overloaded_reader_days"] / days if days else 0.0
+    if "reader_days" not in cumulative or "overloaded_reader_days" not in cumulative:
+        raise ValueError("no reader-days recorded: a run recorded before model version 9 (2026-12-06); "
+                         "rerun it to read its overload share")
+    days, overloaded = cumulative["reader_days"], cumulative["overloaded_reader_days"]
+    if not 0 <= overloaded <= days:
+        raise ValueError(f"overloaded reader-days {overloaded} outside [0, reader-days {days}]")
+    return overloaded / days if days else 0.0
 
 
 def summarize(model) -> dict:

@@ -155,8 +155,8 @@ class Recorder:
             self.cumulative[key] += today[key]
         self.cumulative["incentive_spend"] += view.cost["incentive_spend"]
         self.cumulative["spend"] += view.cost["spend"]
-        readers = int(day.reading.readers.size)  # today's overload share is an exact count over them
-        self.cumulative["reader_days"] += readers
-        self.cumulative["overloaded_reader_days"] += round(today["overload_share"] * readers)
+        readers = day.reading.readers
+        self.cumulative["reader_days"] += int(readers.size)
+        self.cumulative["overloaded_reader_days"] += int(np.count_nonzero(model.state.overloaded.take(readers)))
         self._post_block(model, day)
         return today

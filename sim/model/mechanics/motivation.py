@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.mechanics.rewards import points_felt
 from sim.model.population import friends_inside
 from sim.model.state import Array, Circle, Value, person_ids
 from sim.scenario.params import P
@@ -240,8 +239,8 @@ def extrinsic_rewards(day, members: np.ndarray) -> None:
     if not (effects.point_value or st.extrinsic_left):
         return
     pull = effects.point_value * day.points.earned[members]
-    if effects.point_value and effects.points_wear_days:  # points wear out with use (model version 8)
-        pull = pull * points_felt(day, members)
+    if day.points.felt is not None:  # points wear out with use (model version 8: rewards.points_felt)
+        pull = pull * day.points.felt[members]
     st.extrinsic[members] += mot.adapt_rate * (pull - st.extrinsic[members])
     st.extrinsic[st.extrinsic < 1e-6] = 0.0  # rewards fully faded
     st.extrinsic_left = bool(st.extrinsic.any())

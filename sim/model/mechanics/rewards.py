@@ -29,9 +29,10 @@ STATE = {
 
 @dataclass(frozen=True)
 class Points:
-    """Points earned today per person (zeros when no points strategy runs).
+    """Points earned today per person (zeros when no points strategy runs), and how much each is felt.
 
-    `issued` is their total, summed once (two read-outs use it; a sum over everyone costs
+    `felt`: the share of a point's pull each person feels today (`points_felt`), None when the
+    points do not wear out. `issued` is their total, summed once (two read-outs use it; a sum over everyone costs
     about 0.4 ms a day at 1,000,000 persons); 0.0 without a points strategy.
 
     >>> Points(np.array([1.0, 2.5])).issued, Points(np.zeros(3), 0.0).issued
@@ -40,6 +41,7 @@ class Points:
 
     earned: np.ndarray
     total: float | None = None
+    felt: np.ndarray | None = None  # per person: share of a point's pull felt today (None: no wear-out)
 
     @property
     def issued(self) -> float:
@@ -71,6 +73,8 @@ def award_points(day) -> Points:
         earned[~members] = 0.0
     np.minimum(earned, effects.points_cap, out=earned)
     st.points += earned
+    if effects.point_value and effects.points_wear_days:  # their pull wears out with use (model version 8)
+        return Points(earned, felt=points_felt(day, earned))
     return Points(earned)
 
 
@@ -91,12 +95,13 @@ def wear(worn: np.ndarray, rewarded: np.ndarray, wear_days: float) -> np.ndarray
     return worn + -np.expm1(-1.0 / wear_days) * (rewarded - worn)
 
 
-def points_felt(day, members: np.ndarray) -> np.ndarray:
-    """Share of a point's pull each of `members` (ids) feels today; then wears them by today's reward.
+def points_felt(day, earned: np.ndarray) -> np.ndarray:
+    """Share of a point's pull each person feels today (1 - wear); then wears members by today's `earned`.
 
-    Today's points are felt at the wear of the days before; days when no points ran count as
-    unrewarded for everyone (recovery). Persons outside the community are not worn nor
-    recovered while away.
+    Today's points are felt at the wear of the days before. Members are worn or recover each
+    day the points run; days when no points ran count as unrewarded for everyone (the
+    catch-up below). Persons outside the community are not touched while the points run
+    (only outsiders ever join, so nobody comes back to a stale wear).
     """
     st, wear_days = day.state, day.effects.points_wear_days
     if st.points_worn is None:
@@ -104,10 +109,11 @@ def points_felt(day, members: np.ndarray) -> np.ndarray:
     elif st.points_worn_day < day.number - 1:  # days without points since: nobody was rewarded
         st.points_worn *= np.exp(-(day.number - 1 - st.points_worn_day) / wear_days)
     st.points_worn_day = day.number
+    felt = 1.0 - st.points_worn
+    members = st.member_ids()
     before = st.points_worn.take(members)
-    rewarded = (day.points.earned.take(members) > 0).astype(float)
-    st.points_worn[members] = wear(before, rewarded, wear_days)
-    return 1.0 - before
+    st.points_worn[members] = wear(before, (earned.take(members) > 0).astype(float), wear_days)
+    return felt
 
 
 def update_tiers(day) -> None:

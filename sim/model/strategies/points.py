@@ -4,7 +4,7 @@ Points add extrinsic motivation while they run (it fades over a few weeks after 
 at `motivation.adapt_rate` a day), lower what a day is worth a little (crowding out, which
 stays after they stop: `motivation.extrinsic_rewards`), and cost money per point redeemed, on
 the days they run only. Removing them mid-life leaves interest below where it would have been.
-Their pull wears out with use (`wear_days`, model version 8: `sim.model.mechanics.rewards.worn`).
+Their pull wears out with use (`wear_days`, model version 8: `sim.model.mechanics.rewards.points_felt`).
 """
 
 from sim.model.strategies.base import Effects, Strategy
