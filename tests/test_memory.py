@@ -129,18 +129,21 @@ print(json.dumps({{"faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the allocator tuning is glibc's (Linux) only")
 def test_allocator_tuning_cuts_the_page_faults_of_a_large_build(monkeypatch):
-    """Building 300,000 persons with the allocator tuned takes far fewer minor page faults than
-    with glibc's defaults (measured 0.2x at 1M, 0.6x at 200k; page faults are a count, not a
-    timing, and vary by a few per cent between runs). Fails if the tuning is not applied, or no
-    longer keeps the build's arrays off fresh pages."""
+    """Building 600,000 persons with the allocator tuned takes far fewer minor page faults than
+    with glibc's defaults. Page faults are a count, not a timing, but the untuned count varies
+    with the machine's state: at 300,000 persons it ranged over 13,700-26,700 against a steady
+    10,400-12,400 tuned (ratios 0.41-0.79 in eight pairs, 2026-12-06, beside a test run), so a
+    0.75 bound there failed about a third of the time; at 600,000 four pairs gave 0.24-0.30 and
+    at 1,000,000 0.15-0.18. Fails if the tuning is not applied, or no longer keeps the build's
+    arrays off fresh pages."""
     out = {}
     for setting in ("off", "on"):
         monkeypatch.setenv("CIRCLESIM_MALLOC_TUNING", setting)
-        run = subprocess.run([sys.executable, "-c", _BUILD_FAULTS.format(root=str(ROOT), size=300_000)],
+        run = subprocess.run([sys.executable, "-c", _BUILD_FAULTS.format(root=str(ROOT), size=600_000)],
                              capture_output=True, text=True, check=True)
         out[setting] = json.loads(run.stdout.strip().splitlines()[-1])
     assert out["off"]["tuned"] is False and out["on"]["tuned"] is True
-    assert out["on"]["faults"] < 0.75 * out["off"]["faults"], out
+    assert out["on"]["faults"] < 0.5 * out["off"]["faults"], out
 
 
 def test_allocator_tuning_leaves_small_models_and_opt_outs_alone(monkeypatch):
