@@ -135,6 +135,16 @@ def consequence_job(job: tuple) -> dict:
             "alive_at_horizon": s["lifespan"] is None, "active_member_days": s["active_member_days"]}
 
 
+def reserved(overrides) -> str | None:
+    """The first of `overrides` setting the size or the strength, which every run sets itself (None: none).
+
+    >>> reserved(["strategies.points.wear_days=0", "population.size = 300"])
+    'population.size = 300'
+    """
+    return next((o for o in overrides
+                 if o.split("=", 1)[0].strip() in ("population.size", "motivation.crowding_out")), None)
+
+
 def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, regular: float = 0.5,
         consequence_days: int | None = None, consequences: bool = True, workers: int = 1,
         progress=None, overrides=()) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -146,10 +156,10 @@ def run(strengths=STRENGTHS, reps: int = 8, size: int = 5000, window: int = 30, 
     would give it a points programme of its own). Size and strength are arguments, not overrides.
     """
     overrides = tuple(overrides)
-    for o in overrides:
-        if o.split("=", 1)[0].strip() in ("population.size", "motivation.crowding_out"):
-            raise ValueError(f"override {o!r}: set it with `size` or `strengths` (--size, --strengths), "
-                             "which the runs would otherwise override")
+    taken = reserved(overrides)
+    if taken:
+        raise ValueError(f"override {taken!r}: set it with `size` or `strengths` (--size, --strengths), "
+                         "which the runs would otherwise override")
     seeds = replication_seeds(load_scenario(scenario_dir() / REMOVED).seed, reps)
     jobs = [(tuple(float(s) for s in strengths), seed, size, window, regular, overrides) for seed in seeds]
     more = []
@@ -288,9 +298,8 @@ def main(argv=None) -> int:
         path = getattr(a, name)
         if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             ap.error(f"--{name}: the folder of {path!r} does not exist (checked before any run)")
-    for o in a.overrides:
-        if o.split("=", 1)[0].strip() in ("population.size", "motivation.crowding_out"):
-            ap.error(f"--set {o}: use --size or --strengths for it")
+    if reserved(a.overrides):
+        ap.error(f"--set {reserved(a.overrides)}: use --size or --strengths for it")
     try:  # a size the scenario cannot hold, or a bad --set, is the scenario's error, said before any run
         load_scenario(scenario_dir() / REMOVED, overrides=[*a.overrides, f"population.size={a.size}"])
     except ScenarioError as e:

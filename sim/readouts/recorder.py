@@ -155,8 +155,7 @@ class Recorder:
             self.cumulative[key] += today[key]
         self.cumulative["incentive_spend"] += view.cost["incentive_spend"]
         self.cumulative["spend"] += view.cost["spend"]
-        readers = day.reading.readers
-        self.cumulative["reader_days"] += int(readers.size)
-        self.cumulative["overloaded_reader_days"] += int(np.count_nonzero(model.state.overloaded.take(readers)))
+        self.cumulative["reader_days"] += int(day.reading.readers.size)
+        self.cumulative["overloaded_reader_days"] += view.overloaded_readers  # counted once, for both
         self._post_block(model, day)
         return today

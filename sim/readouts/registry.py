@@ -184,6 +184,11 @@ class DayView:
         return out
 
     @_once
+    def overloaded_readers(self) -> int:
+        """Today's readers whose group sent more than they could read (the daily share and the run's reader-days)."""
+        return int(np.count_nonzero(self.state.overloaded.take(self.day.reading.readers)))
+
+    @_once
     def live_sizes(self) -> np.ndarray:
         """Members of each non-empty group."""
         sizes = counts_by_group(self.state.group.take(self.member_ids))
@@ -306,7 +311,7 @@ _daily("groups", "groups", "groups", None, lambda v: int(v.live_sizes.size),
 _daily("max_group_size", "largest group", "members", None,
        lambda v: int(v.live_sizes.max()) if v.live_sizes.size else 0, doc="members in the largest group")
 _daily("overload_share", "overload share", "share of readers", False,
-       _readers_mean(lambda v: v.state.overloaded.take(v.day.reading.readers)), "{:.3f}",
+       lambda v: v.overloaded_readers / v.day.reading.readers.size if v.day.reading.readers.size else 0.0, "{:.3f}",
        doc="share of today's readers whose group sent more than they could read")
 _daily("stranger_share", "stranger share", "share of reads", False,
        _readers_mean(lambda v: v.day.reading.stranger_share), "{:.3f}",
