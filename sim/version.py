@@ -24,8 +24,10 @@ from pathlib import Path
 #: 7: events wear out (habituation: `strategies.events.recovery_days`);
 #: 8: points wear out with use (habituation: `strategies.points.wear_days`);
 #: 9: the summary's overload share is over reader-days, not a mean over days (a read-out:
-#: the simulated days and timeseries.csv are version 8's)).
-MODEL_VERSION = 9
+#: the simulated days and timeseries.csv are version 8's);
+#: 10: the hybrid operating mode is the running every scenario has (1x hours, no promotion),
+#: the other modes move away from it).
+MODEL_VERSION = 10
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

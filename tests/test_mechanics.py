@@ -268,9 +268,44 @@ def test_an_operating_mode_charges_its_staff_cost_per_organizer_on_duty():
         ts = m.timeseries()
         (_, kind, mode), = sc.strategies
         assert (kind, mode.mode, mode.brand_share) == ("operating_mode", "hybrid", None)
-        per_day = mode.staff_cost * (0.5 + 1.5 * 0.5)  # hybrid: brand share 0.5, organizer hours x1.25
+        per_day = mode.staff_cost * 1.0  # hybrid: brand share 0.5, the scenario's own organizer hours
         assert ts["staff"].iloc[0] == organizers and ts["staff"].max() > organizers  # the policy grows the team
         assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"] + per_day * ts["staff"])
+
+
+def test_the_hybrid_mode_runs_as_a_scenario_without_a_mode_and_only_costs_staff():
+    """Every scenario is run by organizers and members together: the hybrid (brand share 0.5)
+    is that running, so it changes nothing but spend (version 9: 1.25x hours and promotion)."""
+    sets = ["population.size=2000", "horizon_days=200", "community.organizers_per_1000=10"]
+    base = CommunityModel(small(sets), seed=3)
+    base.run()
+    hybrid = CommunityModel(small(sets, path="hybrid.yaml"), seed=3)
+    hybrid.run()
+    a, b = base.timeseries(), hybrid.timeseries()
+    money = ["spend", "staff_cost", "incentive_spend"]
+    cols = [c for c in a.columns if c not in money]
+    assert a[cols].equals(b[cols])
+    assert (b["spend"] > a["spend"]).all()
+
+
+def test_operating_modes_move_hours_promotion_and_posts_away_from_the_hybrid():
+    """Brand-led: more hours, promotion, fatigue, fewer member posts; user-led: the reverse, no promotion."""
+    from sim.model.strategies import KINDS
+    from sim.model.strategies.base import Effects
+
+    def effects(mode):
+        (name, kind, spec), = small([], path=f"{mode}.yaml").strategies
+        e = Effects()
+        KINDS[kind](name, spec).apply(e, 10)
+        return e
+
+    c, h, d = effects("centralized"), effects("hybrid"), effects("decentralized")
+    hybrid = (h.organizer_hours_mult, h.promo_cost, h.promo_share, h.ugc_boost, h.fatigue_rate)
+    assert hybrid == (1.0, 0.0, 0.0, 1.0, 0.0)
+    assert c.organizer_hours_mult > 1 > d.organizer_hours_mult
+    assert c.promo_cost > 0 and c.promo_share > 0 and c.fatigue_rate > 0
+    assert d.promo_cost == d.promo_share == d.fatigue_rate == 0.0
+    assert c.ugc_boost < 1 < d.ugc_boost
 
 
 def test_the_founders_cohort_leaves_out_staff_and_keeps_day_0_joiners():

@@ -1,14 +1,48 @@
 """Operating mode (docs/domain.md, 'Incentives and operations'): centralized, decentralized or hybrid.
 
 `brand_share` is the brand's share of the running. More brand means more organizer hours
-(and cost) and more promotion (which costs interest), plus operations fatigue over time;
-less brand means more UGC but fewer replies. Hybrid keeps the share at 40-60%.
+(and cost), brand promotion (which costs interest) and operations fatigue over time; less
+brand means more UGC but fewer replies. Hybrid keeps the share at 40-60%.
+
+The hybrid (share 0.5) is the running every scenario already has: the community's own
+organizers working `community.organizer_hours` beside members posting at their own rates,
+with no brand promotion. So at 0.5 this strategy changes nothing but the staff cost it
+charges, and the other modes move away from it: hours scale with the share (0.64x at 0.2,
+1.36x at 0.8), promotion and fatigue grow with the share above the hybrid's half (brand-led
+running is the one that promotes and tires, docs/domain.md), members post more as the brand
+steps back. Before model version 10 the hybrid had 1.25x hours and half the promotion of a
+share of 1 while a scenario without a mode had neither, so every mode lost to "no mode", a
+way of running no community has.
 """
 
 from sim.model.strategies.base import Effects, Strategy
 from sim.scenario.params import P
 
 MODE_SHARE = {"centralized": 0.8, "decentralized": 0.2, "hybrid": 0.5}
+
+#: The brand share of the running every scenario has without an operating mode.
+HYBRID_SHARE = 0.5
+
+
+def organizer_hours(share: float) -> float:
+    """Multiplier on the organizers' hours at brand `share`: 1 at the hybrid's 0.5, 0.4 to 1.6.
+
+    Linear in the share (0.5x to 2x of version 9, rescaled so the hybrid is the scenario's own
+    hours): brand-led running puts in more staff time, user-led less.
+
+    >>> [round(organizer_hours(s), 6) for s in (0.5, 0.8, 0.2)]
+    [1.0, 1.36, 0.64]
+    """
+    return (0.5 + 1.5 * share) / (0.5 + 1.5 * HYBRID_SHARE)
+
+
+def promotion_share(share: float) -> float:
+    """How much of a fully brand-run community's promotion runs at brand `share`: 0 up to 0.5, 1 at 1.
+
+    >>> [round(promotion_share(s), 6) for s in (0.5, 0.8, 1.0)]
+    [0.0, 0.6, 1.0]
+    """
+    return max(0.0, share - HYBRID_SHARE) / (1.0 - HYBRID_SHARE)
 
 
 class OperatingMode(Strategy):
@@ -21,14 +55,15 @@ class OperatingMode(Strategy):
         "brand_share": P(None, "float", "share", "Brand's share of the running (default by mode: "
                          "centralized 0.8, decentralized 0.2, hybrid 0.5).", 0, 1, nullable=True),
         "promo_share": P(0.1, "float", "share", "Brand promotion messages as a share of a "
-                         "group's traffic at brand_share 1.", 0, 1),
-        "promo_cost": P(0.05, "float", "interest", "Interest target lost at brand_share 1 from "
-                        "brand promotion.", 0, 10),
+                         "group's traffic at brand_share 1 (none at or below the hybrid's 0.5; "
+                         "linear in between).", 0, 1),
+        "promo_cost": P(0.05, "float", "interest", "Interest target lost to brand promotion at "
+                        "brand_share 1 (none at or below 0.5; linear in between).", 0, 10),
         "fatigue_rate": P(0.002, "float", "1/day", "Operations fatigue: organizer efficiency lost "
                           "per day per unit of brand share above 0.5.", 0, 1),
         "staff_cost": P(50.0, "float", "currency/organizer-day", "Cost of one organizer-day in this mode at "
                         "1x hours, for every organizer on duty (scaled by the mode's hours multiplier, "
-                        "0.5x-2x); counted in spend on top of community.staff_hour_cost, so price "
+                        "0.4x-1.6x); counted in spend on top of community.staff_hour_cost, so price "
                         "staff time in one of the two.", 0, 1e9),
     }
 
@@ -37,11 +72,11 @@ class OperatingMode(Strategy):
         p = self.params
         share = MODE_SHARE[p.mode] if p.brand_share is None else p.brand_share
         effects.brand_share = share
-        # brand-led: up to 2x organizer hours at share 1; user-led: down to 0.5x at share 0
-        effects.organizer_hours_mult = 0.5 + 1.5 * share
-        effects.promo_cost = p.promo_cost * share
-        effects.promo_share = p.promo_share * share
-        effects.ugc_boost *= 1.6 - 1.2 * share  # user-led communities post more themselves
+        effects.organizer_hours_mult = organizer_hours(share)
+        above = promotion_share(share)
+        effects.promo_cost = p.promo_cost * above
+        effects.promo_share = p.promo_share * above
+        effects.ugc_boost *= 1.6 - 1.2 * share  # user-led communities post more themselves; 1 at 0.5
         effects.fatigue_rate = p.fatigue_rate * max(0.0, share - 0.5)
         effects.mode_days = day - self.start
         # per organizer on duty (the staffing policy adds organizers as the community grows):
