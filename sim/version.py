@@ -26,8 +26,10 @@ from pathlib import Path
 #: 9: the summary's overload share is over reader-days, not a mean over days (a read-out:
 #: the simulated days and timeseries.csv are version 8's);
 #: 10: the hybrid operating mode is the running every scenario has (1x hours, no promotion),
-#: the other modes move away from it).
-MODEL_VERSION = 10
+#: the other modes move away from it;
+#: 11: a read-out: the Dunbar comparison counts a group's monthly-active members (new daily
+#: column `active_group_size`), not every member; no simulated day changes).
+MODEL_VERSION = 11
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

@@ -308,6 +308,31 @@ def test_operating_modes_move_hours_promotion_and_posts_away_from_the_hybrid():
     assert c.ugc_boost < 1 < d.ugc_boost
 
 
+def test_the_dunbar_comparison_counts_a_groups_monthly_active_members_not_its_silent_ones():
+    """`active_group_size` is the most members any group had active in the last 30 days, and
+    `days_beyond_dunbar` counts the days it exceeded the limit (version 10: the largest
+    group's members, dormant ones included, so a dormant community stayed "beyond")."""
+    model = CommunityModel(small(["population.size=3000"], days=400), seed=5)
+    checked = 0
+    for _ in range(400):
+        model.step()
+        st = model.state
+        ids = st.member_ids()
+        recent = st.last_active_day[ids] >= model.today["day"] - 29
+        groups = st.group[ids][recent]
+        want = int(np.bincount(groups[groups >= 0]).max()) if (groups >= 0).any() else 0
+        assert model.today["active_group_size"] == want
+        assert want <= model.today["max_group_size"]
+        checked += want > 0
+    ts = model.timeseries()
+    limit = model.scenario.population.dunbar_limit
+    assert checked > 300
+    assert model.summary()["days_beyond_dunbar"] == int((ts["active_group_size"] > limit).sum())
+    # silence ends a group's excess: late in a decline groups keep their members but not their activity
+    assert ts["max_group_size"].iloc[-1] > 0
+    assert (ts["active_group_size"] < ts["max_group_size"]).iloc[200:].mean() > 0.9
+
+
 def test_the_founders_cohort_leaves_out_staff_and_keeps_day_0_joiners():
     m = CommunityModel(small(["population.size=2000", "horizon_days=5", "acquisition.p_external=0.01"]), seed=2)
     staff = np.flatnonzero(m.state.circle == 2)

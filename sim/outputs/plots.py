@@ -98,9 +98,10 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
     """DAU and members over time with the phases shaded and named; below, group size against Dunbar.
 
     Top: daily DAU (thin grey), its `smoothing`-day mean (black) and members (purple, right
-    axis). Bottom: the largest group's size against the Dunbar limit, the days above it
-    shaded, and the overload share (readers whose group sent more than they could read) on
-    the right axis, so "beyond Dunbar" is read as how far and with what effect, not only when.
+    axis). Bottom: the monthly-active members of the most active group (and the largest
+    group's size, dotted) against the Dunbar limit, the days above it shaded, and the
+    overload share (readers whose group sent more than they could read) on the right axis,
+    so "beyond Dunbar" is read as how far and with what effect, not only when.
     """
     fig, (ax, low) = plt.subplots(2, 1, figsize=(10, 6.4), dpi=110, sharex=True,
                                   gridspec_kw={"height_ratios": [3, 1.35]})
@@ -126,11 +127,17 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
     ax.set_title(title or "Predicted lifecycle")
 
     size = np.asarray(ts["max_group_size"], float) if "max_group_size" in ts else np.zeros(days.size)
-    low.plot(days, size, color=GROUP_COLOR, lw=1.5, label="largest group")
+    # the limit is compared with a group's monthly-active members (silent ones keep no tie up);
+    # outputs of model version 10 and before have only the largest group's size
+    active = np.asarray(ts["active_group_size"], float) if "active_group_size" in ts else size
+    if "active_group_size" in ts:
+        low.plot(days, size, color=GROUP_COLOR, lw=0.9, ls=":", label="largest group, all members")
+    low.plot(days, active, color=GROUP_COLOR, lw=1.5,
+             label="largest group, monthly-active" if "active_group_size" in ts else "largest group")
     low.axhline(dunbar_limit, color="k", lw=1, ls="--", label=f"Dunbar limit ({dunbar_limit:,})")
-    over = size > dunbar_limit
+    over = active > dunbar_limit
     if over.any():
-        low.fill_between(days, dunbar_limit, size, where=over, color="#d73027", alpha=0.25, lw=0, step="mid",
+        low.fill_between(days, dunbar_limit, active, where=over, color="#d73027", alpha=0.25, lw=0, step="mid",
                          label=f"above the limit ({int(over.sum()):,} days)")
     low.set_ylim(0, max(_top(size), dunbar_limit) * 1.25)
     low.set_ylabel("members", fontsize=8)

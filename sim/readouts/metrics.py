@@ -157,7 +157,11 @@ def summarize(model) -> dict:
         "viral_k": viral_coefficient(model.state.invites_first_cycle, model.state.joined_day, len(ts)),
         "post_shares_at_peak": block,
         "overload_share": overload_share(rec.cumulative),
-        "days_beyond_dunbar": int((ts["max_group_size"] > dunbar).sum()),
+        # days a group had more monthly-active members than the Dunbar limit: a group's silent
+        # members are not relationships anyone keeps up (until model version 11 the largest
+        # group's members, dormant ones included, so a dormant community stayed "beyond")
+        "days_beyond_dunbar": int((ts["active_group_size"] > dunbar).sum()),
+        "max_active_group_size": int(ts["active_group_size"].max()),
         "max_group_size": int(ts["max_group_size"].max()),
         "max_groups": int(ts["groups"].max()),
         "incentive_spend": float(rec.cumulative["incentive_spend"]),

@@ -189,10 +189,30 @@ class DayView:
         return int(np.count_nonzero(self.state.overloaded.take(self.day.reading.readers)))
 
     @_once
+    def member_groups(self) -> np.ndarray:
+        """Group of each of `member_ids` (-1: none)."""
+        return self.state.group.take(self.member_ids)
+
+    @_once
+    def member_monthly_active(self) -> np.ndarray:
+        """For each of `member_ids`: active at least once in the last 30 days (MAU's members)."""
+        return self.member_last_active >= self.day.number - 29
+
+    @_once
     def live_sizes(self) -> np.ndarray:
         """Members of each non-empty group."""
-        sizes = counts_by_group(self.state.group.take(self.member_ids))
+        sizes = counts_by_group(self.member_groups)
         return sizes.compress(sizes > 0)
+
+    @_once
+    def most_active_group(self) -> int:
+        """Monthly-active members of the group that has the most of them (0: none).
+
+        The Dunbar limit is on relationships kept up: a member silent for a month or more is
+        not one the others maintain, so a group of 200 with 40 still coming is not beyond it.
+        """
+        sizes = counts_by_group(self.member_groups.compress(self.member_monthly_active))
+        return int(sizes.max()) if sizes.size else 0
 
 
 def mean_of(x: np.ndarray) -> float:
@@ -292,7 +312,7 @@ _daily("leaves", "leaves", "persons/day", False, lambda v: int(v.day.churn.leave
 _daily("dau", "daily active members", "persons", True, lambda v: int(np.count_nonzero(v.day.churn.active_today)),
        doc="members active today")
 _daily("mau", "monthly active members", "persons", True,
-       lambda v: int(np.count_nonzero(v.member_last_active >= v.day.number - 29)),
+       lambda v: int(np.count_nonzero(v.member_monthly_active)),
        doc="members active at least once in the last 30 days")
 _daily("core", "core members", "persons", None, _circle(Circle.CORE),
        doc="core-circle members, dormant or not (a dormant one is also counted in dormant)")
@@ -310,6 +330,10 @@ _daily("groups", "groups", "groups", None, lambda v: int(v.live_sizes.size),
        doc="groups with at least one member")
 _daily("max_group_size", "largest group", "members", None,
        lambda v: int(v.live_sizes.max()) if v.live_sizes.size else 0, doc="members in the largest group")
+_daily("active_group_size", "largest group by monthly-active members", "members", None,
+       lambda v: v.most_active_group,
+       doc="monthly-active members (active in the last 30 days) of the group with the most of them; "
+           "the Dunbar comparison reads this, not max_group_size")
 _daily("overload_share", "overload share", "share of readers", False,
        lambda v: v.overloaded_readers / v.day.reading.readers.size if v.day.reading.readers.size else 0.0, "{:.3f}",
        doc="share of today's readers whose group sent more than they could read")
@@ -415,8 +439,12 @@ _run("viral_k", "viral K", "joins/member", True, from_summary("viral_k"), "{:.2f
 _run("overload_share", "overload share", "share of reader-days", False, from_summary("overload_share"),
      "{:.1%}", key=True, doc="share of reader-days (a member reading on a day) on which the member's group "
      "sent more than it could read")
-_run("days_beyond_dunbar", "days beyond Dunbar", "days", False, from_summary("days_beyond_dunbar"))
+_run("days_beyond_dunbar", "days beyond Dunbar", "days", False, from_summary("days_beyond_dunbar"),
+     doc="days on which a group had more monthly-active members than population.dunbar_limit")
 _run("max_group_size", "largest group", "members", None, from_summary("max_group_size"))
+_run("max_active_group_size", "most active group", "monthly-active members", None,
+     from_summary("max_active_group_size"),
+     doc="most monthly-active members any group had on any day (what the Dunbar limit is compared with)")
 _run("incentive_spend", "incentive spend", "currency", False, from_summary("incentive_spend"), key=True)
 _run("total_spend", "total spend", "currency", False, from_summary("total_spend"), key=True)
 _run("points_issued", "points issued", "points", None, from_summary("points_issued"))
