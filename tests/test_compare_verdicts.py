@@ -23,13 +23,22 @@ from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS
 
 
-def _result(variant_rows: dict, n: int = 8, seed: int = 0, base_overrides: dict | None = None) -> CompareResult:
+def _result(variant_rows: dict, n: int = 8, seed: int = 0, base_overrides: dict | None = None,
+            exact: bool = False) -> CompareResult:
     """A baseline and one variant on `n` common seeds.
 
     Every measure of the baseline is drawn around a plausible level; the variant copies it and
     adds, per measure in `variant_rows`, a shift and per-seed noise: {measure: (shift, noise sd)}.
+    With `exact` the noise is standardised (mean over the seeds exactly 0, sd exactly the one
+    given), so the paired differences have exactly the stated mean and sd and a verdict follows
+    from the effect size alone, not from one draw.
     """
     rng = np.random.default_rng(seed)
+    noise = {}
+    if exact:
+        for i, m in enumerate(sorted(variant_rows)):
+            z = np.random.default_rng([seed, i]).standard_normal(n)
+            noise[m] = (z - z.mean()) / z.std(ddof=1)
     level = {m: 100.0 for m in measures()}
     level.update({"overload_share": 0.3, "viral_k": 0.5, "incentive_spend": 0.0, "total_spend": 0.0,
                   "points_issued": 0.0, "lifespan": 200.0, "t_dormant": float("nan")})
@@ -40,7 +49,7 @@ def _result(variant_rows: dict, n: int = 8, seed: int = 0, base_overrides: dict 
                     else v * (1 + 0.05 * rng.standard_normal())) for m, v in level.items()}
         var = dict(base)
         for m, (shift, sd) in variant_rows.items():
-            var[m] = base[m] + shift + sd * rng.standard_normal()
+            var[m] = base[m] + shift + sd * (noise[m][s] if exact else rng.standard_normal())
         rows += [{"scenario": "baseline", "seed": s, **base}, {"scenario": "variant", "seed": s, **var}]
     sc = load_scenario(SCENARIOS / "baseline.yaml", days=200)
     return CompareResult([sc, sc], ["baseline", "variant"], list(range(n)), rows, {}, [], None, 0.0, 0, "serial")
@@ -81,8 +90,9 @@ def test_replications_needed_says_when_it_cannot_tell():
 
 
 def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
-    # viral K shifts by 0.02 with noise sd 0.08 per pair (true d = 0.25): 6 are too few
-    res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3)
+    # viral K shifts by 0.02 with sd 0.08 per pair (d = 0.25, t = 0.61 at 6 pairs): 6 are too
+    # few (exact noise: the shared stream's draw moved when a read-out was added and was significant)
+    res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3, exact=True)
     row = res.differences().set_index("measure").loc["viral_k"]
     assert not row["significant"]
     expected = replications_needed(row["sd"], row["mean"])
@@ -100,7 +110,7 @@ def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
     """One very noisy measure sets the headline rerun; the advice also says how many settle the
     rest (a newcomer was told to rerun with -r 709 when -r 99 settled all but lifespan)."""
     # viral K: d = 0.25 (about 130 pairs); overload share: d = 0.02 / 0.04 = 0.5 (about 34)
-    res = _result({"viral_k": (0.02, 0.08), "overload_share": (0.02, 0.04)}, n=6, seed=8)
+    res = _result({"viral_k": (0.02, 0.08), "overload_share": (0.02, 0.04)}, n=6, seed=8, exact=True)
     diff = res.differences().set_index("measure")
     k_viral, k_over = int(diff.loc["viral_k", "replications_needed"]), int(diff.loc["overload_share",
                                                                                  "replications_needed"])
@@ -108,8 +118,8 @@ def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
     advice = res.replication_advice()
     assert len(advice) == 1
     assert f"rerun with -r {k_viral} to settle all of them (-r {k_over} settles all but viral K)" in advice[0]
-    # comparable needs (seed 4: 23 and 17): no such clause
-    close = _result({"viral_k": (0.02, 0.08), "overload_share": (0.02, 0.04)}, n=6, seed=4)
+    # comparable needs (d = 0.25 and 0.33: about 130 and 73): no such clause
+    close = _result({"viral_k": (0.02, 0.08), "overload_share": (0.02, 0.06)}, n=6, seed=4, exact=True)
     needs = close.differences().set_index("measure")["replications_needed"]
     assert 6 < needs["overload_share"] < needs["viral_k"] < 2 * needs["overload_share"], needs
     advice = close.replication_advice()
@@ -151,7 +161,7 @@ def test_advice_names_only_measures_the_verdict_tests():
 
 
 def test_advice_over_a_fits_posterior_names_draws_and_seeds_per_draw():
-    res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3)
+    res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3, exact=True)
     res.from_fit = {"draws": 6, "seeds_per_draw": 1}
     res.note = "Over 6 posterior draws of the fit in out/fit (1 seed each)."
     advice = res.replication_advice()
