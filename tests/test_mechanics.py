@@ -282,10 +282,10 @@ def test_the_hybrid_mode_runs_as_a_scenario_without_a_mode_and_only_costs_staff(
     hybrid = CommunityModel(small(sets, path="hybrid.yaml"), seed=3)
     hybrid.run()
     a, b = base.timeseries(), hybrid.timeseries()
-    money = ["spend", "staff_cost", "incentive_spend"]
-    cols = [c for c in a.columns if c not in money]
+    cols = [c for c in a.columns if c != "spend"]
     assert a[cols].equals(b[cols])
-    assert (b["spend"] > a["spend"]).all()
+    (_, _, mode), = hybrid.scenario.strategies
+    assert np.allclose(b["spend"] - a["spend"], mode.staff_cost * b["staff"])  # 1x hours
 
 
 def test_operating_modes_move_hours_promotion_and_posts_away_from_the_hybrid():
@@ -327,7 +327,9 @@ def test_the_dunbar_comparison_counts_a_groups_monthly_active_members_not_its_si
     ts = model.timeseries()
     limit = model.scenario.population.dunbar_limit
     assert checked > 300
-    assert model.summary()["days_beyond_dunbar"] == int((ts["active_group_size"] > limit).sum())
+    beyond = model.summary()["days_beyond_dunbar"]
+    assert beyond == int((ts["active_group_size"] > limit).sum())
+    assert 0 < beyond < int((ts["max_group_size"] > limit).sum())  # the roll stays above longer
     # silence ends a group's excess: late in a decline groups keep their members but not their activity
     assert ts["max_group_size"].iloc[-1] > 0
     assert (ts["active_group_size"] < ts["max_group_size"]).iloc[200:].mean() > 0.9

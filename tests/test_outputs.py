@@ -93,7 +93,7 @@ def test_lifecycle_figure_shades_the_days_a_groups_monthly_active_members_exceed
     ts["active_group_size"] = np.where(ts["day"].between(60, 159), 180, 90)  # 100 days above 150
     fig = lifecycle_figure(ts, analyse(ts["dau"]), dunbar_limit=150)
     low_labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
-    assert "largest group, monthly-active" in low_labels and "largest group, all members" in low_labels
+    assert "most active group (monthly-active members)" in low_labels and "largest group, all members" in low_labels
     assert any(lab.startswith("above the limit (100 days)") for lab in low_labels)
 
 

@@ -199,10 +199,16 @@ def test_sobol_lifespan_indices_are_not_zero_when_no_run_died_and_are_flagged_wh
 
 
 def test_sobol_indices_outside_zero_one_say_they_have_not_converged():
-    noise = _sobol_result(lambda i, s: 150.0, lambda i, s: 150.0,
-                          y=lambda p, rng: float(rng.normal(1000, 100))).indices().set_index("measure")
-    ind = noise.loc["active_member_days"]
-    assert ((ind[["S1", "ST"]] < 0) | (ind[["S1", "ST"]] > 1)).any().any()  # pure noise at N = 8
+    # pure noise at N = 8 usually gives an index outside [0, 1]; a fixed search for the first
+    # draw that does (one seed's draw moved when a read-out was added, and fell inside)
+    for seed in range(20):
+        noise = _sobol_result(lambda i, s: 150.0, lambda i, s: 150.0, seed=seed,
+                              y=lambda p, rng: float(rng.normal(1000, 100))).indices().set_index("measure")
+        ind = noise.loc["active_member_days"]
+        if ((ind[["S1", "ST"]] < 0) | (ind[["S1", "ST"]] > 1)).any().any():
+            break
+    else:
+        pytest.fail("no draw of pure noise at N = 8 gave a Sobol index outside [0, 1]")
     assert ind["note"].str.contains("too few samples for them to have converged").all()
     clean = _sobol_result(lambda i, s: 150.0, lambda i, s: 150.0, samples=64,
                           y=lambda p, rng: 1000.0 * p[0]).indices().set_index("measure")  # y = q_close alone

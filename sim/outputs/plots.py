@@ -133,13 +133,13 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
     if "active_group_size" in ts:
         low.plot(days, size, color=GROUP_COLOR, lw=0.9, ls=":", label="largest group, all members")
     low.plot(days, active, color=GROUP_COLOR, lw=1.5,
-             label="largest group, monthly-active" if "active_group_size" in ts else "largest group")
+             label="most active group (monthly-active members)" if "active_group_size" in ts else "largest group")
     low.axhline(dunbar_limit, color="k", lw=1, ls="--", label=f"Dunbar limit ({dunbar_limit:,})")
     over = active > dunbar_limit
     if over.any():
         low.fill_between(days, dunbar_limit, active, where=over, color="#d73027", alpha=0.25, lw=0, step="mid",
                          label=f"above the limit ({int(over.sum()):,} days)")
-    low.set_ylim(0, max(_top(size), dunbar_limit) * 1.25)
+    low.set_ylim(0, max(_top(size), _top(active), dunbar_limit) * 1.25)
     low.set_ylabel("members", fontsize=8)
     low.set_xlabel("day")
     handles, names = low.get_legend_handles_labels()

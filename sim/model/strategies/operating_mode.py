@@ -21,7 +21,7 @@ from sim.scenario.params import P
 MODE_SHARE = {"centralized": 0.8, "decentralized": 0.2, "hybrid": 0.5}
 
 #: The brand share of the running every scenario has without an operating mode.
-HYBRID_SHARE = 0.5
+HYBRID_SHARE = MODE_SHARE["hybrid"]
 
 
 def organizer_hours(share: float) -> float:
@@ -77,7 +77,7 @@ class OperatingMode(Strategy):
         effects.promo_cost = p.promo_cost * above
         effects.promo_share = p.promo_share * above
         effects.ugc_boost *= 1.6 - 1.2 * share  # user-led communities post more themselves; 1 at 0.5
-        effects.fatigue_rate = p.fatigue_rate * max(0.0, share - 0.5)
+        effects.fatigue_rate = p.fatigue_rate * max(0.0, share - HYBRID_SHARE)
         effects.mode_days = day - self.start
         # per organizer on duty (the staffing policy adds organizers as the community grows):
         # the recorder multiplies by the day's headcount, known once content has run
