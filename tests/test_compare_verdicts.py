@@ -160,6 +160,22 @@ def test_advice_names_only_measures_the_verdict_tests():
     assert "total spend" in advice and "incentive spend" not in advice
 
 
+def test_a_shorter_life_with_a_higher_peak_says_the_bar_moved():
+    """Dormancy is counted against each run's own peak: a burst that raises the peak 'dies' sooner."""
+    died = {"lifespan": 150.0, "t_dormant": 150.0}  # every run dormant within the horizon
+    burst = _result({"lifespan": (-100.0, 10.0), "peak_dau": (40.0, 5.0)}, n=8, seed=1, exact=True,
+                    base_overrides=died)
+    line, = [v for v in burst.verdicts() if "shortens lifespan" in v]
+    assert "raises peak DAU by 4" in line and "a higher bar, not a shorter life" in line  # 40 on ~100
+    same_peak = _result({"lifespan": (-100.0, 10.0)}, n=8, seed=1, exact=True, base_overrides=died)
+    line, = [v for v in same_peak.verdicts() if "shortens lifespan" in v]
+    assert "bar" not in line
+    both_down = _result({"lifespan": (-100.0, 10.0), "peak_dau": (-40.0, 5.0)}, n=8, seed=1, exact=True,
+                        base_overrides=died)
+    line, = [v for v in both_down.verdicts() if "shortens lifespan" in v]
+    assert "bar" not in line  # a lower peak and a shorter life agree: nothing to warn about
+
+
 def test_advice_over_a_fits_posterior_names_draws_and_seeds_per_draw():
     res = _result({"viral_k": (0.02, 0.08)}, n=6, seed=3, exact=True)
     res.from_fit = {"draws": 6, "seeds_per_draw": 1}

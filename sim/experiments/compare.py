@@ -334,7 +334,7 @@ class CompareResult:
                 if m == "active_member_days" and d["mean"] > 0:
                     sentence += cost_phrase
                 if m == "lifespan":
-                    sentence += self._censoring(lab, d["mean"])
+                    sentence += self._censoring(lab, d["mean"]) + self._own_peak(lab, d["mean"])
                 p_holm = diff.loc[(lab, m), "p_holm"]
                 if tested > 1 and p_holm == p_holm and p_holm >= 0.05:
                     sentence += (f"; not significant once adjusted for the {tested} headline measures tested "
@@ -373,6 +373,31 @@ class CompareResult:
         return (f"; a lower bound: {alive} of {n} runs of {longer} were still alive at the horizon (day "
                 f"{self.horizon:,}) and count as dying there (the interval and p are for lifespans cut at the "
                 "horizon)")
+
+    def _own_peak(self, variant: str, mean: float) -> str:
+        """A lifespan difference that goes against a peak DAU difference: partly the bar moving.
+
+        Dormancy starts below a share of each run's own peak DAU (`lifecycle.dormancy_share`),
+        so a design that raises the peak raises the bar it must stay above: a burst of joiners
+        "dies" sooner at the same member-days (the red team: a 30-day cross-promotion burst,
+        lifespans 299 and 322 against 770 and 709). Said when the peak differs significantly in
+        the opposite direction, so no planner reads such a lifespan alone.
+        """
+        peak = self._paired(variant, "peak_dau")
+        if peak["mean"] is None or not significant(peak) or np.sign(peak["mean"]) != -np.sign(mean):
+            return ""
+        runs = self.runs()
+        base = pd.to_numeric(runs.loc[runs["scenario"] == self.labels[0], "peak_dau"], errors="coerce").mean()
+        lc = self.scenarios[0].lifecycle
+        below = f"{lc.dormancy_share:.0%} of its peak DAU"
+        if lc.dormant_below:
+            below += f" or {lc.dormant_below:g} active members"
+        how = f" by {abs(peak['mean']) / base:.0%}" if base > 0 else ""
+        bar, moves = ("higher", "raises") if peak["mean"] > 0 else ("lower", "lowers")
+        life = "shorter" if mean < 0 else "longer"
+        return (f"; lifespan is counted against each run's own peak (dormant below {below} for "
+                f"{lc.dormancy_days} days), and {variant} {moves} peak DAU{how}, so part of this is a {bar} "
+                f"bar, not a {life} life: read active member-days beside it")
 
     def _censoring_both(self, variant: str) -> str:
         """Runs of the baseline and `variant` alive at the horizon, for a lifespan difference not detected."""
