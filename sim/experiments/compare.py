@@ -333,12 +333,12 @@ class CompareResult:
                 sentence += f" ({ci})"
                 if m == "active_member_days" and d["mean"] > 0:
                     sentence += cost_phrase
-                if m == "lifespan":
-                    sentence += self._censoring(lab, d["mean"]) + self._own_peak(lab, d["mean"])
                 p_holm = diff.loc[(lab, m), "p_holm"]
                 if tested > 1 and p_holm == p_holm and p_holm >= 0.05:
                     sentence += (f"; not significant once adjusted for the {tested} headline measures tested "
                                  f"(Holm: {format_p(p_holm)})")
+                if m == "lifespan":
+                    sentence += self._censoring(lab, d["mean"]) + self._own_peak(lab, d["mean"])
                 lines.append(sentence + ".")
             if quiet:
                 lines.append(f"{lab}: no detectable difference in " + "; ".join(quiet) + ".")
@@ -374,30 +374,48 @@ class CompareResult:
                 f"{self.horizon:,}) and count as dying there (the interval and p are for lifespans cut at the "
                 "horizon)")
 
-    def _own_peak(self, variant: str, mean: float) -> str:
-        """A lifespan difference that goes against a peak DAU difference: partly the bar moving.
+    def _dormancy_line(self, label: str) -> pd.Series:
+        """Per seed, the DAU a run of `label` had to stay above: max(share x its own peak, floor).
 
-        Dormancy starts below a share of each run's own peak DAU (`lifecycle.dormancy_share`),
-        so a design that raises the peak raises the bar it must stay above: a burst of joiners
-        "dies" sooner at the same member-days (the red team: a 30-day cross-promotion burst,
-        lifespans 299 and 322 against 770 and 709). Said when the peak differs significantly in
-        the opposite direction, so no planner reads such a lifespan alone.
+        The lifecycle read-out's dormancy test (`sim.readouts.lifecycle.analyse`) on the 7-day
+        mean DAU, with that scenario's own `lifecycle.*` settings.
         """
-        peak = self._paired(variant, "peak_dau")
-        if peak["mean"] is None or not significant(peak) or np.sign(peak["mean"]) != -np.sign(mean):
-            return ""
+        lc = self.scenarios[self.labels.index(label)].lifecycle
         runs = self.runs()
-        base = pd.to_numeric(runs.loc[runs["scenario"] == self.labels[0], "peak_dau"], errors="coerce").mean()
-        lc = self.scenarios[0].lifecycle
-        below = f"{lc.dormancy_share:.0%} of its peak DAU"
-        if lc.dormant_below:
-            below += f" or {lc.dormant_below:g} active members"
-        how = f" by {abs(peak['mean']) / base:.0%}" if base > 0 else ""
-        bar, moves = ("higher", "raises") if peak["mean"] > 0 else ("lower", "lowers")
+        peak = pd.to_numeric(runs.loc[runs["scenario"] == label].set_index("seed")["peak_dau"], errors="coerce")
+        return np.maximum(lc.dormancy_share * peak, lc.dormant_below)
+
+    def _own_peak(self, variant: str, mean: float) -> str:
+        """A lifespan difference that goes against the dormancy line's: partly the line moving.
+
+        A run is dormant once its 7-day mean DAU stays below a share of its own peak (or the
+        floor `lifecycle.dormant_below`, if higher) for `dormancy_days` in a row, so a design
+        that raises the peak raises the line it must stay above: a burst of joiners "dies"
+        sooner at the same member-days (the red team: a 30-day cross-promotion burst, lifespans
+        299 and 322 against 770 and 709). Said when the line itself differs significantly (paired,
+        per seed) in the direction opposite to the lifespan, so a floor that held both runs'
+        lines still says nothing.
+        """
+        base, var = self._dormancy_line(self.labels[0]), self._dormancy_line(variant)
+        common = [s for s in self.seeds if s in base.index and s in var.index]
+        b, v = base.loc[common].to_numpy(float), var.loc[common].to_numpy(float)
+        line = paired_difference(b, v)
+        if line["mean"] is None or not significant(line) or np.sign(line["mean"]) != -np.sign(mean):
+            return ""
+        lcs = [self.scenarios[self.labels.index(lab)].lifecycle for lab in (self.labels[0], variant)]
+        lc = lcs[0]
+        rule = (f"a run counts as dormant once its 7-day mean DAU stays below {lc.dormancy_share:.0%} of its "
+                f"own peak" + (f" (or {lc.dormant_below:g}, if higher)" if lc.dormant_below else "")
+                + f" for {lc.dormancy_days} days in a row")
+        if any(getattr(lcs[0], k) != getattr(lcs[1], k) for k in ("dormancy_share", "dormant_below", "dormancy_days")):
+            rule += f" (by the baseline's settings; {variant} sets its own)"
+        peak = "higher" if line["mean"] > 0 else "lower"
+        why = ("the line rising, not activity fading sooner" if line["mean"] > 0
+               else "the line falling, not activity lasting longer")
         life = "shorter" if mean < 0 else "longer"
-        return (f"; lifespan is counted against each run's own peak (dormant below {below} for "
-                f"{lc.dormancy_days} days), and {variant} {moves} peak DAU{how}, so part of this is a {bar} "
-                f"bar, not a {life} life: read active member-days beside it")
+        return (f"; note: {rule}, and {variant}'s {peak} peak puts that line at {np.nanmean(v):,.0f} active "
+                f"members a day against {np.nanmean(b):,.0f}, so part of the {life} lifespan is {why}: "
+                "compare active member-days")
 
     def _censoring_both(self, variant: str) -> str:
         """Runs of the baseline and `variant` alive at the horizon, for a lifespan difference not detected."""
