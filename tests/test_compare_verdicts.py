@@ -177,6 +177,10 @@ def test_a_lifespan_against_the_dormancy_line_says_the_line_moved():
 
     # the baseline's peaks are 400 x (1 + 5% noise): its mean line is 40 within 3 (4 sd over 8 seeds);
     # the variant's is exactly 16 above it (exact noise), so the printed lines differ by 16 within rounding
+    burst_result = _result({"lifespan": (-100.0, 10.0), "peak_dau": (160.0, 20.0)}, n=8, seed=1, exact=True,
+                           base_overrides=died)
+    short, = burst_result.trade_offs()
+    assert "worse on lifespan (partly the dormancy line moving: see its verdict)" in short
     burst = lifespan_line({"lifespan": (-100.0, 10.0), "peak_dau": (160.0, 20.0)})  # line 40 -> 56
     assert "shortens lifespan by 100 days" in burst and "the line rising" in burst
     v, b = line_at(burst)
@@ -186,6 +190,8 @@ def test_a_lifespan_against_the_dormancy_line_says_the_line_moved():
     assert "note:" not in floor
     same_peak = lifespan_line({"lifespan": (-100.0, 10.0)})
     assert "note:" not in same_peak
+    plain, = _result({"lifespan": (-100.0, 10.0)}, n=8, seed=1, exact=True, base_overrides=died).trade_offs()
+    assert "worse on lifespan;" in plain or plain.rstrip(".").endswith("worse on lifespan")
     both_down = lifespan_line({"lifespan": (-100.0, 10.0), "peak_dau": (-160.0, 20.0)})
     assert "note:" not in both_down  # a lower peak and a shorter life agree: nothing to warn about
     longer = lifespan_line({"lifespan": (100.0, 10.0), "peak_dau": (-160.0, 20.0)})  # line 40 -> 24

@@ -462,7 +462,10 @@ class CompareResult:
                 row = diff.loc[(lab, m)]
                 judged = judged or (pd.notna(row["n"]) and row["n"] >= 2)
                 if holds(row):
-                    (better if (row["mean"] > 0) == r.better else worse).append(r.label)
+                    label = r.label
+                    if m == "lifespan" and self._own_peak(lab, row["mean"]):
+                        label += " (partly the dormancy line moving: see its verdict)"
+                    (better if (row["mean"] > 0) == r.better else worse).append(label)
             if not judged:  # one pair of runs, or none reached a measure: the verdicts say why
                 lines.append(f"{lab}: cannot be judged on any headline measure (see the verdicts).")
                 continue
