@@ -165,3 +165,23 @@ def test_tick_labels_show_no_float_noise_at_large_magnitudes():
     assert tick_label(1e12 + 1.2e-4) == "1,000,000,000,000"
     assert tick_label(1e12 + 0.5) == "1,000,000,000,000.5"  # a real half still shows
     assert tick_label(2_000.0) == "2,000" and tick_label(500.0001) == "500.0001"
+
+
+def test_the_most_active_group_counts_monthly_active_members_and_is_0_without_any():
+    """`DayView.most_active_group` on hand-made states: no members, no group (-1), nobody
+    active in the last 30 days, and groups whose rolls and activity rank them differently."""
+    from types import SimpleNamespace as NS
+
+    from sim.readouts.registry import DayView
+
+    def most_active(ids, group, last_active, today=100):
+        state = NS(member_ids=lambda: np.asarray(ids, np.int64), group=np.asarray(group, np.int32),
+                   last_active_day=np.asarray(last_active, np.int64))
+        return DayView(NS(state=state, scenario=NS()), NS(effects=None, number=today), {}).most_active_group
+
+    assert most_active([], [0, 0], [100, 100]) == 0                      # no members
+    assert most_active([0, 1], [-1, -1], [100, 100]) == 0                # members without a group
+    assert most_active([0, 1, 2], [0, 0, 1], [70, 10, 0]) == 0           # silent for 30 days or more
+    # group 0 has the larger roll (4) but 1 active; group 1 has 3, all active: 3
+    assert most_active(range(7), [0, 0, 0, 0, 1, 1, 1], [71, 5, 5, 5, 100, 90, 80]) == 3
+    assert most_active(range(3), [2, 2, -1], [71, 70, 100]) == 1         # day 71 is the window's first
