@@ -338,7 +338,7 @@ class CompareResult:
                     sentence += (f"; not significant once adjusted for the {tested} headline measures tested "
                                  f"(Holm: {format_p(p_holm)})")
                 if m == "lifespan":
-                    sentence += self._censoring(lab, d["mean"]) + self._own_peak(lab, d["mean"])
+                    sentence += self._censoring(lab, d["mean"]) + self._line_note(lab, d["mean"])
                 lines.append(sentence + ".")
             if quiet:
                 lines.append(f"{lab}: no detectable difference in " + "; ".join(quiet) + ".")
@@ -385,7 +385,7 @@ class CompareResult:
         peak = pd.to_numeric(runs.loc[runs["scenario"] == label].set_index("seed")["peak_dau"], errors="coerce")
         return np.maximum(lc.dormancy_share * peak, lc.dormant_below)
 
-    def _own_peak(self, variant: str, mean: float) -> str:
+    def _line_note(self, variant: str, mean: float) -> str:
         """A lifespan difference that goes against the dormancy line's: partly the line moving.
 
         A run is dormant once its 7-day mean DAU stays below a share of its own peak (or the
@@ -402,12 +402,11 @@ class CompareResult:
         line = paired_difference(b, v)
         if line["mean"] is None or not significant(line) or np.sign(line["mean"]) != -np.sign(mean):
             return ""
-        lcs = [self.scenarios[self.labels.index(lab)].lifecycle for lab in (self.labels[0], variant)]
-        lc = lcs[0]
+        lc, own = (self.scenarios[self.labels.index(lab)].lifecycle for lab in (self.labels[0], variant))
         rule = (f"a run counts as dormant once its 7-day mean DAU stays below {lc.dormancy_share:.0%} of its "
                 f"own peak" + (f" (or {lc.dormant_below:g}, if higher)" if lc.dormant_below else "")
                 + f" for {lc.dormancy_days} days in a row")
-        if any(getattr(lcs[0], k) != getattr(lcs[1], k) for k in ("dormancy_share", "dormant_below", "dormancy_days")):
+        if any(getattr(lc, k) != getattr(own, k) for k in ("dormancy_share", "dormant_below", "dormancy_days")):
             rule += f" (by the baseline's settings; {variant} sets its own)"
         peak = "higher" if line["mean"] > 0 else "lower"
         why = ("the line rising, not activity fading sooner" if line["mean"] > 0
@@ -463,7 +462,7 @@ class CompareResult:
                 judged = judged or (pd.notna(row["n"]) and row["n"] >= 2)
                 if holds(row):
                     label = r.label
-                    if m == "lifespan" and self._own_peak(lab, row["mean"]):
+                    if m == "lifespan" and self._line_note(lab, row["mean"]):
                         label += " (partly the dormancy line moving: see its verdict)"
                     (better if (row["mean"] > 0) == r.better else worse).append(label)
             if not judged:  # one pair of runs, or none reached a measure: the verdicts say why

@@ -129,11 +129,12 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
     size = np.asarray(ts["max_group_size"], float) if "max_group_size" in ts else np.zeros(days.size)
     # the limit is compared with a group's monthly-active members (silent ones keep no tie up);
     # outputs of model version 10 and before have only the largest group's size
-    active = np.asarray(ts["active_group_size"], float) if "active_group_size" in ts else size
-    if "active_group_size" in ts:
+    has_active = "active_group_size" in ts
+    active = np.asarray(ts["active_group_size"], float) if has_active else size
+    if has_active:
         low.plot(days, size, color=GROUP_COLOR, lw=0.9, ls=":", label="largest group, all members")
     low.plot(days, active, color=GROUP_COLOR, lw=1.5,
-             label="most active group (monthly-active members)" if "active_group_size" in ts else "largest group")
+             label="most active group (monthly-active members)" if has_active else "largest group")
     low.axhline(dunbar_limit, color="k", lw=1, ls="--", label=f"Dunbar limit ({dunbar_limit:,})")
     over = active > dunbar_limit
     if over.any():

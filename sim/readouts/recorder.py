@@ -45,8 +45,7 @@ class DailyCollector(mesa.DataCollector):
 
     Mesa copies each reporter's value so that later changes cannot reach the stored one;
     the daily read-outs are numbers, which cannot change, and 33 copies a day (34 since model
-    version 11) were a
-    measurable share of a small run. Anything else is still copied.
+    version 11) were a measurable share of a small run. Anything else is still copied.
     """
 
     def collect(self, model):

@@ -330,7 +330,7 @@ _daily("groups", "groups", "groups", None, lambda v: int(v.live_sizes.size),
        doc="groups with at least one member")
 _daily("max_group_size", "largest group", "members", None,
        lambda v: int(v.live_sizes.max()) if v.live_sizes.size else 0, doc="members in the largest group")
-_daily("active_group_size", "largest group by monthly-active members", "members", None,
+_daily("active_group_size", "most active group", "monthly-active members", None,
        lambda v: v.most_active_group,
        doc="monthly-active members (active in the last 30 days) of the group with the most of them; "
            "the Dunbar comparison reads this, not max_group_size")
