@@ -28,8 +28,9 @@ from pathlib import Path
 #: 10: the hybrid operating mode is the running every scenario has (1x hours, no promotion),
 #: the other modes move away from it;
 #: 11: a read-out: the Dunbar comparison counts a group's monthly-active members (new daily
-#: column `active_group_size`), not every member; no simulated day changes).
-MODEL_VERSION = 11
+#: column `active_group_size`), not every member; no simulated day changes);
+#: 12: tier status wears off while held (status adaptation: `strategies.tiers.wear_days`).
+MODEL_VERSION = 12
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

@@ -1054,6 +1054,66 @@ def test_tiers_by_posts_follow_cumulative_posts_not_points():
     assert st.tier.tolist() == [0, 1, 1, 2]
 
 
+def test_tier_status_wears_off_while_held_and_each_level_reached_is_fresh():
+    """Model version 12: a tier level's pull (status bonus and posting boost) counts in full on
+    the day it is reached and as exp(-days held / wear_days) after, ladder running or not; a
+    level reached later, by points or by a KOC round (even while no ladder runs), is fresh on
+    its day; wear_days 0 is model version 11 (the tier in full, no per-person array)."""
+    tau = 20.0
+    s = setup(nx.empty_graph(4), interest=0.5, propensity=1.0)
+    st, eff = s.st, s.day.effects
+    everyone = np.arange(4)
+
+    def felt_status():  # both ways members read motivation: everyone, and a list of persons
+        whole = st.motivation(eff)
+        assert st.motivation(eff, everyone).tolist() == whole.tolist()
+        return ((whole - 0.5) / 0.1).tolist()
+
+    eff.tier_thresholds, eff.tier_bonus, eff.tier_post_boost, eff.tier_wear_days = (10.0, 50.0), 0.1, 0.3, tau
+    st.points[:] = [0.0, 20.0, 60.0, 0.0]
+    rewards.update_tiers(s.day)                       # day 10: 1 reaches tier 1, 2 tier 2
+    assert st.tier_pull.tolist() == [0.0, 1.0, 2.0, 0.0]
+    assert felt_status() == pytest.approx([0.0, 1.0, 2.0, 0.0])
+    for number in range(11, 31):                      # 20 days on; 0 reaches tier 1 on day 30
+        s.day.number = number
+        st.points[0] = 20.0 if number == 30 else 0.0
+        rewards.update_tiers(s.day)
+    e = math.exp(-20 / tau)
+    assert felt_status() == pytest.approx([1.0, e, 2 * e, 0.0])
+    # posting follows the pull too: talkativeness x (1 + post_boost x levels felt)
+    mot = np.full(4, 0.5)
+    boosted = content.chat_rates(s.day, everyone, mot)
+    eff.tier_post_boost = 0.0
+    assert (boosted / content.chat_rates(s.day, everyone, mot)).tolist() == pytest.approx([1.3, 1 + 0.3 * e,
+                                                                                          1 + 0.6 * e, 1.0])
+    # the ladder pauses on day 31; a KOC round lifts 3 to tier 2 on day 40; the ladder returns on day 60
+    ladder = eff.tier_thresholds, eff.tier_bonus, eff.tier_wear_days
+    eff.tier_thresholds, eff.tier_bonus, eff.tier_wear_days = (), 0.0, 0.0
+    st.posts_recent[:] = [0, 0, 0, 9]
+    for number in range(31, 60):
+        s.day.number = number
+        eff.koc = KocRound("koc", 1, 1, 0.0, 0.0) if number == 40 else None
+        if number == 40:
+            assert rewards.promote_kocs(s.day).promoted.tolist() == [3]
+        rewards.update_tiers(s.day)
+    assert st.tier.tolist() == [1, 1, 2, 2]
+    eff.tier_thresholds, eff.tier_bonus, eff.tier_wear_days = ladder
+    s.day.number = 60                                 # what members read on its first day back: yesterday's pull
+    assert felt_status() == pytest.approx([math.exp(-29 / tau), math.exp(-49 / tau), 2 * math.exp(-49 / tau),
+                                           2 * math.exp(-19 / tau)])
+    # a later ladder without wear-out reads the tiers in full, though the pull is still kept
+    eff.tier_wear_days = 0.0
+    assert felt_status() == pytest.approx([1.0, 1.0, 2.0, 2.0])
+    # wear_days 0 from the start: the tier in full, as before version 12, and no per-person array
+    s = setup(nx.empty_graph(2), interest=0.5)
+    s.day.effects.tier_thresholds, s.day.effects.tier_bonus = (10.0, 50.0), 0.1
+    s.st.points[:] = [60.0, 0.0]
+    for number in (10, 200):
+        s.day.number = number
+        rewards.update_tiers(s.day)
+    assert s.st.tier_pull is None and s.st.motivation(s.day.effects).tolist() == pytest.approx([0.7, 0.5])
+
+
 def test_koc_rounds_promote_top_posters_up_to_core_capacity():
     n = 12
     s = setup(nx.empty_graph(n), ["community.core_capacity=5"], members=range(11),

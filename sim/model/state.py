@@ -208,15 +208,25 @@ class State:
         tenure = (today - self.joined_day.take(persons)).astype(float)
         return np.where(self.founder.take(persons), np.inf, tenure)
 
+    def tier_levels(self, effects) -> np.ndarray:
+        """Tier levels as members feel them: `tier_pull` while tier status wears out, else `tier` (per person).
+
+        Status adaptation (model version 12, `rewards.wear_tier_pull`): each level reached is
+        felt in full, then less each day it is held.
+        """
+        if effects.tier_wear_days and self.tier_pull is not None:
+            return self.tier_pull
+        return self.tier
+
     def motivation(self, effects, persons: np.ndarray | None = None) -> np.ndarray:
         """Interest plus extrinsic reward plus tier status, clipped to [0, 1] (`persons`: ids or mask; default all)."""
         if persons is None:
             m = self.interest + self.extrinsic
             if effects.tier_bonus:
-                m = m + effects.tier_bonus * self.tier
+                m = m + effects.tier_bonus * self.tier_levels(effects)
         else:
             persons = person_ids(persons)
             m = self.interest.take(persons) + self.extrinsic.take(persons)
             if effects.tier_bonus:
-                m = m + effects.tier_bonus * self.tier.take(persons)
+                m = m + effects.tier_bonus * self.tier_levels(effects).take(persons)
         return m.clip(0.0, 1.0)

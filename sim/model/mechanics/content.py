@@ -197,7 +197,7 @@ def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
     if c.momentum:
         lam = lam * momentum(st.posts_recent.take(idx), c.momentum, c.momentum_scale)
     if effects.tier_post_boost:
-        lam = lam * (1.0 + effects.tier_post_boost * st.tier.take(idx))
+        lam = lam * (1.0 + effects.tier_post_boost * st.tier_levels(effects).take(idx))
     return lam
 
 

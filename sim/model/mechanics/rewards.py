@@ -24,6 +24,14 @@ STATE = {
                          "allocated when a points programme with wear-out first runs (not counted in the "
                          "memory estimate's state bytes: 8 more per person then)."),
     "points_worn_day": Value(-1, "The day points_worn was last brought up to date."),
+    "tier_pull": Value(None, "Tier levels as each person still feels them: every level counts 1 on the day it "
+                       "is reached and fades as exp(-days held / tiers.wear_days) (status adaptation); a "
+                       "per-person array allocated when tiers with wear-out first run (not counted in the "
+                       "memory estimate's state bytes: 9 more per person then, with tier_pulled)."),
+    "tier_pulled": Value(None, "The tier each person's tier_pull has counted so far (int8, per person)."),
+    "tier_pull_day": Value(-1, "The day tier_pull was last brought up to date."),
+    "tier_pull_wear": Value(0.0, "The wear_days of the last tier ladder that wore its levels (kept through "
+                            "days without tiers: levels held wear on)."),
 }
 
 
@@ -117,14 +125,65 @@ def points_felt(day, earned: np.ndarray) -> np.ndarray:
 
 
 def update_tiers(day) -> None:
-    """Tier = thresholds reached by cumulative points (or posts: `tiers.by`); never falls (0 without tiers)."""
+    """Tier = thresholds reached by cumulative points (or posts: `tiers.by`); never falls (0 without tiers).
+
+    Once a ladder with wear-out has run, the levels held wear every day, with a ladder
+    running or not (`wear_tier_pull`), so a ladder that returns after a pause is felt worn
+    over the pause from its first day back.
+    """
     state, effects = day.state, day.effects
     if not effects.tier_thresholds:
+        if state.tier_pull is not None:
+            wear_tier_pull(state, day.number)
         return
     th = np.asarray(effects.tier_thresholds)
     climbed = state.posts_total if effects.tier_by == "posts" else state.points
     reached = np.searchsorted(th, climbed, side="right").astype(np.int8)
     np.maximum(state.tier, reached, out=state.tier)  # tiers are kept once reached
+    if effects.tier_wear_days:
+        state.tier_pull_wear = effects.tier_wear_days
+    if effects.tier_wear_days or state.tier_pull is not None:
+        wear_tier_pull(state, day.number)
+
+
+def tier_pull_after(pull: np.ndarray, pulled: np.ndarray, tier: np.ndarray, days: int,
+                    wear_days: float) -> np.ndarray:
+    """Tier levels still felt after `days` more days held, counting levels reached since as fresh (pure).
+
+    Each level counts in full on the day it is reached (members read it from the next day) and
+    as exp(-days held / wear_days) after, a stated simplification: status is adapted to as
+    other gains are (hedonic adaptation, Frederick & Loewenstein 1999), and field studies of
+    reward thresholds find no lasting lift once one is reached, effort rising as it nears and
+    falling back after it (Kivetz, Urminsky & Zheng 2006; Anderson et al. 2013 on Stack
+    Overflow's badges). The model has no rise before a threshold and puts the tiers' effect
+    after it, fading. `pulled`: the tier each person's `pull` has counted so far.
+
+    >>> pull = tier_pull_after(np.zeros(2), np.zeros(2, np.int8), np.array([1, 2], np.int8), 0, 90.0)
+    >>> pull.tolist()                                                   # both reached today
+    [1.0, 2.0]
+    >>> tier_pull_after(pull, np.array([1, 2], np.int8), np.array([2, 2], np.int8), 90, 90.0).round(3).tolist()
+    [1.368, 0.736]
+    """
+    return pull * np.exp(-days / wear_days) + (tier - pulled)
+
+
+def wear_tier_pull(st, today: int) -> None:
+    """Bring `st.tier_pull` up to `today`: wear the levels held, add the levels reached since (in place).
+
+    Called at the end of every day once a ladder with wear-out has run (in the tiers step,
+    whether a ladder runs that day or not) and after a KOC round raises tiers, so the pull
+    counts every level from the day it was reached and members read yesterday's pull, on
+    every day alike. Levels held before such a ladder first runs count from its first day:
+    until then nobody felt them as status. Wears at `st.tier_pull_wear`.
+    """
+    if st.tier_pull is None:
+        st.tier_pull = np.zeros(st.n)
+        st.tier_pulled = np.zeros(st.n, np.int8)
+        st.tier_pull_day = today
+    days = today - st.tier_pull_day
+    st.tier_pull = tier_pull_after(st.tier_pull, st.tier_pulled, st.tier, days, st.tier_pull_wear)
+    st.tier_pulled[:] = st.tier
+    st.tier_pull_day = today
 
 
 def promote_kocs(day) -> Promotion:
@@ -144,4 +203,6 @@ def promote_kocs(day) -> Promotion:
     st.circle[top] = Circle.CORE
     st.tier[top] = np.maximum(st.tier[top], 2)
     st.interest[top] = np.minimum(1.0, st.interest[top] + koc.interest_boost)
+    if st.tier_pull is not None:  # a promotion is a level reached today, with or without a ladder running
+        wear_tier_pull(st, day.number)
     return Promotion(top)

@@ -4,7 +4,8 @@ Members climb by cumulative points (`by: points`, the default: a points strategy
 anyone to earn them) or by cumulative posts (`by: posts`: activity-based levels, as forum
 software's trust levels are). Higher tiers raise a member's interest target and posting
 (status, privileges), which pulls ordinary members upward; each tiered member costs
-privileges money per day.
+privileges money per day. A level's pull is felt in full when it is reached and wears off
+while it is held (`wear_days`, model version 12: `sim.model.mechanics.rewards.wear_tier_pull`).
 """
 
 from sim.model.strategies.base import Effects, Strategy
@@ -27,6 +28,14 @@ class Tiers(Strategy):
         "bonus": P(0.05, "float", "interest/tier", "Interest target added per tier level.", 0, 1),
         "post_boost": P(0.3, "float", "share/tier", "Extra posting per tier level.", 0, 10),
         "cost": P(0.005, "float", "currency/member/day", "Privileges cost per tiered member per day.", 0, 1e6),
+        "wear_days": P(90.0, "float", "days", "Status adaptation: each tier level's pull (bonus and "
+                       "post_boost) is felt in full when reached and fades as exp(-days held / wear_days), "
+                       "ladder running or not: studies of reward thresholds find no lasting lift once one "
+                       "is reached (Kivetz, Urminsky & Zheng 2006; Stack Overflow badges: Anderson et al. "
+                       "2013; their rise before a threshold is not modelled). The form and the time "
+                       "constant (the points' 90 days, but counted in days held, not days rewarded) are "
+                       "stated choices. 0: felt in full for as long as it is held (model version 11).",
+                       0, 1e6),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
@@ -37,3 +46,4 @@ class Tiers(Strategy):
         effects.tier_bonus = p.bonus
         effects.tier_post_boost = p.post_boost
         effects.tier_cost = p.cost
+        effects.tier_wear_days = p.wear_days
