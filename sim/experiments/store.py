@@ -268,9 +268,11 @@ def versions() -> dict:
     import mesa
     import networkx
     import numpy
+    import pandas
     import scipy
 
     from sim import __version__
 
     return {"circlesim": __version__, "mesa": mesa.__version__, "networkx": networkx.__version__,
-            "numpy": numpy.__version__, "scipy": scipy.__version__, "python": platform.python_version()}
+            "numpy": numpy.__version__, "scipy": scipy.__version__, "pandas": pandas.__version__,
+            "python": platform.python_version()}
