@@ -29,8 +29,9 @@ from pathlib import Path
 #: the other modes move away from it;
 #: 11: a read-out: the Dunbar comparison counts a group's monthly-active members (new daily
 #: column `active_group_size`), not every member; no simulated day changes);
-#: 12: tier status wears off while held (status adaptation: `strategies.tiers.wear_days`).
-MODEL_VERSION = 12
+#: 12: tier status wears off while held (status adaptation: `strategies.tiers.wear_days`);
+#: 13: members climbing toward the next tier visit more often (goal gradient: `strategies.tiers.goal_gradient`).
+MODEL_VERSION = 13
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

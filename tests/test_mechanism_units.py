@@ -947,6 +947,38 @@ def test_habit_moves_toward_todays_activity_and_scales_the_activity_chance():
     assert s.st.habit.tolist() == [1, 1, 1, 0, 0, 0, 0, 0.9]
 
 
+def test_goal_gradient_raises_the_visit_rate_toward_the_next_tier_and_resets_at_it():
+    """Model version 13 (Kivetz, Urminsky & Zheng 2006): climbing toward the next tier, a member
+    visits at (1 + goal_gradient x progress) times its hazard; at a level's threshold (just
+    reached) and at the top level, at its own. The same random draws with and without the
+    gradient: exactly the climbers' chances rise, by the hazard factor."""
+    n = 6000
+    ids = np.arange(n)
+
+    def draw(gradient):
+        s = setup(nx.empty_graph(n), ["activity.habit_rate=0", "population.visit_rate_sigma=0"],
+                  active=[], interest=0.6, seed=3)
+        eff = s.day.effects
+        eff.tier_thresholds, eff.tier_goal_gradient = (50.0, 300.0), gradient
+        s.st.points[:] = np.repeat([0.0, 45.0, 50.0, 400.0], n // 4)        # progress 0, 0.9, 0 (tier 1), top
+        s.st.tier[:] = np.repeat([0, 0, 1, 2], n // 4)
+        s.st.habit[:] = 0.5
+        activity.draw_activity(s.day, ids, s.st.motivation(eff, ids))
+        return s.st.active.copy()
+
+    plain, nearer = draw(0.0), draw(0.25)
+    quarter = np.repeat(np.arange(4), n // 4)
+    assert (nearer[quarter != 1] == plain[quarter != 1]).all()         # no goal in sight: the same visits
+    assert (nearer >= plain).all() and nearer[quarter == 1].sum() > plain[quarter == 1].sum()
+    p0 = plain[quarter != 1].mean()                                       # the chance without the gradient
+    expected = 1 - (1 - p0) ** (1 + 0.25 * 0.9)
+    m = n // 4
+    assert nearer[quarter == 1].mean() == pytest.approx(expected, abs=4 * math.sqrt(expected * (1 - expected) / m)
+                                                         + 4 * math.sqrt(p0 * (1 - p0) / (3 * m)))
+    rng_free = rewards.goal_progress(np.array([45.0, 50.0, 120.0, 400.0]), np.array([0, 1, 1, 2]), (50.0, 300.0))
+    assert rng_free.tolist() == pytest.approx([0.9, 0.0, 0.28, 0.0])
+
+
 def cohorts(per: int, overrides=(), number=1000):
     """Cohorts of `per` members for the leaving rule: some in 4-cliques (3 friends inside each)."""
     kinds = [("A", True), ("B", True), ("C", True), ("F", True), ("G1", True),

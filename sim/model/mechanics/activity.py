@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.mechanics import rewards
 from sim.model.mechanics.attention import friend_messages
 from sim.model.state import Array, Circle
 from sim.scenario.params import P
@@ -168,6 +169,9 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     muted = st.muted.take(members)
     dormant = ((day.number + 1 - st.last_active_day.take(members)) >= sc.churn.dormant_after) | muted
     p = activity_probability(motivation, habit, dormant, sc.churn, sc.motivation, sc.activity)
+    nearer = rewards.goal_gradient(day, members)
+    if nearer is not None:  # climbing toward the next tier: a higher visiting rate (model version 13)
+        p = personal_visits(p, nearer)
     pull = sc.activity.notification_pull
     if pull:
         p = pulled_back(p, notified(day, members, from_leavers, muted), pull)

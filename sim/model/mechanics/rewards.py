@@ -2,8 +2,10 @@
 
 Points are issued for check-in (being active), messages and successful invitations while the
 points strategy runs, and their pull wears out with use (`points_felt`, model version 8);
-tiers follow cumulative points (or posts: `tiers.by`); a KOC promotion round moves the top
-contributors of the last ~30 days from the diffusion circle into the core, up to
+tiers follow cumulative points (or posts: `tiers.by`), their status wears while held
+(`wear_tier_pull`, model version 12) and climbers visit more often near the next level
+(`goal_gradient`, read by the activity step, model version 13); a KOC promotion round moves
+the top contributors of the last ~30 days from the diffusion circle into the core, up to
 `community.core_capacity`.
 """
 
@@ -144,6 +146,41 @@ def update_tiers(day) -> None:
         state.tier_pull_wear = effects.tier_wear_days
     if effects.tier_wear_days or state.tier_pull is not None:
         wear_tier_pull(state, day.number)
+
+
+def goal_progress(climbed: np.ndarray, tier: np.ndarray, thresholds) -> np.ndarray:
+    """Share of the way to the next tier each person has covered, 0 at the top level (pure).
+
+    From the threshold of the level held (0 for none) to the next one: the proportion of the
+    original distance to the goal covered, which is what effort follows in Kivetz, Urminsky &
+    Zheng's (2006) goal-distance model. A level given by a KOC round counts from its threshold.
+
+    >>> goal_progress(np.array([0.0, 25.0, 60.0, 175.0, 400.0, 10.0]), np.array([0, 0, 1, 1, 2, 2]),
+    ...               (50.0, 300.0)).tolist()
+    [0.0, 0.5, 0.04, 0.5, 0.0, 0.0]
+    """
+    th = np.asarray(thresholds, float)
+    lower = np.concatenate(([0.0], th))
+    upper = np.concatenate((th, [np.inf]))
+    k = np.minimum(np.asarray(tier, np.int64), th.size)
+    lo, hi = lower.take(k), upper.take(k)
+    span = np.where(np.isfinite(hi), hi - lo, 1.0)
+    progress = np.where(np.isfinite(hi), (np.asarray(climbed, float) - lo) / np.where(span > 0, span, 1.0), 0.0)
+    return progress.clip(0.0, 1.0)
+
+
+def goal_gradient(day, members: np.ndarray) -> np.ndarray | None:
+    """Visiting-rate factor of each of `members` (ids) from the goal gradient, or None without one.
+
+    `1 + tiers.goal_gradient x goal_progress`: effort rises as the next level nears and resets
+    once it is reached (Kivetz, Urminsky & Zheng 2006, post-reward resetting).
+    """
+    effects, st = day.effects, day.state
+    if not (effects.tier_goal_gradient and effects.tier_thresholds):
+        return None
+    climbed = st.posts_total if effects.tier_by == "posts" else st.points
+    progress = goal_progress(climbed.take(members), st.tier.take(members), effects.tier_thresholds)
+    return 1.0 + effects.tier_goal_gradient * progress
 
 
 def tier_pull_after(pull: np.ndarray, pulled: np.ndarray, tier: np.ndarray, days: int,

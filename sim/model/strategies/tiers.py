@@ -5,7 +5,9 @@ anyone to earn them) or by cumulative posts (`by: posts`: activity-based levels,
 software's trust levels are). Higher tiers raise a member's interest target and posting
 (status, privileges), which pulls ordinary members upward; each tiered member costs
 privileges money per day. A level's pull is felt in full when it is reached and wears off
-while it is held (`wear_days`, model version 12: `sim.model.mechanics.rewards.wear_tier_pull`).
+while it is held (`wear_days`, model version 12: `sim.model.mechanics.rewards.wear_tier_pull`);
+members visit more often the nearer they are to the next level and drop back once they reach
+it (`goal_gradient`, model version 13: `sim.model.mechanics.rewards.goal_progress`).
 """
 
 from sim.model.strategies.base import Effects, Strategy
@@ -36,6 +38,13 @@ class Tiers(Strategy):
                        "constant (the points' 90 days, but counted in days held, not days rewarded) are "
                        "stated choices. 0: felt in full for as long as it is held (model version 11).",
                        0, 1e6),
+        "goal_gradient": P(0.25, "float", "-", "Goal gradient: a member climbing toward the next level "
+                           "visits at (1 + goal_gradient x progress) times its rate, progress being the "
+                           "share of the way from its level's threshold to the next one covered; back to 1 "
+                           "once the level is reached (post-reward resetting), 0 at the top level. Kivetz, "
+                           "Urminsky & Zheng 2006 (a cafe's stamp card): the last interval between purchases "
+                           "was 20% shorter than the first, a quarter higher rate. 0: off (model version 12).",
+                           0, 10),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
@@ -47,3 +56,4 @@ class Tiers(Strategy):
         effects.tier_post_boost = p.post_boost
         effects.tier_cost = p.cost
         effects.tier_wear_days = p.wear_days
+        effects.tier_goal_gradient = p.goal_gradient
