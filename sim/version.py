@@ -30,8 +30,10 @@ from pathlib import Path
 #: 11: a read-out: the Dunbar comparison counts a group's monthly-active members (new daily
 #: column `active_group_size`), not every member; no simulated day changes);
 #: 12: tier status wears off while held (status adaptation: `strategies.tiers.wear_days`);
-#: 13: members climbing toward the next tier visit more often (goal gradient: `strategies.tiers.goal_gradient`).
-MODEL_VERSION = 13
+#: 13: members climbing toward the next tier visit more often (goal gradient: `strategies.tiers.goal_gradient`);
+#: 14: the goal gradient reads the level today's points reach, spares the dormant and a ladder without
+#: points, and its default follows Kivetz et al.'s intervals at progress 0.1 and 0.9 (0.32).
+MODEL_VERSION = 14
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

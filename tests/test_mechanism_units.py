@@ -948,35 +948,57 @@ def test_habit_moves_toward_todays_activity_and_scales_the_activity_chance():
 
 
 def test_goal_gradient_raises_the_visit_rate_toward_the_next_tier_and_resets_at_it():
-    """Model version 13 (Kivetz, Urminsky & Zheng 2006): climbing toward the next tier, a member
-    visits at (1 + goal_gradient x progress) times its hazard; at a level's threshold (just
-    reached) and at the top level, at its own. The same random draws with and without the
-    gradient: exactly the climbers' chances rise, by the hazard factor."""
-    n = 6000
+    """Model version 13 (Kivetz, Urminsky & Zheng 2006): climbing toward the next tier, a member's
+    own visit hazard is multiplied by 1 + goal_gradient x progress; at a threshold (reached today,
+    before the tiers step records it, or earlier), at the top level, when dormant, and for a ladder
+    by points while no points run, the chance is its own. The draws are a grid of uniforms in every
+    group, so each group's count of visitors is exactly round(chance x group size)."""
+    m, g = 400, 0.32
+    #           points  tier  dormant   progress
+    groups = [(0.0, 0, False),       # 0
+              (25.0, 0, False),      # 0.5
+              (45.0, 0, False),      # 0.9
+              (55.0, 0, False),      # crossed 50 today, tier not yet recorded: 5 of 250 toward 300
+              (50.0, 1, False),      # at its threshold: 0
+              (175.0, 1, False),     # 0.5 of the way from 50 to 300
+              (400.0, 2, False),     # top level: 0
+              (45.0, 0, True)]       # 0.9, but dormant: its own chance
+    n = m * len(groups)
     ids = np.arange(n)
 
-    def draw(gradient):
-        s = setup(nx.empty_graph(n), ["activity.habit_rate=0", "population.visit_rate_sigma=0"],
-                  active=[], interest=0.6, seed=3)
-        eff = s.day.effects
-        eff.tier_thresholds, eff.tier_goal_gradient = (50.0, 300.0), gradient
-        s.st.points[:] = np.repeat([0.0, 45.0, 50.0, 400.0], n // 4)        # progress 0, 0.9, 0 (tier 1), top
-        s.st.tier[:] = np.repeat([0, 0, 1, 2], n // 4)
-        s.st.habit[:] = 0.5
-        activity.draw_activity(s.day, ids, s.st.motivation(eff, ids))
-        return s.st.active.copy()
+    class Grid:  # the same uniforms (i + 0.5) / m in every group, in place of day.rng
+        def random(self, size):
+            return np.tile((np.arange(m) + 0.5) / m, size // m)
 
-    plain, nearer = draw(0.0), draw(0.25)
-    quarter = np.repeat(np.arange(4), n // 4)
-    assert (nearer[quarter != 1] == plain[quarter != 1]).all()         # no goal in sight: the same visits
-    assert (nearer >= plain).all() and nearer[quarter == 1].sum() > plain[quarter == 1].sum()
-    p0 = plain[quarter != 1].mean()                                       # the chance without the gradient
-    expected = 1 - (1 - p0) ** (1 + 0.25 * 0.9)
-    m = n // 4
-    assert nearer[quarter == 1].mean() == pytest.approx(expected, abs=4 * math.sqrt(expected * (1 - expected) / m)
-                                                         + 4 * math.sqrt(p0 * (1 - p0) / (3 * m)))
-    rng_free = rewards.goal_progress(np.array([45.0, 50.0, 120.0, 400.0]), np.array([0, 1, 1, 2]), (50.0, 300.0))
-    assert rng_free.tolist() == pytest.approx([0.9, 0.0, 0.28, 0.0])
+    def visitors(gradient, points_on=True):
+        s = setup(nx.empty_graph(n), ["activity.habit_rate=0", "activity.habit_floor=0",
+                                      "population.visit_rate_sigma=0", "activity.notification_pull=0",
+                                      "motivation.activity_max=1", "motivation.activity_exponent=1"],
+                  active=[], interest=0.8)
+        eff = s.day.effects
+        eff.tier_thresholds, eff.tier_goal_gradient, eff.points_on = (50.0, 300.0), gradient, points_on
+        s.st.points[:] = np.repeat([p for p, _, _ in groups], m)
+        s.st.tier[:] = np.repeat([t for _, t, _ in groups], m)
+        s.st.habit[:] = 1.0                                     # chance = motivation = 0.8 ...
+        asleep = np.repeat([d for _, _, d in groups], m)
+        s.st.last_active_day[asleep] = s.day.number - 1000      # ... x dormant_activity when dormant
+        s.day.rng = Grid()
+        activity.draw_activity(s.day, ids, s.st.motivation(eff, ids))
+        return s.st.active.reshape(len(groups), m).sum(axis=1)
+
+    plain = visitors(0.0)
+    awake, dormant = 0.8, 0.8 * default_scenario().churn.dormant_activity
+    assert plain.tolist() == [round(awake * m)] * 7 + [round(dormant * m)]
+    progress = np.array([0.0, 0.5, 0.9, 0.02, 0.0, 0.5, 0.0, 0.0])
+    hazard = 1 - (1 - awake) ** (1 + g * progress)              # not awake x (1 + g x progress)
+    expected = np.round(hazard * m).astype(int)
+    expected[-1] = round(dormant * m)
+    assert visitors(g).tolist() == expected.tolist()
+    assert expected[2] == round((1 - 0.2 ** 1.288) * m) and expected[2] != round(min(0.8 * 1.288, 1) * m)
+    assert expected[3] < expected[2]                       # reaching the level resets the climb
+    assert visitors(g, points_on=False).tolist() == plain.tolist()  # by points, and no points running
+    assert rewards.goal_progress(np.array([45.0, 50.0, 120.0, 400.0]), np.array([0, 1, 1, 2]),
+                                 (50.0, 300.0)).tolist() == pytest.approx([0.9, 0.0, 0.28, 0.0])
 
 
 def cohorts(per: int, overrides=(), number=1000):

@@ -170,8 +170,8 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     dormant = ((day.number + 1 - st.last_active_day.take(members)) >= sc.churn.dormant_after) | muted
     p = activity_probability(motivation, habit, dormant, sc.churn, sc.motivation, sc.activity)
     nearer = rewards.goal_gradient(day, members)
-    if nearer is not None:  # climbing toward the next tier: a higher visiting rate (model version 13)
-        p = personal_visits(p, nearer)
+    if nearer is not None:  # climbing toward the next tier: a higher own visit hazard (model version 13)
+        p = personal_visits(p, np.where(dormant, 1.0, nearer))  # the dormant and muted are not climbing
     pull = sc.activity.notification_pull
     if pull:
         p = pulled_back(p, notified(day, members, from_leavers, muted), pull)

@@ -170,16 +170,24 @@ def goal_progress(climbed: np.ndarray, tier: np.ndarray, thresholds) -> np.ndarr
 
 
 def goal_gradient(day, members: np.ndarray) -> np.ndarray | None:
-    """Visiting-rate factor of each of `members` (ids) from the goal gradient, or None without one.
+    """Visit-hazard factor of each of `members` (ids) from the goal gradient, or None without one.
 
     `1 + tiers.goal_gradient x goal_progress`: effort rises as the next level nears and resets
-    once it is reached (Kivetz, Urminsky & Zheng 2006, post-reward resetting).
+    once it is reached (Kivetz, Urminsky & Zheng 2006, post-reward resetting). The level is
+    the one today's points (or posts) reach, though the tiers step has not yet recorded it
+    (it runs after tomorrow's visits are drawn), so a member who crosses a threshold today
+    drops back tomorrow. None when no ladder runs, and for a ladder by points when no points
+    are being earned: nobody is climbing then.
     """
     effects, st = day.effects, day.state
     if not (effects.tier_goal_gradient and effects.tier_thresholds):
         return None
-    climbed = st.posts_total if effects.tier_by == "posts" else st.points
-    progress = goal_progress(climbed.take(members), st.tier.take(members), effects.tier_thresholds)
+    if effects.tier_by != "posts" and not effects.points_on:
+        return None
+    climbed = (st.posts_total if effects.tier_by == "posts" else st.points).take(members)
+    reached = np.searchsorted(np.asarray(effects.tier_thresholds, float), climbed, side="right")
+    level = np.maximum(st.tier.take(members), reached)
+    progress = goal_progress(climbed, level, effects.tier_thresholds)
     return 1.0 + effects.tier_goal_gradient * progress
 
 
@@ -192,8 +200,9 @@ def tier_pull_after(pull: np.ndarray, pulled: np.ndarray, tier: np.ndarray, days
     other gains are (hedonic adaptation, Frederick & Loewenstein 1999), and field studies of
     reward thresholds find no lasting lift once one is reached, effort rising as it nears and
     falling back after it (Kivetz, Urminsky & Zheng 2006; Anderson et al. 2013 on Stack
-    Overflow's badges). The model has no rise before a threshold and puts the tiers' effect
-    after it, fading. `pulled`: the tier each person's `pull` has counted so far.
+    Overflow's badges). The rise before a threshold is `goal_gradient`; a status lift after
+    it, fading, is a stated simplification. `pulled`: the tier each person's `pull` has
+    counted so far.
 
     >>> pull = tier_pull_after(np.zeros(2), np.zeros(2, np.int8), np.array([1, 2], np.int8), 0, 90.0)
     >>> pull.tolist()                                                   # both reached today

@@ -34,17 +34,19 @@ class Tiers(Strategy):
                        "post_boost) is felt in full when reached and fades as exp(-days held / wear_days), "
                        "ladder running or not: studies of reward thresholds find no lasting lift once one "
                        "is reached (Kivetz, Urminsky & Zheng 2006; Stack Overflow badges: Anderson et al. "
-                       "2013; their rise before a threshold is not modelled). The form and the time "
+                       "2013; their rise before a threshold is goal_gradient). The form and the time "
                        "constant (the points' 90 days, but counted in days held, not days rewarded) are "
                        "stated choices. 0: felt in full for as long as it is held (model version 11).",
                        0, 1e6),
-        "goal_gradient": P(0.25, "float", "-", "Goal gradient: a member climbing toward the next level "
-                           "visits at (1 + goal_gradient x progress) times its rate, progress being the "
-                           "share of the way from its level's threshold to the next one covered; back to 1 "
-                           "once the level is reached (post-reward resetting), 0 at the top level. Kivetz, "
-                           "Urminsky & Zheng 2006 (a cafe's stamp card): the last interval between purchases "
-                           "was 20% shorter than the first, a quarter higher rate. 0: off (model version 12).",
-                           0, 10),
+        "goal_gradient": P(0.32, "float", "-", "Goal gradient: a member climbing toward the next level "
+                           "multiplies its own visit hazard by 1 + goal_gradient x progress, progress being "
+                           "the share of the way from its level's threshold to the next one covered (0, "
+                           "factor 1, once a level is reached: post-reward resetting; and at the top level; "
+                           "not for dormant or muted members, nor while a ladder by points has no points "
+                           "running). Kivetz, Urminsky & Zheng 2006 (a cafe's 10-stamp card, active "
+                           "customers): the last interval between purchases (progress 0.9) was 20% shorter "
+                           "than the first (0.1), a rate 1.25 times higher: (1 + 0.9 g) / (1 + 0.1 g) = 1.25 "
+                           "gives g = 0.32. 0: off (model version 12).", 0, 10),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
