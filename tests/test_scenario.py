@@ -522,6 +522,23 @@ def test_a_stop_before_a_start_given_elsewhere_names_where_the_start_came_from()
                            "(200, set at --set)")
 
 
+def test_a_tier_ladder_that_does_not_climb_is_an_error_at_its_line(tmp_path):
+    """Thresholds out of order made the tiers' search undefined (a reviewer's finding, 2026-12-06)."""
+    f = write(tmp_path, "tiers.yaml", """
+        extends: %s
+        strategies:
+          tiers:
+            start: 0
+            core_user_points: 300
+            koc_points: 50
+        """ % (SCENARIOS / "points.yaml"))
+    (p,) = problems_of(f)
+    assert str(p).endswith("tiers.yaml:6: strategies.tiers.koc_points: koc_points (50) must be at least "
+                           "core_user_points (300): tier 2 (KOC) lies above tier 1")
+    equal = write(tmp_path, "equal.yaml", textwrap.dedent(f.read_text()).replace("koc_points: 50", "koc_points: 300"))
+    assert load_scenario(equal).name == "equal"
+
+
 def test_the_added_strategy_note_is_for_strategies_a_set_created_not_ones_it_changed(tmp_path):
     """`with_overrides` and `scenario_from_dict` start without file locations: every change read as an addition."""
     d = {"population": {"size": 300}, "strategies": {"points": {"start": 0}}}

@@ -899,6 +899,11 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
                 f", set at {sf}" + (f":{sline}" if sline else "")  # blame the start when it came from elsewhere
             problems.append(Problem(f, line, ".".join(here + ("stop",)),
                                     f"stop ({values['stop']}) must be after start ({values['start']}{origin})"))
+        if kind == "tiers" and values["koc_points"] < values["core_user_points"]:  # the ladder climbs
+            f, line = _where(locs, here + ("koc_points",), file)
+            problems.append(Problem(f, line, ".".join(here + ("koc_points",)),
+                                    f"koc_points ({values['koc_points']:g}) must be at least core_user_points "
+                                    f"({values['core_user_points']:g}): tier 2 (KOC) lies above tier 1"))
         out[str(name)] = values
     return out
 
