@@ -948,7 +948,7 @@ def test_habit_moves_toward_todays_activity_and_scales_the_activity_chance():
 
 
 def test_goal_gradient_raises_the_visit_rate_toward_the_next_tier_and_resets_at_it():
-    """Model version 13 (Kivetz, Urminsky & Zheng 2006): climbing toward the next tier, a member's
+    """Model versions 13-14 (Kivetz, Urminsky & Zheng 2006): climbing toward the next tier, a member's
     own visit hazard is multiplied by 1 + goal_gradient x progress; at a threshold (reached today,
     before the tiers step records it, or earlier), at the top level, when dormant, and for a ladder
     by points while no points run, the chance is its own. The draws are a grid of uniforms in every
@@ -962,43 +962,52 @@ def test_goal_gradient_raises_the_visit_rate_toward_the_next_tier_and_resets_at_
               (50.0, 1, False),      # at its threshold: 0
               (175.0, 1, False),     # 0.5 of the way from 50 to 300
               (400.0, 2, False),     # top level: 0
-              (45.0, 0, True)]       # 0.9, but dormant: its own chance
+              (45.0, 0, True),       # 0.9, but dormant: its own chance
+              (45.0, 0, "muted")]    # 0.9, but muted: its own chance
     n = m * len(groups)
     ids = np.arange(n)
 
-    class Grid:  # the same uniforms (i + 0.5) / m in every group, in place of day.rng
+    class Grid:  # the same uniforms (i + 0.5) / m in every group, in place of day.rng (draw_activity draws once)
         def random(self, size):
             return np.tile((np.arange(m) + 0.5) / m, size // m)
 
-    def visitors(gradient, points_on=True):
+    def visitors(gradient, points_on=True, by="points"):
         s = setup(nx.empty_graph(n), ["activity.habit_rate=0", "activity.habit_floor=0",
                                       "population.visit_rate_sigma=0", "activity.notification_pull=0",
                                       "motivation.activity_max=1", "motivation.activity_exponent=1"],
                   active=[], interest=0.8)
         eff = s.day.effects
         eff.tier_thresholds, eff.tier_goal_gradient, eff.points_on = (50.0, 300.0), gradient, points_on
-        s.st.points[:] = np.repeat([p for p, _, _ in groups], m)
+        eff.tier_by = by
+        climbed = np.repeat([p for p, _, _ in groups], m)
+        if by == "posts":
+            s.st.posts_total[:] = climbed.astype(np.int32)
+        else:
+            s.st.points[:] = climbed
         s.st.tier[:] = np.repeat([t for _, t, _ in groups], m)
         s.st.habit[:] = 1.0                                     # chance = motivation = 0.8 ...
-        asleep = np.repeat([d for _, _, d in groups], m)
-        s.st.last_active_day[asleep] = s.day.number - 1000      # ... x dormant_activity when dormant
+        asleep = np.repeat([d is True for _, _, d in groups], m)
+        s.st.last_active_day[asleep] = s.day.number - 1000      # ... x dormant_activity when dormant or muted
+        s.st.muted[np.repeat([d == "muted" for _, _, d in groups], m)] = True
         s.day.rng = Grid()
         activity.draw_activity(s.day, ids, s.st.motivation(eff, ids))
         return s.st.active.reshape(len(groups), m).sum(axis=1)
 
     plain = visitors(0.0)
     awake, dormant = 0.8, 0.8 * default_scenario().churn.dormant_activity
-    assert plain.tolist() == [round(awake * m)] * 7 + [round(dormant * m)]
-    progress = np.array([0.0, 0.5, 0.9, 0.02, 0.0, 0.5, 0.0, 0.0])
+    assert plain.tolist() == [round(awake * m)] * 7 + [round(dormant * m)] * 2
+    progress = np.array([0.0, 0.5, 0.9, 0.02, 0.0, 0.5, 0.0, 0.0, 0.0])
     hazard = 1 - (1 - awake) ** (1 + g * progress)              # not awake x (1 + g x progress)
     expected = np.round(hazard * m).astype(int)
-    expected[-1] = round(dormant * m)
+    expected[-2:] = round(dormant * m)
     assert visitors(g).tolist() == expected.tolist()
     assert expected[2] == round((1 - 0.2 ** 1.288) * m) and expected[2] != round(min(0.8 * 1.288, 1) * m)
     assert expected[3] < expected[2]                       # reaching the level resets the climb
     assert visitors(g, points_on=False).tolist() == plain.tolist()  # by points, and no points running
+    assert visitors(g, points_on=False, by="posts").tolist() == expected.tolist()  # posts: no points needed
     assert rewards.goal_progress(np.array([45.0, 50.0, 120.0, 400.0]), np.array([0, 1, 1, 2]),
                                  (50.0, 300.0)).tolist() == pytest.approx([0.9, 0.0, 0.28, 0.0])
+    assert rewards.goal_progress(np.array([30.0, 60.0]), np.array([0, 1]), (50.0, 50.0)).tolist() == [0.6, 0.0]
 
 
 def cohorts(per: int, overrides=(), number=1000):
@@ -1144,12 +1153,13 @@ def test_tier_status_wears_off_while_held_and_each_level_reached_is_fresh():
     ladder = eff.tier_thresholds, eff.tier_bonus, eff.tier_wear_days
     eff.tier_thresholds, eff.tier_bonus, eff.tier_wear_days = (), 0.0, 0.0
     st.posts_recent[:] = [0, 0, 0, 9]
-    for number in range(31, 60):
+    for number in range(31, 60):                      # in DAILY_STEPS' order: tiers, then the KOC round
         s.day.number = number
         eff.koc = KocRound("koc", 1, 1, 0.0, 0.0) if number == 40 else None
+        rewards.update_tiers(s.day)
         if number == 40:
             assert rewards.promote_kocs(s.day).promoted.tolist() == [3]
-        rewards.update_tiers(s.day)
+            assert st.tier_pull[3] == 2.0                 # counted by the round itself, on its day
     assert st.tier.tolist() == [1, 1, 2, 2]
     eff.tier_thresholds, eff.tier_bonus, eff.tier_wear_days = ladder
     s.day.number = 60                                 # what members read on its first day back: yesterday's pull

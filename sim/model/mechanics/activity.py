@@ -169,9 +169,9 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     muted = st.muted.take(members)
     dormant = ((day.number + 1 - st.last_active_day.take(members)) >= sc.churn.dormant_after) | muted
     p = activity_probability(motivation, habit, dormant, sc.churn, sc.motivation, sc.activity)
-    nearer = rewards.goal_gradient(day, members)
-    if nearer is not None:  # climbing toward the next tier: a higher own visit hazard (model version 13)
-        p = personal_visits(p, np.where(dormant, 1.0, nearer))  # the dormant and muted are not climbing
+    climb_factor = rewards.goal_gradient(day, members)
+    if climb_factor is not None:  # climbing toward the next tier: a higher own visit hazard (versions 13-14)
+        p = personal_visits(p, np.where(dormant, 1.0, climb_factor))  # the dormant and muted are not climbing
     pull = sc.activity.notification_pull
     if pull:
         p = pulled_back(p, notified(day, members, from_leavers, muted), pull)

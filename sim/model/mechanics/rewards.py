@@ -4,7 +4,7 @@ Points are issued for check-in (being active), messages and successful invitatio
 points strategy runs, and their pull wears out with use (`points_felt`, model version 8);
 tiers follow cumulative points (or posts: `tiers.by`), their status wears while held
 (`wear_tier_pull`, model version 12) and climbers visit more often near the next level
-(`goal_gradient`, read by the activity step, model version 13); a KOC promotion round moves
+(`goal_gradient`, read by the activity step, model versions 13-14); a KOC promotion round moves
 the top contributors of the last ~30 days from the diffusion circle into the core, up to
 `community.core_capacity`.
 """
@@ -138,9 +138,7 @@ def update_tiers(day) -> None:
         if state.tier_pull is not None:
             wear_tier_pull(state, day.number)
         return
-    th = np.asarray(effects.tier_thresholds)
-    climbed = state.posts_total if effects.tier_by == "posts" else state.points
-    reached = np.searchsorted(th, climbed, side="right").astype(np.int8)
+    reached = levels_reached(climbed_by(state, effects), effects.tier_thresholds).astype(np.int8)
     np.maximum(state.tier, reached, out=state.tier)  # tiers are kept once reached
     if effects.tier_wear_days:
         state.tier_pull_wear = effects.tier_wear_days
@@ -148,24 +146,39 @@ def update_tiers(day) -> None:
         wear_tier_pull(state, day.number)
 
 
+def climbed_by(st, effects) -> np.ndarray:
+    """What members climb the tier ladder by: cumulative posts (`tiers.by: posts`) or points (per person)."""
+    return st.posts_total if effects.tier_by == "posts" else st.points
+
+
+def levels_reached(climbed: np.ndarray, thresholds) -> np.ndarray:
+    """The tier each of `climbed` reaches: how many thresholds it has met (pure).
+
+    >>> levels_reached(np.array([0.0, 50.0, 299.0, 300.0]), (50.0, 300.0)).tolist()
+    [0, 1, 1, 2]
+    """
+    return np.searchsorted(np.asarray(thresholds, float), climbed, side="right")
+
+
 def goal_progress(climbed: np.ndarray, tier: np.ndarray, thresholds) -> np.ndarray:
     """Share of the way to the next tier each person has covered, 0 at the top level (pure).
 
     From the threshold of the level held (0 for none) to the next one: the proportion of the
     original distance to the goal covered, which is what effort follows in Kivetz, Urminsky &
-    Zheng's (2006) goal-distance model. A level given by a KOC round counts from its threshold.
+    Zheng's (2006) goal-distance model. A level given by a KOC round counts from its threshold;
+    no way to cover (the top level, or two equal thresholds) is progress 0.
 
     >>> goal_progress(np.array([0.0, 25.0, 60.0, 175.0, 400.0, 10.0]), np.array([0, 0, 1, 1, 2, 2]),
     ...               (50.0, 300.0)).tolist()
     [0.0, 0.5, 0.04, 0.5, 0.0, 0.0]
     """
     th = np.asarray(thresholds, float)
-    lower = np.concatenate(([0.0], th))
-    upper = np.concatenate((th, [np.inf]))
-    k = np.minimum(np.asarray(tier, np.int64), th.size)
-    lo, hi = lower.take(k), upper.take(k)
-    span = np.where(np.isfinite(hi), hi - lo, 1.0)
-    progress = np.where(np.isfinite(hi), (np.asarray(climbed, float) - lo) / np.where(span > 0, span, 1.0), 0.0)
+    k = np.asarray(tier, np.int64)
+    lo = np.concatenate(([0.0], th)).take(k)
+    hi = np.concatenate((th, [np.inf])).take(k)
+    span = hi - lo
+    open_ = np.isfinite(hi) & (span > 0)
+    progress = np.where(open_, (np.asarray(climbed, float) - lo) / np.where(open_, span, 1.0), 0.0)
     return progress.clip(0.0, 1.0)
 
 
@@ -184,9 +197,8 @@ def goal_gradient(day, members: np.ndarray) -> np.ndarray | None:
         return None
     if effects.tier_by != "posts" and not effects.points_on:
         return None
-    climbed = (st.posts_total if effects.tier_by == "posts" else st.points).take(members)
-    reached = np.searchsorted(np.asarray(effects.tier_thresholds, float), climbed, side="right")
-    level = np.maximum(st.tier.take(members), reached)
+    climbed = climbed_by(st, effects).take(members)
+    level = np.maximum(st.tier.take(members), levels_reached(climbed, effects.tier_thresholds))
     progress = goal_progress(climbed, level, effects.tier_thresholds)
     return 1.0 + effects.tier_goal_gradient * progress
 
@@ -200,8 +212,8 @@ def tier_pull_after(pull: np.ndarray, pulled: np.ndarray, tier: np.ndarray, days
     other gains are (hedonic adaptation, Frederick & Loewenstein 1999), and field studies of
     reward thresholds find no lasting lift once one is reached, effort rising as it nears and
     falling back after it (Kivetz, Urminsky & Zheng 2006; Anderson et al. 2013 on Stack
-    Overflow's badges). The rise before a threshold is `goal_gradient`; a status lift after
-    it, fading, is a stated simplification. `pulled`: the tier each person's `pull` has
+    Overflow's badges). The rise before a threshold is `goal_gradient`; the lift after it
+    and its fading are the choice stated above. `pulled`: the tier each person's `pull` has
     counted so far.
 
     >>> pull = tier_pull_after(np.zeros(2), np.zeros(2, np.int8), np.array([1, 2], np.int8), 0, 90.0)

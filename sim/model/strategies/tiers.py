@@ -7,7 +7,8 @@ software's trust levels are). Higher tiers raise a member's interest target and 
 privileges money per day. A level's pull is felt in full when it is reached and wears off
 while it is held (`wear_days`, model version 12: `sim.model.mechanics.rewards.wear_tier_pull`);
 members visit more often the nearer they are to the next level and drop back once they reach
-it (`goal_gradient`, model version 13: `sim.model.mechanics.rewards.goal_progress`).
+it (`goal_gradient`, model versions 13-14: `sim.model.mechanics.rewards.goal_gradient`, applied
+in `sim.model.mechanics.activity.draw_activity`).
 """
 
 from sim.model.strategies.base import Effects, Strategy
@@ -15,7 +16,11 @@ from sim.scenario.params import P
 
 
 class Tiers(Strategy):
-    """Member levels by cumulative points (or posts: `by`), with status that lifts interest and posting."""
+    """Member levels by cumulative points (or posts: `by`): status that lifts interest and posting.
+
+    The status wears off while held (`wear_days`); climbers speed up toward the next level
+    (`goal_gradient`).
+    """
 
     kind = "tiers"
     summary = "Member levels by cumulative points (or posts) with differentiated rights."
@@ -36,7 +41,8 @@ class Tiers(Strategy):
                        "is reached (Kivetz, Urminsky & Zheng 2006; Stack Overflow badges: Anderson et al. "
                        "2013; their rise before a threshold is goal_gradient). The form and the time "
                        "constant (the points' 90 days, but counted in days held, not days rewarded) are "
-                       "stated choices. 0: felt in full for as long as it is held (model version 11).",
+                       "stated choices. 0: felt in full for as long as it is held (with goal_gradient 0: model "
+                       "version 11).",
                        0, 1e6),
         "goal_gradient": P(0.32, "float", "-", "Goal gradient: a member climbing toward the next level "
                            "multiplies its own visit hazard by 1 + goal_gradient x progress, progress being "
@@ -50,7 +56,7 @@ class Tiers(Strategy):
     }
 
     def apply(self, effects: Effects, day: int) -> None:
-        """Set what tiers rank by and their thresholds, the status bonus and posting boost, and the privileges cost."""
+        """Set what tiers rank by, their thresholds, status bonus, posting boost, wear-out, goal gradient and cost."""
         p = self.params
         effects.tier_by = p.by
         effects.tier_thresholds = (p.core_user_points, p.koc_points)
