@@ -33,6 +33,7 @@ from sim.experiments.stats import (
     significant,
 )
 from sim.experiments.store import ResultStore, versions
+from sim.readouts.lifecycle import dormancy_line
 from sim.readouts.registry import measure, measures
 from sim.scenario import Scenario, load_scenario
 
@@ -375,15 +376,15 @@ class CompareResult:
                 "horizon)")
 
     def _dormancy_line(self, label: str) -> pd.Series:
-        """Per seed, the DAU a run of `label` had to stay above: max(share x its own peak, floor).
+        """Per seed, the DAU a run of `label` had to stay above (`sim.readouts.lifecycle.dormancy_line`).
 
-        The lifecycle read-out's dormancy test (`sim.readouts.lifecycle.analyse`) on the 7-day
-        mean DAU, with that scenario's own `lifecycle.*` settings.
+        The lifecycle read-out's dormancy test on the 7-day mean DAU, with that scenario's own
+        `lifecycle.*` settings.
         """
         lc = self.scenarios[self.labels.index(label)].lifecycle
         runs = self.runs()
         peak = pd.to_numeric(runs.loc[runs["scenario"] == label].set_index("seed")["peak_dau"], errors="coerce")
-        return np.maximum(lc.dormancy_share * peak, lc.dormant_below)
+        return dormancy_line(peak, lc.dormancy_share, lc.dormant_below)
 
     def _line_note(self, variant: str, mean: float) -> str:
         """A lifespan difference that goes against the dormancy line's: partly the line moving.

@@ -118,6 +118,17 @@ def first_run(mask: np.ndarray, length: int, start: int = 0) -> int | None:
     return None
 
 
+def dormancy_line(peak, dormancy_share: float, dormant_below: float):
+    """The smoothed DAU a run must stay above to count as alive: a share of its own peak, or the floor.
+
+    Works on one peak or on many (an array or Series, e.g. one per seed in `compare`).
+
+    >>> float(dormancy_line(347.0, 0.1, 20.0)), dormancy_line(np.array([100.0, 500.0]), 0.1, 20.0).tolist()
+    (34.7, [20.0, 50.0])
+    """
+    return np.maximum(dormancy_share * peak, dormant_below)
+
+
 def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth_share: float = 0.8,
             dormancy_share: float = 0.1, dormancy_days: int = 30, dormant_below: float = 0.0) -> dict:
     """Phases, lifespan, peak and decline steepness of a DAU series (see module docstring)."""
@@ -139,7 +150,7 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     t_germ = _first(s >= germination_share * peak) or 0
     t_growth = _first(s >= growth_share * peak, t_germ)
     t_active_end = _first(s < growth_share * peak, t_peak)
-    t_dormant = first_run(s < max(dormancy_share * peak, dormant_below), dormancy_days, t_peak)
+    t_dormant = first_run(s < dormancy_line(peak, dormancy_share, dormant_below), dormancy_days, t_peak)
     if t_dormant is not None and t_active_end is not None and t_dormant < t_active_end:
         t_active_end = t_dormant  # an absolute floor can end activity before the relative decline
     bounds = [0, t_germ, t_growth, t_active_end, t_dormant]
