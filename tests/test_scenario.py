@@ -537,6 +537,12 @@ def test_a_tier_ladder_that_does_not_climb_is_an_error_at_its_line(tmp_path):
                            "core_user_points (300): tier 2 (KOC) lies above tier 1")
     equal = write(tmp_path, "equal.yaml", textwrap.dedent(f.read_text()).replace("koc_points: 50", "koc_points: 300"))
     assert load_scenario(equal).name == "equal"
+    # only core_user_points set, above the default koc_points: its own line is the one to blame
+    alone = write(tmp_path, "alone.yaml", textwrap.dedent(f.read_text()).replace("    koc_points: 50\n", "")
+                  .replace("core_user_points: 300", "core_user_points: 400"))
+    (p,) = problems_of(alone)
+    assert str(p).endswith("alone.yaml:5: strategies.tiers.core_user_points: koc_points (300, the default) must "
+                           "be at least core_user_points (400): tier 2 (KOC) lies above tier 1")
 
 
 def test_the_added_strategy_note_is_for_strategies_a_set_created_not_ones_it_changed(tmp_path):

@@ -900,10 +900,13 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
             problems.append(Problem(f, line, ".".join(here + ("stop",)),
                                     f"stop ({values['stop']}) must be after start ({values['start']}{origin})"))
         if kind == "tiers" and values["koc_points"] < values["core_user_points"]:  # the ladder climbs
-            f, line = _where(locs, here + ("koc_points",), file)
-            problems.append(Problem(f, line, ".".join(here + ("koc_points",)),
-                                    f"koc_points ({values['koc_points']:g}) must be at least core_user_points "
-                                    f"({values['core_user_points']:g}): tier 2 (KOC) lies above tier 1"))
+            key = "koc_points" if "koc_points" in spec else "core_user_points"  # blame the key the file set
+            f, line = _where(locs, here + (key,), file)
+            koc, core = (f"{values[k]:g}" + ("" if k in spec else ", the default")
+                         for k in ("koc_points", "core_user_points"))
+            problems.append(Problem(f, line, ".".join(here + (key,)),
+                                    f"koc_points ({koc}) must be at least core_user_points "
+                                    f"({core}): tier 2 (KOC) lies above tier 1"))
         out[str(name)] = values
     return out
 
