@@ -32,8 +32,9 @@ from pathlib import Path
 #: 12: tier status wears off while held (status adaptation: `strategies.tiers.wear_days`);
 #: 13: members climbing toward the next tier visit more often (goal gradient: `strategies.tiers.goal_gradient`);
 #: 14: the goal gradient reads the level today's points reach, spares the dormant and a ladder without
-#: points, and its default follows Kivetz et al.'s intervals at progress 0.1 and 0.9 (0.32).
-MODEL_VERSION = 14
+#: points, and its default follows Kivetz et al.'s intervals at progress 0.1 and 0.9 (0.32);
+#: 15: climbers post more as well as visit more (goal gradient on posting: `strategies.tiers.posting_gradient`).
+MODEL_VERSION = 15
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

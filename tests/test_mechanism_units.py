@@ -1010,6 +1010,32 @@ def test_goal_gradient_raises_the_visit_rate_toward_the_next_tier_and_resets_at_
     assert rewards.goal_progress(np.array([30.0, 60.0]), np.array([0, 1]), (50.0, 50.0)).tolist() == [0.6, 0.0]
 
 
+
+def test_posting_gradient_raises_talkativeness_toward_the_next_tier_and_resets_at_it():
+    """Model version 15 (Kivetz, Urminsky & Zheng 2006's second study: more ratings per visit as the
+    reward nears): a climbing member's talkativeness is multiplied by 1 + posting_gradient x progress,
+    the progress the visit gradient reads; each gradient acts only through its own step."""
+    points = np.array([0.0, 25.0, 45.0, 55.0, 175.0, 400.0])
+    tier = np.array([0, 0, 0, 0, 1, 2], np.int8)
+    progress = np.array([0.0, 0.5, 0.9, 0.02, 0.5, 0.0])  # 55: crossed 50 today, 5 of 250 toward 300
+    n, g = points.size, 0.32
+    s = setup(nx.empty_graph(n), interest=0.5, propensity=1.0)
+    st, eff, everyone, mot = s.st, s.day.effects, np.arange(n), np.full(n, 0.5)
+    st.points[:], st.tier[:] = points, tier
+    plain = content.chat_rates(s.day, everyone, mot)
+    eff.tier_thresholds, eff.points_on, eff.tier_by = (50.0, 300.0), True, "points"
+    assert content.chat_rates(s.day, everyone, mot).tolist() == plain.tolist()  # no gradient set
+    eff.tier_posting_gradient = g
+    assert (content.chat_rates(s.day, everyone, mot) / plain).tolist() == pytest.approx((1 + g * progress).tolist())
+    assert rewards.goal_gradient(s.day, everyone) is None          # visits keep their own rate
+    eff.points_on = False                                          # a ladder by points, no points running
+    assert content.chat_rates(s.day, everyone, mot).tolist() == plain.tolist()
+    eff.tier_by, st.posts_total[:] = "posts", points.astype(np.int32)  # by posts: no points needed
+    assert (content.chat_rates(s.day, everyone, mot) / plain).tolist() == pytest.approx((1 + g * progress).tolist())
+    eff.tier_posting_gradient, eff.tier_goal_gradient = 0.0, g     # the visit gradient alone
+    assert content.chat_rates(s.day, everyone, mot).tolist() == plain.tolist()
+    assert rewards.goal_gradient(s.day, everyone).tolist() == pytest.approx((1 + g * progress).tolist())
+
 def cohorts(per: int, overrides=(), number=1000):
     """Cohorts of `per` members for the leaving rule: some in 4-cliques (3 friends inside each)."""
     kinds = [("A", True), ("B", True), ("C", True), ("F", True), ("G1", True),

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.model.mechanics import rewards
 from sim.model.population import by_group_then, runs
 from sim.model.state import Array, Circle, Value
 from sim.scenario.params import P
@@ -198,6 +199,10 @@ def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
         lam = lam * momentum(st.posts_recent.take(idx), c.momentum, c.momentum_scale)
     if effects.tier_post_boost:
         lam = lam * (1.0 + effects.tier_post_boost * st.tier_levels(effects).take(idx))
+    if effects.tier_posting_gradient:  # climbing toward the next tier: more posts per visit (version 15)
+        climb_factor = rewards.posting_gradient(day, idx)
+        if climb_factor is not None:
+            lam = lam * climb_factor
     return lam
 
 

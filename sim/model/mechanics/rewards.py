@@ -4,7 +4,8 @@ Points are issued for check-in (being active), messages and successful invitatio
 points strategy runs, and their pull wears out with use (`points_felt`, model version 8);
 tiers follow cumulative points (or posts: `tiers.by`), their status wears while held
 (`wear_tier_pull`, model version 12) and climbers visit more often near the next level
-(`goal_gradient`, read by the activity step, model versions 13-14); a KOC promotion round moves
+(`goal_gradient`, read by the activity step, model versions 13-14) and post more
+(`posting_gradient`, read by the content step, model version 15); a KOC promotion round moves
 the top contributors of the last ~30 days from the diffusion circle into the core, up to
 `community.core_capacity`.
 """
@@ -182,25 +183,50 @@ def goal_progress(climbed: np.ndarray, tier: np.ndarray, thresholds) -> np.ndarr
     return progress.clip(0.0, 1.0)
 
 
-def goal_gradient(day, members: np.ndarray) -> np.ndarray | None:
-    """Visit-hazard factor of each of `members` (ids) from the goal gradient, or None without one.
+def climb_progress(day, members: np.ndarray) -> np.ndarray | None:
+    """Share of the way to the next tier each of `members` (ids) has covered today, or None when nobody climbs.
 
-    `1 + tiers.goal_gradient x goal_progress`: effort rises as the next level nears and resets
-    once it is reached (Kivetz, Urminsky & Zheng 2006, post-reward resetting). The level is
-    the one today's points (or posts) reach, though the tiers step has not yet recorded it
-    (it runs after tomorrow's visits are drawn), so a member who crosses a threshold today
-    drops back tomorrow. None when no ladder runs, and for a ladder by points when no points
-    are being earned: nobody is climbing then.
+    The level is the one today's points (or posts) reach, though the tiers step has not yet
+    recorded it (it runs after tomorrow's visits are drawn), so a member who crosses a
+    threshold today starts again from 0. None when no ladder with a goal gradient runs, and for
+    a ladder by points when no points are being earned: nobody is climbing then.
     """
     effects, st = day.effects, day.state
-    if not (effects.tier_goal_gradient and effects.tier_thresholds):
+    if not ((effects.tier_goal_gradient or effects.tier_posting_gradient) and effects.tier_thresholds):
         return None
     if effects.tier_by != "posts" and not effects.points_on:
         return None
     climbed = climbed_by(st, effects).take(members)
     level = np.maximum(st.tier.take(members), levels_reached(climbed, effects.tier_thresholds))
-    progress = goal_progress(climbed, level, effects.tier_thresholds)
-    return 1.0 + effects.tier_goal_gradient * progress
+    return goal_progress(climbed, level, effects.tier_thresholds)
+
+
+def goal_gradient(day, members: np.ndarray) -> np.ndarray | None:
+    """Visit-hazard factor of each of `members` (ids) from the goal gradient, or None without one.
+
+    `1 + tiers.goal_gradient x climb_progress`: effort rises as the next level nears and resets
+    once it is reached (Kivetz, Urminsky & Zheng 2006, post-reward resetting), so a member who
+    crosses a threshold today drops back tomorrow.
+    """
+    if not day.effects.tier_goal_gradient:
+        return None
+    progress = climb_progress(day, members)
+    return None if progress is None else 1.0 + day.effects.tier_goal_gradient * progress
+
+
+def posting_gradient(day, members: np.ndarray) -> np.ndarray | None:
+    """Talkativeness factor of each of `members` (ids) from the goal gradient, or None without one (model version 15).
+
+    `1 + tiers.posting_gradient x climb_progress`: Kivetz, Urminsky & Zheng's (2006) second
+    field study found members of a song-rating site not only visiting more often but rating
+    more songs per visit as a reward neared; their goal-distance model makes all effort a
+    function of the share of the distance covered, so posting, which earns points (or counts
+    toward a ladder by posts), rises with the same progress as visits.
+    """
+    if not day.effects.tier_posting_gradient:
+        return None
+    progress = climb_progress(day, members)
+    return None if progress is None else 1.0 + day.effects.tier_posting_gradient * progress
 
 
 def tier_pull_after(pull: np.ndarray, pulled: np.ndarray, tier: np.ndarray, days: int,

@@ -91,6 +91,7 @@ class Effects:
     tier_cost: float = rule(0.0, "conflict", "money per tiered member per day")
     tier_wear_days: float = rule(0.0, "conflict", "time constant of tier status adaptation (0: none)")
     tier_goal_gradient: float = rule(0.0, "conflict", "visit-hazard gain per unit of progress toward the next tier")
+    tier_posting_gradient: float = rule(0.0, "conflict", "talkativeness gain per unit of progress toward the next tier")
     # invite rewards (invite_reward.py; the reward and the invitee's interest are its on_join hook)
     share_boost: float = rule(1.0, "multiply", "multiplier on members' sharing")
     # KOC promotion (koc_promotion.py), set only on promotion days

@@ -8,7 +8,9 @@ privileges money per day. A level's pull is felt in full when it is reached and 
 while it is held (`wear_days`, model version 12: `sim.model.mechanics.rewards.wear_tier_pull`);
 members visit more often the nearer they are to the next level and drop back once they reach
 it (`goal_gradient`, model versions 13-14: `sim.model.mechanics.rewards.goal_gradient`, applied
-in `sim.model.mechanics.activity.draw_activity`).
+in `sim.model.mechanics.activity.draw_activity`), and post more on their visits
+(`posting_gradient`, model version 15: `rewards.posting_gradient`, applied in
+`sim.model.mechanics.content.chat_rates`).
 """
 
 from sim.model.strategies.base import Effects, Strategy
@@ -19,7 +21,7 @@ class Tiers(Strategy):
     """Member levels by cumulative points (or posts: `by`): status that lifts interest and posting.
 
     The status wears off while held (`wear_days`); climbers speed up toward the next level
-    (`goal_gradient`).
+    (`goal_gradient` on visits, `posting_gradient` on posts).
     """
 
     kind = "tiers"
@@ -53,10 +55,18 @@ class Tiers(Strategy):
                            "customers): the last interval between purchases (progress 0.9) was 20% shorter "
                            "than the first (0.1), a rate 1.25 times higher: (1 + 0.9 g) / (1 + 0.1 g) = 1.25 "
                            "gives g = 0.32. 0: off (model version 12).", 0, 10),
+        "posting_gradient": P(0.32, "float", "-", "Goal gradient on posting: a climbing member's "
+                              "talkativeness is multiplied by 1 + posting_gradient x progress (the same "
+                              "progress as goal_gradient's, with the same exceptions). Kivetz, Urminsky & "
+                              "Zheng 2006's second field study: members of a song-rating site rated more "
+                              "songs per visit as a reward neared; their goal-distance model makes all "
+                              "effort follow the share of the distance covered, so the default is "
+                              "goal_gradient's (the posting study's own strength is not used: a stated "
+                              "choice). 0: off (model version 14).", 0, 10),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
-        """Set what tiers rank by, their thresholds, status bonus, posting boost, wear-out, goal gradient and cost."""
+        """Set what tiers rank by, their thresholds, status bonus, posting boost, wear-out, goal gradients and cost."""
         p = self.params
         effects.tier_by = p.by
         effects.tier_thresholds = (p.core_user_points, p.koc_points)
@@ -65,3 +75,4 @@ class Tiers(Strategy):
         effects.tier_cost = p.cost
         effects.tier_wear_days = p.wear_days
         effects.tier_goal_gradient = p.goal_gradient
+        effects.tier_posting_gradient = p.posting_gradient
