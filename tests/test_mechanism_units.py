@@ -35,7 +35,7 @@ from sim.model.mechanics import (
 )
 from sim.model.population import build_population
 from sim.model.state import Array, Circle, State, Status, declarations
-from sim.model.strategies import Effects, Event, InviteReward, KocRound
+from sim.model.strategies import KINDS, Effects, Event, InviteReward, KocRound
 from sim.readouts import recorder
 from sim.scenario import default_scenario, scenario_from_dict
 
@@ -1015,26 +1015,34 @@ def test_posting_gradient_raises_talkativeness_toward_the_next_tier_and_resets_a
     """Model version 15 (Kivetz, Urminsky & Zheng 2006's second study: more ratings per visit as the
     reward nears): a climbing member's talkativeness is multiplied by 1 + posting_gradient x progress,
     the progress the visit gradient reads; each gradient acts only through its own step."""
-    points = np.array([0.0, 25.0, 45.0, 55.0, 175.0, 400.0])
-    tier = np.array([0, 0, 0, 0, 1, 2], np.int8)
-    progress = np.array([0.0, 0.5, 0.9, 0.02, 0.5, 0.0])  # 55: crossed 50 today, 5 of 250 toward 300
+    points = np.array([0.0, 25.0, 45.0, 55.0, 175.0, 400.0, 10.0, 45.0])
+    tier = np.array([0, 0, 0, 0, 1, 2, 2, 0], np.int8)
+    # 55: crossed 50 (on a ladder's first day), 5 of 250 toward 300; 10 points at tier 2: a KOC
+    # round's level, the top; the last one is muted (muting is about coming, not posting)
+    progress = np.array([0.0, 0.5, 0.9, 0.02, 0.5, 0.0, 0.0, 0.9])
     n, g = points.size, 0.32
     s = setup(nx.empty_graph(n), interest=0.5, propensity=1.0)
     st, eff, everyone, mot = s.st, s.day.effects, np.arange(n), np.full(n, 0.5)
-    st.points[:], st.tier[:] = points, tier
+    st.points[:], st.tier[:], st.muted[n - 1] = points, tier, True
     plain = content.chat_rates(s.day, everyone, mot)
-    eff.tier_thresholds, eff.points_on, eff.tier_by = (50.0, 300.0), True, "points"
-    assert content.chat_rates(s.day, everyone, mot).tolist() == plain.tolist()  # no gradient set
-    eff.tier_posting_gradient = g
+    sc = default_scenario().with_overrides(["strategies.tiers.start=0"])
+    (tiers,) = [KINDS[kind](name, spec) for name, kind, spec in sc.strategies]
+    tiers.apply(eff, s.day.number)                                 # thresholds 50 and 300 by default
+    eff.tier_goal_gradient, eff.tier_post_boost, eff.points_on = 0.0, 0.0, True  # posting's gradient alone
+    assert eff.tier_posting_gradient == g                                     # the default, set by the strategy
     assert (content.chat_rates(s.day, everyone, mot) / plain).tolist() == pytest.approx((1 + g * progress).tolist())
-    assert rewards.goal_gradient(s.day, everyone) is None          # visits keep their own rate
+    assert rewards.climb_factor(s.day, everyone, eff.tier_goal_gradient) is None  # visits keep their own rate
     eff.points_on = False                                          # a ladder by points, no points running
     assert content.chat_rates(s.day, everyone, mot).tolist() == plain.tolist()
-    eff.tier_by, st.posts_total[:] = "posts", points.astype(np.int32)  # by posts: no points needed
-    assert (content.chat_rates(s.day, everyone, mot) / plain).tolist() == pytest.approx((1 + g * progress).tolist())
+    eff.tier_by = "posts"                                          # by posts: no points needed, posts counted
+    st.posts_total[:] = (points * 2).astype(np.int32)              # 0, 50, 90, 110, 350, 800, 20, 90 posts
+    by_posts = np.array([0.0, 0.0, 0.16, 0.24, 0.0, 0.0, 0.0, 0.16])  # 50 and 350: levels just reached
+    st.tier[:] = [0, 1, 1, 1, 2, 2, 2, 1]
+    assert (content.chat_rates(s.day, everyone, mot) / plain).tolist() == pytest.approx((1 + g * by_posts).tolist())
     eff.tier_posting_gradient, eff.tier_goal_gradient = 0.0, g     # the visit gradient alone
     assert content.chat_rates(s.day, everyone, mot).tolist() == plain.tolist()
-    assert rewards.goal_gradient(s.day, everyone).tolist() == pytest.approx((1 + g * progress).tolist())
+    assert rewards.climb_factor(s.day, everyone, g).tolist() == pytest.approx((1 + g * by_posts).tolist())
+
 
 def cohorts(per: int, overrides=(), number=1000):
     """Cohorts of `per` members for the leaving rule: some in 4-cliques (3 friends inside each)."""

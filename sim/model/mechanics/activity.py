@@ -169,7 +169,7 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     muted = st.muted.take(members)
     dormant = ((day.number + 1 - st.last_active_day.take(members)) >= sc.churn.dormant_after) | muted
     p = activity_probability(motivation, habit, dormant, sc.churn, sc.motivation, sc.activity)
-    climb_factor = rewards.goal_gradient(day, members)
+    climb_factor = rewards.climb_factor(day, members, day.effects.tier_goal_gradient)
     if climb_factor is not None:  # climbing toward the next tier: a higher own visit hazard (versions 13-14)
         p = personal_visits(p, np.where(dormant, 1.0, climb_factor))  # the dormant and muted are not climbing
     pull = sc.activity.notification_pull

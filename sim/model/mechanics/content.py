@@ -199,10 +199,9 @@ def chat_rates(day, idx: np.ndarray, motivation: np.ndarray) -> np.ndarray:
         lam = lam * momentum(st.posts_recent.take(idx), c.momentum, c.momentum_scale)
     if effects.tier_post_boost:
         lam = lam * (1.0 + effects.tier_post_boost * st.tier_levels(effects).take(idx))
-    if effects.tier_posting_gradient:  # climbing toward the next tier: more posts per visit (version 15)
-        climb_factor = rewards.posting_gradient(day, idx)
-        if climb_factor is not None:
-            lam = lam * climb_factor
+    climb_factor = rewards.climb_factor(day, idx, effects.tier_posting_gradient)
+    if climb_factor is not None:  # climbing toward the next tier: more posts per visit (version 15)
+        lam = lam * climb_factor
     return lam
 
 

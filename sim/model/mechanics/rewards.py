@@ -4,8 +4,9 @@ Points are issued for check-in (being active), messages and successful invitatio
 points strategy runs, and their pull wears out with use (`points_felt`, model version 8);
 tiers follow cumulative points (or posts: `tiers.by`), their status wears while held
 (`wear_tier_pull`, model version 12) and climbers visit more often near the next level
-(`goal_gradient`, read by the activity step, model versions 13-14) and post more
-(`posting_gradient`, read by the content step, model version 15); a KOC promotion round moves
+(`climb_factor` with `tiers.goal_gradient`, read by the activity step, model versions 13-14)
+and post more (with `tiers.posting_gradient`, read by the content step, model version 15); a
+KOC promotion round moves
 the top contributors of the last ~30 days from the diffusion circle into the core, up to
 `community.core_capacity`.
 """
@@ -184,15 +185,18 @@ def goal_progress(climbed: np.ndarray, tier: np.ndarray, thresholds) -> np.ndarr
 
 
 def climb_progress(day, members: np.ndarray) -> np.ndarray | None:
-    """Share of the way to the next tier each of `members` (ids) has covered today, or None when nobody climbs.
+    """Share of the way to the next tier each of `members` (ids) has covered, or None when nobody climbs.
 
-    The level is the one today's points (or posts) reach, though the tiers step has not yet
-    recorded it (it runs after tomorrow's visits are drawn), so a member who crosses a
-    threshold today starts again from 0. None when no ladder with a goal gradient runs, and for
-    a ladder by points when no points are being earned: nobody is climbing then.
+    The level counted from is the higher of the one recorded and the one the points (or posts)
+    so far reach: the visit draw runs after today's points are awarded but before the tiers
+    step records them, so a member who crossed a threshold today starts again from 0; the
+    content step runs before today's points, when the two agree except on a ladder's first
+    day. A KOC round runs after the visit draw, so a member promoted today visits tomorrow at
+    its old level's progress and posts at its new one. None when no ladder runs, and for a
+    ladder by points when no points are being earned: nobody is climbing then.
     """
     effects, st = day.effects, day.state
-    if not ((effects.tier_goal_gradient or effects.tier_posting_gradient) and effects.tier_thresholds):
+    if not effects.tier_thresholds:
         return None
     if effects.tier_by != "posts" and not effects.points_on:
         return None
@@ -201,32 +205,21 @@ def climb_progress(day, members: np.ndarray) -> np.ndarray | None:
     return goal_progress(climbed, level, effects.tier_thresholds)
 
 
-def goal_gradient(day, members: np.ndarray) -> np.ndarray | None:
-    """Visit-hazard factor of each of `members` (ids) from the goal gradient, or None without one.
+def climb_factor(day, members: np.ndarray, strength: float) -> np.ndarray | None:
+    """`1 + strength x climb_progress` for each of `members` (ids), or None when `strength` is 0 or nobody climbs.
 
-    `1 + tiers.goal_gradient x climb_progress`: effort rises as the next level nears and resets
-    once it is reached (Kivetz, Urminsky & Zheng 2006, post-reward resetting), so a member who
-    crosses a threshold today drops back tomorrow.
+    The goal gradient (Kivetz, Urminsky & Zheng 2006): effort rises as the next level nears
+    and resets once it is reached (post-reward resetting). Their goal-distance model makes all
+    effort follow the share of the distance covered, so one factor serves both forms of
+    effort measured: visits (`tiers.goal_gradient`, read by `activity.draw_activity`, model
+    versions 13-14: their café's purchases came faster) and posting (`tiers.posting_gradient`,
+    read by `content.chat_rates`, model version 15: their song-rating site's members rated
+    more songs per visit).
     """
-    if not day.effects.tier_goal_gradient:
+    if not strength:
         return None
     progress = climb_progress(day, members)
-    return None if progress is None else 1.0 + day.effects.tier_goal_gradient * progress
-
-
-def posting_gradient(day, members: np.ndarray) -> np.ndarray | None:
-    """Talkativeness factor of each of `members` (ids) from the goal gradient, or None without one (model version 15).
-
-    `1 + tiers.posting_gradient x climb_progress`: Kivetz, Urminsky & Zheng's (2006) second
-    field study found members of a song-rating site not only visiting more often but rating
-    more songs per visit as a reward neared; their goal-distance model makes all effort a
-    function of the share of the distance covered, so posting, which earns points (or counts
-    toward a ladder by posts), rises with the same progress as visits.
-    """
-    if not day.effects.tier_posting_gradient:
-        return None
-    progress = climb_progress(day, members)
-    return None if progress is None else 1.0 + day.effects.tier_posting_gradient * progress
+    return None if progress is None else 1.0 + strength * progress
 
 
 def tier_pull_after(pull: np.ndarray, pulled: np.ndarray, tier: np.ndarray, days: int,

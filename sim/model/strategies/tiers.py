@@ -7,9 +7,9 @@ software's trust levels are). Higher tiers raise a member's interest target and 
 privileges money per day. A level's pull is felt in full when it is reached and wears off
 while it is held (`wear_days`, model version 12: `sim.model.mechanics.rewards.wear_tier_pull`);
 members visit more often the nearer they are to the next level and drop back once they reach
-it (`goal_gradient`, model versions 13-14: `sim.model.mechanics.rewards.goal_gradient`, applied
+it (`goal_gradient`, model versions 13-14: `sim.model.mechanics.rewards.climb_factor`, applied
 in `sim.model.mechanics.activity.draw_activity`), and post more on their visits
-(`posting_gradient`, model version 15: `rewards.posting_gradient`, applied in
+(`posting_gradient`, model version 15: `rewards.climb_factor`, applied in
 `sim.model.mechanics.content.chat_rates`).
 """
 
@@ -43,8 +43,8 @@ class Tiers(Strategy):
                        "is reached (Kivetz, Urminsky & Zheng 2006; Stack Overflow badges: Anderson et al. "
                        "2013; their rise before a threshold is goal_gradient). The form and the time "
                        "constant (the points' 90 days, but counted in days held, not days rewarded) are "
-                       "stated choices. 0: felt in full for as long as it is held (with goal_gradient 0: model "
-                       "version 11).",
+                       "stated choices. 0: felt in full for as long as it is held (with goal_gradient and "
+                       "posting_gradient 0: model version 11).",
                        0, 1e6),
         "goal_gradient": P(0.32, "float", "-", "Goal gradient: a member climbing toward the next level "
                            "multiplies its own visit hazard by 1 + goal_gradient x progress, progress being "
@@ -54,10 +54,12 @@ class Tiers(Strategy):
                            "running). Kivetz, Urminsky & Zheng 2006 (a cafe's 10-stamp card, active "
                            "customers): the last interval between purchases (progress 0.9) was 20% shorter "
                            "than the first (0.1), a rate 1.25 times higher: (1 + 0.9 g) / (1 + 0.1 g) = 1.25 "
-                           "gives g = 0.32. 0: off (model version 12).", 0, 10),
+                           "gives g = 0.32. 0: off (with posting_gradient 0: model version 12).", 0, 10),
         "posting_gradient": P(0.32, "float", "-", "Goal gradient on posting: a climbing member's "
                               "talkativeness is multiplied by 1 + posting_gradient x progress (the same "
-                              "progress as goal_gradient's, with the same exceptions). Kivetz, Urminsky & "
+                              "progress as goal_gradient's; none while a ladder by points has no points "
+                              "running; unlike visits, a muted member who comes and speaks posts at it "
+                              "too: muting is about coming). Kivetz, Urminsky & "
                               "Zheng 2006's second field study: members of a song-rating site rated more "
                               "songs per visit as a reward neared; their goal-distance model makes all "
                               "effort follow the share of the distance covered, so the default is "
