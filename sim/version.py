@@ -33,8 +33,10 @@ from pathlib import Path
 #: 13: members climbing toward the next tier visit more often (goal gradient: `strategies.tiers.goal_gradient`);
 #: 14: the goal gradient reads the level today's points reach, spares the dormant and a ladder without
 #: points, and its default follows Kivetz et al.'s intervals at progress 0.1 and 0.9 (0.32);
-#: 15: climbers post more as well as visit more (goal gradient on posting: `strategies.tiers.posting_gradient`).
-MODEL_VERSION = 15
+#: 15: climbers post more as well as visit more (goal gradient on posting: `strategies.tiers.posting_gradient`);
+#: 16: a day's joiners fill interest groups only up to the cap (`groups.by: interest`); two read-outs:
+#: `group_activity` counts staff where they were at content time, `event_attendees` counts a person once a day.
+MODEL_VERSION = 16
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

@@ -532,6 +532,18 @@ def test_voice_rises_for_answered_posters_and_falls_for_unanswered():
     assert (s.st.recognition[posted] == 1.0).all()
 
 
+
+def test_group_activity_counts_staff_where_they_were_when_content_was_made():
+    """A split at night that moved an organizer put a group's active share above 1 (a fuzzer's
+    finding, 2026-12-06): the read-out now counts each group's staff with its size, at content time."""
+    from sim.readouts import registry
+    # group 0: organizer 0 and members 1-2, both active; group 1: members 3-6, one active
+    s = setup(nx.empty_graph(7), organizers=[0], groups=[0, 0, 0, 1, 1, 1, 1], active=[0, 1, 2, 3])
+    s.day.results["content"] = content.step(s.day)
+    s.st.group[0] = 1                                  # the night's split moves the organizer
+    view = registry.DayView(SimpleNamespace(state=s.st, scenario=s.sc), s.day, {})
+    assert registry.group_activity(view) == pytest.approx((2 / 2 + 1 / 4) / 2)
+
 # ------------------------------------------------------------------------------------------
 # attention
 # ------------------------------------------------------------------------------------------
@@ -1391,7 +1403,9 @@ def test_two_events_on_one_day_judge_everyone_on_the_history_before_the_day():
     eff = Effects()
     eff.events = tuple(Event(name, 1.0, 0.0, 0.2, wake=1.0, messages=0.0, hours=0.0, recovery_days=30.0)
                        for name in ("a_meetup", "b_live"))
-    assert events.step(Day(100, s.st, s.pop, s.sc, np.random.default_rng(3), eff)).attendees == 2 * n
+    # everyone came to both, and counts once among the day's attendees (it counted twice until
+    # 2026-12-06: 2 x n attendees among n members, a fuzzer's finding)
+    assert events.step(Day(100, s.st, s.pop, s.sc, np.random.default_rng(3), eff)).attendees == n
     assert np.allclose(s.st.novelty, 0.4) and (s.st.last_event_day == 100).all()
 
 
@@ -1486,6 +1500,34 @@ def test_friends_share_sub_interests_and_interest_groups_open_at_open_at():
     groups.place_joiners(s.day, np.array([out]))
     assert st.group_topic[st.group[out]] == served[0]
 
+
+
+def test_a_days_joiners_fill_their_interest_groups_only_up_to_the_cap():
+    """Every joiner of a sub-interest went to one group, whatever the day's joiners before it had
+    filled, so interest groups grew past the cap (a fuzzer's finding, 2026-12-06): they now fill the
+    fullest group of their sub-interest to the cap, then the next, then go to a general group."""
+    cap = 10
+    n = 40
+    #  group 0: general, 5 members; group 1: topic 0, 8 members; group 2: topic 0, 6; group 3: topic 1, 9
+    g = np.full(n, -1)
+    g[:5], g[5:13], g[13:19], g[19:28] = 0, 1, 2, 3
+    s = setup(nx.empty_graph(n), ["groups.by=interest", "groups.subtopics=2", f"community.group_cap={cap}"],
+              members=range(28), groups=np.maximum(g, 0))
+    st = s.st
+    st.group[28:] = -1
+    st.n_groups, st.group_topic = 4, np.array([-1, 0, 0, 1])
+    st.subtopic[:] = 0
+    st.subtopic[19:28] = 1
+    st.subtopic[34:] = 1                      # joiners 28..33 like topic 0, 34..39 topic 1
+    joiners = np.arange(28, n)
+    st.set_status(joiners, Status.MEMBER)
+    groups.place_joiners(s.day, joiners)
+    assert st.group[28:30].tolist() == [1, 1]              # the fullest of topic 0 takes 2 to reach 10
+    assert st.group[30:34].tolist() == [2] * 4             # then the next one: 6 + 4 = 10
+    assert st.group[34].tolist() == 3                      # topic 1's only group has room for one
+    assert (st.group_topic[st.group[35:]] < 0).all()       # the rest go to general groups
+    sizes = np.bincount(st.group[st.status == Status.MEMBER], minlength=st.n_groups)
+    assert sizes.max() <= cap and sizes[1:4].tolist() == [cap] * 3
 
 def test_an_organizer_welcomes_each_quiet_newcomer_once_within_its_spare_hours():
     n = 60

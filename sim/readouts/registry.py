@@ -245,13 +245,13 @@ def _readers_mean(values: Callable[[DayView], np.ndarray]):
 def group_activity(v: DayView) -> float:
     """Mean over groups of the share of their (non-staff) members active today.
 
-    Group sizes are counted when content is produced (after today's joins, before today's
-    leaves), like the active counts.
+    Group sizes and their staff are counted when content is produced (after today's joins,
+    before today's leaves and the night's splits), like the active counts. Until model version
+    16 the staff were counted after the night's splits, so a split that moved an organizer
+    could put a group's share above 1.
     """
-    c, st = v.day.content, v.state
-    g = st.group.take(v.member_ids.compress(v.member_circles == Circle.ORGANIZER))
-    staff = counts_by_group(g, c.sizes.size)[:c.sizes.size]
-    people = c.sizes - staff  # members who are not staff, as `active` counts them
+    c = v.day.content
+    people = c.sizes - c.staff_sizes  # members who are not staff, as `active` counts them
     live = people > 0
     return mean_of(c.active[live] / people[live]) if live.any() else 0.0
 
@@ -310,7 +310,8 @@ _daily("joins_wom", "joins by word of mouth", "persons/day", True,
 _daily("leaves", "leaves", "persons/day", False, lambda v: int(v.day.churn.leavers.size),
        doc="members who left today")
 _daily("dau", "daily active members", "persons", True, lambda v: int(np.count_nonzero(v.day.churn.active_today)),
-       doc="members active today")
+       doc="members active today, those who leave at the end of the day included (on a day many active "
+           "members leave, dau can exceed members and mau, which count the members at the end of the day)")
 _daily("mau", "monthly active members", "persons", True,
        lambda v: int(np.count_nonzero(v.member_monthly_active)),
        doc="members active at least once in the last 30 days")

@@ -127,6 +127,7 @@ class GroupContent:
     staff: float = 0.0           # organizers on duty (launch team plus staffing policy)
     welcomed: int = 0            # quiet newcomers an organizer welcomed today
     present: np.ndarray = None   # active non-staff members today (the day's readers), sorted
+    staff_sizes: np.ndarray = None  # organizers per group today (counted with `sizes`)
 
     @property
     def messages(self) -> np.ndarray:
@@ -434,4 +435,5 @@ def step(day) -> GroupContent:
     return GroupContent(member_msgs, core_posts, prompts, org_replies, event_msgs, promos,
                         float(hours), needed, sizes, idx.compress(posts_i > 0),
                         np.bincount(g, minlength=G), int(np.count_nonzero(posts_i)),
-                        int(np.count_nonzero(answered)), staff, int(np.count_nonzero(welcomed)), idx)
+                        int(np.count_nonzero(answered)), staff, int(np.count_nonzero(welcomed)), idx,
+                        np.bincount(st.group.take(ids.compress(circles == Circle.ORGANIZER)), minlength=G))

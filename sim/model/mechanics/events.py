@@ -57,8 +57,8 @@ class EventDay:
     attendees: int = 0
 
 
-def attend(day, event, before: np.ndarray) -> int:
-    """Apply one event: who notices may come, and attendees' interest and novelty rise. Returns attendees.
+def attend(day, event, before: np.ndarray) -> np.ndarray:
+    """Apply one event: who notices may come, and attendees' interest and novelty rise. Returns the attendees (ids).
 
     A noticer comes with a chance equal to its interest, a dormant one with `wake` times that,
     both times how far it has recovered from the last event it attended (`recovered`); so is
@@ -66,7 +66,7 @@ def attend(day, event, before: np.ndarray) -> int:
     one day judge everyone alike whatever their order.
     """
     if event.reach <= 0:  # no one notices: draw nothing, so the shared stream stays paired with a baseline
-        return 0
+        return np.zeros(0, np.int64)
     st, rng = day.state, day.rng
     members = (st.member_mask() & (st.circle != Circle.ORGANIZER)).nonzero()[0]
     notice = members[rng.random(members.size) < event.reach * day.population.topic_fit[members] * 2]
@@ -87,11 +87,15 @@ def attend(day, event, before: np.ndarray) -> int:
         boost, novelty = boost * felt[came], novelty * felt[came]
     st.interest[wake] = np.minimum(1.0, st.interest[wake] + boost)
     st.novelty[wake] = np.minimum(1.0, st.novelty[wake] + novelty)
-    return int(wake.size)
+    return wake
 
 
 def step(day) -> EventDay:
-    """Hold today's events (in the order of their strategy names; each judged on the history before today)."""
+    """Hold today's events (in the order of their strategy names; each judged on the history before today).
+
+    A member who attends two events on one day counts once among the day's attendees (until
+    2026-12-06 once per event, so the count could exceed the members).
+    """
     if not day.effects.events:
         return EventDay(0)
     st = day.state
@@ -99,4 +103,5 @@ def step(day) -> EventDay:
         st.last_event_day = np.full(st.n, NEVER, np.int32)
     # one event reads its attendees' history before writing it; a second one the same day needs the copy
     before = st.last_event_day.copy() if len(day.effects.events) > 1 else st.last_event_day
-    return EventDay(sum(attend(day, event, before) for event in day.effects.events))
+    came = [attend(day, event, before) for event in day.effects.events]
+    return EventDay(int(came[0].size) if len(came) == 1 else int(np.unique(np.concatenate(came)).size))
