@@ -534,13 +534,13 @@ def test_voice_rises_for_answered_posters_and_falls_for_unanswered():
 
 
 def test_group_activity_counts_staff_where_they_were_when_content_was_made():
-    """A split at night that moved an organizer put a group's active share above 1 (a fuzzer's
-    finding, 2026-12-06): the read-out now counts each group's staff with its size, at content time."""
+    """A merge at night that moved an organizer into another group put that group's active share
+    above 1 (a fuzzer's finding): the read-out counts each group's staff with its size, at content time."""
     from sim.readouts import registry
     # group 0: organizer 0 and members 1-2, both active; group 1: members 3-6, one active
     s = setup(nx.empty_graph(7), organizers=[0], groups=[0, 0, 0, 1, 1, 1, 1], active=[0, 1, 2, 3])
     s.day.results["content"] = content.step(s.day)
-    s.st.group[0] = 1                                  # the night's split moves the organizer
+    s.st.group[0] = 1                                  # the night's merge moves the organizer
     view = registry.DayView(SimpleNamespace(state=s.st, scenario=s.sc), s.day, {})
     assert registry.group_activity(view) == pytest.approx((2 / 2 + 1 / 4) / 2)
 
@@ -1404,9 +1404,18 @@ def test_two_events_on_one_day_judge_everyone_on_the_history_before_the_day():
     eff.events = tuple(Event(name, 1.0, 0.0, 0.2, wake=1.0, messages=0.0, hours=0.0, recovery_days=30.0)
                        for name in ("a_meetup", "b_live"))
     # everyone came to both, and counts once among the day's attendees (it counted twice until
-    # 2026-12-06: 2 x n attendees among n members, a fuzzer's finding)
+    # model version 16: 2 x n attendees among n members, a fuzzer's finding)
     assert events.step(Day(100, s.st, s.pop, s.sc, np.random.default_rng(3), eff)).attendees == n
     assert np.allclose(s.st.novelty, 0.4) and (s.st.last_event_day == 100).all()
+    # two events each noticed by about half: the day counts the persons who came to either,
+    # neither the sum of the two nor the larger one
+    s = setup(nx.empty_graph(n), ["population.topic_fit_fixed=0.5"], active=[], number=100, last_active=99,
+              interest=1.0, novelty=0.0)
+    eff.events = tuple(Event(name, 0.5, 0.0, 0.0, wake=1.0, messages=0.0, hours=0.0, recovery_days=0.0)
+                       for name in ("a_meetup", "b_live"))
+    came = events.step(Day(100, s.st, s.pop, s.sc, np.random.default_rng(4), eff)).attendees
+    assert came == np.count_nonzero(s.st.last_event_day == 100)
+    assert 0.7 * n < came < 0.8 * n                    # 1 - 0.5^2 of them, give or take
 
 
 def test_an_event_that_reaches_a_muted_member_unmutes_it():

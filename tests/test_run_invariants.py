@@ -3,10 +3,11 @@
 Small communities (300-600 people, 40-90 days) with random strategies, schedules and group
 settings; each run must keep the invariants every read-out promises: no NaN, shares in [0, 1],
 no group above the cap, members changing only by joins and leaves, circles adding up, the
-summary agreeing with the timeseries. A red-team fuzzer (2026-12-06, 2,663 scenarios) found
-interest groups growing past the cap, a group activity above 1 and more event attendees than
-members this way; this test keeps them found. Hypothesis runs derandomized: the same examples
-every time.
+summary agreeing with the timeseries. A red-team fuzzer (2,663 scenarios) found interest groups
+growing past the cap this way, which this test finds on the code before model version 16; the
+fuzzer's other two finds (a group activity above 1 after a merge, same-day events counting an
+attendee twice) need states these 40 draws do not reach, and unit tests in
+test_mechanism_units.py guard them. Hypothesis runs derandomized: the same examples every time.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def broken_invariants(result, scenario) -> list[str]:
     m = ts["members"]
     if (ts["max_group_size"] > scenario.community.group_cap).any():
         bad.append(f"a group of {ts['max_group_size'].max()} above the cap {scenario.community.group_cap}")
-    if (ts["event_attendees"] > m).any():
+    if (ts["event_attendees"] > m + ts["leaves"]).any():  # events come before the day's leaves
         bad.append("more event attendees than members")
     if (ts["dau"] > m + ts["leaves"]).any() or (ts["mau"] > m).any():
         bad.append("more active members than members (leavers of the day aside)")

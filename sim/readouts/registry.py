@@ -246,9 +246,9 @@ def group_activity(v: DayView) -> float:
     """Mean over groups of the share of their (non-staff) members active today.
 
     Group sizes and their staff are counted when content is produced (after today's joins,
-    before today's leaves and the night's splits), like the active counts. Until model version
-    16 the staff were counted after the night's splits, so a split that moved an organizer
-    could put a group's share above 1.
+    before today's leaves and the night's merges and splits), like the active counts (until
+    model version 16 the staff were counted after them: a merge that moved an organizer into
+    another group could put that group's share above 1).
     """
     c = v.day.content
     people = c.sizes - c.staff_sizes  # members who are not staff, as `active` counts them

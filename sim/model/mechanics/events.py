@@ -94,7 +94,7 @@ def step(day) -> EventDay:
     """Hold today's events (in the order of their strategy names; each judged on the history before today).
 
     A member who attends two events on one day counts once among the day's attendees (until
-    2026-12-06 once per event, so the count could exceed the members).
+    model version 16 once per event, so the count could exceed the members).
     """
     if not day.effects.events:
         return EventDay(0)

@@ -225,28 +225,29 @@ def place_with_friends(day, joiners: np.ndarray, general_only: bool = False) -> 
 def place_by_interest(day, joiners: np.ndarray) -> None:
     """Joiners go to a group of their sub-interest with room (fullest first, up to the cap); the rest as with 'friends'.
 
-    Groups are created by interest (`open_interest_groups`), not only by overflow. Until
-    2026-12-06 every joiner of a sub-interest went to one group whatever the day's joiners
-    before it had filled, so interest groups grew past `community.group_cap`.
+    Groups are created by interest (`open_interest_groups`), not only by overflow. A day's
+    joiners fill the fullest group of their sub-interest to the cap (ties: the newest), then
+    the next (until model version 16 they all went to one group, past the cap).
     """
     st, cap = day.state, day.scenario.community.group_cap
     ensure_subtopics(st, day.population, day.scenario, day.rng)
     topics = st.group_topic
     sizes = group_sizes(st)
-    room = ((topics[:sizes.size] >= 0) & (sizes[:topics.size] < cap)).nonzero()[0] if topics.size else []
+    room = ((topics[:sizes.size] >= 0) & (sizes[:topics.size] < cap)).nonzero()[0]
+    room = room[np.lexsort((-room, -sizes[room], topics[room]))]  # by sub-interest, fullest first, newest first
+    room_topics = topics[room]
+    wanted = st.subtopic[joiners]
     target = np.full(joiners.size, -1, np.int64)
-    if len(room):
-        wanted = st.subtopic[joiners]
-        for t in np.unique(wanted.compress(np.isin(wanted, topics.take(room)))):
-            mine = (wanted == t).nonzero()[0]          # in the order they joined
-            filled = 0
-            # the fullest group of the sub-interest first (ties: the newest), each up to the cap
-            for g in sorted((g for g in room if topics[g] == t), key=lambda x: (sizes[x], x), reverse=True):
-                take = mine[filled:filled + int(cap - sizes[g])]
-                target[take] = g
-                filled += take.size
-                if filled >= mine.size:
-                    break
+    for t in np.unique(wanted.compress(np.isin(wanted, room_topics))):
+        mine = (wanted == t).nonzero()[0]          # in the order they joined
+        lo, hi = np.searchsorted(room_topics, [t, t + 1])
+        filled = 0
+        for g in room[lo:hi]:
+            take = mine[filled:filled + int(cap - sizes[g])]
+            target[take] = g
+            filled += take.size
+            if filled >= mine.size:
+                break
     st.group[joiners[target >= 0]] = target[target >= 0]
     rest = joiners[target < 0]
     if rest.size:
