@@ -351,3 +351,17 @@ def test_package_level_api_survives_submodule_imports():
     importlib.import_module("sim.experiments.sweep")
     assert callable(sim.compare) and callable(sim.sweep)
     assert sim.compare.__module__ == "sim.experiments.compare" and sim.sweep.__module__ == "sim.experiments.sweep"
+
+
+def test_the_profile_benchmark_accounts_for_the_days_time():
+    """`benchmarks/bench_profile.py` (the README's per-day call count): shares of one run's time."""
+    import importlib.util
+
+    path = ROOT / "benchmarks" / "bench_profile.py"
+    spec = importlib.util.spec_from_file_location("bench_profile", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    total, calls, top, readouts = bench.shares(bench.profile(300, 20, 1), top=5)
+    assert total > 0 and calls > 20 * 100                 # a day is hundreds of calls
+    assert len(top) == 5 and all(a >= b for (_, a), (_, b) in zip(top, top[1:]))
+    assert 0 < sum(share for _, share in top) <= 1 and 0 < readouts < 1
