@@ -388,8 +388,8 @@ def step(day) -> GroupContent:
     G = st.n_groups
     reset_yesterday(st)
     ids = st.member_ids()
-    circles = st.circle.take(ids)
-    idx = ids.compress(st.active.take(ids) & (circles != Circle.ORGANIZER))
+    on_staff = st.circle.take(ids) == Circle.ORGANIZER  # one pass: the chat, the staff count and its groups
+    idx = ids.compress(st.active.take(ids) & ~on_staff)
     g = st.group.take(idx)
     motivation = st.motivation(effects, idx)
     lam = chat_rates(day, idx, motivation)  # talkativeness: thread starts if one speaks
@@ -406,7 +406,8 @@ def step(day) -> GroupContent:
     chat_i, b, scale = conversation(day, idx, g, speaking, lam)
     member_msgs = np.bincount(g, weights=chat_i, minlength=G)
 
-    n_org = int(np.count_nonzero(circles == Circle.ORGANIZER))
+    organizers = ids.compress(on_staff)
+    n_org = int(organizers.size)
     staff = staff_on_duty(n_org, int(ids.size) - n_org, sc.community.organizers_per_1000)
     hours = organizer_hours(day, staff)
     posts_i = chat_i + core_i
@@ -436,4 +437,4 @@ def step(day) -> GroupContent:
                         float(hours), needed, sizes, idx.compress(posts_i > 0),
                         np.bincount(g, minlength=G), int(np.count_nonzero(posts_i)),
                         int(np.count_nonzero(answered)), staff, int(np.count_nonzero(welcomed)), idx,
-                        np.bincount(st.group.take(ids.compress(circles == Circle.ORGANIZER)), minlength=G))
+                        np.bincount(st.group.take(organizers), minlength=G))

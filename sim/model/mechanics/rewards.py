@@ -6,9 +6,8 @@ tiers follow cumulative points (or posts: `tiers.by`), their status wears while 
 (`wear_tier_pull`, model version 12) and climbers visit more often near the next level
 (`climb_factor` with `tiers.goal_gradient`, read by the activity step, model versions 13-14)
 and post more (with `tiers.posting_gradient`, read by the content step, model version 15); a
-KOC promotion round moves
-the top contributors of the last ~30 days from the diffusion circle into the core, up to
-`community.core_capacity`.
+KOC promotion round moves the top contributors of the last ~30 days from the diffusion circle
+into the core, up to `community.core_capacity`.
 """
 
 from __future__ import annotations
