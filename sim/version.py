@@ -35,8 +35,9 @@ from pathlib import Path
 #: points, and its default follows Kivetz et al.'s intervals at progress 0.1 and 0.9 (0.32);
 #: 15: climbers post more as well as visit more (goal gradient on posting: `strategies.tiers.posting_gradient`);
 #: 16: a day's joiners fill interest groups only up to the cap (`groups.by: interest`); two read-outs:
-#: `group_activity` counts staff where they were at content time, `event_attendees` counts a person once a day.
-MODEL_VERSION = 16
+#: `group_activity` counts staff where they were at content time, `event_attendees` counts a person once a day;
+#: 17: with interest groups a small general group folds only into a general group (`groups.by: interest`).
+MODEL_VERSION = 17
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

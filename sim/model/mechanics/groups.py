@@ -27,7 +27,8 @@ PARAMS: dict = {
             "group holding most of one's friends; a new group only when every group is full) or "
             "'interest' (operators open a group for each sub-interest that gathers `open_at` "
             "members and invite them over; joiners go to their sub-interest's group, else to "
-            "a general group as with 'friends').",
+            "a general group as with 'friends'; a small group merges only within its "
+            "sub-interest, a general group with a general one).",
             choices=("friends", "interest")),
     "subtopics": P(8, "int", "sub-interests", "Sub-interests within the community's topic "
                    "(used when `by` is 'interest').", 1, 10000),
@@ -284,7 +285,10 @@ def split_oversize(state, maintained, cap: int, rng) -> int:
 
 
 def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
-    """Fold every live group below `floor` members into another with room. Returns merges made."""
+    """Fold every live group below `floor` members into another with room. Returns merges made.
+
+    With interest groups a group folds only into one of the same sub-interest (general into general).
+    """
     sizes = group_sizes(state).astype(np.int64)
     small = [int(g) for g in ((sizes > 0) & (sizes < floor)).nonzero()[0]]
     merges = 0
@@ -295,11 +299,15 @@ def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
         room = (sizes > 0) & (sizes + people.size <= cap)
         room[g] = False
         topics = state.group_topic
-        if topics is not None and g < topics.size and topics[g] >= 0:
-            # interest groups fold only into a group of the same sub-interest
-            same = np.zeros(sizes.size, bool)
-            same[:topics.size] = topics[:sizes.size] == topics[g]
-            room &= same
+        if topics is not None:
+            # groups.by 'interest': a group folds only into one of its own sub-interest, a general
+            # group into a general one (until model version 17 a general group could fold into a
+            # sub-interest's group, whose groups take no one else); groups opened since the
+            # topics were last extended are general
+            topic = np.full(sizes.size, -1, np.int64)
+            known = min(topics.size, sizes.size)
+            topic[:known] = topics[:known]
+            room &= topic == topic[g]
         if not room.any():
             continue
         votes = np.zeros(sizes.size)
