@@ -610,8 +610,15 @@ def cmd_fit(args) -> int:
         print(PYABC_MISSING, file=sys.stderr)
         return EXIT_FAIL
     out = Path(args.out) if args.out else Path("out") / f"fit-{Path(args.scenario).stem}"
+    _force(args)
+    particles = spec.population_size  # the simulations of a generation that can run at once
+    if args.workers:  # more workers than particles would only sit idle (and cost memory)
+        args.workers = min(args.workers, particles)
+    error = _preflight(args, [sc], particles, out, "fit")
+    if error:
+        return _invalid(error)
     try:
-        check_folder(out, identity(sc, spec, hist, layout, fit_seed))
+        check_folder(out, identity(sc, spec, hist, layout, fit_seed), create=True)
     except FitInputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
@@ -671,6 +678,10 @@ def cmd_sweep(args) -> int:
 
     if args.target not in measures():
         return _invalid(f"invalid sweep: --target {args.target!r} is not a read-out; one of: {', '.join(measures())}")
+    swept = {text.split("=", 1)[0].strip() for text in args.param}
+    both = sorted(swept & {text.split("=", 1)[0].strip() for text in args.set})
+    if both:  # the design's values would silently replace the --set
+        return _invalid(f"invalid sweep: {', '.join(both)} is both swept (--param) and fixed (--set); give it once")
     try:
         base = load_scenario(args.scenario, overrides=args.set, days=args.days)
         _notes([base], args.quiet)
@@ -853,13 +864,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a scenario parameter, e.g. fit.budget=2000 (repeatable)")
     g = p.add_argument_group("execution (every engine gives the same posterior for a given seed)")
-    g.add_argument("--workers", type=_int_arg(1, 4096), help="process-pool workers (default: all cores)")
-    g.add_argument("--serial", action="store_true", help="run in this process, no pool")
-    g.add_argument("--dask-local", type=_int_arg(1, 4096), metavar="N", help="start a local Dask cluster of N workers")
-    g.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
+    engine = g.add_mutually_exclusive_group()
+    engine.add_argument("--workers", type=_int_arg(1, 4096),
+                        help="process-pool workers (default: all cores; at most one per particle)")
+    engine.add_argument("--serial", action="store_true", help="run in this process, no pool")
+    engine.add_argument("--dask-local", type=_int_arg(1, 4096), metavar="N",
+                        help="start a local Dask cluster of N workers")
+    engine.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
     g.add_argument("--seed", type=_int_arg(0, SEED_MAX),
                    help="seed of the fit (default: fit.seed or the scenario's seed)")
     g.add_argument("--quiet", action="store_true", help="no progress output")
+    g.add_argument("--force", action="store_true", help="run even if the memory estimate exceeds what is available")
     p.set_defaults(func=cmd_fit)
 
     p = sub.add_parser("sweep", help="sample parameters (grid, Latin hypercube, Sobol): tables, "
@@ -938,12 +953,16 @@ def _terminated(command: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `circlesim`: parse `argv`, run the subcommand and return its exit code."""
-    import matplotlib
+    try:  # Ctrl-C while the libraries load is an interruption like any other, not a traceback
+        import matplotlib
 
-    matplotlib.use("Agg")  # files only, never a window
+        matplotlib.use("Agg")  # files only, never a window
+        parser = build_parser()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     import warnings
 
-    parser = build_parser()
     args = parser.parse_args(argv)
     previous = warnings.formatwarning
     warnings.formatwarning = _note  # a warning reads as a one-line note, not a source line
@@ -964,6 +983,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: a worker process died during the {args.command} ({type(exc).__name__}); the most "
               "common cause is the machine running out of memory (try fewer --workers or a smaller "
               f"population). {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as exc:  # inputs are checked before anything runs: this is writing (a full disk, a quota)
+        where = f" ({exc.filename})" if exc.filename else ""
+        resumable = args.command in ("compare", "sweep", "fit")
+        print(f"error: the {args.command} could not write its outputs: {exc.strerror or exc}{where}. The "
+              "outputs published before are kept (a set cut short while moving into place is completed by "
+              "the next command on that folder)" + (f"; {RESUMES}" if resumable else "") + ".", file=sys.stderr)
         return EXIT_FAIL
     finally:
         warnings.formatwarning = previous

@@ -122,6 +122,37 @@ def test_each_bad_history_gives_one_clear_error_with_line_and_column(tmp_path, n
         assert f"column {column}" in message
 
 
+def test_fit_checks_memory_for_its_workers_capped_at_a_generation(tmp_path, monkeypatch, capsys, history_csv):
+    """`fit` had no memory check and started every --workers asked (183 processes for a 10-simulation
+    fit: a red team's find, 2026-12-06): it now starts at most one per particle and checks their memory
+    as compare and sweep do, before anything is written."""
+    from sim.experiments import preflight
+    from sim.model.memory import MemoryEstimateError
+
+    seen = []
+
+    def refuse(scenarios, parallel):
+        seen.append(parallel)
+        raise MemoryEstimateError(f"{parallel} runs at once need more memory than this machine has")
+
+    monkeypatch.setattr(preflight, "check_memory", refuse)
+    out = tmp_path / "out"
+    assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(out), "--workers", "500"]) == 2
+    assert seen == [20]                  # fit_small.yaml's population_size: 20 particles, so 20 workers
+    assert "20 runs at once" in capsys.readouterr().err and not out.exists()
+
+
+def test_fit_engine_options_exclude_each_other_and_an_uncreatable_folder_is_refused(tmp_path, capsys,
+                                                                                   history_csv):
+    with pytest.raises(SystemExit) as exit_:
+        main(["fit", str(SMALL), "--history", str(history_csv), "--serial", "--workers", "2"])
+    assert exit_.value.code == 2 and "not allowed with argument --serial" in capsys.readouterr().err
+    # /proc takes no new folders, even for root, whom file permissions do not stop
+    assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", "/proc/circlesim-fit", "--serial"]) == 2
+    err = capsys.readouterr().err
+    assert "--out: cannot write to /proc/circlesim-fit" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize("name", ["unknown column", "text in a number", "negative members", "day going backwards",
                                   "empty file"])
 def test_cli_bad_history_exits_2_and_writes_nothing(tmp_path, capsys, name):

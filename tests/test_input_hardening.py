@@ -123,6 +123,19 @@ def test_duplicate_keys_are_reported_with_both_lines_and_validation_goes_on(tmp_
     assert "out of range" in ps[2].message
 
 
+def test_a_null_key_is_named_with_its_line_not_as_none(tmp_path):
+    """`null:` or `~:` as a key read as the key None, reported without a line (a red team's find, 2026-12-06)."""
+    f = write(tmp_path, "s.yaml", """
+        population:
+          size: 300
+          null: 3
+        ~: 4
+    """)
+    ps = problems(f)
+    assert [(p.line, p.key) for p in ps] == [(3, "population.null"), (4, "null")]
+    assert all("reads as null" in p.message and "None" not in p.message for p in ps)
+
+
 # ------------------------------------------------------------------ 7: a kind that is not text
 def test_strategy_kind_of_the_wrong_type(tmp_path, capsys):
     f = write(tmp_path, "s.yaml", "strategies:\n  points: {kind: [points]}\n")

@@ -182,6 +182,50 @@ def test_interrupted_publication_is_completed_by_the_next_start(tmp_path, monkey
     assert not (out / "gone.txt").exists() and not (out / folder.JOURNAL).exists()
 
 
+def test_a_full_disk_while_writing_is_one_message_and_the_earlier_outputs_stay(tmp_path, monkeypatch, capsys):
+    """A red team's find (2026-12-06): ENOSPC while writing the outputs was a traceback."""
+    import errno
+
+    import sim.cli
+
+    out = tmp_path / "o"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--quiet", *TINY]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+    def full(fig, path):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(sim.cli, "_savefig", full)
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--quiet", "--seed", "2", *TINY]) == 1
+    err = capsys.readouterr().err
+    assert "could not write its outputs: No space left on device" in err and "Traceback" not in err
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+    assert after == before and not list(out.glob(".staging-*"))
+
+
+def test_a_folder_named_like_an_output_is_refused_and_nothing_moves(tmp_path, capsys):
+    """A folder `summary.json` inside --out broke the set half way (a red team's find, 2026-12-06)."""
+    out = tmp_path / "o"
+    (out / "summary.json").mkdir(parents=True)
+    (out / "summary.json" / "mine.txt").write_text("mine")
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--quiet", *TINY]) == 2
+    err = capsys.readouterr().err
+    assert "summary.json is a folder" in err and "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["summary.json"]
+    assert (out / "summary.json" / "mine.txt").read_text() == "mine" and not list(out.glob(".staging-*"))
+
+
+def test_ctrl_c_while_the_libraries_load_is_an_interruption_not_a_traceback(monkeypatch, capsys):
+    import sim.cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim.cli, "build_parser", interrupted)
+    assert main(["run", str(SCENARIOS / "baseline.yaml")]) == 130
+    assert capsys.readouterr().err.strip() == "interrupted"
+
+
 def test_a_second_command_on_the_same_folder_is_refused(tmp_path, capsys):
     from sim.outputs import folder
 
@@ -278,6 +322,14 @@ def test_sweep_param_twice_and_misspelt(tmp_path, capsys):
     assert "did you mean 'acquisition.q_weak'?" in capsys.readouterr().err
     assert main([*base, "--param", "strategies.points.valu=0:0.1"]) == 2
     assert "did you mean 'strategies.points.value'?" in capsys.readouterr().err
+    # swept and fixed at once: the --set was silently replaced (a red team's find, 2026-12-06)
+    assert main([*base, "--param", "population.size=200:400"]) == 2
+    assert "population.size is both swept (--param) and fixed (--set)" in capsys.readouterr().err
+    # a point of the design the scenario refuses blames the --param range, not a --set nobody gave
+    assert main([*base, "--method", "grid", "--samples", "2", "--param", "community.seed_members=0:1000"]) == 2
+    err = capsys.readouterr().err
+    assert "design point community.seed_members=1000 is invalid (narrow the --param range)" in err
+    assert "--param: community.seed_members:" in err and "--set" not in err and "np.float64" not in err
     assert not (tmp_path / "o").exists()
 
 

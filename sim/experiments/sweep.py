@@ -483,8 +483,10 @@ def plan_sweep(scenario: Scenario | str, params: list, method: str = "lhs", samp
         overrides = [f"{r.key}={_fmt_value(v, r.integer)}" for r, v in zip(ranges, row)]
         try:
             variants.append(base.with_overrides(overrides))
-        except ScenarioError as exc:
-            raise ValueError(f"design point {dict(zip(keys, row))} is invalid:\n{exc}") from None
+        except ScenarioError as exc:  # the overrides are the sweep's own: blame --param, not --set
+            problem = str(exc).replace("--set: ", "--param: ")
+            raise ValueError(f"design point {', '.join(overrides)} is invalid (narrow the --param range):\n"
+                             f"{problem}") from None
     return SweepPlan(base, ranges, method, samples, replications, seed, pts, variants, workers)
 
 

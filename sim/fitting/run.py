@@ -284,16 +284,21 @@ def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: Summary
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def check_folder(out: Path, ident: str) -> bool:
+def check_folder(out: Path, ident: str, create: bool = False) -> bool:
     """True when `out` holds this fit (resume); False when it is new; FitInputError for another fit.
 
     Also refused: an `out` that is a file, lies under one, is not writable, or holds another
     command's outputs (a run, compare or sweep folder, whose files the fit would overwrite).
+    `create`: also create the folder and write a probe into it, so a folder that cannot be
+    created (a read-only or virtual file system) is refused before the fit starts.
     """
-    from sim.outputs.folder import OutputError, check_usable
+    from sim.outputs.folder import OutputError, check_usable, using
 
     try:
         check_usable(out, "fit")
+        if create:
+            with using(out, "fit"):
+                pass
     except OutputError as exc:
         raise FitInputError([f"--out: {exc}"]) from None
     man = out / "fit_manifest.json"

@@ -258,6 +258,10 @@ def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = Tr
             except (OSError, ValueError, AttributeError):
                 previous = []
             remove = sorted(set(previous) - set(names))
+            clash = [name for name in names if (out / name).is_dir()]
+            if clash:  # found before anything moves: the folder keeps its earlier set whole
+                raise OutputError(f"{out / clash[0]} is a folder, where this command writes a file of that name: "
+                                  "move or rename it and run again (nothing in the folder was changed)")
             _write_json(out / JOURNAL, {"staging": staging.name, "files": names, "remove": remove, "kind": kind,
                                         "complete": complete})
             _move_into_place(out, staging, names, remove, kind, complete)

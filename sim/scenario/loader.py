@@ -472,7 +472,9 @@ def _collect_lines(node, prefix: tuple, lines: dict, file: str = "", problems: l
             _duplicates(node, file, problems, prefix)
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                path = prefix + (key_node.value,)
+                # a key YAML reads as null (`null:`, `~:`) is looked up as 'None', the name the checks give it
+                null = key_node.tag == "tag:yaml.org,2002:null"
+                path = prefix + ("None" if null else key_node.value,)
                 _collect_lines(value_node, path, lines, file, problems)
                 lines[path] = key_node.start_mark.line + 1
 
@@ -809,6 +811,10 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
         if key not in tree:
             f, line = _where(locs, path + (str(key),), file)
             # suggestions cost a string comparison per known key: only for the problems shown
+            if key is None:  # `null:` or `~:` as a key: not a name, whatever section it is in
+                problems.append(Problem(f, line, ".".join(path + ("null",)), "a key YAML reads as null "
+                                        "(written null: or ~:), not a name; quote it if you mean the word"))
+                continue
             if not path and key == "extends":  # read by _load_chain; here it came from a dict or --set
                 problems.append(Problem(f, line, "extends", "'extends' works in a scenario file only, not in "
                                         "--set or scenario_from_dict (load the base file and override it)"))
