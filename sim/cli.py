@@ -773,6 +773,10 @@ def cmd_dashboard(args) -> int:
         return EXIT_FAIL
     from sim.outputs.dashboard_server import serve
 
+    try:  # a port in use or an address not this machine's: say so before announcing the page
+        _try_bind(args.host, args.port)
+    except OSError as exc:
+        return _invalid(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}")
     print(f"circlesim dashboard on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     try:
         serve(args.host, args.port)
@@ -781,6 +785,16 @@ def cmd_dashboard(args) -> int:
     except OSError as exc:  # the port is taken, or the address is not this machine's
         return _invalid(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}")
     return EXIT_OK
+
+
+def _try_bind(host: str, port: int) -> None:
+    """Bind a socket to (host, port) as the server will, and release it; `OSError` if that fails."""
+    import socket
+
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        sock.bind(address)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -213,3 +213,18 @@ def test_dashboard_summary_names_the_scenarios_currency():
     assert "EUR" in html and "currency" not in html
     s["parameters"].pop("currency")
     assert "cost units" in dashboard.summary_html(s, res["levers"])
+
+
+def test_a_taken_port_is_one_error_before_the_page_is_announced(capsys):
+    """The command printed "circlesim dashboard on http://..." and then failed to bind (a red team's find)."""
+    import socket
+
+    from sim.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+    out, err = capsys.readouterr()
+    assert "circlesim dashboard on" not in out and f"cannot serve on 127.0.0.1:{port}" in err

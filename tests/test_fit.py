@@ -142,6 +142,16 @@ def test_fit_checks_memory_for_its_workers_capped_at_a_generation(tmp_path, monk
     assert "20 runs at once" in capsys.readouterr().err and not out.exists()
 
 
+def test_a_prior_bound_set_through_nested_keys_says_how_to_set_it(tmp_path, capsys, history_csv):
+    """`--set fit.parameters.acquisition.q_close.low=0.1` suggested 'acquisition.q_weak' (a red team's find)."""
+    out = tmp_path / "out"
+    assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(out),
+                 "--set", "fit.parameters.acquisition.q_close.low=0.1"]) == 2
+    err = capsys.readouterr().err
+    assert "fit.parameters.acquisition: not a scenario parameter: a fitted parameter is named by its whole " \
+           "dotted key" in err and "did you mean" not in err and not out.exists()
+
+
 def test_fit_engine_options_exclude_each_other_and_an_uncreatable_folder_is_refused(tmp_path, capsys,
                                                                                    history_csv):
     with pytest.raises(SystemExit) as exit_:

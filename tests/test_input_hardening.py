@@ -231,6 +231,16 @@ def test_validate_parses_the_graph_file(tmp_path, capsys):
         assert where in err and "population.graph.file" in err
 
 
+def test_a_graph_file_of_only_self_loops_validates_with_a_note(tmp_path, capsys):
+    """Valid (everyone exists) but probably not meant: no one can hear of the community from a friend."""
+    (tmp_path / "loops.csv").write_text("source,target\n" + "".join(f"{i},{i}\n" for i in range(50)))
+    s = write(tmp_path, "s.yaml", "population: {graph: {type: file, file: loops.csv}}\n"
+                                  "community: {organizers: 1, core_seeds: 1, seed_members: 2}\n")
+    with pytest.warns(UserWarning, match=r"s\.yaml:1: population\.graph\.file: .*loops\.csv has no ties between "
+                      "distinct persons"):
+        assert main(["validate", str(s)]) == 0
+
+
 # ------------------------------------------------------------------ 11: weights
 @pytest.mark.parametrize("weight", ["-5", "NaN", "inf", "0"])
 def test_graph_weights_must_be_finite_and_positive(tmp_path, weight):

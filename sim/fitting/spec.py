@@ -396,6 +396,13 @@ def validate_fit_section(doc, resolved: dict, locs: dict, file: str, problems: l
                 known = [".".join(p) for p, _ in iter_leaves(SCHEMA)]
                 known += [f"strategies.{n}.{k}" for n, s in (resolved.get("strategies") or {}).items()
                           for k in s if k != "kind"]
+                sections = {k.split(".", 1)[0] for k in known}
+                if key in sections and isinstance(raw, dict):  # `--set fit.parameters.acquisition.q_weak.low=`
+                    report(here, f"not a scenario parameter: a fitted parameter is named by its whole dotted key "
+                           f"({key}.<name>: {{prior: ..., low: ..., high: ...}}), which --set cannot reach "
+                           f"inside; edit the fit: section, or replace it whole with --set "
+                           f"'fit.parameters={{{key}.<name>: {{prior: uniform, low: ..., high: ...}}}}'")
+                    continue
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else " (see docs/scenarios.md)"
                 report(here, f"not a scenario parameter{hint}")

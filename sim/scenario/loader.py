@@ -1191,6 +1191,12 @@ def check_graph(scenario: Scenario) -> None:
     except GraphFileError as exc:
         raise ScenarioError([Problem(where, line, "population.graph.file", str(exc))]) from None
     check_fits(scenario, g.number_of_nodes())
+    if g.number_of_edges() == 0:  # valid, but no one can hear of the community from a friend
+        import warnings
+
+        warnings.warn(f"{where}{f':{line}' if line else ''}: population.graph.file: {graph.file} has no ties "
+                      "between distinct persons (self-loops are dropped), so word of mouth cannot spread and "
+                      "members join only from outside", UserWarning, stacklevel=2)
 
 
 def default_scenario() -> Scenario:
