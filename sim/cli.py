@@ -170,7 +170,7 @@ def cmd_run(args) -> int:
     from sim.model.population import GraphFileError
     from sim.model.strategies import StrategyConflict
     from sim.outputs import folder, tables
-    from sim.outputs.plots import circles_figure, lifecycle_figure  # noqa: F401 (imports matplotlib once)
+    from sim.outputs.plots import circles_figure, lifecycle_figure, strategy_windows
     from sim.outputs.report import format_summary
     from sim.scenario import ScenarioError
 
@@ -230,7 +230,8 @@ def cmd_run(args) -> int:
                     tables.write_parquet(tables.tidy_timeseries(ts, summary["scenario"], summary["seed"]),
                                          stage / "timeseries.parquet")
                 (stage / "summary.json").write_text(json.dumps(summary, indent=2, default=_jsonable))
-                _savefig(lifecycle_figure(ts, summary["lifecycle"], dunbar, title), stage / "lifecycle.png")
+                _savefig(lifecycle_figure(ts, summary["lifecycle"], dunbar, title,
+                                          strategies=strategy_windows(scenario, len(ts))), stage / "lifecycle.png")
                 _savefig(circles_figure(ts, summary["lifecycle"], title), stage / "circles.png")
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
@@ -858,8 +859,8 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_args(p, replications=None)
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("fit", help="fit a scenario's fit: parameters to a community's history (ABC-SMC) and "
-                       "forecast its lifecycle, with bands")
+    p = sub.add_parser("fit", help="fit the parameters listed in a scenario's fit section to a community's "
+                       "history (ABC-SMC) and forecast its lifecycle, with bands")
     p.add_argument("scenario", help="scenario YAML file with a fit: section")
     p.add_argument("--history", required=True, metavar="FILE.csv",
                    help="the community's history: day (or date) and any of members, dau, mau, posts, joins, leaves")

@@ -126,6 +126,19 @@ def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
     assert "rerun with -r" in advice[0] and "settles all but" not in advice[0]
 
 
+def test_advice_does_not_ask_for_thousands_of_replications_to_settle_a_negligible_difference():
+    """-r 10429 for a difference of a third of a member (a newcomer's find): above 1,000 pairs the
+    advice names the need and says such a difference is rarely worth settling, and suggests no rerun."""
+    # viral K: d = 0.04 / 0.8 = 0.05, about 3,100 pairs; overload share: d = 0.5, about 34
+    res = _result({"viral_k": (0.04, 0.8), "overload_share": (0.02, 0.04)}, n=6, seed=8, exact=True)
+    need = res.differences().set_index("measure")["replications_needed"]
+    assert 1000 < need["viral_k"] < 100_000 and need["overload_share"] < 100, need
+    advice = res.replication_advice()
+    assert len(advice) == 1 and f"viral K (about {int(need['viral_k']):,}: a difference this small" in advice[0]
+    assert f"rerun with -r {int(need['overload_share'])} to settle those" in advice[0]
+    assert f"-r {int(need['viral_k'])}" not in advice[0]
+
+
 def test_in_short_sorts_significant_differences_by_each_measures_better_direction():
     """More peak DAU is better, more overload worse; a difference the test cannot tell is in neither."""
     res = _result({"peak_dau": (30.0, 1.0), "overload_share": (0.1, 0.001), "viral_k": (0.02, 0.08),
@@ -262,11 +275,25 @@ def test_every_differing_headline_measure_gets_a_verdict():
     # the non-differing headline measures are listed in one sentence, not dropped
     quiet = [v for v in verdicts if v.startswith("variant: no detectable difference in")]
     assert len(quiet) == 1 and "viral K" in quiet[0] and "lifespan" in quiet[0]
-    assert "decline 80%->20% (not measured" in quiet[0]
+    # a measure no pair of runs reached is not a "no detectable difference": a line of its own
+    assert "decline" not in quiet[0]
+    assert "variant: not measured, since no seed's runs of both reached it within the horizon (a longer " \
+           "--days would): decline 80%->20%." in verdicts
     # the report's table says the same, in the same units
     md = res_markdown(res)
     assert f"| overload_share | {100 * diff.loc['overload_share', 'mean']:.3g} pp |" in md
     assert "| decline_steepness | n/a | n/a to n/a | p n/a | n/a | 0 | not measured" in md
+
+
+def test_a_design_whose_extra_spend_is_no_incentive_says_so_rather_than_test_zeros():
+    """Events cost money but no incentives: the verdicts listed "incentive spend (Δ +0, 95% CI 0 to 0,
+    p = 1.000)" among the undetected differences, a test of two columns of zeros (a newcomer's find)."""
+    res = _result({"total_spend": (500.0, 10.0)}, n=8, seed=3)
+    verdicts = res.verdicts()
+    quiet = [v for v in verdicts if v.startswith("variant: no detectable difference in")]
+    assert len(quiet) == 1 and "incentive spend (none in either design)" in quiet[0]
+    assert "incentive spend (Δ" not in quiet[0]
+    assert any(v.startswith("variant raises total spend by") for v in verdicts)
 
 
 def test_interval_excludes_zero_exactly_when_p_is_below_five_percent():

@@ -241,6 +241,15 @@ def test_a_graph_file_of_only_self_loops_validates_with_a_note(tmp_path, capsys)
         assert main(["validate", str(s)]) == 0
 
 
+def test_extends_by_a_shipped_name_outside_the_repository_says_where_the_shipped_one_is(tmp_path):
+    """`extends: baseline.yaml` outside scenarios/ gave no hint where the shipped baseline is (a newcomer's find)."""
+    mine = write(tmp_path, "mine.yaml", "extends: baseline.yaml\nname: mine\n")
+    [p] = problems(mine)
+    assert p.key == "extends" and f"the shipped scenario of that name is {SCENARIOS / 'baseline.yaml'}" in p.message
+    other = write(tmp_path, "other.yaml", "extends: no_such_scenario.yaml\n")
+    assert "the shipped scenario" not in problems(other)[0].message
+
+
 # ------------------------------------------------------------------ 11: weights
 @pytest.mark.parametrize("weight", ["-5", "NaN", "inf", "0"])
 def test_graph_weights_must_be_finite_and_positive(tmp_path, weight):

@@ -13,6 +13,8 @@ import pytest  # noqa: E402
 from sim.outputs.plots import PHASE_COLORS, circles_figure, lifecycle_figure  # noqa: E402
 from sim.outputs.report import format_retention, format_summary, format_warnings, number  # noqa: E402
 from sim.readouts.lifecycle import analyse  # noqa: E402
+from sim.scenario import load_scenario  # noqa: E402
+from tests.conftest import SCENARIOS  # noqa: E402
 
 
 def _summary(**over) -> dict:
@@ -117,6 +119,28 @@ def test_lifecycle_figure_legend_group_size_against_dunbar_and_distinct_phase_co
     assert len(distinct) == 4 and min(np.diff(sorted(distinct))) > 0.05
 
 
+def test_lifecycle_figure_marks_the_strategies_in_force_and_keeps_its_legend_off_the_curve():
+    """A newcomer could not see when its points programme ran, and the legend covered a phase name."""
+    from matplotlib.patches import Rectangle
+
+    from sim.outputs.plots import strategy_windows
+
+    ts = _ts()
+    sc = load_scenario(SCENARIOS / "points.yaml").with_overrides(["strategies.points.start=60",
+                                                                  "strategies.points.stop=300"])
+    windows = strategy_windows(sc, len(ts))
+    assert windows == [("points", 60, 300)]
+    top = lifecycle_figure(ts, analyse(ts["dau"]), dunbar_limit=150, strategies=windows).axes[0]
+    assert " points" in {t.get_text() for t in top.texts}
+    bars = [p for p in top.patches if isinstance(p, Rectangle) and p.get_x() == 60]
+    assert len(bars) == 1 and bars[0].get_width() == 240
+    legend = top.get_legend()
+    assert legend.get_bbox_to_anchor().y0 >= top.get_window_extent().y1 - 1  # above the panel, not on it
+    # a strategy past the shown days is left out; one without a stop runs to the end
+    assert strategy_windows(sc, 50) == [] and strategy_windows(load_scenario(SCENARIOS / "points.yaml"), 99) == \
+        [("points", 0, 99)]
+
+
 def test_circles_figure_gives_the_small_circles_their_own_scale():
     ts = _ts()
     fig = circles_figure(ts, analyse(ts["dau"]))
@@ -185,3 +209,15 @@ def test_the_most_active_group_counts_monthly_active_members_and_is_0_without_an
     # group 0 has the larger roll (4) but 1 active; group 1 has 3, all active: 3
     assert most_active(range(7), [0, 0, 0, 0, 1, 1, 1], [71, 5, 5, 5, 100, 90, 80]) == 3
     assert most_active(range(3), [2, 2, -1], [71, 70, 100]) == 1         # day 71 is the window's first
+
+
+def test_format_summary_takes_the_quoted_settings_from_the_scenario_when_the_summary_has_none():
+    """A notebook formatting `model.summary()` printed "lifecycle.germination_share" for the share."""
+    from sim import run_scenario
+
+    sc = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=300", "currency=yuan"], days=40)
+    summary = run_scenario(sc).summary
+    assert "parameters" not in summary
+    text = format_summary(summary, scenario=sc)
+    assert "0 yuan" in text and "cost units" not in text and "lifecycle.germination_share" not in text
+    assert "cost units" in format_summary(summary)  # without the scenario: the neutral default

@@ -297,16 +297,19 @@ class CompareResult:
                 cost_phrase = f" at {_num(c['points_per_extra_day'])} points ({money}) per extra active member-day"
             elif _present(c["spend_per_extra_day"]) and (c["extra_spend"] or 0) > 0:
                 cost_phrase = f" at {_num(c['spend_per_extra_day'])} {self.currency} per extra active member-day"
-            quiet, unjudged, unreached = [], [], []
+            quiet, unjudged, unreached, unmeasured = [], [], [], []
             spend = self._paired(lab, "total_spend")["mean"]
             for m in verdict_measures():
                 r = measure(m)
                 d = self._paired(lab, m)
                 if d["mean"] is None:  # e.g. a decline that no run reached: say so rather than drop it
-                    quiet.append(f"{r.label} (not measured: no seed where both runs reached it)")
+                    unmeasured.append(r.label)
                     continue
                 if m == "incentive_spend" and spend is not None and np.isclose(d["mean"], spend):
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
+                if m == "incentive_spend" and d["mean"] == 0 and d["low"] == d["high"] == 0:
+                    quiet.append("incentive spend (none in either design)")  # not a tested null: nothing to test
+                    continue
                 if m == "lifespan" and self._all_alive(lab):
                     longer = ("a longer horizon would judge it" if getattr(self, "from_fit", None)
                               else "a longer --days would judge it")  # compare --from-fit has no --days
@@ -343,6 +346,10 @@ class CompareResult:
                 lines.append(sentence + ".")
             if quiet:
                 lines.append(f"{lab}: no detectable difference in " + "; ".join(quiet) + ".")
+            if unmeasured:
+                longer = "a longer horizon" if getattr(self, "from_fit", None) else "a longer --days"
+                lines.append(f"{lab}: not measured, since no seed's runs of both reached it within the horizon "
+                             f"({longer} would): " + "; ".join(unmeasured) + ".")
             if unjudged:
                 lines.append(f"{lab}: cannot be judged from a single pair of runs (no interval, no test; "
                              "run at least -r 10): " + "; ".join(unjudged) + ".")
@@ -511,9 +518,11 @@ class CompareResult:
                 wanted.append((int(need), measure(r["measure"]).label))
             if not wanted:
                 continue
-            parts = [f"{label} ({'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)})"
+            parts = [f"{label} ({'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)}"
+                     + (": a difference this small against the noise between runs is rarely worth settling"
+                        if k > PRACTICAL_REPLICATIONS else "") + ")"
                      for k, label in sorted(wanted)]
-            feasible = [k for k, _ in wanted if k <= MAX_REPLICATIONS]
+            feasible = [k for k, _ in wanted if k <= PRACTICAL_REPLICATIONS]
             which = "all of them" if len(feasible) == len(wanted) else "those"
             fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds
             if feasible and fit:
@@ -523,7 +532,7 @@ class CompareResult:
             elif feasible:
                 rerun = f"; rerun with -r {max(feasible)} to settle {which}"
                 # one noisy measure should not hide that far fewer settle the rest
-                ks = sorted((k, label) for k, label in wanted if k <= MAX_REPLICATIONS)
+                ks = sorted((k, label) for k, label in wanted if k <= PRACTICAL_REPLICATIONS)
                 if len(ks) == len(wanted) >= 2 and ks[-1][0] > 2 * ks[-2][0]:  # true only if all are settleable
                     rerun += f" (-r {ks[-2][0]} settles all but {ks[-1][1]})"
             else:
@@ -602,6 +611,13 @@ def _times(x, scale: float):
 
 def _present(x) -> bool:
     return x is not None and not pd.isna(x)
+
+
+#: The most replications the advice suggests rerunning with: above it (2,000 runs of a pair, some
+#: half an hour of baseline runs on two cores) the difference is a small fraction of the noise
+#: between runs (under a tenth of its sd) and rarely matters to a design; the advice says so
+#: instead (a newcomer was told to rerun with -r 10429 for a difference of a third of a member).
+PRACTICAL_REPLICATIONS = 1_000
 
 
 def _needed(k: int) -> str:

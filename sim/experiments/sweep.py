@@ -44,8 +44,9 @@ def _salib(part: str):
         else:
             from SALib.analyze import sobol
     except ImportError:
-        raise MissingExtra("the Sobol method needs SALib: pip install 'circlesim[sensitivity]' "
-                           "(or use --method lhs or grid)") from None
+        raise MissingExtra("the Sobol method needs SALib: pip install 'circlesim[sensitivity]' (from a "
+                           "clone: pip install -e '.[sensitivity]'), or use the lhs or grid method "
+                           "(--method, or method= in Python)") from None
     return sobol
 INDEX_MEASURES = ("lifespan", "active_member_days")
 #: Seed of the Sobol intervals' bootstrap (any non-zero number: SALib takes 0 for "no seed").

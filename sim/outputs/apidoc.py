@@ -56,15 +56,29 @@ class _Named:
         return f"<{self.name}>"
 
 
+#: Lines that head a docstring's examples (numpy style and this project's own).
+_EXAMPLE_HEADINGS = ("Example", "Examples", "Example (serial, tiny):")
+
+
 def _doc(obj) -> str:
+    """The docstring's prose, then its doctest examples as a Python block (the tests run them)."""
     doc = inspect.getdoc(obj) or ""
-    # keep the prose, drop doctest examples (they are in the source and run by the tests)
-    lines = []
-    for line in doc.splitlines():
-        if line.startswith(">>>") or line.strip() in ("Example", "Example (serial, tiny):", "-------"):
+    lines = doc.splitlines()
+    prose, examples = lines, []
+    for i, line in enumerate(lines):
+        if line.startswith(">>>") or line.strip() in _EXAMPLE_HEADINGS:
+            prose, examples = lines[:i], lines[i:]
             break
-        lines.append(line)
-    return "\n".join(lines).strip()
+    examples = [line for line in examples
+                if line.strip() not in _EXAMPLE_HEADINGS and not (line.strip() and set(line.strip()) == {"-"})]
+    while examples and not examples[-1].strip():
+        examples.pop()
+    while examples and not examples[0].strip():
+        examples.pop(0)
+    text = "\n".join(prose).strip()
+    if examples:
+        text += "\n\nExample:\n\n```python\n" + "\n".join(examples) + "\n```"
+    return text.strip()
 
 
 def _public(module):
@@ -84,7 +98,8 @@ def api_reference() -> str:
     """The Markdown text of docs/api.md: every listed module's docstring and its public names with signatures."""
     out = ["# API reference", "",
            "Generated from docstrings by `circlesim reference --api --out docs/api.md`; do not edit by "
-           "hand (a test checks it is current). Examples in the docstrings run as doctests.", ""]
+           "hand (a test checks it is current). The examples are the docstrings' doctests, which the test suite "
+           "runs.", ""]
     for modname in MODULES:
         module = importlib.import_module(modname)
         out += [f"## `{modname}`", "", _doc(module), ""]

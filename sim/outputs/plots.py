@@ -31,6 +31,7 @@ PHASE_COLORS = {
 }
 CIRCLE_COLORS = {"core": "#b2182b", "organizers": "#2166ac", "diffusion": "#67a9cf", "dormant": "#bdbdbd"}
 DAU_COLOR, MEMBERS_COLOR, GROUP_COLOR, OVERLOAD_COLOR = "#1a1a1a", "#762a83", "#2166ac", "#d6604d"
+STRATEGY_COLOR = "#1b7837"  # the bars of the strategies in force
 
 
 def shade_phases(ax, phases: list[dict], labels: bool = True, alpha: float = 0.6) -> None:
@@ -94,11 +95,36 @@ def _xlim(ax, days) -> None:
     ax.set_xlim((lo, hi) if hi > lo else (lo - 0.5, lo + 0.5))
 
 
-def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", smoothing: int = 7):
+def strategy_windows(scenario, days: int | None = None) -> list[tuple[str, int, int]]:
+    """(label, start, stop) of each strategy of `scenario` in force within `days` (default: its horizon).
+
+    A strategy without a stop runs to the end; a recurring one (`every`) says how often.
+
+    >>> from sim import load_scenario, scenarios_dir
+    >>> strategy_windows(load_scenario(scenarios_dir() / "monthly_events.yaml"), 400)
+    [('events, every 30 days', 30, 400)]
+    """
+    end = int(days if days is not None else scenario.horizon_days)
+    windows = []
+    for name, kind, spec in scenario.strategies:
+        start = int(spec.start or 0)
+        stop = end if spec.stop is None else min(int(spec.stop), end)
+        if start >= stop:
+            continue
+        label = name if name == kind else f"{name} ({kind})"
+        every = getattr(spec, "every", None)
+        windows.append((label + (f", every {every} days" if every else ""), start, stop))
+    return windows
+
+
+def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", smoothing: int = 7,
+                     strategies: list | None = None):
     """DAU and members over time with the phases shaded and named; below, group size against Dunbar.
 
     Top: daily DAU (thin grey), its `smoothing`-day mean (black) and members (purple, right
-    axis). Bottom: the monthly-active members of the most active group (and the largest
+    axis); `strategies` ((label, start, stop), e.g. `strategy_windows(scenario)`) are drawn as
+    labelled bars under the phase names, so a change in the curve can be read against what ran.
+    Bottom: the monthly-active members of the most active group (and the largest
     group's size, dotted) against the Dunbar limit, the days above it shaded, and the
     overload share (readers whose group sent more than they could read) on the right axis,
     so "beyond Dunbar" is read as how far and with what effect, not only when.
@@ -115,7 +141,19 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
     ax2.plot(days, ts["members"], color=MEMBERS_COLOR, lw=1.5, ls="--", label="members (right axis)")
     ax2.set_ylabel("members", color=MEMBERS_COLOR)
     ax2.set_ylim(bottom=0)
-    ax.set_ylim(0, max(_top(ts["dau"]), 1.0) * 1.12)  # room for the phase names
+    windows = list(strategies or [])
+    # room for the phase names, then a band of strategy bars below them
+    ax.set_ylim(0, max(_top(ts["dau"]), 1.0) * (1.12 + 0.075 * len(windows)))
+    if windows:
+        from matplotlib.transforms import blended_transform_factory
+
+        where = blended_transform_factory(ax.transData, ax.transAxes)
+        band = 0.9 - 0.065 * np.arange(len(windows))  # axes fractions: under the phase names
+        for (label, start, stop), y in zip(windows, band):
+            ax.add_patch(plt.Rectangle((start, y - 0.022), stop - start, 0.044, transform=where,
+                                       color=STRATEGY_COLOR, alpha=0.35, lw=0, zorder=4))
+            ax.text(start, y, f" {label}", transform=where, fontsize=7, va="center", ha="left", zorder=6,
+                    color="#222222", clip_on=True)
     thousands(ax, ax2)
     if life.get("lifespan") is not None:
         ax.axvline(life["lifespan"], color="k", lw=1, ls=":")
@@ -123,8 +161,10 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
                     xytext=(-4, 0), textcoords="offset points", fontsize=8, ha="right")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="upper right", bbox_to_anchor=(1.0, 0.9), fontsize=8, framealpha=0.9)
-    ax.set_title(title or "Predicted lifecycle")
+    # above the panel, so it never covers a phase name or the curve
+    ax.legend(h1 + h2, l1 + l2, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, ncol=3, frameon=False,
+              borderaxespad=0.2)
+    ax.set_title(title or "Predicted lifecycle", loc="left", fontsize=11)
 
     size = np.asarray(ts["max_group_size"], float) if "max_group_size" in ts else np.zeros(days.size)
     # the limit is compared with a group's monthly-active members (silent ones keep no tie up);

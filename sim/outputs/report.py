@@ -124,14 +124,21 @@ def _no_germination(s: dict) -> list[str]:
     if not phases or phases[0]["name"] != "germination" or phases[0]["end"] > phases[0]["start"]:
         return []
     share = ((s.get("parameters") or {}).get("lifecycle") or {}).get("germination_share")
-    share = f"{share:.0%}" if isinstance(share, (int, float)) else "lifecycle.germination_share"
+    share = f"{share:.0%}" if isinstance(share, (int, float)) else "the germination share (lifecycle.germination_share)"
     founders = f"the {s['founders']:,} founders" if s.get("founders") else "the founders"
     return [f"(Germination lasts 0 days: from day 0, {founders} and their first invitees are already above "
             f"{share} of the peak's DAU, so the run starts past germination.)"]
 
 
-def format_summary(s: dict, currency: str | None = None) -> str:
-    """The end-of-run summary: phases, lifespan, read-outs, retention and the health warnings."""
+def format_summary(s: dict, currency: str | None = None, scenario=None) -> str:
+    """The end-of-run summary: phases, lifespan, read-outs, retention and the health warnings.
+
+    `s` is a run's summary (`CommunityModel.summary()`, `RunResult.summary` or summary.json);
+    `scenario`, when `s` has no "parameters" block (only summary.json does), supplies the
+    settings the text quotes (the currency, the germination share).
+    """
+    if scenario is not None and "parameters" not in s:
+        s = {**s, "parameters": scenario.to_dict()}
     currency = currency or (s.get("parameters") or {}).get("currency") or "cost units"
     life = s["lifecycle"]
     out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']:,} persons, "

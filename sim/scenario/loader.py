@@ -590,9 +590,11 @@ def _load_chain(path: Path, problems: list[Problem], seen: tuple = (),
                 files.check_regular_file(base_path, files.MAX_SCENARIO_BYTES)
             except files.UnsafeFileError as exc:
                 looked = os.path.abspath(base_path)  # `extends` is relative to this file's folder, not the cwd
+                shipped = _shipped_scenario(target)  # `extends: baseline.yaml` outside the repository
+                hint = f"; the shipped scenario of that name is {shipped}: write that path" if shipped else ""
                 problems.append(Problem(str(path), where, "extends",
                                         f"base scenario not found: {target} (looked for {looked}: a path relative "
-                                        "to this file's folder)" if str(exc) == "file not found"
+                                        f"to this file's folder){hint}" if str(exc) == "file not found"
                                         else f"base scenario {looked} {exc}"))
             else:
                 base_doc, base_locs = _load_chain(base_path, problems, seen + (path.resolve(),), (str(path), where))
@@ -1170,6 +1172,19 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     if problems:
         raise ScenarioError(problems)
     return Scenario(resolved, None, _notices(resolved, locs, name), None, _founders_at(locs, name))
+
+
+def _shipped_scenario(name) -> str | None:
+    """The path of the shipped scenario `name` (e.g. 'baseline.yaml' or 'baseline'), if there is one."""
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        return None
+    from sim.scenario.paths import scenarios_dir
+
+    folder = scenarios_dir()
+    for candidate in (name, f"{name}.yaml"):
+        if (folder / candidate).is_file():
+            return str(folder / candidate)
+    return None
 
 
 def check_graph(scenario: Scenario) -> None:
