@@ -32,6 +32,7 @@ from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
 from sim.experiments.store import atomic_write
+from sim.outputs.folder import OutputWriteError
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 #: Said when a command with a results store (compare, sweep, fit) stops before its end.
@@ -202,6 +203,10 @@ def cmd_run(args) -> int:
     except MemoryEstimateError as exc:
         return _invalid(f"{args.scenario}: {exc}")
     build = time.perf_counter() - t0
+    if scenario.population.graph.type == "file" and model.population.maintained.nnz == 0 and not args.quiet:
+        from sim.scenario.loader import note_no_ties
+
+        note_no_ties(scenario)  # as validate, compare, sweep and fit say it
     names = ["timeseries.csv", "summary.json", "lifecycle.png", "circles.png"]
     if args.parquet:
         names.insert(1, "timeseries.parquet")
@@ -612,10 +617,16 @@ def cmd_fit(args) -> int:
         return EXIT_FAIL
     out = Path(args.out) if args.out else Path("out") / f"fit-{Path(args.scenario).stem}"
     _force(args)
-    particles = spec.population_size  # the simulations of a generation that can run at once
-    if args.workers:  # more workers than particles would only sit idle (and cost memory)
-        args.workers = min(args.workers, particles)
-    error = _preflight(args, [sc], particles, out, "fit")
+    from sim.experiments.executors import default_workers
+
+    # never more workers than simulations the fit is set to run (its budget, or the forecast's
+    # draws if more): 200 workers for a 10-simulation fit started 183 processes (5 GB) for nothing
+    most = max(spec.budget, spec.forecast_draws)
+    if args.dask_local:
+        args.dask_local = min(args.dask_local, most)
+    elif not (args.serial or args.scheduler):
+        args.workers = min(args.workers or default_workers(), most)
+    error = _preflight(args, [sc], most, out, "fit")
     if error:
         return _invalid(error)
     try:
@@ -680,7 +691,9 @@ def cmd_sweep(args) -> int:
     if args.target not in measures():
         return _invalid(f"invalid sweep: --target {args.target!r} is not a read-out; one of: {', '.join(measures())}")
     swept = {text.split("=", 1)[0].strip() for text in args.param}
-    both = sorted(swept & {text.split("=", 1)[0].strip() for text in args.set})
+    fixed = {text.split("=", 1)[0].strip() for text in args.set}
+    # a key set directly, or a section set whole (`--set 'population={size: 300}'`)
+    both = sorted(p for p in swept if any(p == k or p.startswith(k + ".") for k in fixed))
     if both:  # the design's values would silently replace the --set
         return _invalid(f"invalid sweep: {', '.join(both)} is both swept (--param) and fixed (--set); give it once")
     try:
@@ -999,13 +1012,17 @@ def main(argv: list[str] | None = None) -> int:
               "common cause is the machine running out of memory (try fewer --workers or a smaller "
               f"population). {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
         return EXIT_FAIL
-    except OSError as exc:  # inputs are checked before anything runs: this is writing (a full disk, a quota)
+    except OutputWriteError as exc:  # writing a command's set of outputs failed (a full disk, a quota)
         where = f" ({exc.filename})" if exc.filename else ""
         resumable = args.command in ("compare", "sweep", "fit")
-        print(f"error: the {args.command} could not write its outputs: {exc.strerror or exc}{where}. The "
-              "outputs published before are kept (a set cut short while moving into place is completed by "
-              "the next command on that folder)" + (f"; {RESUMES}" if resumable else "") + ".", file=sys.stderr)
+        print(f"error: the {args.command} could not write its outputs to {exc.out}: {exc.strerror or exc}{where}. "
+              "The outputs published there before are kept (a set cut short while moving into place is completed "
+              "by the next command on that folder)" + (f"; {RESUMES}" if resumable else "") + ".", file=sys.stderr)
         return EXIT_FAIL
+    except BrokenPipeError:  # the reader went away (`circlesim explain ... | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush does not fail again
+        return EXIT_OK
     finally:
         warnings.formatwarning = previous
         if previous_sigterm is not None:

@@ -124,8 +124,8 @@ def test_each_bad_history_gives_one_clear_error_with_line_and_column(tmp_path, n
 
 def test_fit_checks_memory_for_its_workers_capped_at_a_generation(tmp_path, monkeypatch, capsys, history_csv):
     """`fit` had no memory check and started every --workers asked (183 processes for a 10-simulation
-    fit: a red team's find, 2026-12-06): it now starts at most one per particle and checks their memory
-    as compare and sweep do, before anything is written."""
+    fit: a red team's find, 2026-12-06): it now starts at most one per simulation its budget allows (or
+    forecast draw, if more) and checks their memory as compare and sweep do, before anything is written."""
     from sim.experiments import preflight
     from sim.model.memory import MemoryEstimateError
 
@@ -138,8 +138,15 @@ def test_fit_checks_memory_for_its_workers_capped_at_a_generation(tmp_path, monk
     monkeypatch.setattr(preflight, "check_memory", refuse)
     out = tmp_path / "out"
     assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(out), "--workers", "500"]) == 2
-    assert seen == [20]                  # fit_small.yaml's population_size: 20 particles, so 20 workers
-    assert "20 runs at once" in capsys.readouterr().err and not out.exists()
+    assert seen == [150]                 # fit_small.yaml's budget: 150 simulations (6 forecast draws)
+    assert "150 runs at once" in capsys.readouterr().err and not out.exists()
+    seen.clear()                         # the budget caps the default engine (all cores) as well
+    from sim.experiments import executors
+
+    monkeypatch.setattr(executors, "default_workers", lambda: 64)
+    assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(out), "--set", "fit.budget=40",
+                 "--set", "fit.forecast_draws=1"]) == 2
+    assert seen == [40]
 
 
 def test_a_prior_bound_set_through_nested_keys_says_how_to_set_it(tmp_path, capsys, history_csv):
@@ -157,10 +164,12 @@ def test_fit_engine_options_exclude_each_other_and_an_uncreatable_folder_is_refu
     with pytest.raises(SystemExit) as exit_:
         main(["fit", str(SMALL), "--history", str(history_csv), "--serial", "--workers", "2"])
     assert exit_.value.code == 2 and "not allowed with argument --serial" in capsys.readouterr().err
-    # /proc takes no new folders, even for root, whom file permissions do not stop
+    # /proc takes no new folders, even for root, whom file permissions do not stop (another user is
+    # refused one step earlier, by the permission check)
     assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", "/proc/circlesim-fit", "--serial"]) == 2
     err = capsys.readouterr().err
-    assert "--out: cannot write to /proc/circlesim-fit" in err and "Traceback" not in err
+    assert ("--out: cannot write to /proc/circlesim-fit" in err or "--out: /proc is not writable" in err) \
+        and "Traceback" not in err
 
 
 @pytest.mark.parametrize("name", ["unknown column", "text in a number", "negative members", "day going backwards",

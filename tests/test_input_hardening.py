@@ -132,8 +132,19 @@ def test_a_null_key_is_named_with_its_line_not_as_none(tmp_path):
         ~: 4
     """)
     ps = problems(f)
-    assert [(p.line, p.key) for p in ps] == [(3, "population.null"), (4, "null")]
+    assert [(p.line, p.key) for p in ps] == [(3, "population.null"), (4, "~")]
     assert all("reads as null" in p.message and "None" not in p.message for p in ps)
+    # booleans too, and under strategies, where `~:` ran a strategy named None (a review's find)
+    g = write(tmp_path, "b.yaml", """
+        population:
+          on: 3
+        strategies:
+          ~: {kind: points}
+        yes: 1
+    """)
+    assert [(p.line, p.key, p.message.split(",")[0]) for p in problems(g)] == [
+        (2, "population.on", "a key YAML reads as true"), (4, "strategies.~", "a key YAML reads as null"),
+        (5, "yes", "a key YAML reads as true")]
 
 
 # ------------------------------------------------------------------ 7: a kind that is not text
@@ -239,6 +250,8 @@ def test_a_graph_file_of_only_self_loops_validates_with_a_note(tmp_path, capsys)
     with pytest.warns(UserWarning, match=r"s\.yaml:1: population\.graph\.file: .*loops\.csv has no ties between "
                       "distinct persons"):
         assert main(["validate", str(s)]) == 0
+    with pytest.warns(UserWarning, match="loops\\.csv has no ties between distinct persons"):  # run says it too
+        assert main(["run", str(s), "--out", str(tmp_path / "o"), "--days", "5"]) == 0
 
 
 def test_extends_by_a_shipped_name_outside_the_repository_says_where_the_shipped_one_is(tmp_path):

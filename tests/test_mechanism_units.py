@@ -1543,20 +1543,20 @@ def test_a_small_general_group_folds_only_into_a_general_group_with_interest_gro
     fuzzer's finding, 2026-12-06; fixed in model version 17): it now folds into a general group, or
     stays when none has room. Its members' friends sit in the sub-interest's group, so friendship
     alone (the old vote) would send them there."""
-    # group 0: general, 2 members (0, 1); group 1: topic 0, 5 (2..6); group 2: general, 5 (7..11)
     graph = nx.empty_graph(12)
-    graph.add_edges_from([(0, 2), (0, 3), (1, 4)])
-    grp = np.r_[[0, 0], [1] * 5, [2] * 5]
+    graph.add_edges_from([(0, 2), (0, 3), (1, 4)])  # the small group's friends sit in group 1
 
-    def merged(cap):
+    def merged(grp, cap):
         s = setup(graph, ["groups.by=interest", "groups.subtopics=2", f"community.group_cap={cap}"],
                   groups=grp)
         s.st.n_groups, s.st.group_topic = 3, np.array([-1, 0, -1])
         merges = groups.merge_small(s.st, s.pop.maintained, 3, cap, s.day.rng)
         return merges, s.st.group[:2].tolist()
 
-    assert merged(cap=20) == (1, [2, 2])    # the general group with room, not the friends' group 1
-    assert merged(cap=6) == (0, [0, 0])     # group 2 has no room for two: stay rather than join group 1
+    # group 0: general, 2 members (0, 1); group 1: topic 0, 5 (2..6); group 2: general, 5 (7..11)
+    assert merged(np.r_[[0, 0], [1] * 5, [2] * 5], cap=20) == (1, [2, 2])  # the general group, not group 1
+    # group 1: topic 0, 3 (2..4), with room; group 2: general, 7 (5..11), without: stay (version 16 joined 1)
+    assert merged(np.r_[[0, 0], [1] * 3, [2] * 7], cap=6) == (0, [0, 0])
 
 
 def test_an_organizer_welcomes_each_quiet_newcomer_once_within_its_spare_hours():

@@ -132,10 +132,18 @@ def test_lifecycle_figure_marks_the_strategies_in_force_and_keeps_its_legend_off
     assert windows == [("points", 60, 300)]
     top = lifecycle_figure(ts, analyse(ts["dau"]), dunbar_limit=150, strategies=windows).axes[0]
     assert " points" in {t.get_text() for t in top.texts}
-    bars = [p for p in top.patches if isinstance(p, Rectangle) and p.get_x() == 60]
-    assert len(bars) == 1 and bars[0].get_width() == 240
+    bars = [p for p in top.patches if isinstance(p, Rectangle) and np.isclose(p.get_height(), 0.044)]
+    assert len(bars) == 1 and bars[0].get_x() == 60 and bars[0].get_width() == 240
     legend = top.get_legend()
     assert legend.get_bbox_to_anchor().y0 >= top.get_window_extent().y1 - 1  # above the panel, not on it
+    # however many strategies, the curve's peak stays below the lowest bar (a review found it crossing
+    # them from four strategies up)
+    many = [(f"s{i}", 10 * i, 300) for i in range(8)]
+    top = lifecycle_figure(ts, analyse(ts["dau"]), dunbar_limit=150, strategies=many).axes[0]
+    bars = [p for p in top.patches if isinstance(p, Rectangle) and np.isclose(p.get_height(), 0.044)]
+    assert len(bars) == 8
+    lowest = min(p.get_y() for p in bars)  # in axes fractions
+    assert ts["dau"].max() / top.get_ylim()[1] < lowest
     # a strategy past the shown days is left out; one without a stop runs to the end
     assert strategy_windows(sc, 50) == [] and strategy_windows(load_scenario(SCENARIOS / "points.yaml"), 99) == \
         [("points", 0, 99)]

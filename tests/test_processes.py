@@ -352,3 +352,34 @@ def test_sigterm_stops_a_pool_like_ctrl_c_and_the_rerun_resumes(tmp_path, whole_
     assert again.returncode == 0, again.stderr[-2000:]
     reused = [int(n) for n in re.findall(r"(\d+) reused", again.stderr)]
     assert reused and max(reused) >= 1, again.stderr[-2000:]
+
+
+def test_an_interrupted_pool_does_not_wait_for_a_feeder_nobody_reads(monkeypatch):
+    """With 64 workers starting, an interrupt hung the shutdown: the pool's feeder thread was blocked
+    writing tasks to a pipe whose readers had just been stopped (a red team's find, 2026-12-06). The
+    except path now stops the workers, releases the feeder from the join, then shuts down."""
+    from sim.experiments import executors
+
+    calls = []
+
+    class Process:
+        def terminate(self):
+            calls.append("terminate")
+
+    class Queue:
+        def cancel_join_thread(self):
+            calls.append("release feeder")
+
+    class Pool:
+        def __init__(self, **kw):
+            self._processes = {1: Process(), 2: Process()}
+            self._call_queue = Queue()
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            calls.append(("shutdown", wait, cancel_futures))
+
+    monkeypatch.setattr(executors, "ProcessPoolExecutor", Pool)
+    with pytest.raises(KeyboardInterrupt):
+        with executors.make_executor(workers=2):
+            raise KeyboardInterrupt
+    assert calls == ["terminate", "terminate", "release feeder", ("shutdown", True, True)]

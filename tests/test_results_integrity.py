@@ -198,7 +198,7 @@ def test_a_full_disk_while_writing_is_one_message_and_the_earlier_outputs_stay(t
     monkeypatch.setattr(sim.cli, "_savefig", full)
     assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--quiet", "--seed", "2", *TINY]) == 1
     err = capsys.readouterr().err
-    assert "could not write its outputs: No space left on device" in err and "Traceback" not in err
+    assert f"could not write its outputs to {out}: No space left on device" in err and "Traceback" not in err
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
     assert after == before and not list(out.glob(".staging-*"))
 
@@ -325,6 +325,8 @@ def test_sweep_param_twice_and_misspelt(tmp_path, capsys):
     # swept and fixed at once: the --set was silently replaced (a red team's find, 2026-12-06)
     assert main([*base, "--param", "population.size=200:400"]) == 2
     assert "population.size is both swept (--param) and fixed (--set)" in capsys.readouterr().err
+    assert main([*base, "--set", "community={organizers: 2}", "--param", "community.organizers=1:3"]) == 2
+    assert "community.organizers is both swept" in capsys.readouterr().err  # a section set whole
     # a point of the design the scenario refuses blames the --param range, not a --set nobody gave
     assert main([*base, "--method", "grid", "--samples", "2", "--param", "community.seed_members=0:1000"]) == 2
     err = capsys.readouterr().err
@@ -365,3 +367,13 @@ def test_a_command_never_writes_into_another_commands_folder(tmp_path, capsys):
     assert after == before and afile.read_text() == "keep"  # nothing lost
     # the same command may write its own folder again
     assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(run_dir), "--quiet", *small]) == 0
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly():
+    """`circlesim explain ... | head -1` ended with "could not write its outputs: Broken pipe" (a review's find)."""
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "reference", "--api"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"# API reference")
+    proc.stdout.close()  # 200 kB more to come: the next write meets a closed pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and err == ""

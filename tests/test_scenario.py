@@ -652,3 +652,27 @@ def test_founders_against_a_graph_file_prefer_the_users_own_lines_over_a_bases(t
         check_graph(load_scenario(v, overrides=["community.core_seeds=20"]))
     assert [(p.file, p.key) for p in info.value.problems] == [("--set", "community"),
                                                                (str(v), "community.seed_members")]
+
+
+def test_api_reference_shows_examples_as_python_and_the_prose_after_them_as_prose():
+    """The generator dropped every example, leaving empty "Examples" headings (a newcomer's find); the
+    first version then swallowed the prose after an example into the code block (a review's find)."""
+    from sim.outputs.apidoc import _doc
+
+    def f():
+        """Add.
+
+        Examples
+        --------
+        >>> 1 + 1
+        2
+
+        Command line: `circlesim run`.
+        """
+
+    assert _doc(f) == ("Add.\n\nExample:\n\n```python\n" + ">>> 1 + 1\n2\n```\n\nCommand line: `circlesim run`.")
+
+    def g():
+        """No example here."""
+
+    assert _doc(g) == "No example here."

@@ -307,7 +307,7 @@ class CompareResult:
                     continue
                 if m == "incentive_spend" and spend is not None and np.isclose(d["mean"], spend):
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
-                if m == "incentive_spend" and d["mean"] == 0 and d["low"] == d["high"] == 0:
+                if m == "incentive_spend" and self._none_in_either(lab, m):
                     quiet.append("incentive spend (none in either design)")  # not a tested null: nothing to test
                     continue
                 if m == "lifespan" and self._all_alive(lab):
@@ -435,6 +435,13 @@ class CompareResult:
             return ""
         return (f"; {' and '.join(parts)} still alive at the horizon (day {self.horizon:,}) count as dying there, "
                 "so the difference is for lifespans cut at the horizon")
+
+    def _none_in_either(self, variant: str, measure_name: str) -> bool:
+        """Whether `measure_name` is 0 in every run of the baseline and of `variant` (e.g. no incentive spend)."""
+        runs = self.runs()
+        both = runs[runs["scenario"].isin([self.labels[0], variant])][measure_name]
+        values = pd.to_numeric(both, errors="coerce")
+        return bool(len(values)) and bool((values == 0).all())
 
     def _all_alive(self, variant: str) -> bool:
         """Whether every run of the baseline and of `variant` was still alive at the horizon."""

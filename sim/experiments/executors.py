@@ -115,6 +115,10 @@ def make_executor(workers: int | None = None, serial: bool = False, dask_local: 
         for proc in list((getattr(pool, "_processes", None) or {}).values()):
             with contextlib.suppress(Exception):
                 proc.terminate()
+        # with the workers gone nobody reads the task pipe: a feeder thread blocked writing to a
+        # full one would make the shutdown wait for it forever (seen with 64 workers starting up)
+        with contextlib.suppress(Exception):
+            pool._call_queue.cancel_join_thread()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True, cancel_futures=True)

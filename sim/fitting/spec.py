@@ -398,10 +398,12 @@ def validate_fit_section(doc, resolved: dict, locs: dict, file: str, problems: l
                           for k in s if k != "kind"]
                 sections = {k.split(".", 1)[0] for k in known}
                 if key in sections and isinstance(raw, dict):  # `--set fit.parameters.acquisition.q_weak.low=`
+                    name = f"{key}.<name>.<key>" if key == "strategies" else f"{key}.<name>"
                     report(here, f"not a scenario parameter: a fitted parameter is named by its whole dotted key "
-                           f"({key}.<name>: {{prior: ..., low: ..., high: ...}}), which --set cannot reach "
-                           f"inside; edit the fit: section, or replace it whole with --set "
-                           f"'fit.parameters={{{key}.<name>: {{prior: uniform, low: ..., high: ...}}}}'")
+                           f"on one line ({name}: {{prior: ..., low: ..., high: ...}}), not by nested keys "
+                           f"(which --set fit.parameters.{key}... also makes); write it so in the fit: section, "
+                           f"or set the section whole with --set "
+                           f"'fit.parameters={{{name}: {{prior: uniform, low: ..., high: ...}}}}'")
                     continue
                 close = difflib.get_close_matches(key, known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else " (see docs/scenarios.md)"

@@ -61,16 +61,24 @@ _EXAMPLE_HEADINGS = ("Example", "Examples", "Example (serial, tiny):")
 
 
 def _doc(obj) -> str:
-    """The docstring's prose, then its doctest examples as a Python block (the tests run them)."""
-    doc = inspect.getdoc(obj) or ""
-    lines = doc.splitlines()
-    prose, examples = lines, []
+    """The docstring's prose, its doctest examples as a Python block (the tests run them), then any prose after them.
+
+    An example block ends at a blank line followed by text that is not a doctest (tests/test_scenario.py).
+    """
+    lines = (inspect.getdoc(obj) or "").splitlines()
+    prose, examples, after = lines, [], []
     for i, line in enumerate(lines):
         if line.startswith(">>>") or line.strip() in _EXAMPLE_HEADINGS:
-            prose, examples = lines[:i], lines[i:]
+            prose, rest = lines[:i], lines[i:]
+            if rest[0].strip() in _EXAMPLE_HEADINGS:  # the heading and its underline, if any
+                rest = rest[2:] if len(rest) > 1 and set(rest[1].strip()) == {"-"} else rest[1:]
+            for j, text in enumerate(rest):  # a blank line then text that is no doctest ends the examples
+                if j and not rest[j - 1].strip() and text.strip() and not text.startswith(">>>"):
+                    examples, after = rest[:j], rest[j:]
+                    break
+            else:
+                examples = rest
             break
-    examples = [line for line in examples
-                if line.strip() not in _EXAMPLE_HEADINGS and not (line.strip() and set(line.strip()) == {"-"})]
     while examples and not examples[-1].strip():
         examples.pop()
     while examples and not examples[0].strip():
@@ -78,6 +86,8 @@ def _doc(obj) -> str:
     text = "\n".join(prose).strip()
     if examples:
         text += "\n\nExample:\n\n```python\n" + "\n".join(examples) + "\n```"
+    if after:
+        text += "\n\n" + "\n".join(after).strip()
     return text.strip()
 
 

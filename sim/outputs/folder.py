@@ -47,6 +47,18 @@ class OutputError(ValueError):
     """An output folder that cannot be used (a file, under a file, unwritable, or in use)."""
 
 
+class OutputWriteError(OSError):
+    """Writing a set of outputs failed (a full disk, a quota): the folder keeps its previous set.
+
+    Raised by `publish` in place of the OSError it wraps (same errno, message and file), so a
+    command can say what happened without taking every OSError for a failed write.
+    """
+
+    def __init__(self, out: Path, exc: OSError):
+        super().__init__(exc.errno, exc.strerror or str(exc), exc.filename)
+        self.out = out
+
+
 #: What each command leaves in its folder, to recognise a folder another command wrote.
 _SIGNATURES = (("fit", ("fit_manifest.json", "fit.db", "fit_summary.json")), ("sweep", ("sweep.csv",)),
                ("compare", ("differences.csv",)), ("run", ("timeseries.csv", "summary.json")))
@@ -267,10 +279,13 @@ def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = Tr
             _move_into_place(out, staging, names, remove, kind, complete)
             (out / JOURNAL).unlink(missing_ok=True)
             _fsync_dir(out)
-        except BaseException:
+        except BaseException as exc:
             if not (out / JOURNAL).exists():
                 shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, OSError) and not isinstance(exc, OutputWriteError):
+                raise OutputWriteError(out, exc) from exc
             raise
 
 
-__all__ = ["OutputError", "check_usable", "has_complete_outputs", "held_kind", "lock", "publish", "recover", "using"]
+__all__ = ["OutputError", "OutputWriteError", "check_usable", "has_complete_outputs", "held_kind", "lock", "publish",
+           "recover", "using"]

@@ -142,13 +142,14 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
     ax2.set_ylabel("members", color=MEMBERS_COLOR)
     ax2.set_ylim(bottom=0)
     windows = list(strategies or [])
-    # room for the phase names, then a band of strategy bars below them
-    ax.set_ylim(0, max(_top(ts["dau"]), 1.0) * (1.12 + 0.075 * len(windows)))
+    band = 0.9 - 0.065 * np.arange(len(windows))  # bar centres, in axes fractions: under the phase names
+    # the curve's peak stays under the phase names (0.89 of the height) or under the lowest bar
+    ceiling = 0.89 if not windows else band[-1] - 0.022 - 0.03
+    ax.set_ylim(0, max(_top(ts["dau"]), 1.0) / ceiling)
     if windows:
         from matplotlib.transforms import blended_transform_factory
 
         where = blended_transform_factory(ax.transData, ax.transAxes)
-        band = 0.9 - 0.065 * np.arange(len(windows))  # axes fractions: under the phase names
         for (label, start, stop), y in zip(windows, band):
             ax.add_patch(plt.Rectangle((start, y - 0.022), stop - start, 0.044, transform=where,
                                        color=STRATEGY_COLOR, alpha=0.35, lw=0, zorder=4))
@@ -161,10 +162,10 @@ def lifecycle_figure(ts, life: dict, dunbar_limit: int = 150, title: str = "", s
                     xytext=(-4, 0), textcoords="offset points", fontsize=8, ha="right")
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    # above the panel, so it never covers a phase name or the curve
-    ax.legend(h1 + h2, l1 + l2, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, ncol=3, frameon=False,
+    # a row of its own above the panel, under the title: it covers no phase name, curve or title
+    ax.legend(h1 + h2, l1 + l2, loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8, ncol=3, frameon=False,
               borderaxespad=0.2)
-    ax.set_title(title or "Predicted lifecycle", loc="left", fontsize=11)
+    ax.set_title(title or "Predicted lifecycle", loc="left", fontsize=11, pad=20)
 
     size = np.asarray(ts["max_group_size"], float) if "max_group_size" in ts else np.zeros(days.size)
     # the limit is compared with a group's monthly-active members (silent ones keep no tie up);

@@ -391,6 +391,20 @@ def _children(node) -> list:
     return []
 
 
+#: Key tags YAML resolves to something other than a name, and what it reads the key as.
+_NOT_A_NAME = {"tag:yaml.org,2002:null": lambda text: "null",
+               "tag:yaml.org,2002:bool": lambda text: str(text.lower() in ("yes", "true", "on")).lower()}
+
+
+def _key_name(key_node) -> str:
+    """A key's name as the checks write it: `str` of what YAML makes of it ('None' for `null:`, 'True' for `yes:`)."""
+    if key_node.tag == "tag:yaml.org,2002:null":
+        return "None"
+    if key_node.tag == "tag:yaml.org,2002:bool":
+        return str(key_node.value.lower() in ("yes", "true", "on"))
+    return key_node.value
+
+
 def _duplicates(node, file: str, problems: list[Problem], prefix: tuple = ()) -> None:
     """A problem for each key written twice in one mapping, named by its dotted path under `prefix`."""
     first: dict[str, int] = {}
@@ -398,6 +412,13 @@ def _duplicates(node, file: str, problems: list[Problem], prefix: tuple = ()) ->
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
             continue
         line = key_node.start_mark.line + 1
+        read_as = _NOT_A_NAME.get(key_node.tag)
+        if read_as is not None:  # `null:`, `~:`, `yes:`, `on:`...: YAML makes the key None, True or False
+            word = read_as(key_node.value)
+            problems.append(Problem(file, line, ".".join(map(str, prefix + (key_node.value,))),
+                                    f"a key YAML reads as {word}, not a name; quote it ('{key_node.value}') "
+                                    "if you mean the word"))
+            continue
         if key_node.value in first:
             problems.append(Problem(file, line, ".".join(map(str, prefix + (key_node.value,))),
                                     f"duplicate key (also on line {first[key_node.value]}); "
@@ -472,9 +493,8 @@ def _collect_lines(node, prefix: tuple, lines: dict, file: str = "", problems: l
             _duplicates(node, file, problems, prefix)
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                # a key YAML reads as null (`null:`, `~:`) is looked up as 'None', the name the checks give it
-                null = key_node.tag == "tag:yaml.org,2002:null"
-                path = prefix + ("None" if null else key_node.value,)
+                # a key YAML reads as null or a boolean is looked up as the checks name it ('None', 'True')
+                path = prefix + (_key_name(key_node),)
                 _collect_lines(value_node, path, lines, file, problems)
                 lines[path] = key_node.start_mark.line + 1
 
@@ -813,10 +833,11 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
         if key not in tree:
             f, line = _where(locs, path + (str(key),), file)
             # suggestions cost a string comparison per known key: only for the problems shown
-            if key is None:  # `null:` or `~:` as a key: not a name, whatever section it is in
-                problems.append(Problem(f, line, ".".join(path + ("null",)), "a key YAML reads as null "
-                                        "(written null: or ~:), not a name; quote it if you mean the word"))
-                continue
+            if key is None or isinstance(key, bool):  # `null:`, `yes:` as a key: not a name
+                if line is None or f != file:  # from a dict or --set: the YAML pass saw no such key
+                    problems.append(Problem(f, line, ".".join(path + (str(key),)),
+                                            f"a key that is {key!r}, not a name"))
+                continue  # a YAML file's pass has reported it with its line (_duplicates)
             if not path and key == "extends":  # read by _load_chain; here it came from a dict or --set
                 problems.append(Problem(f, line, "extends", "'extends' works in a scenario file only, not in "
                                         "--set or scenario_from_dict (load the base file and override it)"))
@@ -1207,11 +1228,17 @@ def check_graph(scenario: Scenario) -> None:
         raise ScenarioError([Problem(where, line, "population.graph.file", str(exc))]) from None
     check_fits(scenario, g.number_of_nodes())
     if g.number_of_edges() == 0:  # valid, but no one can hear of the community from a friend
-        import warnings
+        note_no_ties(scenario)
 
-        warnings.warn(f"{where}{f':{line}' if line else ''}: population.graph.file: {graph.file} has no ties "
-                      "between distinct persons (self-loops are dropped), so word of mouth cannot spread and "
-                      "members join only from outside", UserWarning, stacklevel=2)
+
+def note_no_ties(scenario: Scenario) -> None:
+    """Warn (a note on the command line) that the scenario's graph file has no ties between distinct persons."""
+    import warnings
+
+    where, line = scenario.graph_file_at or (scenario.path or "<scenario>", None)
+    warnings.warn(f"{where}{f':{line}' if line else ''}: population.graph.file: {scenario.population.graph.file} "
+                  "has no ties between distinct persons (self-loops are dropped), so word of mouth cannot spread "
+                  "and members join only from outside", UserWarning, stacklevel=2)
 
 
 def default_scenario() -> Scenario:
