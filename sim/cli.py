@@ -640,6 +640,14 @@ def cmd_fit(args) -> int:
                          progress=not args.quiet, **settings)
     except SchedulerUnreachable as exc:
         return _invalid(str(exc))
+    except Exception as exc:  # the ABC database (SQLite through SQLAlchemy): a full disk, a quota
+        if not _database_error(exc):
+            raise
+        reason = _database_reason(exc)
+        print(f"error: the fit could not write its database {out / 'fit.db'}: {reason}. The generations it "
+              "finished are kept there: the same command again resumes from them (free some space first if "
+              "the disk is full).", file=sys.stderr)
+        return EXIT_FAIL
     print(result.sentence())
     for line in _fit_lines(result):
         print(line)
@@ -650,6 +658,26 @@ def cmd_fit(args) -> int:
         _report_failures([("forecast", s, tb) for _, s, tb in result.failures], len(result.draws))
         return EXIT_FAIL
     return EXIT_OK
+
+
+def _database_error(exc: BaseException) -> bool:
+    """Whether `exc` comes from the fit's SQLite database (pyabc stores its generations there)."""
+    import sqlite3
+
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "sqlalchemy"
+
+
+def _database_reason(exc: BaseException) -> str:
+    """SQLite's own words for a database failure (found down the chain of SQLAlchemy's exceptions)."""
+    import sqlite3
+
+    seen, e = set(), exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, sqlite3.Error):
+            return str(e)
+        e = getattr(e, "orig", None) or e.__cause__ or e.__context__
+    return str(exc).splitlines()[0]
 
 
 def _fit_lines(result) -> list[str]:

@@ -159,6 +159,25 @@ def test_a_prior_bound_set_through_nested_keys_says_how_to_set_it(tmp_path, caps
            "dotted key" in err and "did you mean" not in err and not out.exists()
 
 
+def test_a_database_that_cannot_be_written_is_one_message_not_a_traceback(tmp_path, monkeypatch, capsys,
+                                                                           history_csv):
+    """A full disk under the fit's SQLite database ended in SQLAlchemy's traceback (a review's find)."""
+    import sqlite3
+
+    import sqlalchemy.exc
+
+    from sim.fitting import engine
+
+    def full(*args, **kwargs):
+        raise sqlalchemy.exc.OperationalError("INSERT INTO populations", {}, sqlite3.OperationalError("disk I/O error"))
+
+    monkeypatch.setattr(engine, "run_abc", full)
+    out = tmp_path / "out"
+    assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(out), "--serial", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"could not write its database {out / 'fit.db'}: disk I/O error" in err and "Traceback" not in err
+
+
 def test_fit_engine_options_exclude_each_other_and_an_uncreatable_folder_is_refused(tmp_path, capsys,
                                                                                    history_csv):
     with pytest.raises(SystemExit) as exit_:
