@@ -327,7 +327,7 @@ def Network(frame, day):
 @solara.component
 def Details(frame):
     """A design's lifecycle (phases) and circles over time, once it reached its horizon."""
-    from sim.outputs.plots import circles_figure, lifecycle_figure
+    from sim.outputs.plots import circles_figure, lifecycle_figure, strategy_windows
 
     def draw():
         if frame is None or not frame.done or frame.summary is None:
@@ -337,8 +337,9 @@ def Details(frame):
         s = frame.summary
         with PLOT_LOCK:
             title = f"{frame.label}: {Path(frame.name).stem}"
-            figs = [lifecycle_figure(frame.ts, s["lifecycle"], frame.track.scenario.population.dunbar_limit,
-                                     f"{title}: lifecycle"),
+            scenario = frame.track.scenario
+            figs = [lifecycle_figure(frame.ts, s["lifecycle"], scenario.population.dunbar_limit,
+                                     f"{title}: lifecycle", strategies=strategy_windows(scenario, len(frame.ts))),
                     circles_figure(frame.ts, s["lifecycle"], f"{title}: circles")]
             out = [png(f) for f in figs]
             for f in figs:
