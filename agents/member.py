@@ -22,11 +22,65 @@ import numpy as np
 from sim.model.state import CIRCLE_NAMES, Circle, Status
 
 
-def _array_property(name: str, doc: str, cast=float):
+def _number(agent, name: str, value, whole: bool):
+    """`value` as a float (or int when `whole`), or TypeError naming the attribute."""
+    kinds = (int, np.integer) if whole else (int, float, np.integer, np.floating)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
+        raise TypeError(f"{type(agent).__name__}.{name} must be {'a whole number' if whole else 'a number'}, "
+                        f"got {value!r}")
+    return int(value) if whole else float(value)
+
+
+def _share(agent, name: str, value):
+    """A share in [0, 1] (interest, extrinsic reward, novelty): the daily step clips nothing it reads."""
+    v = _number(agent, name, value, whole=False)
+    if not 0.0 <= v <= 1.0:  # also refuses NaN
+        raise ValueError(f"{type(agent).__name__}.{name} must lie in [0, 1], got {value!r}")
+    return v
+
+
+def _at_least_zero(agent, name: str, value, whole: bool):
+    v = _number(agent, name, value, whole)
+    if not (v >= 0 and np.isfinite(v)):
+        raise ValueError(f"{type(agent).__name__}.{name} must be a finite number of at least 0, got {value!r}")
+    return v
+
+
+def _tier(agent, name: str, value):
+    v = _number(agent, name, value, whole=True)
+    if v not in (0, 1, 2):
+        raise ValueError(f"{type(agent).__name__}.{name} must be 0 (ordinary), 1 (core user) or 2 (KOC), got {value!r}")
+    return v
+
+
+def _group(agent, name: str, value):
+    v = _number(agent, name, value, whole=True)
+    n = int(agent.model.state.n_groups)
+    if not 0 <= v < n:
+        raise ValueError(f"{type(agent).__name__}.{name} must be an existing group, 0 to {n - 1}, got {value!r}")
+    return v
+
+
+def _past_day(agent, name: str, value):
+    v = _number(agent, name, value, whole=True)
+    if not 0 <= v <= agent.model.day:
+        raise ValueError(f"{type(agent).__name__}.{name} must be a day from 0 to today ({agent.model.day}), "
+                         f"got {value!r}")
+    return v
+
+
+def _array_property(name: str, doc: str, cast=float, check=None):
+    """An attribute that reads and writes person `self.person` of the state array `name`.
+
+    `check(agent, name, value)` returns the value to store or raises a TypeError/ValueError
+    naming the attribute: a bad value would otherwise surface days later, deep in a mechanism.
+    """
     def getter(self):
         return cast(getattr(self.model.state, name)[self.person])
 
     def setter(self, value):
+        if check is not None:
+            value = check(self, name, value)
         getattr(self.model.state, name)[self.person] = value
 
     return property(getter, setter, doc=doc)
@@ -41,15 +95,17 @@ class Member(mesa.Agent):
         super().__init__(model)
         self.person = int(person)
 
-    interest = _array_property("interest", "Intrinsic interest in the community, 0..1.")
-    extrinsic = _array_property("extrinsic", "Motivation from rewards (points), 0..1.")
-    novelty = _array_property("novelty", "How fresh the community still feels to this member, 0..1.")
-    points = _array_property("points", "Cumulative points earned.")
-    tier = _array_property("tier", "Tier level: 0 ordinary, 1 core user, 2 KOC.", int)
-    group = _array_property("group", "Group (chat) id the member sits in.", int)
-    joined_day = _array_property("joined_day", "Day the member joined.", int)
-    last_active_day = _array_property("last_active_day", "Last day the member was active.", int)
-    posts_total = _array_property("posts_total", "Messages posted since joining.", int)
+    interest = _array_property("interest", "Intrinsic interest in the community, 0..1.", check=_share)
+    extrinsic = _array_property("extrinsic", "Motivation from rewards (points), 0..1.", check=_share)
+    novelty = _array_property("novelty", "How fresh the community still feels to this member, 0..1.", check=_share)
+    points = _array_property("points", "Cumulative points earned.",
+                             check=lambda a, n, v: _at_least_zero(a, n, v, whole=False))
+    tier = _array_property("tier", "Tier level: 0 ordinary, 1 core user, 2 KOC.", int, check=_tier)
+    group = _array_property("group", "Group (chat) id the member sits in.", int, check=_group)
+    joined_day = _array_property("joined_day", "Day the member joined.", int, check=_past_day)
+    last_active_day = _array_property("last_active_day", "Last day the member was active.", int, check=_past_day)
+    posts_total = _array_property("posts_total", "Messages posted since joining.", int,
+                                  check=lambda a, n, v: _at_least_zero(a, n, v, whole=True))
 
     @property
     def circle(self) -> str:

@@ -580,3 +580,13 @@ def test_shares_read_in_percent_in_the_summary_cells_as_their_differences_do():
     cell = mean_ci_text(r, "baseline", "overload_share", row)
     assert cell == f"{100 * row['mean']:.1f}% [{100 * row['low']:.1f}%, {100 * row['high']:.1f}%]"
     assert not mean_ci_text(r, "baseline", "peak_dau", summ.loc[("baseline", "peak_dau")]).count("%")
+
+
+def test_all_alive_names_the_compared_scenarios_when_given_none_or_a_typo():
+    """`all_alive("point")` returned False, which reads as an answer (a red team's find, 2026-12-06)."""
+    res = _result({"peak_dau": (5.0, 1.0)}, n=4, seed=1)
+    with pytest.raises(ValueError, match="not one of them: 'point'"):
+        res.all_alive("point")
+    with pytest.raises(ValueError, match="name one or more of the compared scenarios"):
+        res.all_alive()
+    assert res.all_alive("baseline", "variant") is True  # _result: no run has a start of dormancy

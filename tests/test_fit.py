@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -157,6 +158,31 @@ def test_a_prior_bound_set_through_nested_keys_says_how_to_set_it(tmp_path, caps
     err = capsys.readouterr().err
     assert "fit.parameters.acquisition: not a scenario parameter: a fitted parameter is named by its whole " \
            "dotted key" in err and "did you mean" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"executor": "bad"}, ValueError, "executor must be None"), ({"executor": 3}, TypeError, "executor must be"),
+    ({"workers": 0}, ValueError, "workers must be at least 1"), ({"draws": 2.7}, TypeError, "draws must be a whole"),
+    ({"draws": True}, TypeError, "draws must be a whole"), ({"seeds_per_draw": "2"}, TypeError, "seeds_per_draw"),
+    ({"variants": None}, TypeError, "variants must be a list"),
+])
+def test_compare_from_fit_checks_its_arguments_as_compare_does(tmp_path, kwargs, error, words):
+    """2.7 draws ran as 2 and executor="bad" as a local pool (a red team's find, 2026-12-06): checked
+    before the fit is even read, so a folder that is no fit does not matter here."""
+    import sim
+
+    args = {"variants": ["scenarios/points.yaml"], **kwargs}
+    with pytest.raises(error, match=re.escape(words)):
+        sim.compare_from_fit(tmp_path / "no-fit", **args)
+
+
+@pytest.mark.parametrize("kwargs, error", [({"executor": "bad"}, ValueError), ({"workers": 1.5}, TypeError)])
+def test_fit_checks_its_engine_arguments_first(tmp_path, kwargs, error):
+    import sim
+
+    with pytest.raises(error, match="executor must be|workers must be"):
+        sim.fit(SMALL, tmp_path / "no-history.csv", tmp_path / "out", **kwargs)
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_database_that_cannot_be_written_is_one_message_not_a_traceback(tmp_path, monkeypatch, capsys,

@@ -197,3 +197,17 @@ def test_the_summarys_overload_share_is_over_reader_days_not_a_mean_of_days():
     day_mean = float(ts["overload_share"][ts["dau"] > 0].mean())
     assert abs(share - day_mean) > 0.02, (share, day_mean)
     assert overload_share({"reader_days": 0, "overloaded_reader_days": 0}) == 0.0  # nobody read
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: analyse(np.ones(60), germination_share=1.5), "germination_share must be a share of the peak"),
+    (lambda: analyse(np.ones(60), dormancy_share=-1), "dormancy_share must be a share of the peak"),
+    (lambda: analyse(np.ones(60), dormant_below=float("nan")), "dormant_below must be a number"),
+    (lambda: health_warnings([10] * 60, [5] * 60, until=2.5), "until must be a day"),
+    (lambda: health_warnings([10] * 60, [5] * 60, until=-1), "until must be a day"),
+])
+def test_read_outs_refuse_settings_outside_their_range(call, words):
+    """A share of 1.5 or -1 gave plausible-looking lifespans; until=-1 silently dropped the last day
+    (a red team's find, 2026-12-06)."""
+    with pytest.raises(ValueError, match=re.escape(words)):
+        call()

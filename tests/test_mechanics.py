@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import networkx as nx
 import numpy as np
@@ -89,6 +90,28 @@ def test_split_follows_friendship_lines():
     groups = model.state.group
     assert len(set(groups[:30])) == 1 and len(set(groups[30:])) == 1
     assert groups[0] != groups[59]
+
+
+@pytest.mark.parametrize("attr, value, error, words", [
+    ("interest", 1.5, ValueError, "must lie in [0, 1]"), ("interest", float("nan"), ValueError, "must lie in [0, 1]"),
+    ("interest", "high", TypeError, "must be a number"), ("novelty", -0.1, ValueError, "must lie in [0, 1]"),
+    ("group", 999, ValueError, "must be an existing group"), ("group", -1, ValueError, "must be an existing group"),
+    ("tier", 7, ValueError, "must be 0 (ordinary), 1 (core user) or 2 (KOC)"), ("tier", 1.0, TypeError, "whole"),
+    ("joined_day", 500, ValueError, "must be a day from 0 to today (20)"), ("points", -3, ValueError, "at least 0"),
+    ("posts_total", True, TypeError, "must be a whole number"),
+])
+def test_writing_an_impossible_value_through_an_agent_is_refused_at_the_write(attr, value, error, words):
+    """A bad value written through an agent surfaced days later deep in a mechanism (`a.group = 999`: an
+    IndexError in the recorder; `a.interest = nan`: "lam value too large"): a red team's find, 2026-12-06."""
+    model = CommunityModel(small(["population.size=400"]))
+    model.run(days=20)
+    agent = next(iter(model.agents_by_type[DiffusionMember]))
+    before = getattr(model.state, attr)[agent.person]
+    with pytest.raises(error, match=re.escape(f"DiffusionMember.{attr} ") + ".*" + re.escape(words)):
+        setattr(agent, attr, value)
+    assert getattr(model.state, attr)[agent.person] == before       # nothing written
+    setattr(agent, attr, before.item())                            # its own value is always accepted
+    model.run(days=5)                                              # and the model goes on
 
 
 def test_agents_are_handles_over_the_arrays():

@@ -676,3 +676,36 @@ def test_api_reference_shows_examples_as_python_and_the_prose_after_them_as_pros
         """No example here."""
 
     assert _doc(g) == "No example here."
+
+
+def test_scenario_from_dict_reads_a_relative_graph_file_from_base_dir(tmp_path, monkeypatch):
+    """base_dir was ignored for a dict: the graph file was looked up in the working directory (a red team's
+    find, 2026-12-06)."""
+    import networkx as nx
+
+    from sim.scenario import ScenarioError, scenario_from_dict
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "edges.csv").write_text("source,target\n" + "".join(
+        f"{u},{v}\n" for u, v in nx.connected_watts_strogatz_graph(300, 10, 0.1, seed=1).edges()))
+    doc = {"population": {"graph": {"type": "file", "file": "edges.csv"}}, "horizon_days": 30}
+    monkeypatch.chdir(tmp_path)                     # not where the file is
+    for name in ("<dict>", "my_notebook"):
+        sc = scenario_from_dict(doc, base_dir=folder, name=name)
+        assert sc.population.graph.file == str((folder / "edges.csv").resolve())
+    monkeypatch.chdir(folder)                       # where the file is: base_dir still decides
+    with pytest.raises(ScenarioError, match="graph file not found"):
+        scenario_from_dict(doc, base_dir=tmp_path / "elsewhere")
+
+
+def test_the_scenario_constructor_refuses_a_partial_dict_and_points_to_scenario_from_dict():
+    """`sim.Scenario({"population": {"size": 300}})` was accepted and failed later on `seed` (a red team's find)."""
+    import sim
+
+    with pytest.raises(TypeError, match="missing: .*seed.*scenario_from_dict"):
+        sim.Scenario({"population": {"size": 300}})
+    with pytest.raises(TypeError, match="resolved scenario dict"):
+        sim.Scenario("scenarios/baseline.yaml")
+    sc = sim.load_scenario(SCENARIOS / "baseline.yaml")
+    assert sim.Scenario(sc.to_dict(), sc.path).digest() == sc.digest()   # a resolved one is taken as it is

@@ -232,3 +232,11 @@ def test_the_sweep_table_says_how_many_runs_reached_each_phase():
     assert (t["runs"] == 2).all() and (t["runs_reaching_t_dormant"] == 1).all()
     assert (t["t_dormant"] == 150.0).all() and (t["alive_at_horizon"] == 0.5).all()
     assert (t["runs_reaching_t_growth"] == 2).all()  # the hand-made runs all have a growth start
+
+
+def test_partial_dependence_of_an_unknown_read_out_is_named_as_best_names_it(grid):
+    """`plot_partial_dependence(("nope",))` was a bare KeyError while `best("nope")` explained itself."""
+    with pytest.raises(ValueError, match="'nope' is not a read-out"):
+        grid.plot_partial_dependence(("nope",))
+    with pytest.raises(ValueError, match="did you mean 'lifespan'"):
+        grid.plot_partial_dependence("lifespn")

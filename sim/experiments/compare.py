@@ -363,6 +363,10 @@ class CompareResult:
 
     def all_alive(self, *labels: str) -> bool:
         """Whether every run of the scenarios `labels` was still alive at the horizon (lifespan censored)."""
+        unknown = [lab for lab in labels if lab not in self.labels]
+        if not labels or unknown:  # a typo read as "not all alive" (False) looked like an answer
+            raise ValueError(f"name one or more of the compared scenarios ({', '.join(map(repr, self.labels))})"
+                             + (f"; not one of them: {', '.join(map(repr, unknown))}" if unknown else ""))
         alive, n = self._alive_runs(*labels)
         return n > 0 and alive == n
 

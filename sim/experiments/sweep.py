@@ -355,7 +355,9 @@ class SweepResult:
         """Each read-out against each swept parameter: design points and a binned mean."""
         from sim.outputs.plots import sweep_partial_dependence
 
-        return sweep_partial_dependence(self, measures)
+        for name in [measures] if isinstance(measures, str) else measures:
+            self._check_measure(name)
+        return sweep_partial_dependence(self, (measures,) if isinstance(measures, str) else measures)
 
     def plot_indices(self):
         """Bar chart of Sobol first-order and total-order indices with 95% intervals (method 'sobol')."""

@@ -165,16 +165,28 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
                         f"not one {type(variants).__name__}")
     if not isinstance(folder, (str, os.PathLike)):
         raise TypeError(f"folder must be the fit's output folder (a path), not a {type(folder).__name__}")
+    from sim.experiments.preflight import check_executor
+    from sim.model.community import whole_number
+
+    # the same checks as compare's, before the fit is read (2.7 draws were taken as 2, executor="bad" as a pool)
+    try:
+        variants = list(variants)
+    except TypeError:
+        raise TypeError(f"variants must be a list of scenario files or Scenarios, not {variants!r}") from None
+    check_executor(executor)
+    if draws is not None:
+        draws = whole_number(draws, "draws", low=1)
+    seeds_per_draw = whole_number(seeds_per_draw, "seeds_per_draw", low=1)
+    if workers is not None:
+        workers = whole_number(workers, "workers", low=1)
     res = load_finished_fit(folder)
     spec = res.spec
     start_day = res.history.last_day + 1
     available = len(res.draws)
-    n = available if draws is None else int(draws)
+    n = available if draws is None else draws
     if not 1 <= n <= available:
         raise ValueError(f"{folder}: the fit has {available} posterior draws; ask for 1 to {available} "
                          "(or re-run circlesim fit with more fit.forecast_draws)")
-    if seeds_per_draw < 1:
-        raise ValueError("seeds_per_draw must be at least 1")
     chosen = res.draws.iloc[:n]
     baseline = Scenario({**res.scenario.to_dict(), "name": f"{res.summary_title()} (present course)"},
                         res.scenario.path)

@@ -135,6 +135,14 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     raw = daily_counts(dau, "dau")
     _days(smoothing_days, "smoothing_days")
     _days(dormancy_days, "dormancy_days")
+    for name, share in (("germination_share", germination_share), ("growth_share", growth_share),
+                        ("dormancy_share", dormancy_share)):  # shares of the peak, as the scenario's lifecycle keys
+        if isinstance(share, bool) or not isinstance(share, (int, float, np.integer, np.floating)) \
+                or not 0.0 <= share <= 1.0:
+            raise ValueError(f"{name} must be a share of the peak in [0, 1], got {share!r}")
+    if isinstance(dormant_below, bool) or not isinstance(dormant_below, (int, float, np.integer, np.floating)) \
+            or not dormant_below >= 0:
+        raise ValueError(f"dormant_below must be a number of active members, at least 0, got {dormant_below!r}")
     s = smooth(raw, smoothing_days)
     n = s.size
     out = {"phases": [], "lifespan": None, "alive_at_horizon": True, "peak_dau": 0.0,
@@ -245,6 +253,8 @@ def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alar
         raise ValueError(f"members, dau and at_risk must cover the same days; got {members.size}, {dau.size}"
                          + ("" if at_risk is None else f" and {np.size(at_risk)}"))
     if until is not None:
+        if isinstance(until, (bool, np.bool_)) or not isinstance(until, (int, np.integer)) or until < 0:
+            raise ValueError(f"until must be a day (a whole number, at least 0), got {until!r}")
         members, dau = members[:until], dau[:until]
         at_risk = None if at_risk is None else np.asarray(at_risk, float)[:until]
     warnings: list[dict] = []

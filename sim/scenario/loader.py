@@ -174,14 +174,31 @@ class Section:
         self._fill({k: Section(v) if isinstance(v, dict) else v for k, v in state.items()})
 
 
+#: The sections every resolved scenario has (the schema's top level).
+_SECTIONS = tuple(SCHEMA)
+
+
 class Scenario(Section):
-    """A validated, fully resolved scenario. `strategies` holds (name, kind, Section) triples."""
+    """A validated, fully resolved scenario. `strategies` holds (name, kind, Section) triples.
+
+    Build one with `load_scenario`, `scenario_from_dict` or `Scenario.with_overrides`, which
+    validate every key; the constructor takes their resolved result (`to_dict()`) and checks
+    only that every section is there, not the values.
+    """
 
     __slots__ = ("path", "_strategy_specs", "_fit", "notices", "graph_file_at", "founders_at")
 
     def __init__(self, resolved: dict, path: str | None = None, notices: Iterable[Problem] = (),
                  graph_file_at: tuple[str, int | None] | None = None,
                  founders_at: dict | None = None):
+        if not isinstance(resolved, dict):
+            raise TypeError(f"Scenario takes a resolved scenario dict, got {type(resolved).__name__}; build one "
+                            "with load_scenario or scenario_from_dict")
+        missing = [k for k in _SECTIONS if k not in resolved]
+        if missing:  # a hand-written dict ({"population": {"size": 300}}) failed days later, on `seed`
+            raise TypeError(f"Scenario takes a resolved scenario (every section; missing: {', '.join(missing)}); "
+                            "build one from a partial dict with scenario_from_dict, which fills in the defaults "
+                            "and validates")
         strategies = resolved.get("strategies", {})
         body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
@@ -1057,7 +1074,9 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
         if not gfile:
             problems.append(Problem(f, line, ".".join(key), "graph type 'file' needs a file path"))
         else:
-            origin = Path(f).parent if f not in ("--set", "<scenario>") else (base_dir or Path("."))
+            # relative to the YAML file that wrote it; from --set or a dict (no line), to base_dir
+            from_file = line is not None and f not in ("--set", "<scenario>")
+            origin = Path(f).parent if from_file else (base_dir or Path("."))
             full = Path(gfile) if os.path.isabs(gfile) else origin / gfile
             try:
                 files.check_regular_file(full, files.MAX_GRAPH_BYTES)
@@ -1176,6 +1195,9 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
 def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<dict>",
                        base_dir: str | os.PathLike | None = None) -> Scenario:
     """Build a Scenario from a Python dict (notebooks); same validation as files.
+
+    Keys left out take their defaults; `base_dir` is where a relative file path (a graph file)
+    is found (default: the working directory).
 
     >>> scenario_from_dict({"population": {"size": 300}}).population.size
     300
