@@ -37,8 +37,9 @@ PARAMS: dict[str, Any] = {
     "group_floor": P(10, "int", "members", "A group that shrinks below this many members is "
                      "merged into another with room (0 or 1: never).", 0, 10_000_000),
     "max_messages_per_group": P(1000.0, "float", "messages/day", "Conversation floor: a "
-                                "group's daily messages saturate at this level whatever "
-                                "its size (Jones et al. 2008).", 1, 1e7),
+                                "group's daily member messages saturate at this level whatever "
+                                "its size (Jones et al. 2008); core posts, prompts, organizer "
+                                "replies and event messages come on top.", 1, 1e7),
 }
 
 

@@ -60,8 +60,9 @@ PARAMS: dict[str, Any] = {
     "dormant_after": P(30, "int", "days", "Days without activity after which a member is "
                        "dormant (silent majority).", 1, 100000),
     "dormant_activity": P(0.1, "float", "x", "Activity multiplier of dormant members.", 0, 1),
-    "burnout_audience": P(10, "int", "readers/day", "Active readers a core member needs in "
-                          "its group; fewer burns it out.", 0, 10_000_000),
+    "burnout_audience": P(10, "int", "readers/day", "Active readers a core member needs in the "
+                          "whole community (core content reaches every group); fewer burns it out.",
+                          0, 10_000_000),
     "burnout_rate": P(0.01, "float", "1/day", "Core interest lost per day with no audience.", 0, 1),
     "benefit_per_friend": P(1.0, "float", "utility", "b in the cost-benefit rule.", 0, 1e6),
     "cost": P(2.5, "float", "utility", "c in the cost-benefit rule.", 0, 1e6),

@@ -16,7 +16,7 @@
   `turn_ratio` times the share of the one above: participation in a group discussion falls
   geometrically with rank (Stephan & Mishler 1952) and the same few lead day after day, as in
   WhatsApp groups' Zipf-like message counts (Caetano et al. 2018). No member types more than
-  `max_messages_per_member` a day.
+  `max_messages_per_member` a day on average (the day's count is a Poisson draw around it).
 * **Recognition.** A speaker is answered when one of its threads draws a peer's reply or an
   organizer replies to it; organizer replies go to the poster, not to every reader.
 * Core members also publish rare, high-value original posts, which organizers carry into

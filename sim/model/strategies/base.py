@@ -86,7 +86,7 @@ class Effects:
     # tiers (tiers.py): one tier ladder at a time
     tier_by: str = rule("points", "conflict", "what tiers rank by: cumulative 'points' or 'posts'")
     tier_thresholds: tuple = rule((), "conflict", "cumulative points (or posts) for tier 1, 2, ...")
-    tier_bonus: float = rule(0.0, "conflict", "interest target per tier level")
+    tier_bonus: float = rule(0.0, "conflict", "motivation per tier level")
     tier_post_boost: float = rule(0.0, "conflict", "extra posting per tier level")
     tier_cost: float = rule(0.0, "conflict", "money per tiered member per day")
     tier_wear_days: float = rule(0.0, "conflict", "time constant of tier status adaptation (0: none)")

@@ -24,8 +24,10 @@ class Events(Strategy):
     summary = "Online or offline events: those who notice and still care come, some dormant ones wake."
     PARAMS = {
         "format": P("online", "str", "-", "Event format.", choices=("online", "offline")),
-        "reach": P(None, "float", "share", "Share of members who notice (default by format: "
-                   "online 0.5, offline 0.1).", 0, 1, nullable=True),
+        "reach": P(None, "float", "share", "How widely the event is noticed: a member notices with "
+                   "chance min(1, 2 x reach x its topic fit), so reach is the share who notice among "
+                   "members of fit 0.5 (about 0.8 x reach on average, fit averaging 0.4; default by "
+                   "format: online 0.5, offline 0.1).", 0, 1, nullable=True),
         "boost": P(None, "float", "interest", "Interest gained by attendees (default by format: "
                    "online 0.08, offline 0.25).", 0, 1, nullable=True),
         "wake": P(0.3, "float", "probability", "Chance a dormant member who notices wakes up, at full "

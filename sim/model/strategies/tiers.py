@@ -2,7 +2,7 @@
 
 Members climb by cumulative points (`by: points`, the default: a points strategy must run for
 anyone to earn them) or by cumulative posts (`by: posts`: activity-based levels, as forum
-software's trust levels are). Higher tiers raise a member's interest target and posting
+software's trust levels are). Higher tiers raise a member's motivation and posting
 (status, privileges), which pulls ordinary members upward; each tiered member costs
 privileges money per day. A level's pull is felt in full when it is reached and wears off
 while it is held (`wear_days`, model version 12: `sim.model.mechanics.rewards.wear_tier_pull`);
@@ -34,7 +34,8 @@ class Tiers(Strategy):
                               "reach tier 1 (core user).", 0, 1e9),
         "koc_points": P(300.0, "float", "points or posts", "Cumulative points (posts with by: posts) to reach "
                         "tier 2 (KOC).", 0, 1e9),
-        "bonus": P(0.05, "float", "interest/tier", "Interest target added per tier level.", 0, 1),
+        "bonus": P(0.05, "float", "motivation/tier", "Motivation added per tier level (status, on top of "
+                   "interest and rewards; interest itself is not raised).", 0, 1),
         "post_boost": P(0.3, "float", "share/tier", "Extra posting per tier level.", 0, 10),
         "cost": P(0.005, "float", "currency/member/day", "Privileges cost per tiered member per day.", 0, 1e6),
         "wear_days": P(90.0, "float", "days", "Status adaptation: each tier level's pull (bonus and "
