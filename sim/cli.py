@@ -1051,6 +1051,13 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush does not fail again
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - only Dask's lost connections are answered here; the rest re-raise
+        if type(exc).__module__.split(".")[0] != "distributed" or not isinstance(exc, (OSError, TimeoutError)):
+            raise
+        # the scheduler or a worker went away mid-run (CommClosedError is an OSError): not a bug in the model
+        print(f"error: the {args.command} lost its Dask cluster ({type(exc).__name__}: {exc}); check the scheduler "
+              f"and its workers. {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
+        return EXIT_FAIL
     finally:
         warnings.formatwarning = previous
         if previous_sigterm is not None:

@@ -377,3 +377,28 @@ def test_a_reader_that_goes_away_ends_the_command_quietly():
     proc.stdout.close()  # 200 kB more to come: the next write meets a closed pipe
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0 and err == ""
+
+
+def test_a_lost_dask_cluster_is_one_message_and_other_errors_still_raise(monkeypatch, capsys):
+    """A Dask CommClosedError (an OSError from `distributed`) mid-run ended in a traceback; now one message.
+    Any other exception still raises: only that class of failure is answered (a review's point)."""
+    import sim.cli
+
+    CommClosedError = type("CommClosedError", (OSError,), {"__module__": "distributed.comm.core"})
+
+    def lost(args):
+        raise CommClosedError("in <TCP (closed) ConnectionPool.gather local=tcp://127.0.0.1:1>: Stream is closed")
+
+    parser = sim.cli.build_parser()  # the validate subcommand, its function swapped for one that fails
+    monkeypatch.setattr(sim.cli, "build_parser", lambda: parser)
+    parser._subparsers._group_actions[0].choices["validate"]._defaults["func"] = lost
+    assert main(["validate", str(SCENARIOS / "baseline.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "lost its Dask cluster (CommClosedError" in err and "Traceback" not in err
+
+    def bug(args):
+        raise ValueError("a bug")
+
+    parser._subparsers._group_actions[0].choices["validate"]._defaults["func"] = bug
+    with pytest.raises(ValueError, match="a bug"):
+        main(["validate", str(SCENARIOS / "baseline.yaml")])
