@@ -24,11 +24,13 @@ from sim.model.state import CIRCLE_NAMES, Circle, Status
 
 def _number(agent, name: str, value, whole: bool):
     """`value` as a float (or int when `whole`), or TypeError naming the attribute."""
-    kinds = (int, np.integer) if whole else (int, float, np.integer, np.floating)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
-        raise TypeError(f"{type(agent).__name__}.{name} must be {'a whole number' if whole else 'a number'}, "
-                        f"got {value!r}")
-    return int(value) if whole else float(value)
+    if whole:
+        from sim.model.community import whole_number  # here: community imports this module
+
+        return whole_number(value, f"{type(agent).__name__}.{name}", low=-(2 ** 63))  # the range: the caller's
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{type(agent).__name__}.{name} must be a number, got {value!r}")
+    return float(value)
 
 
 def _share(agent, name: str, value):
@@ -39,11 +41,16 @@ def _share(agent, name: str, value):
     return v
 
 
-def _at_least_zero(agent, name: str, value, whole: bool):
+def _at_least_zero(agent, name: str, value, whole: bool = False):
+    """A finite amount of at least 0 (points; with `whole`, a count such as posts)."""
     v = _number(agent, name, value, whole)
     if not (v >= 0 and np.isfinite(v)):
         raise ValueError(f"{type(agent).__name__}.{name} must be a finite number of at least 0, got {value!r}")
     return v
+
+
+def _count(agent, name: str, value):
+    return _at_least_zero(agent, name, value, whole=True)
 
 
 def _tier(agent, name: str, value):
@@ -98,14 +105,12 @@ class Member(mesa.Agent):
     interest = _array_property("interest", "Intrinsic interest in the community, 0..1.", check=_share)
     extrinsic = _array_property("extrinsic", "Motivation from rewards (points), 0..1.", check=_share)
     novelty = _array_property("novelty", "How fresh the community still feels to this member, 0..1.", check=_share)
-    points = _array_property("points", "Cumulative points earned.",
-                             check=lambda a, n, v: _at_least_zero(a, n, v, whole=False))
+    points = _array_property("points", "Cumulative points earned.", check=_at_least_zero)
     tier = _array_property("tier", "Tier level: 0 ordinary, 1 core user, 2 KOC.", int, check=_tier)
     group = _array_property("group", "Group (chat) id the member sits in.", int, check=_group)
     joined_day = _array_property("joined_day", "Day the member joined.", int, check=_past_day)
     last_active_day = _array_property("last_active_day", "Last day the member was active.", int, check=_past_day)
-    posts_total = _array_property("posts_total", "Messages posted since joining.", int,
-                                  check=lambda a, n, v: _at_least_zero(a, n, v, whole=True))
+    posts_total = _array_property("posts_total", "Messages posted since joining.", int, check=_count)
 
     @property
     def circle(self) -> str:

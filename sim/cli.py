@@ -922,7 +922,8 @@ def build_parser() -> argparse.ArgumentParser:
     g = p.add_argument_group("execution (every engine gives the same posterior for a given seed)")
     engine = g.add_mutually_exclusive_group()
     engine.add_argument("--workers", type=_int_arg(1, 4096),
-                        help="process-pool workers (default: all cores; at most one per particle)")
+                        help="process-pool workers (default: all cores; at most one per simulation the "
+                             "budget allows, or per forecast draw if more)")
     engine.add_argument("--serial", action="store_true", help="run in this process, no pool")
     engine.add_argument("--dask-local", type=_int_arg(1, 4096), metavar="N",
                         help="start a local Dask cluster of N workers")

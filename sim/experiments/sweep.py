@@ -355,9 +355,10 @@ class SweepResult:
         """Each read-out against each swept parameter: design points and a binned mean."""
         from sim.outputs.plots import sweep_partial_dependence
 
-        for name in [measures] if isinstance(measures, str) else measures:
+        measures = (measures,) if isinstance(measures, str) else tuple(measures)
+        for name in measures:
             self._check_measure(name)
-        return sweep_partial_dependence(self, (measures,) if isinstance(measures, str) else measures)
+        return sweep_partial_dependence(self, measures)
 
     def plot_indices(self):
         """Bar chart of Sobol first-order and total-order indices with 95% intervals (method 'sobol')."""

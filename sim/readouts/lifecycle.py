@@ -77,6 +77,11 @@ def daily_counts(values, name: str = "series", what: str = "day") -> np.ndarray:
     return x
 
 
+def _real(value) -> bool:
+    """Whether `value` is a real number (numpy's too), not a bool."""
+    return not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, float, np.integer, np.floating))
+
+
 def _days(value, name: str, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise ValueError(f"{name} must be a whole number of days, at least {low}; got {value!r}")
@@ -137,11 +142,9 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     _days(dormancy_days, "dormancy_days")
     for name, share in (("germination_share", germination_share), ("growth_share", growth_share),
                         ("dormancy_share", dormancy_share)):  # shares of the peak, as the scenario's lifecycle keys
-        if isinstance(share, bool) or not isinstance(share, (int, float, np.integer, np.floating)) \
-                or not 0.0 <= share <= 1.0:
+        if not (_real(share) and 0.0 <= share <= 1.0):
             raise ValueError(f"{name} must be a share of the peak in [0, 1], got {share!r}")
-    if isinstance(dormant_below, bool) or not isinstance(dormant_below, (int, float, np.integer, np.floating)) \
-            or not dormant_below >= 0:
+    if not (_real(dormant_below) and dormant_below >= 0):  # also refuses NaN
         raise ValueError(f"dormant_below must be a number of active members, at least 0, got {dormant_below!r}")
     s = smooth(raw, smoothing_days)
     n = s.size
@@ -253,7 +256,7 @@ def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alar
         raise ValueError(f"members, dau and at_risk must cover the same days; got {members.size}, {dau.size}"
                          + ("" if at_risk is None else f" and {np.size(at_risk)}"))
     if until is not None:
-        if isinstance(until, (bool, np.bool_)) or not isinstance(until, (int, np.integer)) or until < 0:
+        if not (_real(until) and isinstance(until, (int, np.integer)) and until >= 0):
             raise ValueError(f"until must be a day (a whole number, at least 0), got {until!r}")
         members, dau = members[:until], dau[:until]
         at_risk = None if at_risk is None else np.asarray(at_risk, float)[:until]

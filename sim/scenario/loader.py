@@ -408,17 +408,12 @@ def _children(node) -> list:
     return []
 
 
-#: Key tags YAML resolves to something other than a name, and what it reads the key as.
-_NOT_A_NAME = {"tag:yaml.org,2002:null": lambda text: "null",
-               "tag:yaml.org,2002:bool": lambda text: str(text.lower() in ("yes", "true", "on")).lower()}
-
-
-def _key_name(key_node) -> str:
-    """A key's name as the checks write it: `str` of what YAML makes of it ('None' for `null:`, 'True' for `yes:`)."""
+def _key_read_as(key_node):
+    """What YAML makes of a mapping key: its text for a name, None for `null:`/`~:`, True or False for `yes:`/`off:`."""
     if key_node.tag == "tag:yaml.org,2002:null":
-        return "None"
+        return None
     if key_node.tag == "tag:yaml.org,2002:bool":
-        return str(key_node.value.lower() in ("yes", "true", "on"))
+        return key_node.value.lower() in ("yes", "true", "on")
     return key_node.value
 
 
@@ -429,12 +424,11 @@ def _duplicates(node, file: str, problems: list[Problem], prefix: tuple = ()) ->
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
             continue
         line = key_node.start_mark.line + 1
-        read_as = _NOT_A_NAME.get(key_node.tag)
-        if read_as is not None:  # `null:`, `~:`, `yes:`, `on:`...: YAML makes the key None, True or False
-            word = read_as(key_node.value)
+        read = _key_read_as(key_node)
+        if read is None or isinstance(read, bool):  # `null:`, `~:`, `yes:`, `on:`...: not a name
             problems.append(Problem(file, line, ".".join(map(str, prefix + (key_node.value,))),
-                                    f"a key YAML reads as {word}, not a name; quote it ('{key_node.value}') "
-                                    "if you mean the word"))
+                                    f"a key YAML reads as {str(read).lower() if read is not None else 'null'}, "
+                                    f"not a name; quote it ('{key_node.value}') if you mean the word"))
             continue
         if key_node.value in first:
             problems.append(Problem(file, line, ".".join(map(str, prefix + (key_node.value,))),
@@ -511,7 +505,7 @@ def _collect_lines(node, prefix: tuple, lines: dict, file: str = "", problems: l
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 # a key YAML reads as null or a boolean is looked up as the checks name it ('None', 'True')
-                path = prefix + (_key_name(key_node),)
+                path = prefix + (str(_key_read_as(key_node)),)
                 _collect_lines(value_node, path, lines, file, problems)
                 lines[path] = key_node.start_mark.line + 1
 

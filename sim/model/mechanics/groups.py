@@ -178,8 +178,7 @@ def place_with_friends(day, joiners: np.ndarray, general_only: bool = False) -> 
     closed = np.zeros(sizes.size, bool)
     group = st.group
     if general_only:
-        n = min(st.group_topic.size, sizes.size)
-        closed[:n] = st.group_topic[:n] >= 0
+        closed = topics_of(st, sizes.size) >= 0
         group = np.where((st.group >= 0) & ~closed[st.group.clip(0, sizes.size - 1)], st.group, -1)
     pref = preferred_groups(day.population.maintained, group, joiners, day.rng)
     extra = max(16, sizes.size)  # room for new (general) groups
@@ -284,6 +283,19 @@ def split_oversize(state, maintained, cap: int, rng) -> int:
     return splits
 
 
+def topics_of(state, n: int) -> np.ndarray:
+    """The sub-interest of groups 0..n-1 (-1: general; groups opened since `group_topic` was extended are general).
+
+    >>> class S: group_topic = np.array([-1, 2])
+    >>> topics_of(S, 3).tolist()
+    [-1, 2, -1]
+    """
+    topic = np.full(n, -1, np.int64)
+    known = min(state.group_topic.size, n)
+    topic[:known] = state.group_topic[:known]
+    return topic
+
+
 def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
     """Fold every live group below `floor` members into another with room. Returns merges made.
 
@@ -291,6 +303,10 @@ def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
     """
     sizes = group_sizes(state).astype(np.int64)
     small = [int(g) for g in ((sizes > 0) & (sizes < floor)).nonzero()[0]]
+    # groups.by 'interest': a group folds only into one of its own sub-interest, a general group
+    # into a general one (until model version 17 a general group could fold into a sub-interest's
+    # group, whose groups take no one else); merges change no group's topic
+    topic = None if state.group_topic is None else topics_of(state, sizes.size)
     merges = 0
     for g in sorted(small, key=lambda x: (sizes[x], x)):
         people = ((state.group == g) & (state.status == Status.MEMBER)).nonzero()[0]
@@ -298,15 +314,7 @@ def merge_small(state, maintained, floor: int, cap: int, rng) -> int:
             continue
         room = (sizes > 0) & (sizes + people.size <= cap)
         room[g] = False
-        topics = state.group_topic
-        if topics is not None:
-            # groups.by 'interest': a group folds only into one of its own sub-interest, a general
-            # group into a general one (until model version 17 a general group could fold into a
-            # sub-interest's group, whose groups take no one else); groups opened since the
-            # topics were last extended are general
-            topic = np.full(sizes.size, -1, np.int64)
-            known = min(topics.size, sizes.size)
-            topic[:known] = topics[:known]
+        if topic is not None:
             room &= topic == topic[g]
         if not room.any():
             continue
