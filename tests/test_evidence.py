@@ -1,8 +1,12 @@
 """The regularities of docs/evidence.md, each checked against runs with fixed seeds.
 
-Tolerances come from the sampling error of the measured quantity (binomial standard errors,
-spread across replications), not from one run's output. Each test says what change in the
-model would make it fail. A target the model misses is asserted too, in a test marked
+Tolerances come from the sampling error of the measured quantity, not from one run's output:
+t-intervals over replications (`sim.experiments.stats`: Welch's between independent sets of
+runs, paired by seed where two quantities come from the same runs), binomial errors for shares
+pooled inside one set of runs. Each test says what change in the model would make it fail, and
+is marked with its kind: `evidence` (a published regularity the model was not built to
+produce), `calibration` (a target a parameter was set to meet) or `code_check` (the code does
+what a rule says). A target the model misses is asserted too, in a test marked
 `xfail(strict=True)` named `test_known_miss_*`, which fails the suite the day the model meets
 it, so the mark must then go (docs/evidence.md lists the measured values).
 """
@@ -12,129 +16,193 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from sim.experiments import evidence
+from sim.experiments import evidence, stats
 from sim.model import CommunityModel
 from tests.conftest import small
 
-
-def mean_se(values) -> tuple[float, float]:
-    """Mean and standard error over replications."""
-    x = np.asarray([v for v in values if v is not None], float)
-    return float(x.mean()), float(x.std(ddof=1) / math.sqrt(x.size))
-
-
 # ------------------------------------------------------------------------------------ E1
-def test_e1_joining_rises_with_friends_with_diminishing_returns_to_the_published_level():
-    """Backstrom et al. 2006: P(join | k friends inside) increases, concave for k >= 2, and
-    plateaus around 0.005-0.03. Fails if friends stop mattering (word of mouth reaching random
-    people instead of friends fails it) or if word of mouth is an order of magnitude too strong
-    or too weak. Not if influence adds up without saturating: a red team's additive join rule
-    passed, since friends seldom share on the same day, so the concavity comes from how many
-    friends might share, not from the join formula."""
-    curve = evidence.join_curve(seeds=(1, 2), days=300)
-    bins = [evidence.pooled(curve, lo, hi) for lo, hi in [(1, 1), (2, 3), (4, 6), (7, 12)]]
-    for (k0, p0, s0), (k1, p1, s1) in zip(bins, bins[1:]):
-        assert p1 > p0 - 2 * math.hypot(s0, s1), "P(k) must increase"
+E1_BINS = [(1, 1), (2, 3), (4, 6), (7, 12), (13, 39)]
+
+
+@pytest.fixture(scope="module")
+def join_curves():
+    """E1's curve per seed (8 runs of 5,000 people, 300 days): (mean k, P(join)) per bin of `E1_BINS`.
+
+    Per seed, not pooled: outsiders of one run share its history, so their joins are not
+    independent draws; the spread between seeds is the honest error (seed-clustered)."""
+    curves = [evidence.join_curve(seeds=(s,), days=300) for s in range(1, 9)]
+    k = np.array([[evidence.pooled(c, lo, hi)[0] for lo, hi in E1_BINS] for c in curves])
+    p = np.array([[evidence.pooled(c, lo, hi)[1] for lo, hi in E1_BINS] for c in curves])
+    return curves, k, p
+
+
+def slopes(k, p, a, b):
+    """Per seed, the slope of P(join) from bin a to bin b of `E1_BINS`."""
+    return (p[:, b] - p[:, a]) / (k[:, b] - k[:, a])
+
+
+@pytest.mark.evidence
+def test_e1_joining_rises_with_friends_with_diminishing_returns_to_the_published_level(join_curves):
+    """Backstrom et al. 2006: P(join | k friends inside) increases with k, with diminishing
+    returns over k up to ~40, and plateaus around 0.005-0.03. Every comparison is paired by
+    seed (the bins of one run share its history) with a t-interval over the 8 seeds. Fails if
+    friends stop mattering (word of mouth reaching random people instead of friends fails it)
+    or if word of mouth is an order of magnitude too strong or too weak. Not if influence
+    adds up without saturating: a red team's additive join rule passed, since friends seldom
+    share on the same day. The concavity the literature states from k = 2 on is a known miss
+    (below)."""
+    curves, k, p = join_curves
+    for a in range(len(E1_BINS) - 1):  # P(k) rises from every bin to the next, beyond the interval
+        d = stats.paired_difference(p[:, a], p[:, a + 1])
+        assert d["low"] > 0, (E1_BINS[a], E1_BINS[a + 1], d)
     # a friend inside matters far more than none: P(k=1) above 5x P(k=0), with P(k=0) taken at
     # least at its 95% upper bound when no outsider without friends inside joined (rule of three)
-    _, p1, s1 = bins[0]
-    zero = curve.iloc[0]
-    p0_upper = max(zero["p"] + 2 * zero["se"], 3.0 / max(zero["exposures"], 1.0))
-    assert p1 - 2 * s1 > 5 * p0_upper, (p1, s1, zero.to_dict())
+    zero = pd.concat([c.iloc[[0]] for c in curves])
+    exposures, joins = zero["exposures"].sum(), zero["joins"].sum()
+    p0_upper = max(joins / exposures + 2 * math.sqrt(joins) / exposures, 3.0 / exposures)
+    one = stats.mean_ci(p[:, 0])
+    assert one["low"] > 5 * p0_upper, (one, p0_upper)
     # diminishing returns over the published range (k up to ~40): the slope from k = 2-3 to
-    # k = 7-12 exceeds the slope from there to k = 13-39 by more than the sampling error
-    (k2, p2, s2), (k7, p7, s7), (k13, p13, s13) = (evidence.pooled(curve, lo, hi)
-                                                   for lo, hi in [(2, 3), (7, 12), (13, 39)])
-    early, late = (p7 - p2) / (k7 - k2), (p13 - p7) / (k13 - k7)
-    se_late = math.hypot(s7, s13) / (k13 - k7)
-    assert late < early - 2 * se_late, (early, late, se_late)
-    _, plateau, se = evidence.pooled(curve, 7, 39)
-    assert 0.005 < plateau - 2 * se and plateau + 2 * se < 0.03, (plateau, se)
+    # k = 7-12 exceeds the slope from there to k = 13-39
+    d = stats.paired_difference(slopes(k, p, 1, 3), slopes(k, p, 3, 4))
+    assert d["high"] < 0, d
+    plateau = stats.mean_ci([evidence.pooled(c, 7, 39)[1] for c in curves])
+    assert 0.005 < plateau["low"] and plateau["high"] < 0.03, plateau
+
+
+@pytest.mark.evidence
+@pytest.mark.xfail(strict=True, reason="known miss: P(join | k) is convex from k = 2 to 12, not concave "
+                                       "(docs/evidence.md, E1)")
+def test_known_miss_e1_joining_is_concave_from_two_friends(join_curves):
+    """Backstrom et al. 2006 (docs/evidence.md's target): P(join | k) is concave for k >= 2, each
+    added friend adding less. The model's curve is convex up to about k = 10 (slope from k = 2-3
+    to 4-6 about half the slope from 4-6 to 7-12 in every seed) and concave only beyond, so
+    diminishing returns set in later than in LiveJournal. Strict: the suite fails the day the
+    curve bends the published way, and the mark must go."""
+    _, k, p = join_curves
+    d = stats.paired_difference(slopes(k, p, 1, 2), slopes(k, p, 2, 3))
+    assert d["high"] < 0, d  # the later slope is smaller
 
 
 # ------------------------------------------------------------------------------------ E2
 @pytest.fixture(scope="module")
 def shares():
-    """Post shares in the month of the peak, baseline (propensity sigma <= 1.5), 6 seeds."""
+    """Post shares in the month of the peak, baseline (propensity sigma <= 1.5), 10 seeds."""
     assert small().population.post_propensity_sigma <= 1.5
-    return evidence.post_shares(seeds=range(6), days=400)
+    return evidence.post_shares(seeds=range(10), days=400)
 
 
+@pytest.mark.evidence
 def test_e2_the_bottom_90_percent_post_little_and_the_top_1_percent_most(shares):
-    """van Mierlo 2014: the bottom 90% make under 10% of posts, and a few make most of them.
-    Fails if every visitor speaks (no lurking), if speakers share the conversation equally, or
-    if who leads it is reshuffled at random every day."""
-    bottom, se = mean_se(shares["bottom90"])
-    assert bottom + 2 * se < 0.10, (bottom, se)
-    top, se = mean_se(shares["top1"])
-    assert top - 2 * se > 0.40, (top, se)   # a few make most; the published 60-90% is tested below
+    """van Mierlo 2014: the bottom 90% make under 10% of posts, and a few make most of them
+    (t-intervals over 10 seeds). Fails if every visitor speaks (no lurking), if speakers share
+    the conversation equally, or if who leads it is reshuffled at random every day."""
+    bottom = stats.mean_ci(shares["bottom90"])
+    assert bottom["high"] < 0.10, bottom
+    top = stats.mean_ci(shares["top1"])
+    assert top["low"] > 0.40, top   # a few make most; the published 60-90% is tested below
 
 
+@pytest.mark.calibration
 def test_e2_top_1_percent_make_most_posts(shares):
-    """van Mierlo 2014: the top 1% make 60-90% of posts in a mature month. Fails if every
-    member comes as often (visit_rate_sigma 0: 58%, the miss of model version 2); without
-    the correlation of visits with posting it is about 63% (docs/evidence.md), near the floor,
-    and may or may not fail."""
-    top, se = mean_se(shares["top1"])
-    assert 0.6 + 2 * se < top < 0.9 - 2 * se, (top, se)
+    """van Mierlo 2014: the top 1% make 60-90% of posts in a mature month. A calibration check:
+    the share follows `content.turn_ratio`, how much of a conversation each next speaker gets
+    (0.3 in the baseline, 68%; the companion below shows 0.7 misses). Also fails if every member
+    comes as often (visit_rate_sigma 0: 58%, the miss of model version 2)."""
+    top = stats.mean_ci(shares["top1"])
+    assert 0.6 < top["low"] and top["high"] < 0.9, top
+
+
+@pytest.mark.calibration
+def test_e2_the_top_share_is_carried_by_the_turn_ratio():
+    """The companion of the calibration check above: with speakers sharing a conversation more
+    evenly (`content.turn_ratio` 0.7 instead of 0.3) the top 1% make well under 60% (about 38%,
+    docs/evidence.md), so the 60-90% check can fail and says which parameter carries it."""
+    even = stats.mean_ci(evidence.post_shares(seeds=range(4), days=400,
+                                              overrides=["content.turn_ratio=0.7"])["top1"])
+    assert even["high"] < 0.6, even
+
+
+@pytest.mark.evidence
+@pytest.mark.xfail(strict=True, reason="known miss: the bottom 90% make no post at all in the month of the peak, "
+                                       "against van Mierlo's 1.3% (docs/evidence.md, E2)")
+def test_known_miss_e2_the_bottom_90_percent_post_about_van_mierlos_share(shares):
+    """van Mierlo 2014 measured the bottom 90% making 1.3% of posts: lurkers post, rarely. In the
+    model they make none in every seed (fewer than a tenth of the month's members post at all),
+    nearer Nielsen's rule of thumb, by which the 90% never contribute. The band is a factor of 3
+    either side of 1.3%. Strict: the suite fails the day the model meets it."""
+    bottom = stats.mean_ci(shares["bottom90"])
+    assert 0.013 / 3 < bottom["low"] and bottom["high"] < 0.013 * 3, bottom
 
 
 # ------------------------------------------------------------------------------ E3 E4 E12
 @pytest.fixture(scope="module")
 def groups():
-    """Fixed groups of 25 to 1,000 members (3 seeds each), days 30-90."""
+    """Fixed groups of 25 to 1,000 members (8 seeds each), days 30-90.
+
+    Eight, not three: sizes are compared by Welch t-intervals, which at three seeds a side
+    need about 3.3-3.9 standard errors (an audit found two of the engagement steps passing
+    at 2 SE and failing so)."""
     sizes = (25, 150, 250, 500, 1000)
-    res = {n: [evidence.fixed_group(n, s) for s in range(3)] for n in sizes}
+    res = {n: [evidence.fixed_group(n, s) for s in range(8)] for n in sizes}
     return sizes, res
 
 
-def stat(res, n, key):
-    return mean_se([r[key] for r in res[n]])
+def values(res, n, key):
+    return [r[key] for r in res[n]]
 
 
+@pytest.mark.evidence
 def test_e12_message_volume_matches_seed_004_and_saturates(groups):
     """Seed 004: 20-30 people make hundreds of messages a day, 200-300 people at most about a
     thousand; per-member messages fall with size. Fails if conversation does not breed
     replies (small groups too quiet) or if volume grows with size (a red team removed the
     per-member typing cap: it failed; removing the per-group message ceiling alone did not,
-    volume levelling off near 690 a day without it)."""
+    volume levelling off near 690 a day without it). The level of the plateau is largely
+    built in (the 1,000-a-day ceiling shared out geometrically, docs/evidence.md); the level
+    at 25 people is the real check."""
     sizes, res = groups
-    m25, s25 = stat(res, 25, "messages")
-    m250, s250 = stat(res, 250, "messages")
-    assert 100 < m25 - 2 * s25 and m25 + 2 * s25 < 500, (m25, s25)
-    assert 300 < m250 - 2 * s250 and m250 + 2 * s250 < 1500, (m250, s250)
-    per = [stat(res, n, "messages_per_member") for n in sizes]
-    for (a, sa), (b, sb) in zip(per, per[1:]):
-        assert b < a - 2 * math.hypot(sa, sb), per
-    assert stat(res, 1000, "messages")[0] < 2 * stat(res, 150, "messages")[0]
+    m25, m250 = stats.mean_ci(values(res, 25, "messages")), stats.mean_ci(values(res, 250, "messages"))
+    assert 100 < m25["low"] and m25["high"] < 500, m25
+    assert 300 < m250["low"] and m250["high"] < 1500, m250
+    for a, b in zip(sizes, sizes[1:]):
+        d = stats.welch_difference(values(res, a, "messages_per_member"), values(res, b, "messages_per_member"))
+        assert d["high"] < 0, (a, b, d)
+    assert np.mean(values(res, 1000, "messages")) < 2 * np.mean(values(res, 150, "messages"))
 
 
+@pytest.mark.evidence
 def test_e3_e4_engagement_falls_and_dropout_rises_as_groups_grow(groups):
     """E3: per-member engagement falls as groups grow past ~150 and small groups are the
-    liveliest. E4: overload and strangers rise with size; more members stop participating.
-    Fails if group size stops mattering to value: a red team removed the overload and stranger
-    costs, the value of familiar voices and muting under overload, and it failed (250 -> 500);
-    removing the two direct costs alone still passes, as the other two still make large groups
-    worth less."""
+    liveliest. E4: overload and strangers rise with size; more members stop participating
+    (go dormant or leave: formal leaving is rare in 90 days, so this is mostly dormancy).
+    Welch t-intervals over 8 seeds a size. Fails if group size stops mattering to value: a
+    red team removed the overload and stranger costs, the value of familiar voices and muting
+    under overload, and it failed (250 -> 500); removing the two direct costs alone still
+    passes, as the other two still make large groups worth less. The stranger share is the
+    formula 1 - acquaintances / (n - 1), a code check."""
     sizes, res = groups
     # engagement falls at every step from 150 to 500 members; beyond, it no longer rises
     for a, b in zip(sizes[1:], sizes[2:]):
-        (ea, sa), (eb, sb) = stat(res, a, "engagement"), stat(res, b, "engagement")
+        d = stats.welch_difference(values(res, a, "engagement"), values(res, b, "engagement"))
         if b <= 500:
-            assert eb < ea - 2 * math.hypot(sa, sb), (a, b, ea, eb)
+            assert d["high"] < 0, (a, b, d)
         else:
-            assert eb < ea + 2 * math.hypot(sa, sb), (a, b, ea, eb)
-    (e25, s25), (e300, s300) = stat(res, 25, "engagement"), stat(res, 500, "engagement")
-    assert e25 > e300 + 2 * math.hypot(s25, s300)
-    assert stat(res, 1000, "overload")[0] > stat(res, 25, "overload")[0] + 0.2
-    assert stat(res, 1000, "strangers")[0] > stat(res, 150, "strangers")[0] + 0.3
-    (d150, s150), (d1000, s1000) = stat(res, 150, "dropout"), stat(res, 1000, "dropout")
-    assert d1000 > d150 + 2 * math.hypot(s150, s1000), (d150, d1000)
+            assert d["low"] < 0, (a, b, d)
+    d = stats.welch_difference(values(res, 500, "engagement"), values(res, 25, "engagement"))
+    assert d["low"] > 0, d
+    assert np.mean(values(res, 1000, "overload")) > np.mean(values(res, 25, "overload")) + 0.2
+    assert np.mean(values(res, 1000, "strangers")) > np.mean(values(res, 150, "strangers")) + 0.3
+    d = stats.welch_difference(values(res, 150, "dropout"), values(res, 1000, "dropout"))
+    assert d["low"] > 0, d
 
 
+@pytest.mark.code_check
 def test_e3_maintained_ties_never_exceed_the_limit():
+    """A code check: ties are chosen as min(degree, limit); Dunbar's 150 is an input, not an outcome."""
     m = CommunityModel(small(["population.size=3000", "population.dunbar_limit=12",
                               "population.close_ties=4"]))
     per_person = np.diff(m.population.maintained.indptr)
@@ -145,8 +213,10 @@ def test_e3_maintained_ties_never_exceed_the_limit():
 
 
 # ------------------------------------------------------------------------------------ E6
+@pytest.mark.code_check
 def test_e6_bass_closed_form_on_complete_graph():
-    """Bass 1969: churn off, complete graph, everyone shares: cumulative joins follow F(t)."""
+    """Bass 1969: churn off, complete graph, everyone shares: cumulative joins follow F(t).
+    A code check: the join rule is Bass's on a complete graph (q off by 25% fails)."""
     n, p, q, days, reps = 400, 0.002, 0.04, 300, 6
     curves = evidence.bass_runs(n, p, q, days, reps)
     t = np.arange(1, days + 1)
@@ -165,6 +235,7 @@ def test_e6_bass_closed_form_on_complete_graph():
 
 
 # ------------------------------------------------------------------------------------ E7
+@pytest.mark.evidence
 def test_e7_a_word_of_mouth_sweep_locates_the_viral_threshold():
     """Ribeiro 2014: after a campaign stops, activity dies out below a word-of-mouth
     threshold and persists above it. The sweep locates the threshold inside its range: at the
@@ -191,14 +262,32 @@ def test_e7_a_word_of_mouth_sweep_locates_the_viral_threshold():
     assert qs[0] < threshold < qs[-1], survival
 
 
+@pytest.mark.evidence
+def test_e7_the_threshold_exists_at_the_baselines_own_clock():
+    """The sweep above shortens the novelty half-life to 120 days so that a community without
+    word of mouth dies inside a year. At the baseline's own 750-day half-life, over 1,000 days
+    (6 seeds, measured 2026-12-07): without word of mouth no run is alive at the end, with
+    q_weak = 0.01 every run is. Between, survival is not monotone: strong word of mouth
+    (q_weak 0.04) booms and burns out (1 run in 6 keeps a tenth of the campaign's activity),
+    the lifecycle of E8 that Ribeiro's model, without novelty decay, does not have
+    (docs/evidence.md). Fails if word of mouth cannot carry a community past its campaign at
+    the baseline's clock, or if a community lives on without it."""
+    df = evidence.viral_threshold(q_values=(0.0, 0.01), seeds=range(6), size=4000, halflife=750, days=1000)
+    alive = df.assign(alive=df["dau_horizon"] >= 2.0).groupby("q_weak")["alive"].mean()
+    assert alive.loc[0.0] <= 1 / 6 and alive.loc[0.01] >= 5 / 6, alive
+
+
 # ------------------------------------------------------------------------------------ E8
+@pytest.mark.calibration
 def test_e8_baseline_goes_dormant_in_500_to_1000_days():
-    """Seed 004: a brand community lives about two years; decline is the rule."""
+    """Seed 004: a brand community lives about two years; decline is the rule. A calibration
+    check: `baseline.yaml` was set to meet it; only a shift of about 200 days fails it."""
     lifespans = evidence.baseline_lifespans(10)
     inside = sum(1 for x in lifespans if x is not None and 500 <= x <= 1000)
     assert inside >= 8, lifespans
 
 
+@pytest.mark.evidence
 def test_e8_lifespan_does_not_hinge_on_the_graph_size():
     """With the staffing policy, the baseline lives 500-1,000 days at 5k, 20k and 50k people,
     within 25% of each other. Fails if lifespan comes to depend on the graph's size: with half
@@ -213,6 +302,7 @@ def test_e8_lifespan_does_not_hinge_on_the_graph_size():
     assert means.max() <= 1.25 * means.min(), means
 
 
+@pytest.mark.evidence
 def test_e8_size_invariance_rests_on_fast_word_of_mouth():
     """Why lifespans hardly depend on size (docs/evidence.md): a larger graph takes longer to
     spread through, and at the baseline's word-of-mouth rates that delay is short against the
@@ -231,10 +321,13 @@ def test_e8_size_invariance_rests_on_fast_word_of_mouth():
 
 
 # ------------------------------------------------------------------------------------ E9
+@pytest.mark.evidence
 def test_e9_weak_and_strong_ties_both_drive_adoption_and_bridges_win_at_equal_counts():
     """Goldenberg et al. 2001: weak and strong ties both drive adoption; at equal tie counts,
     ties placed as weak bridges between clusters spread adoption faster than the same number
-    of strong ties inside clusters. Fails if weak and strong ties stop being distinguished."""
+    of strong ties inside clusters. Fails if either kind of tie stops passing the word on.
+    The bridges' win comes from the graph (the local arm never reaches 95% inside 600 days);
+    the next test is the one about tie strength."""
     local, bridged = evidence.tie_strength_graphs()
     assert local.number_of_edges() == bridged.number_of_edges()
     kw = dict(q_weak=0.01, q_close=0.03, close_ties=8)
@@ -244,6 +337,23 @@ def test_e9_weak_and_strong_ties_both_drive_adoption_and_bridges_win_at_equal_co
     no_weak = [evidence.time_to_adoption(bridged, s, **{**kw, "q_weak": 0.0}) for s in range(3)]
     no_close = [evidence.time_to_adoption(bridged, s, **{**kw, "q_close": 0.0}) for s in range(3)]
     assert max(fast) < min(no_weak) and max(fast) < min(no_close), (fast, no_weak, no_close)
+
+
+@pytest.mark.evidence
+def test_e9_the_same_bridges_spread_faster_as_strong_ties_than_as_weak_ones():
+    """Goldenberg et al. 2001's per-tie rates: a strong tie passes the word on more often than a
+    weak one (b_s > b_w). Same graph, same bridges between clusters, only their strength
+    differs (weak, or the strongest and so close): the strong bridges bring 95% adoption sooner,
+    by a Welch t-interval over 6 seeds a side (about 85 against 134 days). Fails if the model
+    stops telling weak from strong ties: with equal rates (q_weak = q_close = 0.02) the two arms
+    take about as long (103 and 104 days, measured 2026-12-07)."""
+    _, bridged = evidence.tie_strength_graphs()
+    strong = evidence.as_strong_bridges(bridged)
+    kw = dict(q_weak=0.01, q_close=0.03, close_ties=8)
+    weak_days = [evidence.time_to_adoption(bridged, s, **kw) for s in range(6)]
+    strong_days = [evidence.time_to_adoption(strong, s, **kw) for s in range(6)]
+    d = stats.welch_difference(weak_days, strong_days)
+    assert d["high"] < 0, (weak_days, strong_days, d)
 
 
 # ----------------------------------------------------------------------------------- E10
@@ -257,6 +367,7 @@ def posted_again_by(df, column) -> dict:
     return out
 
 
+@pytest.mark.evidence
 def test_e10_a_reply_brings_a_newcomer_back():
     """Joyce & Kraut 2006: newcomers whose first post got a reply posted again 56% vs 44%.
     Fails if recognition stops mattering to newcomers, or matters an implausible amount."""
@@ -268,20 +379,25 @@ def test_e10_a_reply_brings_a_newcomer_back():
     assert diff < 0.30, pooled  # of the order of Joyce & Kraut's 12 points, not a switch
 
 
+@pytest.mark.evidence
 def test_e10_a_reply_causes_a_newcomer_to_come_back_by_about_joyce_and_krauts_margin():
     """The same effect measured as an experiment inside the model: of the newcomers whose first
     post was answered, a random half have the reply taken away (recognition and voice), so
     the difference in posting again is the reply's effect, free of who gets answered. Joyce &
-    Kraut's 12 points (56% vs 44%): the effect lies in 5-25 points by more than 2 SE. Fails if
+    Kraut's 12 points (56% vs 44%): the effect's 95% t-interval lies inside 5-25 points. Fails if
     a reply stops mattering (recognition_weight 0 gives -0.9 points, SE 1.8) or acts as a
     switch. (The observed gap above, 24 points, is loosely measured: about 110 unanswered.)"""
-    arms = posted_again_by(evidence.newcomer_reply_experiment(seeds=range(6), days=400), "arm")
-    (p1, s1, n1), (p0, s0, n0) = arms["kept"], arms["removed"]
-    assert n1 >= 300 and n0 >= 300, arms
-    effect, se = p1 - p0, math.hypot(s0, s1)
-    assert 0.05 < effect - 2 * se and effect + 2 * se < 0.25, arms
+    df = evidence.newcomer_reply_experiment(seeds=range(6), days=400)
+    arms = posted_again_by(df, "arm")
+    assert arms["kept"][2] >= 300 and arms["removed"][2] >= 300, arms
+    # paired by seed (both arms live in one run): a t-interval over the 6 runs' effects, wider
+    # than the pooled binomial one, which understates the spread between runs (1.9 vs 2.4 points)
+    per_seed = df.pivot(index="seed", columns="arm", values="posted_again")
+    effect = stats.paired_difference(per_seed["removed"], per_seed["kept"])
+    assert 0.05 < effect["low"] and effect["high"] < 0.25, (arms, effect)
 
 
+@pytest.mark.evidence
 @pytest.mark.xfail(strict=True, reason="known miss: 94% of newcomers who post in their first week are answered, "
                                        "against Joyce & Kraut's 61% (docs/evidence.md, E10)")
 def test_known_miss_newcomers_answered_share_is_near_joyce_and_krauts():
@@ -295,6 +411,7 @@ def test_known_miss_newcomers_answered_share_is_near_joyce_and_krauts():
     assert share - 2 * se < 0.61 + 0.10, (share, se)  # within ten points of the published share
 
 
+@pytest.mark.code_check
 def test_the_reply_experiment_removes_replies_and_nothing_else():
     """`newcomer_reply_experiment`'s arms: removing no reply leaves the run as it is (the kept
     arm is exactly `newcomer_replies`' answered arm, same newcomers, same share posting again);
@@ -321,50 +438,56 @@ def cohorts():
     return evidence.cohort_measures(40)
 
 
+@pytest.mark.evidence
 def test_e11_cohort_retention_decays(cohorts):
     """Most newcomers go quiet or leave within days: D1 > D7 > D30, D1 30-60%, D7 15-35%,
     and many are gone by D30. Fails if activity is a memoryless coin flip (flat retention)
     or nobody can leave early."""
-    d1, d7, d30, member = (mean_se(cohorts[k]) for k in ("d1", "d7", "d30", "member_d30"))
-    assert d1[0] > d7[0] + 2 * math.hypot(d1[1], d7[1])
-    assert d7[0] > d30[0] + 2 * math.hypot(d7[1], d30[1])
-    assert 0.30 < d1[0] - 2 * d1[1] and d1[0] + 2 * d1[1] < 0.60, d1
-    assert 0.15 < d7[0] - 2 * d7[1] and d7[0] + 2 * d7[1] < 0.35, d7
-    assert 0.05 < d30[0] - 2 * d30[1] and d30[0] + 2 * d30[1] < 0.20, d30
-    assert member[0] + 2 * member[1] < 0.80, member  # a fifth or more have left by D30
+    # the same cohorts at D1, D7 and D30: paired by seed
+    assert stats.paired_difference(cohorts["d7"], cohorts["d1"])["low"] > 0
+    assert stats.paired_difference(cohorts["d30"], cohorts["d7"])["low"] > 0
+    d1, d7, d30, member = (stats.mean_ci(cohorts[k]) for k in ("d1", "d7", "d30", "member_d30"))
+    assert 0.30 < d1["low"] and d1["high"] < 0.60, d1
+    assert 0.15 < d7["low"] and d7["high"] < 0.35, d7
+    assert 0.05 < d30["low"] and d30["high"] < 0.20, d30
+    assert member["high"] < 0.80, member  # a fifth or more have left by D30
     # most who go quiet do so early: the daily rate at which a cohort goes quiet falls with time.
     # A memoryless decay (each day the same share stops) gives equal rates from D1 to D7 and from
     # D7 to D30, and passes every check above; this one fails it (an audit's point, 2026-12-07).
     early = [-math.log(b / a) / 6 for a, b in zip(cohorts["d1"], cohorts["d7"]) if a and b]
     late = [-math.log(c / b) / 23 for b, c in zip(cohorts["d7"], cohorts["d30"]) if b and c]
-    falls = mean_se([e - lt for e, lt in zip(early, late)])
-    assert falls[0] > 2 * falls[1] and falls[0] > 0, (falls, mean_se(early), mean_se(late))
+    falls = stats.mean_ci([e - lt for e, lt in zip(early, late)])
+    assert falls["low"] > 0, (falls, stats.mean_ci(early), stats.mean_ci(late))
 
 
+@pytest.mark.evidence
 def test_mau_members_at_the_peak_is_inside_30_to_70_percent(cohorts):
     """At the DAU peak a large share of members is not even monthly active (issue 9: 30-70%):
     people differ in how often they come back, and the silent stay on the roll. Fails if
     every member visits at the same rate again (version 2: 83%) or if the silent are struck
-    off the roll (MAU/members near 100%); the bounds are the mean's 2 SE over 40 seeds. The
-    margin is small (mean + 2 SE = 69.4%, measured 2026-12-04): a change that raises this
+    off the roll (MAU/members near 100%); the bounds are the mean's t-interval over 40 seeds. The
+    margin is small (upper end about 69.4%, measured 2026-12-04): a change that raises this
     figure by a point fails here, on purpose, and must be looked at."""
-    mau, se = mean_se(cohorts["mau_members_at_peak"])
-    assert 0.30 < mau - 2 * se and mau + 2 * se < 0.70, (mau, se)
+    mau = stats.mean_ci(cohorts["mau_members_at_peak"])
+    assert 0.30 < mau["low"] and mau["high"] < 0.70, mau
 
 
 # --------------------------------------------------------------------------------- staff
+@pytest.mark.evidence
 def test_more_staff_never_lowers_engagement_and_returns_diminish():
     """Organizer replies go to their posters, not to every reader: from 1 to 24 organizers
-    active member-days rise (never fall beyond the 95% interval) with diminishing returns
-    per organizer. Fails if staff add nothing or crowd members out. It does not single out
-    the replies: with replies broadcast to every reader, or recognising nobody, a red team
-    found staff still helping through prompts and welcomes (the test passed)."""
-    df = evidence.staffing(counts=(1, 3, 6, 12, 24), seeds=range(3))
-    g = df.groupby("organizers")["active_member_days"]
-    mean, se = g.mean(), g.std(ddof=1) / math.sqrt(3)
-    counts = list(mean.index)
+    active member-days rise (never fall beyond a Welch 95% interval, 6 seeds a headcount) with
+    diminishing returns per organizer (the gain per organizer from 1 to 3 exceeds the gain per
+    organizer from 12 to 24, by a t-interval over the seeds: each seed's runs share a graph).
+    Fails if staff add nothing or crowd members out. It does not single out the replies: with
+    replies broadcast to every reader, or recognising nobody, a red team found staff still
+    helping through prompts and welcomes (the test passed)."""
+    counts = (1, 3, 6, 12, 24)
+    df = evidence.staffing(counts=counts, seeds=range(6))
+    days = {k: df[df["organizers"] == k].set_index("seed")["active_member_days"] for k in counts}
     for a, b in zip(counts, counts[1:]):
-        assert mean[b] > mean[a] - 1.96 * math.hypot(se[a], se[b]), mean
-    assert mean[24] > mean[1] + 1.96 * math.hypot(se[1], se[24])
-    per_org = [(mean[b] - mean[a]) / (b - a) for a, b in zip(counts, counts[1:])]
-    assert per_org[-1] < per_org[0], per_org
+        assert stats.welch_difference(days[a], days[b])["high"] > 0, (a, b)
+    assert stats.welch_difference(days[1], days[24])["low"] > 0
+    first = (days[3] - days[1]) / 2
+    last = (days[24] - days[12]) / 12
+    assert stats.paired_difference(last, first)["low"] > 0, (first.tolist(), last.tolist())

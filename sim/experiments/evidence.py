@@ -54,11 +54,11 @@ def pooled(curve: pd.DataFrame, lo: int, hi: int) -> tuple[float, float, float]:
     return float((sub["k"] * sub["exposures"]).sum() / e), float(p), float(math.sqrt(p * (1 - p) / e))
 
 
-def post_shares(seeds=range(8), days: int = 400, size: int = 5000) -> pd.DataFrame:
-    """E2: post shares of the top 1%, next 9% and bottom 90% in the month of the peak."""
+def post_shares(seeds=range(8), days: int = 400, size: int = 5000, overrides=()) -> pd.DataFrame:
+    """E2: post shares of the top 1%, next 9% and bottom 90% in the month of the peak (`overrides`: dotted keys)."""
     rows = []
     for seed in seeds:
-        m = CommunityModel(baseline([f"population.size={size}"], days=days), seed=seed)
+        m = CommunityModel(baseline([f"population.size={size}", *overrides], days=days), seed=seed)
         m.run()
         s = m.summary()["post_shares_at_peak"]
         rows.append({"seed": seed, **{k: s[k] for k in ("top1", "next9", "bottom90", "people")}})
@@ -235,6 +235,26 @@ def tie_strength_graphs(clusters: int = 30, size: int = 14, p_in: float = 0.85, 
         if u // size != v // size and not bridged.has_edge(u, v):
             bridged.add_edge(u, v, weight=0.01)
     return local, bridged
+
+
+def as_strong_bridges(bridged: nx.Graph, size: int = 14, weight: float = 2.0) -> nx.Graph:
+    """E9: the same graph with every tie between clusters made the strongest (so a close tie), not a weak one.
+
+    Same ties, same places: only their strength differs from `tie_strength_graphs`' bridged
+    graph, so a difference in adoption speed is the tie strength's (Goldenberg et al.'s b_s
+    against b_w), not the graph's. `size` is the cluster size the graph was built with.
+
+    >>> _, bridged = tie_strength_graphs(clusters=3, size=4, extra=2)
+    >>> strong = as_strong_bridges(bridged, size=4)
+    >>> sorted({d["weight"] for u, v, d in strong.edges(data=True) if u // 4 != v // 4})
+    [2.0]
+    """
+    strong = bridged.copy()
+    for u, v, d in strong.edges(data=True):
+        if u // size != v // size:
+            d["weight"] = weight
+    return strong
+
 
 def cohort_measures(n: int = 10, size: int = 5000, overrides=()) -> pd.DataFrame:
     """E11 and the lifecycle: over `n` spawned seeds, cohort retention, MAU/members at the peak, lifespan."""
