@@ -212,6 +212,25 @@ def test_e3_e4_engagement_falls_and_dropout_rises_as_groups_grow(groups):
     assert d["low"] > 0, d
 
 
+@pytest.mark.evidence
+def test_e3_engagement_falls_with_size_even_among_people_who_all_know_each_other():
+    """The stranger share is a formula of the acquaintance limit (a code check), so the fall of
+    engagement with size must not rest on it: with everyone knowing everyone by sight
+    (`attention.acquaintances` 100,000; no strangers at any size) engagement still falls at every
+    step from 25 to 1,000 members (Welch t, 8 seeds a size; 0.57 to 0.20 a day, against 0.58 to
+    0.13 with the limit). What carries it then is how few of a large group's voices are one's
+    friends: with friends' messages worth no more than strangers' (`content.friend_weight` and
+    `close_weight` 1) and no pull from their messages (`activity.notification_pull` 0) it is
+    flat, 0.12-0.15 at every size, and this test fails (docs/evidence.md, measured 2026-12-07)."""
+    sizes = (25, 150, 250, 500, 1000)
+    known = {"attention": {"acquaintances": 100_000}}
+    res = {n: [evidence.fixed_group(n, s, sections=known) for s in range(8)] for n in sizes}
+    assert max(r["strangers"] for n in sizes for r in res[n]) == 0
+    for a, b in zip(sizes, sizes[1:]):
+        d = stats.welch_difference(values(res, a, "engagement"), values(res, b, "engagement"))
+        assert d["high"] < 0, (a, b, d)
+
+
 @pytest.mark.code_check
 def test_e3_maintained_ties_never_exceed_the_limit():
     """A code check: ties are chosen as min(degree, limit); Dunbar's 150 is an input, not an outcome."""

@@ -86,12 +86,18 @@ def lifetime_post_shares(seeds=range(4), days: int = 730, size: int = 5000, over
     return pd.DataFrame(rows)
 
 
-def fixed_group(n: int, seed: int, days: int = 90) -> dict:
-    """E3/E4: one group of n members from day 0 (no acquisition); engagement in days 30-90."""
-    sc = scenario_from_dict({"population": {"size": n}, "horizon_days": days,
-                             "community": {"seed_fraction": 1.0, "group_cap": 10_000_000,
-                                           "organizers": 1, "core_seeds": 1},
-                             "acquisition": {"p_external": 0.0}})
+def fixed_group(n: int, seed: int, days: int = 90, sections: dict | None = None) -> dict:
+    """E3/E4: one group of n members from day 0 (no acquisition); engagement in days 30-90.
+
+    `sections` adds scenario sections, e.g. ``{"attention": {"acquaintances": 100_000}}`` to see
+    whether knowing everyone by sight changes how engagement falls with size.
+    """
+    spec = {"population": {"size": n}, "horizon_days": days,
+            "community": {"seed_fraction": 1.0, "group_cap": 10_000_000, "organizers": 1, "core_seeds": 1},
+            "acquisition": {"p_external": 0.0}}
+    for name, values in (sections or {}).items():
+        spec[name] = {**spec.get(name, {}), **values}
+    sc = scenario_from_dict(spec)
     m = CommunityModel(sc, seed=seed)
     chat = []
     for _ in range(days):
