@@ -43,6 +43,8 @@ ABLATIONS = {
     "no stranger cost": ["attention.stranger_cost=0"],
     "no diffusion of responsibility": ["content.loafing_exponent=0"],
     "no group overhead": ["community.hours_per_group=0"],
+    "friends' messages worth no more": ["content.friend_weight=1", "content.close_weight=1"],
+    "no pull from friends' messages": ["activity.notification_pull=0"],
     "no novelty decay": ["motivation.novelty_halflife=1000000", "motivation.novelty_exposure=0"],
 }
 
