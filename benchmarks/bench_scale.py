@@ -119,9 +119,9 @@ def main() -> int:
                     help="fresh runs of each --sizes row: median run and range shown (the big run: once)")
     ap.add_argument("--big", type=int, default=10_000_000, help="persons of the big run (0: skip)")
     ap.add_argument("--big-days", type=int, default=365)
-    ap.add_argument("--peer-size", type=int, default=100000)
+    ap.add_argument("--peer-size", type=int, default=100000, help="persons of the peer comparison (0: skip)")
     ap.add_argument("--peer-days", type=int, default=365)
-    ap.add_argument("--floor-size", type=int, default=100000)
+    ap.add_argument("--floor-size", type=int, default=100000, help="persons of the floor (0: skip)")
     ap.add_argument("--reps", type=int, default=8, help="replications for the throughput figure (0: skip)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rep-size", type=int, default=5000)
@@ -131,6 +131,12 @@ def main() -> int:
     args = ap.parse_args()
     if args.repeats < 1:
         ap.error("--repeats must be at least 1")
+    for name in ("sizes", "days", "big", "big_days", "peer_size", "peer_days", "floor_size", "reps", "workers",
+                 "rep_size", "rep_days"):
+        value = getattr(args, name)
+        low = 1 if name in ("days", "big_days", "peer_days", "workers", "rep_size", "rep_days") else 0
+        if any(v < low for v in (value if isinstance(value, list) else [value])):
+            ap.error(f"--{name.replace('_', '-')} must be at least {low}, got {value}")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.machine(), "cores": os.cpu_count(),
                  "python": platform.python_version()}
     print(f"# circlesim scale benchmark, {out['date']}, {out['machine']}, {out['cores']} cores, "
@@ -146,6 +152,21 @@ def main() -> int:
         print(row(rows[-1]), flush=True)
     out["scaling"] = rows
 
+    if args.peer_size:
+        peer_table(args, out)
+    if args.floor_size:
+        floor = floor_ms_per_day(args.floor_size)
+        out["floor_ms_per_day"] = floor
+        mine = next((1000 * r["run_s"] / r["days"] for r in rows if r["size"] == args.floor_size), None)
+        print(f"\nFloor at {args.floor_size:,} persons: {FLOOR_PASSES} array passes + 1 sparse mat-vec = "
+              f"{floor:.2f} ms/day"
+              + (f"; circlesim {mine:.2f} ms/day = {mine / floor:.2f}x the floor." if mine else "."))
+    finish(args, out, rows)
+    return 0
+
+
+def peer_table(args, out: dict) -> None:
+    """The peer comparison: circlesim's model against idiomatic Mesa on the reduced rules, printed as a table."""
     from reduced_rules import peer
 
     p = peer(args.peer_size, args.peer_days)
@@ -165,12 +186,9 @@ def main() -> int:
     print(f"Per person-day (the same {args.peer_size:,} persons, graph and days; the ratio of run times): "
           f"{p['person_ratio']:.1f}x. The reduced rules keep {more:.1f} times as many member-days.")
 
-    floor = floor_ms_per_day(args.floor_size)
-    out["floor_ms_per_day"] = floor
-    mine = next((1000 * r["run_s"] / r["days"] for r in rows if r["size"] == args.floor_size), None)
-    print(f"\nFloor at {args.floor_size:,} persons: {FLOOR_PASSES} array passes + 1 sparse mat-vec = "
-          f"{floor:.2f} ms/day" + (f"; circlesim {mine:.2f} ms/day = {mine / floor:.2f}x the floor." if mine else "."))
 
+def finish(args, out: dict, rows: list) -> None:
+    """The replication throughput, then the JSON and the plot, as asked."""
     if args.reps:
         r = replication_throughput(args.reps, args.workers, args.rep_size, args.rep_days)
         out["replications"] = r
@@ -201,7 +219,6 @@ def main() -> int:
         fig.tight_layout()
         fig.savefig(args.plot)
         print(f"\nplot: {args.plot}")
-    return 0
 
 
 if __name__ == "__main__":
