@@ -31,6 +31,7 @@ import time
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
+from sim.experiments.executors import WorkerStartError
 from sim.experiments.store import atomic_write
 from sim.outputs.folder import OutputWriteError
 
@@ -1040,6 +1041,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: a worker process died during the {args.command} ({type(exc).__name__}); the most "
               "common cause is the machine running out of memory (try fewer --workers or a smaller "
               f"population). {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
+        return EXIT_FAIL
+    except WorkerStartError as exc:  # the machine would not start the worker processes (EMFILE, EAGAIN, ENOMEM)
+        print(f"error: the {args.command} {exc}.", file=sys.stderr)
         return EXIT_FAIL
     except OutputWriteError as exc:  # writing a command's set of outputs failed (a full disk, a quota)
         where = f" ({exc.filename})" if exc.filename else ""

@@ -36,6 +36,20 @@ class SchedulerUnreachable(ConnectionError):
     """The Dask scheduler given by address could not be reached."""
 
 
+class WorkerStartError(RuntimeError):
+    """The machine would not start the worker processes (too many open files or processes, no memory).
+
+    Raised once, before any run, with the operating system's reason, instead of a traceback
+    from deep inside `multiprocessing`.
+    """
+
+    def __init__(self, workers: int, reason: OSError):
+        self.workers, self.reason = workers, reason
+        super().__init__(f"could not start {workers} worker process{'es' if workers != 1 else ''}: "
+                         f"{reason.strerror or reason}; try fewer workers (--workers 1 runs in this "
+                         "process) or raise the limit (ulimit -n for open files, ulimit -u for processes)")
+
+
 def die_with_parent(parent_pid: int) -> None:
     """Pool worker initializer: be killed when the parent process dies (Linux), or exit now if it already has.
 
@@ -51,6 +65,14 @@ def die_with_parent(parent_pid: int) -> None:
     # Ctrl-C reaches the whole process group: the parent handles it (and stops the pool);
     # workers that took it too would each print a KeyboardInterrupt traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _started() -> int:
+    """A worker's first task: hold it a moment, so the pool starts the next worker for the next task."""
+    import time
+
+    time.sleep(0.02)
+    return os.getpid()
 
 
 def default_workers() -> int:
@@ -108,6 +130,14 @@ def make_executor(workers: int | None = None, serial: bool = False, dask_local: 
     pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent, initargs=(os.getpid(),))
     try:
+        try:
+            # start the workers now: a spawn pool starts one per task submitted while none is idle,
+            # so n tasks that keep a worker a moment start n; a machine that cannot start them says
+            # so here, once, before any run, rather than from deep inside a later submit
+            for started in [pool.submit(_started) for _ in range(n)]:
+                started.result()
+        except OSError as exc:
+            raise WorkerStartError(n, exc) from None
         yield pool
     except BaseException:
         # interrupted (Ctrl-C) or failed: stop the runs in flight rather than wait for them,
