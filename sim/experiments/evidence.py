@@ -269,7 +269,11 @@ def as_strong_bridges(bridged: nx.Graph, size: int = 14, weight: float = 2.0) ->
 
     Same ties, same places: only their strength differs from `tie_strength_graphs`' bridged
     graph, so a difference in adoption speed is the tie strength's (Goldenberg et al.'s b_s
-    against b_w), not the graph's. `size` is the cluster size the graph was built with.
+    against b_w), not the graph's. Each person still has at most `close_ties` close ties, so
+    a bridge made close takes the place of an in-cluster close tie, which becomes weak: the
+    number of strong ties stays about the same, only where they sit moves (at the defaults
+    about 540 close entries move from inside clusters onto bridges), a control that works
+    against the strong arm. `size` is the cluster size the graph was built with.
 
     >>> _, bridged = tie_strength_graphs(clusters=3, size=4, extra=2)
     >>> strong = as_strong_bridges(bridged, size=4)
