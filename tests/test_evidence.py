@@ -286,14 +286,17 @@ def test_e7_a_word_of_mouth_sweep_locates_the_viral_threshold():
     df = evidence.viral_threshold(q_values=qs, seeds=range(n), size=4000)
     # alive: members still active over the last 30 days (at least 2 a day on average; a dying
     # community has none left). A strong campaign can boom and settle lower: that is alive too.
-    alive = df.assign(alive=df["dau_horizon"] >= 2.0)
-    survival = alive.groupby("q_weak")["alive"].mean().reindex(qs)
-    assert survival.iloc[0] <= 1 / n and survival.iloc[-1] >= 1 - 1 / n, survival
-    for a, b in zip(survival.iloc[:-1], survival.iloc[1:]):
-        se = math.sqrt((a * (1 - a) + b * (1 - b)) / n)
-        assert b >= a - 2 * se, survival
-    threshold = survival.index[survival.to_numpy() >= 0.5][0]
-    assert qs[0] < threshold < qs[-1], survival
+    # An audit found "2 of 4,000" a weak bar, so the same holds relative to the campaign: still
+    # a tenth of the members active a day in the campaign's last week (measured 2026-12-07: the
+    # same survival at both ends, 4 of 6 and 2 of 6 alive at q = 0.005 and 0.01).
+    for alive in (df["dau_horizon"] >= 2.0, df["dau_horizon"] >= 0.1 * df["dau_end_campaign"]):
+        survival = df.assign(alive=alive).groupby("q_weak")["alive"].mean().reindex(qs)
+        assert survival.iloc[0] <= 1 / n and survival.iloc[-1] >= 1 - 1 / n, survival
+        for a, b in zip(survival.iloc[:-1], survival.iloc[1:]):
+            se = math.sqrt((a * (1 - a) + b * (1 - b)) / n)
+            assert b >= a - 2 * se, survival
+        threshold = survival.index[survival.to_numpy() >= 0.5][0]
+        assert qs[0] < threshold < qs[-1], survival
 
 
 @pytest.mark.evidence
