@@ -185,7 +185,9 @@ def test_e12_message_volume_matches_seed_004_and_saturates(groups):
     for a, b in zip(sizes, sizes[1:]):
         d = stats.welch_difference(values(res, a, "messages_per_member"), values(res, b, "messages_per_member"))
         assert d["high"] < 0, (a, b, d)
-    assert np.mean(values(res, 1000, "messages")) < 2 * np.mean(values(res, 150, "messages"))
+    # saturation: 1,000 members make less than twice what 150 make (measured: 24 more, 11-36)
+    d = stats.welch_difference(values(res, 150, "messages"), values(res, 1000, "messages"))
+    assert d["high"] < np.mean(values(res, 150, "messages")), d
 
 
 @pytest.mark.evidence
@@ -208,8 +210,10 @@ def test_e3_e4_engagement_falls_and_dropout_rises_as_groups_grow(groups):
             assert d["low"] < 0, (a, b, d)
     d = stats.welch_difference(values(res, 500, "engagement"), values(res, 25, "engagement"))
     assert d["low"] > 0, d
-    assert np.mean(values(res, 1000, "overload")) > np.mean(values(res, 25, "overload")) + 0.2
-    assert np.mean(values(res, 1000, "strangers")) > np.mean(values(res, 150, "strangers")) + 0.3
+    # overload is higher at 1,000 than at 25 (measured: 0.24 higher, 0.07-0.42), the stranger share
+    # at least 0.3 higher than at 150 (0.60, 0.57-0.63; a formula of the acquaintance limit)
+    assert stats.welch_difference(values(res, 25, "overload"), values(res, 1000, "overload"))["low"] > 0
+    assert stats.welch_difference(values(res, 150, "strangers"), values(res, 1000, "strangers"))["low"] > 0.3
     d = stats.welch_difference(values(res, 150, "dropout"), values(res, 1000, "dropout"))
     assert d["low"] > 0, d
 
