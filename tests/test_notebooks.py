@@ -83,8 +83,9 @@ def check_04(v):
 
 
 def check_05(v):
-    assert v["verdicts"] == sorted(["E1", "E2", "E3/E4", "E5", "E6", "E7", "E8", "E9", "E10", "E10 (experiment)",
-                                  "E11", "E12"])
+    assert v["verdicts"] == sorted(["E1", "E1 concave from two friends", "E2", "E2 bottom 90% over a life", "E3/E4",
+                                    "E5", "E6", "E7", "E8", "E9", "E9 tie strength", "E10", "E10 (experiment)",
+                                    "E10 answered share", "E11", "E12"])
 
 
 def check_06(v):
