@@ -131,16 +131,23 @@ def main() -> int:
     args = ap.parse_args()
     if args.repeats < 1:
         ap.error("--repeats must be at least 1")
-    # persons: at least 11, as the baseline's mean degree (10) must be below the size; 0 skips where it says so
-    least = {"sizes": 11, "big": 11, "peer_size": 11, "floor_size": 11, "rep_size": 11, "reps": 0}
-    for name in ("sizes", "days", "big", "big_days", "peer_size", "peer_days", "floor_size", "reps", "workers",
-                 "rep_size", "rep_days"):
+    for name in ("days", "big_days", "peer_days", "reps", "workers", "rep_days"):
+        low = 0 if name == "reps" else 1
+        if getattr(args, name) < low:
+            ap.error(f"--{name.replace('_', '-')} must be at least {low}, got {getattr(args, name)}")
+    # persons: whatever the baseline scenario takes (its founding team needs a few dozen); 0 skips where it says so
+    from sim.scenario import ScenarioError, load_scenario
+
+    for name in ("sizes", "big", "peer_size", "floor_size", "rep_size"):
         value = getattr(args, name)
-        low = least.get(name, 1)
-        skip = name in ("big", "peer_size", "floor_size", "reps")
-        if any(v < low and not (skip and v == 0) for v in (value if isinstance(value, list) else [value])):
-            ap.error(f"--{name.replace('_', '-')} must be at least {low}" + (" (or 0 to skip)" if skip and low else "")
-                     + f", got {value}")
+        for v in value if isinstance(value, list) else [value]:
+            if v == 0 and name in ("big", "peer_size", "floor_size"):
+                continue
+            try:
+                load_scenario(BASELINE, overrides=[f"population.size={v}"])
+            except ScenarioError as exc:
+                reason = str(exc).splitlines()[-1].strip()
+                ap.error(f"--{name.replace('_', '-')} {v}: the baseline cannot take it ({reason})")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.machine(), "cores": os.cpu_count(),
                  "python": platform.python_version()}
     print(f"# circlesim scale benchmark, {out['date']}, {out['machine']}, {out['cores']} cores, "

@@ -1043,7 +1043,9 @@ def main(argv: list[str] | None = None) -> int:
               f"population). {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
         return EXIT_FAIL
     except WorkerStartError as exc:  # the machine would not start the worker processes (EMFILE, EAGAIN, ENOMEM)
-        print(f"error: the {args.command} {exc}.", file=sys.stderr)
+        resumable = args.command in ("compare", "sweep", "fit")
+        print(f"error: the {args.command} {exc}" + (f". {RESUMES[0].upper()}{RESUMES[1:]}" if resumable else "") + ".",
+              file=sys.stderr)
         return EXIT_FAIL
     except OutputWriteError as exc:  # writing a command's set of outputs failed (a full disk, a quota)
         where = f" ({exc.filename})" if exc.filename else ""

@@ -186,8 +186,8 @@ def test_e12_message_volume_matches_seed_004_and_saturates(groups):
         d = stats.welch_difference(values(res, a, "messages_per_member"), values(res, b, "messages_per_member"))
         assert d["high"] < 0, (a, b, d)
     # saturation: 1,000 members make less than twice what 150 make (measured: 24 more, 11-36)
-    d = stats.welch_difference(values(res, 150, "messages"), values(res, 1000, "messages"))
-    assert d["high"] < np.mean(values(res, 150, "messages")), d
+    d = stats.welch_difference([2 * m for m in values(res, 150, "messages")], values(res, 1000, "messages"))
+    assert d["high"] < 0, d
 
 
 @pytest.mark.evidence
@@ -224,7 +224,7 @@ def test_e3_engagement_falls_with_size_even_among_people_who_all_know_each_other
     engagement with size must not rest on it: with everyone knowing everyone by sight
     (`attention.acquaintances` 100,000; no strangers at any size) engagement still falls at every
     step from 25 to 1,000 members (Welch t, 12 seeds a size, as the step from 150 to 250 is
-    small; 0.57 to 0.20 a day, against 0.58 to
+    small at 8; 0.57 to 0.20 a day, against 0.58 to
     0.13 with the limit). What carries it then is how few of a large group's voices are one's
     friends: with friends' messages worth no more than strangers' (`content.friend_weight` and
     `close_weight` 1) and no pull from their messages (`activity.notification_pull` 0) it is
@@ -290,10 +290,12 @@ def test_e7_a_word_of_mouth_sweep_locates_the_viral_threshold():
     df = evidence.viral_threshold(q_values=qs, seeds=range(n), size=4000)
     # alive: members still active over the last 30 days (at least 2 a day on average; a dying
     # community has none left). A strong campaign can boom and settle lower: that is alive too.
-    # An audit found "2 of 4,000" a weak bar, so the same holds relative to the campaign: still
-    # a tenth of the members active a day in the campaign's last week (measured 2026-12-07: the
-    # same survival at both ends, 4 of 6 and 2 of 6 alive at q = 0.005 and 0.01).
-    for alive in (df["dau_horizon"] >= 2.0, df["dau_horizon"] >= 0.1 * df["dau_end_campaign"]):
+    # An audit found "2 of 4,000" a weak bar, so the same is asked relative to the campaign: still
+    # a tenth of the members active a day in the campaign's last week, and some (measured
+    # 2026-12-07: 1, 1, 4, 2, 6, 6 of 6 alive; with the absolute bar 1, 1, 4, 3, 6, 6, the dip at
+    # q = 0.01 inside the binomial slack either way).
+    relative = (df["dau_horizon"] >= 0.1 * df["dau_end_campaign"]) & (df["dau_horizon"] > 0)
+    for alive in (df["dau_horizon"] >= 2.0, relative):
         survival = df.assign(alive=alive).groupby("q_weak")["alive"].mean().reindex(qs)
         assert survival.iloc[0] <= 1 / n and survival.iloc[-1] >= 1 - 1 / n, survival
         for a, b in zip(survival.iloc[:-1], survival.iloc[1:]):

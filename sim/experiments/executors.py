@@ -39,15 +39,17 @@ class SchedulerUnreachable(ConnectionError):
 class WorkerStartError(RuntimeError):
     """The machine would not start the worker processes (too many open files or processes, no memory).
 
-    Raised once, before any run, with the operating system's reason, instead of a traceback
-    from deep inside `multiprocessing`.
+    Raised with the operating system's reason instead of a traceback from deep inside
+    `multiprocessing`, when the pool is made or when a run needs a worker it cannot start
+    (the runs finished before then are kept in the results store).
     """
 
     def __init__(self, workers: int, reason: OSError):
         self.workers, self.reason = workers, reason
-        super().__init__(f"could not start {workers} worker process{'es' if workers != 1 else ''}: "
-                         f"{reason.strerror or reason}; try fewer workers (--workers 1 runs in this "
-                         "process) or raise the limit (ulimit -n for open files, ulimit -u for processes)")
+        super().__init__(f"could not start a pool of {workers} worker process{'es' if workers != 1 else ''}: "
+                         f"{reason.strerror or reason}; try fewer --workers, --serial to run in this process "
+                         "(executor='serial' from Python), or raise the limit (ulimit -n for open files, "
+                         "ulimit -u for processes)")
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -67,12 +69,20 @@ def die_with_parent(parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _started() -> int:
-    """A worker's first task: hold it a moment, so the pool starts the next worker for the next task."""
-    import time
+class _Pool(ProcessPoolExecutor):
+    """A spawn process pool whose failure to start a worker is a `WorkerStartError`, not an OSError.
 
-    time.sleep(0.02)
-    return os.getpid()
+    A spawn pool starts its workers as tasks arrive (one per task submitted while none is
+    idle, up to `max_workers`), so a machine out of file handles or processes fails inside
+    a `submit`; `map` submits too. Workers start only as runs need them: a resumed experiment
+    whose runs are all stored starts none.
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        try:
+            return super().submit(fn, *args, **kwargs)
+        except OSError as exc:
+            raise WorkerStartError(self._max_workers, exc) from None
 
 
 def default_workers() -> int:
@@ -127,17 +137,12 @@ def make_executor(workers: int | None = None, serial: bool = False, dask_local: 
                     cluster.close()
         return
     n = workers or default_workers()
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=die_with_parent, initargs=(os.getpid(),))
+    try:  # the pool opens pipes and a lock at once: with no file handles left, that fails too
+        pool = _Pool(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                     initializer=die_with_parent, initargs=(os.getpid(),))
+    except OSError as exc:
+        raise WorkerStartError(n, exc) from None
     try:
-        try:
-            # start the workers now: a spawn pool starts one per task submitted while none is idle,
-            # so n tasks that keep a worker a moment start n; a machine that cannot start them says
-            # so here, once, before any run, rather than from deep inside a later submit
-            for started in [pool.submit(_started) for _ in range(n)]:
-                started.result()
-        except OSError as exc:
-            raise WorkerStartError(n, exc) from None
         yield pool
     except BaseException:
         # interrupted (Ctrl-C) or failed: stop the runs in flight rather than wait for them,
