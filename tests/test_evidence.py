@@ -355,18 +355,22 @@ def test_e8_lifespan_does_not_hinge_on_the_graph_size():
 def test_e8_size_invariance_rests_on_fast_word_of_mouth():
     """Why lifespans hardly depend on size (docs/evidence.md): a larger graph takes longer to
     spread through, and at the baseline's word-of-mouth rates that delay is short against the
-    members' own clocks. At half those rates it is not: over 4 seeds and a 1,600-day horizon the
-    50k community lived 1.39x as long as the 5k one (per seed 1.32-1.46; sd 0.07, so 1.25 is
-    about 3 standard errors below the mean of the 2 seeds used), against 1.10x at the baseline's
-    rates, and its peak came twice as late. Fails if lifespan stops following the spread (e.g. a
-    global clock that ends every community alike), which would make the README's advice to
-    slow-spreading communities wrong."""
-    slow = evidence.size_lifespans(sizes=(5000, 50000), seeds=range(2), days=1600,
+    members' own clocks. At half those rates it is not: over 6 seeds and a 1,600-day horizon
+    the 50k community lives 1.42 times as long as the 5k one (per seed 1.32-1.58; t-interval of
+    the per-seed ratios 1.33-1.52, above the 1.25 asked), against 1.10 at the baseline's rates,
+    and peaks later (1.91 times, 1.50-2.32; the test asks only "later", as a margin of 1.5
+    would sit on the interval's edge; measured 2026-12-07). Each seed's pair of runs is one
+    draw of the ratio. Fails if lifespan stops following the spread (e.g. a global clock that
+    ends every community alike), which would make the README's advice to slow-spreading
+    communities wrong."""
+    slow = evidence.size_lifespans(sizes=(5000, 50000), seeds=range(6), days=1600,
                                    overrides=["acquisition.q_weak=0.025", "acquisition.q_close=0.075"])
     assert slow["lifespan"].notna().all(), slow     # every run ends inside the longer horizon
-    means = slow.groupby("size")[["lifespan", "peak_day"]].mean()
-    assert means.loc[50000, "lifespan"] > 1.25 * means.loc[5000, "lifespan"], means
-    assert means.loc[50000, "peak_day"] > 1.5 * means.loc[5000, "peak_day"], means
+    small_, large = (slow[slow["size"] == n].set_index("seed") for n in (5000, 50000))
+    lives = stats.mean_ci(large["lifespan"] / small_["lifespan"])
+    assert lives["low"] > 1.25, lives
+    peaks = stats.mean_ci(large["peak_day"] / small_["peak_day"])
+    assert peaks["low"] > 1.0, peaks
 
 
 # ------------------------------------------------------------------------------------ E9
