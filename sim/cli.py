@@ -31,13 +31,13 @@ import time
 from concurrent.futures import BrokenExecutor
 from pathlib import Path
 
-from sim.experiments.executors import WorkerStartError
 from sim.experiments.store import atomic_write
 from sim.outputs.folder import OutputWriteError
 
 EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 #: Said when a command with a results store (compare, sweep, fit) stops before its end.
 RESUMES = "runs that finished are kept in the results store: the same command again resumes from them"
+RESUMES_SENTENCE = RESUMES[0].upper() + RESUMES[1:] + "."  # the same, as a sentence of its own
 #: What `compare` (and `compare --from-fit`) writes into its folder, as its closing line names them.
 COMPARE_FILES = ("runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, distributions.png, "
                  "cost_benefit.png, report.html, report.md")
@@ -1040,12 +1040,7 @@ def main(argv: list[str] | None = None) -> int:
             return _terminated(args.command)
         print(f"error: a worker process died during the {args.command} ({type(exc).__name__}); the most "
               "common cause is the machine running out of memory (try fewer --workers or a smaller "
-              f"population). {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
-        return EXIT_FAIL
-    except WorkerStartError as exc:  # the machine would not start the worker processes (EMFILE, EAGAIN, ENOMEM)
-        resumable = args.command in ("compare", "sweep", "fit")
-        print(f"error: the {args.command} {exc}" + (f". {RESUMES[0].upper()}{RESUMES[1:]}" if resumable else "") + ".",
-              file=sys.stderr)
+              f"population). {RESUMES_SENTENCE}", file=sys.stderr)
         return EXIT_FAIL
     except OutputWriteError as exc:  # writing a command's set of outputs failed (a full disk, a quota)
         where = f" ({exc.filename})" if exc.filename else ""
@@ -1058,12 +1053,20 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush does not fail again
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - only Dask's lost connections are answered here; the rest re-raise
+    except Exception as exc:  # noqa: BLE001 - only pools that cannot start and lost Dask clusters; the rest re-raise
+        # imported here, not at the top: a pool raised it, so the module is loaded, and every other
+        # command starts without multiprocessing (about 15 ms)
+        from sim.experiments.executors import WorkerStartError
+
+        if isinstance(exc, WorkerStartError):  # the machine would not start the workers (EMFILE, EAGAIN, ENOMEM)
+            resumable = args.command in ("compare", "sweep", "fit")
+            print(f"error: the {args.command} {exc}." + (f" {RESUMES_SENTENCE}" if resumable else ""), file=sys.stderr)
+            return EXIT_FAIL
         if type(exc).__module__.split(".")[0] != "distributed" or not isinstance(exc, (OSError, TimeoutError)):
             raise
         # the scheduler or a worker went away mid-run (CommClosedError is an OSError): not a bug in the model
         print(f"error: the {args.command} lost its Dask cluster ({type(exc).__name__}: {exc}); check the scheduler "
-              f"and its workers. {RESUMES[0].upper()}{RESUMES[1:]}.", file=sys.stderr)
+              f"and its workers. {RESUMES_SENTENCE}", file=sys.stderr)
         return EXIT_FAIL
     finally:
         warnings.formatwarning = previous

@@ -26,6 +26,13 @@ def baseline(overrides=(), **kw):
     return load_scenario(SCENARIOS / "baseline.yaml", overrides=list(overrides), **kw)
 
 
+def baseline_run(size: int, seed: int, days: int | None = None, overrides=()) -> CommunityModel:
+    """The shipped baseline at `size` persons (dotted `overrides`, `days`), run to its horizon with `seed`."""
+    m = CommunityModel(baseline([f"population.size={size}", *overrides], days=days), seed=seed)
+    m.run()
+    return m
+
+
 def join_curve(seeds=(1, 2), days: int = 300, size: int = 5000, k_max: int = 40, overrides=()) -> pd.DataFrame:
     """E1: daily joining probability of outsiders by number k of member friends (maintained ties).
 
@@ -61,9 +68,7 @@ def post_shares(seeds=range(8), days: int = 400, size: int = 5000, overrides=())
     """E2: post shares of the top 1%, next 9% and bottom 90% in the month of the peak (`overrides`: dotted keys)."""
     rows = []
     for seed in seeds:
-        m = CommunityModel(baseline([f"population.size={size}", *overrides], days=days), seed=seed)
-        m.run()
-        s = m.summary()["post_shares_at_peak"]
+        s = baseline_run(size, seed, days, overrides).summary()["post_shares_at_peak"]
         rows.append({"seed": seed, **{k: s[k] for k in ("top1", "next9", "bottom90", "people")}})
     return pd.DataFrame(rows)
 
@@ -78,8 +83,7 @@ def lifetime_post_shares(seeds=range(4), days: int = 730, size: int = 5000, over
 
     rows = []
     for seed in seeds:
-        m = CommunityModel(baseline([f"population.size={size}", *overrides], days=days), seed=seed)
-        m.run()
+        m = baseline_run(size, seed, days, overrides)
         ever = m.state.joined_day >= 0
         s = shares_of(m.state.posts_total[ever])
         rows.append({"seed": seed, **{k: s[k] for k in ("top1", "next9", "bottom90", "posters", "people")}})
@@ -192,9 +196,7 @@ def baseline_lifespans(n: int = 10, size: int = 5000) -> list:
 
     out = []
     for seed in replication_seeds(1, n):
-        m = CommunityModel(baseline([f"population.size={size}"]), seed=seed)
-        m.run()
-        out.append(m.summary()["lifespan"])
+        out.append(baseline_run(size, seed).summary()["lifespan"])
     return out
 
 
@@ -293,9 +295,7 @@ def cohort_measures(n: int = 10, size: int = 5000, overrides=()) -> pd.DataFrame
 
     rows = []
     for seed in replication_seeds(1, n):
-        m = CommunityModel(baseline([f"population.size={size}", *overrides]), seed=seed)
-        m.run()
-        s = m.summary()
+        s = baseline_run(size, seed, overrides=overrides).summary()
         rows.append({"seed": seed, **{k: s["retention"][k] for k in ("d1", "d7", "d30", "member_d30")},
                      "mau_members_at_peak": s["mau_members_at_peak"], "lifespan": s["lifespan"],
                      "active_member_days": s["active_member_days"], "peak_members": s["peak_members"],
@@ -332,9 +332,7 @@ def size_lifespans(sizes=(5000, 20000, 50000), seeds=range(3), overrides=(), day
     rows = []
     for n in sizes:
         for seed in seeds:
-            m = CommunityModel(baseline([f"population.size={n}", *overrides], days=days), seed=seed)
-            m.run()
-            s = m.summary()
+            s = baseline_run(n, seed, days, overrides).summary()
             rows.append({"size": n, "seed": seed, "lifespan": s["lifespan"], "peak_day": s["peak_day"],
                          "member_days_per_person": s["active_member_days"] / n,
                          "peak_members": s["peak_members"]})

@@ -74,14 +74,13 @@ def welch_difference(a, b, level: float = 0.95) -> dict:
     x, y = _clean(a), _clean(b)
     if x.size < 2 or y.size < 2:
         raise ValueError(f"welch_difference needs two values a side, got {x.size} and {y.size}")
-    vx, vy = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
-    se = math.sqrt(vx + vy)
+    se = math.sqrt(x.var(ddof=1) / x.size + y.var(ddof=1) / y.size)
     mean = float(y.mean() - x.mean())
-    if se == 0:
+    if se == 0:  # scipy warns and returns no interval when both sides are constant
         return {"mean": mean, "low": mean, "high": mean, "se": 0.0, "df": float("inf")}
-    df = (vx + vy) ** 2 / (vx**2 / (x.size - 1) + vy**2 / (y.size - 1))
-    half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    return {"mean": mean, "low": mean - half, "high": mean + half, "se": se, "df": float(df)}
+    test = stats.ttest_ind(y, x, equal_var=False)  # Welch's test: its interval and degrees of freedom
+    ci = test.confidence_interval(confidence_level=level)
+    return {"mean": mean, "low": float(ci.low), "high": float(ci.high), "se": se, "df": float(test.df)}
 
 
 def mean_pm(values, scale: float = 1.0, unit: str = "") -> str:
