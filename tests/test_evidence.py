@@ -109,10 +109,13 @@ def shares():
 @pytest.mark.evidence
 def test_e2_the_bottom_90_percent_post_little_and_the_top_1_percent_most(shares):
     """van Mierlo 2014: the bottom 90% make under 10% of posts, and a few make most of them
-    (t-intervals over 10 seeds). Fails if every visitor speaks (no lurking), if speakers share
-    the conversation equally, or if who leads it is reshuffled at random every day."""
-    bottom = stats.mean_ci(shares["bottom90"])
-    assert bottom["high"] < 0.10, bottom
+    (over 10 seeds). Fails if every visitor speaks (no lurking), if speakers share the
+    conversation equally, or if who leads it is reshuffled at random every day: with all four
+    (`speak_chance` 1000, `turn_ratio` 1, no spread of propensity or visits) the bottom 90%
+    make 73% (3 seeds, 2026-12-07). In the month of the peak the bottom 90% post nothing in
+    every seed (fewer than a tenth of the month's members post), so a t-interval would have
+    zero width; the bound is checked on every seed instead."""
+    assert max(shares["bottom90"]) < 0.10, shares["bottom90"]
     top = stats.mean_ci(shares["top1"])
     assert top["low"] > 0.40, top   # a few make most; the published 60-90% is tested below
 
