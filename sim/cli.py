@@ -192,6 +192,11 @@ def cmd_run(args) -> int:
         folder.check_usable(out, "run")
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
+    source, name = str(Path(args.scenario).resolve()), scenario.get("name") or (scenario.path or "")
+    other = None if args.overwrite else folder.another_run(out, source, name)
+    if other:
+        return _invalid(f"--out: {out} {other}; this run of {args.scenario} would replace it: choose another "
+                        f"--out, or pass --overwrite to replace it")
     t0 = time.perf_counter()
     try:
         model = CommunityModel(scenario)
@@ -230,7 +235,8 @@ def cmd_run(args) -> int:
             summary["parameters"] = scenario.to_dict()
             title = f"{summary['scenario']} (seed {summary['seed']})"
             dunbar = scenario.population.dunbar_limit
-            with folder.publish(out, "run") as stage:  # the files appear together, or not at all
+            meta = {"source": source, "scenario": name}
+            with folder.publish(out, "run", meta=meta) as stage:  # the files appear together, or not at all
                 ts.to_csv(stage / "timeseries.csv", index=False)
                 if args.parquet:
                     tables.write_parquet(tables.tidy_timeseries(ts, summary["scenario"], summary["seed"]),
@@ -870,6 +876,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--parquet", action="store_true", help="also write timeseries.parquet, one row per scenario, "
                    "seed and day (needs pyarrow: pip install \"circlesim[parquet]\")")
     p.add_argument("--force", action="store_true", help="run even if the memory estimate exceeds what is available")
+    p.add_argument("--overwrite", action="store_true", help="replace the run of another scenario file that --out "
+                   "holds (without it that is refused; a new run of the same file always replaces the last)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check scenario files; report every problem with its line")

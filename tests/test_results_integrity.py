@@ -335,6 +335,52 @@ def test_sweep_param_twice_and_misspelt(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+def test_a_run_never_silently_replaces_another_scenarios_run(tmp_path, capsys):
+    """`run other.yaml --out <the baseline's folder>` replaced the baseline's results with exit 0
+    (a newcomer's first hour, 2026-12-07). A new run of the same file replaces the last one (that
+    is iterating); another file's run is refused, the folder untouched, unless `--overwrite`."""
+    from sim.outputs import folder
+
+    small = ["--set", "population.size=300", "--days", "30", "--quiet"]
+    other = tmp_path / "other.yaml"
+    other.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: other\n")
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *small]) == 0
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *small, "--seed", "2"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    capsys.readouterr()
+    assert main(["run", str(other), "--out", str(out), *small]) == 2
+    err = capsys.readouterr().err
+    assert f"holds the run of scenario 'baseline' from {SCENARIOS / 'baseline.yaml'}" in err and "--overwrite" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert main(["run", str(other), "--out", str(out), *small, "--overwrite"]) == 0
+    assert json.loads((out / "summary.json").read_text())["scenario"] == "other"
+    assert folder.run_source(out) == {"source": str(other), "scenario": "other"}
+    # a folder written before the source was recorded: judged by the scenario's name
+    manifest = json.loads((out / ".outputs.json").read_text())
+    del manifest["meta"]
+    (out / ".outputs.json").write_text(json.dumps(manifest))
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *small]) == 2
+    assert "holds the run of scenario 'other';" in capsys.readouterr().err
+    assert main(["run", str(other), "--out", str(out), *small]) == 0
+
+
+def test_an_interrupted_publication_keeps_what_it_records(tmp_path):
+    """The journal carries the set's record (`meta`), so a publication completed by `recover`
+    records the same as one that was not interrupted."""
+    from sim.outputs import folder
+
+    out = tmp_path / "o"
+    out.mkdir()
+    staging = out / f"{folder.STAGING_PREFIX}x"
+    staging.mkdir()
+    (staging / "summary.json").write_text('{"scenario": "s"}')
+    (out / folder.JOURNAL).write_text(json.dumps({"staging": staging.name, "files": ["summary.json"], "remove": [],
+                                                  "kind": "run", "meta": {"source": "/s.yaml", "scenario": "s"}}))
+    assert folder.recover(out) == [f"completed an interrupted write of 1 files in {out}"]
+    assert folder.run_source(out) == {"source": "/s.yaml", "scenario": "s"}
+
+
 def test_a_command_never_writes_into_another_commands_folder(tmp_path, capsys):
     """`run --out <a compare folder>` deleted runs.csv, the reports and figures (and the other way
     round); each command now refuses a folder holding another command's outputs, before any work."""

@@ -112,6 +112,64 @@ def check_usable(out: str | os.PathLike, kind: str | None = None) -> Path:
     return out
 
 
+def run_source(out: str | os.PathLike) -> dict | None:
+    """Which scenario the run held in `out` came from: {"source": file, "scenario": name}, or None.
+
+    `source` (the scenario file's absolute path) is recorded by `circlesim run` since
+    2026-12-07; for a folder written before, only the scenario's name is known (from its
+    `summary.json`). None when `out` holds no run.
+
+    >>> import tempfile
+    >>> run_source(tempfile.mkdtemp()) is None
+    True
+    """
+    out = Path(out)
+    if held_kind(out) != "run":
+        return None
+    found: dict = {}
+    try:
+        meta = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("meta") or {}
+        if isinstance(meta.get("source"), str):
+            found["source"] = meta["source"]
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        name = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("scenario")
+        if isinstance(name, str):
+            found["scenario"] = name
+    except (OSError, ValueError, AttributeError):
+        pass
+    return found or None
+
+
+def another_run(out: str | os.PathLike, source: str | os.PathLike, scenario: str) -> str | None:
+    """Why `out` holds another scenario's run (a sentence), or None if it holds none or this one's.
+
+    A run replaces the previous run in its folder; that is how one iterates on a scenario
+    (other `--set`, `--days` or `--seed`). A run of a *different* scenario file would replace
+    results one may still want, silently, so `circlesim run` refuses it without `--overwrite`.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> with publish(out, "run", meta={"source": "/a/baseline.yaml", "scenario": "baseline"}) as stage:
+    ...     _ = (stage / "summary.json").write_text('{"scenario": "baseline"}')
+    >>> another_run(out, "/a/baseline.yaml", "baseline") is None
+    True
+    >>> another_run(out, "/b/baseline.yaml", "baseline")
+    "holds the run of scenario 'baseline' from /a/baseline.yaml"
+    """
+    held = run_source(out)
+    if not held:
+        return None
+    if "source" in held:
+        if os.path.abspath(held["source"]) == os.path.abspath(source):
+            return None
+        return f"holds the run of scenario {held.get('scenario', '?')!r} from {held['source']}"
+    if held.get("scenario") not in (None, scenario):
+        return f"holds the run of scenario {held['scenario']!r}"
+    return None
+
+
 def _fsync_dir(path: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
@@ -174,7 +232,7 @@ def recover(out: Path) -> list[str]:
         try:
             data = json.loads(journal.read_text(encoding="utf-8"))
             _move_into_place(out, out / data["staging"], data["files"], data["remove"], data.get("kind"),
-                             data.get("complete", True))
+                             data.get("complete", True), data.get("meta"))
             done.append(f"completed an interrupted write of {len(data['files'])} files in {out}")
         except (OSError, ValueError, KeyError, TypeError):
             done.append(f"discarded an unreadable journal in {out}")
@@ -193,7 +251,7 @@ def _plain(name) -> bool:
 
 
 def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[str], kind: str | None = None,
-                     complete: bool = True) -> None:
+                     complete: bool = True, meta: dict | None = None) -> None:
     names = [n for n in names if _plain(n)]
     remove = [n for n in remove if _plain(n)]
     if not (_plain(staging.name) and staging.name.startswith(STAGING_PREFIX)):
@@ -207,7 +265,7 @@ def _move_into_place(out: Path, staging: Path, names: list[str], remove: list[st
             (out / name).unlink()
     _fsync_dir(out)
     _write_json(out / MANIFEST, {"files": sorted(names), **({"kind": kind} if kind else {}),
-                                 **({} if complete else {"complete": False})})
+                                 **({} if complete else {"complete": False}), **({"meta": meta} if meta else {})})
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -246,13 +304,14 @@ def has_complete_outputs(out: str | os.PathLike) -> bool:
 
 
 @contextlib.contextmanager
-def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = True):
+def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = True, meta: dict | None = None):
     """Yield a staging folder; on success move everything written there into `out` as one set.
 
     Files of the previous set that the new one does not contain are removed. On an exception
     the staging folder is deleted and `out` is left as it was. With `kind`, a folder holding
     another command's outputs is refused (`check_usable`) and the set is recorded as `kind`'s.
-    `complete=False` records a set some of whose runs failed (`has_complete_outputs`).
+    `complete=False` records a set some of whose runs failed (`has_complete_outputs`). `meta`
+    (JSON-able) is recorded with the set: `run` records which scenario file it ran (`run_source`).
     """
     out = check_usable(out, kind)
     out.mkdir(parents=True, exist_ok=True)
@@ -275,8 +334,8 @@ def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = Tr
                 raise OutputError(f"{out / clash[0]} is a folder, where this command writes a file of that name: "
                                   "move or rename it and run again (nothing in the folder was changed)")
             _write_json(out / JOURNAL, {"staging": staging.name, "files": names, "remove": remove, "kind": kind,
-                                        "complete": complete})
-            _move_into_place(out, staging, names, remove, kind, complete)
+                                        "complete": complete, **({"meta": meta} if meta else {})})
+            _move_into_place(out, staging, names, remove, kind, complete, meta)
             (out / JOURNAL).unlink(missing_ok=True)
             _fsync_dir(out)
         except BaseException as exc:
@@ -287,5 +346,5 @@ def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = Tr
             raise
 
 
-__all__ = ["OutputError", "OutputWriteError", "check_usable", "has_complete_outputs", "held_kind", "lock", "publish",
-           "recover", "using"]
+__all__ = ["OutputError", "OutputWriteError", "another_run", "check_usable", "has_complete_outputs", "held_kind", "lock",
+           "publish", "recover", "run_source", "using"]
