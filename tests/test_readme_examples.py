@@ -70,3 +70,22 @@ def test_every_link_to_a_readme_section_finds_its_heading():
     assert links <= anchors, sorted(links - anchors)
     sections = {anchor(line[3:].strip()) for line in README.split("\n") if line.startswith("## ")}
     assert sections <= links, sorted(sections - links)  # the contents line names every section
+
+
+def test_the_tour_scenario_is_the_shipped_monthly_events(tmp_path):
+    """The README's tour of the scenario file, saved next to the shipped scenarios, resolves to
+    `scenarios/monthly_events.yaml` (its description apart): a planner who copies it gets the
+    shipped design. The tour once set `group_cap: 500` against the baseline's 200 without saying so."""
+    from sim.scenario import load_scenario
+    from tests.conftest import SCENARIOS
+
+    start = README.index("```yaml\n", README.index("## A tour of the scenario file")) + len("```yaml\n")
+    text = README[start:README.index("```", start)]
+    assert text.startswith("extends: baseline.yaml ")
+    tour = tmp_path / "tour.yaml"  # as if saved in scenarios/: the base named by its full path
+    tour.write_text(text.replace("extends: baseline.yaml", f"extends: {SCENARIOS / 'baseline.yaml'}", 1),
+                    encoding="utf-8")
+    got = load_scenario(tour).to_dict()
+    shipped = load_scenario(SCENARIOS / "monthly_events.yaml").to_dict()
+    got.pop("description"), shipped.pop("description")
+    assert got == shipped

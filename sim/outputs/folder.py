@@ -346,5 +346,5 @@ def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = Tr
             raise
 
 
-__all__ = ["OutputError", "OutputWriteError", "another_run", "check_usable", "has_complete_outputs", "held_kind", "lock",
-           "publish", "recover", "run_source", "using"]
+__all__ = ["OutputError", "OutputWriteError", "another_run", "check_usable", "has_complete_outputs", "held_kind",
+           "lock", "publish", "recover", "run_source", "using"]
