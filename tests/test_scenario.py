@@ -195,6 +195,36 @@ def test_bool_and_int_are_strict(tmp_path):
     assert keys == {"acquisition.share_requires_activity", "population.size"}
 
 
+def test_an_indentation_mistake_says_indentation(tmp_path):
+    """PyYAML's "expected <block end>, but found '<block mapping start>'" never said indentation
+    (a newcomer's first hour, 2026-12-07); nor its "mapping values are not allowed here" for a
+    key indented under a value. Both now say what usually causes them, on the right line."""
+    (under,) = problems_of(write(tmp_path, "a.yaml", "population:\n  size: 300\n community:\n  group_cap: 200\n"))
+    assert under.line == 3 and "usually indentation" in under.message, under
+    (deeper,) = problems_of(write(tmp_path, "b.yaml", "population:\n  size: 300\n    seed_members: 3\n"))
+    assert deeper.line == 3 and "a key indented deeper than the key above it" in deeper.message, deeper
+    (bracket,) = problems_of(write(tmp_path, "c.yaml", "population:\n  size: [1, 2\n"))
+    assert "indent" not in bracket.message  # an unclosed bracket is not blamed on indentation
+
+
+def test_a_missing_scenario_file_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    """`load_scenario("scenarios/x.yaml")` outside the repository's root said only "file not
+    found", under a heading naming no file; it now names the file, the folder it was looked for
+    in, and the shipped scenario of that name or a near spelling."""
+    from sim.scenario import ScenarioError, load_scenario
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("scenarios/koc_promotion.yaml")
+    text = str(err.value)
+    assert text.startswith("1 problem in scenario scenarios/koc_promotion.yaml:")
+    assert f"looked for {tmp_path / 'scenarios' / 'koc_promotion.yaml'}: relative to the working directory" in text
+    assert f"the shipped scenario of that name is {SCENARIOS / 'koc_promotion.yaml'}" in text
+    (tmp_path / "invite_fission.yaml").write_text("{}\n")
+    with pytest.raises(ScenarioError, match=r"did you mean invite_fission.yaml\?"):
+        load_scenario("invite_fision.yaml")
+
+
 def test_yaml_syntax_error_has_line(tmp_path):
     p = write(tmp_path, "s.yaml", """
         seed: 1

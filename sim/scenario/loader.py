@@ -463,6 +463,12 @@ def _parse_yaml(text: str, file: str, problems: list[Problem], duplicates: bool 
         else:
             if "'\\t'" in msg:  # PyYAML's "found character '\t' that cannot start any token"
                 msg += " (YAML does not allow tabs here: replace the tab with spaces)"
+            elif "expected <block end>" in msg or "did not find expected key" in msg:
+                msg += (" (usually indentation: a key indented more or less than the keys beside it, "
+                        "on this line or the one above)")
+            elif "mapping values are not allowed here" in msg:
+                msg += (" (usually a key indented deeper than the key above it, or a second ':' in a value: "
+                        "put such a value in quotes)")
             problems.append(Problem(file, line, "", f"YAML syntax error: {msg or short(str(exc))}"))
         return None, None
     except (ValueError, TypeError, OverflowError) as exc:  # a tagged value the safe constructor rejects
@@ -479,7 +485,8 @@ def _read_yaml(path: Path, problems: list[Problem]) -> tuple[Any, dict]:
     try:
         text = files.read_text(path, files.MAX_SCENARIO_BYTES)
     except files.UnsafeFileError as exc:
-        problems.append(Problem(str(path), None, "", str(exc)))
+        problems.append(Problem(str(path), None, "", str(exc) + (_not_found_hint(path)
+                                                                  if str(exc) == "file not found" else "")))
         return None, {}
     n = len(problems)
     data, node = _parse_yaml(text, str(path), problems, duplicates=False)  # reported below, with paths
@@ -1161,8 +1168,9 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
     problems: list[Problem] = []
     path = Path(path)
     doc, locs = _load_chain(path, problems)
+    where = f"scenario {path}"  # the heading names the file, as the CLI's does
     if problems and not doc:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, where)
     _apply_overrides(doc, locs, list(overrides), problems)
     for key, value, source in (("seed", seed, "seed (--seed)"), ("horizon_days", days, "days (--days)")):
         if value is None:
@@ -1181,7 +1189,7 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
         locs[(key,)] = (source, None)
     resolved = _validate(doc, locs, str(path), problems, base_dir=path.parent)
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(problems, where)
     return Scenario(resolved, str(path), _notices(resolved, locs, str(path)), _where(locs, _GRAPH_FILE, str(path)),
                     _founders_at(locs, str(path)))
 
@@ -1209,6 +1217,29 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     if problems:
         raise ScenarioError(problems)
     return Scenario(resolved, None, _notices(resolved, locs, name), None, _founders_at(locs, name))
+
+
+def _not_found_hint(path: Path) -> str:
+    """Where a scenario file that does not exist was looked for, and what was probably meant.
+
+    A relative path is read from the working directory (the README's `scenarios/...` paths
+    assume the repository's root): say which, name a shipped scenario of the same file name,
+    or a near spelling in that folder.
+
+    >>> _not_found_hint(Path("/nowhere/x.yaml"))
+    ''
+    """
+    hint = "" if path.is_absolute() else f" (looked for {os.path.abspath(path)}: relative to the working directory)"
+    shipped = _shipped_scenario(path.name)
+    if shipped and os.path.abspath(shipped) != os.path.abspath(path):
+        return f"{hint}; the shipped scenario of that name is {shipped}"
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError:
+        names = []
+    near = difflib.get_close_matches(path.name, names, n=1, cutoff=0.75)
+    return f"{hint}; did you mean {folder / near[0]}?" if near else hint
 
 
 def _shipped_scenario(name) -> str | None:
