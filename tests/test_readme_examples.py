@@ -89,3 +89,27 @@ def test_the_tour_scenario_is_the_shipped_monthly_events(tmp_path):
     shipped = load_scenario(SCENARIOS / "monthly_events.yaml").to_dict()
     got.pop("description"), shipped.pop("description")
     assert got == shipped
+
+
+def test_the_python_example_runs_from_any_folder(tmp_path, monkeypatch, capsys):
+    """The README's four-line run from Python works outside the repository (it finds the shipped
+    scenarios itself) and prints what it says: the lifespan and the smoothed and raw peaks."""
+    start = README.index("```python\n", README.index("From Python, one run is four lines")) + len("```python\n")
+    code = README[start:README.index("```", start)]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+    result = namespace["result"]
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(result.summary["lifespan"]), str(result.summary["peak_dau"]),
+                       str(result.timeseries["dau"].max())]
+    assert result.summary["peak_dau"] <= result.timeseries["dau"].max()  # a 7-day mean's peak
+
+
+def test_the_readme_says_what_peak_dau_is_in_the_baseline():
+    """'346.7 against 358 in the baseline': the summary's peak DAU is the 7-day mean's peak."""
+    import sim
+
+    result = sim.run_scenario(sim.load_scenario(sim.scenarios_dir() / "baseline.yaml"), seed=1)
+    said = f"{result.summary['peak_dau']:.1f} against {result.timeseries['dau'].max()} in the baseline"
+    assert said in " ".join(README.split())
