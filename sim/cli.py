@@ -505,7 +505,7 @@ def cmd_compare(args) -> int:
         return _invalid(error)
     _note_invalid(result)
     if len(result.labels) > 1:
-        _print_verdicts(result, "Too few replications")
+        _print_verdicts(result, result.advice_heading)
     else:
         from sim.outputs.report import key_measures, mean_ci_text
         from sim.readouts.registry import measure
@@ -592,7 +592,7 @@ def _compare_from_fit(args) -> int:
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
     print(result.note)
-    _print_verdicts(result, "Too few runs")
+    _print_verdicts(result, result.advice_heading)
     print("\n" + _wrote(out, result, COMPARE_FILES))
     _report_failures(result.failures, len(result.labels) * len(result.seeds))
     return EXIT_FAIL if result.failures else EXIT_OK

@@ -24,14 +24,15 @@ from tests.conftest import SCENARIOS
 
 
 def _result(variant_rows: dict, n: int = 8, seed: int = 0, base_overrides: dict | None = None,
-            exact: bool = False) -> CompareResult:
+            exact: bool = False, reached: dict | None = None) -> CompareResult:
     """A baseline and one variant on `n` common seeds.
 
     Every measure of the baseline is drawn around a plausible level; the variant copies it and
     adds, per measure in `variant_rows`, a shift and per-seed noise: {measure: (shift, noise sd)}.
     With `exact` the noise is standardised (mean over the seeds exactly 0, sd exactly the one
     given), so the paired differences have exactly the stated mean and sd and a verdict follows
-    from the effect size alone, not from one draw.
+    from the effect size alone, not from one draw. `reached`: {measure: seeds whose runs reach
+    it}; the others' runs get NaN (a decline no run of that seed reached).
     """
     rng = np.random.default_rng(seed)
     noise = {}
@@ -50,6 +51,9 @@ def _result(variant_rows: dict, n: int = 8, seed: int = 0, base_overrides: dict 
         var = dict(base)
         for m, (shift, sd) in variant_rows.items():
             var[m] = base[m] + shift + sd * (noise[m][s] if exact else rng.standard_normal())
+        for m, seeds in (reached or {}).items():
+            if s not in seeds:
+                base[m] = var[m] = float("nan")
         rows += [{"scenario": "baseline", "seed": s, **base}, {"scenario": "variant", "seed": s, **var}]
     sc = load_scenario(SCENARIOS / "baseline.yaml", days=200)
     return CompareResult([sc, sc], ["baseline", "variant"], list(range(n)), rows, {}, [], None, 0.0, 0, "serial")
@@ -104,6 +108,25 @@ def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
     # the report says it too
     md = res_markdown(res)
     assert "## Too few replications" in md and f"about {expected:,}" in md
+
+
+def test_advice_counts_runs_for_a_measure_some_runs_never_reach():
+    """'6 replications are too few to settle decline 80%->20% (about 4)' when only 2 of the 6
+    pairs reached a decline (a newcomer's first hour, 2026-12-07): 4 pairs that reach it take
+    about 12 runs at that rate, and the advice now says both."""
+    res = _result({"decline_steepness": (2.0, 8.0)}, n=6, seed=3, exact=True,
+                  reached={"decline_steepness": {0, 1, 2, 3}})
+    row = res.differences().set_index("measure").loc["decline_steepness"]
+    assert row["n"] == 4 and not row["significant"]
+    runs = math.ceil(row["replications_needed"] * 6 / 4)
+    (advice,) = res.replication_advice()
+    assert f"decline 80%->20% (reached in 4 of 6 pairs; about {runs:,})" in advice, advice
+    assert f"rerun with -r {runs:,}" in advice
+    # over a fit's posterior the runs are draws x seeds: the terminal's and the report's heading agree
+    assert res.advice_heading == "Too few replications"
+    res.from_fit = {"draws": 3, "seeds_per_draw": 2}
+    assert res.advice_heading == "Too few runs" and "## Too few runs" in res_markdown(res)
+    assert "6 runs are too few" in res.replication_advice()[0]
 
 
 def test_advice_says_how_few_settle_all_but_the_noisiest_measure():

@@ -13,6 +13,7 @@ Example (serial, tiny):
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from concurrent.futures import Executor
@@ -500,6 +501,14 @@ class CompareResult:
                          f"{', '.join(worse) or 'none'}{price}.")
         return lines
 
+    @property
+    def advice_heading(self) -> str:
+        """The heading of `replication_advice` in reports and on the terminal.
+
+        Runs of a comparison over a fit's posterior are draws x seeds, not replications.
+        """
+        return "Too few runs" if getattr(self, "from_fit", None) else "Too few replications"
+
     def replication_advice(self) -> list[str]:
         """Where the replications are too few to settle a headline measure, and how many would.
 
@@ -526,14 +535,19 @@ class CompareResult:
                 need = r["replications_needed"]
                 if need is None or pd.isna(need) or need <= r["n"]:
                     continue
-                wanted.append((int(need), measure(r["measure"]).label))
+                # a measure some runs never reach (a decline, a lifespan) is compared over the pairs
+                # that reach it: `need` such pairs take about need * n / reached runs at this rate
+                reached, k = "", int(need)
+                if 0 < int(r["n"]) < n:
+                    reached, k = f"reached in {int(r['n'])} of {n} pairs; ", math.ceil(need * n / int(r["n"]))
+                wanted.append((k, measure(r["measure"]).label, reached))
             if not wanted:
                 continue
-            parts = [f"{label} ({'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)}"
+            parts = [f"{label} ({reached}{'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)}"
                      + (": a difference this small against the noise between runs is rarely worth settling"
                         if k > PRACTICAL_REPLICATIONS else "") + ")"
-                     for k, label in sorted(wanted)]
-            feasible = [k for k, _ in wanted if k <= PRACTICAL_REPLICATIONS]
+                     for k, label, reached in sorted(wanted)]
+            feasible = [k for k, _, _ in wanted if k <= PRACTICAL_REPLICATIONS]
             which = "all of them" if len(feasible) == len(wanted) else "those"
             fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds
             if feasible and fit:
@@ -543,12 +557,13 @@ class CompareResult:
             elif feasible:
                 rerun = f"; rerun with -r {max(feasible)} to settle {which}"
                 # one noisy measure should not hide that far fewer settle the rest
-                ks = sorted((k, label) for k, label in wanted if k <= PRACTICAL_REPLICATIONS)
+                ks = sorted((k, label) for k, label, _ in wanted if k <= PRACTICAL_REPLICATIONS)
                 if len(ks) == len(wanted) >= 2 and ks[-1][0] > 2 * ks[-2][0]:  # true only if all are settleable
                     rerun += f" (-r {ks[-2][0]} settles all but {ks[-1][1]})"
             else:
                 rerun = ""
-            lines.append(f"{lab}: {n} replications are too few to settle " + ", ".join(parts) + rerun +
+            runs = "runs" if fit else "replications"
+            lines.append(f"{lab}: {n} {runs} are too few to settle " + ", ".join(parts) + rerun +
                          " (80% power at the 5% level for a difference of the observed size, from the observed "
                          "paired variance).")
         return lines

@@ -328,7 +328,7 @@ def compare_markdown(result, images: dict | None = None) -> str:
         out += ["", "## Verdicts", ""] + [f"- {v}" for v in result.verdicts()]
         advice = result.replication_advice()
         if advice:
-            out += ["", "## Too few replications", ""] + [f"- {a}" for a in advice]
+            out += ["", f"## {result.advice_heading}", ""] + [f"- {a}" for a in advice]
     else:
         out += [_no_variant(result)]
     out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
@@ -421,8 +421,8 @@ def compare_html(result, images: dict | None = None) -> str:
                      + "</ul>")
         advice = result.replication_advice()
         if advice:
-            parts.append("<h2>Too few replications</h2><ul>" + "".join(f"<li>{html.escape(a)}</li>" for a in advice)
-                         + "</ul>")
+            parts.append(f"<h2>{html.escape(result.advice_heading)}</h2><ul>"
+                         + "".join(f"<li>{html.escape(a)}</li>" for a in advice) + "</ul>")
     else:
         parts.append(f"<p>{html.escape(_no_variant(result))}</p>")
     parts += [f"<p class='about'>{html.escape(_about(result))}</p>",
