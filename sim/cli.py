@@ -341,10 +341,10 @@ def cmd_reference(args) -> int:
     return EXIT_OK
 
 
-def _engine_args(p, replications: int) -> None:
+def _engine_args(p, replications: int, per: str = "scenario", seed_of: str = "the first file's seed") -> None:
     g = p.add_argument_group("execution (one code path, identical numbers on every engine)")
     g.add_argument("-r", "--replications", type=_int_arg(1), default=replications,
-                   help="replications per scenario or design point (default "
+                   help=f"replications per {per} (default "
                         f"{replications if replications is not None else '30; with --from-fit: every draw'})")
     engine = g.add_mutually_exclusive_group()
     engine.add_argument("--workers", type=_int_arg(1, 4096), help="process-pool workers (default: all cores)")
@@ -353,7 +353,7 @@ def _engine_args(p, replications: int) -> None:
                         help="start a local Dask cluster of N workers")
     engine.add_argument("--scheduler", metavar="ADDRESS", help="use a running Dask scheduler, e.g. tcp://host:8786")
     g.add_argument("--seed", type=_int_arg(0, SEED_MAX),
-                   help="base seed of the replications (default: the first file's seed)")
+                   help=f"base seed of the replications (default: {seed_of})")
     g.add_argument("--quiet", action="store_true", help="no progress output")
     g.add_argument("--force", action="store_true", help="run even if the memory estimate exceeds what is available")
 
@@ -960,7 +960,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default="active_member_days", metavar="MEASURE",
                    help="read-out that ranks the best design points printed at the end, e.g. lifespan or "
                    "peak_dau; higher is better unless the measure is a cost (default active_member_days)")
-    _engine_args(p, replications=5)
+    _engine_args(p, replications=5, per="design point", seed_of="the scenario file's seed")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("dashboard", help="serve the interactive page (Solara) on 127.0.0.1")
