@@ -603,7 +603,7 @@ def cmd_fit(args) -> int:
     from sim.experiments.executors import SchedulerUnreachable, make_executor
     from sim.fitting.engine import PYABC_MISSING
     from sim.fitting.history import HistoryError
-    from sim.fitting.run import FitInputError, check_folder, fit, identity, prepare
+    from sim.fitting.run import FitInputError, check_folder, fit, identity, identity_parts, prepare
     from sim.scenario import ScenarioError, load_scenario
 
     settings = dict(budget=args.budget, generations=args.generations, population_size=args.population_size,
@@ -637,7 +637,8 @@ def cmd_fit(args) -> int:
     if error:
         return _invalid(error)
     try:
-        check_folder(out, identity(sc, spec, hist, layout, fit_seed), create=True)
+        check_folder(out, identity(sc, spec, hist, layout, fit_seed), create=True,
+                     parts=identity_parts(sc, spec, hist, layout, fit_seed))
     except FitInputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID

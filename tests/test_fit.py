@@ -433,7 +433,12 @@ def test_resume_after_sigkill_keeps_finished_generations_and_gives_the_same_post
 def test_a_folder_holding_another_fit_is_refused(tmp_path, reference, history_csv, capsys):
     other = simulated_history(tmp_path / "other.csv", seed=4)
     assert main(["fit", str(SMALL), "--history", str(other), "--out", str(reference.out)]) == 2
-    assert "holds a different fit" in capsys.readouterr().err
+    assert "holds a different fit (differs: the history file's contents);" in capsys.readouterr().err
+    # it says what differs, as the command line names it (it said only "another scenario, fit
+    # section, history or seed" when the population size alone had changed)
+    assert main(["fit", str(SMALL), "--history", str(history_csv), "--out", str(reference.out),
+                 "--population-size", str(reference.spec.population_size + 1)]) == 2
+    assert "(differs: fit.population_size (--population-size));" in capsys.readouterr().err
 
 
 def test_two_fits_cannot_share_a_folder_at_once(tmp_path):
@@ -888,10 +893,15 @@ def test_a_forecast_mostly_alive_at_the_horizon_is_not_given_a_most_likely_day(r
     fake.records = [{"lifespan": None, "readouts": {}} for _ in range(14)] + \
         [{"lifespan": d, "readouts": {}} for d in (38, 39, 40, 40, 41, 42)]
     text = fake.sentence()
-    assert "in 70% of 20 forecasts it is still active" in text and text.endswith("most likely it is still active then.")
+    assert text.startswith("On its present course the community is most likely still active at the ")
+    # 6 of 20 dormant by day 42: the 5th percentile of the dormancy days is day 38 (one in 20), so
+    # 95% are still active then (the sentence once said "goes dormant after day 38 (90%)")
+    assert "(70% of 20 forecasts are); 95% of the forecasts are still active on day 38" in text, text
     fake.records = [{"lifespan": None, "readouts": {}} for _ in range(4)] + \
         [{"lifespan": d, "readouts": {}} for d in range(30, 46)]
-    assert "of the forecasts that go dormant, most likely around day" in fake.sentence()
+    text = fake.sentence()
+    assert text.startswith("On its present course the community most likely goes dormant around day "), text
+    assert "95% of the forecasts are still active on day 30" in text and "and 20% of 20 at the" in text, text
 
 
 @needs_pyabc

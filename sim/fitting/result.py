@@ -218,17 +218,18 @@ class FitResult:
             return (f"On its present course the community is still active at day {self.horizon:,} "
                     f"(the forecast horizon) in {alive:,} of {n:,} forecasts.")
         if life["q95"] is None:
-            share = life["after_horizon_share"]
+            # more than 5% of the forecasts are still active at the horizon, so the dormancy days
+            # have a lower bound only: 95% of the forecasts are still active on day q05
+            share, n = life["after_horizon_share"], f["draws"]
+            early = f"95% of the forecasts are still active on {self.day_text(life['q05'])}"
             # the mode of the dormancy days leaves out the forecasts still active: when those are
             # the larger part, "still active at the horizon" is the most likely outcome
             if share >= 0.5 or not life["most_likely"]:
-                likely = "; most likely it is still active then."
-            else:
-                likely = (f"; of the forecasts that go dormant, most likely around "
-                          f"{self.day_text(life['most_likely'])}.")
-            return (f"On its present course the community goes dormant after {self.day_text(life['q05'])} "
-                    f"(90%); in {share:.0%} of {f['draws']} forecasts it is still active at the "
-                    f"{self.horizon:,}-day horizon" + likely)
+                return (f"On its present course the community is most likely still active at the "
+                        f"{self.horizon:,}-day horizon ({share:.0%} of {n:,} forecasts are); {early}.")
+            return (f"On its present course the community most likely goes dormant around "
+                    f"{self.day_text(life['most_likely'])}; {early}, and {share:.0%} of {n:,} at the "
+                    f"{self.horizon:,}-day horizon.")
         return (f"On its present course the community goes dormant between {self.day_text(life['q05'])} "
                 f"and {self.day_text(life['q95'])} (90%); most likely around "
                 f"{self.day_text(life['most_likely'])}.")

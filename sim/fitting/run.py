@@ -277,20 +277,49 @@ def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: Summary
     The budget, the number of generations and the forecast settings may change between runs:
     a fit continues with more generations, or re-forecasts, from where it is.
     """
-    d = {"scenario": sc.with_overrides(["horizon_days=1"]).digest(),
-         "priors": [p.to_dict() | {"key": p.key} for p in spec.parameters],
-         "series": list(layout.series), "block_days": spec.block_days, "population_size": spec.population_size,
-         "quantile": spec.quantile, "history": hist.sha256, "seed": fit_seed, "model_version": MODEL_VERSION}
+    d = identity_parts(sc, spec, hist, layout, fit_seed)
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def check_folder(out: Path, ident: str, create: bool = False) -> bool:
+def identity_parts(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: SummaryLayout, fit_seed: int) -> dict:
+    """The parts `identity` hashes, by name: kept in the manifest, so a refused folder can say which differ."""
+    return {"scenario": sc.with_overrides(["horizon_days=1"]).digest(),
+            "priors": [p.to_dict() | {"key": p.key} for p in spec.parameters],
+            "series": list(layout.series), "block_days": spec.block_days, "population_size": spec.population_size,
+            "quantile": spec.quantile, "history": hist.sha256, "seed": fit_seed, "model_version": MODEL_VERSION}
+
+
+#: What each identity part is, in the words of the scenario file and the command line.
+_PART_NAMES = {"scenario": "the scenario's parameters", "priors": "the fitted parameters or their priors "
+               "(fit.parameters)", "series": "the observed series (fit.observe)", "block_days": "fit.block_days",
+               "population_size": "fit.population_size (--population-size)", "quantile": "fit.quantile",
+               "history": "the history file's contents", "seed": "the seed (--seed)",
+               "model_version": "circlesim's model version"}
+
+
+def _differing(out: Path, parts: dict | None) -> str:
+    """Which identity parts the fit in `out` has other than `parts` (' (differs: ...)'), or '' when unknown."""
+    if not parts:
+        return ""
+    try:
+        old = json.loads((out / "fit_manifest.json").read_text(encoding="utf-8")).get("identity_parts")
+    except (OSError, json.JSONDecodeError):
+        return ""
+    if not isinstance(old, dict):
+        return ""
+    names = [_PART_NAMES.get(k, k) for k in parts if json.dumps(old.get(k), sort_keys=True, default=str)
+             != json.dumps(parts[k], sort_keys=True, default=str)]
+    return f" (differs: {'; '.join(names)})" if names else ""
+
+
+def check_folder(out: Path, ident: str, create: bool = False, parts: dict | None = None) -> bool:
     """True when `out` holds this fit (resume); False when it is new; FitInputError for another fit.
 
     Also refused: an `out` that is a file, lies under one, is not writable, or holds another
     command's outputs (a run, compare or sweep folder, whose files the fit would overwrite).
     `create`: also create the folder and write a probe into it, so a folder that cannot be
-    created (a read-only or virtual file system) is refused before the fit starts.
+    created (a read-only or virtual file system) is refused before the fit starts. `parts`
+    (`identity_parts`): with them, a refusal names what differs from the fit in `out`.
     """
     from sim.outputs.folder import OutputError, check_usable, using
 
@@ -312,8 +341,9 @@ def check_folder(out: Path, ident: str, create: bool = False) -> bool:
     except (OSError, json.JSONDecodeError):
         old = None
     if old != ident:
-        raise FitInputError([f"{out}: holds a different fit (another scenario, fit section, history or seed); "
-                             "choose another --out, or delete the folder to start over"])
+        what = _differing(out, parts) or " (another scenario, fit section, history or seed)"
+        raise FitInputError([f"{out}: holds a different fit{what}; choose another --out, or delete the folder to "
+                             "start over"])
     return True
 
 
@@ -340,7 +370,8 @@ def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, ident) -> None:
     from sim.fitting.engine import require_pyabc
 
     pyabc = require_pyabc()
-    man = {"kind": "fit", "identity": ident, "model_version": MODEL_VERSION,
+    man = {"kind": "fit", "identity": ident, "identity_parts": identity_parts(sc, spec, hist, layout, fit_seed),
+           "model_version": MODEL_VERSION,
            "versions": {**versions(), "pyabc": pyabc.__version__},
            "scenario": {"path": sc.path, "digest": sc.digest(), "resolved": sc.to_dict()},
            "fit": spec.to_dict(), "observed": list(layout.series), "seed": fit_seed,
@@ -400,7 +431,7 @@ def fit(scenario, history, out: str | os.PathLike | None = None, *, parameters: 
     require_pyabc()
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="circlesim-fit-"))
     ident = identity(sc, spec, hist, layout, fit_seed)
-    resuming = check_folder(out, ident)
+    resuming = check_folder(out, ident, parts=identity_parts(sc, spec, hist, layout, fit_seed))
     out.mkdir(parents=True, exist_ok=True)
     lock = lock_folder(out)
     try:
@@ -463,5 +494,5 @@ def _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor
     return result
 
 
-__all__ = ["FitInputError", "FitProgress", "MIN_FORECAST_AHEAD", "check_folder", "fit", "identity", "lock_folder",
-           "prepare"]
+__all__ = ["FitInputError", "FitProgress", "MIN_FORECAST_AHEAD", "check_folder", "fit", "identity", "identity_parts",
+           "lock_folder", "prepare"]

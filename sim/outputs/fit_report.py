@@ -138,7 +138,8 @@ def fit_caveats(result) -> list[str]:
     if ess is not None and (ess < THIN_ESS or ess < THIN_ESS_SHARE * particles):
         out.append(f"The last generation's effective sample size is {ess:.0f} of {particles} particles "
                    f"({len(result.generations)} generation(s)): the posterior rests on few distinct particles, "
-                   "and its intervals are rough; raise fit.population_size or the budget.")
+                   "and its intervals are rough; raise fit.population_size (--population-size) or fit.budget "
+                   "(--budget).")
     for key, ps in result.parameter_summary().items():
         if ps["q50"] > ps["prior_q95"] or ps["q50"] < ps["prior_q05"]:
             side = "upper" if ps["q50"] > ps["prior_q95"] else "lower"
