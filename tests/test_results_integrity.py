@@ -365,6 +365,33 @@ def test_a_run_never_silently_replaces_another_scenarios_run(tmp_path, capsys):
     assert main(["run", str(other), "--out", str(out), *small]) == 0
 
 
+def test_a_folder_of_the_users_own_files_is_refused(tmp_path, capsys):
+    """A fit into the folder holding the user's history.csv replaced it with the fit's copy (dates
+    lost, and the fit could then never resume), and a comparison into a folder of the user's own
+    report.md and runs.csv overwrote both (red team, 2026-12-07). A folder no circlesim command
+    wrote is refused when it holds any visible file; hidden files and subfolders do not count."""
+    from sim.fitting.run import FitInputError, check_folder
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "history.csv").write_text("date,members,dau\n2025-03-01,10,8\n")
+    with pytest.raises(FitInputError, match=r"holds files circlesim did not write \(history.csv\)"):
+        check_folder(mine, "any")
+    (mine / "history.csv").unlink()
+    for name in ("report.md", "runs.csv"):
+        (mine / name).write_text("my own notes\n")
+    small = ["--set", "population.size=300", "--days", "30", "--quiet", "--serial", "-r", "2"]
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), "--out", str(mine), *small]) == 2
+    assert "holds files circlesim did not write (report.md, runs.csv)" in capsys.readouterr().err
+    assert [(mine / n).read_text() for n in ("report.md", "runs.csv")] == ["my own notes\n"] * 2
+    assert sorted(p.name for p in mine.iterdir()) == ["report.md", "runs.csv"]  # nothing written
+    # an empty folder, or one with only hidden files and subfolders, is used as before
+    calm = tmp_path / "calm"
+    (calm / "sub").mkdir(parents=True)
+    (calm / ".gitkeep").write_text("")
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), "--out", str(calm), *small]) == 0
+
+
 def test_an_interrupted_publication_keeps_what_it_records(tmp_path):
     """The journal carries the set's record (`meta`), so a publication completed by `recover`
     records the same as one that was not interrupted."""

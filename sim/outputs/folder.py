@@ -87,11 +87,21 @@ def held_kind(out: str | os.PathLike) -> str | None:
     return None
 
 
+def _foreign_files(out: Path) -> list[str]:
+    """The visible regular files in `out`, a folder no circlesim command has written (sorted names)."""
+    try:
+        return sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.is_file())
+    except OSError:
+        return []
+
+
 def check_usable(out: str | os.PathLike, kind: str | None = None) -> Path:
     """Raise `OutputError` unless `out` is, or can be created as, a writable folder. Writes nothing.
 
     With `kind` (the command about to write: 'run', 'compare', 'sweep', 'fit'), a folder that
-    holds another command's outputs is refused too: writing there would delete or overwrite them.
+    holds another command's outputs is refused too: writing there would delete or overwrite them;
+    so is a folder holding files no circlesim command wrote (the user's own `history.csv` or
+    `report.md`, which a fit or a comparison would replace). Hidden files and subfolders do not count.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -100,6 +110,13 @@ def check_usable(out: str | os.PathLike, kind: str | None = None) -> Path:
     if other is not None and other != kind:
         raise OutputError(f"{out} holds the outputs of `circlesim {other}`; this {kind} would overwrite or delete "
                           f"them: choose another --out (or remove that folder first)")
+    if kind and other is None and out.is_dir() and not (out / MANIFEST).exists():
+        foreign = _foreign_files(out)
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise OutputError(f"{out} holds files circlesim did not write ({shown}); this {kind} could overwrite "
+                              f"them (a fit writes history.csv, a comparison report.md and runs.csv): choose a new "
+                              f"or empty folder for --out")
     probe = out
     while not probe.exists():
         if probe.parent == probe:
