@@ -902,6 +902,11 @@ def test_a_forecast_mostly_alive_at_the_horizon_is_not_given_a_most_likely_day(r
     text = fake.sentence()
     assert text.startswith("On its present course the community most likely goes dormant around day "), text
     assert "95% of the forecasts are still active on day 30" in text and "and 20% of 20 at the" in text, text
+    # dormant on day 0 is a day, not a missing one (the sentence said "most likely still active"
+    # when 3 of 5 forecasts went dormant on day 0: red team, 2026-12-07)
+    fake.records = [{"lifespan": None, "readouts": {}} for _ in range(2)] + \
+        [{"lifespan": 0, "readouts": {}} for _ in range(3)]
+    assert "most likely goes dormant around day 0" in fake.sentence(), fake.sentence()
 
 
 @needs_pyabc
@@ -946,3 +951,32 @@ def test_the_fit_section_gives_the_decimal_hint_too(tmp_path):
     msgs = {p.key: p.message for p in info.value.problems}
     assert "write numbers in decimal" in msgs["fit.parameters.acquisition.q_close.low"]
     assert "write numbers in decimal" in msgs["fit.dormant_by"]
+
+
+def test_a_fit_is_another_fit_when_its_graph_file_or_launch_date_changes(tmp_path):
+    """A fit resumed its old posterior after the graph file's contents were replaced, and after a
+    new fit.launch_date moved every observed day (red team, 2026-12-07): both are now part of the
+    fit's identity, and a refused folder names them. Fits with neither keep their identity."""
+    from sim.fitting import run as run_module
+    from sim.fitting.run import identity, identity_parts, prepare
+
+    history = SCENARIOS / "fit_example_history.csv"
+    base = prepare(str(SCENARIOS / "fit_example.yaml"), history)
+    moved = prepare(load_scenario(SCENARIOS / "fit_example.yaml", overrides=["fit.launch_date=2025-02-20"]), history)
+    assert identity_parts(*base)["launch_date"] == "2025-03-01"
+    assert identity(*base) != identity(*moved)
+    (tmp_path / "fit_manifest.json").write_text(json.dumps({"identity_parts": identity_parts(*base)}))
+    assert run_module._differing(tmp_path, identity_parts(*moved)) == \
+        " (differs: the launch date (fit.launch_date): every observed day moved)"
+    graph = tmp_path / "g.csv"
+    graph.write_text("source,target\n" + "".join(f"{i},{(i + 1) % 60}\n" for i in range(60)))
+    on_file = ["population.graph.type=file", f"population.graph.file={graph}", "community.seed_members=5",
+               "community.core_seeds=1", "community.organizers=1"]
+    first = identity_parts(*prepare(load_scenario(SCENARIOS / "fit_example.yaml", overrides=on_file), history))
+    graph.write_text("source,target\n" + "".join(f"{i},{(i + 2) % 60}\n" for i in range(60)))
+    second = identity_parts(*prepare(load_scenario(SCENARIOS / "fit_example.yaml", overrides=on_file), history))
+    assert first["graph_file"] != second["graph_file"] and {k for k in first if first[k] != second[k]} == {"graph_file"}
+    # a history counted in days has no launch date, and no graph file leaves the part out
+    days = tmp_path / "days.csv"
+    days.write_text("day,members,dau,posts\n" + "".join(f"{d},{30 + d},20,5\n" for d in range(40)))
+    assert not {"launch_date", "graph_file"} & set(identity_parts(*prepare(str(SCENARIOS / "fit_example.yaml"), days)))

@@ -224,7 +224,7 @@ class FitResult:
             early = f"95% of the forecasts are still active on {self.day_text(life['q05'])}"
             # the mode of the dormancy days leaves out the forecasts still active: when those are
             # the larger part, "still active at the horizon" is the most likely outcome
-            if share >= 0.5 or not life["most_likely"]:
+            if share >= 0.5 or life["most_likely"] is None:  # day 0 is a day
                 return (f"On its present course the community is most likely still active at the "
                         f"{self.horizon:,}-day horizon ({share:.0%} of {n:,} forecasts are); {early}.")
             return (f"On its present course the community most likely goes dormant around "

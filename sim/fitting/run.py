@@ -282,11 +282,26 @@ def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: Summary
 
 
 def identity_parts(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: SummaryLayout, fit_seed: int) -> dict:
-    """The parts `identity` hashes, by name: kept in the manifest, so a refused folder can say which differ."""
-    return {"scenario": sc.with_overrides(["horizon_days=1"]).digest(),
-            "priors": [p.to_dict() | {"key": p.key} for p in spec.parameters],
-            "series": list(layout.series), "block_days": spec.block_days, "population_size": spec.population_size,
-            "quantile": spec.quantile, "history": hist.sha256, "seed": fit_seed, "model_version": MODEL_VERSION}
+    """The parts `identity` hashes, by name: kept in the manifest, so a refused folder can say which differ.
+
+    The graph file's contents and a dated history's launch day count too (a fit resumed its old
+    posterior after the graph file was replaced, or with every observed day moved by a new
+    `fit.launch_date`: red team, 2026-12-07); they are left out when there is no graph file or
+    no date, so the fits that had neither keep their identity and still resume.
+    """
+    from sim.experiments.store import graph_file_hash
+
+    parts = {"scenario": sc.with_overrides(["horizon_days=1"]).digest(),
+             "priors": [p.to_dict() | {"key": p.key} for p in spec.parameters],
+             "series": list(layout.series), "block_days": spec.block_days, "population_size": spec.population_size,
+             "quantile": spec.quantile, "history": hist.sha256, "seed": fit_seed, "model_version": MODEL_VERSION}
+    graph = sc.population.graph
+    if graph.type == "file" and graph.file:
+        parts["graph_file"] = graph_file_hash(graph.file)
+    launch = hist.date_of(0)
+    if launch:
+        parts["launch_date"] = launch
+    return parts
 
 
 #: What each identity part is, in the words of the scenario file and the command line.
@@ -294,7 +309,13 @@ _PART_NAMES = {"scenario": "the scenario's parameters", "priors": "the fitted pa
                "(fit.parameters)", "series": "the observed series (fit.observe)", "block_days": "fit.block_days",
                "population_size": "fit.population_size (--population-size)", "quantile": "fit.quantile",
                "history": "the history file's contents", "seed": "the seed (--seed)",
-               "model_version": "circlesim's model version"}
+               "model_version": "circlesim's model version", "graph_file": "the graph file's contents",
+               "launch_date": "the launch date (fit.launch_date): every observed day moved"}
+
+
+def _part_order(key: str) -> tuple:
+    order = list(_PART_NAMES)
+    return (order.index(key) if key in order else len(order), key)
 
 
 def _differing(out: Path, parts: dict | None) -> str:
@@ -307,8 +328,9 @@ def _differing(out: Path, parts: dict | None) -> str:
         return ""
     if not isinstance(old, dict):
         return ""
-    names = [_PART_NAMES.get(k, k) for k in parts if json.dumps(old.get(k), sort_keys=True, default=str)
-             != json.dumps(parts[k], sort_keys=True, default=str)]
+    names = [_PART_NAMES.get(k, k) for k in sorted(set(parts) | set(old), key=_part_order)
+             if json.dumps(old.get(k), sort_keys=True, default=str) != json.dumps(parts.get(k), sort_keys=True,
+                                                                                     default=str)]
     return f" (differs: {'; '.join(names)})" if names else ""
 
 
