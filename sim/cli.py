@@ -652,6 +652,10 @@ def cmd_fit(args) -> int:
         if not _database_error(exc):
             raise
         reason = _database_reason(exc)
+        if _database_damaged(reason):  # rerunning cannot help: it failed the same way forever (red team)
+            print(f"error: the fit's database {out / 'fit.db'} is damaged ({reason}) and cannot be resumed: "
+                  f"delete {out / 'fit.db'} (the fit then starts over) or choose another --out.", file=sys.stderr)
+            return EXIT_FAIL
         print(f"error: the fit could not write its database {out / 'fit.db'}: {reason}. The generations it "
               "finished are kept there: the same command again resumes from them (free some space first if "
               "the disk is full).", file=sys.stderr)
@@ -673,6 +677,15 @@ def _database_error(exc: BaseException) -> bool:
     import sqlite3
 
     return isinstance(exc, sqlite3.Error) or type(exc).__module__.split(".")[0] == "sqlalchemy"
+
+
+def _database_damaged(reason: str) -> bool:
+    """Whether SQLite's words say the database file itself is damaged (not a full disk or a lock).
+
+    >>> _database_damaged("database disk image is malformed"), _database_damaged("disk I/O error")
+    (True, False)
+    """
+    return any(words in reason for words in ("malformed", "file is not a database", "file is encrypted"))
 
 
 def _database_reason(exc: BaseException) -> str:

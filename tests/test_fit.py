@@ -204,6 +204,24 @@ def test_a_database_that_cannot_be_written_is_one_message_not_a_traceback(tmp_pa
     assert f"could not write its database {out / 'fit.db'}: disk I/O error" in err and "Traceback" not in err
 
 
+@needs_pyabc
+def test_a_damaged_database_says_to_delete_it_not_to_rerun(tmp_path, reference, capsys, history_csv):
+    """A truncated fit.db said "the same command again resumes", and every rerun failed the same
+    way (red team, 2026-12-07): a damaged database now says so, and how to start over."""
+    import shutil
+
+    out = tmp_path / "fit"
+    shutil.copytree(reference.out, out)
+    db = out / "fit.db"
+    db.write_bytes(db.read_bytes()[:3000])  # truncated: SQLite reads a malformed image
+    argv = ["fit", str(SMALL), "--history", str(history_csv), "--out", str(out), "--serial", "--quiet"]
+    for _ in range(2):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert f"the fit's database {db} is damaged (" in err and f"delete {db}" in err, err
+        assert "resumes from them" not in err and "Traceback" not in err
+
+
 def test_fit_engine_options_exclude_each_other_and_an_uncreatable_folder_is_refused(tmp_path, capsys,
                                                                                    history_csv):
     with pytest.raises(SystemExit) as exit_:
@@ -592,6 +610,28 @@ def test_compare_from_fit_refuses_a_variant_of_another_population(tmp_path, refe
 def test_compare_from_fit_refuses_a_folder_without_a_fit(tmp_path, capsys):
     assert main(["compare", "--from-fit", str(tmp_path), str(SMALL)]) == 2
     assert "not a fit output folder" in capsys.readouterr().err
+
+
+@needs_pyabc
+@pytest.mark.filterwarnings("ignore:.*made with model version 3 or earlier")
+@pytest.mark.parametrize("name, damage, says", [
+    ("fit_manifest.json", "{}", "fit_manifest.json: damaged, the fit cannot be read back (no 'scenario')"),
+    ("fit_manifest.json", "[]", "fit_manifest.json: damaged, the fit cannot be read back (a list, not"),
+    ("fit_manifest.json", "{not json", "fit_manifest.json: damaged, the fit cannot be read back (Expecting"),
+    ("posterior.csv", "", "posterior.csv: damaged, the fit cannot be read back (No columns to parse"),
+    ("forecast_draws.json", "", "forecast_draws.json: damaged, the fit cannot be read back (Expecting"),
+])
+def test_compare_from_fit_names_the_damaged_file_of_a_fit(tmp_path, reference, capsys, name, damage, says):
+    """A damaged fit folder gave KeyError and AttributeError tracebacks, or a JSON error naming no
+    file (red team, 2026-12-07): now one message naming the file, exit 2."""
+    import shutil
+
+    copy = tmp_path / "fit"
+    shutil.copytree(reference.out, copy)
+    (copy / name).write_text(damage)
+    assert main(["compare", "--from-fit", str(copy), str(SMALL), "--out", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert f"invalid --from-fit: {copy / says}" in err and "Traceback" not in err, err
 
 
 def test_a_table_given_in_python_is_checked_like_a_file():

@@ -327,38 +327,53 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
     if missing:
         raise FileNotFoundError(f"{folder}: the fit has not finished (no {', '.join(missing)}); run the same "
                                 "circlesim fit command again to resume it")
-    man = json.loads(manifest_path.read_text(encoding="utf-8"))
-    made_with = man.get("model_version")  # recorded from model version 4 on
-    if made_with != MODEL_VERSION:
-        warnings.warn(f"{folder}: this fit was made with model version {made_with or '3 or earlier'}, the model is "
-                      f"at {MODEL_VERSION}: its posterior and forecasts describe that model (CHANGELOG.md says "
-                      "what changed); run the fit again for this one", stacklevel=2)
-    scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"])
-    spec = FitSpec.from_dict(man["fit"])
-    history = read_history(folder / "history.csv")  # days since launch, with the original file's comments
-    history.path = man["history"]["path"]
-    history.sha256 = man["history"]["sha256"]
-    if man["history"].get("launch_date"):
-        import datetime as dt
+    reading = "fit_manifest.json"  # the file being read, for the message when one is damaged
+    try:
+        man = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(man, dict):
+            raise TypeError(f"a {type(man).__name__}, not the manifest's mapping")
+        made_with = man.get("model_version")  # recorded from model version 4 on
+        if made_with != MODEL_VERSION:
+            warnings.warn(f"{folder}: this fit was made with model version {made_with or '3 or earlier'}, the model "
+                          f"is at {MODEL_VERSION}: its posterior and forecasts describe that model (CHANGELOG.md says "
+                          "what changed); run the fit again for this one", stacklevel=2)
+        scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"])
+        spec = FitSpec.from_dict(man["fit"])
+        reading = "history.csv"
+        history = read_history(folder / "history.csv")  # days since launch, with the original file's comments
+        reading = "fit_manifest.json"
+        history.path = man["history"]["path"]
+        history.sha256 = man["history"]["sha256"]
+        if man["history"].get("launch_date"):
+            import datetime as dt
 
-        history.origin = dt.date.fromisoformat(man["history"]["launch_date"])
-    layout = SummaryLayout.from_history(history, man["observed"], spec.block_days)
-    particles = pd.read_csv(folder / "posterior.csv")
-    generations = pd.read_csv(folder / "generations.csv")
-    draws = pd.DataFrame(json.loads((folder / "forecast_draws.json").read_text(encoding="utf-8")))
-    from sim.experiments.store import run_key
+            history.origin = dt.date.fromisoformat(man["history"]["launch_date"])
+        layout = SummaryLayout.from_history(history, man["observed"], spec.block_days)
+        reading = "posterior.csv"
+        particles = pd.read_csv(folder / "posterior.csv")
+        reading = "generations.csv"
+        generations = pd.read_csv(folder / "generations.csv")
+        reading = "forecast_draws.json"
+        draws = pd.DataFrame(json.loads((folder / "forecast_draws.json").read_text(encoding="utf-8")))
+        from sim.experiments.store import run_key
 
-    store = ResultStore(folder / "forecast")
-    records = []
-    for _, d in draws.iterrows():
-        sc = scenario_with(scenario, spec, {k: d[k] for k in spec.keys})
-        key, seed = run_key(sc), int(d["seed"])
-        records.append(store.read_valid(key, seed, sc.horizon_days)[0] if store.has(key, seed) else None)
-    summary = json.loads((folder / "fit_summary.json").read_text(encoding="utf-8"))
-    info = dict(summary.get("run", {}))
-    info["stopped_by"] = summary.get("abc", {}).get("stopped_by")
-    info["total_simulations"] = summary.get("abc", {}).get("total_simulations")
-    return FitResult(scenario, spec, history, layout, int(man["seed"]), particles, generations, draws, records,
+        store = ResultStore(folder / "forecast")
+        records = []
+        for _, d in draws.iterrows():
+            sc = scenario_with(scenario, spec, {k: d[k] for k in spec.keys})
+            key, seed = run_key(sc), int(d["seed"])
+            records.append(store.read_valid(key, seed, sc.horizon_days)[0] if store.has(key, seed) else None)
+        reading = "fit_summary.json"
+        summary = json.loads((folder / "fit_summary.json").read_text(encoding="utf-8"))
+        info = dict(summary.get("run", {}))
+        info["stopped_by"] = summary.get("abc", {}).get("stopped_by")
+        info["total_simulations"] = summary.get("abc", {}).get("total_simulations")
+        fit_seed = int(man["seed"])
+    except (KeyError, TypeError, AttributeError, ValueError, pd.errors.EmptyDataError) as exc:
+        why = f"no {exc}" if isinstance(exc, KeyError) else (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ValueError(f"{folder / reading}: damaged, the fit cannot be read back ({why}); run circlesim fit "
+                         "again into a new --out") from None
+    return FitResult(scenario, spec, history, layout, fit_seed, particles, generations, draws, records,
                      [], info, folder)
 
 
