@@ -105,6 +105,11 @@ BAD_HISTORIES = {
     "infinite value": ("day,members\n0,inf\n", 2, 2, "not a finite number"),
     "only a header": ("day,members\n", 2, None, "no observed day"),
     "all gaps": ("day,members,dau\n0,1,\n1,2,\n", 1, 3, "the column has no values"),
+    # an OverflowError traceback until 2026-12-07 (red team)
+    "a day of 1e300": ("day,members\n0,30\n1e300,31\n", 3, 1, "1e300 is beyond day 20,000"),
+    "a day of 1e19": ("day,members\n0,30\n1e19,31\n", 3, 1, "1e19 is beyond day 20,000"),
+    "an Excel error as the day": ("day,members\n0,30\n#N/A,31\n2,32\n", 3, 1, "'#N/A' is not a whole number"),
+    "a date centuries on": ("date,members\n2025-03-01,30\n9999-01-01,31\n", 3, 1, "beyond day 20,000"),
 }
 
 
@@ -632,6 +637,23 @@ def test_compare_from_fit_names_the_damaged_file_of_a_fit(tmp_path, reference, c
     assert main(["compare", "--from-fit", str(copy), str(SMALL), "--out", str(tmp_path / "c")]) == 2
     err = capsys.readouterr().err
     assert f"invalid --from-fit: {copy / says}" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("table, words", [
+    (pd.DataFrame({"day": [], "members": []}), "<table>:1: no observed day: the table has no rows"),
+    (pd.DataFrame({"day": [0, 1e19], "members": [1.0, 2.0]}), "<table>:3: column 1 (day): 1e+19 is not a whole "
+                                                               "number of days from 0 to 20,000"),
+    (pd.DataFrame({"day": [0, 1], "members": [np.nan, np.nan]}), "the column has no values"),
+    (pd.DataFrame({"day": [0, 1], "members": [1, "many"]}), "<table>:3: column 2 (members): 'many' is not a number"),
+])
+def test_a_table_given_in_python_is_refused_where_a_file_would_be(table, words):
+    """history_from_frame took an empty table (IndexError later), a day of 1e19 (wrapped to a
+    negative last day), an all-gap series and text cells (a bare ValueError): red team, 2026-12-07."""
+    from sim.fitting.history import history_from_frame
+
+    with pytest.raises(HistoryError) as err:
+        history_from_frame(table)
+    assert words in str(err.value), str(err.value)
 
 
 def test_a_table_given_in_python_is_checked_like_a_file():

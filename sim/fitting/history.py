@@ -39,6 +39,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.scenario.schema import SCHEMA
+
+#: The last day a history may have: the longest horizon circlesim simulates (`horizon_days`' bound).
+MAX_DAY = int(SCHEMA["horizon_days"].high)
+
 #: Series a history may hold: daily read-outs of the simulator with the same names.
 SERIES = ("members", "dau", "mau", "posts", "joins", "leaves")
 #: The time column: days since launch, or calendar dates.
@@ -172,26 +177,54 @@ def history_from_frame(df: pd.DataFrame, series=None, path: str = "<table>") -> 
     if bad or not series:
         raise HistoryError([HistoryProblem(path, 1, None, None, f"no usable series ({', '.join(bad) or 'none'}); "
                                            f"give some of {', '.join(SERIES)}")])
-    raw_days = np.asarray(df["day"], dtype=float)
-    whole = np.isfinite(raw_days) & (raw_days == np.round(raw_days)) & (raw_days >= 0)
+    if len(df) == 0:
+        raise HistoryError([HistoryProblem(path, 1, None, None, "no observed day: the table has no rows")])
+    numeric = {}
+    for j, col in enumerate(["day", *series], start=1):
+        try:
+            numeric[col] = np.asarray(df[col], dtype=float)
+        except (TypeError, ValueError):  # text in a cell: say which, as a file's reader does
+            cells = pd.to_numeric(df[col], errors="coerce")
+            i = int(np.flatnonzero(cells.isna() & df[col].notna())[0])
+            raise HistoryError([HistoryProblem(path, i + 2, j, col, f"{df[col].iloc[i]!r} is not a number")]) from None
+    raw_days = numeric["day"]
+    whole = np.isfinite(raw_days) & (raw_days == np.round(raw_days)) & (raw_days >= 0) & (raw_days <= MAX_DAY)
     for i in np.flatnonzero(~whole)[:MAX_PROBLEMS]:
         problems.append(HistoryProblem(path, int(i) + 2, 1, "day", f"{float(raw_days[i]):g} is not a whole number "
-                                       "of days from 0"))
+                                       f"of days from 0 to {MAX_DAY:,}"))
     steps = np.flatnonzero(np.diff(raw_days) <= 0)
     for i in steps[:MAX_PROBLEMS - len(problems)]:
         problems.append(HistoryProblem(path, int(i) + 3, 1, "day", f"day {raw_days[i + 1]:g} does not come after "
                                        f"day {raw_days[i]:g}"))
     for j, s in enumerate(series, start=2):
-        v = np.asarray(df[s], dtype=float)
+        v = numeric[s]
         for i in np.flatnonzero(np.isinf(v) | (v < 0))[:MAX_PROBLEMS - len(problems)]:
             problems.append(HistoryProblem(path, int(i) + 2, j, s, f"{float(v[i]):g}: counts are finite and 0 or more"))
+        if np.isnan(v).all():  # as a file's reader says
+            problems.append(HistoryProblem(path, 1, j, s, "the column has no values (every cell is a gap)"))
     if problems:
         raise HistoryError(sorted(problems, key=lambda p: (p.line, p.column or 0))[:MAX_PROBLEMS])
     days = raw_days.astype(np.int64)
-    values = {s: np.asarray(df[s], dtype=float) for s in series}
+    values = {s: numeric[s] for s in series}
     digest = hashlib.sha256(pd.DataFrame({"day": days, **values}).to_csv(index=False).encode()).hexdigest()
     return ObservedHistory(path, days, values, None, digest, [], np.arange(2, days.size + 2, dtype=np.int64),
                            {s: j for j, s in enumerate(series, start=2)})
+
+
+#: Spreadsheet error values, which start with '#' but are cells, not comments.
+EXCEL_ERRORS = ("#n/a", "#value!", "#ref!", "#div/0!", "#num!", "#name?", "#null!", "#getting_data")
+
+
+def _excel_error_first(line: str) -> bool:
+    """Whether `line` is a data row whose first cell is a spreadsheet error such as #N/A (pure).
+
+    Such a line was read as a comment and its day silently dropped (red team, 2026-12-07).
+
+    >>> _excel_error_first("#N/A,30,20"), _excel_error_first("# exported from the admin page, 2025")
+    (True, False)
+    """
+    first = line.split(",")[0].split(";")[0].split("\t")[0].strip().lower()
+    return first in EXCEL_ERRORS
 
 
 def _parse_number(text: str) -> float | None:
@@ -233,7 +266,7 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.startswith("#"):
+        if stripped.startswith("#") and not _excel_error_first(stripped):
             comments.append(stripped.lstrip("#").strip())
             continue
         try:
@@ -297,6 +330,9 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
                 problem(number, t_idx + 1, "day", f"{cell!r} is not a whole number of days")
             elif x < 0:
                 problem(number, t_idx + 1, "day", f"{cell} is negative; day 0 is the launch day")
+            elif x > MAX_DAY:  # int(1e300) is fine, numpy's int64 of it is not (an OverflowError)
+                problem(number, t_idx + 1, "day", f"{cell} is beyond day {MAX_DAY:,}, the longest horizon "
+                        "circlesim simulates")
             else:
                 day = int(x)
         else:
@@ -311,6 +347,10 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
                 day = (date - origin).days
                 if day < 0:
                     problem(number, t_idx + 1, "date", f"{cell} is before the launch date {origin.isoformat()}")
+                    day = None
+                elif day > MAX_DAY:
+                    problem(number, t_idx + 1, "date", f"{cell} is day {day:,} from the launch date "
+                            f"{origin.isoformat()}, beyond day {MAX_DAY:,}, the longest horizon circlesim simulates")
                     day = None
         if day is not None and last is not None and day <= last[0]:
             what = "repeats" if day == last[0] else "goes backwards"
