@@ -1055,7 +1055,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if _sigterm_seen:  # `Terminated` (raised only by the handler, which sets the flag) or Ctrl-C after it
             return _terminated(args.command)
-        print("interrupted", file=sys.stderr)
+        # as SIGTERM says it: Ctrl-C said only "interrupted" (red team, 2026-12-07)
+        resumable = args.command in ("compare", "sweep", "fit")
+        print("interrupted" + (f"; {RESUMES}" if resumable else ""), file=sys.stderr)
         return 130
     except BrokenExecutor as exc:  # a worker killed from outside (most often: out of memory)
         if _sigterm_seen:  # SIGTERM sent to the whole process group took the workers first

@@ -24,6 +24,7 @@ import urllib.request
 
 import pytest
 
+from sim.cli import RESUMES
 from tests.conftest import ROOT, SCENARIOS
 
 
@@ -314,6 +315,7 @@ def test_ctrl_c_on_a_pool_stops_it_quietly(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, err[-2000:]
     assert "Traceback" not in err and err.count("interrupted") == 1, err[-2000:]
+    assert f"interrupted; {RESUMES}" in err, err[-2000:]  # how to resume, as SIGTERM says it
     wait_for(lambda: not any(alive(k) for k in kids), 60, "a pool worker outlived Ctrl-C")
 
 
