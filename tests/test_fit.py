@@ -464,6 +464,16 @@ def test_a_folder_holding_another_fit_is_refused(tmp_path, reference, history_cs
     assert "(differs: fit.population_size (--population-size));" in capsys.readouterr().err
 
 
+@needs_pyabc
+def test_every_file_a_fit_writes_is_one_it_declares(reference):
+    """The names `folder.unrecorded_outputs` protects for a fit are every file a fit writes."""
+    from sim.outputs.folder import OUTPUT_NAMES
+
+    written = {p.name for p in reference.out.iterdir() if p.is_file() and not p.name.startswith(".")}
+    assert {"history.csv", "fit.db", "posterior.csv"} <= written <= set(OUTPUT_NAMES["fit"]), \
+        written - set(OUTPUT_NAMES["fit"])
+
+
 def test_two_fits_cannot_share_a_folder_at_once(tmp_path):
     from sim.fitting.run import lock_folder
 

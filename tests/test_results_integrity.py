@@ -368,28 +368,59 @@ def test_a_run_never_silently_replaces_another_scenarios_run(tmp_path, capsys):
 def test_a_folder_of_the_users_own_files_is_refused(tmp_path, capsys):
     """A fit into the folder holding the user's history.csv replaced it with the fit's copy (dates
     lost, and the fit could then never resume), and a comparison into a folder of the user's own
-    report.md and runs.csv overwrote both (red team, 2026-12-07). A folder no circlesim command
-    wrote is refused when it holds any visible file; hidden files and subfolders do not count."""
+    report.md and runs.csv overwrote both (red team, 2026-12-07). A file bearing a name the command
+    writes, in a folder where no circlesim command recorded writing it, is refused; files of other
+    names (a log the shell created for the command's output, notes) are not."""
     from sim.fitting.run import FitInputError, check_folder
 
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "history.csv").write_text("date,members,dau\n2025-03-01,10,8\n")
-    with pytest.raises(FitInputError, match=r"holds files circlesim did not write \(history.csv\)"):
+    with pytest.raises(FitInputError, match=r"holds history.csv, which no circlesim command recorded writing there; "
+                                            r"this fit writes a file of that name and would replace it: move it away"):
         check_folder(mine, "any")
     (mine / "history.csv").unlink()
     for name in ("report.md", "runs.csv"):
         (mine / name).write_text("my own notes\n")
     small = ["--set", "population.size=300", "--days", "30", "--quiet", "--serial", "-r", "2"]
     assert main(["compare", str(SCENARIOS / "baseline.yaml"), "--out", str(mine), *small]) == 2
-    assert "holds files circlesim did not write (report.md, runs.csv)" in capsys.readouterr().err
+    assert "holds report.md, runs.csv, which no circlesim command recorded" in capsys.readouterr().err
     assert [(mine / n).read_text() for n in ("report.md", "runs.csv")] == ["my own notes\n"] * 2
     assert sorted(p.name for p in mine.iterdir()) == ["report.md", "runs.csv"]  # nothing written
-    # an empty folder, or one with only hidden files and subfolders, is used as before
+    # the user's own timeseries.csv looked like a run's output (a name), and a run replaced it
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "timeseries.csv").write_text("day,members\n")
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(data), "--quiet", "--days", "5",
+                 "--set", "population.size=300"]) == 2
+    assert "holds timeseries.csv, which no circlesim command recorded" in capsys.readouterr().err
+    assert (data / "timeseries.csv").read_text() == "day,members\n"
+    # a log the shell made for the command (`> out/log.txt`), hidden files and subfolders are fine
     calm = tmp_path / "calm"
     (calm / "sub").mkdir(parents=True)
     (calm / ".gitkeep").write_text("")
+    (calm / "log.txt").write_text("")
     assert main(["compare", str(SCENARIOS / "baseline.yaml"), "--out", str(calm), *small]) == 0
+    assert (calm / "log.txt").exists()
+
+
+def test_every_output_a_command_writes_is_one_it_declares(tmp_path):
+    """`folder.OUTPUT_NAMES` is what the check above protects by name: each command's actual
+    outputs must be among its declared names (the fit's are checked in tests/test_fit.py)."""
+    from sim.outputs.folder import OUTPUT_NAMES
+
+    small = ["--set", "population.size=300", "--days", "20", "--quiet"]
+    points = str(SCENARIOS / "points.yaml")
+    commands = {"run": ["run", str(SCENARIOS / "baseline.yaml"), *small],
+                "compare": ["compare", str(SCENARIOS / "baseline.yaml"), points, "-r", "2", "--serial", *small],
+                "sweep": ["sweep", points, "--param", "strategies.points.value=0:0.05", "--param",
+                          "strategies.points.daily_cap=5:20", "--method", "sobol", "--samples", "8", "-r", "1",
+                          "--serial", *small]}
+    for kind, argv in commands.items():
+        out = tmp_path / kind
+        assert main([*argv, "--out", str(out)]) == 0
+        written = {p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
+        assert written and written <= set(OUTPUT_NAMES[kind]), (kind, written - set(OUTPUT_NAMES[kind]))
 
 
 def test_an_interrupted_publication_keeps_what_it_records(tmp_path):

@@ -87,12 +87,39 @@ def held_kind(out: str | os.PathLike) -> str | None:
     return None
 
 
-def _foreign_files(out: Path) -> list[str]:
-    """The visible regular files in `out`, a folder no circlesim command has written (sorted names)."""
-    try:
-        return sorted(p.name for p in out.iterdir() if not p.name.startswith(".") and p.is_file())
-    except OSError:
+#: The files each command writes into its --out (a test runs each command and compares).
+OUTPUT_NAMES = {
+    "run": ("timeseries.csv", "timeseries.parquet", "summary.json", "lifecycle.png", "circles.png"),
+    "compare": ("runs.csv", "summary.csv", "differences.csv", "costs.csv", "fan.png", "phases.png",
+                "distributions.png", "cost_benefit.png", "report.html", "report.md"),
+    "sweep": ("sweep.csv", "runs.csv", "pareto.csv", "indices.csv", "pareto.png", "partial_dependence.png",
+              "sobol_indices.png", "report.html", "report.md"),
+    "fit": ("history.csv", "fit_manifest.json", "fit.db", "abc_state.json", "distance_weights.json",
+            "posterior.csv", "fit_summary.json", "generations.csv", "forecast.csv", "forecast_draws.csv",
+            "forecast_draws.json", "forecast_fan.png", "posterior_pairs.png", "prior_vs_posterior.png",
+            "dormancy.png", "report.html", "report.md"),
+}
+
+
+def unrecorded_outputs(out: str | os.PathLike, kind: str) -> list[str]:
+    """Files in `out` that command `kind` would write over, though no circlesim command recorded them (sorted).
+
+    A folder circlesim published into records its set in `.outputs.json`; an unfinished fit's
+    own files are known by its `fit_manifest.json`. Anything else bearing an output's name is
+    someone's own file (a history.csv, a report.md): a fit replaced the user's history.csv with
+    its copy, a comparison the user's report.md (red team, 2026-12-07). Files of other names
+    never clash and do not count (a log the shell created for the command's output, notes).
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "history.csv").write_text("day,members")
+    >>> _ = (d / "notes.txt").write_text("mine")
+    >>> unrecorded_outputs(d, "fit"), unrecorded_outputs(d, "run")
+    (['history.csv'], [])
+    """
+    out = Path(out)
+    if not out.is_dir() or (out / MANIFEST).exists() or (kind == "fit" and (out / "fit_manifest.json").exists()):
         return []
+    return sorted(n for n in OUTPUT_NAMES.get(kind, ()) if (out / n).is_file() or (out / n).is_symlink())
 
 
 def check_usable(out: str | os.PathLike, kind: str | None = None) -> Path:
@@ -100,23 +127,27 @@ def check_usable(out: str | os.PathLike, kind: str | None = None) -> Path:
 
     With `kind` (the command about to write: 'run', 'compare', 'sweep', 'fit'), a folder that
     holds another command's outputs is refused too: writing there would delete or overwrite them;
-    so is a folder holding files no circlesim command wrote (the user's own `history.csv` or
-    `report.md`, which a fit or a comparison would replace). Hidden files and subfolders do not count.
+    so is one holding files of the names this command writes that no circlesim command recorded
+    writing (`unrecorded_outputs`: the user's own `history.csv` or `report.md`).
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a folder")
     other = held_kind(out) if kind else None
+    if other is not None and not (out / MANIFEST).exists() and other != "fit":
+        # known by file names only (summary.json, sweep.csv...), which may be the user's own files:
+        # judged by `unrecorded_outputs` below, by name (a fit's manifest and database are unambiguous)
+        other = None
     if other is not None and other != kind:
         raise OutputError(f"{out} holds the outputs of `circlesim {other}`; this {kind} would overwrite or delete "
                           f"them: choose another --out (or remove that folder first)")
-    if kind and other is None and out.is_dir() and not (out / MANIFEST).exists():
-        foreign = _foreign_files(out)
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-            raise OutputError(f"{out} holds files circlesim did not write ({shown}); this {kind} could overwrite "
-                              f"them (a fit writes history.csv, a comparison report.md and runs.csv): choose a new "
-                              f"or empty folder for --out")
+    clash = unrecorded_outputs(out, kind) if kind else []
+    if clash:
+        shown = ", ".join(clash[:3]) + (f" and {len(clash) - 3} more" if len(clash) > 3 else "")
+        one = len(clash) == 1
+        raise OutputError(f"{out} holds {shown}, which no circlesim command recorded writing there; this {kind} "
+                          f"writes {'a file of that name' if one else 'files of those names'} and would replace "
+                          f"{'it' if one else 'them'}: move {'it' if one else 'them'} away, or choose another --out")
     probe = out
     while not probe.exists():
         if probe.parent == probe:
@@ -363,5 +394,5 @@ def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = Tr
             raise
 
 
-__all__ = ["OutputError", "OutputWriteError", "another_run", "check_usable", "has_complete_outputs", "held_kind",
-           "lock", "publish", "recover", "run_source", "using"]
+__all__ = ["OUTPUT_NAMES", "OutputError", "OutputWriteError", "another_run", "check_usable", "has_complete_outputs",
+           "held_kind", "lock", "publish", "recover", "run_source", "unrecorded_outputs", "using"]
