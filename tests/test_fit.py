@@ -1052,3 +1052,33 @@ def test_a_fit_is_another_fit_when_its_graph_file_or_launch_date_changes(tmp_pat
     days = tmp_path / "days.csv"
     days.write_text("day,members,dau,posts\n" + "".join(f"{d},{30 + d},20,5\n" for d in range(40)))
     assert not {"launch_date", "graph_file"} & set(identity_parts(*prepare(str(SCENARIOS / "fit_example.yaml"), days)))
+
+
+def test_a_fit_made_before_the_new_identity_parts_still_resumes(tmp_path):
+    """Adding the launch date and graph file to a fit's identity must not orphan fits made before
+    (the shipped example's history is dated: its identity changed; a review's find). A manifest
+    without `identity_parts` whose identity is the hash of the earlier parts, with the same
+    recorded launch date, resumes; another launch date does not. (The earlier identity is the
+    hash of the parts without the two new ones: checked against the code of 7decfaf, dc95b59d...
+    for the shipped example on 2026-12-07.)"""
+    import hashlib
+
+    from sim.fitting.run import FitInputError, check_folder, identity, identity_parts, prepare
+
+    args = prepare(str(SCENARIOS / "fit_example.yaml"), SCENARIOS / "fit_example_history.csv")
+    parts = identity_parts(*args)
+    earlier = {k: v for k, v in parts.items() if k not in ("graph_file", "launch_date")}
+    old = hashlib.sha256(json.dumps(earlier, sort_keys=True).encode()).hexdigest()[:16]
+    assert old != identity(*args)
+    out = tmp_path / "fit"
+    out.mkdir()
+    (out / "fit_manifest.json").write_text(json.dumps({"identity": old, "history": {"launch_date": "2025-03-01"}}))
+    assert check_folder(out, identity(*args), parts=parts) is True
+    (out / "fit_manifest.json").write_text(json.dumps({"identity": old, "history": {"launch_date": "2025-02-20"}}))
+    with pytest.raises(FitInputError, match="holds a different fit"):
+        check_folder(out, identity(*args), parts=parts)
+    # a manifest written since records its parts: compared part by part, never by the old hash
+    (out / "fit_manifest.json").write_text(json.dumps({"identity": old, "identity_parts": earlier,
+                                                       "history": {"launch_date": "2025-03-01"}}))
+    with pytest.raises(FitInputError, match=r"differs: the launch date"):
+        check_folder(out, identity(*args), parts=parts)

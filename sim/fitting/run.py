@@ -287,7 +287,8 @@ def identity_parts(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: S
     The graph file's contents and a dated history's launch day count too (a fit resumed its old
     posterior after the graph file was replaced, or with every observed day moved by a new
     `fit.launch_date`: red team, 2026-12-07); they are left out when there is no graph file or
-    no date, so the fits that had neither keep their identity and still resume.
+    no date, so the fits that had neither keep their identity and still resume; a fit made
+    before them resumes too (`_made_before_parts`).
     """
     from sim.experiments.store import graph_file_hash
 
@@ -311,6 +312,32 @@ _PART_NAMES = {"scenario": "the scenario's parameters", "priors": "the fitted pa
                "history": "the history file's contents", "seed": "the seed (--seed)",
                "model_version": "circlesim's model version", "graph_file": "the graph file's contents",
                "launch_date": "the launch date (fit.launch_date): every observed day moved"}
+
+
+#: Identity parts added on 2026-12-07; a fit made before has an identity without them.
+_LATER_PARTS = ("graph_file", "launch_date")
+
+
+def _made_before_parts(out: Path, parts: dict | None, old: str | None) -> bool:
+    """Whether the fit in `out` is this fit, made before `_LATER_PARTS` joined its identity.
+
+    Such a fit's identity is the hash of the other parts; it resumes if those match and its
+    manifest's recorded launch date is this one (its graph file's contents were not recorded,
+    and are taken as they are, as before). Its manifest is then rewritten with every part.
+    """
+    if not parts or not old:
+        return False
+    try:
+        man = json.loads((out / "fit_manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    if not isinstance(man, dict) or "identity_parts" in man:
+        return False
+    earlier = {k: v for k, v in parts.items() if k not in _LATER_PARTS}
+    if hashlib.sha256(json.dumps(earlier, sort_keys=True).encode()).hexdigest()[:16] != old:
+        return False
+    recorded = (man.get("history") or {}).get("launch_date") if isinstance(man.get("history"), dict) else None
+    return recorded == parts.get("launch_date")
 
 
 def _part_order(key: str) -> tuple:
@@ -362,6 +389,8 @@ def check_folder(out: Path, ident: str, create: bool = False, parts: dict | None
         old = json.loads(man.read_text(encoding="utf-8")).get("identity")
     except (OSError, json.JSONDecodeError):
         old = None
+    if old != ident and _made_before_parts(out, parts, old):
+        return True
     if old != ident:
         what = _differing(out, parts) or " (another scenario, fit section, history or seed)"
         raise FitInputError([f"{out}: holds a different fit{what}; choose another --out, or delete the folder to "
