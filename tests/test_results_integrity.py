@@ -363,6 +363,18 @@ def test_a_run_never_silently_replaces_another_scenarios_run(tmp_path, capsys):
     assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), *small]) == 2
     assert "holds the run of scenario 'other';" in capsys.readouterr().err
     assert main(["run", str(other), "--out", str(out), *small]) == 0
+    # the same file by another path (relative, through a symlink), and a project moved since the
+    # run: the recorded file is gone, so the file name and scenario name decide (a review's find)
+    (tmp_path / "link.yaml").symlink_to(other)
+    assert main(["run", str(tmp_path / "link.yaml"), "--out", str(out), *small]) == 0
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    other.rename(moved / "other.yaml")
+    (tmp_path / "link.yaml").unlink()
+    assert main(["run", str(moved / "other.yaml"), "--out", str(out), *small]) == 0
+    renamed = moved / "renamed.yaml"
+    (moved / "other.yaml").rename(renamed)
+    assert main(["run", str(renamed), "--out", str(out), *small]) == 2  # another file name: not known as the same
 
 
 def test_a_folder_of_the_users_own_files_is_refused(tmp_path, capsys):

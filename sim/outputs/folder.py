@@ -210,9 +210,15 @@ def another_run(out: str | os.PathLike, source: str | os.PathLike, scenario: str
     if not held:
         return None
     if "source" in held:
-        if os.path.abspath(held["source"]) == os.path.abspath(source):
+        recorded = held["source"]
+        try:
+            same = os.path.samefile(recorded, source)
+        except OSError:  # the recorded file is gone (the project moved, a container mounts it elsewhere):
+            same = (Path(recorded).name == Path(source).name  # the same file name and scenario name
+                    and held.get("scenario") in (None, scenario))
+        if same or os.path.abspath(recorded) == os.path.abspath(source):
             return None
-        return f"holds the run of scenario {held.get('scenario', '?')!r} from {held['source']}"
+        return f"holds the run of scenario {held.get('scenario', '?')!r} from {recorded}"
     if held.get("scenario") not in (None, scenario):
         return f"holds the run of scenario {held['scenario']!r}"
     return None
