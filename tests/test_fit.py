@@ -109,6 +109,8 @@ BAD_HISTORIES = {
     "a day of 1e300": ("day,members\n0,30\n1e300,31\n", 3, 1, "1e300 is beyond day 20,000"),
     "a day of 1e19": ("day,members\n0,30\n1e19,31\n", 3, 1, "1e19 is beyond day 20,000"),
     "an Excel error as the day": ("day,members\n0,30\n#N/A,31\n2,32\n", 3, 1, "'#N/A' is not a whole number"),
+    # before the header, such a line is a comment (a review's find: it became the header)
+    "a comment naming #N/A": ("#N/A, #VALUE! and empty cells are gaps\nday,members\n0,3\n0,4\n", 4, 1, "0 repeats"),
     "a date centuries on": ("date,members\n2025-03-01,30\n9999-01-01,31\n", 3, 1, "beyond day 20,000"),
 }
 

@@ -205,6 +205,9 @@ def test_an_indentation_mistake_says_indentation(tmp_path):
     assert deeper.line == 3 and "a key indented deeper than the key above it" in deeper.message, deeper
     (bracket,) = problems_of(write(tmp_path, "c.yaml", "population:\n  size: [1, 2\n"))
     assert "indent" not in bracket.message  # an unclosed bracket is not blamed on indentation
+    for quoting in ('name: "monthly" events\n', "name: 'it's'\n"):  # nor a quoting mistake (a review's find)
+        (quoted,) = problems_of(write(tmp_path, "d.yaml", quoting))
+        assert "YAML syntax error" in quoted.message and "indent" not in quoted.message, quoted
 
 
 def test_a_missing_scenario_file_says_where_it_was_looked_for(tmp_path, monkeypatch):

@@ -266,7 +266,8 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
         stripped = line.strip()
         if not stripped:
             continue
-        if stripped.startswith("#") and not _excel_error_first(stripped):
+        # after the header, a line whose first cell is a spreadsheet error (#N/A) is a data row
+        if stripped.startswith("#") and not (rows and _excel_error_first(stripped)):
             comments.append(stripped.lstrip("#").strip())
             continue
         try:

@@ -463,7 +463,7 @@ def _parse_yaml(text: str, file: str, problems: list[Problem], duplicates: bool 
         else:
             if "'\\t'" in msg:  # PyYAML's "found character '\t' that cannot start any token"
                 msg += " (YAML does not allow tabs here: replace the tab with spaces)"
-            elif "expected <block end>" in msg or "did not find expected key" in msg:
+            elif "found '<block mapping start>'" in msg or "found '<block sequence start>'" in msg:
                 msg += (" (usually indentation: a key indented more or less than the keys beside it, "
                         "on this line or the one above)")
             elif "mapping values are not allowed here" in msg:
