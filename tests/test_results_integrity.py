@@ -518,3 +518,46 @@ def test_a_lost_dask_cluster_is_one_message_and_other_errors_still_raise(monkeyp
     parser._subparsers._group_actions[0].choices["validate"]._defaults["func"] = bug
     with pytest.raises(ValueError, match="a bug"):
         main(["validate", str(SCENARIOS / "baseline.yaml")])
+
+
+def test_a_redefined_strategy_kind_is_never_served_stale_runs(tmp_path):
+    """A researcher's own strategy kind, redefined in a notebook (here: only a value it closes
+    over changes), was served the old definition's runs from the store: `reused: 4 of 4` (red
+    team, 2026-12-07). Its runs are now keyed to the class object: reused while it stays
+    registered, recomputed once it is redefined, and equal to a fresh store's."""
+    import sim
+    from sim.model.strategies import KINDS, register
+    from sim.model.strategies.base import Strategy
+    from sim.scenario.params import P
+
+    def define(boost):
+        @register
+        class Nudge(Strategy):
+            kind = "nudge_for_the_store_test"
+            summary = "test"
+            PARAMS = {"size": P(0.5, "float", "x", "doc", 0, 10)}
+
+            def apply(self, effects, day):
+                effects.external_boost *= boost
+        return Nudge
+
+    def scenarios():
+        base = sim.scenario_from_dict({"population": {"size": 400}, "horizon_days": 60})
+        nudged = sim.scenario_from_dict({"population": {"size": 400}, "horizon_days": 60,
+                                         "strategies": {"n": {"kind": "nudge_for_the_store_test"}}})
+        return [base, nudged]
+
+    store = tmp_path / "store"
+    try:
+        define(1.0)
+        first = sim.compare(scenarios(), replications=2, executor="serial", store=store, progress=False)
+        again = sim.compare(scenarios(), replications=2, executor="serial", store=store, progress=False)
+        assert again.reused == 4  # the same class: its runs are reused
+        define(5.0)
+        edited = sim.compare(scenarios(), replications=2, executor="serial", store=store, progress=False)
+        fresh = sim.compare(scenarios(), replications=2, executor="serial", progress=False)
+    finally:
+        KINDS.pop("nudge_for_the_store_test", None)
+    assert edited.reused == 2  # the baseline's runs only
+    pd.testing.assert_frame_equal(edited.runs(), fresh.runs())
+    assert not edited.runs()["peak_dau"].equals(first.runs()["peak_dau"])  # the edit did change the variant

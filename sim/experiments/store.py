@@ -112,6 +112,34 @@ def graph_file_hash(path: str | os.PathLike) -> str:
     return _GRAPH_HASHES[cache_key]
 
 
+def _own_strategy_kinds(scenario) -> dict:
+    """{kind: identity of its class} for the scenario's strategy kinds whose class is not circlesim's own.
+
+    `sim.model.strategies.register` lets a researcher add a kind (or replace a built-in one);
+    its code is not in `code_version`, and a class redefined in a notebook may differ only in a
+    value it closes over, so its source cannot vouch for it either. Each such class object gets
+    a random token when first keyed: its runs are reused while that very class is registered
+    (the same process, the same definition), and recomputed after a redefinition or a restart.
+    Deliberately conservative, like the rest of the key (a red team found a redefined kind's
+    stale runs reused, 2026-12-07).
+    """
+    import uuid
+
+    from sim.model.strategies import KINDS
+
+    own = {}
+    for _, kind, _ in scenario.strategies:
+        cls = KINDS.get(kind)
+        if cls is None or cls.__module__.startswith("sim.model.strategies."):
+            continue
+        token = cls.__dict__.get("_circlesim_key_token")
+        if token is None:
+            token = uuid.uuid4().hex
+            cls._circlesim_key_token = token
+        own[kind] = f"{cls.__module__}.{cls.__qualname__}:{token}"
+    return own
+
+
 def run_key(scenario) -> str:
     """The store key of a scenario's runs: resolved parameters, graph file contents and code version.
 
@@ -124,6 +152,9 @@ def run_key(scenario) -> str:
     g = scenario.population.graph
     graph = graph_file_hash(g.file) if g.type == "file" and g.file else None
     ident = {"parameters": scenario.digest(), "graph_file": graph, "code": code_version()}
+    own = _own_strategy_kinds(scenario)
+    if own:  # a researcher's own strategy class is not in `code_version`: key its runs to the class itself
+        ident["own_strategies"] = own
     return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]
 
 
