@@ -76,11 +76,12 @@ def _past_day(agent, name: str, value):
     return v
 
 
-def _array_property(name: str, doc: str, cast=float, check=None):
+def _array_property(name: str, doc: str, cast=float, check=None, after=None):
     """An attribute that reads and writes person `self.person` of the state array `name`.
 
     `check(agent, name, value)` returns the value to store or raises a TypeError/ValueError
     naming the attribute: a bad value would otherwise surface days later, deep in a mechanism.
+    `after(state, value)` keeps what the daily step caches about the array in step with the write.
     """
     def getter(self):
         return cast(getattr(self.model.state, name)[self.person])
@@ -89,6 +90,8 @@ def _array_property(name: str, doc: str, cast=float, check=None):
         if check is not None:
             value = check(self, name, value)
         getattr(self.model.state, name)[self.person] = value
+        if after is not None:
+            after(self.model.state, value)
 
     return property(getter, setter, doc=doc)
 
@@ -103,7 +106,11 @@ class Member(mesa.Agent):
         self.person = int(person)
 
     interest = _array_property("interest", "Intrinsic interest in the community, 0..1.", check=_share)
-    extrinsic = _array_property("extrinsic", "Motivation from rewards (points), 0..1.", check=_share)
+    # the reward fades only while `extrinsic_left` says some is left (motivation.extrinsic_rewards): a
+    # value written here never faded when no points ran (red team, 2026-12-07)
+    extrinsic = _array_property("extrinsic", "Motivation from rewards (points), 0..1.", check=_share,
+                                after=lambda state, value: setattr(state, "extrinsic_left",
+                                                                   bool(state.extrinsic_left or value)))
     novelty = _array_property("novelty", "How fresh the community still feels to this member, 0..1.", check=_share)
     points = _array_property("points", "Cumulative points earned.", check=_at_least_zero)
     tier = _array_property("tier", "Tier level: 0 ordinary, 1 core user, 2 KOC.", int, check=_tier)
@@ -142,6 +149,20 @@ class Member(mesa.Agent):
     def step(self) -> None:
         """Members act through the model's vectorised daily step, not one by one."""
 
+    def remove(self) -> None:
+        """Refused: a member leaves through the model's state, not by removing its handle.
+
+        Mesa's `Agent.remove` would take the handle out of `model.agents` while the person stays
+        a member in the arrays (red team, 2026-12-07). Members leave in the daily step
+        (`sim/model/mechanics/churn.py` says how), and the handles follow the arrays.
+        """
+        if getattr(self, "_removable", False):  # `sync_handles` drops a handle the arrays no longer need
+            super().remove()
+            return
+        raise TypeError(f"{type(self).__name__}(person={self.person}).remove(): a member leaves in the model's "
+                        "daily step (sim/model/mechanics/churn.py), not by removing its Mesa handle, which would "
+                        "leave the person a member without one")
+
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(person={self.person}, interest={self.interest:.2f}, "
                 f"group={self.group}, tier={self.tier})")
@@ -178,6 +199,7 @@ def sync_handles(model) -> None:
     for person in changed:
         old = handles.pop(int(person), None)
         if old is not None:
+            old._removable = True
             old.remove()
         if want[person] >= 0:
             handles[int(person)] = CIRCLE_CLASS[int(want[person])](model, int(person))

@@ -135,6 +135,26 @@ def test_agents_are_handles_over_the_arrays():
     assert {a.person for a in model.agents} == members
 
 
+def test_a_reward_written_through_an_agent_fades_and_a_handle_cannot_be_removed():
+    """Two ways a notebook got the agents out of step with the model (red team, 2026-12-07):
+    `a.extrinsic = 0.8` with no points running never faded (the fading step skips while it
+    believes no reward is left), and Mesa's `a.remove()` took the handle out of `model.agents`
+    while the person stayed a member."""
+    model = CommunityModel(small(["population.size=400"]))
+    model.run(days=20)
+    agent = next(iter(model.agents_by_type[DiffusionMember]))
+    person = agent.person
+    agent.extrinsic = 0.8
+    model.run(days=60)
+    assert model.state.extrinsic[person] < 0.8 * 0.5, model.state.extrinsic[person]  # it faded
+    agent = next(iter(model.agents_by_type[DiffusionMember]))
+    with pytest.raises(TypeError, match=r"a member leaves in the model's daily step"):
+        agent.remove()
+    assert len(model.agents) == int((model.state.status == Status.MEMBER).sum())  # still in step
+    model.run(days=100)  # leavers' handles are still dropped by the model itself
+    assert {a.person for a in model.agents} == set(np.flatnonzero(model.state.status == Status.MEMBER).tolist())
+
+
 def test_promotion_changes_class_and_keeps_state():
     model = CommunityModel(small(["population.size=2000"], path="koc_promotion.yaml"))
     model.run(days=29)
