@@ -8,6 +8,7 @@ of taking the machine down.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -514,3 +515,33 @@ def test_tiers_without_a_points_strategy_are_noted(tmp_path):
                                          "strategies:\n  tiers: {start: 0, by: posts}\n")
     assert load_scenario(by_posts).notices == ()     # activity-based tiers need no points
 
+
+
+def _ring_graph(n=60):
+    from sim.model.graphs import SocialGraph
+
+    u = np.arange(n, dtype=np.int32)
+    return SocialGraph(n, u, ((u + 1) % n).astype(np.int32))
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda g: g.__class__(g.n, np.r_[g.u, g.v], np.r_[g.v, g.u]), "is listed twice (as (a, b) and (b, a) too)"),
+    (lambda g: g.__class__(g.n, np.r_[g.u, g.u[:1]], np.r_[g.v, g.v[:1]]), "is listed twice; list each tie once"),
+    (lambda g: g.__class__(g.n, np.r_[g.u, np.int32(5)], np.r_[g.v, np.int32(5)]), "1 self-loop(s), e.g. (5, 5)"),
+    (lambda g: g.__class__(g.n, g.u, g.v, np.full(g.u.size, np.nan)), "has nan"),
+    (lambda g: g.__class__(g.n, g.u, g.v, np.full(g.u.size, -1.0)), "has -1.0"),
+    (lambda g: g.__class__(40, g.u, g.v), "person 59 is outside 0..39 (n is 40)"),
+    (lambda g: g.__class__(g.n, g.u, g.v[:-5]), "u and v must be one-dimensional arrays of the same length"),
+    (lambda g: g.__class__(g.n, g.u.astype(float), g.v.astype(float)), "whole-number person indices"),
+])
+def test_a_social_graph_given_as_arrays_is_checked(change, words):
+    """`CommunityModel(graph=SocialGraph(...))` used the arrays as they were: ties listed twice or
+    both ways, self-loops and NaN or negative weights ran silently with other results, endpoints
+    beyond n failed deep in scipy (red team, 2026-12-07). Each is now one ValueError naming graph=."""
+    from sim.model import CommunityModel
+
+    sc = scenario_from_dict({"population": {"size": 60}, "horizon_days": 5,
+                             "community": {"seed_members": 5, "core_seeds": 1, "organizers": 1}})
+    CommunityModel(sc, seed=1, graph=_ring_graph()).run()  # the clean ring runs
+    with pytest.raises(ValueError, match=r"^graph=: .*" + re.escape(words)):
+        CommunityModel(sc, seed=1, graph=change(_ring_graph()))

@@ -36,7 +36,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-__all__ = ["SocialGraph", "GraphFileError", "holme_kim", "erdos_renyi", "watts_strogatz",
+__all__ = ["SocialGraph", "GraphFileError", "check_social_graph", "holme_kim", "erdos_renyi", "watts_strogatz",
            "stochastic_block", "complete", "read_graph_file", "from_networkx", "GRAPH_FORMATS",
            "supported_formats"]
 
@@ -134,6 +134,57 @@ class SocialGraph:
         else:
             g.add_weighted_edges_from(zip(self.u.tolist(), self.v.tolist(), self.weight.tolist()))
         return g
+
+
+def check_social_graph(g: SocialGraph, what: str = "graph=") -> None:
+    """Raise ValueError (naming `what`) unless `g`'s arrays are a valid graph, as SocialGraph's docstring asks.
+
+    A SocialGraph handed to `CommunityModel(graph=...)` was used as it was: ties listed twice or
+    in both directions, self-loops and NaN weights ran silently with other results, and
+    endpoints beyond `n` failed deep in scipy (red team, 2026-12-07). Checked: `n` a whole
+    number, `u` and `v` whole-number arrays of one length with endpoints in 0..n-1, no
+    self-loop, no tie listed twice in either direction, weights finite and positive.
+
+    >>> check_social_graph(SocialGraph(3, np.array([0, 1], np.int32), np.array([1, 0], np.int32)))
+    Traceback (most recent call last):
+    ...
+    ValueError: graph=: the tie (1, 0) is listed twice (as (a, b) and (b, a) too); list each tie once
+    """
+    n = g.n
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{what}: n must be a whole number of persons, at least 1; got {n!r}")
+    u, v = np.asarray(g.u), np.asarray(g.v)
+    if u.ndim != 1 or v.ndim != 1 or u.size != v.size:
+        raise ValueError(f"{what}: u and v must be one-dimensional arrays of the same length (one entry per "
+                         f"tie); got shapes {u.shape} and {v.shape}")
+    if u.size and not (np.issubdtype(u.dtype, np.integer) and np.issubdtype(v.dtype, np.integer)):
+        raise ValueError(f"{what}: u and v must hold whole-number person indices; got {u.dtype} and {v.dtype}")
+    if u.size:
+        low, high = min(int(u.min()), int(v.min())), max(int(u.max()), int(v.max()))
+        if low < 0 or high >= n:
+            bad = low if low < 0 else high
+            raise ValueError(f"{what}: person {bad} is outside 0..{n - 1} (n is {n})")
+        loops = np.flatnonzero(u == v)
+        if loops.size:
+            raise ValueError(f"{what}: {loops.size:,} self-loop(s), e.g. ({int(u[loops[0]])}, {int(u[loops[0]])}); "
+                             "a person is not its own tie")
+        a, b = np.minimum(u, v).astype(np.int64), np.maximum(u, v).astype(np.int64)
+        key = a * int(n) + b
+        order = np.argsort(key, kind="stable")
+        twice = np.flatnonzero(np.diff(key[order]) == 0)
+        if twice.size:
+            i, j = int(order[twice[0]]), int(order[twice[0] + 1])
+            both = " (as (a, b) and (b, a) too)" if (u[i], v[i]) != (u[j], v[j]) else ""
+            raise ValueError(f"{what}: the tie ({int(u[j])}, {int(v[j])}) is listed twice{both}; list each tie once")
+    if g.weight is not None:
+        w = np.asarray(g.weight)
+        if w.shape != u.shape:
+            raise ValueError(f"{what}: weight must have one entry per tie ({u.size:,}); got shape {w.shape}")
+        if not np.issubdtype(w.dtype, np.number) or not (np.isfinite(w) & (w > 0)).all():
+            bad = np.flatnonzero(~(np.isfinite(w.astype(float)) & (w.astype(float) > 0)))[0] \
+                if np.issubdtype(w.dtype, np.number) else 0
+            raise ValueError(f"{what}: weights must be finite and positive, as in a graph file; the tie "
+                             f"({int(u[bad])}, {int(v[bad])}) has {w[bad].item()!r}")
 
 
 def from_networkx(g: nx.Graph, relabel: bool = True) -> tuple[SocialGraph, nx.Graph]:

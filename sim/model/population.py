@@ -35,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.model import graphs
-from sim.model.graphs import GraphFileError, SocialGraph, from_networkx, read_graph_file
+from sim.model.graphs import GraphFileError, SocialGraph, check_social_graph, from_networkx, read_graph_file
 from sim.scenario.params import P
 
 __all__ = ["GraphFileError", "Population", "build_population", "make_graph", "make_social_graph",
@@ -555,6 +555,7 @@ def build_population(pspec, rng: np.random.Generator, graph: nx.Graph | SocialGr
     """
     nx_graph = None
     if isinstance(graph, SocialGraph):
+        check_social_graph(graph)  # arrays are used as they are: not trusted blindly
         g = graph
     elif graph is not None:
         g, nx_graph = from_networkx(graph)
