@@ -250,6 +250,14 @@ def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alar
     >>> health_warnings(np.linspace(10, 1000, 90), np.r_[np.full(30, 10.0), np.full(60, 30.0)])
     []
     """
+    from sim.model.community import whole_number  # at call time: the model imports the read-outs
+
+    for name, value in (("alarm_growth", alarm_growth), ("alarm_swing", alarm_swing),
+                        ("alarm_at_risk", alarm_at_risk)):  # NaN once switched a warning off silently
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) \
+                or not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    alarm_months = whole_number(alarm_months, "alarm_months", low=1)
     members = daily_counts(members, "members")
     dau = daily_counts(dau, "dau")
     if members.size != dau.size or (at_risk is not None and np.size(at_risk) != members.size):

@@ -59,19 +59,29 @@ def viral_coefficient(invites_first_cycle, joined_day, horizon: int, cycle: int 
     >>> viral_coefficient(np.array([2, 0, 1, 5]), np.array([0, 10, 20, 95]), horizon=100)
     1.0
     """
-    joined = np.asarray(joined_day)
+    from sim.model.community import whole_number  # at call time: the model imports the read-outs
+
+    horizon, cycle = whole_number(horizon, "horizon"), whole_number(cycle, "cycle", low=1)
+    joined, invites = np.asarray(joined_day), np.asarray(invites_first_cycle)
+    if joined.shape != invites.shape or joined.ndim != 1:
+        raise ValueError(f"invites_first_cycle and joined_day must be 1-D, one entry per person; got shapes "
+                         f"{invites.shape} and {joined.shape}")
     eligible = (joined >= 0) & (joined <= horizon - cycle)
     if not eligible.any():
         return None
-    return float(np.asarray(invites_first_cycle)[eligible].mean())
+    return float(invites[eligible].mean())
 
 
 def dau_mau(dau, mau, around: int | None = None, window: int = 30) -> float | None:
     """Mean DAU/MAU (stickiness), over the `window` days ending at `around` (default: all days)."""
+    from sim.model.community import whole_number  # at call time: the model imports the read-outs
+
     d, m = daily_counts(dau, "dau"), daily_counts(mau, "mau")
     if d.size != m.size:
         raise ValueError(f"dau and mau must cover the same days; got {d.size} and {m.size}")
-    if around is not None:
+    window = whole_number(window, "window", low=1)
+    if around is not None:  # a negative day once averaged from day 0 without a word
+        around = whole_number(around, "around", low=0, high=max(d.size - 1, 0))
         lo = max(0, around - window + 1)
         d, m = d[lo: around + 1], m[lo: around + 1]
     ok = m > 0
