@@ -545,3 +545,37 @@ def test_a_social_graph_given_as_arrays_is_checked(change, words):
     CommunityModel(sc, seed=1, graph=_ring_graph()).run()  # the clean ring runs
     with pytest.raises(ValueError, match=r"^graph=: .*" + re.escape(words)):
         CommunityModel(sc, seed=1, graph=change(_ring_graph()))
+
+
+def test_the_python_api_names_its_bad_arguments_before_any_work(tmp_path):
+    """Arguments a notebook gets wrong, each once unnamed or late (red team, 2026-12-07):
+    member(400) on a 400-person graph answered None as for a non-member; run(5, progress=5)
+    failed after a day was simulated; compare(store=<a file>) or store=5 failed in pathlib;
+    scenario_from_dict(base_dir=5) likewise, and a 2,000-deep dict ended in a RecursionError."""
+    import sim
+    from sim.experiments.store import ResultStore
+    from sim.model import CommunityModel
+
+    sc = scenario_from_dict({"population": {"size": 400}, "horizon_days": 5})
+    model = CommunityModel(sc, seed=1)
+    with pytest.raises(ValueError, match=r"person must be in \[0, 399\], got 400"):
+        model.member(400)
+    with pytest.raises(TypeError, match="progress must be a function"):
+        model.run(5, progress=5)
+    assert model.day == 0  # refused before the first day
+    with pytest.raises(TypeError, match="progress must be a function"):
+        sim.run_scenario(sc, progress="bar")
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(ValueError, match="store: .*afile is a file, not a folder"):
+        ResultStore(tmp_path / "afile")
+    with pytest.raises(TypeError, match="store must be a folder path"):
+        sim.compare([sc, sc.with_overrides(["churn.leave_hazard=0.04"])], replications=1, executor="serial",
+                    progress=False, store=5)
+    with pytest.raises(TypeError, match="base_dir must be a folder path"):
+        scenario_from_dict({}, base_dir=5)
+    deep = inner = {}
+    for _ in range(2000):
+        inner["population"] = {}
+        inner = inner["population"]
+    with pytest.raises(ScenarioError, match=r"population.population.population.population....: nesting deeper"):
+        scenario_from_dict(deep)

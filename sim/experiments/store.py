@@ -162,7 +162,11 @@ class ResultStore:
     """Finished runs and failures on disk, keyed by run key (`run_key`) and seed."""
 
     def __init__(self, root: str | os.PathLike):
+        if not isinstance(root, (str, os.PathLike)):  # `store=5` failed inside pathlib, naming nothing
+            raise TypeError(f"store must be a folder path (or a ResultStore), got {root!r}")
         self.root = Path(root)
+        if self.root.exists() and not self.root.is_dir():  # a FileExistsError at the first run's write
+            raise ValueError(f"store: {self.root} is a file, not a folder")
 
     def run_path(self, key: str, seed: int) -> Path:
         """Where the finished run of this run key and seed is stored."""

@@ -111,7 +111,8 @@ class CommunityModel(mesa.Model):
 
     def member(self, person: int):
         """The Mesa agent of a member person (None for non-members)."""
-        person = whole_number(person, "person")  # 0.7 or True is a mistake, not person 0 or 1
+        # 0.7 or True is a mistake, not person 0 or 1; nor is a person the graph does not have
+        person = whole_number(person, "person", high=self.state.n - 1)
         sync_handles(self)
         return self._handles.get(person)
 
@@ -139,6 +140,8 @@ class CommunityModel(mesa.Model):
         """Run `days` days (default: the scenario's horizon). `progress(done, total)` is called daily."""
         # the same bound as horizon_days (and the CLI's --days): a typo of 10**9 is refused, not run for hours
         total = self.scenario.horizon_days if days is None else whole_number(days, "days", high=MAX_DAYS)
+        if progress is not None and not callable(progress):  # found before the first day, not after it
+            raise TypeError(f"progress must be a function progress(done, total), or None; got {progress!r}")
         if self.day + total > self._checked_until():  # before any of the run: a clash is named, not met mid-run
             self._check_clashes_until(self.day + total)
         for i in range(total):

@@ -1208,6 +1208,11 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
         raise TypeError(f"scenario_from_dict expects a dict of scenario keys, got {type(doc).__name__}")
     if isinstance(overrides, str):
         raise TypeError("overrides must be a list of 'KEY=VALUE' strings, not one string")
+    if base_dir is not None and not isinstance(base_dir, (str, os.PathLike)):
+        raise TypeError(f"base_dir must be a folder path, got {base_dir!r}")
+    deep = _deeper_than(doc, MAX_DEPTH)  # as a file's nesting is bounded (a RecursionError in deepcopy)
+    if deep:
+        raise ScenarioError([Problem(name, None, deep, f"nesting deeper than {MAX_DEPTH} levels")])
     problems: list[Problem] = []
     doc = copy.deepcopy(doc)
     locs: dict = {}
@@ -1217,6 +1222,24 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     if problems:
         raise ScenarioError(problems)
     return Scenario(resolved, None, _notices(resolved, locs, name), None, _founders_at(locs, name))
+
+
+def _deeper_than(doc, limit: int) -> str:
+    """The dotted key of the first place `doc` nests deeper than `limit` levels, or '' (no recursion).
+
+    >>> _deeper_than({"a": {"b": {"c": 1}}}, 2), _deeper_than({"a": {"b": {"c": {"d": {"e": {}}}}}}, 4)
+    ('a.b', 'a.b.c.d')
+    """
+    stack = [(doc, (), 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, (dict, list, tuple)):
+            if depth >= limit:
+                shown = [str(p) for p in path[:4]] + (["..."] if len(path) > 4 else [])
+                return ".".join(shown) or "(document)"
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((value, path + (key,), depth + 1) for key, value in items)
+    return ""
 
 
 def _not_found_hint(path: Path) -> str:
