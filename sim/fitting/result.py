@@ -325,8 +325,9 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
         raise FileNotFoundError(f"{folder}: not a fit output folder (no fit_manifest.json); run circlesim fit first")
     missing = [n for n in FIT_SET if not (folder / n).exists()]
     if missing:
-        raise FileNotFoundError(f"{folder}: the fit has not finished (no {', '.join(missing)}); run the same "
-                                "circlesim fit command again to resume it")
+        raise FileNotFoundError(f"{folder}: the fit has not finished, or ran with write=False, so its results were "
+                                f"never written (no {', '.join(missing)}); run the same circlesim fit command (or "
+                                "sim.fit with write=True) again: it resumes from its database and writes them")
     reading = "fit_manifest.json"  # the file being read, for the message when one is damaged
     try:
         man = json.loads(manifest_path.read_text(encoding="utf-8"))
