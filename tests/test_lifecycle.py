@@ -208,7 +208,8 @@ def test_the_summarys_overload_share_is_over_reader_days_not_a_mean_of_days():
     # NaN thresholds switched warnings off silently, months of 0 or 2.5 were taken (red team, 2026-12-07)
     (lambda: health_warnings([10] * 60, [5] * 60, alarm_growth=float("nan")), "alarm_growth must be a finite"),
     (lambda: health_warnings([10] * 60, [5] * 60, alarm_swing=float("nan")), "alarm_swing must be a finite"),
-    (lambda: health_warnings([10] * 60, [5] * 60, alarm_months=0), "alarm_months must be at least 1"),
+    (lambda: health_warnings([10] * 60, [5] * 60, alarm_months=0),
+     "alarm_months must be a whole number of months, at least 1"),
     (lambda: dau_mau(np.ones(60), np.ones(60), around=-5), "around must be in [0, 59]"),
     (lambda: dau_mau(np.ones(60), np.ones(60), around=30, window=0), "window must be at least 1"),
     (lambda: viral_coefficient(np.ones(3), np.zeros(2), horizon=100), "one entry per person"),

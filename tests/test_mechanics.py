@@ -150,6 +150,8 @@ def test_a_reward_written_through_an_agent_fades_and_a_handle_cannot_be_removed(
     agent = next(iter(model.agents_by_type[DiffusionMember]))
     with pytest.raises(TypeError, match=r"a member leaves in the model's daily step"):
         agent.remove()
+    with pytest.raises(TypeError, match=r"remove_all_agents\(\): members leave in the model's daily step"):
+        model.remove_all_agents()  # Mesa's own: it failed at the first handle with the message above
     assert len(model.agents) == int((model.state.status == Status.MEMBER).sum())  # still in step
     model.run(days=100)  # leavers' handles are still dropped by the model itself
     assert {a.person for a in model.agents} == set(np.flatnonzero(model.state.status == Status.MEMBER).tolist())

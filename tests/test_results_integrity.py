@@ -375,6 +375,14 @@ def test_a_run_never_silently_replaces_another_scenarios_run(tmp_path, capsys):
     renamed = moved / "renamed.yaml"
     (moved / "other.yaml").rename(renamed)
     assert main(["run", str(renamed), "--out", str(out), *small]) == 2  # another file name: not known as the same
+    # a scenario without a name is named by its path, which moves with the project
+    unnamed = tmp_path / "a" / "noname.yaml"
+    unnamed.parent.mkdir()
+    unnamed.write_text("population: {size: 300}\n")
+    out2 = tmp_path / "out2"
+    assert main(["run", str(unnamed), "--out", str(out2), *small]) == 0
+    unnamed.parent.rename(tmp_path / "b")
+    assert main(["run", str(tmp_path / "b" / "noname.yaml"), "--out", str(out2), *small]) == 0
 
 
 def test_a_folder_of_the_users_own_files_is_refused(tmp_path, capsys):
@@ -427,12 +435,23 @@ def test_every_output_a_command_writes_is_one_it_declares(tmp_path):
                 "compare": ["compare", str(SCENARIOS / "baseline.yaml"), points, "-r", "2", "--serial", *small],
                 "sweep": ["sweep", points, "--param", "strategies.points.value=0:0.05", "--param",
                           "strategies.points.daily_cap=5:20", "--method", "sobol", "--samples", "8", "-r", "1",
-                          "--serial", *small]}
-    for kind, argv in commands.items():
-        out = tmp_path / kind
+                          "--serial", *small],
+                # a grid over two parameters also draws heat maps (a review's find: they were missing)
+                "sweep-grid": ["sweep", points, "--param", "strategies.points.value=0:0.05", "--param",
+                               "strategies.points.daily_cap=5:20", "--method", "grid", "--samples", "2", "-r", "1",
+                               "--serial", *small]}
+    for name, argv in commands.items():
+        kind, out = argv[0], tmp_path / name
         assert main([*argv, "--out", str(out)]) == 0
         written = {p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
-        assert written and written <= set(OUTPUT_NAMES[kind]), (kind, written - set(OUTPUT_NAMES[kind]))
+        assert written and written <= set(OUTPUT_NAMES[kind]), (name, written - set(OUTPUT_NAMES[kind]))
+    heat = {"heatmap_lifespan.png", "heatmap_active_member_days.png"}
+    assert heat <= {p.name for p in (tmp_path / "sweep-grid").iterdir()}
+    # a folder circlesim published into: a name it writes but did not record there is still someone's
+    from sim.outputs.folder import unrecorded_outputs
+
+    (tmp_path / "sweep" / "heatmap_lifespan.png").write_text("mine")  # not in the sobol sweep's recorded set
+    assert unrecorded_outputs(tmp_path / "sweep", "sweep") == ["heatmap_lifespan.png"]
 
 
 def test_an_interrupted_publication_keeps_what_it_records(tmp_path):

@@ -32,8 +32,6 @@ def run_scenario(scenario: Scenario, seed: int | None = None, days: int | None =
     """Build the model, run it for `days` (default: the horizon) and summarise."""
     if days is not None:  # a summary needs at least one day: 0 is refused here, not after the build
         days = whole_number(days, "days", low=1, high=MAX_DAYS)
-    if progress is not None and not callable(progress):  # before the build, not after the first day
-        raise TypeError(f"progress must be a function progress(done, total), or None; got {progress!r}")
     model = CommunityModel(scenario, seed=seed)
     model.run(days=days, progress=progress)
     ts = model.timeseries()

@@ -112,7 +112,7 @@ def graph_file_hash(path: str | os.PathLike) -> str:
     return _GRAPH_HASHES[cache_key]
 
 
-def _own_strategy_kinds(scenario) -> dict:
+def own_strategy_kinds(scenario) -> dict:
     """{kind: identity of its class} for the scenario's strategy kinds whose class is not circlesim's own.
 
     `sim.model.strategies.register` lets a researcher add a kind (or replace a built-in one);
@@ -152,7 +152,7 @@ def run_key(scenario) -> str:
     g = scenario.population.graph
     graph = graph_file_hash(g.file) if g.type == "file" and g.file else None
     ident = {"parameters": scenario.digest(), "graph_file": graph, "code": code_version()}
-    own = _own_strategy_kinds(scenario)
+    own = own_strategy_kinds(scenario)
     if own:  # a researcher's own strategy class is not in `code_version`: key its runs to the class itself
         ident["own_strategies"] = own
     return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:16]

@@ -185,7 +185,11 @@ def history_from_frame(df: pd.DataFrame, series=None, path: str = "<table>") -> 
             numeric[col] = np.asarray(df[col], dtype=float)
         except (TypeError, ValueError):  # text in a cell: say which, as a file's reader does
             cells = pd.to_numeric(df[col], errors="coerce")
-            i = int(np.flatnonzero(cells.isna() & df[col].notna())[0])
+            text = np.flatnonzero(cells.isna() & df[col].notna())
+            if text.size == 0:  # only missing markers (pd.NA) in an object column: gaps
+                numeric[col] = cells.to_numpy(dtype=float)
+                continue
+            i = int(text[0])
             raise HistoryError([HistoryProblem(path, i + 2, j, col, f"{df[col].iloc[i]!r} is not a number")]) from None
     raw_days = numeric["day"]
     whole = np.isfinite(raw_days) & (raw_days == np.round(raw_days)) & (raw_days >= 0) & (raw_days <= MAX_DAY)

@@ -33,7 +33,7 @@ from sim.fitting.history import ObservedHistory, read_history
 from sim.fitting.spec import FitSpec
 from sim.fitting.summary import SummaryLayout
 from sim.fitting.weighted import effective_sample_size, weighted_mean, weighted_quantile, weighted_sd
-from sim.scenario import Scenario
+from sim.scenario import Scenario, ScenarioError
 from sim.version import MODEL_VERSION
 
 #: How much of the prior's 90% interval the posterior's 90% interval keeps, by verdict.
@@ -314,6 +314,19 @@ def _jsonable(x):
 FIT_SET = ("posterior.csv", "generations.csv", "forecast_draws.json", "fit_summary.json")
 
 
+def _records_by_digest(store) -> dict:
+    """{(scenario digest, seed): run key} of the forecast records in `store` (each record carries its digest)."""
+    found = {}
+    for path in sorted((store.root / "runs").glob("*/*.json")):
+        try:
+            digest = json.loads(path.read_text(encoding="utf-8")).get("digest")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(digest, str) and path.stem.isdigit():
+            found.setdefault((digest, int(path.stem)), path.parent.name)
+    return found
+
+
 def load_fit(folder: str | os.PathLike) -> FitResult:
     """A finished fit read back from its output folder (for reports, notebooks and compare --from-fit)."""
     from sim.experiments.store import ResultStore
@@ -356,13 +369,21 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
         generations = pd.read_csv(folder / "generations.csv")
         reading = "forecast_draws.json"
         draws = pd.DataFrame(json.loads((folder / "forecast_draws.json").read_text(encoding="utf-8")))
-        from sim.experiments.store import run_key
+        from sim.experiments.store import own_strategy_kinds, run_key
 
         store = ResultStore(folder / "forecast")
-        records = []
+        records, by_digest = [], None
         for _, d in draws.iterrows():
-            sc = scenario_with(scenario, spec, {k: d[k] for k in spec.keys})
+            try:
+                sc = scenario_with(scenario, spec, {k: d[k] for k in spec.keys})
+            except ScenarioError as exc:  # not a damaged file: e.g. a strategy kind this process lacks
+                raise ScenarioError(exc.problems, f"the fit in {folder}") from None
             key, seed = run_key(sc), int(d["seed"])
+            if not store.has(key, seed) and own_strategy_kinds(sc):
+                # a researcher's own strategy kind keys runs to its class object, which a new process
+                # makes anew: find this fit's forecast by the scenario's digest the record carries
+                by_digest = _records_by_digest(store) if by_digest is None else by_digest
+                key = by_digest.get((sc.digest(), seed), key)
             records.append(store.read_valid(key, seed, sc.horizon_days)[0] if store.has(key, seed) else None)
         reading = "fit_summary.json"
         summary = json.loads((folder / "fit_summary.json").read_text(encoding="utf-8"))
@@ -370,6 +391,8 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
         info["stopped_by"] = summary.get("abc", {}).get("stopped_by")
         info["total_simulations"] = summary.get("abc", {}).get("total_simulations")
         fit_seed = int(man["seed"])
+    except ScenarioError:
+        raise
     except (KeyError, TypeError, AttributeError, ValueError, pd.errors.EmptyDataError) as exc:
         why = f"no {exc}" if isinstance(exc, KeyError) else (str(exc).splitlines() or [type(exc).__name__])[0]
         raise ValueError(f"{folder / reading}: damaged, the fit cannot be read back ({why}); run circlesim fit "

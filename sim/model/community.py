@@ -109,6 +109,12 @@ class CommunityModel(mesa.Model):
         sync_handles(self)
         return super().agents_by_type
 
+    def remove_all_agents(self) -> None:
+        """Refused, like `Member.remove`: the members are the state arrays' and leave in the daily step."""
+        raise TypeError("CommunityModel.remove_all_agents(): members leave in the model's daily step "
+                        "(sim/model/mechanics/churn.py); removing their Mesa handles would leave them members "
+                        "without one. Build a new model to start over.")
+
     def member(self, person: int):
         """The Mesa agent of a member person (None for non-members)."""
         # 0.7 or True is a mistake, not person 0 or 1; nor is a person the graph does not have

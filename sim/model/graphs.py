@@ -168,14 +168,17 @@ def check_social_graph(g: SocialGraph, what: str = "graph=") -> None:
         if loops.size:
             raise ValueError(f"{what}: {loops.size:,} self-loop(s), e.g. ({int(u[loops[0]])}, {int(u[loops[0]])}); "
                              "a person is not its own tie")
-        a, b = np.minimum(u, v).astype(np.int64), np.maximum(u, v).astype(np.int64)
-        key = a * int(n) + b
-        order = np.argsort(key, kind="stable")
-        twice = np.flatnonzero(np.diff(key[order]) == 0)
-        if twice.size:
-            i, j = int(order[twice[0]]), int(order[twice[0] + 1])
+        key = np.minimum(u, v).astype(np.int64)  # in place from here: one int64 per tie at 50M ties
+        key *= int(n)
+        key += np.maximum(u, v)
+        key.sort()
+        repeat = np.flatnonzero(key[1:] == key[:-1])
+        if repeat.size:  # found: now look for where it was listed (only on failure)
+            k = int(key[repeat[0]])
+            i, j = np.flatnonzero(np.minimum(u, v).astype(np.int64) * int(n) + np.maximum(u, v) == k)[:2]
             both = " (as (a, b) and (b, a) too)" if (u[i], v[i]) != (u[j], v[j]) else ""
             raise ValueError(f"{what}: the tie ({int(u[j])}, {int(v[j])}) is listed twice{both}; list each tie once")
+        del key
     if g.weight is not None:
         w = np.asarray(g.weight)
         if w.shape != u.shape:

@@ -93,7 +93,8 @@ OUTPUT_NAMES = {
     "compare": ("runs.csv", "summary.csv", "differences.csv", "costs.csv", "fan.png", "phases.png",
                 "distributions.png", "cost_benefit.png", "report.html", "report.md"),
     "sweep": ("sweep.csv", "runs.csv", "pareto.csv", "indices.csv", "pareto.png", "partial_dependence.png",
-              "sobol_indices.png", "report.html", "report.md"),
+              "sobol_indices.png", "heatmap_lifespan.png", "heatmap_active_member_days.png", "report.html",
+              "report.md"),
     "fit": ("history.csv", "fit_manifest.json", "fit.db", "abc_state.json", "distance_weights.json",
             "posterior.csv", "fit_summary.json", "generations.csv", "forecast.csv", "forecast_draws.csv",
             "forecast_draws.json", "forecast_fan.png", "posterior_pairs.png", "prior_vs_posterior.png",
@@ -117,9 +118,14 @@ def unrecorded_outputs(out: str | os.PathLike, kind: str) -> list[str]:
     (['history.csv'], [])
     """
     out = Path(out)
-    if not out.is_dir() or (out / MANIFEST).exists() or (kind == "fit" and (out / "fit_manifest.json").exists()):
-        return []
-    return sorted(n for n in OUTPUT_NAMES.get(kind, ()) if (out / n).is_file() or (out / n).is_symlink())
+    if not out.is_dir() or (kind == "fit" and (out / "fit_manifest.json").exists()):
+        return []  # a fit writes its database, manifest and history copy outside its published set
+    try:
+        recorded = set(json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("files", []))
+    except (OSError, ValueError, AttributeError, TypeError):
+        recorded = set()
+    return sorted(n for n in OUTPUT_NAMES.get(kind, ()) if n not in recorded
+                  and ((out / n).is_file() or (out / n).is_symlink()))
 
 
 def check_usable(out: str | os.PathLike, kind: str | None = None) -> Path:
@@ -214,9 +220,10 @@ def another_run(out: str | os.PathLike, source: str | os.PathLike, scenario: str
         try:
             same = os.path.samefile(recorded, source)
         except OSError:  # the recorded file is gone (the project moved, a container mounts it elsewhere):
-            same = (Path(recorded).name == Path(source).name  # the same file name and scenario name
-                    and held.get("scenario") in (None, scenario))
-        if same or os.path.abspath(recorded) == os.path.abspath(source):
+            named = held.get("scenario")  # the same file name and scenario name (an unnamed one is named by
+            unnamed = named is not None and Path(named).name == Path(recorded).name  # its path: the file name)
+            same = Path(recorded).name == Path(source).name and (named in (None, scenario) or unnamed)
+        if same:
             return None
         return f"holds the run of scenario {held.get('scenario', '?')!r} from {recorded}"
     if held.get("scenario") not in (None, scenario):

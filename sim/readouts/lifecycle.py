@@ -82,9 +82,9 @@ def _real(value) -> bool:
     return not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, float, np.integer, np.floating))
 
 
-def _days(value, name: str, low: int = 1) -> int:
+def _days(value, name: str, low: int = 1, unit: str = "days") -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be a whole number of days, at least {low}; got {value!r}")
+        raise ValueError(f"{name} must be a whole number of {unit}, at least {low}; got {value!r}")
     return int(value)
 
 
@@ -250,14 +250,11 @@ def health_warnings(members, dau, at_risk=None, alarm_growth: float = 0.05, alar
     >>> health_warnings(np.linspace(10, 1000, 90), np.r_[np.full(30, 10.0), np.full(60, 30.0)])
     []
     """
-    from sim.model.community import whole_number  # at call time: the model imports the read-outs
-
     for name, value in (("alarm_growth", alarm_growth), ("alarm_swing", alarm_swing),
                         ("alarm_at_risk", alarm_at_risk)):  # NaN once switched a warning off silently
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) \
-                or not np.isfinite(value):
+        if not (_real(value) and np.isfinite(value)):
             raise ValueError(f"{name} must be a finite number, got {value!r}")
-    alarm_months = whole_number(alarm_months, "alarm_months", low=1)
+    alarm_months = _days(alarm_months, "alarm_months", unit="months")
     members = daily_counts(members, "members")
     dau = daily_counts(dau, "dau")
     if members.size != dau.size or (at_risk is not None and np.size(at_risk) != members.size):
