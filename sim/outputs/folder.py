@@ -209,8 +209,14 @@ def another_run(out: str | os.PathLike, source: str | os.PathLike, scenario: str
     ...     _ = (stage / "summary.json").write_text('{"scenario": "baseline"}')
     >>> another_run(out, "/a/baseline.yaml", "baseline") is None
     True
-    >>> another_run(out, "/b/baseline.yaml", "baseline")
+    >>> another_run(out, "/b/points.yaml", "points")
     "holds the run of scenario 'baseline' from /a/baseline.yaml"
+
+    When the recorded file is gone (the project moved), the same file name and scenario name
+    count as the same scenario:
+
+    >>> another_run(out, "/moved/baseline.yaml", "baseline") is None
+    True
     """
     held = run_source(out)
     if not held:
