@@ -38,6 +38,8 @@ EXIT_OK, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 #: Said when a command with a results store (compare, sweep, fit) stops before its end.
 RESUMES = "runs that finished are kept in the results store: the same command again resumes from them"
 RESUMES_SENTENCE = RESUMES[0].upper() + RESUMES[1:] + "."  # the same, as a sentence of its own
+#: The commands with a results store, whose stopped runs the same command resumes.
+RESUMABLE = ("compare", "sweep", "fit")
 #: What `compare` (and `compare --from-fit`) writes into its folder, as its closing line names them.
 COMPARE_FILES = ("runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, distributions.png, "
                  "cost_benefit.png, report.html, report.md")
@@ -174,6 +176,7 @@ def cmd_run(args) -> int:
     from sim.outputs import folder, tables
     from sim.outputs.plots import circles_figure, lifecycle_figure, strategy_windows
     from sim.outputs.report import format_summary
+    from sim.readouts.metrics import scenario_name
     from sim.scenario import ScenarioError
 
     _force(args)
@@ -192,7 +195,7 @@ def cmd_run(args) -> int:
         folder.check_usable(out, "run")
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
-    source, name = str(Path(args.scenario).resolve()), scenario.get("name") or (scenario.path or "")
+    source, name = str(Path(args.scenario).resolve()), scenario_name(scenario)  # as summary.json names it
     other = None if args.overwrite else folder.another_run(out, source, name)
     if other:
         return _invalid(f"--out: {out} {other}; this run of {args.scenario} would replace it: choose another "
@@ -637,8 +640,8 @@ def cmd_fit(args) -> int:
     if error:
         return _invalid(error)
     try:
-        check_folder(out, identity(sc, spec, hist, layout, fit_seed), create=True,
-                     parts=identity_parts(sc, spec, hist, layout, fit_seed))
+        parts = identity_parts(sc, spec, hist, layout, fit_seed)
+        check_folder(out, identity(sc, spec, hist, layout, fit_seed), create=True, parts=parts)
     except FitInputError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
@@ -1026,7 +1029,7 @@ def _stop_on_sigterm():
 
 def _terminated(command: str) -> int:
     """Say the command was stopped by SIGTERM (and how to resume it) and return 143, the shell's code for it."""
-    resumable = command in ("compare", "sweep", "fit")  # the commands with a results store
+    resumable = command in RESUMABLE
     print("terminated (SIGTERM)" + (f"; {RESUMES}" if resumable else ""), file=sys.stderr)
     return 128 + signal.SIGTERM
 
@@ -1056,7 +1059,7 @@ def main(argv: list[str] | None = None) -> int:
         if _sigterm_seen:  # `Terminated` (raised only by the handler, which sets the flag) or Ctrl-C after it
             return _terminated(args.command)
         # as SIGTERM says it: Ctrl-C said only "interrupted" (red team, 2026-12-07)
-        resumable = args.command in ("compare", "sweep", "fit")
+        resumable = args.command in RESUMABLE
         print("interrupted" + (f"; {RESUMES}" if resumable else ""), file=sys.stderr)
         return 130
     except BrokenExecutor as exc:  # a worker killed from outside (most often: out of memory)
@@ -1068,7 +1071,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAIL
     except OutputWriteError as exc:  # writing a command's set of outputs failed (a full disk, a quota)
         where = f" ({exc.filename})" if exc.filename else ""
-        resumable = args.command in ("compare", "sweep", "fit")
+        resumable = args.command in RESUMABLE
         print(f"error: the {args.command} could not write its outputs to {exc.out}: {exc.strerror or exc}{where}. "
               "The outputs published there before are kept (a set cut short while moving into place is completed "
               "by the next command on that folder)" + (f"; {RESUMES}" if resumable else "") + ".", file=sys.stderr)
@@ -1083,7 +1086,7 @@ def main(argv: list[str] | None = None) -> int:
         from sim.experiments.executors import WorkerStartError
 
         if isinstance(exc, WorkerStartError):  # the machine would not start the workers (EMFILE, EAGAIN, ENOMEM)
-            resumable = args.command in ("compare", "sweep", "fit")
+            resumable = args.command in RESUMABLE
             print(f"error: the {args.command} {exc}." + (f" {RESUMES_SENTENCE}" if resumable else ""), file=sys.stderr)
             return EXIT_FAIL
         if type(exc).__module__.split(".")[0] != "distributed" or not isinstance(exc, (OSError, TimeoutError)):

@@ -1044,8 +1044,7 @@ def test_a_fit_is_another_fit_when_its_graph_file_or_launch_date_changes(tmp_pat
     moved = prepare(load_scenario(SCENARIOS / "fit_example.yaml", overrides=["fit.launch_date=2025-02-20"]), history)
     assert identity_parts(*base)["launch_date"] == "2025-03-01"
     assert identity(*base) != identity(*moved)
-    (tmp_path / "fit_manifest.json").write_text(json.dumps({"identity_parts": identity_parts(*base)}))
-    assert run_module._differing(tmp_path, identity_parts(*moved)) == \
+    assert run_module._differing({"identity_parts": identity_parts(*base)}, identity_parts(*moved)) == \
         " (differs: the launch date (fit.launch_date): every observed day moved)"
     graph = tmp_path / "g.csv"
     graph.write_text("source,target\n" + "".join(f"{i},{(i + 1) % 60}\n" for i in range(60)))
@@ -1099,19 +1098,10 @@ def test_a_fit_with_a_strategy_kind_of_ones_own_reads_back_in_a_new_process(tmp_
     and a kind the reading process lacks is named as such, not blamed on a damaged file."""
     import sim
     from sim.fitting.result import load_fit
-    from sim.model.strategies import KINDS, register
-    from sim.model.strategies.base import Strategy
-    from sim.scenario.params import P
+    from sim.model.strategies import KINDS
+    from tests.conftest import own_strategy_kind
 
-    @register
-    class Nudge(Strategy):
-        kind = "nudge_for_the_fit_test"
-        summary = "test"
-        PARAMS = {"size": P(0.5, "float", "x", "doc", 0, 10)}
-
-        def apply(self, effects, day):
-            effects.external_boost *= 1.5
-
+    Nudge = own_strategy_kind("nudge_for_the_fit_test", 1.5)
     scenario = write(tmp_path, "nudged.yaml", f"extends: {SMALL}\nstrategies:\n  n: {{kind: nudge_for_the_fit_test}}\n")
     try:
         fitted = sim.fit(scenario, history_csv, out=tmp_path / "fit", executor="serial", progress=False,

@@ -545,20 +545,11 @@ def test_a_redefined_strategy_kind_is_never_served_stale_runs(tmp_path):
     team, 2026-12-07). Its runs are now keyed to the class object: reused while it stays
     registered, recomputed once it is redefined, and equal to a fresh store's."""
     import sim
-    from sim.model.strategies import KINDS, register
-    from sim.model.strategies.base import Strategy
-    from sim.scenario.params import P
+    from sim.model.strategies import KINDS
+    from tests.conftest import own_strategy_kind
 
     def define(boost):
-        @register
-        class Nudge(Strategy):
-            kind = "nudge_for_the_store_test"
-            summary = "test"
-            PARAMS = {"size": P(0.5, "float", "x", "doc", 0, 10)}
-
-            def apply(self, effects, day):
-                effects.external_boost *= boost
-        return Nudge
+        return own_strategy_kind("nudge_for_the_store_test", boost)
 
     def scenarios():
         base = sim.scenario_from_dict({"population": {"size": 400}, "horizon_days": 60})

@@ -277,8 +277,12 @@ def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: Summary
     The budget, the number of generations and the forecast settings may change between runs:
     a fit continues with more generations, or re-forecasts, from where it is.
     """
-    d = identity_parts(sc, spec, hist, layout, fit_seed)
-    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+    return _identity_of(identity_parts(sc, spec, hist, layout, fit_seed))
+
+
+def _identity_of(parts: dict) -> str:
+    """The identity a fit's parts hash to (`identity`)."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def identity_parts(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: SummaryLayout, fit_seed: int) -> dict:
@@ -318,26 +322,19 @@ _PART_NAMES = {"scenario": "the scenario's parameters", "priors": "the fitted pa
 _LATER_PARTS = ("graph_file", "launch_date")
 
 
-def _made_before_parts(out: Path, parts: dict | None, old: str | None) -> bool:
-    """Whether the fit in `out` is this fit, made before `_LATER_PARTS` joined its identity.
+def _made_before_parts(man: dict, parts: dict | None) -> bool:
+    """Whether the fit of manifest `man` is this fit, made before `_LATER_PARTS` joined its identity.
 
     Such a fit's identity is the hash of the other parts; it resumes if those match and its
     manifest's recorded launch date is this one (its graph file's contents were not recorded,
     and are taken as they are, as before). Its manifest is then rewritten with every part.
     """
-    if not parts or not old:
+    if not parts or not man.get("identity") or "identity_parts" in man:
         return False
-    try:
-        man = json.loads((out / "fit_manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+    if _identity_of({k: v for k, v in parts.items() if k not in _LATER_PARTS}) != man["identity"]:
         return False
-    if not isinstance(man, dict) or "identity_parts" in man:
-        return False
-    earlier = {k: v for k, v in parts.items() if k not in _LATER_PARTS}
-    if hashlib.sha256(json.dumps(earlier, sort_keys=True).encode()).hexdigest()[:16] != old:
-        return False
-    recorded = (man.get("history") or {}).get("launch_date") if isinstance(man.get("history"), dict) else None
-    return recorded == parts.get("launch_date")
+    history = man.get("history")
+    return (history.get("launch_date") if isinstance(history, dict) else None) == parts.get("launch_date")
 
 
 def _part_order(key: str) -> tuple:
@@ -345,15 +342,10 @@ def _part_order(key: str) -> tuple:
     return (order.index(key) if key in order else len(order), key)
 
 
-def _differing(out: Path, parts: dict | None) -> str:
-    """Which identity parts the fit in `out` has other than `parts` (' (differs: ...)'), or '' when unknown."""
-    if not parts:
-        return ""
-    try:
-        old = json.loads((out / "fit_manifest.json").read_text(encoding="utf-8")).get("identity_parts")
-    except (OSError, json.JSONDecodeError):
-        return ""
-    if not isinstance(old, dict):
+def _differing(man: dict, parts: dict | None) -> str:
+    """Which identity parts the fit of manifest `man` has other than `parts` (' (differs: ...)'), or '' when unknown."""
+    old = man.get("identity_parts")
+    if not parts or not isinstance(old, dict):
         return ""
     names = [_PART_NAMES.get(k, k) for k in sorted(set(parts) | set(old), key=_part_order)
              if json.dumps(old.get(k), sort_keys=True, default=str) != json.dumps(parts.get(k), sort_keys=True,
@@ -386,13 +378,14 @@ def check_folder(out: Path, ident: str, create: bool = False, parts: dict | None
                                  "or choose another --out"])
         return False
     try:
-        old = json.loads(man.read_text(encoding="utf-8")).get("identity")
+        held = json.loads(man.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
-        old = None
-    if old != ident and _made_before_parts(out, parts, old):
+        held = None
+    held = held if isinstance(held, dict) else {}
+    if held.get("identity") != ident and _made_before_parts(held, parts):
         return True
-    if old != ident:
-        what = _differing(out, parts) or " (another scenario, fit section, history or seed)"
+    if held.get("identity") != ident:
+        what = _differing(held, parts) or " (another scenario, fit section, history or seed)"
         raise FitInputError([f"{out}: holds a different fit{what}; choose another --out, or delete the folder to "
                              "start over"])
     return True
@@ -416,12 +409,12 @@ def lock_folder(out: Path):
     return stack
 
 
-def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, ident) -> None:
+def _write_manifest(out: Path, sc, spec, hist, layout, fit_seed, parts: dict) -> None:
     from sim.experiments.store import atomic_write_text, versions
     from sim.fitting.engine import require_pyabc
 
     pyabc = require_pyabc()
-    man = {"kind": "fit", "identity": ident, "identity_parts": identity_parts(sc, spec, hist, layout, fit_seed),
+    man = {"kind": "fit", "identity": _identity_of(parts), "identity_parts": parts,
            "model_version": MODEL_VERSION,
            "versions": {**versions(), "pyabc": pyabc.__version__},
            "scenario": {"path": sc.path, "digest": sc.digest(), "resolved": sc.to_dict()},
@@ -481,18 +474,19 @@ def fit(scenario, history, out: str | os.PathLike | None = None, *, parameters: 
     sc, spec, hist, layout, fit_seed = prepare(scenario, history, parameters=parameters, seed=seed, **settings)
     require_pyabc()
     out = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="circlesim-fit-"))
-    ident = identity(sc, spec, hist, layout, fit_seed)
-    resuming = check_folder(out, ident, parts=identity_parts(sc, spec, hist, layout, fit_seed))
+    parts = identity_parts(sc, spec, hist, layout, fit_seed)
+    ident = _identity_of(parts)
+    resuming = check_folder(out, ident, parts=parts)
     out.mkdir(parents=True, exist_ok=True)
     lock = lock_folder(out)
     try:
-        return _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor, workers, progress, write)
+        return _fit_locked(out, sc, spec, hist, layout, fit_seed, parts, resuming, executor, workers, progress, write)
     finally:
         if lock is not None:
             lock.close()
 
 
-def _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor, workers, progress, write):
+def _fit_locked(out, sc, spec, hist, layout, fit_seed, parts, resuming, executor, workers, progress, write):
     """The body of `fit` once the inputs are valid and the folder is locked."""
     from sim.experiments.executors import default_workers, describe, make_executor
     from sim.experiments.store import ResultStore
@@ -501,7 +495,7 @@ def _fit_locked(out, sc, spec, hist, layout, fit_seed, ident, resuming, executor
     from sim.fitting.result import FitResult
     from sim.fitting.sampler import executor_slots
 
-    _write_manifest(out, sc, spec, hist, layout, fit_seed, ident)
+    _write_manifest(out, sc, spec, hist, layout, fit_seed, parts)
     simulator = Simulator(sc, spec, layout, fit_seed)
     t0 = time.perf_counter()
 

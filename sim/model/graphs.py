@@ -183,9 +183,9 @@ def check_social_graph(g: SocialGraph, what: str = "graph=") -> None:
         w = np.asarray(g.weight)
         if w.shape != u.shape:
             raise ValueError(f"{what}: weight must have one entry per tie ({u.size:,}); got shape {w.shape}")
-        if not np.issubdtype(w.dtype, np.number) or not (np.isfinite(w) & (w > 0)).all():
-            bad = np.flatnonzero(~(np.isfinite(w.astype(float)) & (w.astype(float) > 0)))[0] \
-                if np.issubdtype(w.dtype, np.number) else 0
+        good = (np.isfinite(w) & (w > 0)) if np.issubdtype(w.dtype, np.number) else np.zeros(w.shape, bool)
+        if not good.all():
+            bad = int(np.flatnonzero(~good)[0])
             raise ValueError(f"{what}: weights must be finite and positive, as in a graph file; the tie "
                              f"({int(u[bad])}, {int(v[bad])}) has {w[bad].item()!r}")
 

@@ -64,6 +64,15 @@ _SIGNATURES = (("fit", ("fit_manifest.json", "fit.db", "fit_summary.json")), ("s
                ("compare", ("differences.csv",)), ("run", ("timeseries.csv", "summary.json")))
 
 
+def _manifest(out: Path) -> dict | None:
+    """The folder's `.outputs.json` as a mapping, or None when there is none or it cannot be read as one."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 def held_kind(out: str | os.PathLike) -> str | None:
     """Which command's outputs `out` holds ('run', 'compare', 'sweep', 'fit'), or None.
 
@@ -75,12 +84,9 @@ def held_kind(out: str | os.PathLike) -> str | None:
     out = Path(out)
     if not out.is_dir():
         return None
-    try:
-        kind = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("kind")
-        if isinstance(kind, str):
-            return kind
-    except (OSError, ValueError, AttributeError):
-        pass
+    kind = (_manifest(out) or {}).get("kind")
+    if isinstance(kind, str):
+        return kind
     for kind, names in _SIGNATURES:
         if any((out / name).exists() for name in names):
             return kind
@@ -120,10 +126,8 @@ def unrecorded_outputs(out: str | os.PathLike, kind: str) -> list[str]:
     out = Path(out)
     if not out.is_dir() or (kind == "fit" and (out / "fit_manifest.json").exists()):
         return []  # a fit writes its database, manifest and history copy outside its published set
-    try:
-        recorded = set(json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("files", []))
-    except (OSError, ValueError, AttributeError, TypeError):
-        recorded = set()
+    files = (_manifest(out) or {}).get("files")
+    recorded = set(files) if isinstance(files, list) else set()
     return sorted(n for n in OUTPUT_NAMES.get(kind, ()) if n not in recorded
                   and ((out / n).is_file() or (out / n).is_symlink()))
 
@@ -181,12 +185,9 @@ def run_source(out: str | os.PathLike) -> dict | None:
     if held_kind(out) != "run":
         return None
     found: dict = {}
-    try:
-        meta = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("meta") or {}
-        if isinstance(meta.get("source"), str):
-            found["source"] = meta["source"]
-    except (OSError, ValueError, AttributeError):
-        pass
+    meta = (_manifest(out) or {}).get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("source"), str):
+        found["source"] = meta["source"]
     try:
         name = json.loads((out / "summary.json").read_text(encoding="utf-8")).get("scenario")
         if isinstance(name, str):
@@ -226,8 +227,10 @@ def another_run(out: str | os.PathLike, source: str | os.PathLike, scenario: str
         try:
             same = os.path.samefile(recorded, source)
         except OSError:  # the recorded file is gone (the project moved, a container mounts it elsewhere):
-            named = held.get("scenario")  # the same file name and scenario name (an unnamed one is named by
-            unnamed = named is not None and Path(named).name == Path(recorded).name  # its path: the file name)
+            # the same file name, and the same scenario name (an unnamed scenario is named by its path,
+            # which moved with it: then the file name is all there is)
+            named = held.get("scenario")
+            unnamed = named is not None and Path(named).name == Path(recorded).name
             same = Path(recorded).name == Path(source).name and (named in (None, scenario) or unnamed)
         if same:
             return None
@@ -363,11 +366,8 @@ def has_complete_outputs(out: str | os.PathLike) -> bool:
     >>> has_complete_outputs(tempfile.mkdtemp())
     False
     """
-    try:
-        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
-        return bool(manifest.get("files")) and manifest.get("complete", True) is True
-    except (OSError, ValueError, AttributeError):
-        return False
+    manifest = _manifest(Path(out)) or {}
+    return bool(manifest.get("files")) and manifest.get("complete", True) is True
 
 
 @contextlib.contextmanager
@@ -391,10 +391,7 @@ def publish(out: str | os.PathLike, kind: str | None = None, complete: bool = Tr
             for name in names:
                 with open(staging / name, "rb") as fh:
                     os.fsync(fh.fileno())
-            try:
-                previous = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("files", [])
-            except (OSError, ValueError, AttributeError):
-                previous = []
+            previous = (_manifest(out) or {}).get("files", [])
             remove = sorted(set(previous) - set(names))
             clash = [name for name in names if (out / name).is_dir()]
             if clash:  # found before anything moves: the folder keeps its earlier set whole

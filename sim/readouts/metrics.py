@@ -49,6 +49,11 @@ def retention(counts: dict) -> dict:
     return {f"d{d}": (a / b if b else None) for d, (a, b) in sorted(counts.items())}
 
 
+def scenario_name(scenario) -> str:
+    """What a run's summary calls its scenario: its `name`, else the path it was loaded from."""
+    return scenario.get("name") or (scenario.path or "")
+
+
 def viral_coefficient(invites_first_cycle, joined_day, horizon: int, cycle: int = 30) -> float | None:
     """K-factor: friends a member brings in during its first `cycle` days, on average.
 
@@ -145,7 +150,7 @@ def summarize(model) -> dict:
                if peak_day is not None else {})
     dunbar = sc.population.dunbar_limit
     summary = {
-        "scenario": sc.get("name") or (sc.path or ""),
+        "scenario": scenario_name(sc),
         "seed": model.seed_value,
         "horizon_days": int(len(ts)),
         "population": int(model.population.n),
