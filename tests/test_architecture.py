@@ -66,15 +66,18 @@ def test_two_events_on_one_day_both_happen_and_both_are_charged():
 
 
 def test_two_points_programmes_at_once_are_refused():
-    """Refused when the scenario is loaded (with the day), and by the model for a Scenario built without checks."""
+    """Refused when the scenario is loaded (with the day), when a Scenario is made from a dict, and by the model
+    for a Scenario circlesim made without checking again (`_checked=True`, as an unpickled one is)."""
     from sim.scenario import Scenario, ScenarioError
 
     with pytest.raises(ScenarioError, match="strategies.more_points: .* both set 'points_checkin' on day 0"):
         _scenario([("points", {"kind": "points"}), ("more_points", {"kind": "points", "checkin": 9.0})])
     one = _scenario([("points", {"kind": "points"})]).to_dict()
     one["strategies"]["more_points"] = dict(one["strategies"]["points"], checkin=9.0)
+    with pytest.raises(ScenarioError, match="strategies.more_points: .* both set 'points_checkin' on day 0"):
+        Scenario(one)
     with pytest.raises(StrategyConflict, match="more_points"):
-        CommunityModel(Scenario(one))  # a resolved dict, not validated again
+        CommunityModel(Scenario(one, _checked=True))  # the model's own check, behind the constructor's
 
 
 def test_a_clash_past_the_horizon_is_named_before_the_run_goes_there(tmp_path):

@@ -172,6 +172,7 @@ def test_a_prior_bound_set_through_nested_keys_says_how_to_set_it(tmp_path, caps
     ({"workers": 0}, ValueError, "workers must be at least 1"), ({"draws": 2.7}, TypeError, "draws must be a whole"),
     ({"draws": True}, TypeError, "draws must be a whole"), ({"seeds_per_draw": "2"}, TypeError, "seeds_per_draw"),
     ({"variants": None}, TypeError, "variants must be a list"),
+    ({"executor": "serial", "workers": 4}, ValueError, 'workers=4 sizes the local process pool'),
 ])
 def test_compare_from_fit_checks_its_arguments_as_compare_does(tmp_path, kwargs, error, words):
     """2.7 draws ran as 2 and executor="bad" as a local pool (a red team's find, 2026-12-06): checked
@@ -183,11 +184,12 @@ def test_compare_from_fit_checks_its_arguments_as_compare_does(tmp_path, kwargs,
         sim.compare_from_fit(tmp_path / "no-fit", **args)
 
 
-@pytest.mark.parametrize("kwargs, error", [({"executor": "bad"}, ValueError), ({"workers": 1.5}, TypeError)])
+@pytest.mark.parametrize("kwargs, error", [({"executor": "bad"}, ValueError), ({"workers": 1.5}, TypeError),
+                                           ({"executor": "serial", "workers": 2}, ValueError)])
 def test_fit_checks_its_engine_arguments_first(tmp_path, kwargs, error):
     import sim
 
-    with pytest.raises(error, match="executor must be|workers must be"):
+    with pytest.raises(error, match="executor must be|workers must be|workers=2 sizes the local process pool"):
         sim.fit(SMALL, tmp_path / "no-history.csv", tmp_path / "out", **kwargs)
     assert not (tmp_path / "out").exists()
 

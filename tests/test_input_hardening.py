@@ -403,6 +403,24 @@ def test_api_types_and_values_are_checked():
         compare([sc, sc], replications=0, executor="serial", progress=False)
 
 
+def test_workers_with_an_engine_they_cannot_size_are_refused_not_ignored(tmp_path):
+    """`compare(..., executor="serial", workers=8)` ran serially, for hours, without a word (a red team's find)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim import compare
+    from sim.experiments.sweep import sweep
+
+    sc = scenario_from_dict({"population": {"size": 300}, "horizon_days": 20})
+    with pytest.raises(ValueError, match='workers=8 sizes the local process pool.*executor="serial" runs everything'):
+        compare([sc, sc], replications=2, executor="serial", workers=8, progress=False, store=tmp_path / "c")
+    with ThreadPoolExecutor(1) as own, pytest.raises(ValueError, match="ThreadPoolExecutor has its own workers"):
+        sweep(sc, ["acquisition.q_weak=0.01:0.02"], samples=2, replications=1, executor=own, workers=2,
+              progress=False, store=tmp_path / "s")
+    assert not (tmp_path / "c").exists() and not (tmp_path / "s").exists()
+    res = compare([sc], replications=2, executor="serial", workers=1, progress=False)  # consistent: it runs
+    assert res.executor_name == "serial" and not res.failures and len(res.seeds) == 2
+
+
 # ------------------------------------------------------------------ command-line options out of range
 @pytest.mark.parametrize("argv, option", [
     (["run", "baseline.yaml", "--days", "0"], "--days"),

@@ -60,6 +60,29 @@ def test_api_refuses_with_the_estimate(memory_env):
         CommunityModel(sc)
     assert info.value.needed > info.value.available == 200 * 2**20
     assert "300,000 persons" in str(info.value)
+    assert "use a smaller population.size or mean_degree" in str(info.value)
+
+
+def test_the_advice_names_what_a_graph_given_in_python_or_a_file_can_shrink(memory_env, tmp_path):
+    """A graph given in Python was told to use "a smaller population.size", which it does not read (red team)."""
+    import networkx as nx
+
+    from sim import CommunityModel
+
+    memory_env.setattr(memory, "available_bytes", lambda: 2**20)
+    sc = small()
+    with pytest.raises(MemoryEstimateError) as info:
+        CommunityModel(sc, graph=nx.path_graph(400))
+    assert "(given graph)" in str(info.value) and "use a smaller graph (or fewer days)" in str(info.value)
+    assert "population.size" not in str(info.value)
+    edges = tmp_path / "ties.csv"
+    edges.write_text("source,target\n" + "".join(f"{i},{i + 1}\n" for i in range(400)))
+    from sim.scenario import scenario_from_dict
+
+    on_file = scenario_from_dict({"population": {"graph": {"type": "file", "file": str(edges)}},
+                                  "community": {"organizers": 1, "core_seeds": 1, "seed_members": 2}})
+    with pytest.raises(MemoryEstimateError, match=r"use a smaller graph file \(or fewer days\)"):
+        CommunityModel(on_file)
 
 
 def test_compare_counts_every_concurrent_worker(tmp_path, capsys, memory_env):

@@ -330,8 +330,8 @@ def test_sweep_param_twice_and_misspelt(tmp_path, capsys):
     # a point of the design the scenario refuses blames the --param range, not a --set nobody gave
     assert main([*base, "--method", "grid", "--samples", "2", "--param", "community.seed_members=0:1000"]) == 2
     err = capsys.readouterr().err
-    assert "design point community.seed_members=1000 is invalid (narrow the --param range)" in err
-    assert "--param: community.seed_members:" in err and "--set" not in err and "np.float64" not in err
+    assert "design point community.seed_members=1000 is invalid (narrow the swept range)" in err
+    assert "swept: community.seed_members:" in err and "--set" not in err and "np.float64" not in err
     assert not (tmp_path / "o").exists()
 
 

@@ -240,3 +240,19 @@ def test_partial_dependence_of_an_unknown_read_out_is_named_as_best_names_it(gri
         grid.plot_partial_dependence(("nope",))
     with pytest.raises(ValueError, match="did you mean 'lifespan'"):
         grid.plot_partial_dependence("lifespn")
+
+
+@pytest.mark.parametrize("params, words", [
+    (["acquisition.q_weak"], "sweep parameter 'acquisition.q_weak': expected KEY=LOW:HIGH"),
+    (["acquisition.q_weak=0.1:0.01"], "LOW must be below HIGH"),
+    (["acquisition.q_weak=0.01:0.1", "acquisition.q_weak=0.02:0.1"], "acquisition.q_weak given more than once"),
+    ([], "params=[...] in Python"),
+])
+def test_a_sweep_from_python_is_not_told_about_a_command_line_flag_it_never_typed(params, words):
+    """Python's `sweep(sc, ["x"])` answered "--param 'x': ...": the errors name the range, in either setting."""
+    from sim.experiments.sweep import plan_sweep
+
+    with pytest.raises(ValueError) as err:
+        plan_sweep(load_scenario(SCENARIOS / "baseline.yaml"), params)
+    assert words in str(err.value)
+    assert "--param" not in str(err.value) or "params=[...]" in str(err.value)  # only beside its Python name

@@ -29,6 +29,25 @@ def check_executor(executor) -> None:
                     f"{type(executor).__name__}")
 
 
+def check_workers(executor, workers: int | None) -> None:
+    """ValueError when `workers` is given with an executor it cannot size ("serial": one; your own Executor).
+
+    `workers` sizes only the local process pool circlesim starts (executor=None); silently ignoring
+    it would run a serial comparison for hours that the caller meant to spread over 8 cores.
+
+    >>> check_workers(None, 4); check_workers("serial", 1)
+    >>> check_workers("serial", 4)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: workers=4 sizes the local process pool (executor=None); executor="serial" runs ...: drop one of the two
+    """
+    if workers is None or executor is None or (executor == "serial" and workers == 1):
+        return
+    what = ('executor="serial" runs everything in this process' if executor == "serial" else
+            f"the given {type(executor).__name__} has its own workers (set their number when you make it)")
+    raise ValueError(f"workers={workers} sizes the local process pool (executor=None); {what}: drop one of the two")
+
+
 def check_graphs(scenarios) -> None:
     """Read every distinct graph file once (cached per file version); `ScenarioError` for a bad one."""
     import os
@@ -72,7 +91,8 @@ def check_memory(scenarios, parallel: int | None) -> None:
 
 
 def check_all(scenarios, executor, workers: int | None, tasks: int) -> None:
-    """Executor, graph files and memory, in that order (cheapest first)."""
+    """Executor (and `workers` with it), graph files and memory, in that order (cheapest first)."""
     check_executor(executor)
+    check_workers(executor, workers)
     check_graphs(scenarios)
     check_memory(scenarios, concurrency(executor, workers, tasks))

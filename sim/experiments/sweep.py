@@ -109,35 +109,36 @@ def numeric_keys(scenario: Scenario | None = None) -> list[str]:
 def parse_param(text: str, scenario: Scenario | None = None) -> ParamRange:
     """'dotted.key=LOW:HIGH' -> ParamRange; checks the key is a numeric scenario parameter."""
     if "=" not in text or ":" not in text.split("=", 1)[1]:
-        raise ValueError(f"--param {text!r}: expected KEY=LOW:HIGH, e.g. acquisition.q_weak=0.01:0.1")
+        raise ValueError(f"sweep parameter {text!r}: expected KEY=LOW:HIGH, e.g. acquisition.q_weak=0.01:0.1")
     key, rng = text.split("=", 1)
     lo_s, hi_s = rng.split(":", 1)
     try:
         lo, hi = float(lo_s), float(hi_s)
     except ValueError:
-        raise ValueError(f"--param {text!r}: LOW and HIGH must be numbers") from None
+        raise ValueError(f"sweep parameter {text!r}: LOW and HIGH must be numbers") from None
     if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ValueError(f"--param {text!r}: LOW and HIGH must be finite numbers")
+        raise ValueError(f"sweep parameter {text!r}: LOW and HIGH must be finite numbers")
     if not lo < hi:
-        raise ValueError(f"--param {text!r}: LOW must be below HIGH")
+        raise ValueError(f"sweep parameter {text!r}: LOW must be below HIGH")
     if key.strip() in NOT_SWEPT:
-        raise ValueError(f"--param {text!r}: {key.strip()} cannot be swept: {NOT_SWEPT[key.strip()]}")
+        raise ValueError(f"sweep parameter {text!r}: {key.strip()} cannot be swept: {NOT_SWEPT[key.strip()]}")
     parts = key.strip().split(".")
     if scenario is not None and parts[0] == "strategies" and len(parts) == 3 and \
             parts[1] not in {name for name, _, _ in scenario.strategies}:
         have = ", ".join(name for name, _, _ in scenario.strategies) or "none"
-        raise ValueError(f"--param {text!r}: the scenario has no strategy {parts[1]!r} (its strategies: {have}); "
-                         "a sweep varies a strategy the scenario runs: add it to the scenario file first")
+        raise ValueError(f"sweep parameter {text!r}: the scenario has no strategy {parts[1]!r} "
+                         f"(its strategies: {have}); a sweep varies a strategy the scenario runs: add it to the "
+                         "scenario file first")
     spec = _param_spec(key.strip(), scenario)
     if spec is None or spec.type not in ("int", "float"):
         close = difflib.get_close_matches(key.strip(), numeric_keys(scenario), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else " (see docs/scenarios.md)"
-        raise ValueError(f"--param {text!r}: {key.strip()!r} is not a numeric scenario parameter{hint}")
+        raise ValueError(f"sweep parameter {text!r}: {key.strip()!r} is not a numeric scenario parameter{hint}")
     for bound, v in (("LOW", lo), ("HIGH", hi)):
         if (spec.low is not None and v < spec.low) or (spec.high is not None and v > spec.high):
-            raise ValueError(f"--param {text!r}: {bound} {v} is outside {spec.describe_range()}")
+            raise ValueError(f"sweep parameter {text!r}: {bound} {v} is outside {spec.describe_range()}")
     if spec.type == "int" and np.ceil(lo) > np.floor(hi):
-        raise ValueError(f"--param {text!r}: {key.strip()} takes whole numbers and none lies in {lo:g}:{hi:g}")
+        raise ValueError(f"sweep parameter {text!r}: {key.strip()} takes whole numbers and none lies in {lo:g}:{hi:g}")
     return ParamRange(key.strip(), lo, hi, spec.type == "int")
 
 
@@ -169,9 +170,10 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
         for r, lv in zip(ranges, levels):
             whole = np.unique(whole_levels(lv, r))
             if r.integer and whole.size < samples:
-                raise ValueError(f"--param {r.key}: a grid of {samples} levels on {r.low:g}:{r.high:g} gives only "
-                                 f"{whole.size} distinct whole number(s) ({', '.join(f'{v:g}' for v in whole)}) and "
-                                 f"would run the same points again; widen the range or use --samples {whole.size}")
+                raise ValueError(f"sweep parameter {r.key}: a grid of {samples} levels on {r.low:g}:{r.high:g} "
+                                 f"gives only {whole.size} distinct whole number(s) "
+                                 f"({', '.join(f'{v:g}' for v in whole)}) and would run the same points again; "
+                                 f"widen the range or ask for {whole.size} samples")
         pts = np.array(list(itertools.product(*levels)), dtype=float)
     elif method == "lhs":
         from scipy.stats import qmc
@@ -464,11 +466,12 @@ def plan_sweep(scenario: Scenario | str, params: list, method: str = "lhs", samp
     ranges = [parse_param(f"{p.key}={float(p.low)!r}:{float(p.high)!r}" if isinstance(p, ParamRange) else p, base)
               for p in params]
     if not ranges:
-        raise ValueError("a sweep needs at least one --param KEY=LOW:HIGH")
+        raise ValueError("a sweep needs at least one parameter range KEY=LOW:HIGH (--param on the command "
+                         "line, params=[...] in Python)")
     keys = [r.key for r in ranges]
     twice = sorted({k for k in keys if keys.count(k) > 1})
     if twice:
-        raise ValueError(f"--param {', '.join(twice)} given more than once; give each parameter once")
+        raise ValueError(f"sweep parameter {', '.join(twice)} given more than once; give each parameter once")
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     samples = {"grid": 5, "lhs": 20, "sobol": 16}[method] if samples is None else \
@@ -487,9 +490,9 @@ def plan_sweep(scenario: Scenario | str, params: list, method: str = "lhs", samp
         overrides = [f"{r.key}={_fmt_value(v, r.integer)}" for r, v in zip(ranges, row)]
         try:
             variants.append(base.with_overrides(overrides))
-        except ScenarioError as exc:  # the overrides are the sweep's own: blame --param, not --set
-            problem = str(exc).replace("--set: ", "--param: ")
-            raise ValueError(f"design point {', '.join(overrides)} is invalid (narrow the --param range):\n"
+        except ScenarioError as exc:  # the overrides are the sweep's own: blame the swept range, not --set
+            problem = str(exc).replace("--set: ", "swept: ")
+            raise ValueError(f"design point {', '.join(overrides)} is invalid (narrow the swept range):\n"
                              f"{problem}") from None
     return SweepPlan(base, ranges, method, samples, replications, seed, pts, variants, workers)
 

@@ -129,7 +129,7 @@ def design_scenario(fitted: Scenario, variant: Scenario, start_day: int, fitted_
     doc["name"] = var.get("name") or (Path(variant.path).stem if variant.path else "variant")
     doc["description"] = var.get("description", "")
     sc = scenario_from_dict(doc, name=variant.path or "<variant>")
-    return Scenario(sc.to_dict(), variant.path), notes
+    return Scenario(sc.to_dict(), variant.path, _checked=True), notes
 
 
 def load_finished_fit(folder: str | os.PathLike):
@@ -165,7 +165,7 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
                         f"not one {type(variants).__name__}")
     if not isinstance(folder, (str, os.PathLike)):
         raise TypeError(f"folder must be the fit's output folder (a path), not a {type(folder).__name__}")
-    from sim.experiments.preflight import check_executor
+    from sim.experiments.preflight import check_executor, check_workers
     from sim.model.community import whole_number
 
     # the same checks as compare's, before the fit is read (2.7 draws were taken as 2, executor="bad" as a pool)
@@ -179,6 +179,7 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
     seeds_per_draw = whole_number(seeds_per_draw, "seeds_per_draw", low=1)
     if workers is not None:
         workers = whole_number(workers, "workers", low=1)
+    check_workers(executor, workers)
     res = load_finished_fit(folder)
     spec = res.spec
     start_day = res.history.last_day + 1
@@ -189,7 +190,7 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
                          "(or re-run circlesim fit with more fit.forecast_draws)")
     chosen = res.draws.iloc[:n]
     baseline = Scenario({**res.scenario.to_dict(), "name": f"{res.summary_title()} (present course)"},
-                        res.scenario.path)
+                        res.scenario.path, _checked=True)
     designs, notes = [baseline], {}
     for v in variants:
         vs = v if isinstance(v, Scenario) else load_scenario(v)

@@ -351,7 +351,8 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
             warnings.warn(f"{folder}: this fit was made with model version {made_with or '3 or earlier'}, the model "
                           f"is at {MODEL_VERSION}: its posterior and forecasts describe that model (CHANGELOG.md says "
                           "what changed); run the fit again for this one", stacklevel=2)
-        scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"])
+        # unchecked: a fit made by an earlier model version may hold keys since renamed (warned above)
+        scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"], _checked=True)
         spec = FitSpec.from_dict(man["fit"])
         reading = "history.csv"
         history = read_history(folder / "history.csv")  # days since launch, with the original file's comments

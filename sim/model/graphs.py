@@ -183,7 +183,7 @@ def check_social_graph(g: SocialGraph, what: str = "graph=") -> None:
         w = np.asarray(g.weight)
         if w.shape != u.shape:
             raise ValueError(f"{what}: weight must have one entry per tie ({u.size:,}); got shape {w.shape}")
-        good = (np.isfinite(w) & (w > 0)) if np.issubdtype(w.dtype, np.number) else np.zeros(w.shape, bool)
+        good = good_weights(w)
         if not good.all():
             bad = int(np.flatnonzero(~good)[0])
             raise ValueError(f"{what}: weights must be finite and positive, as in a graph file; the tie "
@@ -225,7 +225,7 @@ def _networkx_weights(g: nx.Graph, edges: list) -> np.ndarray:
         weight = np.array(raw, dtype=float)
     except (TypeError, ValueError, OverflowError):
         weight = None
-    if weight is None or not (np.isfinite(weight) & (weight > 0)).all():
+    if weight is None or not good_weights(weight).all():
         weight = np.array([_weight(w, f"edge ({g.nodes[a].get('label', a)!r}, {g.nodes[b].get('label', b)!r})")
                            for (a, b, _), w in zip(edges, raw)])  # raises at the first bad one, naming its edge
     return weight
@@ -901,6 +901,19 @@ def _undirected(path: Path, g: nx.Graph) -> nx.Graph:
     return g
 
 
+def good_weights(w) -> np.ndarray:
+    """Which tie weights are usable: finite and positive numbers (the one rule for graph files, networkx
+    graphs and SocialGraphs; `_weight` is its form for one value).
+
+    >>> good_weights(np.array([1.0, 0.0, -2.0, np.inf, np.nan, 0.5])).tolist()
+    [True, False, False, False, False, True]
+    """
+    w = np.asarray(w)
+    if not np.issubdtype(w.dtype, np.number):
+        return np.zeros(w.shape, bool)
+    return np.isfinite(w) & (w > 0)
+
+
 def _weight(text, where: str) -> float:
     """A tie weight: a finite positive number (`where` names file and line or edge in the error)."""
     try:
@@ -1050,7 +1063,7 @@ def _fast_csv(raw: bytes):
     given = w != ""
     if given.any():
         parsed = pd.to_numeric(pd.Series(w[given]), errors="coerce").to_numpy(float)
-        if not (np.isfinite(parsed) & (parsed > 0)).all():
+        if not good_weights(parsed).all():
             return None  # the line reader names the first bad weight
         weight[given] = parsed
     return s, t, weight

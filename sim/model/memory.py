@@ -279,8 +279,12 @@ def _mib(n: int) -> str:
     return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
 
 
-def check(needed: int, what: str = "this run", concurrent: int = 1) -> None:
-    """Raise `MemoryEstimateError` if `concurrent` runs of `needed` bytes each do not fit in memory."""
+def check(needed: int, what: str = "this run", concurrent: int = 1,
+          smaller: str = "a smaller population.size or mean_degree") -> None:
+    """Raise `MemoryEstimateError` if `concurrent` runs of `needed` bytes each do not fit in memory.
+
+    `smaller`: what the user can make smaller, named in the error ("use {smaller}").
+    """
     if not check_enabled():
         return
     room = available_bytes()
@@ -290,7 +294,7 @@ def check(needed: int, what: str = "this run", concurrent: int = 1) -> None:
     each = f" ({concurrent} at once, {_mib(needed)} each)" if concurrent > 1 else ""
     fits = room // needed if needed else 0
     hint = (f"; use at most {fits} workers" if concurrent > 1 and fits >= 1 else
-            "; use a smaller population.size or mean_degree")
+            f"; use {smaller}")
     raise MemoryEstimateError(
         f"{what} would need about {_mib(total)}{each}, but only {_mib(room)} is available{hint} "
         f"(estimate: {bytes_per_person()} bytes per person and {bytes_per_tie()} per tie; "
@@ -301,7 +305,14 @@ def check_scenario(scenario, graph=None, concurrent: int = 1) -> int:
     """Estimate `scenario`'s peak memory and `check` it; returns the estimate in bytes."""
     needed = estimate_scenario(scenario, graph)
     name = scenario.get("name") or "this run"
-    check(needed, f"{name!s} ({'given graph' if graph is not None else _describe(scenario)})", concurrent)
+    if graph is not None:  # population.size does not apply to a graph given in Python, nor to a graph file
+        smaller = "a smaller graph (or fewer days)"
+    elif scenario.population.graph.type == "file":
+        smaller = "a smaller graph file (or fewer days)"
+    else:
+        smaller = "a smaller population.size or mean_degree"
+    check(needed, f"{name!s} ({'given graph' if graph is not None else _describe(scenario)})", concurrent,
+          smaller)
     return needed
 
 

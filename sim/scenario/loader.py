@@ -181,16 +181,17 @@ _SECTIONS = tuple(SCHEMA)
 class Scenario(Section):
     """A validated, fully resolved scenario. `strategies` holds (name, kind, Section) triples.
 
-    Build one with `load_scenario`, `scenario_from_dict` or `Scenario.with_overrides`, which
-    validate every key; the constructor takes their resolved result (`to_dict()`) and checks
-    only that every section is there, not the values.
+    Build one with `load_scenario`, `scenario_from_dict` or `Scenario.with_overrides`. The
+    constructor takes a resolved scenario (`to_dict()`: every section there) and validates
+    every value as a file's are (`ScenarioError`), so an edited `to_dict()` cannot carry an
+    impossible value into a run.
     """
 
     __slots__ = ("path", "_strategy_specs", "_fit", "notices", "graph_file_at", "founders_at")
 
     def __init__(self, resolved: dict, path: str | None = None, notices: Iterable[Problem] = (),
                  graph_file_at: tuple[str, int | None] | None = None,
-                 founders_at: dict | None = None):
+                 founders_at: dict | None = None, *, _checked: bool = False):
         if not isinstance(resolved, dict):
             raise TypeError(f"Scenario takes a resolved scenario dict, got {type(resolved).__name__}; build one "
                             "with load_scenario or scenario_from_dict")
@@ -199,6 +200,11 @@ class Scenario(Section):
             raise TypeError(f"Scenario takes a resolved scenario (every section; missing: {', '.join(missing)}); "
                             "build one from a partial dict with scenario_from_dict, which fills in the defaults "
                             "and validates")
+        if not _checked:  # circlesim's own callers pass what `_validate` returned (0.2 ms to check again)
+            problems: list[Problem] = []
+            resolved = _validate(copy.deepcopy(resolved), {}, path or "<Scenario>", problems, base_dir=None)
+            if problems:
+                raise ScenarioError(problems)
         strategies = resolved.get("strategies", {})
         body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
@@ -261,7 +267,8 @@ class Scenario(Section):
             raise ScenarioError(problems)
         at = locs.get(_GRAPH_FILE, self.graph_file_at)  # set again by an override, or where it was
         founders = {**self.founders_at, **_founders_at(locs, self.path or "<scenario>")}
-        return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"), at, founders)
+        return Scenario(resolved, self.path, _notices(resolved, locs, self.path or "<scenario>"), at, founders,
+                        _checked=True)
 
     def __getstate__(self):
         return {"resolved": self.to_dict(), "path": self.path, "fit": self._fit, "graph_file_at": self.graph_file_at,
@@ -269,7 +276,8 @@ class Scenario(Section):
 
     def __setstate__(self, state):
         self.__init__({**state["resolved"], "fit": state.get("fit")}, state["path"],
-                      graph_file_at=state.get("graph_file_at"), founders_at=state.get("founders_at"))
+                      graph_file_at=state.get("graph_file_at"), founders_at=state.get("founders_at"),
+                      _checked=True)  # it was checked when made; a worker need not find its graph file to unpickle
 
     def __repr__(self) -> str:
         return f"Scenario(name={self.get('name')!r}, path={self.path!r})"
@@ -898,6 +906,27 @@ def strategy_schema(kind: str) -> dict:
     return {**COMMON_STRATEGY_PARAMS, **KINDS[kind].PARAMS}
 
 
+def bad_strategy_name(name) -> str:
+    """Why `name` cannot name a strategy, or '' (pure).
+
+    A name is the middle of `--set strategies.NAME.KEY=VALUE` and a label in every table, so it
+    must be non-empty, without '.', '=' or surrounding spaces.
+
+    >>> bad_strategy_name("monthly events"), bad_strategy_name("a.b")[:40]
+    ('', "strategy name 'a.b' contains '.': a name")
+    """
+    text = str(name)
+    if not text.strip():
+        return "a strategy needs a name (an empty name cannot be set with --set or told apart in tables)"
+    for ch in ".=":
+        if ch in text:
+            return (f"strategy name {text!r} contains {ch!r}: a name is the middle of "
+                    f"--set strategies.NAME.KEY=VALUE; use letters, digits, '_' or '-'")
+    if text != text.strip() or any(not c.isprintable() for c in text):
+        return f"strategy name {text!r} has surrounding spaces or unprintable characters; write it plainly"
+    return ""
+
+
 def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem]) -> dict:
     from sim.model.strategies import KINDS
 
@@ -910,6 +939,11 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
         return out
     for name, spec in doc.items():
         here = ("strategies", str(name))
+        bad = bad_strategy_name(name)
+        if bad:
+            f, line = _where(locs, here, file)
+            problems.append(Problem(f, line, ".".join(here), bad))
+            continue
         if spec is None:
             spec = {}
         if not isinstance(spec, dict):
@@ -983,7 +1017,7 @@ def _strategy_clashes(r: dict, locs: dict, file: str, problems: list[Problem]) -
 
     from sim.model.strategies import KINDS, clash
 
-    built = [KINDS[kind](name, spec) for name, kind, spec in Scenario(r).strategies]
+    built = [KINDS[kind](name, spec) for name, kind, spec in Scenario(r, _checked=True).strategies]
     for a, b in combinations(built, 2):
         why = clash(a, b, r["horizon_days"])
         if why:
@@ -1191,7 +1225,7 @@ def load_scenario(path: str | os.PathLike, overrides: Iterable[str] = (),
     if problems:
         raise ScenarioError(problems, where)
     return Scenario(resolved, str(path), _notices(resolved, locs, str(path)), _where(locs, _GRAPH_FILE, str(path)),
-                    _founders_at(locs, str(path)))
+                    _founders_at(locs, str(path)), _checked=True)
 
 
 def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<dict>",
@@ -1221,7 +1255,7 @@ def scenario_from_dict(doc: dict, overrides: Iterable[str] = (), name: str = "<d
     resolved = _validate(doc, locs, name, problems, base_dir=Path(base_dir) if base_dir else None)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(resolved, None, _notices(resolved, locs, name), None, _founders_at(locs, name))
+    return Scenario(resolved, None, _notices(resolved, locs, name), None, _founders_at(locs, name), _checked=True)
 
 
 def _deeper_than(doc, limit: int) -> str:
