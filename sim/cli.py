@@ -914,7 +914,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="replications of a baseline and variants: paired statistics, "
                        "verdicts, figures, report")
     p.add_argument("scenarios", nargs="+", help="baseline first, then the variants")
-    p.add_argument("--out", help="output folder (default: out/compare-<names>); holds the resumable store")
+    p.add_argument("--out", help="output folder (default: out/compare-<names>; with --from-fit "
+                   "out/compare-from-fit-<fit folder>-<names>); holds the resumable store")
     p.add_argument("--days", type=_days_arg(), help="days to simulate (overrides horizon_days)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
                    help="override a parameter in every scenario (repeatable)")

@@ -180,6 +180,7 @@ def test_promotion_changes_class_and_keeps_state():
     assert not (set(promoted) & {a.person for a in model.agents_by_type[DiffusionMember]})
 
 
+@pytest.mark.code_check
 def test_cost_shock_survivors_are_the_k_core():
     """EVIDENCE E5 (Garcia et al. 2013): leave when b * friends present < c.
 

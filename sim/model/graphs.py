@@ -902,8 +902,9 @@ def _undirected(path: Path, g: nx.Graph) -> nx.Graph:
 
 
 def good_weights(w) -> np.ndarray:
-    """Which tie weights are usable: finite and positive numbers (the one rule for graph files, networkx
-    graphs and SocialGraphs; `_weight` is its form for one value).
+    """Which tie weights are usable: finite and positive numbers.
+
+    The one rule for graph files, networkx graphs and SocialGraphs; `_weight` is its form for one value.
 
     >>> good_weights(np.array([1.0, 0.0, -2.0, np.inf, np.nan, 0.5])).tolist()
     [True, False, False, False, False, True]
