@@ -27,7 +27,7 @@ from sim.experiments.replications import execute, replication_seeds, temporary_s
 from sim.experiments.store import ResultStore, versions
 from sim.readouts.registry import measures
 from sim.scenario import Scenario, ScenarioError, load_scenario
-from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, param_at
 
 METHODS = ("grid", "lhs", "sobol")
 
@@ -75,12 +75,7 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
         if cls is None or (parts[2] == "every" and not cls.recurring):
             return None
         return {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}.get(parts[2])
-    node = SCHEMA
-    for p in parts:
-        if not isinstance(node, dict) or p not in node:
-            return None
-        node = node[p]
-    return node if isinstance(node, Param) else None
+    return param_at(parts)
 
 
 #: Numeric keys a sweep cannot vary, and why: the sweep sets them itself for every point.

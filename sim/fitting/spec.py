@@ -238,7 +238,7 @@ class FitSpec:
 # ----------------------------------------------------------------------------------------
 def parameter_declaration(key: str, resolved: dict) -> Param | None:
     """The schema's Param of a dotted key in a resolved scenario (strategies by their kind), or None."""
-    from sim.scenario.schema import SCHEMA
+    from sim.scenario.schema import param_at
 
     parts = key.split(".")
     if parts[0] == "strategies":
@@ -250,12 +250,7 @@ def parameter_declaration(key: str, resolved: dict) -> Param | None:
         if spec is None:
             return None
         return strategy_schema(spec["kind"]).get(parts[2])
-    node = SCHEMA
-    for p in parts:
-        if not isinstance(node, dict) or p not in node:
-            return None
-        node = node[p]
-    return node if isinstance(node, Param) else None
+    return param_at(parts)
 
 
 def _number(v) -> bool:

@@ -15,7 +15,7 @@ from sim.model.mechanics import acquisition, activity, attention, churn, content
 from sim.readouts import lifecycle
 from sim.scenario.params import P, Param
 
-__all__ = ["COMMON_STRATEGY_PARAMS", "GRAPH_TYPES", "P", "Param", "SCHEMA", "defaults", "iter_leaves"]
+__all__ = ["COMMON_STRATEGY_PARAMS", "GRAPH_TYPES", "P", "Param", "SCHEMA", "defaults", "iter_leaves", "param_at"]
 GRAPH_TYPES = population.GRAPH_TYPES
 
 # --------------------------------------------------------------------------------------
@@ -49,6 +49,20 @@ COMMON_STRATEGY_PARAMS: dict[str, Param] = {
     "every": P(None, "int", "days", "For recurring actions (events, promotion rounds): the "
                "period; null: every day.", 1, 100000, nullable=True),
 }
+
+
+def param_at(parts, tree: dict = SCHEMA) -> Param | None:
+    """The `Param` at dotted key `parts` (a sequence of names) of a schema tree, or None (a section, no key).
+
+    >>> param_at(["horizon_days"]).default, param_at(["population"]), param_at(["no", "such"])
+    (1000, None, None)
+    """
+    node = tree
+    for p in parts:
+        if not isinstance(node, dict) or p not in node:
+            return None
+        node = node[p]
+    return node if isinstance(node, Param) else None
 
 
 def iter_leaves(tree: dict, prefix: tuple = ()):
