@@ -921,6 +921,37 @@ def test_a_fit_of_another_model_version_is_loaded_with_a_note_and_never_resumed(
                                reference.fit_seed) != ident
 
 
+@needs_pyabc
+def test_a_fit_naming_a_strategy_now_refused_says_so_naming_the_fit(reference, tmp_path):
+    """A fit made before strategy names were checked could name one `monthly.events`: every posterior
+    draw is a scenario checked again, which then failed blaming another file (a reviewer's find)."""
+    import shutil
+
+    from sim.fitting.result import load_fit
+    from sim.scenario import ScenarioError
+
+    copy = tmp_path / "old"
+    shutil.copytree(reference.out, copy)
+    man = json.loads((copy / "fit_manifest.json").read_text())
+    man["scenario"]["resolved"]["strategies"]["monthly.events"] = {
+        "kind": "events", "start": 30, "stop": None, "every": 30, "format": "online", "cost": 0.0}
+    (copy / "fit_manifest.json").write_text(json.dumps(man))
+    with pytest.raises(ScenarioError) as err:
+        load_fit(copy)
+    text = str(err.value)
+    assert f"the fit in {copy}" in text and "strategies.monthly.events: strategy name 'monthly.events' contains" in text
+    assert "rename it in" in text and "and fit again" in text
+
+
+def test_a_fit_section_keeps_its_lines_when_a_scenario_is_made_from_its_dict():
+    """`Scenario({**d, "fit": sc.fit})` checked the fit section again and lost the lines its later errors name."""
+    from sim.scenario import Scenario, load_scenario
+
+    sc = load_scenario(SMALL)
+    again = Scenario({**sc.to_dict(), "fit": sc.fit}, sc.path)
+    assert again.fit["where"] == sc.fit["where"] and any(":" in w for w in sc.fit["where"].values())
+
+
 def test_impossible_counts_are_refused_with_line_and_column_and_doubtful_ones_noted(tmp_path):
     """A count of persons above the population (members, DAU, MAU, joins, leaves) is refused with
     its line and column; DAU above the day's members, and a launch date taken from the first

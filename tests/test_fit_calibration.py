@@ -123,3 +123,13 @@ def test_an_interrupted_calibration_reuses_the_communities_it_finished(tmp_path,
     calibration.simulation_based_calibration(sc, n=3, history_days=40, seed=6, executor="serial", out=tmp_path,
                                              progress=False, generations=3)
     assert called == [0, 1, 2, 0, 1, 2]
+
+
+def test_calibration_refuses_workers_it_cannot_use():
+    """`simulation_based_calibration(executor="serial", workers=8)` ran serially without a word (a reviewer's find)."""
+    from sim.fitting.calibration import simulation_based_calibration
+
+    with pytest.raises(ValueError, match='workers=8 sizes the local process pool.*"serial"'):
+        simulation_based_calibration(SMALL, n=2, executor="serial", workers=8, progress=False)
+    with pytest.raises(ValueError, match="executor must be"):
+        simulation_based_calibration(SMALL, n=2, executor="bogus", progress=False)

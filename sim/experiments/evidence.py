@@ -347,16 +347,23 @@ def in_first_week(st, first_day: np.ndarray, day: int) -> np.ndarray:
     return (first_day < 0) & (st.joined_day > 0) & (day - st.joined_day <= 7)
 
 
-def newcomer_replies(seeds=range(4), size: int = 5000, days: int = 400, window: int = 30) -> pd.DataFrame:
+#: Joyce & Kraut's (2006) setting: Usenet newsgroups, where no operations staff prompt, welcome
+#: or answer; their 61% of first posts answered came from fellow posters alone.
+NO_STAFF = ("community.organizers=0", "community.organizers_per_1000=0")
+
+
+def newcomer_replies(seeds=range(4), size: int = 5000, days: int = 400, window: int = 30,
+                     overrides=()) -> pd.DataFrame:
     """E10: whether a reply to a newcomer's first post (in its first week) brings it back.
 
     For each member who joined after day 0 and posted within 7 days of joining: whether it was
     answered on the day of its first post, and whether it posted again (and was active again)
-    within `window` days after it (Joyce & Kraut 2006 measured posting again).
+    within `window` days after it (Joyce & Kraut 2006 measured posting again). `overrides`:
+    dotted settings on the baseline (`NO_STAFF` for the study's own setting).
     """
     rows = []
     for seed in seeds:
-        m = CommunityModel(baseline([f"population.size={size}"], days=days), seed=seed)
+        m = CommunityModel(baseline([f"population.size={size}", *overrides], days=days), seed=seed)
         st = m.state
         first_day = np.full(st.n, -1)
         answered = np.zeros(st.n, bool)

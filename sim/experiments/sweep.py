@@ -168,7 +168,7 @@ def design(ranges: list[ParamRange], method: str, samples: int, seed: int = 0) -
                 raise ValueError(f"sweep parameter {r.key}: a grid of {samples} levels on {r.low:g}:{r.high:g} "
                                  f"gives only {whole.size} distinct whole number(s) "
                                  f"({', '.join(f'{v:g}' for v in whole)}) and would run the same points again; "
-                                 f"widen the range or ask for {whole.size} samples")
+                                 f"widen the range or ask for {whole.size} samples (--samples {whole.size})")
         pts = np.array(list(itertools.product(*levels)), dtype=float)
     elif method == "lhs":
         from scipy.stats import qmc

@@ -327,6 +327,22 @@ def _records_by_digest(store) -> dict:
     return found
 
 
+def _check_strategy_names(scenario: Scenario, folder: Path) -> None:
+    """`ScenarioError` naming the fit folder when its scenario names a strategy circlesim now refuses.
+
+    A fit made before 2026-12-07 could name one `monthly.events`; every posterior draw and
+    design is a scenario checked again, and would fail on the name with a message about the
+    wrong file.
+    """
+    from sim.scenario.loader import Problem, bad_strategy_name
+
+    problems = [Problem(str(folder / "fit_manifest.json"), None, f"strategies.{name}",
+                        f"{bad_strategy_name(name)}; rename it in {scenario.path or 'the scenario'} and fit again")
+                for name, _, _ in scenario.strategies if bad_strategy_name(name)]
+    if problems:
+        raise ScenarioError(problems, f"the fit in {folder}")
+
+
 def load_fit(folder: str | os.PathLike) -> FitResult:
     """A finished fit read back from its output folder (for reports, notebooks and compare --from-fit)."""
     from sim.experiments.store import ResultStore
@@ -353,6 +369,7 @@ def load_fit(folder: str | os.PathLike) -> FitResult:
                           "what changed); run the fit again for this one", stacklevel=2)
         # unchecked: a fit made by an earlier model version may hold keys since renamed (warned above)
         scenario = Scenario(man["scenario"]["resolved"], man["scenario"]["path"], _checked=True)
+        _check_strategy_names(scenario, folder)
         spec = FitSpec.from_dict(man["fit"])
         reading = "history.csv"
         history = read_history(folder / "history.csv")  # days since launch, with the original file's comments

@@ -40,6 +40,8 @@ def _signature(obj) -> str:
         return "(...)"
     params = []
     for p in sig.parameters.values():
+        if p.name.startswith("_"):  # circlesim's own switches (Scenario's _checked) are not the API
+            continue
         if p.default is not inspect.Parameter.empty and len(repr(p.default)) > 40:
             p = p.replace(default=_Named(type(p.default).__name__))
         params.append(p)

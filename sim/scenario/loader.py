@@ -200,11 +200,14 @@ class Scenario(Section):
             raise TypeError(f"Scenario takes a resolved scenario (every section; missing: {', '.join(missing)}); "
                             "build one from a partial dict with scenario_from_dict, which fills in the defaults "
                             "and validates")
-        if not _checked:  # circlesim's own callers pass what `_validate` returned (0.2 ms to check again)
+        if not _checked:  # circlesim's own callers pass what `_validate` returned (under a ms to check again)
             problems: list[Problem] = []
+            where = (resolved.get("fit") or {}).get("where") if isinstance(resolved.get("fit"), dict) else None
             resolved = _validate(copy.deepcopy(resolved), {}, path or "<Scenario>", problems, base_dir=None)
             if problems:
                 raise ScenarioError(problems)
+            if where and isinstance(resolved.get("fit"), dict):
+                resolved["fit"]["where"] = where  # the fit section's file:line, kept for its later errors
         strategies = resolved.get("strategies", {})
         body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
@@ -921,9 +924,11 @@ def bad_strategy_name(name) -> str:
     for ch in ".=":
         if ch in text:
             return (f"strategy name {text!r} contains {ch!r}: a name is the middle of "
-                    f"--set strategies.NAME.KEY=VALUE; use letters, digits, '_' or '-'")
-    if text != text.strip() or any(not c.isprintable() for c in text):
-        return f"strategy name {text!r} has surrounding spaces or unprintable characters; write it plainly"
+                    f"--set strategies.NAME.KEY=VALUE; use a name without '.' or '='")
+    if text != text.strip():
+        return f"strategy name {text!r} starts or ends with a space; write it without"
+    if any(not c.isprintable() for c in text):
+        return f"strategy name {text!r} holds an unprintable character (a tab, a line break); write it plainly"
     return ""
 
 
