@@ -500,11 +500,13 @@ def test_e10_without_staff_newcomers_are_answered_as_often_as_in_joyce_and_kraut
 def test_known_miss_without_staff_the_reply_gap_is_near_joyce_and_krauts(newcomers_without_staff):
     """Joyce & Kraut 2006, in their setting (no staff): posted again 56% answered vs 44% not, 12
     points. The model gives 69% vs 38%, 31 points (27-35 over 12 runs, paired by run), where its
-    staffed baseline gives 23 and its experiment finds the reply's own effect 16: the unanswered
-    in a staff-free group are also the ones whose group talks little. Within ten points of 12 is
-    asked. Strict: the suite fails the day the model meets it."""
+    staffed baseline gives 23, and the reply's own effect in this setting, by the experiment, is
+    14 (8-20): the unanswered in a staff-free group are also the ones whose group talks little.
+    Within ten points of 12 is asked, of an interval narrow enough to judge. Strict: the suite
+    fails the day the model meets it."""
     per_run = newcomers_without_staff.pivot(index="seed", columns="answered", values="posted_again")
     gap = stats.paired_difference(per_run[False], per_run[True])
+    assert gap["high"] - gap["low"] < 0.20, gap  # measured well enough to judge (27-35 now), not passing by noise
     assert gap["low"] < 0.12 + 0.10 and gap["high"] > 0.12 - 0.10, gap  # the interval meets 2-22 points
 
 
