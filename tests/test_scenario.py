@@ -764,6 +764,12 @@ def test_the_scenario_constructor_validates_the_values_of_a_resolved_dict():
         sim.Scenario(doc)
     kept = sim.Scenario(sc.to_dict(), sc.path)          # an unedited one is the same scenario
     assert kept.to_dict() == sc.to_dict() and [s[:2] for s in kept.strategies] == [s[:2] for s in sc.strategies]
+    assert kept.notices == ()
+    doc = sc.to_dict()
+    doc["strategies"]["events"]["start"] = 5000          # valid, but never in force: said, as for a file
+    late = sim.Scenario(doc, "edited.yaml")
+    assert [(n.file, n.key) for n in late.notices] == [("edited.yaml", "strategies.events.start")]
+    assert "never in force" in late.notices[0].message
 
 
 @pytest.mark.parametrize("name, why", [

@@ -208,6 +208,8 @@ class Scenario(Section):
                 raise ScenarioError(problems)
             if where and isinstance(resolved.get("fit"), dict):
                 resolved["fit"]["where"] = where  # the fit section's file:line, kept for its later errors
+            if not notices:  # what a file would be told (a strategy starting after the horizon, ...)
+                notices = _notices(resolved, {}, path or "<Scenario>")
         strategies = resolved.get("strategies", {})
         body = {k: v for k, v in resolved.items() if k not in ("strategies", "fit")}
         super().__init__(body)
