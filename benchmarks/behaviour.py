@@ -72,7 +72,7 @@ def main() -> int:
     out.append("")
 
     log("staffing")
-    s = evidence.staffing(counts=(1, 3, 6, 12, 24), seeds=range(min(a.reps, 5)))
+    s = evidence.staffing(counts=(0, 1, 3, 6, 12, 24), seeds=range(min(a.reps, 5)))  # 0: E10's setting
     out += [f"| organizers (policy off; {min(a.reps, 5)} seeds) | active member-days | lifespan | posters answered |",
             "|---|---|---|---|"]
     for k, sub in s.groupby("organizers"):
