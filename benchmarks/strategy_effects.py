@@ -43,6 +43,7 @@ EXPECTED = {
     "decentralized": ("posts_per_active_day", +1),
     "hybrid": ("total_spend", +1),
     "cross_promotion": ("external_joins", +1),
+    "no_staff": ("active_member_days", -1),
 }
 COLUMNS = ["lifespan", "active_member_days", "peak_day", "peak_members", "viral_k", "posts",
            "overload_share", "stranger_share", "total_spend"]
