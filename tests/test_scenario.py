@@ -791,3 +791,15 @@ def test_a_strategy_name_that_set_could_not_address_is_refused_with_its_line(tmp
 def test_a_plain_strategy_name_can_be_set_from_the_command_line(name):
     sc = scenario_from_dict({"strategies": {name: {"kind": "events", "start": 30, "every": 30}}})
     assert sc.with_overrides([f"strategies.{name}.every=20"]).strategies[0][2].every == 20
+
+
+def test_the_no_staff_scenario_is_the_evidence_checks_setting():
+    """`scenarios/no_staff.yaml` and `evidence.NO_STAFF` (E10's check) describe one setting: the baseline without
+    organizers, none hired. Fails if either drifts (a planner's comparison would then not be the one checked)."""
+    from sim.experiments.evidence import NO_STAFF
+
+    shipped = load_scenario(SCENARIOS / "no_staff.yaml").to_dict()
+    checked = load_scenario(SCENARIOS / "baseline.yaml", overrides=list(NO_STAFF)).to_dict()
+    for d in (shipped, checked):
+        d.pop("name"), d.pop("description")
+    assert shipped == checked
