@@ -7,7 +7,8 @@ refactor reproduces every hash byte for byte; a change of behaviour updates
 
     python tests/data/golden.py --write
 
-A new scenario parameter whose default keeps the behaviour changes only `summary.json` (its
+A newly shipped scenario only adds entries: `--write` takes them when every recorded entry is
+unchanged. A new scenario parameter whose default keeps the behaviour changes only `summary.json` (its
 `parameters` block lists every resolved parameter). Write with the new keys named, e.g.
 ``--write --added population.visit_rate_sigma``: every hash, recomputed without those keys,
 must equal the recorded one, which proves the outputs changed by nothing else.
@@ -115,9 +116,14 @@ if __name__ == "__main__":
 
         old = json.loads(HASHES.read_text()) if HASHES.exists() else {}
         recorded = int(VERSION.read_text()) if VERSION.exists() else None
-        if old and old != hashes and recorded == MODEL_VERSION and not args.added:
+        # a newly shipped scenario only adds entries: every recorded one must still hold
+        changed = [k for k in old if old[k] != hashes.get(k)]
+        if changed and recorded == MODEL_VERSION and not args.added:
             raise SystemExit(f"outputs changed but MODEL_VERSION is still {MODEL_VERSION}: bump it in "
-                             "sim/version.py (a behaviour change), or find what changed (a refactor)")
+                             f"sim/version.py (a behaviour change), or find what changed (a refactor): {changed}")
+        new = sorted(set(hashes) - set(old))
+        if old and new:
+            print(f"new entries (a newly shipped scenario; every recorded entry unchanged): {new}")
         HASHES.write_text(json.dumps(hashes, indent=1, sort_keys=True) + "\n")
         VERSION.write_text(f"{MODEL_VERSION}\n")
         print(f"wrote {len(hashes)} entries to {HASHES} (model version {MODEL_VERSION})")
