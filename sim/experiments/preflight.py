@@ -29,20 +29,28 @@ def check_executor(executor) -> None:
                     f"{type(executor).__name__}")
 
 
-def check_workers(executor, workers: int | None) -> None:
-    """ValueError when `workers` is given with an executor it cannot size ("serial": one; your own Executor).
+def check_workers(executor, workers: int | None) -> int | None:
+    """`workers` as a whole number (or None), checked with the executor it would size; the executor checked first.
 
     `workers` sizes only the local process pool circlesim starts (executor=None); silently ignoring
-    it would run a serial comparison for hours that the caller meant to spread over 8 cores.
+    it would run a serial comparison for hours that the caller meant to spread over 8 cores, so it
+    is a ValueError with "serial" (unless 1) or an Executor of one's own, which sizes itself.
 
-    >>> check_workers(None, 4); check_workers("serial", 1)
+    >>> check_workers(None, 4), check_workers("serial", 1), check_workers("serial", None)
+    (4, 1, None)
     >>> check_workers("serial", 4)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: workers=4 sizes the local process pool (executor=None); executor="serial" runs ...: drop one of the two
     """
-    if workers is None or executor is None or (executor == "serial" and workers == 1):
-        return
+    from sim.model.community import whole_number  # at call time: the model is heavier than this module
+
+    check_executor(executor)
+    if workers is None:
+        return None
+    workers = whole_number(workers, "workers", low=1)
+    if executor is None or (executor == "serial" and workers == 1):
+        return workers
     what = ('executor="serial" runs everything in this process' if executor == "serial" else
             f"the given {type(executor).__name__} has its own workers (set their number when you make it)")
     raise ValueError(f"workers={workers} sizes the local process pool (executor=None); {what}: drop one of the two")
@@ -92,7 +100,6 @@ def check_memory(scenarios, parallel: int | None) -> None:
 
 def check_all(scenarios, executor, workers: int | None, tasks: int) -> None:
     """Executor (and `workers` with it), graph files and memory, in that order (cheapest first)."""
-    check_executor(executor)
     check_workers(executor, workers)
     check_graphs(scenarios)
     check_memory(scenarios, concurrency(executor, workers, tasks))

@@ -219,15 +219,11 @@ def simulation_based_calibration(scenario, n: int = 20, history_days: int = 180,
     from concurrent.futures import FIRST_COMPLETED, wait
 
     from sim.experiments.executors import make_executor
-    from sim.experiments.preflight import check_executor, check_workers
+    from sim.experiments.preflight import check_workers
     from sim.fitting.spec import FitSpec
-    from sim.model.community import whole_number
     from sim.scenario import Scenario, load_scenario
 
-    check_executor(executor)  # as fit's and compare's: "serial" with 8 workers ran serially without a word
-    if workers is not None:
-        workers = whole_number(workers, "workers", low=1)
-    check_workers(executor, workers)
+    workers = check_workers(executor, workers)  # as fit's and compare's: "serial" with 8 ran serially, unsaid
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     spec = FitSpec.from_scenario(sc).with_settings(**settings)
     series = tuple(series or spec.observed or ("members", "dau", "posts"))

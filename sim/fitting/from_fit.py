@@ -177,9 +177,7 @@ def compare_from_fit(folder: str | os.PathLike, variants, draws: int | None = No
     if draws is not None:
         draws = whole_number(draws, "draws", low=1)
     seeds_per_draw = whole_number(seeds_per_draw, "seeds_per_draw", low=1)
-    if workers is not None:
-        workers = whole_number(workers, "workers", low=1)
-    check_workers(executor, workers)
+    workers = check_workers(executor, workers)
     res = load_finished_fit(folder)
     spec = res.spec
     start_day = res.history.last_day + 1

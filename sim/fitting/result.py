@@ -337,8 +337,8 @@ def _check_strategy_names(scenario: Scenario, folder: Path) -> None:
     from sim.scenario.loader import Problem, bad_strategy_name
 
     problems = [Problem(str(folder / "fit_manifest.json"), None, f"strategies.{name}",
-                        f"{bad_strategy_name(name)}; rename it in {scenario.path or 'the scenario'} and fit again")
-                for name, _, _ in scenario.strategies if bad_strategy_name(name)]
+                        f"{why}; rename it in {scenario.path or 'the scenario'} and fit again")
+                for name, _, _ in scenario.strategies if (why := bad_strategy_name(name))]
     if problems:
         raise ScenarioError(problems, f"the fit in {folder}")
 

@@ -462,14 +462,10 @@ def fit(scenario, history, out: str | os.PathLike | None = None, *, parameters: 
     -------
     FitResult
     """
-    from sim.experiments.preflight import check_executor, check_workers
+    from sim.experiments.preflight import check_workers
     from sim.fitting.engine import require_pyabc
-    from sim.model.community import whole_number
 
-    check_executor(executor)  # as compare's: "bad" or 3 ran on a local pool
-    if workers is not None:
-        workers = whole_number(workers, "workers", low=1)
-    check_workers(executor, workers)
+    workers = check_workers(executor, workers)  # as compare's: "bad" or 3 ran on a local pool
     settings = dict(budget=budget, generations=generations, population_size=population_size,
                     forecast_draws=forecast_draws, forecast_days=forecast_days)
     sc, spec, hist, layout, fit_seed = prepare(scenario, history, parameters=parameters, seed=seed, **settings)

@@ -202,7 +202,8 @@ class Scenario(Section):
                             "and validates")
         if not _checked:  # circlesim's own callers pass what `_validate` returned (under a ms to check again)
             problems: list[Problem] = []
-            where = (resolved.get("fit") or {}).get("where") if isinstance(resolved.get("fit"), dict) else None
+            fit = resolved.get("fit")
+            where = fit.get("where") if isinstance(fit, dict) else None
             resolved = _validate(copy.deepcopy(resolved), {}, path or "<Scenario>", problems, base_dir=None)
             if problems:
                 raise ScenarioError(problems)
