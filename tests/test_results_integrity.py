@@ -571,3 +571,16 @@ def test_a_redefined_strategy_kind_is_never_served_stale_runs(tmp_path):
     assert edited.reused == 2  # the baseline's runs only
     pd.testing.assert_frame_equal(edited.runs(), fresh.runs())
     assert not edited.runs()["peak_dau"].equals(first.runs()["peak_dau"])  # the edit did change the variant
+
+
+def test_each_folder_signature_is_a_file_only_its_own_command_writes():
+    """`held_kind` recognises a folder without a manifest by signature files; each must be one of
+    its command's outputs (`OUTPUT_NAMES`) and no other command's, or a renamed output would leave
+    folders unrecognised, or a shared one would name the wrong command."""
+    from sim.outputs.folder import _SIGNATURES, OUTPUT_NAMES
+
+    assert {kind for kind, _ in _SIGNATURES} == set(OUTPUT_NAMES)
+    for kind, names in _SIGNATURES:
+        for name in names:
+            writers = sorted(k for k, outputs in OUTPUT_NAMES.items() if name in outputs)
+            assert writers == [kind], (name, writers)
