@@ -125,14 +125,43 @@ def test_retention_k_dau_mau_cost():
 
 
 def test_an_absolute_dormancy_floor_never_makes_phases_overlap():
-    # a low peak (DAU 15) under a floor of 20 active members: dormant from the peak on
-    dau = np.r_[np.arange(16), np.full(100, 15.0), np.zeros(100)]
+    # a peak of 25 over a floor of 20 active members: the floor, not 10% of the peak, ends the life
+    dau = np.r_[np.arange(26), np.full(100, 25.0), np.full(100, 15.0), np.zeros(100)]
     r = analyse(dau, smoothing_days=1, dormant_below=20)
     starts = [p["start"] for p in r["phases"]]
     ends = [p["end"] for p in r["phases"]]
     assert starts == sorted(starts) and all(e <= s for e, s in zip(ends, starts[1:]))
-    assert r["lifespan"] == r["peak_day"] and r["phases"][-1]["name"] == "dormancy"
-    assert analyse(dau, smoothing_days=1)["lifespan"] > r["lifespan"]  # relative rule alone: later
+    assert r["lifespan"] == 126 and r["phases"][-1]["name"] == "dormancy"
+    assert analyse(dau, smoothing_days=1)["lifespan"] == 226  # the relative rule alone: when DAU hits 0
+
+
+def test_a_run_whose_peak_stays_under_the_floor_never_came_alive():
+    """Lifespan was the peak's day (a run peaking on day 857 at 1.3 active members 'lived' 857
+    days; a red team, 2026-12-07): under `dormant_below` throughout, it is dormant throughout."""
+    for dau in (np.r_[np.zeros(800), np.full(60, 1.5), np.zeros(140)], np.full(300, 15.0)):
+        r = analyse(dau, smoothing_days=7, dormant_below=20)
+        assert (r["lifespan"], r["alive_at_horizon"]) == (0, False), r
+        assert r["phases"] == [{"name": "dormancy", "start": 0, "end": dau.size}]
+        assert r["peak_dau"] == pytest.approx(dau.max())  # the peak is still read off
+        assert analyse(dau, smoothing_days=7)["lifespan"] != 0  # by its own peak alone it lived
+    # too short to judge (under dormancy_days): alive at the horizon, as any run that short
+    short = analyse(np.full(20, 15.0), dormant_below=20)
+    assert (short["lifespan"], short["alive_at_horizon"]) == (None, True)
+
+
+def test_the_summary_says_when_the_absolute_floor_decided_dormancy():
+    """A small community's summary said 'dormant from day 351' with 18 of 87 members active daily,
+    without saying the scenario's floor of 20 active members decided it (red team, 2026-12-07)."""
+    from sim.outputs.report import _dormancy_floor
+
+    base = {"lifespan": 351, "peak_dau": 30.0,
+            "parameters": {"lifecycle": {"dormant_below": 20, "dormancy_share": 0.1}}}
+    assert "dormancy was set by lifecycle.dormant_below (20 active members)" in _dormancy_floor(base)[0].lower()
+    never = _dormancy_floor({**base, "lifespan": 0, "peak_dau": 13.0})[0]
+    assert "never came alive" in never and "--set lifecycle.dormant_below=0" in never
+    assert _dormancy_floor({**base, "peak_dau": 400.0}) == []  # 10% of the peak is above the floor
+    assert _dormancy_floor({**base, "lifespan": None}) == []  # alive at the horizon: nothing decided
+    assert _dormancy_floor({**base, "parameters": {"lifecycle": {"dormant_below": 0, "dormancy_share": 0.1}}}) == []
 
 
 def test_members_after_90_days_is_none_in_a_shorter_run():
@@ -220,3 +249,16 @@ def test_read_outs_refuse_settings_outside_their_range(call, words):
     (a red team's find, 2026-12-06)."""
     with pytest.raises(ValueError, match=re.escape(words)):
         call()
+
+
+def test_the_summary_warns_when_the_peak_is_in_the_runs_last_month():
+    """A 20-day run of a growing community showed 'active interaction' on days 15-20 with no word
+    that DAU was still rising (red team, 2026-12-07)."""
+    from sim.outputs.report import _peak_at_horizon
+
+    growing = {"peak_day": 19, "horizon_days": 20, "lifespan": None, "parameters": {"lifecycle": {"dormancy_days": 30}}}
+    (note,) = _peak_at_horizon(growing)
+    assert "day 19" in note and "may still be growing" in note and "--days 365" in note
+    assert _peak_at_horizon({**growing, "peak_day": 150, "horizon_days": 1000}) == []  # an early peak
+    assert _peak_at_horizon({**growing, "lifespan": 0}) == []  # dormant: the run saw its end
+    assert "--days 2,000" in _peak_at_horizon({**growing, "peak_day": 990, "horizon_days": 1000})[0]

@@ -130,6 +130,45 @@ def _no_germination(s: dict) -> list[str]:
             f"{share} of the peak's DAU, so the run starts past germination.)"]
 
 
+def _dormancy_floor(s: dict) -> list[str]:
+    """Why dormancy came when it did, when the scenario's absolute floor, not the share of the peak, decided it.
+
+    `lifecycle.dormant_below` is in active members (20 in the shipped scenarios, for a market of
+    5,000); in a small community it can sit above the share of the peak, or above the peak itself,
+    and end or deny a lively group's life (red team, 2026-12-07: 18 of 87 members active daily,
+    called dormant).
+    """
+    lc = (s.get("parameters") or {}).get("lifecycle") or {}
+    floor, share, peak = lc.get("dormant_below"), lc.get("dormancy_share"), s.get("peak_dau")
+    if not all(isinstance(x, (int, float)) for x in (floor, share, peak)) or s.get("lifespan") is None:
+        return []
+    if not floor or floor <= share * peak:
+        return []
+    how = (f"daily active members never reached lifecycle.dormant_below ({floor:g}; peak {peak:,.1f}, 7-day "
+           f"smoothed), so by that floor the community never came alive" if peak < floor else
+           f"dormancy was set by lifecycle.dormant_below ({floor:g} active members), above {share:.0%} of this "
+           f"run's peak DAU ({peak:,.1f})")
+    return [f"({how[0].upper()}{how[1:]}. The floor suits a market of thousands; for a community this small, "
+            f"lower it: --set lifecycle.dormant_below=0 judges the run by its own peak alone.)"]
+
+
+def _peak_at_horizon(s: dict) -> list[str]:
+    """A warning when the peak falls in the run's last month: the community may still be growing.
+
+    The phases are read relative to the highest DAU the run saw; a 20-day run of a growing
+    community showed 'active interaction' on days 15-20 (red team, 2026-12-07).
+    """
+    peak, horizon = s.get("peak_day"), s.get("horizon_days")
+    if not isinstance(peak, int) or not isinstance(horizon, int) or s.get("lifespan") is not None:
+        return []
+    window = ((s.get("parameters") or {}).get("lifecycle") or {}).get("dormancy_days", 30)
+    if peak < horizon - window:
+        return []
+    return [f"(The highest DAU falls on day {peak:,}, within the run's last {window} days: the community may still "
+            f"be growing, so the peak and the phases after rapid growth are the horizon's, not the community's; "
+            f"run longer, e.g. --days {max(2 * horizon, 365):,}.)"]
+
+
 def format_summary(s: dict, currency: str | None = None, scenario=None) -> str:
     """The end-of-run summary: phases, lifespan, read-outs, retention and the health warnings.
 
@@ -150,6 +189,8 @@ def format_summary(s: dict, currency: str | None = None, scenario=None) -> str:
         out.append(f"Lifespan: {s['lifespan']:,} days (dormant from day {s['lifespan']:,}).")
     else:
         out.append(f"Lifespan: still alive at the horizon (day {s['horizon_days']:,}).")
+    out += _dormancy_floor(s)
+    out += _peak_at_horizon(s)
     ps = s.get("post_shares_at_peak")
     if ps and ps.get("top1") is not None:
         out.append(f"Posts in the month of the peak: top 1% {_pct(ps['top1'])}, next 9% "

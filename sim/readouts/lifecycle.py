@@ -8,7 +8,8 @@ germination until DAU first reaches 10% of P; rapid growth until it reaches 80% 
 active interaction while it stays at or above 80% around the peak; decline until it falls
 below 10% of P for 30 days in a row; dormancy from the first of those days. Lifespan is the
 first day of dormancy (None: alive at the horizon). With `dormant_below` set, dormancy also
-starts when DAU stays below that absolute level (active members) for `dormancy_days` after the peak.
+starts when DAU stays below that absolute level (active members) for `dormancy_days` after the peak;
+a run whose smoothed peak stays below it never came alive (lifespan 0, one dormancy phase).
 
 Example
 -------
@@ -158,6 +159,13 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     t_peak = int(np.argmax(s))
     peak = float(s[t_peak])
     out.update(peak_dau=peak, peak_day=t_peak)
+    if peak < dormant_below:
+        # never above the floor: by the scenario's own measure the community never came alive
+        # (before, the first 30 days from the peak counted as its life, so lifespan was the
+        # peak's day, and a run peaking on day 857 "lived" 857 days; red team, 2026-12-07)
+        if n >= dormancy_days:
+            out.update(phases=[{"name": "dormancy", "start": 0, "end": n}], lifespan=0, alive_at_horizon=False)
+        return out
     t_germ = _first(s >= germination_share * peak) or 0
     t_growth = _first(s >= growth_share * peak, t_germ)
     t_active_end = _first(s < growth_share * peak, t_peak)
