@@ -114,19 +114,37 @@ def test_advice_counts_runs_for_a_measure_some_runs_never_reach():
     """'6 replications are too few to settle decline 80%->20% (about 4)' when only 2 of the 6
     pairs reached a decline (a newcomer's first hour, 2026-12-07): 4 pairs that reach it take
     about 12 runs at that rate, and the advice now says both."""
-    res = _result({"decline_steepness": (2.0, 8.0)}, n=6, seed=3, exact=True,
-                  reached={"decline_steepness": {0, 1, 2, 3}})
+    res = _result({"decline_steepness": (2.0, 8.0)}, n=8, seed=3, exact=True,
+                  reached={"decline_steepness": {0, 1, 2, 3, 4, 5}})
     row = res.differences().set_index("measure").loc["decline_steepness"]
-    assert row["n"] == 4 and not row["significant"]
-    runs = math.ceil(row["replications_needed"] * 6 / 4)
+    assert row["n"] == 6 and not row["significant"]
+    runs = math.ceil(row["replications_needed"] * 8 / 6)
     (advice,) = res.replication_advice()
-    assert f"decline 80%->20% (reached in 4 of 6 pairs; about {runs:,})" in advice, advice
+    assert f"decline 80%->20% (reached in 6 of 8 pairs; about {runs:,})" in advice, advice
     assert f"rerun with -r {runs:,}" in advice
     # over a fit's posterior the runs are draws x seeds: the terminal's and the report's heading agree
     assert res.advice_heading == "Too few replications"
     res.from_fit = {"draws": 3, "seeds_per_draw": 2}
     assert res.advice_heading == "Too few runs" and "## Too few runs" in res_markdown(res)
-    assert "6 runs are too few" in res.replication_advice()[0]
+    assert "8 runs are too few" in res.replication_advice()[0]
+
+
+def test_advice_gives_no_count_from_fewer_pairs_than_can_estimate_the_spread():
+    """'2 replications ... rerun with -r 248' rested on a variance from one degree of freedom (its
+    95% interval spans a factor of 5,000; a red team, 2026-12-07): from fewer than PLANNING_MIN
+    pairs the advice names the unsettled measures and asks for more runs first, with no count."""
+    from sim.experiments.compare import PLANNING_MIN
+
+    res = _result({"viral_k": (0.02, 0.08)}, n=PLANNING_MIN - 1, seed=3, exact=True)
+    assert replications_needed(*res.differences().set_index("measure").loc["viral_k", ["sd", "mean"]]) > PLANNING_MIN
+    (advice,) = res.replication_advice()
+    assert "viral K" in advice and "too few to say how many would" in advice and "about" not in advice, advice
+    assert f"-r {10}" in advice
+    # a measure reached in too few pairs beside one with a count: both, each for what it is
+    mixed = _result({"viral_k": (0.02, 0.08), "decline_steepness": (2.0, 8.0)}, n=8, seed=3, exact=True,
+                    reached={"decline_steepness": {0, 1, 2}})
+    (advice,) = mixed.replication_advice()
+    assert "viral K (about" in advice and "decline 80%->20% (reached in 3 of 8 pairs), and too few to say" in advice
 
 
 def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
@@ -176,6 +194,14 @@ def test_in_short_sorts_significant_differences_by_each_measures_better_directio
     noisy = _result({"peak_dau": (30.0, 1.0), "total_spend": (1.0, 40.0)}, n=6, seed=5)
     assert noisy.trade_offs() == ["variant: better on peak DAU; worse on none; no detectable difference in "
                                   "total spend."]  # silence would read as "costs nothing more"
+    # the test alone finds the extra spend and Holm's adjustment undoes it: "no detectable difference"
+    # contradicted the verdict just below it (+2,096 a run, p = 0.025; a red team, 2026-12-07)
+    holm = _result({"peak_dau": (30.0, 1.0), "total_spend": (1.0, 1.0), "viral_k": (0.0, 0.08),
+                    "lifespan": (0.0, 5.0), "overload_share": (0.0, 0.01)}, n=8, seed=5, exact=True)
+    spend = holm.differences().set_index("measure").loc["total_spend"]
+    assert spend["significant"] and spend["p_holm"] >= 0.05, spend
+    assert holm.trade_offs() == ["variant: better on peak DAU; worse on none; total spend +1 cost units per run, "
+                                 "not settled after Holm's adjustment (see its verdict)."]
     assert _result({"peak_dau": (30.0, 1.0)}, n=1).trade_offs() == [
         "variant: cannot be judged on any headline measure (see the verdicts)."]  # one pair: no test at all
 

@@ -495,6 +495,10 @@ class CompareResult:
                 price = (f"; {'costs' if spend['mean'] > 0 else 'saves'} "
                          f"{self._amount('total_spend', abs(spend['mean']))} {'more ' if spend['mean'] > 0 else ''}"
                          "per run")
+            elif spend["significant"]:  # the test alone finds it, Holm's adjustment undoes it: say both
+                price = (f"; total spend {self._amount('total_spend', spend['mean'], sign=True)} per run, "
+                         "not settled after Holm's "
+                         "adjustment (see its verdict)")
             else:
                 price = "; no detectable difference in total spend"
             lines.append(f"{lab}: better on {', '.join(better) or 'no headline measure'}; worse on "
@@ -530,18 +534,34 @@ class CompareResult:
                     & diff["p_holm"].notna()]
         for lab in self.labels[1:]:
             sub = diff[diff["variant"] == lab]
-            wanted = []
+            wanted, unknown = [], []
             for _, r in sub.iterrows():
                 need = r["replications_needed"]
                 if need is None or pd.isna(need) or need <= r["n"]:
                     continue
+                pairs = int(r["n"])
+                if pairs < PLANNING_MIN:
+                    # the needed count scales with the observed variance, which pairs - 1 degrees of
+                    # freedom pin down poorly: from 2 pairs its 95% interval spans a factor of about
+                    # 5,000, from 5 about 23 (chi-square); "rerun with -r 248" from two runs was a
+                    # guess presented as advice (red team, 2026-12-07)
+                    unknown.append((measure(r["measure"]).label + (f" (reached in {pairs} of {n} pairs)"
+                                                                   if pairs < n else ""), pairs))
+                    continue
                 # a measure some runs never reach (a decline, a lifespan) is compared over the pairs
                 # that reach it: `need` such pairs take about need * n / reached runs at this rate
                 reached, k = "", int(need)
-                if 0 < int(r["n"]) < n:
-                    reached, k = f"reached in {int(r['n'])} of {n} pairs; ", math.ceil(need * n / int(r["n"]))
+                if 0 < pairs < n:
+                    reached, k = f"reached in {pairs} of {n} pairs; ", math.ceil(need * n / pairs)
                 wanted.append((k, measure(r["measure"]).label, reached))
+            runs = "runs" if getattr(self, "from_fit", None) else "replications"
+            guess = (f"{', '.join(sorted(u for u, _ in unknown))}, and too few to say how many would (the spread "
+                     f"between runs is barely known from fewer than {PLANNING_MIN} pairs)") if unknown else ""
             if not wanted:
+                if unknown:  # enough runs that about ten pairs reach each measure: then the advice has numbers
+                    first = max(10, math.ceil(10 * n / max(1, min(p for _, p in unknown))))
+                    lines.append(f"{lab}: {n} {runs} are too few to settle {guess}: rerun with at least "
+                                 f"-r {first} and read this advice again.")
                 continue
             parts = [f"{label} ({reached}{'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)}"
                      + (": a difference this small against the noise between runs is rarely worth settling"
@@ -562,10 +582,9 @@ class CompareResult:
                     rerun += f" (-r {ks[-2][0]} settles all but {ks[-1][1]})"
             else:
                 rerun = ""
-            runs = "runs" if fit else "replications"
             lines.append(f"{lab}: {n} {runs} are too few to settle " + ", ".join(parts) + rerun +
                          " (80% power at the 5% level for a difference of the observed size, from the observed "
-                         "paired variance).")
+                         "paired variance)" + (f"; and {guess}" if unknown else "") + ".")
         return lines
 
     # ---------------------------------------------------------------- figures and files
@@ -644,6 +663,9 @@ def _present(x) -> bool:
 #: between runs (under a tenth of its sd) and rarely matters to a design; the advice says so
 #: instead (a newcomer was told to rerun with -r 10429 for a difference of a third of a member).
 PRACTICAL_REPLICATIONS = 1_000
+#: Fewer pairs than this give no replication count in `replication_advice`: the count scales with the
+#: observed variance of the paired differences, known from n - 1 degrees of freedom.
+PLANNING_MIN = 5
 
 
 def _needed(k: int) -> str:
