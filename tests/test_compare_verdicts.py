@@ -639,3 +639,16 @@ def test_all_alive_names_the_compared_scenarios_when_given_none_or_a_typo():
     with pytest.raises(ValueError, match="name one or more of the compared scenarios"):
         res.all_alive()
     assert res.all_alive("baseline", "variant") is True  # _result: no run has a start of dormancy
+
+
+def test_advice_covers_a_difference_the_test_finds_and_holms_adjustment_undoes():
+    """+24,897 active member-days at p = 0.022 (Holm 0.065) is left out of "In short" and was left
+    out of the advice too, which only covered measures with no raw difference (a newcomer, 2026-12-07):
+    it is not settled, so the advice says how many replications would settle it."""
+    res = _result({"active_member_days": (10.0, 10.0), "peak_dau": (30.0, 1.0), "viral_k": (0.0, 0.08),
+                   "lifespan": (0.0, 5.0), "overload_share": (0.0, 0.01)}, n=8, seed=5, exact=True)
+    row = res.differences().set_index("measure").loc["active_member_days"]
+    assert row["significant"] and row["p_holm"] >= 0.05, row
+    (advice,) = res.replication_advice()
+    assert f"active member-days (about {int(row['replications_needed']):,})" in advice, advice
+    assert "active member-days" not in res.trade_offs()[0]  # and "In short" still counts only what Holm keeps

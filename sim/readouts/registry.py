@@ -422,7 +422,9 @@ _run("peak_dau", "peak DAU", "persons", True, from_summary("peak_dau"), key=True
 _run("peak_day", "peak day", "day", None, from_summary("peak_day"))
 _run("active_member_days", "active member-days", "member-days", True, from_summary("active_member_days"),
      key=True, verdict=("adds {x} active member-days", "loses {x} active member-days"))
-_run("decline_steepness", "decline 80%->20%", "days", True, from_summary("decline_steepness"), key=True)
+_run("decline_steepness", "decline 80%->20%", "days", True, from_summary("decline_steepness"), key=True,
+     verdict=("slows the decline (80%->20% of the peak takes {x} days longer)",
+              "speeds the decline (80%->20% of the peak takes {x} days less)"))
 _run("peak_members", "peak members", "persons", True, from_summary("peak_members"), key=True,
      verdict=("raises peak membership by {x} members", "lowers peak membership by {x} members"))
 _run("members_ever", "members ever", "persons", True, from_summary("members_ever"))
