@@ -142,9 +142,17 @@ class Member(mesa.Agent):
 
     @property
     def dormant(self) -> bool:
-        """Silent for `churn.dormant_after` days or more."""
+        """Silent for `churn.dormant_after` days or more, or muted the group: the summary's dormant count.
+
+        It left out the muted and looked one day ahead (`model.day` is the next day to step), so a
+        notebook's count of dormant handles disagreed with the summary's circles on the same day
+        (a newcomer, 2026-12-07).
+        """
         st = self.model.state
-        return (self.model.day - int(st.last_active_day[self.person])) >= self.model.scenario.churn.dormant_after
+        if st.muted[self.person]:
+            return True
+        last_run = self.model.day - 1  # the day the model last stepped, as the daily count is taken
+        return (last_run - int(st.last_active_day[self.person])) >= self.model.scenario.churn.dormant_after
 
     def step(self) -> None:
         """Members act through the model's vectorised daily step, not one by one."""

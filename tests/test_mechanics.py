@@ -135,6 +135,17 @@ def test_agents_are_handles_over_the_arrays():
     assert {a.person for a in model.agents} == members
 
 
+def test_the_agents_dormant_flag_is_the_daily_dormant_count():
+    """A notebook counted 831 dormant handles where the summary said 889 on the same day: handles
+    left out those who muted the group and looked a day ahead (a newcomer, 2026-12-07)."""
+    model = CommunityModel(small(["population.size=2000"]))
+    for days in (60, 120, 60):  # early, past the peak, late: the muted and the silent both grow
+        model.run(days=days)
+        handles = sum(a.dormant for a in model.agents)
+        assert handles == int(model.timeseries()["dormant"].iloc[-1]) > 0
+    assert any(a.dormant and model.state.muted[a.person] for a in model.agents)  # the muted count
+
+
 def test_a_reward_written_through_an_agent_fades_and_a_handle_cannot_be_removed():
     """Two ways a notebook got the agents out of step with the model (red team, 2026-12-07):
     `a.extrinsic = 0.8` with no points running never faded (the fading step skips while it
