@@ -552,8 +552,10 @@ def test_operating_mode_and_hourly_staff_cost_together_get_a_note():
 def test_a_stop_before_a_start_given_elsewhere_names_where_the_start_came_from():
     """`--set strategies.points.start=200` was reported against the file's stop line alone."""
     (p,) = problems_of(SCENARIOS / "points_removed.yaml", overrides=["strategies.points.start=200"])
-    assert str(p).endswith("points_removed.yaml:10: strategies.points.stop: stop (180) must be after start "
-                           "(200, set at --set)")
+    lines = (SCENARIOS / "points_removed.yaml").read_text(encoding="utf-8").splitlines()
+    stop_line = next(i for i, text in enumerate(lines, 1) if text.strip() == "stop: 180")
+    assert str(p).endswith(f"points_removed.yaml:{stop_line}: strategies.points.stop: stop (180) must be after "
+                           "start (200, set at --set)")
 
 
 def test_a_tier_ladder_that_does_not_climb_is_an_error_at_its_line(tmp_path):
@@ -731,6 +733,19 @@ def test_scenario_from_dict_reads_a_relative_graph_file_from_base_dir(tmp_path, 
     monkeypatch.chdir(folder)                       # where the file is: base_dir still decides
     with pytest.raises(ScenarioError, match="graph file not found"):
         scenario_from_dict(doc, base_dir=tmp_path / "elsewhere")
+
+
+def test_a_missing_graph_file_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    """'graph file not found: nosuch.csv' did not say the path is relative to the scenario file, not
+    to the shell's folder (a newcomer, 2026-12-07; `extends` said so already)."""
+    (tmp_path / "sub").mkdir()
+    scenario = tmp_path / "sub" / "g.yaml"
+    scenario.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\npopulation:\n  graph:\n    type: file\n"
+                        "    file: nosuch.csv\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    (p,) = problems_of(scenario)
+    assert p.line == 5 and p.key == "population.graph.file"
+    assert f"looked for {tmp_path / 'sub' / 'nosuch.csv'}: a path relative to this file's folder" in p.message
 
 
 def test_the_scenario_constructor_refuses_a_partial_dict_and_points_to_scenario_from_dict():

@@ -1124,8 +1124,16 @@ def _cross_checks(r: dict, locs: dict, file: str, problems: list[Problem],
             try:
                 files.check_regular_file(full, files.MAX_GRAPH_BYTES)
             except files.UnsafeFileError as exc:
-                problems.append(Problem(f, line, ".".join(key), f"graph file not found: {full}"
-                                        if str(exc) == "file not found" else f"graph file {full} {exc}"))
+                # say where it looked and against what: a path is relative to the scenario file's
+                # folder, not the shell's (a newcomer, 2026-12-07; `extends` already said so)
+                relative = ("" if os.path.isabs(gfile) else
+                            ": a path relative to this file's folder" if from_file else
+                            ": a path relative to the scenario file's folder" if base_dir else
+                            ": a path relative to the working directory")
+                problems.append(Problem(f, line, ".".join(key),
+                                        f"graph file not found: {gfile} (looked for {os.path.abspath(full)}"
+                                        f"{relative})" if str(exc) == "file not found"
+                                        else f"graph file {full} {exc}"))
             else:
                 graph["file"] = str(full.resolve())
     elif graph["file"] is not None and ("population", "graph", "file") in locs:
