@@ -11,7 +11,7 @@ it ran with and a hash of its code cells' sources. `stale_reasons` is what the t
 checks: a notebook whose code changed since it was executed, that ran with another model
 version, has an unexecuted cell, an error output or no figure is stale.
 
-Needs the `[notebooks]` extra (nbclient, nbformat, ipykernel).
+Executing needs the `[notebooks]` extra (nbclient, nbformat, ipykernel); `--check` needs nothing.
 
 >>> cells_sha256({"cells": [{"cell_type": "markdown", "source": "# t"}, {"cell_type": "code", "source": "x = 1"}]})[:12]
 '7651434d08cd'
@@ -122,6 +122,15 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*", help="notebooks in notebooks/ (default: all)")
     ap.add_argument("--check", action="store_true", help="only list stale notebooks; exit 1 if any")
     args = ap.parse_args(argv)
+    if args.check:  # a notebook is JSON: checking needs no extra (it needed nbclient; a newcomer, 2026-12-07)
+        import json
+
+        stale = 0
+        for p in _paths(args.names):
+            reasons = stale_reasons(json.loads(p.read_text(encoding="utf-8")))
+            stale += bool(reasons)
+            print(f"{p.name}: " + ("; ".join(reasons) if reasons else "fresh"))
+        return 1 if stale else 0
     try:  # the notebooks extra: one line saying what to install, not a traceback
         import nbclient  # noqa: F401
         import nbformat  # noqa: F401
@@ -129,15 +138,6 @@ def main(argv=None) -> int:
         print(f"python -m sim.outputs.notebooks needs the notebooks extra ({exc.name} is missing): "
               "pip install -e '.[notebooks]'", file=sys.stderr)
         return 1
-    if args.check:
-        import nbformat
-
-        stale = 0
-        for p in _paths(args.names):
-            reasons = stale_reasons(nbformat.read(p, as_version=4))
-            stale += bool(reasons)
-            print(f"{p.name}: " + ("; ".join(reasons) if reasons else "fresh"))
-        return 1 if stale else 0
     total = 0.0
     for p in _paths(args.names):
         print(f"{p.name} ...", end=" ", flush=True)
