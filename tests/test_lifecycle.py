@@ -262,3 +262,15 @@ def test_the_summary_warns_when_the_peak_is_in_the_runs_last_month():
     assert _peak_at_horizon({**growing, "peak_day": 150, "horizon_days": 1000}) == []  # an early peak
     assert _peak_at_horizon({**growing, "lifespan": 0}) == []  # dormant: the run saw its end
     assert "--days 2,000" in _peak_at_horizon({**growing, "peak_day": 990, "horizon_days": 1000})[0]
+
+
+def test_the_read_outs_give_a_lower_bound_for_a_lifespan_alive_at_the_horizon():
+    """'lifespan n/a' read as unknown; a community alive at day 1,000 lived at least 1,000 days."""
+    from sim.outputs.report import format_readouts
+
+    alive = {"lifespan": None, "alive_at_horizon": True, "horizon_days": 1000}
+    line = next(x for x in format_readouts(alive).split("\n") if x.strip().startswith("lifespan"))
+    assert ">= 1,000 days (alive at the horizon)" in line
+    dead = next(x for x in format_readouts({**alive, "lifespan": 737, "alive_at_horizon": False}).split("\n")
+                if x.strip().startswith("lifespan"))
+    assert "737" in dead and "alive" not in dead

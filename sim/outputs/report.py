@@ -71,6 +71,10 @@ def format_readouts(s: dict, currency: str = "cost units") -> str:
             continue
         value = from_summary(name)(RunView(s, None))
         unit = "" if r.unit in ("share", "day", "-") or "%" in r.fmt else f" {r.unit_in(currency)}"
+        if name == "lifespan" and value is None and s.get("alive_at_horizon") and s.get("horizon_days"):
+            # "n/a" read as unknown; alive at the horizon, the lifespan is at least the horizon (a newcomer)
+            lines.append(f"  {r.label:<28}{'>= ' + format(s['horizon_days'], ','):>12}{unit} (alive at the horizon)")
+            continue
         lines.append(f"  {r.label:<28}{r.format(value):>12}{unit if value is not None else ''}")
     return "\n".join(lines)
 
