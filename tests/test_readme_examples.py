@@ -113,3 +113,19 @@ def test_the_readme_says_what_peak_dau_is_in_the_baseline():
     result = sim.run_scenario(sim.load_scenario(sim.scenarios_dir() / "baseline.yaml"), seed=1)
     said = f"{result.summary['peak_dau']:.1f} against {result.timeseries['dau'].max()} in the baseline"
     assert said in " ".join(README.split())
+
+
+def test_the_python_compare_and_sweep_example_runs_on_the_base_install(tmp_path, monkeypatch, capsys):
+    """The README's compare-and-sweep block asked for method="sobol", which the base install
+    (`make baseline`) lacks, and printed nothing (a newcomer, 2026-12-07). Run as a script at fewer
+    replications and samples, it prints the verdicts and writes the comparison's folder."""
+    start = README.index("```python\n", README.index("Notebooks need no guard.")) + len("```python\n")
+    code = README[start:README.index("```", start)]
+    assert 'method="sobol"' not in code.split("#")[0] and "replications=30" in code and "samples=8" in code
+    code = code.replace("replications=30", "replications=2").replace("samples=8", "samples=2")
+    code = code.replace('"scenarios/', f'"{ROOT}/scenarios/')
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {"__name__": "__main__"})  # noqa: S102 - the README's own example
+    printed = capsys.readouterr().out
+    assert "points: better on" in printed and "Too few" not in printed  # verdicts, not the headings
+    assert (tmp_path / "out" / "points" / "report.html").is_file()
