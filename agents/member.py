@@ -19,6 +19,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.model.mechanics.activity import is_dormant
 from sim.model.state import CIRCLE_NAMES, Circle, Status
 
 
@@ -149,10 +150,11 @@ class Member(mesa.Agent):
         (a newcomer, 2026-12-07).
         """
         st = self.model.state
-        if st.muted[self.person]:
-            return True
+        if st.circle[self.person] == Circle.ORGANIZER:  # staff are at work, never counted dormant
+            return False
         last_run = self.model.day - 1  # the day the model last stepped, as the daily count is taken
-        return (last_run - int(st.last_active_day[self.person])) >= self.model.scenario.churn.dormant_after
+        return bool(is_dormant(int(st.last_active_day[self.person]), last_run,
+                               self.model.scenario.churn.dormant_after, bool(st.muted[self.person])))
 
     def step(self) -> None:
         """Members act through the model's vectorised daily step, not one by one."""

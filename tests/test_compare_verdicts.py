@@ -145,6 +145,11 @@ def test_advice_gives_no_count_from_fewer_pairs_than_can_estimate_the_spread():
                     reached={"decline_steepness": {0, 1, 2}})
     (advice,) = mixed.replication_advice()
     assert "viral K (about" in advice and "decline 80%->20% (reached in 3 of 8 pairs), and too few to say" in advice
+    assert "to settle those" in advice and "all of them" not in advice  # not all: some have no count
+    # over a fit's posterior the runs are draws x seeds: more of those, not "-r 10" (a review, 2026-12-07)
+    res.from_fit = {"draws": 2, "seeds_per_draw": 2}
+    (advice,) = res.replication_advice()
+    assert "raise -r, up to the fit's draws, or --seeds-per-draw" in advice and "-r 10" not in advice, advice
 
 
 def test_advice_says_how_few_settle_all_but_the_noisiest_measure():
@@ -650,5 +655,15 @@ def test_advice_covers_a_difference_the_test_finds_and_holms_adjustment_undoes()
     row = res.differences().set_index("measure").loc["active_member_days"]
     assert row["significant"] and row["p_holm"] >= 0.05, row
     (advice,) = res.replication_advice()
-    assert f"active member-days (about {int(row['replications_needed']):,})" in advice, advice
+    # settling it takes power at its Holm-adjusted level, not at 5%: more replications than at 5%
+    need = replications_needed(row["sd"], row["mean"], 0.05 * row["p"] / row["p_holm"], 0.8)
+    assert need > row["replications_needed"]
+    assert f"active member-days (about {need:,})" in advice and "Holm-adjusted level" in advice, advice
     assert "active member-days" not in res.trade_offs()[0]  # and "In short" still counts only what Holm keeps
+    # p about 0.01 at 8 pairs: at 5% the observed effect needs no more than 8, so it was dropped (a review)
+    close = _result({"active_member_days": (12.0, 10.0), "peak_dau": (30.0, 1.0), "viral_k": (0.0, 0.08),
+                     "lifespan": (0.0, 5.0), "overload_share": (0.0, 0.01), "peak_members": (0.0, 5.0),
+                     "decline_steepness": (0.0, 5.0)}, n=8, seed=5, exact=True)
+    row = close.differences().set_index("measure").loc["active_member_days"]
+    assert row["significant"] and row["p_holm"] >= 0.05 and row["replications_needed"] <= 8, row
+    assert any("active member-days (about" in line for line in close.replication_advice())

@@ -215,6 +215,14 @@ def test_dashboard_summary_names_the_scenarios_currency():
     assert "cost units" in dashboard.summary_html(s, res["levers"])
 
 
+def test_dashboard_summary_says_when_a_lifespan_of_0_is_the_dormancy_floors():
+    """A run under `lifecycle.dormant_below` throughout showed '0 days' and 'dormancy 0' only (a review)."""
+    res = dashboard.run_design("baseline.yaml", {"population.size": 300, "horizon_days": 60}, seed=1)
+    s = dict(res["summary"], lifespan=0, peak_dau=13.0)
+    assert "0 days (never reached lifecycle.dormant_below)" in dashboard.summary_html(s, res["levers"])
+    assert "never reached" not in dashboard.summary_html(dict(s, peak_dau=0.0), res["levers"])
+
+
 def test_a_taken_port_is_one_error_before_the_page_is_announced(capsys):
     """The command printed "circlesim dashboard on http://..." and then failed to bind (a red team's find)."""
     import socket

@@ -16,6 +16,7 @@ from sim.readouts.metrics import (
     retention,
     viral_coefficient,
 )
+from tests.conftest import SCENARIOS
 
 
 def tent(up=100, down=100, tail=200, peak=100.0):
@@ -156,9 +157,12 @@ def test_the_summary_says_when_the_absolute_floor_decided_dormancy():
 
     base = {"lifespan": 351, "peak_dau": 30.0,
             "parameters": {"lifecycle": {"dormant_below": 20, "dormancy_share": 0.1}}}
-    assert "dormancy was set by lifecycle.dormant_below (20 active members)" in _dormancy_floor(base)[0].lower()
+    assert "The dormancy line here was lifecycle.dormant_below (20 active members)" in _dormancy_floor(base)[0]
     never = _dormancy_floor({**base, "lifespan": 0, "peak_dau": 13.0})[0]
-    assert "never came alive" in never and "--set lifecycle.dormant_below=0" in never
+    assert "never came alive" in never and "--set lifecycle.dormant_below=0" in never and "7-day mean" in never
+    smooth14 = {**base, "parameters": {"lifecycle": {"dormant_below": 20, "dormancy_share": 0.1, "smoothing_days": 14}}}
+    assert "14-day mean" in _dormancy_floor(smooth14)[0]  # the scenario's smoothing, not always 7
+    assert _dormancy_floor({**base, "lifespan": 0, "peak_dau": 0.0}) == []  # nobody active: no floor to lower
     assert _dormancy_floor({**base, "peak_dau": 400.0}) == []  # 10% of the peak is above the floor
     assert _dormancy_floor({**base, "lifespan": None}) == []  # alive at the horizon: nothing decided
     assert _dormancy_floor({**base, "parameters": {"lifecycle": {"dormant_below": 0, "dormancy_share": 0.1}}}) == []
@@ -262,15 +266,47 @@ def test_the_summary_warns_when_the_peak_is_in_the_runs_last_month():
     assert _peak_at_horizon({**growing, "peak_day": 150, "horizon_days": 1000}) == []  # an early peak
     assert _peak_at_horizon({**growing, "lifespan": 0}) == []  # dormant: the run saw its end
     assert "--days 2,000" in _peak_at_horizon({**growing, "peak_day": 990, "horizon_days": 1000})[0]
+    assert _peak_at_horizon({**growing, "peak_day": 0}) == []  # the founders' day: nothing grew after it
+    assert _peak_at_horizon({**growing, "peak_day": 10}) == []  # a 20-day run's last third is days 14-19
 
 
 def test_the_read_outs_give_a_lower_bound_for_a_lifespan_alive_at_the_horizon():
     """'lifespan n/a' read as unknown; a community alive at day 1,000 lived at least 1,000 days."""
     from sim.outputs.report import format_readouts
 
-    alive = {"lifespan": None, "alive_at_horizon": True, "horizon_days": 1000}
+    alive = {"lifespan": None, "alive_at_horizon": True, "horizon_days": 1000, "peak_dau": 40.0}
     line = next(x for x in format_readouts(alive).split("\n") if x.strip().startswith("lifespan"))
     assert ">= 1,000 days (alive at the horizon)" in line
     dead = next(x for x in format_readouts({**alive, "lifespan": 737, "alive_at_horizon": False}).split("\n")
                 if x.strip().startswith("lifespan"))
     assert "737" in dead and "alive" not in dead
+    nobody = next(x for x in format_readouts({**alive, "peak_dau": 0.0, "horizon_days": 20}).split("\n")
+                  if x.strip().startswith("lifespan"))
+    assert nobody.split() == ["lifespan", "n/a"]  # nobody ever active, too short to judge: not "alive"
+
+
+def test_warnings_cover_a_run_that_never_reached_the_floor():
+    """Cutting warnings at lifespan 0 left 'none' for a group of 40 with 13 active a day (a review)."""
+    from sim.readouts.metrics import _warn_until
+
+    assert _warn_until({"lifespan": 0, "peak_dau": 13.0}) is None  # people were active: the whole run
+    assert _warn_until({"lifespan": 0, "peak_dau": 0.0}) == 0  # nobody ever: nothing to warn about
+    assert _warn_until({"lifespan": 300, "peak_dau": 90.0}) == 300 and _warn_until({"lifespan": None,
+                                                                                    "peak_dau": 9.0}) is None
+
+
+def test_the_fan_chart_reads_phases_with_the_scenarios_own_thresholds(monkeypatch):
+    """fan.png shaded growth and decline with the default thresholds and no floor, while each run's
+    summary used the scenario's (a review, 2026-12-07)."""
+    import sim
+    import sim.readouts.lifecycle as lifecycle
+    from sim.outputs.plots import fan_figure
+
+    sc = sim.load_scenario(SCENARIOS / "baseline.yaml", days=60,
+                           overrides=["population.size=300", "lifecycle.dormant_below=7", "lifecycle.smoothing_days=3"])
+    res = sim.compare([sc], replications=2, executor="serial", progress=False)
+    seen = []
+    real = lifecycle.analyse
+    monkeypatch.setattr(lifecycle, "analyse", lambda *a, **k: seen.append(a[1:]) or real(*a, **k))
+    fan_figure(res)
+    assert seen and all(args[0] == 3 and args[-1] == 7 for args in seen), seen

@@ -139,11 +139,16 @@ def test_the_agents_dormant_flag_is_the_daily_dormant_count():
     """A notebook counted 831 dormant handles where the summary said 889 on the same day: handles
     left out those who muted the group and looked a day ahead (a newcomer, 2026-12-07)."""
     model = CommunityModel(small(["population.size=2000"]))
+    st, after = model.state, model.scenario.churn.dormant_after
     for days in (60, 120, 60):  # early, past the peak, late: the muted and the silent both grow
         model.run(days=days)
-        handles = sum(a.dormant for a in model.agents)
-        assert handles == int(model.timeseries()["dormant"].iloc[-1]) > 0
-    assert any(a.dormant and model.state.muted[a.person] for a in model.agents)  # the muted count
+        handles = {a.person for a in model.agents if a.dormant}
+        assert len(handles) == int(model.timeseries()["dormant"].iloc[-1]) > 0
+        last = model.day - 1  # the day just stepped, which the daily count describes
+        expected = {int(p) for p in np.flatnonzero((st.status == Status.MEMBER) & (st.circle != Circle.ORGANIZER)
+                                                   & ((last - st.last_active_day >= after) | st.muted))}
+        assert handles == expected
+    assert any(st.muted[p] and last - st.last_active_day[p] < after for p in handles)  # muted, not silent
 
 
 def test_a_reward_written_through_an_agent_fades_and_a_handle_cannot_be_removed():

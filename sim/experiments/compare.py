@@ -468,8 +468,8 @@ class CompareResult:
             return []
         diff = self.differences().set_index(["variant", "measure"])
 
-        def holds(row) -> bool:  # significant, and not undone by Holm's adjustment where it applies
-            return bool(row["significant"]) and not (pd.notna(row["p_holm"]) and row["p_holm"] >= 0.05)
+        def holds(row) -> bool:
+            return bool(settled(row["significant"], row["p_holm"]))
 
         lines = []
         for lab in self.labels[1:]:
@@ -516,32 +516,39 @@ class CompareResult:
     def replication_advice(self) -> list[str]:
         """Where the replications are too few to settle a headline measure, and how many would.
 
-        For each variant and headline measure with no detectable difference, the paired
-        replications that would detect a difference of the observed size with 80% power at
-        the 5% level, from the observed variance of the paired differences (a planning
-        estimate: the true difference may be smaller or larger). Empty with no variant.
+        For each variant and headline measure left unsettled (no detectable difference, or one
+        that Holm's adjustment undoes), the paired replications that would detect a difference
+        of the observed size with 80% power at the 5% level (at its Holm-adjusted level when the
+        adjustment undid it), from the observed variance of the paired differences (a planning
+        estimate: the true difference may be smaller or larger); no count from fewer than
+        `PLANNING_MIN` pairs. Empty with no variant.
         """
         n = len(self.seeds)
         if len(self.labels) < 2:
             return []
         if n < 2:
-            return [f"{n} replication per scenario: no interval or test is possible; run at least -r 10."]
+            return [f"{n} replication per scenario: no interval or test is possible; run at least -r {FIRST_RUNS}."]
         lines = []
         diff = self.differences()
         # only the measures the verdicts test (p_holm set): not incentive spend when it is all of
-        # the extra spend (the verdict names total spend only), nor a difference zero by construction
-        # and not only the measures the test finds no difference in: one it finds that Holm's adjustment
+        # the extra spend (the verdict names total spend only), nor a difference zero by construction;
+        # and not only those the test finds no difference in: one it finds that Holm's adjustment
         # undoes is unsettled too (a newcomer's +24,897 member-days, p = 0.022, Holm 0.065, got no advice)
-        settled = diff["significant"].astype(bool) & ~(diff["p_holm"] >= 0.05)
-        diff = diff[diff["measure"].isin(verdict_measures()) & ~settled & diff["p_holm"].notna()]
+        diff = diff[diff["measure"].isin(verdict_measures()) & ~settled(diff["significant"].astype(bool),
+                                                                        diff["p_holm"]) & diff["p_holm"].notna()]
+        fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds
         for lab in self.labels[1:]:
             sub = diff[diff["variant"] == lab]
-            wanted, unknown = [], []
+            wanted, unknown, holm = [], [], False
             for _, r in sub.iterrows():
-                need = r["replications_needed"]
-                if need is None or pd.isna(need) or need <= r["n"]:
-                    continue
                 pairs = int(r["n"])
+                need = r["replications_needed"]
+                undone = bool(r["significant"])  # found by the test, undone by Holm's adjustment
+                if undone and r["p"] > 0:  # what settles it is power at its Holm-adjusted level, not at 5%
+                    need = replications_needed(r["sd"], r["mean"], ALPHA * r["p"] / r["p_holm"], POWER)
+                if need is None or pd.isna(need) or (need <= pairs and not undone):
+                    continue
+                need = max(int(need), pairs + 1)
                 if pairs < PLANNING_MIN:
                     # the needed count scales with the observed variance, which pairs - 1 degrees of
                     # freedom pin down poorly: from 2 pairs its 95% interval spans a factor of about
@@ -552,26 +559,29 @@ class CompareResult:
                     continue
                 # a measure some runs never reach (a decline, a lifespan) is compared over the pairs
                 # that reach it: `need` such pairs take about need * n / reached runs at this rate
-                reached, k = "", int(need)
+                reached, k = "", need
                 if 0 < pairs < n:
                     reached, k = f"reached in {pairs} of {n} pairs; ", math.ceil(need * n / pairs)
                 wanted.append((k, measure(r["measure"]).label, reached))
-            runs = "runs" if getattr(self, "from_fit", None) else "replications"
+                holm = holm or undone
+            runs = "runs" if fit else "replications"
             guess = (f"{', '.join(sorted(u for u, _ in unknown))}, and too few to say how many would (the spread "
                      f"between runs is barely known from fewer than {PLANNING_MIN} pairs)") if unknown else ""
             if not wanted:
-                if unknown:  # enough runs that about ten pairs reach each measure: then the advice has numbers
-                    first = max(10, math.ceil(10 * n / max(1, min(p for _, p in unknown))))
-                    lines.append(f"{lab}: {n} {runs} are too few to settle {guess}: rerun with at least "
-                                 f"-r {first} and read this advice again.")
+                if unknown:  # enough runs that about FIRST_RUNS pairs reach each measure: then the advice has numbers
+                    first = max(FIRST_RUNS, math.ceil(FIRST_RUNS * n / max(1, min(p for _, p in unknown))))
+                    more = (f"more runs per design first (now {fit['draws']} posterior draws x {fit['seeds_per_draw']} "
+                            "seed(s): raise -r, up to the fit's draws, or --seeds-per-draw)" if fit else
+                            f"rerun with at least -r {first}")
+                    lines.append(f"{lab}: {n} {runs} are too few to settle {guess}: {more}, and read this advice "
+                                 "again.")
                 continue
             parts = [f"{label} ({reached}{'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)}"
                      + (": a difference this small against the noise between runs is rarely worth settling"
                         if k > PRACTICAL_REPLICATIONS else "") + ")"
                      for k, label, reached in sorted(wanted)]
             feasible = [k for k, _, _ in wanted if k <= PRACTICAL_REPLICATIONS]
-            which = "all of them" if len(feasible) == len(wanted) else "those"
-            fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds
+            which = "all of them" if len(feasible) == len(wanted) and not unknown else "those"
             if feasible and fit:
                 rerun = (f"; {max(feasible)} runs per design would settle {which} (now {fit['draws']} posterior "
                          f"draws x {fit['seeds_per_draw']} seed(s): raise -r, up to the fit's draws, or "
@@ -584,8 +594,10 @@ class CompareResult:
                     rerun += f" (-r {ks[-2][0]} settles all but {ks[-1][1]})"
             else:
                 rerun = ""
+            level = ("the 5% level, or at its Holm-adjusted level for a difference the adjustment undoes," if holm
+                     else "the 5% level")
             lines.append(f"{lab}: {n} {runs} are too few to settle " + ", ".join(parts) + rerun +
-                         " (80% power at the 5% level for a difference of the observed size, from the observed "
+                         f" (80% power at {level} for a difference of the observed size, from the observed "
                          "paired variance)" + (f"; and {guess}" if unknown else "") + ".")
         return lines
 
@@ -668,6 +680,19 @@ PRACTICAL_REPLICATIONS = 1_000
 #: Fewer pairs than this give no replication count in `replication_advice`: the count scales with the
 #: observed variance of the paired differences, known from n - 1 degrees of freedom.
 PLANNING_MIN = 5
+#: Replications the advice asks for when it cannot yet say how many would settle a difference.
+FIRST_RUNS = 10
+
+
+def settled(significant, p_holm):
+    """A difference the paired test finds and Holm's adjustment keeps (p_holm NaN: no adjustment applies).
+
+    Works on one verdict's values or on columns of `differences()`.
+
+    >>> [bool(settled(True, 0.01)), bool(settled(True, 0.2)), bool(settled(True, float("nan")))]
+    [True, False, True]
+    """
+    return np.logical_and(significant, np.logical_not(np.greater_equal(p_holm, ALPHA)))
 
 
 def _needed(k: int) -> str:

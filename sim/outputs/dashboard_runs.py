@@ -619,6 +619,8 @@ def summary_html(s: dict, levers: dict | None = None, command: str = "") -> str:
         if name == "lifespan":
             life = s["lifespan"]
             text = f"{life} days" if life is not None else f"alive at day {s['horizon_days']}"
+            if life == 0 and s.get("peak_dau"):  # people were active, below the scenario's floor throughout
+                text += " (never reached lifecycle.dormant_below)"
         else:
             value = from_summary(name)(RunView(s, None))
             # money in the scenario's currency, as the text report prints it

@@ -282,7 +282,9 @@ def fan_figure(result):
             continue
         days = np.arange(fan.days)
         med = fan.quantile(0.5)
-        shade_phases(ax, analyse(med)["phases"], alpha=0.35)
+        lc = result.scenarios[result.labels.index(lab)].lifecycle  # the scenario's own thresholds and floor
+        shade_phases(ax, analyse(med, lc.smoothing_days, lc.germination_share, lc.growth_share, lc.dormancy_share,
+                                 lc.dormancy_days, lc.dormant_below)["phases"], alpha=0.35)
         # bands smoothed like the median (7-day means), so the median line lies inside its 50% band
         ax.fill_between(days, smooth(fan.quantile(0.05), 7), smooth(fan.quantile(0.95), 7), color=color, alpha=0.2,
                         lw=0, zorder=2)

@@ -71,7 +71,8 @@ def format_readouts(s: dict, currency: str = "cost units") -> str:
             continue
         value = from_summary(name)(RunView(s, None))
         unit = "" if r.unit in ("share", "day", "-") or "%" in r.fmt else f" {r.unit_in(currency)}"
-        if name == "lifespan" and value is None and s.get("alive_at_horizon") and s.get("horizon_days"):
+        if name == "lifespan" and value is None and s.get("alive_at_horizon") and s.get("horizon_days") \
+                and s.get("peak_dau"):  # someone was active: alive so far (nobody ever: n/a, too short to judge)
             # "n/a" read as unknown; alive at the horizon, the lifespan is at least the horizon (a newcomer)
             lines.append(f"  {r.label:<28}{'>= ' + format(s['horizon_days'], ','):>12}{unit} (alive at the horizon)")
             continue
@@ -135,23 +136,27 @@ def _no_germination(s: dict) -> list[str]:
 
 
 def _dormancy_floor(s: dict) -> list[str]:
-    """Why dormancy came when it did, when the scenario's absolute floor, not the share of the peak, decided it.
+    """Why dormancy came when it did, when the run's dormancy line was the scenario's absolute floor.
 
     `lifecycle.dormant_below` is in active members (20 in the shipped scenarios, for a market of
-    5,000); in a small community it can sit above the share of the peak, or above the peak itself,
-    and end or deny a lively group's life (red team, 2026-12-07: 18 of 87 members active daily,
-    called dormant).
+    5,000); in a small community it lies above the share of the peak, or above the peak itself,
+    and can end or deny a lively group's life (red team, 2026-12-07: 18 of 87 members active
+    daily, called dormant). The summary does not keep the DAU series, so this says which line was
+    in force, not whether the share alone would have given another day.
     """
+    from sim.readouts.lifecycle import dormancy_line
+
     lc = (s.get("parameters") or {}).get("lifecycle") or {}
     floor, share, peak = lc.get("dormant_below"), lc.get("dormancy_share"), s.get("peak_dau")
     if not all(isinstance(x, (int, float)) for x in (floor, share, peak)) or s.get("lifespan") is None:
         return []
-    if not floor or floor <= share * peak:
+    if not peak or dormancy_line(peak, share, floor) <= share * peak:  # nobody ever active, or the share's line
         return []
-    how = (f"daily active members never reached lifecycle.dormant_below ({floor:g}; peak {peak:,.1f}, 7-day "
-           f"smoothed), so by that floor the community never came alive" if peak < floor else
-           f"dormancy was set by lifecycle.dormant_below ({floor:g} active members), above {share:.0%} of this "
-           f"run's peak DAU ({peak:,.1f})")
+    smoothed = f"{lc.get('smoothing_days', 7)}-day mean"
+    how = (f"daily active members never reached lifecycle.dormant_below ({floor:g}; peak {peak:,.1f}, {smoothed}), "
+           f"so by that floor the community never came alive" if peak < floor else
+           f"the dormancy line here was lifecycle.dormant_below ({floor:g} active members), above {share:.0%} of "
+           f"this run's peak DAU ({peak:,.1f}, {smoothed})")
     return [f"({how[0].upper()}{how[1:]}. The floor suits a market of thousands; for a community this small, "
             f"lower it: --set lifecycle.dormant_below=0 judges the run by its own peak alone.)"]
 
@@ -163,9 +168,10 @@ def _peak_at_horizon(s: dict) -> list[str]:
     community showed 'active interaction' on days 15-20 (red team, 2026-12-07).
     """
     peak, horizon = s.get("peak_day"), s.get("horizon_days")
-    if not isinstance(peak, int) or not isinstance(horizon, int) or s.get("lifespan") is not None:
-        return []
-    window = ((s.get("parameters") or {}).get("lifecycle") or {}).get("dormancy_days", 30)
+    if not isinstance(peak, int) or not isinstance(horizon, int) or s.get("lifespan") is not None or peak == 0:
+        return []  # a peak on day 0 is the founders' day: nothing grew after it
+    # the last month, or the last third of a shorter run (a 20-day run is not all "last month")
+    window = min(((s.get("parameters") or {}).get("lifecycle") or {}).get("dormancy_days", 30), max(1, horizon // 3))
     if peak < horizon - window:
         return []
     return [f"(The highest DAU falls on day {peak:,}, within the run's last {window} days: the community may still "

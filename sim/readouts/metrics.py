@@ -133,6 +133,18 @@ def overload_share(cumulative: dict) -> float:
     return overloaded / days if days else 0.0
 
 
+def _warn_until(life: dict) -> int | None:
+    """The day health warnings stop: dormancy, except for a run that never reached the dormancy floor.
+
+    Such a run is dormant from day 0 by the floor, yet people were active in it (peak DAU above
+    0); cutting warnings at day 0 left "none (nothing an operator needs to act on)" for a group of
+    40 with 13 active a day (a review, 2026-12-07), so its warnings cover the whole run.
+    """
+    if life["lifespan"] == 0 and life["peak_dau"] > 0:
+        return None
+    return life["lifespan"]
+
+
 def summarize(model) -> dict:
     """Everything a strategist reads after a run, as plain JSON-ready values."""
     from sim.readouts.registry import add_to_summary
@@ -185,7 +197,7 @@ def summarize(model) -> dict:
         "circles_at_peak": circles,
         "warnings": health_warnings(ts["members"].to_numpy(), ts["dau"].to_numpy(),
                                     ts["at_risk"].to_numpy(), lc.alarm_growth, lc.alarm_months,
-                                    lc.alarm_swing, lc.alarm_at_risk, until=life["lifespan"]),
+                                    lc.alarm_swing, lc.alarm_at_risk, until=_warn_until(life)),
         "founders": rec.founders,
     }
     return add_to_summary(summary, ts)

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from sim.model.mechanics.activity import is_dormant
 from sim.model.mechanics.churn import at_risk as count_at_risk
 from sim.model.mechanics.groups import counts_by_group
 from sim.model.state import Circle
@@ -173,8 +174,9 @@ class DayView:
     def member_dormant(self) -> np.ndarray:
         """For each of `member_ids`: not staff and silent for `churn.dormant_after` days or more, or muted."""
         st, ids = self.state, self.member_ids
-        silent = (self.day.number - self.member_last_active) >= self.scenario.churn.dormant_after
-        return (self.member_circles != Circle.ORGANIZER) & (silent | st.muted.take(ids))
+        dormant = is_dormant(self.member_last_active, self.day.number, self.scenario.churn.dormant_after,
+                             st.muted.take(ids))
+        return (self.member_circles != Circle.ORGANIZER) & dormant
 
     @_once
     def dormant(self) -> np.ndarray:

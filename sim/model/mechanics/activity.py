@@ -55,6 +55,18 @@ STATE = {
 }
 
 
+def is_dormant(last_active: np.ndarray, today: int, after: int, muted: np.ndarray) -> np.ndarray:
+    """Dormant on day `today`: silent for `after` days or more (`churn.dormant_after`), or muted (pure).
+
+    One rule for tomorrow's visit chance, events' wake-up, the daily dormant count and a member's
+    handle (they were written four times).
+
+    >>> is_dormant(np.array([0, 95, 95]), 100, 10, np.array([False, False, True])).tolist()
+    [True, False, True]
+    """
+    return ((today - last_active) >= after) | muted
+
+
 def activity_probability(motivation: np.ndarray, habit: np.ndarray, dormant: np.ndarray,
                          churn, mot, act) -> np.ndarray:
     """Chance of being active tomorrow (pure).
@@ -167,7 +179,7 @@ def draw_activity(day, members: np.ndarray, motivation: np.ndarray, from_leavers
     st, sc = day.state, day.scenario
     habit = update_habit(st, members, sc.activity.habit_rate)
     muted = st.muted.take(members)
-    dormant = ((day.number + 1 - st.last_active_day.take(members)) >= sc.churn.dormant_after) | muted
+    dormant = is_dormant(st.last_active_day.take(members), day.number + 1, sc.churn.dormant_after, muted)
     p = activity_probability(motivation, habit, dormant, sc.churn, sc.motivation, sc.activity)
     climb_factor = rewards.climb_factor(day, members, day.effects.tier_goal_gradient)
     if climb_factor is not None:  # climbing toward the next tier: a higher own visit hazard (versions 13-14)

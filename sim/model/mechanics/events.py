@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.mechanics.activity import is_dormant
 from sim.model.state import Circle, Value
 
 PARAMS: dict = {}  # events are configured per strategy (sim/model/strategies/events.py)
@@ -71,7 +72,7 @@ def attend(day, event, before: np.ndarray) -> np.ndarray:
     members = (st.member_mask() & (st.circle != Circle.ORGANIZER)).nonzero()[0]
     # reach is the share noticing at topic fit 0.5 (fit averages 0.4: about 0.8 x reach notice)
     notice = members[rng.random(members.size) < event.reach * day.population.topic_fit[members] * 2]
-    dormant = ((day.number - st.last_active_day[notice]) >= day.scenario.churn.dormant_after) | st.muted[notice]
+    dormant = is_dormant(st.last_active_day[notice], day.number, day.scenario.churn.dormant_after, st.muted[notice])
     come = st.interest[notice] * np.where(dormant, event.wake, 1.0)
     habituates = event.recovery_days > 0
     if habituates:  # the pull to come and what an attendee gains both wear out with frequent events
