@@ -497,8 +497,7 @@ class CompareResult:
                          "per run")
             elif spend["significant"]:  # the test alone finds it, Holm's adjustment undoes it: say both
                 price = (f"; total spend {self._amount('total_spend', spend['mean'], sign=True)} per run, "
-                         "not settled after Holm's "
-                         "adjustment (see its verdict)")
+                         "not settled after Holm's adjustment (see its verdict)")
             else:
                 price = "; no detectable difference in total spend"
             lines.append(f"{lab}: better on {', '.join(better) or 'no headline measure'}; worse on "
@@ -570,9 +569,8 @@ class CompareResult:
             if not wanted:
                 if unknown:  # enough runs that about FIRST_RUNS pairs reach each measure: then the advice has numbers
                     first = max(FIRST_RUNS, math.ceil(FIRST_RUNS * n / max(1, min(p for _, p in unknown))))
-                    more = (f"more runs per design first (now {fit['draws']} posterior draws x {fit['seeds_per_draw']} "
-                            "seed(s): raise -r, up to the fit's draws, or --seeds-per-draw)" if fit else
-                            f"rerun with at least -r {first}")
+                    more = (f"more runs per design first ({_fit_runs(fit)})" if fit
+                            else f"rerun with at least -r {first}")
                     lines.append(f"{lab}: {n} {runs} are too few to settle {guess}: {more}, and read this advice "
                                  "again.")
                 continue
@@ -583,9 +581,7 @@ class CompareResult:
             feasible = [k for k, _, _ in wanted if k <= PRACTICAL_REPLICATIONS]
             which = "all of them" if len(feasible) == len(wanted) and not unknown else "those"
             if feasible and fit:
-                rerun = (f"; {max(feasible)} runs per design would settle {which} (now {fit['draws']} posterior "
-                         f"draws x {fit['seeds_per_draw']} seed(s): raise -r, up to the fit's draws, or "
-                         f"--seeds-per-draw)")
+                rerun = f"; {max(feasible)} runs per design would settle {which} ({_fit_runs(fit)})"
             elif feasible:
                 rerun = f"; rerun with -r {max(feasible)} to settle {which}"
                 # one noisy measure should not hide that far fewer settle the rest
@@ -682,6 +678,12 @@ PRACTICAL_REPLICATIONS = 1_000
 PLANNING_MIN = 5
 #: Replications the advice asks for when it cannot yet say how many would settle a difference.
 FIRST_RUNS = 10
+
+
+def _fit_runs(fit: dict) -> str:
+    """How a comparison over a fit's posterior gets more runs (they are draws x seeds, not replications)."""
+    return (f"now {fit['draws']} posterior draws x {fit['seeds_per_draw']} seed(s): raise -r, up to the fit's "
+            "draws, or --seeds-per-draw")
 
 
 def settled(significant, p_holm):

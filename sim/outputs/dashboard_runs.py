@@ -609,6 +609,7 @@ def summary_html(s: dict, levers: dict | None = None, command: str = "") -> str:
     """
     import html
 
+    from sim.readouts.lifecycle import never_came_alive
     from sim.readouts.registry import RUN, RunView, from_summary
 
     currency = (s.get("parameters") or {}).get("currency") or "cost units"
@@ -619,7 +620,7 @@ def summary_html(s: dict, levers: dict | None = None, command: str = "") -> str:
         if name == "lifespan":
             life = s["lifespan"]
             text = f"{life} days" if life is not None else f"alive at day {s['horizon_days']}"
-            if life == 0 and s.get("peak_dau"):  # people were active, below the scenario's floor throughout
+            if never_came_alive(s):  # people were active, below the scenario's floor throughout
                 text += " (never reached lifecycle.dormant_below)"
         else:
             value = from_summary(name)(RunView(s, None))

@@ -270,7 +270,7 @@ def fan_figure(result):
     import matplotlib.patheffects as pe
     from matplotlib.patches import Patch
 
-    from sim.readouts.lifecycle import analyse
+    from sim.readouts.lifecycle import analyse_with
 
     n = len(result.labels)
     fig, axes = plt.subplots(n, 1, figsize=(10, 2.8 * n + 0.6), dpi=100, sharex=True, squeeze=False)
@@ -283,8 +283,7 @@ def fan_figure(result):
         days = np.arange(fan.days)
         med = fan.quantile(0.5)
         lc = result.scenarios[result.labels.index(lab)].lifecycle  # the scenario's own thresholds and floor
-        shade_phases(ax, analyse(med, lc.smoothing_days, lc.germination_share, lc.growth_share, lc.dormancy_share,
-                                 lc.dormancy_days, lc.dormant_below)["phases"], alpha=0.35)
+        shade_phases(ax, analyse_with(med, lc)["phases"], alpha=0.35)
         # bands smoothed like the median (7-day means), so the median line lies inside its 50% band
         ax.fill_between(days, smooth(fan.quantile(0.05), 7), smooth(fan.quantile(0.95), 7), color=color, alpha=0.2,
                         lw=0, zorder=2)

@@ -144,13 +144,11 @@ def _dormancy_floor(s: dict) -> list[str]:
     daily, called dormant). The summary does not keep the DAU series, so this says which line was
     in force, not whether the share alone would have given another day.
     """
-    from sim.readouts.lifecycle import dormancy_line
-
     lc = (s.get("parameters") or {}).get("lifecycle") or {}
     floor, share, peak = lc.get("dormant_below"), lc.get("dormancy_share"), s.get("peak_dau")
     if not all(isinstance(x, (int, float)) for x in (floor, share, peak)) or s.get("lifespan") is None:
         return []
-    if not peak or dormancy_line(peak, share, floor) <= share * peak:  # nobody ever active, or the share's line
+    if not peak or floor <= share * peak:  # nobody ever active, or the share of the peak was the line
         return []
     smoothed = f"{lc.get('smoothing_days', 7)}-day mean"
     how = (f"daily active members never reached lifecycle.dormant_below ({floor:g}; peak {peak:,.1f}, {smoothed}), "

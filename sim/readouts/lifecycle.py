@@ -192,6 +192,29 @@ def analyse(dau, smoothing_days: int = 7, germination_share: float = 0.1, growth
     return out
 
 
+def analyse_with(dau, lifecycle) -> dict:
+    """`analyse` with a scenario's `lifecycle` section's thresholds, smoothing and floor (what a run's summary uses).
+
+    >>> from types import SimpleNamespace as NS
+    >>> lc = NS(smoothing_days=1, germination_share=0.1, growth_share=0.8, dormancy_share=0.1,
+    ...         dormancy_days=30, dormant_below=0.0)
+    >>> analyse_with(np.r_[np.arange(100), np.zeros(60)], lc)["lifespan"]
+    100
+    """
+    lc = lifecycle
+    return analyse(dau, lc.smoothing_days, lc.germination_share, lc.growth_share, lc.dormancy_share,
+                   lc.dormancy_days, lc.dormant_below)
+
+
+def never_came_alive(life: dict) -> bool:
+    """People were active, yet the run never reached the dormancy floor: `analyse` gives it lifespan 0.
+
+    >>> never_came_alive({"lifespan": 0, "peak_dau": 13.0}), never_came_alive({"lifespan": 0, "peak_dau": 0.0})
+    (True, False)
+    """
+    return life.get("lifespan") == 0 and bool(life.get("peak_dau"))
+
+
 def phase_of_day(phases: list[dict], day: int) -> str | None:
     """Name of the phase a day falls in."""
     for p in phases:

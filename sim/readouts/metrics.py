@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from sim.readouts.lifecycle import analyse, daily_counts, health_warnings
+from sim.readouts.lifecycle import analyse_with, daily_counts, health_warnings, never_came_alive
 
 
 def post_shares(posts) -> dict:
@@ -140,9 +140,7 @@ def _warn_until(life: dict) -> int | None:
     0); cutting warnings at day 0 left "none (nothing an operator needs to act on)" for a group of
     40 with 13 active a day (a review, 2026-12-07), so its warnings cover the whole run.
     """
-    if life["lifespan"] == 0 and life["peak_dau"] > 0:
-        return None
-    return life["lifespan"]
+    return None if never_came_alive(life) else life["lifespan"]
 
 
 def summarize(model) -> dict:
@@ -152,8 +150,7 @@ def summarize(model) -> dict:
     ts = model.timeseries()
     sc = model.scenario
     lc = sc.lifecycle
-    life = analyse(ts["dau"].to_numpy(), lc.smoothing_days, lc.germination_share, lc.growth_share,
-                   lc.dormancy_share, lc.dormancy_days, lc.dormant_below)
+    life = analyse_with(ts["dau"].to_numpy(), lc)
     peak_day = life["peak_day"]
     members_ever = int((model.state.joined_day >= 0).sum())
     rec = model.recorder
