@@ -7,6 +7,11 @@ can be checked. cProfile slows the run (about 1.3 times here): read the shares, 
 
     python benchmarks/bench_profile.py              # 5,000 persons x 730 days, seed 1
     python benchmarks/bench_profile.py --size 100000 --days 100 --top 25
+
+It also splits numpy's gathers (`ndarray.take`) by caller: those of the tie matrices, which
+stay in any layout of the state, and those of per-person state at member ids, which a
+member-major layout would turn into slices (docs/performance.md, "What compacting the state
+to members could give at most").
 """
 
 from __future__ import annotations
@@ -47,6 +52,20 @@ def shares(stats: pstats.Stats, top: int) -> tuple[float, int, list[tuple[str, f
     return total, calls, named[:top], readouts
 
 
+#: Functions whose gathers read the tie matrices (CSR rows of followers or maintained ties), not member state.
+TIE_GATHERS = ("row_runs", "reached_from", "reached_counts", "friends_inside", "friend_messages_both",
+               "in_group_posts", "by_group_then", "_then_by_group")
+
+
+def gathers(stats: pstats.Stats) -> tuple[float, float, int]:
+    """(share of all `take` calls' own time, share of those from member state, `take` calls)."""
+    for (f, _, name), (_, calls, own, _, callers) in stats.stats.items():
+        if name == "<method 'take' of 'numpy.ndarray' objects>":
+            ties = sum(c[2] for (_, _, caller), c in callers.items() if caller in TIE_GATHERS)
+            return own / stats.total_tt, (own - ties) / stats.total_tt, calls
+    return 0.0, 0.0, 0
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=5000, help="persons (default 5,000)")
@@ -54,10 +73,14 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--top", type=int, default=15, help="functions to list (default 15)")
     args = ap.parse_args(argv)
-    total, calls, top, readouts = shares(profile(args.size, args.days, args.seed), args.top)
+    stats = profile(args.size, args.days, args.seed)
+    total, calls, top, readouts = shares(stats, args.top)
+    every, member_state, takes = gathers(stats)
     print(f"baseline, {args.size:,} persons x {args.days} days, seed {args.seed}, under cProfile: "
           f"{total:.2f} s, {total / args.days * 1000:.2f} ms/day, {calls / args.days:,.0f} calls/day")
     print(f"the day's read-outs and bookkeeping (Recorder.record, cumulative): {readouts:.1%} of the time")
+    print(f"gathers (ndarray.take, {takes / args.days:,.0f} a day): {every:.1%} of the time, of which gathers of "
+          f"member state {member_state:.1%} (if they cost nothing: {1 / (1 - member_state):.2f}x)")
     print("largest own times:")
     for name, share in top:
         print(f"  {share:6.1%}  {name}")

@@ -365,3 +365,22 @@ def test_the_profile_benchmark_accounts_for_the_days_time():
     assert total > 0 and calls > 20 * 100                 # a day is hundreds of calls
     assert len(top) == 5 and all(a >= b for (_, a), (_, b) in zip(top, top[1:]))
     assert 0 < sum(share for _, share in top) <= 1 and 0 < readouts < 1
+    every, member_state, takes = bench.gathers(bench.profile(300, 20, 1))
+    assert takes > 20 * 10 and 0 < member_state < every < 1
+
+
+def test_the_profile_benchmark_names_functions_that_exist():
+    """The gathers split by caller name (docs/performance.md's compaction bound): a renamed tie
+    gatherer would silently count as member state, so every name must still be a function in sim."""
+    import importlib.util
+    import inspect
+
+    import sim.model.mechanics.attention as attention
+    import sim.model.population as population
+
+    path = ROOT / "benchmarks" / "bench_profile.py"
+    spec = importlib.util.spec_from_file_location("bench_profile", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    defined = {name for mod in (attention, population) for name, _ in inspect.getmembers(mod, inspect.isfunction)}
+    assert set(bench.TIE_GATHERS) <= defined, set(bench.TIE_GATHERS) - defined
