@@ -473,7 +473,7 @@ def _report_failures(failures, total) -> None:
 
 def cmd_compare(args) -> int:
     """`circlesim compare`: replicate a baseline and variants on common seeds, write the report, print verdicts."""
-    from sim.experiments.compare import check_same_horizon, compare
+    from sim.experiments.compare import check_same_horizon, check_same_market, compare
     from sim.scenario import ScenarioError, load_scenario
 
     _force(args)
@@ -493,6 +493,7 @@ def cmd_compare(args) -> int:
         return _invalid("\n".join(problems))
     try:
         check_same_horizon(scenarios)
+        check_same_market(scenarios)
     except ValueError as exc:
         return _invalid(f"invalid compare: {exc}")
     _notes(scenarios, args.quiet)
@@ -501,14 +502,21 @@ def cmd_compare(args) -> int:
     error = _preflight(args, scenarios, len(scenarios) * args.replications, out, "compare")
     if error:
         return _invalid(error)
-    result, error = _experiment_into(out, args, lambda ex: compare(
-        scenarios, replications=args.replications, executor=ex, store=out / "store", seed=args.seed,
-        progress=not args.quiet))
+    def run(ex):
+        res = compare(scenarios, replications=args.replications, executor=ex, store=out / "store", seed=args.seed,
+                      progress=not args.quiet)
+        res.sets = tuple(args.set or ())  # the report names the overrides every design ran with
+        return res
+
+    result, error = _experiment_into(out, args, run)
     if error:
         return _invalid(error)
     _note_invalid(result)
     if len(result.labels) > 1:
+        from sim.outputs.report import market_and_staff
+
         _print_verdicts(result, result.advice_heading)
+        print("\n" + market_and_staff(result.scenarios, result.sets))
     else:
         from sim.outputs.report import key_measures, mean_ci_text
         from sim.readouts.registry import measure
@@ -780,7 +788,7 @@ def cmd_sweep(args) -> int:
                 print(f"  note: {m}: {note}")
     _print_best(result, args.target)
     where = "." if getattr(result, "kept_previous", False) else " (pareto.csv)."  # not written when kept
-    print(f"Pareto set (active member-days vs incentive spend): {len(result.pareto())} of "
+    print(f"Pareto set (active member-days vs total spend): {len(result.pareto())} of "
           f"{len(result.points)} design points{where}")
     print(_wrote(out, result, f"sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
                               "figures, report.html, report.md"))
@@ -815,7 +823,8 @@ def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
             life = f"lifespan {number(r['lifespan'])} days"
         head = "" if target == "active_member_days" else f"{label} {number(r[target])}, "
         print(f"  point {int(r['point'])}: {params}: {head}{number(r['active_member_days'])} active member-days, "
-              f"{life}, incentive spend {number(r['incentive_spend'])} {result.base.get('currency') or 'cost units'}")
+              f"{life}, total spend {number(r['total_spend'])} {result.base.get('currency') or 'cost units'}"
+              + (f" (incentives {number(r['incentive_spend'])})" if r["incentive_spend"] else ""))
 
 
 def cmd_dashboard(args) -> int:

@@ -37,7 +37,9 @@ from pathlib import Path
 #: 16: a day's joiners fill interest groups only up to the cap (`groups.by: interest`); two read-outs:
 #: `group_activity` counts staff where they were at content time, `event_attendees` counts a person once a day;
 #: 17: with interest groups a small general group folds only into a general group (`groups.by: interest`).
-MODEL_VERSION = 17
+#: 18: a read-out: staff time has one price in every design (`community.staff_hour_cost`, for the hours the
+#: operating mode sets); an operating mode no longer prices organizer-days on its own (spend only).
+MODEL_VERSION = 18
 
 #: The packages whose sources define a result.
 PACKAGES = ("sim", "agents")

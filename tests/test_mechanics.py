@@ -12,7 +12,7 @@ import pytest
 from agents import CoreMember, DiffusionMember, Member, Organizer
 from sim.model import CommunityModel
 from sim.model.state import Circle, Status
-from sim.scenario import load_scenario, scenario_from_dict
+from sim.scenario import ScenarioError, load_scenario, scenario_from_dict
 from tests.conftest import SCENARIOS, small
 
 
@@ -320,34 +320,54 @@ def test_staffing_policy_grows_the_team_and_staff_time_is_costed():
     assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"])
 
 
-def test_an_operating_mode_charges_its_staff_cost_per_organizer_on_duty():
-    """`operating_mode.staff_cost` is per organizer-day: it was charged once a day, whatever the team's size."""
-    for organizers in (3, 12):
-        sc = small(["population.size=3000", "horizon_days=150", f"community.organizers={organizers}",
-                    "community.organizers_per_1000=10"], path="hybrid.yaml")
+def test_an_operating_mode_pays_staff_for_its_hours_at_the_one_hourly_price():
+    """Staff time has one price in every design (`community.staff_hour_cost`), paid for the hours the
+    operating mode sets (centralized 1.36x, decentralized 0.64x at their default brand shares), per
+    organizer on duty, hires included.
+    Until 2026-12-07 a mode priced organizer-days on its own (`staff_cost`, 50) while a design
+    without a mode had free staff, so "decentralized costs 38,400 more than the baseline" and
+    "saves 21,600 against hybrid" were both printed for the same community (a planner's red team)."""
+    for path, hours in (("centralized.yaml", 1.36), ("decentralized.yaml", 0.64), ("hybrid.yaml", 1.0)):
+        sc = small(["population.size=3000", "horizon_days=150", "community.organizers=3",
+                    "community.organizers_per_1000=10", "community.staff_hour_cost=7"], path=path)
         m = CommunityModel(sc, seed=4)
         m.run()
         ts = m.timeseries()
         (_, kind, mode), = sc.strategies
-        assert (kind, mode.mode, mode.brand_share) == ("operating_mode", "hybrid", None)
-        per_day = mode.staff_cost * 1.0  # hybrid: brand share 0.5, the scenario's own organizer hours
-        assert ts["staff"].iloc[0] == organizers and ts["staff"].max() > organizers  # the policy grows the team
-        assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"] + per_day * ts["staff"])
+        assert kind == "operating_mode" and mode.start == 0
+        assert ts["staff"].iloc[0] == 3 and ts["staff"].max() > 3  # the policy grows the team
+        assert np.allclose(ts["staff_cost"], ts["staff"] * sc.community.organizer_hours * hours * 7)
+        assert np.allclose(ts["spend"], ts["staff_cost"] + ts["incentive_spend"])
+        free = CommunityModel(small(["population.size=3000", "horizon_days=150", "community.organizers=3",
+                                     "community.organizers_per_1000=10"], path=path), seed=4)
+        free.run()
+        assert (free.timeseries()["staff_cost"] == 0).all()  # unpriced: free in this design as in any
 
 
-def test_the_hybrid_mode_runs_as_a_scenario_without_a_mode_and_only_costs_staff():
+def test_the_hybrid_mode_runs_as_a_scenario_without_a_mode_and_costs_the_same():
     """Every scenario is run by organizers and members together: the hybrid (brand share 0.5)
-    is that running, so it changes nothing but spend (version 9: 1.25x hours and promotion)."""
-    sets = ["population.size=2000", "horizon_days=200", "community.organizers_per_1000=10"]
-    base = CommunityModel(small(sets), seed=3)
-    base.run()
-    hybrid = CommunityModel(small(sets, path="hybrid.yaml"), seed=3)
-    hybrid.run()
-    a, b = base.timeseries(), hybrid.timeseries()
-    cols = [c for c in a.columns if c != "spend"]
-    assert a[cols].equals(b[cols])
-    (_, _, mode), = hybrid.scenario.strategies
-    assert np.allclose(b["spend"] - a["spend"], mode.staff_cost * b["staff"])  # 1x hours
+    is that running, so it changes nothing, spend included, priced or not (version 9: 1.25x hours
+    and promotion; until 2026-12-07 it also cost 50 per organizer-day that the design without a
+    mode did not)."""
+    for price in ([], ["community.staff_hour_cost=9"]):
+        sets = ["population.size=2000", "horizon_days=200", "community.organizers_per_1000=10", *price]
+        base = CommunityModel(small(sets), seed=3)
+        base.run()
+        hybrid = CommunityModel(small(sets, path="hybrid.yaml"), seed=3)
+        hybrid.run()
+        a, b = base.timeseries(), hybrid.timeseries()
+        assert a.equals(b)
+        assert (a["spend"] > 0).all() if price else (a["spend"] == 0).all()
+
+
+def test_a_removed_operating_mode_staff_cost_says_what_replaced_it():
+    """`operating_mode.staff_cost` is gone; a file or --set that still has it is told to price staff
+    with community.staff_hour_cost, with the file and line, not "unknown key"."""
+    with pytest.raises(ScenarioError) as err:
+        small(["strategies.operating_mode.staff_cost=40"], path="hybrid.yaml")
+    (problem,) = err.value.problems
+    assert problem.key == "strategies.operating_mode.staff_cost"
+    assert "community.staff_hour_cost" in problem.message and "unknown key" not in problem.message
 
 
 def test_operating_modes_move_hours_promotion_and_posts_away_from_the_hybrid():

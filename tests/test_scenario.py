@@ -542,10 +542,9 @@ def test_promotion_rounds_default_to_monthly_and_null_means_every_day():
     assert rounds(20) == [0, 20, 40, 60]
 
 
-def test_operating_mode_and_hourly_staff_cost_together_get_a_note():
-    sc = load_scenario(SCENARIOS / "hybrid.yaml", overrides=["community.staff_hour_cost=10"])
-    (notice,) = sc.notices
-    assert notice.key == "strategies.operating_mode.staff_cost" and "spend counts both" in notice.message
+def test_operating_mode_and_hourly_staff_cost_together_get_no_note():
+    """One price of staff time now (the mode's own staff_cost is gone): setting it is no clash."""
+    assert load_scenario(SCENARIOS / "hybrid.yaml", overrides=["community.staff_hour_cost=10"]).notices == ()
     assert load_scenario(SCENARIOS / "hybrid.yaml").notices == ()
 
 

@@ -205,6 +205,9 @@ class CompareResult:
         it cannot be estimated (no spread, or no difference at all). `p_holm` (headline measures
         only): p adjusted by Holm's method over the variant's headline tests, so that the chance
         of any false difference among them stays at 5%; `significant` is the single test's.
+        `note`: on lifespan rows, how many runs outlived the horizon and count as dying there; when
+        every run of both did, the row is no test (its 0 and p = 1 are of lifespans cut at the
+        horizon; a planner's red team read such a row in the CSV as a confirmed null).
         """
         out = []
         headline = set(verdict_measures())
@@ -225,9 +228,16 @@ class CompareResult:
                                and np.isclose(r["mean"], spend))]
             for r, ph in zip(family, holm([np.nan if r["p"] is None else r["p"] for r in family])):
                 r["p_holm"] = None if np.isnan(ph) else float(ph)
+            alive, n = self._alive_runs(self.labels[0], lab)
+            for r in rows:
+                if r["measure"] == "lifespan" and alive:
+                    r["note"] = (f"no test: every run of both alive at the horizon (day {self.horizon:,}), "
+                                 "lifespans cut there" if alive == n else
+                                 f"{alive} of {n} runs of both alive at the horizon (day {self.horizon:,}) count "
+                                 "as dying there: a difference of lifespans cut at the horizon")
             out += rows
         return pd.DataFrame(out, columns=["variant", "baseline", "measure", "mean", "low", "high", "p",
-                                          "n", "sd", "significant", "replications_needed", "p_holm"])
+                                          "n", "sd", "significant", "replications_needed", "p_holm", "note"])
 
     def costs(self) -> pd.DataFrame:
         """Extra spend and points per extra active member-day, per variant (paired means).
@@ -720,6 +730,38 @@ def check_same_horizon(scenarios: Sequence[Scenario]) -> None:
                          "load_scenario(path, days=N) for each, or scenario.with_overrides(['horizon_days=N']))")
 
 
+def market(sc: Scenario) -> dict:
+    """The persons and ties a scenario runs on: `population.graph`, and `population.size` for a generated graph."""
+    from sim.model.population import GENERATED
+
+    graph = sc.to_dict()["population"]["graph"]
+    return {"graph": graph, **({"size": sc.population.size} if graph["type"] in GENERATED else {})}
+
+
+def check_same_market(scenarios: Sequence[Scenario]) -> None:
+    """ValueError unless every scenario runs on the same persons and ties (`population.size`, `.graph`).
+
+    A design compared on a bigger market gains members, member-days and cost per extra
+    member-day from the market, not the design (a planner's red team: 3,000 persons against
+    2,000 read as "better on peak members (+556)"). People's traits (interest, attention,
+    Dunbar limits) may differ: those are what some designs are about.
+    """
+    first = market(scenarios[0])
+    for i, sc in enumerate(scenarios[1:], 1):
+        other = market(sc)
+        if other != first:
+            keys = sorted(k for k in {*first["graph"], *other["graph"]}
+                          if first["graph"].get(k) != other["graph"].get(k))
+            diff = [f"population.graph.{k}: {first['graph'].get(k)!r} vs {other['graph'].get(k)!r}" for k in keys]
+            if first.get("size") != other.get("size"):
+                diff.insert(0, f"population.size: {first.get('size')} vs {other.get('size')}")
+            raise ValueError(f"compared scenarios must run on the same market (persons and ties); "
+                             f"{_named(scenarios[0], 0)} and {_named(sc, i)} differ in {'; '.join(diff)}: "
+                             "a design's verdicts would carry the market's difference. Give each the same "
+                             "population (in the files, or --set population.size=N for all); to see how a "
+                             "design fares in markets of different sizes, compare at each size in turn")
+
+
 def _named(sc, i: int) -> str:
     """A scenario as a person would name it in a message: its file, its name, or its position."""
     return sc.path or sc.get("name") or f"scenario {i + 1}"
@@ -736,7 +778,8 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     reuses them. `seed`: base seed of the replications (default: the first scenario's seed).
     Every argument, graph file and the memory the runs need are checked before the first run
     (TypeError, ValueError, `ScenarioError` or `MemoryEstimateError`); the scenarios must share
-    one horizon, since lifespans and member-days are only comparable over the same days.
+    one horizon, since lifespans and member-days are only comparable over the same days, and
+    one market (`check_same_market`), since a design must not be credited with a bigger one.
     """
     from sim.experiments.executors import describe, make_executor
     from sim.experiments.preflight import check_all
@@ -748,6 +791,7 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     if not scs:
         raise ValueError("compare needs at least one scenario")
     check_same_horizon(scs)
+    check_same_market(scs)
     replications = whole_number(replications, "replications", low=1)
     if workers is not None:
         workers = whole_number(workers, "workers", low=1)
@@ -760,6 +804,11 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
             warnings.warn(f"{_named(sc, i)} and {_named(scs[j], j)} have the same parameters: on common seeds "
                           "their runs are identical and every difference is zero by construction", UserWarning,
                           stacklevel=2)
+    own = [f"{_named(sc, i)} (seed {sc.seed})" for i, sc in enumerate(scs) if sc.seed != base_seed]
+    if own:  # common seeds pair the runs: a design's own seed cannot be kept (a planner's red team)
+        source = "--seed" if seed is not None else "the baseline"
+        warnings.warn(f"{', '.join(own)}: not used; every design runs on the same replication seeds, spawned from "
+                      f"{base_seed} ({source}'s), so that runs pair", UserWarning, stacklevel=2)
     taken: set = set()
     labels = [_label(sc, taken) for sc in scs]
     keys = [run_key(sc) for sc in scs]

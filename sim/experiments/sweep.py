@@ -327,8 +327,13 @@ class SweepResult:
                             "ST": float(st[j]), "ST_conf": float(stc[j]), "note": note})
         return pd.DataFrame(out, columns=["measure", "parameter", "S1", "S1_conf", "ST", "ST_conf", "note"])
 
-    def pareto(self, benefit: str = "active_member_days", cost: str = "incentive_spend") -> pd.DataFrame:
-        """Design points no other point beats on both higher benefit and lower cost."""
+    def pareto(self, benefit: str = "active_member_days", cost: str = "total_spend") -> pd.DataFrame:
+        """Design points no other point beats on both higher benefit and lower cost.
+
+        Cost is total spend by default (events, content, feeds and priced staff as well as
+        incentives): on incentive spend alone, a sweep of event frequency put every point at 0
+        and kept only the most expensive (a planner's red team, 2026-12-07).
+        """
         from sim.experiments.stats import pareto_front
 
         self._check_measure(benefit)
@@ -367,7 +372,7 @@ class SweepResult:
         return sweep_indices(self)
 
     def plot_pareto(self):
-        """Design points on incentive cost versus active member-days, with the Pareto set highlighted."""
+        """Design points on total spend versus active member-days, with the Pareto set highlighted."""
         from sim.outputs.plots import sweep_pareto
 
         return sweep_pareto(self)

@@ -21,8 +21,10 @@ PARAMS: dict[str, Any] = {
                              "the social graph.", 0, 1000),
     "organizer_hours": P(6.0, "float", "hours/day", "Working hours each organizer gives the "
                          "community per day.", 0, 24),
-    "staff_hour_cost": P(0.0, "float", "currency/hour", "What an organizer-hour costs; counted in "
-                         "spend (0: staff are not costed).", 0, 1e9),
+    "staff_hour_cost": P(0.0, "float", "currency/hour", "What an organizer-hour costs, in every "
+                         "design: spend counts organizers on duty (hires included) x organizer_hours "
+                         "x the operating mode's hours multiplier (0: staff are not costed, in any "
+                         "design).", 0, 1e9),
     "hours_per_group": P(0.5, "float", "hours/day", "Organizer overhead of keeping one group "
                          "running (moderation, announcements).", 0, 24),
     "core_seeds": P(5, "int", "persons", "Experts in the core circle at launch.", 0, 100000),

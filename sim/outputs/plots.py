@@ -493,8 +493,8 @@ def sweep_indices(result):
     return fig
 
 
-def sweep_pareto(result, benefit: str = "active_member_days", cost: str = "incentive_spend"):
-    """Design points on incentive cost versus benefit; the Pareto set highlighted."""
+def sweep_pareto(result, benefit: str = "active_member_days", cost: str = "total_spend"):
+    """Design points on cost (total spend) versus benefit; the Pareto set highlighted."""
     t = result.table()
     front = result.pareto(benefit, cost)
     fig, ax = plt.subplots(figsize=(7, 5), dpi=100)
@@ -503,6 +503,6 @@ def sweep_pareto(result, benefit: str = "active_member_days", cost: str = "incen
     ax.set_xlabel(cost)
     ax.set_ylabel(benefit)
     ax.legend(fontsize=8)
-    ax.set_title("Benefit versus incentive cost", fontsize=10)
+    ax.set_title(f"Benefit versus cost ({cost})", fontsize=10)
     fig.tight_layout()
     return fig

@@ -359,6 +359,47 @@ def _about(result) -> str:
             f"{result.currency}; pp: percentage points.")
 
 
+def market_and_staff(scenarios, sets=()) -> str:
+    """What every design ran on and how staff time was priced, and the --set overrides (one paragraph).
+
+    A shared report must say what it cannot show in its tables: the population the verdicts
+    hold for, whether spend includes staff (it does only when `community.staff_hour_cost` is
+    set, then in every design, hires included), and the overrides that applied to all designs.
+
+    >>> import sim
+    >>> sc = sim.load_scenario(sim.scenarios_dir() / "baseline.yaml")
+    >>> market_and_staff([sc, sc], ["population.size=5000"])[:60]
+    'Market: 5,000 persons on a clustered_scale_free graph (mean '
+    """
+    from sim.model.population import GENERATED
+
+    sc = scenarios[0]
+    graph = sc.population.graph
+    if graph.type in GENERATED:
+        market = f"{sc.population.size:,} persons on a {graph.type} graph (mean degree {graph.mean_degree:g})"
+    else:
+        market = f"the {graph.type} graph {graph.file or ''}".rstrip()
+    prices = {(s.community.staff_hour_cost, s.community.organizer_hours) for s in scenarios}
+    if len(prices) > 1:
+        staff = ("Staff time is priced differently between the designs (community.staff_hour_cost, "
+                 "organizer_hours), so their spend differences include that pricing.")
+    elif not sc.community.staff_hour_cost:
+        staff = ("Staff time is not priced (community.staff_hour_cost is 0 in every design): spend leaves "
+                 "staff out, including the organizers the staffing policy hires as a design grows the "
+                 "community and an operating mode's longer or shorter hours; --set "
+                 "community.staff_hour_cost=PRICE counts them.")
+    else:
+        staff = (f"Staff time is priced at {sc.community.staff_hour_cost:g} {sc.get('currency') or 'cost units'} "
+                 "an hour in every design "
+                 "(organizers on duty, hires included, times their hours).")
+    overrides = f" Overrides applied to every design: {', '.join(sets)}." if sets else ""
+    # a strategy that never starts within the horizon, a --set that adds one: said in the shared
+    # report too, not only on stderr (a verdict of "no difference" would read as the strategy's)
+    notes = [f"{s.get('name') or s.path}: {n.key}: {n.message}" for s in scenarios for n in s.notices]
+    said = f" Notes on the designs: {'; '.join(dict.fromkeys(notes))}." if notes else ""
+    return f"Market: {market}, the same for every design. {staff}{overrides}{said}"
+
+
 def _no_variant(result) -> str:
     return (f"Nothing to compare: only one scenario ({result.labels[0]}), no variant to compare with, so no verdicts. "
             f"Give the variants after the baseline: circlesim compare BASELINE.yaml VARIANT.yaml ...")
@@ -380,7 +421,8 @@ def compare_markdown(result, images: dict | None = None) -> str:
             out += ["", f"## {result.advice_heading}", ""] + [f"- {a}" for a in advice]
     else:
         out += [_no_variant(result)]
-    out += ["", _about(result), "", "## Summary (mean [95% CI])", ""]
+    out += ["", _about(result), "", market_and_staff(result.scenarios, getattr(result, "sets", ())), "",
+            "## Summary (mean [95% CI])", ""]
     out += _md_rows(*_summary_rows(result))
     if len(result.labels) > 1:
         out += ["", "## Differences to the baseline (paired)", ""] + _md_rows(*_difference_rows(result))
@@ -475,6 +517,7 @@ def compare_html(result, images: dict | None = None) -> str:
     else:
         parts.append(f"<p>{html.escape(_no_variant(result))}</p>")
     parts += [f"<p class='about'>{html.escape(_about(result))}</p>",
+              f"<p class='about'>{html.escape(market_and_staff(result.scenarios, getattr(result, 'sets', ())))}</p>",
               "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
     if len(result.labels) > 1:
         parts.append("<h2>Differences to the baseline (paired)</h2>" + _html_table(*_difference_rows(result)))
@@ -506,7 +549,8 @@ def _best(result, k: int = 5):
     A lifespan every run of which was censored reads "≥ horizon", and the alive share is a
     percentage, so a reader does not take the horizon for a measured lifespan.
     """
-    cols = ["point", *result.keys, "active_member_days", "lifespan", "alive_at_horizon", "incentive_spend"]
+    cols = ["point", *result.keys, "active_member_days", "lifespan", "alive_at_horizon", "total_spend",
+            "incentive_spend"]
     best = result.best("active_member_days", k)[cols].copy()
     alive = best["alive_at_horizon"].astype(float)
     best["lifespan"] = [f"≥ {number(v)}" if a == 1 else number(v) for v, a in zip(best["lifespan"], alive)]
@@ -521,7 +565,7 @@ def sweep_markdown(result, images: dict | None = None) -> str:
     if ind is not None:
         out += ["## Sobol indices (first order S1, total order ST, ± 95%)", ""] + _md_table(ind) + [""]
     out += ["## Best design points by active member-days", ""] + _md_table(_best(result)) + [""]
-    out += ["## Pareto set: active member-days versus incentive spend", ""] + _md_table(result.pareto()) + [""]
+    out += ["## Pareto set: active member-days versus total spend", ""] + _md_table(result.pareto()) + [""]
     if images:
         out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
     if result.failures:
@@ -539,7 +583,7 @@ def sweep_html(result, images: dict | None = None) -> str:
     if ind is not None:
         parts.append("<h2>Sobol indices</h2>" + _html_df(ind))
     parts.append("<h2>Best design points by active member-days</h2>" + _html_df(_best(result)))
-    parts.append("<h2>Pareto set: active member-days versus incentive spend</h2>" + _html_df(result.pareto()))
+    parts.append("<h2>Pareto set: active member-days versus total spend</h2>" + _html_df(result.pareto()))
     parts += _html_figures(result, images)
     parts += _html_failures(result.failures)
     return _html_page("circlesim sweep", parts)

@@ -147,9 +147,8 @@ class Recorder:
         view = registry.DayView(model, day, {})
         incentive = registry.incentive_spend(view)
         staff = registry.staff_cost(view)
-        mode = day.effects.organizer_day_cost * day.content.staff if day.effects.organizer_day_cost else 0.0
         view.cost.update(incentive_spend=incentive, staff_cost=staff,
-                         spend=incentive + staff + mode + float(sum(day.effects.spend.values())))
+                         spend=incentive + staff + float(sum(day.effects.spend.values())))
         today = {name: r.fn(view) for name, r in registry.DAILY.items()}
         for key in ("joins", "joins_wom"):
             self.cumulative[key] += today[key]

@@ -259,14 +259,18 @@ def group_activity(v: DayView) -> float:
 
 
 def staff_cost(v: DayView) -> float:
-    """Money on staff time today: paid hours (organizers on duty x `organizer_hours`) x `staff_hour_cost`.
+    """Money on staff time today: organizers on duty x `organizer_hours` x the mode's hours x `staff_hour_cost`.
 
-    Staff are paid their nominal hours, whatever the operating mode, fatigue or events take.
+    One price of staff time for every design, so a comparison's sign does not depend on which
+    design is the reference (until 2026-12-07 an operating mode priced its organizer-days at
+    its own `staff_cost` while a design without one had free staff). Staff are paid the hours
+    their mode sets (`operating_mode.organizer_hours`: 1.36x centralized, 0.64x decentralized at their
+    default shares), whatever fatigue or events take.
     """
     c = v.scenario.community
     if not c.staff_hour_cost:
         return 0.0
-    return float(v.day.content.staff * c.organizer_hours * c.staff_hour_cost)
+    return float(v.day.content.staff * c.organizer_hours * v.effects.organizer_hours_mult * c.staff_hour_cost)
 
 
 def incentive_spend(v: DayView) -> float:

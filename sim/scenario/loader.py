@@ -935,6 +935,16 @@ def bad_strategy_name(name) -> str:
     return ""
 
 
+#: Strategy keys that were removed, by (kind, key): what to write instead (said in place of "unknown key").
+RETIRED_STRATEGY_KEYS = {
+    ("operating_mode", "staff_cost"): (
+        "was removed on 2026-12-07: it priced staff only in designs with an operating mode, so a design "
+        "without one had free staff and a comparison's sign depended on which design was the "
+        "reference; price staff time in every design with community.staff_hour_cost (per hour; an "
+        "organizer-day is community.organizer_hours of them, times the mode's hours)"),
+}
+
+
 def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem]) -> dict:
     from sim.model.strategies import KINDS
 
@@ -973,6 +983,12 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
             hint = f"; did you mean {close[0]!r}?" if close else f"; known kinds: {', '.join(KINDS)}"
             problems.append(Problem(f, line, ".".join(here), f"unknown strategy kind {short(kind)}{hint}"))
             continue
+        retired = [key for key in spec if (kind, key) in RETIRED_STRATEGY_KEYS]
+        for key in retired:
+            f, line = _where(locs, here + (key,), file)
+            problems.append(Problem(f, line, ".".join(here + (key,)), RETIRED_STRATEGY_KEYS[kind, key]))
+        if retired:
+            spec = {k: v for k, v in spec.items() if k not in retired}
         values = _validate_tree(spec, strategy_schema(kind), here, locs, file, problems)
         values["kind"] = kind
         if values.get("every") is not None and not KINDS[kind].recurring:
@@ -1043,7 +1059,6 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
     A split cap above the platform's group cap cannot be reached: groups split at the platform's.
     A `--set` that names a strategy the scenario does not have adds one (with defaults for the
     rest), which a user who meant the scenario's own strategy of that kind would not notice.
-    An operating mode's `staff_cost` and `community.staff_hour_cost` both price staff time.
     Tiers by points without a points strategy: nobody earns points, so nobody reaches a tier.
     Close ties above the Dunbar limit: close ties are the strongest maintained ones, so every
     maintained tie is close (said only when the file or a --set gave `close_ties`).
@@ -1085,12 +1100,6 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
             out.append(Problem("--set", None, f"strategies.{name}",
                                f"adds a strategy {name!r} ({kinds[name]}, defaults for the keys not set) that the "
                                f"scenario does not have (its strategies: {others}){hint}"))
-        if spec.get("kind") == "operating_mode" and spec.get("staff_cost") and r["community"]["staff_hour_cost"]:
-            f, line = _where(locs, ("strategies", name, "staff_cost"), file)
-            out.append(Problem(f, line, f"strategies.{name}.staff_cost",
-                               f"{spec['staff_cost']:g} per organizer-day, and community.staff_hour_cost "
-                               f"({r['community']['staff_hour_cost']:g} per hour) is set too: spend counts both; "
-                               "price staff time in one of them"))
         if spec["start"] >= horizon:
             f, line = _where(locs, ("strategies", name, "start"), file)
             out.append(Problem(f, line, f"strategies.{name}.start",

@@ -116,8 +116,6 @@ class Effects:
     promo_share: float = rule(0.0, "conflict", "brand promotion share of traffic")
     fatigue_rate: float = rule(0.0, "conflict", "operations fatigue per day")
     mode_days: int = rule(0, "conflict", "days the operating mode has run")
-    organizer_day_cost: float = rule(0.0, "conflict", "money per organizer on duty today (the operating mode's "
-                                     "staff_cost; booked once the day's headcount is known)")
     # money spent today by strategy name (fixed costs; per-action costs are added by mechanics)
     spend: dict = rule(None, "spend", "money by strategy name", factory=dict)
 

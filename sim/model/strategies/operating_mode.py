@@ -61,14 +61,14 @@ class OperatingMode(Strategy):
                         "brand_share 1 (none at or below 0.5; linear in between).", 0, 10),
         "fatigue_rate": P(0.002, "float", "1/day", "Operations fatigue: organizer efficiency lost "
                           "per day per unit of brand share above 0.5.", 0, 1),
-        "staff_cost": P(50.0, "float", "currency/organizer-day", "Cost of one organizer-day in this mode at "
-                        "1x hours, for every organizer on duty (scaled by the mode's hours multiplier, "
-                        "0.4x-1.6x); counted in spend on top of community.staff_hour_cost, so price "
-                        "staff time in one of the two.", 0, 1e9),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
-        """Set organizer hours, promotion, UGC and fatigue from the brand's share, and the cost per organizer-day."""
+        """Set organizer hours, promotion, UGC and fatigue from the brand's share.
+
+        Staff time is priced by `community.staff_hour_cost` for the hours worked, in every design
+        (`sim.readouts.registry.staff_cost`), not here.
+        """
         p = self.params
         share = MODE_SHARE[p.mode] if p.brand_share is None else p.brand_share
         effects.brand_share = share
@@ -79,6 +79,3 @@ class OperatingMode(Strategy):
         effects.ugc_boost *= 1.6 - 1.2 * share  # user-led communities post more themselves; 1 at 0.5
         effects.fatigue_rate = p.fatigue_rate * max(0.0, share - HYBRID_SHARE)
         effects.mode_days = day - self.start
-        # per organizer on duty (the staffing policy adds organizers as the community grows):
-        # the recorder multiplies by the day's headcount, known once content has run
-        effects.organizer_day_cost = p.staff_cost * effects.organizer_hours_mult

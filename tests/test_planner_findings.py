@@ -1,0 +1,106 @@
+"""What a planner's red team found in compare and sweep (2026-12-07), each pinned by a test that fails on
+the code it was found in (beae1f9): a comparison's sign that depended on which design was the
+reference, designs compared on different markets, a sweep's Pareto set blind to all spend but
+incentives, a censored lifespan row that read as a tested null, and a design's own seed dropped
+without a word.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import sim
+from sim.cli import main
+from tests.conftest import SCENARIOS
+
+
+def _small(name: str, *sets: str, days: int = 40):
+    return sim.load_scenario(SCENARIOS / name, overrides=["population.size=400", *sets], days=days)
+
+
+def test_which_design_is_the_reference_does_not_change_the_sign_of_a_spend_difference():
+    """Staff time is priced the same in every design: decentralized against the baseline and against
+    hybrid (which runs exactly as the baseline) give the same spend difference, priced or not."""
+    for price in ((), ("community.staff_hour_cost=10",)):
+        base, hybrid, dec = (_small(f, *price) for f in ("baseline.yaml", "hybrid.yaml", "decentralized.yaml"))
+        one = sim.compare([base, dec], replications=2, executor="serial", progress=False).differences()
+        two = sim.compare([hybrid, dec], replications=2, executor="serial", progress=False).differences()
+        spend = [d.set_index("measure").loc["total_spend", "mean"] for d in (one, two)]
+        assert spend[0] == pytest.approx(spend[1])
+        assert (spend[0] < 0) if price else (spend[0] == 0)  # user-led: fewer paid hours (0.64x)
+
+
+def test_compare_refuses_designs_on_different_markets(tmp_path, capsys):
+    """A bigger market is not a better design: 3,000 persons against 2,000 read as "better on peak
+    members (+556)"; now refused, naming both files and the key, before anything runs or is written."""
+    bigger = tmp_path / "points_3000.yaml"
+    bigger.write_text(f"extends: {SCENARIOS / 'points.yaml'}\npopulation:\n  size: 3000\n", encoding="utf-8")
+    out = tmp_path / "c"
+    code = main(["compare", str(SCENARIOS / "baseline.yaml"), str(bigger), "-r", "2", "--days", "20",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0 and not out.exists()
+    assert "same market" in err and "population.size: 5000 vs 3000" in err and "points_3000.yaml" in err
+    with pytest.raises(ValueError, match="same market"):
+        sim.compare([_small("baseline.yaml"), _small("points.yaml", "population.size=500")], replications=1,
+                    executor="serial", progress=False)
+    clustered = _small("points.yaml", "population.graph.clustering=0.1")
+    with pytest.raises(ValueError, match=r"population\.graph\.clustering: 0\.3 vs 0\.1"):
+        sim.compare([_small("baseline.yaml"), clustered], replications=1, executor="serial", progress=False)
+    # people's traits may differ: some designs are about them
+    sim.compare([_small("baseline.yaml"), _small("baseline.yaml", "population.dunbar_limit=30")],
+                replications=1, executor="serial", progress=False)
+
+
+def test_a_designs_own_seed_is_said_to_be_unused():
+    other = _small("points.yaml", "seed=9")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sim.compare([_small("baseline.yaml"), other], replications=1, executor="serial", progress=False)
+    said = [str(w.message) for w in caught if "not used" in str(w.message)]
+    assert len(said) == 1 and "seed 9" in said[0] and "same replication seeds" in said[0]
+
+
+def test_the_report_says_the_market_the_staff_pricing_and_the_overrides(tmp_path, capsys):
+    out = tmp_path / "c"
+    assert main(["compare", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "centralized.yaml"), "-r", "2",
+                 "--days", "30", "--set", "population.size=400", "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for text in (printed, report, (out / "report.html").read_text(encoding="utf-8")):
+        assert "Market: 400 persons" in text and "Staff time is not priced" in text
+        assert "population.size=400" in text
+
+
+def test_a_lifespan_row_every_run_outlived_is_marked_no_test_in_differences_csv():
+    res = sim.compare([_small("baseline.yaml"), _small("points.yaml")], replications=2, executor="serial",
+                      progress=False)
+    d = res.differences().set_index("measure")
+    assert d.loc["lifespan", "note"].startswith("no test: every run of both alive at the horizon (day 40)")
+    assert pd.isna(d.loc["peak_dau", "note"])
+
+
+def test_the_sweeps_pareto_set_weighs_total_spend_not_incentives_only():
+    """Sweeping event frequency: events cost money but pay no incentive, so on incentive spend every
+    point cost 0 and only the best-attended (most expensive) survived; on total spend the cheaper
+    points that give fewer member-days for less money are in the set."""
+    res = sim.sweep(_small("monthly_events.yaml", days=120), ["strategies.events.every=7:91"],
+                    method="grid", samples=3, replications=1, executor="serial", progress=False)
+    table = res.table()
+    assert (table["incentive_spend"] == 0).all() and table["total_spend"].nunique() == 3
+    front = res.pareto()
+    assert "total_spend" in front.columns and len(front) >= 2
+    assert front["total_spend"].min() == table["total_spend"].min()
+
+
+def test_a_strategy_never_in_force_is_named_in_the_shared_report():
+    """With --days 30 the monthly events never start; their "no detectable difference" verdicts went
+    into report.md with the reason only on stderr (and not at all under --quiet)."""
+    from sim.outputs.report import market_and_staff
+
+    text = market_and_staff([_small("baseline.yaml", days=30), _small("monthly_events.yaml", days=30)])
+    assert "Notes on the designs: monthly events: strategies.events.start" in text and "never in force" in text
+    assert "Notes on the designs" not in market_and_staff([_small("baseline.yaml"), _small("points.yaml")])
