@@ -505,7 +505,8 @@ def cmd_compare(args) -> int:
     def run(ex):
         res = compare(scenarios, replications=args.replications, executor=ex, store=out / "store", seed=args.seed,
                       progress=not args.quiet)
-        res.sets = tuple(args.set or ())  # the report names the overrides every design ran with
+        # the report names the overrides every design ran with
+        res.sets = (*(args.set or ()), *((f"--days {args.days}",) if args.days is not None else ()))
         return res
 
     result, error = _experiment_into(out, args, run)
@@ -513,10 +514,10 @@ def cmd_compare(args) -> int:
         return _invalid(error)
     _note_invalid(result)
     if len(result.labels) > 1:
-        from sim.outputs.report import market_and_staff
+        from sim.outputs.report import market_note
 
         _print_verdicts(result, result.advice_heading)
-        print("\n" + market_and_staff(result.scenarios, result.sets))
+        print("\n" + market_note(result))
     else:
         from sim.outputs.report import key_measures, mean_ci_text
         from sim.readouts.registry import measure
@@ -602,8 +603,11 @@ def _compare_from_fit(args) -> int:
                 result.write(out)
     except folder.OutputError as exc:
         return _invalid(f"--out: {exc}")
+    from sim.outputs.report import market_note
+
     print(result.note)
     _print_verdicts(result, result.advice_heading)
+    print("\n" + market_note(result))
     print("\n" + _wrote(out, result, COMPARE_FILES))
     _report_failures(result.failures, len(result.labels) * len(result.seeds))
     return EXIT_FAIL if result.failures else EXIT_OK

@@ -104,3 +104,66 @@ def test_a_strategy_never_in_force_is_named_in_the_shared_report():
     text = market_and_staff([_small("baseline.yaml", days=30), _small("monthly_events.yaml", days=30)])
     assert "Notes on the designs: monthly events: strategies.events.start" in text and "never in force" in text
     assert "Notes on the designs" not in market_and_staff([_small("baseline.yaml"), _small("points.yaml")])
+
+
+def _edges(path, n=60):
+    path.write_text("source,target\n" + "".join(f"{i},{(i + 1) % n}\n{i},{(i + 7) % n}\n" for i in range(n)),
+                    encoding="utf-8")
+    return path
+
+
+def test_the_market_is_what_the_graph_type_reads(tmp_path):
+    """Settings a graph type does not read cannot make two designs on one market differ (a review of
+    the market check): a file graph's mean_degree, a scale-free graph's rewire; the same file reached
+    by two relative paths is one market, another file is another."""
+    from sim.experiments.compare import check_same_market
+
+    _edges(tmp_path / "g.csv")
+    _edges(tmp_path / "other.csv", n=70)
+    (tmp_path / "sub").mkdir()
+
+    def on(folder, text):
+        f = folder / f"s{len(list(folder.glob('*.yaml')))}.yaml"
+        f.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\n{text}", encoding="utf-8")
+        return sim.load_scenario(f, days=10)
+
+    a = on(tmp_path, "population:\n  graph: {type: file, file: g.csv}\n")
+    b = on(tmp_path / "sub", "population:\n  graph: {type: file, file: ../g.csv, mean_degree: 6}\n")
+    check_same_market([a, b])
+    with pytest.raises(ValueError, match="population.graph.file"):
+        check_same_market([a, on(tmp_path, "population:\n  graph: {type: file, file: other.csv}\n")])
+    check_same_market([_small("baseline.yaml"), _small("points.yaml", "population.graph.rewire=0.5")])
+    with pytest.raises(ValueError, match="mean_degree"):
+        check_same_market([_small("baseline.yaml"), _small("points.yaml", "population.graph.mean_degree=6")])
+
+
+def test_staff_pricing_is_said_for_each_case():
+    from sim.outputs.report import market_and_staff
+
+    free, longer = _small("baseline.yaml"), _small("baseline.yaml", "community.organizer_hours=8")
+    assert "Staff time is not priced" in market_and_staff([free, longer])  # hours are a design's, not a price
+    priced = [_small(f, "community.staff_hour_cost=8") for f in ("baseline.yaml", "centralized.yaml")]
+    assert "Staff time is priced at 8 cost units an hour in every design" in market_and_staff(priced)
+    mixed = market_and_staff([free, priced[1]])
+    assert "priced differently between the designs (community.staff_hour_cost: 0, 8 an hour)" in mixed
+    assert "in the fitted scenario's file" in market_and_staff([free, free], from_fit=True)
+
+
+def test_notes_name_designs_by_their_labels():
+    from sim.outputs.report import market_and_staff
+    from sim.scenario import scenario_from_dict
+
+    late = scenario_from_dict({"horizon_days": 30, "population": {"size": 400},
+                               "strategies": {"points": {"start": 40}}})
+    text = market_and_staff([_small("baseline.yaml", days=30), late], labels=["baseline", "late points"])
+    assert "late points: strategies.points.start" in text and "None:" not in text
+
+
+def test_a_removed_key_in_a_file_is_blamed_on_its_line(tmp_path):
+    f = tmp_path / "mode.yaml"
+    f.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nstrategies:\n  operating_mode:\n    mode: centralized\n"
+                 "    staff_cost: 40\n", encoding="utf-8")
+    with pytest.raises(sim.ScenarioError) as err:
+        sim.load_scenario(f)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line, problem.key) == (str(f), 5, "strategies.operating_mode.staff_cost")

@@ -730,12 +730,26 @@ def check_same_horizon(scenarios: Sequence[Scenario]) -> None:
                          "load_scenario(path, days=N) for each, or scenario.with_overrides(['horizon_days=N']))")
 
 
-def market(sc: Scenario) -> dict:
-    """The persons and ties a scenario runs on: `population.graph`, and `population.size` for a generated graph."""
-    from sim.model.population import GENERATED
+#: The `population.graph` settings each generated graph type reads (sim.model.population.make_social_graph).
+GRAPH_SETTINGS = {"clustered_scale_free": ("mean_degree", "clustering"), "watts_strogatz": ("mean_degree", "rewire"),
+                  "interest_clusters": ("mean_degree", "clusters", "within_share"), "erdos_renyi": ("mean_degree",),
+                  "complete": ()}
 
+
+def market(sc: Scenario) -> dict:
+    """The persons and ties a scenario runs on: the graph settings its graph type reads, and the size.
+
+    A graph file is its (absolute) path, a named graph its name; settings a type does not read
+    (a file's `mean_degree`, a scale-free graph's `rewire`) are left out, so they cannot make two
+    designs on one market differ.
+    """
     graph = sc.to_dict()["population"]["graph"]
-    return {"graph": graph, **({"size": sc.population.size} if graph["type"] in GENERATED else {})}
+    kind = graph["type"]
+    if kind == "file":
+        return {"graph": {"type": kind, "file": graph["file"]}}
+    if kind not in GRAPH_SETTINGS:  # a named graph: its persons and ties are fixed
+        return {"graph": {"type": kind}}
+    return {"graph": {"type": kind, **{k: graph[k] for k in GRAPH_SETTINGS[kind]}}, "size": sc.population.size}
 
 
 def check_same_market(scenarios: Sequence[Scenario]) -> None:
@@ -804,11 +818,12 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
             warnings.warn(f"{_named(sc, i)} and {_named(scs[j], j)} have the same parameters: on common seeds "
                           "their runs are identical and every difference is zero by construction", UserWarning,
                           stacklevel=2)
-    own = [f"{_named(sc, i)} (seed {sc.seed})" for i, sc in enumerate(scs) if sc.seed != base_seed]
+    own = [f"{sc.get('name') or _named(sc, i)} (seed {sc.seed})" for i, sc in enumerate(scs) if sc.seed != base_seed]
     if own:  # common seeds pair the runs: a design's own seed cannot be kept (a planner's red team)
-        source = "--seed" if seed is not None else "the baseline"
-        warnings.warn(f"{', '.join(own)}: not used; every design runs on the same replication seeds, spawned from "
-                      f"{base_seed} ({source}'s), so that runs pair", UserWarning, stacklevel=2)
+        source = "the seed given" if seed is not None else "the baseline's seed"
+        warnings.warn(f"the seed{'s' if len(own) > 1 else ''} of {', '.join(own)} not used: every design runs on the "
+                      f"same replication seeds, spawned from {base_seed} ({source}), so that runs pair", UserWarning,
+                      stacklevel=2)
     taken: set = set()
     labels = [_label(sc, taken) for sc in scs]
     keys = [run_key(sc) for sc in scs]

@@ -359,12 +359,14 @@ def _about(result) -> str:
             f"{result.currency}; pp: percentage points.")
 
 
-def market_and_staff(scenarios, sets=()) -> str:
+def market_and_staff(scenarios, sets=(), labels=None, from_fit: bool = False) -> str:
     """What every design ran on and how staff time was priced, and the --set overrides (one paragraph).
 
     A shared report must say what it cannot show in its tables: the population the verdicts
     hold for, whether spend includes staff (it does only when `community.staff_hour_cost` is
     set, then in every design, hires included), and the overrides that applied to all designs.
+    `labels`: the designs' names in the tables; `from_fit`: a comparison over a fit's posterior
+    (which takes no --set: staff are priced in the fitted scenario's file).
 
     >>> import sim
     >>> sc = sim.load_scenario(sim.scenarios_dir() / "baseline.yaml")
@@ -379,15 +381,17 @@ def market_and_staff(scenarios, sets=()) -> str:
         market = f"{sc.population.size:,} persons on a {graph.type} graph (mean degree {graph.mean_degree:g})"
     else:
         market = f"the {graph.type} graph {graph.file or ''}".rstrip()
-    prices = {(s.community.staff_hour_cost, s.community.organizer_hours) for s in scenarios}
+    prices = {s.community.staff_hour_cost for s in scenarios}  # hours are part of a design; the price is not
+    how = ("community.staff_hour_cost in the fitted scenario's file counts them" if from_fit else
+           "--set community.staff_hour_cost=PRICE counts them")
     if len(prices) > 1:
-        staff = ("Staff time is priced differently between the designs (community.staff_hour_cost, "
-                 "organizer_hours), so their spend differences include that pricing.")
+        staff = (f"Staff time is priced differently between the designs (community.staff_hour_cost: "
+                 f"{', '.join(f'{p:g}' for p in sorted(prices))} an hour), so their spend differences include "
+                 "that pricing.")
     elif not sc.community.staff_hour_cost:
         staff = ("Staff time is not priced (community.staff_hour_cost is 0 in every design): spend leaves "
                  "staff out, including the organizers the staffing policy hires as a design grows the "
-                 "community and an operating mode's longer or shorter hours; --set "
-                 "community.staff_hour_cost=PRICE counts them.")
+                 f"community and an operating mode's longer or shorter hours; {how}.")
     else:
         staff = (f"Staff time is priced at {sc.community.staff_hour_cost:g} {sc.get('currency') or 'cost units'} "
                  "an hour in every design "
@@ -395,9 +399,16 @@ def market_and_staff(scenarios, sets=()) -> str:
     overrides = f" Overrides applied to every design: {', '.join(sets)}." if sets else ""
     # a strategy that never starts within the horizon, a --set that adds one: said in the shared
     # report too, not only on stderr (a verdict of "no difference" would read as the strategy's)
-    notes = [f"{s.get('name') or s.path}: {n.key}: {n.message}" for s in scenarios for n in s.notices]
+    names = labels or [s.get("name") or s.path or f"design {i + 1}" for i, s in enumerate(scenarios)]
+    notes = [f"{name}: {n.key}: {n.message}" for name, s in zip(names, scenarios) for n in s.notices]
     said = f" Notes on the designs: {'; '.join(dict.fromkeys(notes))}." if notes else ""
     return f"Market: {market}, the same for every design. {staff}{overrides}{said}"
+
+
+def market_note(result) -> str:
+    """`market_and_staff` for a comparison's result (its designs, labels, overrides, and whether from a fit)."""
+    return market_and_staff(result.scenarios, getattr(result, "sets", ()), result.labels,
+                            bool(getattr(result, "from_fit", None)))
 
 
 def _no_variant(result) -> str:
@@ -421,7 +432,7 @@ def compare_markdown(result, images: dict | None = None) -> str:
             out += ["", f"## {result.advice_heading}", ""] + [f"- {a}" for a in advice]
     else:
         out += [_no_variant(result)]
-    out += ["", _about(result), "", market_and_staff(result.scenarios, getattr(result, "sets", ())), "",
+    out += ["", _about(result), "", market_note(result), "",
             "## Summary (mean [95% CI])", ""]
     out += _md_rows(*_summary_rows(result))
     if len(result.labels) > 1:
@@ -517,7 +528,7 @@ def compare_html(result, images: dict | None = None) -> str:
     else:
         parts.append(f"<p>{html.escape(_no_variant(result))}</p>")
     parts += [f"<p class='about'>{html.escape(_about(result))}</p>",
-              f"<p class='about'>{html.escape(market_and_staff(result.scenarios, getattr(result, 'sets', ())))}</p>",
+              f"<p class='about'>{html.escape(market_note(result))}</p>",
               "<h2>Summary (mean [95% CI])</h2>" + _html_table(*_summary_rows(result))]
     if len(result.labels) > 1:
         parts.append("<h2>Differences to the baseline (paired)</h2>" + _html_table(*_difference_rows(result)))

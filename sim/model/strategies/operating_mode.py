@@ -1,18 +1,20 @@
 """Operating mode (docs/domain.md, 'Incentives and operations'): centralized, decentralized or hybrid.
 
 `brand_share` is the brand's share of the running. More brand means more organizer hours
-(and cost), brand promotion (which costs interest) and operations fatigue over time; less
-brand means more UGC but fewer replies. Hybrid keeps the share at 40-60%.
+(and, when `community.staff_hour_cost` prices them, cost), brand promotion (which costs
+interest) and operations fatigue over time; less brand means more UGC but fewer replies.
+Hybrid keeps the share at 40-60%.
 
 The hybrid (share 0.5) is the running every scenario already has: the community's own
 organizers working `community.organizer_hours` beside members posting at their own rates,
-with no brand promotion. So at 0.5 this strategy changes nothing but the staff cost it
-charges, and the other modes move away from it: hours scale with the share (0.64x at 0.2,
-1.36x at 0.8), promotion and fatigue grow with the share above the hybrid's half (brand-led
-running is the one that promotes and tires, docs/domain.md), members post more as the brand
-steps back. Before model version 10 the hybrid had 1.25x hours and half the promotion of a
-share of 1 while a scenario without a mode had neither, so every mode lost to "no mode", a
-way of running no community has.
+with no brand promotion. So at 0.5 this strategy changes nothing (since model version 18 not
+even spend: staff time has one price, `community.staff_hour_cost`, in every design, where
+the mode charged 50 an organizer-day of its own), and the other modes move away from it:
+hours scale with the share (0.64x at 0.2, 1.36x at 0.8), promotion and fatigue grow with the
+share above the hybrid's half (brand-led running is the one that promotes and tires,
+docs/domain.md), members post more as the brand steps back. Before model version 10 the
+hybrid had 1.25x hours and half the promotion of a share of 1 while a scenario without a
+mode had neither, so every mode lost to "no mode", a way of running no community has.
 """
 
 from sim.model.strategies.base import Effects, Strategy
