@@ -30,6 +30,7 @@ from sim.experiments.stats import (
     holm,
     mean_ci,
     paired_difference,
+    ratio_interval,
     replications_needed,
     significant,
 )
@@ -178,14 +179,9 @@ class CompareResult:
                                           "alive_at_horizon"])
 
     def _paired(self, variant: str, measure_name: str) -> dict:
-        runs = self.runs()
-        b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[measure_name]
-        v = runs[runs["scenario"] == variant].set_index("seed")[measure_name]
-        common = [s for s in self.seeds if s in b.index and s in v.index]
         low, high = self._range(measure_name)
         bounds = None if np.isinf(high) else (low - high, high - low)  # a difference of two values in range
-        return paired_difference(pd.to_numeric(b.loc[common], errors="coerce").to_numpy(float),
-                                 pd.to_numeric(v.loc[common], errors="coerce").to_numpy(float), bounds=bounds)
+        return paired_difference(*self._pairs(variant, measure_name), bounds=bounds)
 
     def _range(self, measure_name: str) -> tuple[float, float]:
         """What a measure's value can be: a share in [0, 1], days in [0, horizon], else at least 0.
@@ -239,11 +235,22 @@ class CompareResult:
         return pd.DataFrame(out, columns=["variant", "baseline", "measure", "mean", "low", "high", "p",
                                           "n", "sd", "significant", "replications_needed", "p_holm", "note"])
 
+    def _pairs(self, variant: str, measure_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(baseline, variant) values of a measure on their common seeds, in seed order."""
+        runs = self.runs()
+        b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[measure_name]
+        v = runs[runs["scenario"] == variant].set_index("seed")[measure_name]
+        common = [s for s in self.seeds if s in b.index and s in v.index]
+        return (pd.to_numeric(b.loc[common], errors="coerce").to_numpy(float),
+                pd.to_numeric(v.loc[common], errors="coerce").to_numpy(float))
+
     def costs(self) -> pd.DataFrame:
         """Extra spend and points per extra active member-day, per variant (paired means).
 
         A cost per extra day exists only when the variant adds active member-days detectably;
-        `note` says why a cell is blank otherwise.
+        `note` says why a cell is blank otherwise. `spend_per_extra_day_low`/`_high`: Fieller's
+        95% interval of the ratio (`stats.ratio_interval`), from the paired extra spend and
+        extra member-days of each seed: most of a cost's uncertainty is in the extra days.
         """
         out = []
         for lab in self.labels[1:]:
@@ -265,13 +272,20 @@ class CompareResult:
             if gains and not (spend["mean"] or 0) > 0:
                 note = f"no extra spend: the extra active member-days cost nothing more in {self.currency}"
             priced = gains and not note  # no cost per day beside a note saying why there is none
+            interval = None
+            if priced:
+                (bs, vs), (bd, vd) = self._pairs(lab, "total_spend"), self._pairs(lab, "active_member_days")
+                interval = ratio_interval(vs - bs, vd - bd)
             out.append({"variant": lab, "extra_active_member_days": days["mean"],
                         "extra_spend": spend["mean"], "extra_points": points["mean"],
                         "spend_per_extra_day": spend["mean"] / extra if priced else None,
+                        "spend_per_extra_day_low": interval[0] if interval else None,
+                        "spend_per_extra_day_high": interval[1] if interval else None,
                         "points_per_extra_day": points["mean"] / extra if gains else None,
                         "currency": self.currency, "note": note})
         return pd.DataFrame(out, columns=["variant", "extra_active_member_days", "extra_spend", "extra_points",
-                                          "spend_per_extra_day", "points_per_extra_day", "currency", "note"])
+                                          "spend_per_extra_day", "spend_per_extra_day_low", "spend_per_extra_day_high",
+                                          "points_per_extra_day", "currency", "note"])
 
     # ---------------------------------------------------------------- verdicts
     def _amount(self, m: str, x: float, sign: bool = False) -> str:
@@ -302,12 +316,15 @@ class CompareResult:
             tested = int(diff.loc[lab]["p_holm"].notna().sum())
             c = costs.loc[lab]
             cost_phrase = ""
+            span = (f" (95% CI {_num(c['spend_per_extra_day_low'])} to {_num(c['spend_per_extra_day_high'])} "
+                    f"{self.currency})" if _present(c["spend_per_extra_day_low"]) else "")
             if _present(c["points_per_extra_day"]) and (c["extra_points"] or 0) > 0:
-                money = (f"{_num(c['spend_per_extra_day'])} {self.currency}" if _present(c["spend_per_extra_day"])
-                         else "no extra spend")
-                cost_phrase = f" at {_num(c['points_per_extra_day'])} points ({money}) per extra active member-day"
+                money = (f"{_num(c['spend_per_extra_day'])} {self.currency}"
+                         if _present(c["spend_per_extra_day"]) else "no extra spend")
+                cost_phrase = (f" at {_num(c['points_per_extra_day'])} points ({money}) per extra active "
+                               f"member-day{span}")
             elif _present(c["spend_per_extra_day"]) and (c["extra_spend"] or 0) > 0:
-                cost_phrase = f" at {_num(c['spend_per_extra_day'])} {self.currency} per extra active member-day"
+                cost_phrase = f" at {_num(c['spend_per_extra_day'])} {self.currency} per extra active member-day{span}"
             quiet, unjudged, unreached, unmeasured = [], [], [], []
             spend = self._paired(lab, "total_spend")["mean"]
             for m in verdict_measures():
