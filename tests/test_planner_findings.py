@@ -192,3 +192,20 @@ def test_a_cost_per_extra_member_day_comes_with_fiellers_interval():
         assert abs(abs(d.mean() / (d.std(ddof=1) / len(d) ** 0.5)) - crit) < 1e-6
     verdicts = " ".join(res.verdicts())
     assert "per extra active member-day" in verdicts and "95% CI" in verdicts.split("per extra active member-day")[0]
+
+
+def test_a_variant_identical_to_the_baseline_is_not_reported_as_a_tested_null():
+    """With --days 30 monthly events never start, and the hybrid runs as the baseline does: their runs
+    equal the baseline's, and "no detectable difference (Δ +0, 95% CI 0 to 0, p = 1.000)" read as the
+    strategy's verdict. Now one sentence says the runs are identical, and why when a notice knows."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sim.compare([_small("baseline.yaml", days=30), _small("hybrid.yaml", days=30),
+                           _small("monthly_events.yaml", days=30), _small("points.yaml", days=30)],
+                          replications=2, executor="serial", progress=False)
+    verdicts, short = res.verdicts(), res.trade_offs()
+    hybrid, events = (next(v for v in verdicts if v.startswith(name)) for name in ("hybrid", "monthly events"))
+    assert "identical to the baseline's on every read-out" in hybrid and "p = 1.000" not in " ".join(verdicts[:2])
+    assert "never in force" in events and sum(v.startswith("monthly events") for v in verdicts) == 1
+    assert short[0] == "hybrid: identical to the baseline in every run (see its verdict)."
+    assert not any(v.startswith("points") and "identical" in v for v in verdicts)  # points does change runs

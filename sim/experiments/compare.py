@@ -313,6 +313,9 @@ class CompareResult:
         costs = self.costs().set_index("variant")
         diff = self.differences().set_index(["variant", "measure"])
         for lab in self.labels[1:]:
+            if self._identical(lab):  # not a tested null: nothing differed to test (a planner's red team)
+                lines.append(self._identical_sentence(lab))
+                continue
             tested = int(diff.loc[lab]["p_holm"].notna().sum())
             c = costs.loc[lab]
             cost_phrase = ""
@@ -388,6 +391,24 @@ class CompareResult:
         if self.failures:
             lines.append(f"{len(self.failures)} run(s) failed and are left out; see failures in the report.")
         return lines
+
+    def _identical(self, variant: str) -> bool:
+        """Whether every run of `variant` equals the baseline's on the same seed, in every read-out."""
+        runs = self.runs()
+        cols = [m for m in measures() if m in runs.columns]
+        b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[cols]
+        v = runs[runs["scenario"] == variant].set_index("seed")[cols]
+        common = [s for s in self.seeds if s in b.index and s in v.index]
+        return bool(common) and b.loc[common].equals(v.loc[common])
+
+    def _identical_sentence(self, variant: str) -> str:
+        """What to say of a variant whose runs are the baseline's: why, when a notice knows."""
+        sc = self.scenarios[self.labels.index(variant)]
+        never = [n.message for n in sc.notices if "never in force" in n.message]
+        why = (f": {'; '.join(never)}" if never else
+               ": whatever it sets is what the baseline does already, or never came into play within the horizon")
+        return (f"{variant}: every run is identical to the baseline's on every read-out, so there is no "
+                f"difference to test{why}.")
 
     def all_alive(self, *labels: str) -> bool:
         """Whether every run of the scenarios `labels` was still alive at the horizon (lifespan censored)."""
@@ -500,6 +521,9 @@ class CompareResult:
 
         lines = []
         for lab in self.labels[1:]:
+            if self._identical(lab):
+                lines.append(f"{lab}: identical to the baseline in every run (see its verdict).")
+                continue
             better, worse, judged = [], [], False
             for m in verdict_measures():
                 r = measure(m)
