@@ -350,6 +350,14 @@ def test_a_design_whose_extra_spend_is_no_incentive_says_so_rather_than_test_zer
     assert any(v.startswith("variant raises total spend by") for v in verdicts)
 
 
+def test_two_designs_that_spend_nothing_say_so_rather_than_test_zeros():
+    """Group sizes cost nothing: "total spend (Δ +0 cost units, 95% CI 0 to 0, p = 1.000)" was a test of
+    two columns of zeros (notebook 02's Dunbar designs)."""
+    res = _result({"peak_dau": (5.0, 1.0)}, n=8, seed=3)
+    quiet = next(v for v in res.verdicts() if v.startswith("variant: no detectable difference in"))
+    assert "total spend (none in either design)" in quiet and "total spend (Δ" not in quiet
+
+
 def test_interval_excludes_zero_exactly_when_p_is_below_five_percent():
     rng = np.random.default_rng(6)
     disagree = 0

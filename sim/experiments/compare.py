@@ -338,8 +338,8 @@ class CompareResult:
                     continue
                 if m == "incentive_spend" and spend is not None and np.isclose(d["mean"], spend):
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
-                if m == "incentive_spend" and self._none_in_either(lab, m):
-                    quiet.append("incentive spend (none in either design)")  # not a tested null: nothing to test
+                if m in ("incentive_spend", "total_spend") and self._none_in_either(lab, m):
+                    quiet.append(f"{r.label} (none in either design)")  # not a tested null: nothing to test
                     continue
                 if m == "lifespan" and self._all_alive(lab):
                     longer = ("a longer horizon would judge it" if getattr(self, "from_fit", None)
