@@ -523,7 +523,9 @@ def test_a_lifespan_difference_against_runs_alive_at_the_horizon_is_a_lower_boun
                         "serial")
     line = next(v for v in res.verdicts() if "lifespan" in v)
     assert line.startswith("variant lengthens lifespan by") and "a lower bound: 3 of 4 runs of variant" in line
-    died = _result({}, n=4, seed=3, base_overrides={"lifespan": 150.0, "t_dormant": 150.0})
+    # a small difference in peak DAU, so the variant is not identical to the baseline and its lifespan is judged
+    died = _result({"peak_dau": (0.0, 1.0)}, n=4, seed=3, base_overrides={"lifespan": 150.0, "t_dormant": 150.0})
+    assert any("lifespan" in v for v in died.verdicts())
     assert not any("lower bound" in v for v in died.verdicts())  # nobody censored: no caveat
 
 

@@ -209,3 +209,48 @@ def test_a_variant_identical_to_the_baseline_is_not_reported_as_a_tested_null():
     assert "never in force" in events and sum(v.startswith("monthly events") for v in verdicts) == 1
     assert short[0] == "hybrid: identical to the baseline in every run (see its verdict)."
     assert not any(v.startswith("points") and "identical" in v for v in verdicts)  # points does change runs
+
+
+
+def test_identical_runs_read_the_same_in_the_tables_and_a_failed_run_is_not_called_identical():
+    """The verdict's "identical" sentence sat beside tables saying "no detectable difference", p = 1.000
+    (a review); and with runs missing, "every run is identical" was not known."""
+    from sim.experiments.compare import CompareResult
+    from sim.outputs.report import compare_markdown
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sim.compare([_small("baseline.yaml", days=30), _small("hybrid.yaml", days=30)], replications=3,
+                          executor="serial", progress=False)
+    d = res.differences()
+    assert (d["note"] == "no test: identical to the baseline in every run").all()
+    assert res.costs().iloc[0]["note"].startswith("identical to the baseline in every run")
+    md = compare_markdown(res)
+    assert "no test: identical to the baseline in every run" in md and "| no detectable difference |" not in md
+    rows = [r for r in res.runs().to_dict("records")  # two of the variant's three runs failed
+            if not (r["scenario"] == res.labels[1] and r["seed"] != res.seeds[0])]
+    failed = CompareResult(res.scenarios, res.labels, res.seeds, rows, {}, [], None, 0.0, 0, "serial")
+    assert not any("identical" in v for v in failed.verdicts() + failed.trade_offs())
+
+
+def test_the_same_spend_in_every_pair_is_not_a_test_of_zeros():
+    """Staff priced alike and nothing else spent: total spend equal in every pair (not zero) read as
+    "total spend (Δ +0, 95% CI 0 to 0, p = 1.000)" (a review)."""
+    res = sim.compare([_small("baseline.yaml", "community.staff_hour_cost=8", days=60),
+                       _small("dunbar_150.yaml", "community.staff_hour_cost=8", days=60)],
+                      replications=3, executor="serial", progress=False)
+    quiet = next(v for v in res.verdicts() if "no detectable difference in" in v)
+    assert "total spend (the same in every pair of runs)" in quiet and "total spend (Δ" not in quiet
+
+
+def test_a_ratio_interval_survives_rounding_when_spend_is_proportional_to_days():
+    import numpy as np
+
+    from sim.experiments.stats import ratio_interval
+
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        days = rng.uniform(50, 150, 6)
+        lo, hi = ratio_interval(0.37 * days, days)
+        assert lo == pytest.approx(0.37) and hi == pytest.approx(0.37)
+    assert ratio_interval(np.full(5, 6.0), np.full(5, 3.0)) == (2.0, 2.0)

@@ -225,8 +225,11 @@ class CompareResult:
             for r, ph in zip(family, holm([np.nan if r["p"] is None else r["p"] for r in family])):
                 r["p_holm"] = None if np.isnan(ph) else float(ph)
             alive, n = self._alive_runs(self.labels[0], lab)
+            same = self._identical(lab)
             for r in rows:
-                if r["measure"] == "lifespan" and alive:
+                if same:  # not a tested null (the verdicts say so in one sentence)
+                    r["note"] = "no test: identical to the baseline in every run"
+                elif r["measure"] == "lifespan" and alive:
                     r["note"] = (f"no test: every run of both alive at the horizon (day {self.horizon:,}), "
                                  "lifespans cut there" if alive == n else
                                  f"{alive} of {n} runs of both alive at the horizon (day {self.horizon:,}) count "
@@ -271,6 +274,8 @@ class CompareResult:
                 note = "fewer active member-days than the baseline: no extra day to put a cost on"
             if gains and not (spend["mean"] or 0) > 0:
                 note = f"no extra spend: the extra active member-days cost nothing more in {self.currency}"
+            if self._identical(lab):
+                note = "identical to the baseline in every run: no extra day to put a cost on"
             priced = gains and not note  # no cost per day beside a note saying why there is none
             interval = None
             if priced:
@@ -306,6 +311,9 @@ class CompareResult:
         the same as the interval excluding zero; a difference that does not survive Holm's
         adjustment over the variant's headline tests says so (each variant is tested on up
         to nine measures, so one in twenty null measures would otherwise read as a finding).
+        What is no test is not listed as one: a variant whose runs equal the baseline's in every
+        read-out gets one sentence saying so (and why, when a notice knows); spend that is 0 in
+        both designs, or the same in every pair of runs, says so.
         """
         lines = []
         if len(self.labels) < 2:
@@ -340,6 +348,9 @@ class CompareResult:
                     continue  # all of the extra spend is incentives: the total spend's sentence says it
                 if m in ("incentive_spend", "total_spend") and self._none_in_either(lab, m):
                     quiet.append(f"{r.label} (none in either design)")  # not a tested null: nothing to test
+                    continue
+                if m in ("incentive_spend", "total_spend") and d["n"] >= 2 and d["mean"] == 0 and not d["sd"]:
+                    quiet.append(f"{r.label} (the same in every pair of runs)")  # e.g. the same priced staff
                     continue
                 if m == "lifespan" and self._all_alive(lab):
                     longer = ("a longer horizon would judge it" if getattr(self, "from_fit", None)
@@ -393,18 +404,24 @@ class CompareResult:
         return lines
 
     def _identical(self, variant: str) -> bool:
-        """Whether every run of `variant` equals the baseline's on the same seed, in every read-out."""
+        """Whether every run of `variant` equals the baseline's on the same seed, in every read-out.
+
+        Every seed's runs of both must have finished: with a failed run, "every run" is not known.
+        """
         runs = self.runs()
         cols = [m for m in measures() if m in runs.columns]
         b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[cols]
         v = runs[runs["scenario"] == variant].set_index("seed")[cols]
-        common = [s for s in self.seeds if s in b.index and s in v.index]
-        return bool(common) and b.loc[common].equals(v.loc[common])
+        seeds = list(self.seeds)
+        if not seeds or not (set(seeds) <= set(b.index) and set(seeds) <= set(v.index)):
+            return False
+        return b.loc[seeds].equals(v.loc[seeds])
 
     def _identical_sentence(self, variant: str) -> str:
-        """What to say of a variant whose runs are the baseline's: why, when a notice knows."""
+        """What to say of a variant whose runs are the baseline's: why, when a notice (or a fit's note) knows."""
         sc = self.scenarios[self.labels.index(variant)]
-        never = [n.message for n in sc.notices if "never in force" in n.message]
+        never = [f"{n.key} {n.message}" for n in sc.notices if "never in force" in n.message]
+        never += list((getattr(self, "from_fit", None) or {}).get("notes", {}).get(sc.get("name"), ()))
         why = (f": {'; '.join(never)}" if never else
                ": whatever it sets is what the baseline does already, or never came into play within the horizon")
         return (f"{variant}: every run is identical to the baseline's on every read-out, so there is no "
@@ -510,7 +527,8 @@ class CompareResult:
         A planner's answer to "which design wins on which measure and at what cost", drawn
         from the verdicts: only differences that are significant and survive Holm's adjustment
         count, in each read-out's own direction of better (`Readout.better`: more overload is
-        worse); spend is the price, not a measure won or lost. Empty with no variant.
+        worse); spend is the price, not a measure won or lost. A variant identical to the
+        baseline in every run says that instead. Empty with no variant.
         """
         if len(self.labels) < 2:
             return []

@@ -248,9 +248,10 @@ def ratio_interval(num, den, level: float = 0.95) -> tuple[float, float] | None:
     a = my * my - t2 * cov[1, 1]
     b = mx * my - t2 * cov[0, 1]
     c = mx * mx - t2 * cov[0, 0]
-    disc = b * b - a * c
-    if a <= 0 or disc < 0:
+    if a <= 0:  # the denominator's mean is not distinguishable from 0: the interval is unbounded
         return None
+    # >= 0 in exact arithmetic once a > 0 (the quadratic is <= 0 at mean(num) / mean(den)); rounding aside
+    disc = max(b * b - a * c, 0.0)
     root = math.sqrt(disc)
     return (float((b - root) / a), float((b + root) / a))
 

@@ -312,7 +312,9 @@ def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
             return _fmt(None if x is None or x != x else x * scale) + (unit if x is not None and x == x else "")
 
         holm_p = r["p_holm"]
-        if r["n"] == 0:
+        if isinstance(r.get("note"), str) and r["note"].startswith("no test: identical"):
+            verdict = "no test: identical to the baseline in every run"
+        elif r["n"] == 0:
             verdict = "not measured: no seed where both runs reached it"
         elif r["n"] == 1:
             verdict = "cannot be judged from one pair of runs"
