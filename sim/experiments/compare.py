@@ -219,7 +219,7 @@ class CompareResult:
             spend = next(r["mean"] for r in rows if r["measure"] == "total_spend")
             family = [r for r in rows if r["measure"] in headline
                       and not (r["measure"] == "lifespan" and self._all_alive(lab))
-                      and not (r["n"] >= 2 and r["mean"] == 0 and not r["sd"])
+                      and not _equal_in_every_pair(r)
                       and not (r["measure"] == "incentive_spend" and spend is not None and r["mean"] is not None
                                and np.isclose(r["mean"], spend))]
             for r, ph in zip(family, holm([np.nan if r["p"] is None else r["p"] for r in family])):
@@ -349,7 +349,7 @@ class CompareResult:
                 if m in ("incentive_spend", "total_spend") and self._none_in_either(lab, m):
                     quiet.append(f"{r.label} (none in either design)")  # not a tested null: nothing to test
                     continue
-                if m in ("incentive_spend", "total_spend") and d["n"] >= 2 and d["mean"] == 0 and not d["sd"]:
+                if m in ("incentive_spend", "total_spend") and _equal_in_every_pair(d):
                     quiet.append(f"{r.label} (the same in every pair of runs)")  # e.g. the same priced staff
                     continue
                 if m == "lifespan" and self._all_alive(lab):
@@ -749,6 +749,15 @@ PLANNING_MIN = 5
 FIRST_RUNS = 10
 
 
+def _equal_in_every_pair(d: dict) -> bool:
+    """A paired difference that is exactly 0 in every pair (two or more): nothing to test (pure).
+
+    >>> _equal_in_every_pair({"n": 3, "mean": 0.0, "sd": 0.0}), _equal_in_every_pair({"n": 1, "mean": 0.0, "sd": None})
+    (True, False)
+    """
+    return d["n"] >= 2 and d["mean"] == 0 and not d["sd"]
+
+
 def _fit_runs(fit: dict) -> str:
     """How a comparison over a fit's posterior gets more runs (they are draws x seeds, not replications)."""
     return (f"now {fit['draws']} posterior draws x {fit['seeds_per_draw']} seed(s): raise -r, up to the fit's "
@@ -789,12 +798,6 @@ def check_same_horizon(scenarios: Sequence[Scenario]) -> None:
                          "load_scenario(path, days=N) for each, or scenario.with_overrides(['horizon_days=N']))")
 
 
-#: The `population.graph` settings each generated graph type reads (sim.model.population.make_social_graph).
-GRAPH_SETTINGS = {"clustered_scale_free": ("mean_degree", "clustering"), "watts_strogatz": ("mean_degree", "rewire"),
-                  "interest_clusters": ("mean_degree", "clusters", "within_share"), "erdos_renyi": ("mean_degree",),
-                  "complete": ()}
-
-
 def market(sc: Scenario) -> dict:
     """The persons and ties a scenario runs on: the graph settings its graph type reads, and the size.
 
@@ -802,6 +805,8 @@ def market(sc: Scenario) -> dict:
     (a file's `mean_degree`, a scale-free graph's `rewire`) are left out, so they cannot make two
     designs on one market differ.
     """
+    from sim.model.population import GRAPH_SETTINGS
+
     graph = sc.to_dict()["population"]["graph"]
     kind = graph["type"]
     if kind == "file":

@@ -530,7 +530,11 @@ def dunbar_ties(g, dunbar_limit: int, close_ties: int,
 # ----------------------------------------------------------------------------------------
 # The whole population
 # ----------------------------------------------------------------------------------------
-GENERATED = ("clustered_scale_free", "watts_strogatz", "interest_clusters", "erdos_renyi", "complete")
+#: The `population.graph` settings each generated type reads (`make_social_graph`): what makes two markets differ.
+GRAPH_SETTINGS = {"clustered_scale_free": ("mean_degree", "clustering"), "watts_strogatz": ("mean_degree", "rewire"),
+                  "interest_clusters": ("mean_degree", "clusters", "within_share"), "erdos_renyi": ("mean_degree",),
+                  "complete": ()}
+GENERATED = tuple(GRAPH_SETTINGS)  # graphs made from `population.size` (the others bring their own persons)
 
 
 def _labels_are_range(g: nx.Graph) -> bool:

@@ -7,7 +7,6 @@ germination               0     40     40
 
 from __future__ import annotations
 
-import math
 import numbers
 from pathlib import Path
 
@@ -330,10 +329,6 @@ def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
     return head, rows
 
 
-def _present_number(x) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
-
-
 def _cost_rows(result) -> tuple[list[str], list[list[str]]]:
     """Costs per variant; a blank cost per extra day is explained in the last column."""
     cur = result.currency
@@ -342,7 +337,7 @@ def _cost_rows(result) -> tuple[list[str], list[list[str]]]:
     rows = []
     for _, r in result.costs().iterrows():
         per_day = _fmt(r["spend_per_extra_day"]) if r["note"] == "" else ""
-        if per_day and _present_number(r["spend_per_extra_day_low"]):
+        if per_day and not _missing(r["spend_per_extra_day_low"]):
             per_day += f" [{_fmt(r['spend_per_extra_day_low'])}, {_fmt(r['spend_per_extra_day_high'])}]"
         rows.append([r["variant"], _fmt(r["extra_active_member_days"]), _fmt(r["extra_spend"]),
                      _fmt(r["extra_points"]), per_day,
