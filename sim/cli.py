@@ -625,6 +625,7 @@ def cmd_fit(args) -> int:
                     forecast_draws=args.draws, forecast_days=args.forecast_days)
     try:
         scenario = load_scenario(args.scenario, overrides=args.set)
+        _notes([scenario], getattr(args, "quiet", False))  # as run, compare and sweep say them
         sc, spec, hist, layout, fit_seed = prepare(scenario, args.history, seed=args.seed, **settings)
     except (ScenarioError, HistoryError, FitInputError) as exc:
         print(exc, file=sys.stderr)
@@ -790,6 +791,8 @@ def cmd_sweep(args) -> int:
         for m, note in dict(zip(ind["measure"], ind["note"])).items():
             if note:
                 print(f"  note: {m}: {note}")
+    if result.role_note:  # said before the best points, which it qualifies
+        print(f"Note: {result.role_note}")
     _print_best(result, args.target)
     where = "." if getattr(result, "kept_previous", False) else " (pareto.csv)."  # not written when kept
     print(f"Pareto set (active member-days vs total spend): {len(result.pareto())} of "

@@ -840,6 +840,45 @@ def check_same_market(scenarios: Sequence[Scenario]) -> None:
                              "design fares in markets of different sizes, compare at each size in turn")
 
 
+def _leaves(tree: dict, prefix: str = ""):
+    """(dotted key, value) of every leaf of a resolved scenario dict, strategies left out."""
+    for key, value in tree.items():
+        if isinstance(value, dict) and not (prefix == "" and key == "strategies"):
+            yield from _leaves(value, f"{prefix}{key}.")
+        elif key != "strategies" or prefix:
+            yield f"{prefix}{key}", value
+
+
+def assumption_differences(baseline: Scenario, variant: Scenario) -> list[tuple[str, object, object]]:
+    """(key, baseline's value, variant's value) of every assumption the two designs set differently.
+
+    Assumptions are the keys whose role is 'assumption' (`sim.scenario.schema.role_of`): how
+    people and the platform behave, what things cost. Two designs that differ in one are
+    compared in two worlds, and their verdicts carry that difference as well as the designs'.
+    A strategy counts when both run it under one name and kind (a strategy only the variant
+    runs brings its own response assumptions: that is what adding it means).
+
+    >>> import sim
+    >>> base = sim.load_scenario(sim.scenarios_dir() / "points.yaml")
+    >>> assumption_differences(base, base.with_overrides(["strategies.points.value=0.05", "acquisition.q_weak=0.1"]))
+    [('acquisition.q_weak', 0.05, 0.1), ('strategies.points.value', 0.02, 0.05)]
+    """
+    from sim.scenario.schema import role_of
+
+    a, b = dict(_leaves(baseline.to_dict())), dict(_leaves(variant.to_dict()))
+    out = [(k, a[k], b[k]) for k in a if k in b and a[k] != b[k] and role_of(k) == "assumption"]
+    kinds = {name: kind for name, kind, _ in baseline.strategies}
+    mine = baseline.to_dict()["strategies"]
+    for name, kind, params in variant.strategies:
+        if kinds.get(name) != kind:
+            continue
+        for param, value in params.items():
+            key = f"strategies.{name}.{param}"
+            if mine[name].get(param) != value and role_of(key, variant) == "assumption":
+                out.append((key, mine[name].get(param), value))
+    return out
+
+
 def _named(sc, i: int) -> str:
     """A scenario as a person would name it in a message: its file, its name, or its position."""
     return sc.path or sc.get("name") or f"scenario {i + 1}"

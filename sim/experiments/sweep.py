@@ -27,7 +27,7 @@ from sim.experiments.replications import execute, replication_seeds, temporary_s
 from sim.experiments.store import ResultStore, versions
 from sim.readouts.registry import measures
 from sim.scenario import Scenario, ScenarioError, load_scenario
-from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, param_at
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, param_of, role_of
 
 METHODS = ("grid", "lhs", "sobol")
 
@@ -65,17 +65,46 @@ class ParamRange:
 
 def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
     parts = key.split(".")
-    if parts[0] == "strategies" and len(parts) == 3:
+    if parts[0] == "strategies" and len(parts) == 3 and parts[2] == "every":
         from sim.model.strategies import KINDS
 
-        kind = parts[1]
-        if scenario is not None:
-            kind = {name: k for name, k, _ in scenario.strategies}.get(parts[1], parts[1])
-        cls = KINDS.get(kind)
-        if cls is None or (parts[2] == "every" and not cls.recurring):
+        kind = {name: k for name, k, _ in scenario.strategies}.get(parts[1], parts[1]) if scenario else parts[1]
+        if kind not in KINDS or not KINDS[kind].recurring:
             return None
-        return {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}.get(parts[2])
-    return param_at(parts)
+    return param_of(key, scenario)
+
+
+ROLE_READING = {
+    "assumption": "an assumption (how people and the platform behave, or what things cost: estimated, not chosen)",
+    "market": "the market (who is out there)",
+    "read-out": "a read-out threshold (it changes how results are read, never a run)",
+    "run": "a run setting",
+}
+
+
+def role_note(ranges, scenario: Scenario | None = None) -> str | None:
+    """What a sweep is, when some swept keys are not levers; None when every one is a lever.
+
+    Over levers a sweep ranks designs; over an assumption or the market it is a sensitivity
+    analysis, and its best points and Pareto set rank worlds, not designs to choose (a
+    planner's red team: `points.value` read as a design choice).
+
+    >>> role_note([ParamRange("strategies.points.daily_cap", 5, 35)]) is None
+    True
+    >>> role_note([ParamRange("strategies.points.value", 0, 0.05)])[:60]
+    'strategies.points.value is an assumption (how people and the'
+    """
+    named = [(r.key, role_of(r.key, scenario)) for r in ranges]
+    others = [(k, role) for k, role in named if role not in ("lever", None)]
+    if not others:
+        return None
+    said = "; ".join(f"{k} is {ROLE_READING[role]}" for k, role in others)
+    levers = [k for k, role in named if role == "lever"]
+    beside = f" (though it also sweeps the lever{'s' if len(levers) > 1 else ''} {', '.join(levers)})" if levers else ""
+    them = "it" if len(others) == 1 else "them"
+    return (f"{said}, not a lever a community's operators set: this sweep is a sensitivity analysis, not a "
+            f"choice of design{beside}. Its best points and Pareto set rank worlds, not designs to pick; read "
+            f"them as how much the results depend on {them} (docs/scenarios.md gives every key's role).")
 
 
 #: Numeric keys a sweep cannot vary, and why: the sweep sets them itself for every point.
@@ -211,6 +240,11 @@ class SweepResult:
         self.seeds, self._rows, self.failures = seeds, rows, failures
         self.store, self.seconds, self.reused = store, seconds, reused
         self.invalid: list = []  # (path in the store's invalid/ folder, reason): stored runs recomputed
+
+    @property
+    def role_note(self) -> str | None:
+        """What this sweep is when some swept keys are not levers (`role_note`); None when all are."""
+        return role_note(self.ranges, self.base)
 
     @property
     def keys(self) -> list[str]:

@@ -14,30 +14,31 @@ from sim.scenario.params import P
 
 #: The `community` section of a scenario file: every key with its default, unit, range and meaning.
 PARAMS: dict[str, Any] = {
-    "organizers": P(3, "int", "persons", "Operations staff (organizer circle) at launch.", 0, 100000),
+    "organizers": P(3, "int", "persons", "Operations staff (organizer circle) at launch.", 0, 100000, role="lever"),
     "organizers_per_1000": P(1.0, "float", "persons per 1000 members", "Staffing policy: the "
                              "team grows to this many organizers per 1,000 members (never "
                              "below `organizers`); hired staff work in the back office, off "
-                             "the social graph.", 0, 1000),
+                             "the social graph.", 0, 1000, role="lever"),
     "organizer_hours": P(6.0, "float", "hours/day", "Working hours each organizer gives the "
-                         "community per day.", 0, 24),
+                         "community per day.", 0, 24, role="lever"),
     "staff_hour_cost": P(0.0, "float", "currency/hour", "What an organizer-hour costs, in every "
                          "design: spend counts organizers on duty (hires included) x organizer_hours "
                          "x the operating mode's hours multiplier (0: staff are not costed, in any "
                          "design).", 0, 1e9),
     "hours_per_group": P(0.5, "float", "hours/day", "Organizer overhead of keeping one group "
                          "running (moderation, announcements).", 0, 24),
-    "core_seeds": P(5, "int", "persons", "Experts in the core circle at launch.", 0, 100000),
+    "core_seeds": P(5, "int", "persons", "Experts in the core circle at launch.", 0, 100000, role="lever"),
     "core_capacity": P(40, "int", "persons", "Most core members the community can host "
-                       "(KOC promotion stops there).", 0, 10_000_000),
+                       "(KOC promotion stops there).", 0, 10_000_000, role="lever"),
     "seed_members": P(30, "int", "persons", "Founding diffusion members (friends of the core "
-                      "at launch).", 0, 10_000_000),
+                      "at launch).", 0, 10_000_000, role="lever"),
     "seed_fraction": P(0.0, "float", "share", "If above 0, this share of the whole population "
-                       "are members at launch instead of seed_members.", 0, 1),
-    "group_cap": P(500, "int", "members", "Platform cap on one group (WeChat: 500). A full "
-                   "group sends joiners to another group or opens a new one.", 2, 10_000_000),
+                       "are members at launch instead of seed_members.", 0, 1, role="lever"),
+    "group_cap": P(500, "int", "members", "Most members one group may hold: the platform's cap "
+                   "(WeChat: 500) or a lower one its operators keep (a lever). A full group sends joiners "
+                   "to another group or opens a new one.", 2, 10_000_000, role="lever"),
     "group_floor": P(10, "int", "members", "A group that shrinks below this many members is "
-                     "merged into another with room (0 or 1: never).", 0, 10_000_000),
+                     "merged into another with room (0 or 1: never).", 0, 10_000_000, role="lever"),
     "max_messages_per_group": P(1000.0, "float", "messages/day", "Conversation floor: a "
                                 "group's daily member messages saturate at this level whatever "
                                 "its size (Jones et al. 2008); core posts, prompts, organizer "

@@ -59,21 +59,22 @@ GRAPH_TYPES = (
 #: The `population` section of a scenario file: every key with its default, unit, range and meaning.
 PARAMS: dict[str, Any] = {
     "size": P(5000, "int", "persons", "People on the social graph (generators only; "
-              "named and file graphs bring their own size).", 2, 10_000_000),
+              "named and file graphs bring their own size).", 2, 10_000_000, role="market"),
     "graph": {
         "type": P("clustered_scale_free", "str", "-", "Social graph generator or source.",
-                  choices=GRAPH_TYPES),
-        "mean_degree": P(10.0, "float", "ties/person", "Mean number of friends (generators).", 1, 1000),
+                  choices=GRAPH_TYPES, role="market"),
+        "mean_degree": P(10.0, "float", "ties/person", "Mean number of friends (generators).", 1, 1000, role="market"),
         "clustering": P(0.3, "float", "probability", "Triad-closure probability of the clustered "
-                        "scale-free generator (Holme-Kim).", 0, 1),
-        "rewire": P(0.1, "float", "probability", "Rewiring probability (Watts-Strogatz).", 0, 1),
-        "clusters": P(10, "int", "clusters", "Interest clusters (stochastic block model).", 1, 10000),
+                        "scale-free generator (Holme-Kim).", 0, 1, role="market"),
+        "rewire": P(0.1, "float", "probability", "Rewiring probability (Watts-Strogatz).", 0, 1, role="market"),
+        "clusters": P(10, "int", "clusters", "Interest clusters (stochastic block model).", 1, 10000, role="market"),
         "within_share": P(0.8, "float", "share", "Share of ties inside one's interest cluster "
-                          "(stochastic block model).", 0, 1),
+                          "(stochastic block model).", 0, 1, role="market"),
         "file": P(None, "str", "path", "Graph file, relative to the scenario file; used when type is "
                   "'file'. Format by extension: edge-list CSV (.csv: source,target[,weight]), GraphML "
                   "(.graphml, .xml), GML (.gml), GEXF (.gexf), Pajek (.net, .pajek) or a whitespace-"
-                  "separated edge list (.edgelist, .edges, .txt: source target [weight]).", nullable=True),
+                  "separated edge list (.edgelist, .edges, .txt: source target [weight]).",
+                  nullable=True, role="market"),
     },
     "attention_median": P(250.0, "float", "messages/day", "Median daily attention budget: "
                           "messages a member can read (lognormal).", 1, 100000),

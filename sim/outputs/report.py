@@ -401,13 +401,50 @@ def market_and_staff(scenarios, sets=(), labels=None, from_fit: bool = False) ->
         staff = (f"Staff time is priced at {sc.community.staff_hour_cost:g} {sc.get('currency') or 'cost units'} "
                  "an hour in every design "
                  "(organizers on duty, hires included, times their hours).")
+        unpaid = [i for i, s in enumerate(scenarios) if not s.community.organizer_hours]
+        if unpaid:  # a price times no hours: say that they pay nothing, not only the price
+            who = ("every design" if len(unpaid) == len(scenarios) else
+                   ", ".join(_label(scenarios, labels, i) for i in unpaid))
+            staff += (f" Organizers give no hours in {who} (community.organizer_hours is 0), "
+                      f"so no staff cost is counted{'' if len(unpaid) == len(scenarios) else ' there'}.")
+    worlds = _assumptions_sentence(scenarios, labels)
     overrides = f" Overrides applied to every design: {', '.join(sets)}." if sets else ""
     # a strategy that never starts within the horizon, a --set that adds one: said in the shared
     # report too, not only on stderr (a verdict of "no difference" would read as the strategy's)
     names = labels or [s.get("name") or s.path or f"design {i + 1}" for i, s in enumerate(scenarios)]
     notes = [f"{name}: {n.key}: {n.message}" for name, s in zip(names, scenarios) for n in s.notices]
     said = f" Notes on the designs: {'; '.join(dict.fromkeys(notes))}." if notes else ""
-    return f"Market: {market}, the same for every design. {staff}{overrides}{said}"
+    return f"Market: {market}, the same for every design. {staff}{worlds}{overrides}{said}"
+
+
+def _label(scenarios, labels, i: int) -> str:
+    s = scenarios[i]
+    return (labels[i] if labels else None) or s.get("name") or s.path or f"design {i + 1}"
+
+
+def _assumptions_sentence(scenarios, labels=None) -> str:
+    """' Assumptions differ ...' naming each variant's assumptions that differ from the baseline's, or ''.
+
+    Designs are levers; a variant that also changes how people behave is compared in another
+    world (`sim.experiments.compare.assumption_differences`), and a shared report must say so.
+    """
+    from sim.experiments.compare import assumption_differences
+
+    parts = []
+    for i, s in enumerate(scenarios[1:], 1):
+        diff = assumption_differences(scenarios[0], s)
+        if diff:
+            keys = ", ".join(f"{k} to {_plain(b)} ({_label(scenarios, labels, 0)}: {_plain(a)})" for k, a, b in diff)
+            parts.append(f"{_label(scenarios, labels, i)} sets {keys}")
+    if not parts:
+        return ""
+    return (f" Assumptions differ between designs, not only levers: {'; '.join(parts)}. Those differences "
+            "compare another world as well as another design, and the verdicts carry both (docs/scenarios.md "
+            "gives every key's role).")
+
+
+def _plain(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def market_note(result) -> str:
@@ -554,9 +591,10 @@ def _md_table(df) -> list[str]:
 
 def _sweep_about(result) -> str:
     params = ", ".join(f"{r.key} in [{r.low:g}, {r.high:g}]" for r in result.ranges)
+    note = getattr(result, "role_note", None)
     return (f"Method {result.method}: {len(result.points)} design points x {len(result.seeds)} replications "
             f"(common seeds) over {params}; {result.reused} runs reused from the store; "
-            f"{len(result.failures)} failed.")
+            f"{len(result.failures)} failed." + (f" Note: {note}" if note else ""))
 
 
 def _best(result, k: int = 5):

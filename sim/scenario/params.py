@@ -1,4 +1,4 @@
-"""A scenario parameter: default, type, unit, allowed range and a one-line meaning.
+"""A scenario parameter: default, type, unit, allowed range, a one-line meaning and its role.
 
 Every section of the schema is a dict of these, declared next to the code that reads it
 (a mechanism's `PARAMS`, a strategy's `PARAMS`); `sim.scenario.schema` assembles the tree.
@@ -12,10 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: What a parameter stands for. A sweep over levers ranks designs; over anything else it is a
+#: sensitivity analysis, and a comparison whose designs differ in assumptions compares worlds
+#: (`sim.scenario.schema.role_of` says which a key is; docs/scenarios.md lists it for every key).
+ROLES = {
+    "lever": "what the community's operators choose (staffing, group policy, a strategy's rates, caps, "
+             "schedule and budget)",
+    "assumption": "how people and the platform behave, and what things cost in the market: not chosen, "
+                  "estimated (from the literature, or fitted to a community's history)",
+    "market": "who is out there: the persons and their ties",
+    "read-out": "how results are read (phase thresholds, alarms); never changes a run",
+    "run": "how a run is set up or labelled (seed, horizon, names)",
+}
+
 
 @dataclass(frozen=True)
 class Param:
-    """One scenario leaf: default value, type, unit, allowed range and a one-line meaning."""
+    """One scenario leaf: default value, type, unit, allowed range, a one-line meaning and its role (`ROLES`)."""
 
     default: Any
     type: str  # "int" | "float" | "bool" | "str"
@@ -25,6 +38,11 @@ class Param:
     high: float | None = None
     choices: tuple | None = None
     nullable: bool = False
+    role: str | None = None  # one of ROLES; None: the section's (sim.scenario.schema.SECTION_ROLES)
+
+    def __post_init__(self):
+        if self.role is not None and self.role not in ROLES:
+            raise ValueError(f"role {self.role!r} is not one of {', '.join(ROLES)}")
 
     def describe_range(self) -> str:
         """Human-readable allowed values, used in error messages and the reference."""
@@ -47,6 +65,6 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(x)
 
 
-def P(default, type_, unit, doc, low=None, high=None, choices=None, nullable=False) -> Param:
+def P(default, type_, unit, doc, low=None, high=None, choices=None, nullable=False, role=None) -> Param:
     """Shorthand constructor of a `Param` (choices become a tuple)."""
-    return Param(default, type_, unit, doc, low, high, tuple(choices) if choices else None, nullable)
+    return Param(default, type_, unit, doc, low, high, tuple(choices) if choices else None, nullable, role)

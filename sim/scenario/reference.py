@@ -9,15 +9,20 @@ True
 
 from __future__ import annotations
 
-from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, iter_leaves
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, DEFAULT_ROLE, ROLES, SCHEMA, SECTION_ROLES, Param, iter_leaves
 
 
-def _row(key: str, p: Param) -> str:
+def _row(key: str, p: Param, role: str | None = None) -> str:
+    role = p.role or role or SECTION_ROLES.get(key.split(".")[0], DEFAULT_ROLE)
     default = "null" if p.default is None else repr(p.default).replace("'", '"')
     if isinstance(p.default, bool):
         default = str(p.default).lower()
     doc = p.doc.replace("|", "\\|")
-    return f"| `{key}` | {default} | {p.unit} | {p.describe_range()} | {doc} |"
+    return f"| `{key}` | {default} | {p.unit} | {p.describe_range()} | {role} | {doc} |"
+
+
+HEAD = "| key | default | unit | allowed | role | meaning |"
+RULE = "|---|---|---|---|---|---|"
 
 
 def scenario_reference() -> str:
@@ -39,8 +44,15 @@ def scenario_reference() -> str:
         "(`--set population.graph={type: watts_strogatz}` sets the section's other keys back to their "
         "defaults). Unknown keys are errors.",
         "",
-        "| key | default | unit | allowed | meaning |",
-        "|---|---|---|---|---|",
+        "Each key's **role** says what it stands for: a sweep over levers ranks designs, a sweep over "
+        "anything else is a sensitivity analysis (its best points rank worlds, not designs), and two designs "
+        "that differ in an assumption are compared in different worlds (`circlesim sweep` and `compare` "
+        "say so). Fit assumptions to a history; set levers to what its operators did.",
+        "",
+        *[f"- **{role}**: {meaning}." for role, meaning in ROLES.items()],
+        "",
+        HEAD,
+        RULE,
     ]
     for path, p in iter_leaves(SCHEMA):
         lines.append(_row(".".join(path), p))
@@ -52,14 +64,14 @@ def scenario_reference() -> str:
         "unless `kind:` says otherwise, so one scenario can hold two `events` entries. Every "
         "strategy takes the schedule keys:",
         "",
-        "| key | default | unit | allowed | meaning |",
-        "|---|---|---|---|---|",
+        HEAD,
+        RULE,
     ]
     for key, p in COMMON_STRATEGY_PARAMS.items():
-        lines.append(_row(key, p))
+        lines.append(_row(key, p, "lever"))
     for kind, cls in KINDS.items():
         lines += ["", f"### `{kind}`", "", f"{cls.summary} (`sim/model/strategies/{cls.__module__.split('.')[-1]}.py`)",
-                  "", "| key | default | unit | allowed | meaning |", "|---|---|---|---|---|"]
+                  "", HEAD, RULE]
         for key, p in cls.PARAMS.items():
             lines.append(_row(f"strategies.{kind}.{key}", p))
     lines += _fit_section()
@@ -82,9 +94,9 @@ def _fit_section() -> list[str]:
         "`fit.observed` lists the history's series to match (default: every series the history has); "
         f"`fit.dormant_by` the days whose dormancy probability is forecast (default {list(DEFAULT_DORMANT_BY)}).",
         "",
-        "| key | default | unit | allowed | meaning |",
-        "|---|---|---|---|---|",
+        HEAD,
+        RULE,
     ]
     for key, p in SETTINGS.items():
-        lines.append(_row(f"fit.{key}", p))
+        lines.append(_row(f"fit.{key}", p, "run"))
     return lines

@@ -13,22 +13,24 @@ from typing import Any
 from sim.model import founding, population
 from sim.model.mechanics import acquisition, activity, attention, churn, content, groups, motivation, newcomers
 from sim.readouts import lifecycle
-from sim.scenario.params import P, Param
+from sim.scenario.params import ROLES, P, Param
 
-__all__ = ["COMMON_STRATEGY_PARAMS", "GRAPH_TYPES", "P", "Param", "SCHEMA", "defaults", "iter_leaves", "param_at"]
+__all__ = ["COMMON_STRATEGY_PARAMS", "GRAPH_TYPES", "P", "Param", "ROLES", "SCHEMA", "SECTION_ROLES", "defaults",
+           "iter_leaves", "param_at", "param_of", "role_of"]
 GRAPH_TYPES = population.GRAPH_TYPES
 
 # --------------------------------------------------------------------------------------
 # The tree. Sections are dicts, leaves are Params. `strategies` is handled separately.
 # --------------------------------------------------------------------------------------
 SCHEMA: dict[str, Any] = {
-    "name": P("", "str", "-", "Short name shown in reports; a variant without one is named after its file."),
-    "description": P("", "str", "-", "What this scenario tests, in a sentence or two."),
+    "name": P("", "str", "-", "Short name shown in reports; a variant without one is named after its file.",
+              role="run"),
+    "description": P("", "str", "-", "What this scenario tests, in a sentence or two.", role="run"),
     "currency": P("cost units", "str", "-", "Label of money amounts in summaries, verdicts, reports and "
                   "figures (e.g. EUR, USD, CNY); every cost parameter is in this currency. A label only: "
-                  "it never changes a result, and runs that differ only in it share their stored results."),
-    "seed": P(1, "int", "-", "Master random seed; replications spawn child seeds from it.", 0, 2**63 - 1),
-    "horizon_days": P(1000, "int", "days", "Days simulated.", 1, 20000),
+                  "it never changes a result, and runs that differ only in it share their stored results.", role="run"),
+    "seed": P(1, "int", "-", "Master random seed; replications spawn child seeds from it.", 0, 2**63 - 1, role="run"),
+    "horizon_days": P(1000, "int", "days", "Days simulated.", 1, 20000, role="run"),
     "population": population.PARAMS,
     "community": founding.PARAMS,
     "acquisition": acquisition.PARAMS,
@@ -42,8 +44,15 @@ SCHEMA: dict[str, Any] = {
     "lifecycle": lifecycle.PARAMS,
 }
 
+#: A key's role when its `Param` names none: a section's (`sim.scenario.params.ROLES`). Levers
+#: and the market are named on their own keys (`role="lever"`, next to the code that reads them);
+#: what is not named is an assumption, except the read-outs' thresholds and a strategy's keys,
+#: which are levers unless named assumptions (how members respond: `points.value`).
+SECTION_ROLES = {"lifecycle": "read-out", "strategies": "lever"}
+DEFAULT_ROLE = "assumption"
+
 COMMON_STRATEGY_PARAMS: dict[str, Param] = {
-    "kind": P(None, "str", "-", "Strategy kind; defaults to the entry's name.", nullable=True),
+    "kind": P(None, "str", "-", "Strategy kind; defaults to the entry's name.", nullable=True, role="run"),
     "start": P(0, "int", "day", "First day the strategy is in force.", 0, 100000),
     "stop": P(None, "int", "day", "Day it stops (exclusive); null: never.", 0, 100000, nullable=True),
     "every": P(None, "int", "days", "For recurring actions (events, promotion rounds): the "
@@ -63,6 +72,44 @@ def param_at(parts, tree: dict = SCHEMA) -> Param | None:
             return None
         node = node[p]
     return node if isinstance(node, Param) else None
+
+
+def param_of(key: str, scenario=None) -> Param | None:
+    """The `Param` of dotted `key`, strategies' keys included (None: no such key).
+
+    A strategy's key is found by `scenario`'s strategy of that name (its kind; `scenario` may also
+    be a {name: kind} mapping), else by kind.
+
+    >>> param_of("strategies.points.value").default, param_of("strategies.nosuch.value")
+    (0.02, None)
+    """
+    parts = key.split(".")
+    if parts[0] != "strategies":
+        return param_at(parts)
+    from sim.model.strategies import KINDS
+
+    if len(parts) != 3:
+        return None
+    if isinstance(scenario, dict):  # {strategy name: kind}, as a loader has it before the Scenario exists
+        kinds = scenario
+    else:
+        kinds = {name: kind for name, kind, _ in scenario.strategies} if scenario is not None else {}
+    cls = KINDS.get(kinds.get(parts[1], parts[1]))
+    return None if cls is None else {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}.get(parts[2])
+
+
+def role_of(key: str, scenario=None) -> str | None:
+    """What dotted `key` stands for: 'lever', 'assumption', 'market', 'read-out' or 'run' (None: no such key).
+
+    >>> role_of("community.organizers"), role_of("acquisition.q_weak"), role_of("strategies.points.value")
+    ('lever', 'assumption', 'assumption')
+    >>> role_of("strategies.points.daily_cap"), role_of("population.size"), role_of("lifecycle.churn_risk")
+    ('lever', 'market', 'read-out')
+    """
+    spec = param_of(key, scenario)
+    if spec is None:
+        return None
+    return spec.role or SECTION_ROLES.get(key.split(".")[0], DEFAULT_ROLE)
 
 
 def iter_leaves(tree: dict, prefix: tuple = ()):

@@ -69,7 +69,7 @@ PARAMS: dict[str, Any] = {
                       "answered, so conversations breed replies.", 0, 1),
     "welcome": P(True, "bool", "-", "Organizers spend the hours left after replies welcoming "
                  "newcomers on trial who visit without posting (one message each, once; counts "
-                 "as recognition).", ),
+                 "as recognition).", role="lever"),
     "voice_gain": P(0.1, "float", "share/day", "A poster who is answered is this much more "
                     "willing to speak up from then on, one who is not this much less (Joyce & "
                     "Kraut 2006: replies bring newcomers back).", 0, 1),

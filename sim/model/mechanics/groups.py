@@ -29,11 +29,11 @@ PARAMS: dict = {
             "members and invite them over; joiners go to their sub-interest's group, else to "
             "a general group as with 'friends'; a small group merges only within its "
             "sub-interest, a general group with a general one).",
-            choices=("friends", "interest")),
+            choices=("friends", "interest"), role="lever"),
     "subtopics": P(8, "int", "sub-interests", "Sub-interests within the community's topic "
                    "(used when `by` is 'interest').", 1, 10000),
     "open_at": P(50, "int", "members", "Operators open a group for a sub-interest once this many "
-                  "members of general groups share it (groups.by 'interest').", 1, 10_000_000),
+                  "members of general groups share it (groups.by 'interest').", 1, 10_000_000, role="lever"),
     "homophily": P(0.8, "float", "share", "Friends tend to share sub-interests (McPherson et al. "
                    "2001): in each of ten voter-model rounds, a person adopts a random friend's "
                    "sub-interest with this chance.", 0, 1),

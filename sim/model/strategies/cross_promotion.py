@@ -14,7 +14,7 @@ class CrossPromotion(Strategy):
     kind = "cross_promotion"
     summary = "External acquisition boost for a campaign period, at a cost."
     PARAMS = {
-        "boost": P(5.0, "float", "x", "Multiplier on the external joining chance.", 1, 1e6),
+        "boost": P(5.0, "float", "x", "Multiplier on the external joining chance.", 1, 1e6, role="assumption"),
         "cost": P(100.0, "float", "currency/day", "Campaign cost per day.", 0, 1e9),
     }
 

@@ -27,22 +27,23 @@ class Events(Strategy):
         "reach": P(None, "float", "share", "How widely the event is noticed: a member notices with "
                    "chance min(1, 2 x reach x its topic fit), so reach is the share who notice among "
                    "members of fit 0.5 (about 0.8 x reach on average, fit averaging 0.4; default by "
-                   "format: online 0.5, offline 0.1).", 0, 1, nullable=True),
+                   "format: online 0.5, offline 0.1).", 0, 1, nullable=True, role="assumption"),
         "boost": P(None, "float", "interest", "Interest gained by attendees (default by format: "
-                   "online 0.08, offline 0.25).", 0, 1, nullable=True),
+                   "online 0.08, offline 0.25).", 0, 1, nullable=True, role="assumption"),
         "wake": P(0.3, "float", "probability", "Chance a dormant member who notices wakes up, at full "
                   "interest (times its interest; a member who is not dormant comes with chance = interest).",
-                  0, 1),
+                  0, 1, role="assumption"),
         "novelty": P(None, "float", "share", "Novelty restored to attendees (default by format).",
-                     0, 1, nullable=True),
-        "messages": P(100.0, "float", "messages/group", "Extra discussion per group on the day.", 0, 1e6),
+                     0, 1, nullable=True, role="assumption"),
+        "messages": P(100.0, "float", "messages/group", "Extra discussion per group on the day.", 0, 1e6,
+                      role="assumption"),
         "cost": P(200.0, "float", "currency/event", "Cost of one event.", 0, 1e9),
         "hours": P(4.0, "float", "organizer hours", "Organizer hours one event takes.", 0, 1000),
         "recovery_days": P(30.0, "float", "days", "Habituation: a member's chance to come and its gain in "
                            "interest and novelty are scaled by 1 - exp(-days since the last event it attended / "
                            "recovery_days), so events repeated often wear out and one after a pause works again "
                            "(a member's first event: in full). A stated choice, not measured; 0: no habituation "
-                           "(model version 6).", 0, 1e6),
+                           "(model version 6).", 0, 1e6, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

@@ -16,10 +16,10 @@ class InviteReward(Strategy):
     kind = "invite_reward"
     summary = "Reward members for friends who join (viral fission)."
     PARAMS = {
-        "share_boost": P(2.5, "float", "x", "Multiplier on members' daily sharing chance.", 1, 100),
+        "share_boost": P(2.5, "float", "x", "Multiplier on members' daily sharing chance.", 1, 100, role="assumption"),
         "reward": P(1.0, "float", "currency/join", "Money paid per successful invitation.", 0, 1e6),
         "invitee_interest": P(-0.15, "float", "interest", "Added to a rewarded invitee's initial "
-                              "interest.", -1, 1),
+                              "interest.", -1, 1, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

@@ -20,7 +20,7 @@ class KocPromotion(Strategy):
                    "null: a round every day.", 1, 100000, nullable=True),
         "per_round": P(3, "int", "persons", "Most members promoted per promotion round.", 0, 1e6),
         "min_posts": P(10, "int", "messages/30 days", "Least recent messages to be eligible.", 0, 1e6),
-        "interest_boost": P(0.2, "float", "interest", "Interest a promoted member gains.", 0, 1),
+        "interest_boost": P(0.2, "float", "interest", "Interest a promoted member gains.", 0, 1, role="assumption"),
         "cost": P(5.0, "float", "currency/promotion", "Cost of one promotion (gifts, training).", 0, 1e6),
     }
 

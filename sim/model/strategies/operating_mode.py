@@ -60,9 +60,9 @@ class OperatingMode(Strategy):
                          "group's traffic at brand_share 1 (none at or below the hybrid's 0.5; "
                          "linear in between).", 0, 1),
         "promo_cost": P(0.05, "float", "interest", "Interest target lost to brand promotion at "
-                        "brand_share 1 (none at or below 0.5; linear in between).", 0, 10),
+                        "brand_share 1 (none at or below 0.5; linear in between).", 0, 10, role="assumption"),
         "fatigue_rate": P(0.002, "float", "1/day", "Operations fatigue: organizer efficiency lost "
-                          "per day per unit of brand share above 0.5.", 0, 1),
+                          "per day per unit of brand share above 0.5.", 0, 1, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

@@ -23,7 +23,7 @@ class Points(Strategy):
         "daily_cap": P(20.0, "float", "points/day", "Most points one member can earn in a day "
                        "(real programmes cap them; uncapped post points reward flooding).", 0, 1e9),
         "value": P(0.02, "float", "interest/point", "Extrinsic motivation one point earned "
-                   "today is worth.", 0, 10),
+                   "today is worth.", 0, 10, role="assumption"),
         "cost": P(0.005, "float", "currency/point", "Redemption cost of one point.", 0, 1e6),
         "wear_days": P(90.0, "float", "days", "Habituation: a point's pull on a member is scaled by 1 minus "
                        "how often it has earned points lately (an exponential average of its rewarded "
@@ -31,7 +31,7 @@ class Points(Strategy):
                        "their pull after wear_days days, 5% after three times that) and recover while "
                        "not earned. A stated choice (weeks to months: field deployments of points "
                        "report their boost fading; Farzan et al. 2008, Hamari, Koivisto & Sarsa 2014). "
-                       "0: no wear-out (model version 7).", 0, 1e6),
+                       "0: no wear-out (model version 7).", 0, 1e6, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

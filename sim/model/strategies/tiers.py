@@ -35,8 +35,8 @@ class Tiers(Strategy):
         "koc_points": P(300.0, "float", "points or posts", "Cumulative points (posts with by: posts) to reach "
                         "tier 2 (KOC).", 0, 1e9),
         "bonus": P(0.05, "float", "motivation/tier", "Motivation added per tier level (status, on top of "
-                   "interest and rewards; interest itself is not raised).", 0, 1),
-        "post_boost": P(0.3, "float", "share/tier", "Extra posting per tier level.", 0, 10),
+                   "interest and rewards; interest itself is not raised).", 0, 1, role="assumption"),
+        "post_boost": P(0.3, "float", "share/tier", "Extra posting per tier level.", 0, 10, role="assumption"),
         "cost": P(0.005, "float", "currency/member/day", "Privileges cost per tiered member per day.", 0, 1e6),
         "wear_days": P(90.0, "float", "days", "Status adaptation: each tier level's pull (bonus and "
                        "post_boost) is felt in full when reached and fades as exp(-days held / wear_days), "
@@ -46,7 +46,7 @@ class Tiers(Strategy):
                        "constant (the points' 90 days, but counted in days held, not days rewarded) are "
                        "stated choices. 0: felt in full for as long as it is held (with goal_gradient and "
                        "posting_gradient 0: model version 11).",
-                       0, 1e6),
+                       0, 1e6, role="assumption"),
         "goal_gradient": P(0.32, "float", "-", "Goal gradient: a member climbing toward the next level "
                            "multiplies its own visit hazard by 1 + goal_gradient x progress, progress being "
                            "the share of the way from its level's threshold to the next one covered (0, "
@@ -55,7 +55,8 @@ class Tiers(Strategy):
                            "running). Kivetz, Urminsky & Zheng 2006 (a cafe's 10-stamp card, active "
                            "customers): the last interval between purchases (progress 0.9) was 20% shorter "
                            "than the first (0.1), a rate 1.25 times higher: (1 + 0.9 g) / (1 + 0.1 g) = 1.25 "
-                           "gives g = 0.32. 0: off (with posting_gradient 0: model version 12).", 0, 10),
+                           "gives g = 0.32. 0: off (with posting_gradient 0: model version 12).", 0, 10,
+                           role="assumption"),
         "posting_gradient": P(0.32, "float", "-", "Goal gradient on posting: a climbing member's "
                               "talkativeness is multiplied by 1 + posting_gradient x progress (the same "
                               "progress as goal_gradient's; none while a ladder by points has no points "
@@ -65,7 +66,7 @@ class Tiers(Strategy):
                               "songs per visit as a reward neared; their goal-distance model makes all "
                               "effort follow the share of the distance covered, so the default is "
                               "goal_gradient's (the posting study's own strength is not used: a stated "
-                              "choice). 0: off (model version 14).", 0, 10),
+                              "choice). 0: off (model version 14).", 0, 10, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

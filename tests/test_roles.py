@@ -1,0 +1,127 @@
+"""Every scenario key's role (lever, assumption, market, read-out, run), and what sweep, compare
+and fit say when a user varies, or fits, something that is not what the role makes it for.
+
+A planner's red team (2026-12-07) read a sweep of `strategies.points.value` (how much a point
+motivates, at no extra cost) as a design to pick; these tests pin the notes that now say what
+such a sweep is.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import sim
+from sim.experiments.compare import assumption_differences
+from sim.experiments.sweep import ParamRange, role_note
+from sim.model.strategies import KINDS
+from sim.outputs.report import market_and_staff
+from sim.scenario import load_scenario
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, ROLES, SCHEMA, iter_leaves, role_of
+
+SCENARIOS = sim.scenarios_dir()
+
+
+def test_every_key_has_a_known_role():
+    keys = [".".join(p) for p, _ in iter_leaves(SCHEMA)]
+    keys += [f"strategies.{kind}.{k}" for kind, cls in KINDS.items() for k in {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}]
+    roles = {k: role_of(k) for k in keys}
+    assert all(r in ROLES for r in roles.values()), {k: r for k, r in roles.items() if r not in ROLES}
+    # every role is used, and the classification is not one default for everything
+    assert set(roles.values()) == set(ROLES)
+
+
+@pytest.mark.parametrize("key, role", [
+    ("strategies.points.value", "assumption"), ("strategies.points.wear_days", "assumption"),
+    ("strategies.events.boost", "assumption"), ("strategies.invite_reward.share_boost", "assumption"),
+    ("strategies.points.daily_cap", "lever"), ("strategies.points.post", "lever"), ("strategies.events.every", "lever"),
+    ("strategies.events.cost", "lever"), ("community.organizers", "lever"), ("community.group_cap", "lever"),
+    ("community.staff_hour_cost", "assumption"), ("acquisition.q_weak", "assumption"),
+    ("population.size", "market"), ("population.graph.mean_degree", "market"),
+    ("lifecycle.dormancy_share", "read-out"), ("seed", "run"),
+])
+def test_roles_of_keys_a_planner_meets(key, role):
+    assert role_of(key) == role
+
+
+def test_a_strategy_key_is_found_by_the_scenarios_own_name():
+    sc = load_scenario(SCENARIOS / "baseline.yaml").with_overrides(["strategies.loyalty.kind=points"])
+    assert role_of("strategies.loyalty.value", sc) == "assumption"
+    assert role_of("strategies.loyalty.value") is None  # no kind 'loyalty' without the scenario
+    assert role_of("strategies.loyalty.value", {"loyalty": "points"}) == "assumption"
+
+
+def test_role_note_is_none_over_levers_and_names_every_other_key():
+    assert role_note([ParamRange("strategies.points.daily_cap", 5, 35), ParamRange("community.organizers", 1, 5)]) \
+        is None
+    note = role_note([ParamRange("strategies.points.value", 0, 0.05), ParamRange("acquisition.q_weak", 0.02, 0.1),
+                      ParamRange("strategies.points.daily_cap", 5, 35)])
+    assert "strategies.points.value is an assumption" in note and "acquisition.q_weak is an assumption" in note
+    assert "sensitivity analysis" in note and "lever strategies.points.daily_cap" in note
+    assert "population.size is the market" in role_note([ParamRange("population.size", 200, 400)])
+
+
+def _sweep(tmp_path, param: str):
+    out = tmp_path / "sw"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "sweep", str(SCENARIOS / "points.yaml"), "--param", param,
+         "--method", "grid", "--samples", "2", "-r", "1", "--set", "population.size=200", "--days", "20",
+         "--serial", "--quiet", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout, (out / "report.md").read_text(encoding="utf-8"), (out / "report.html").read_text("utf-8")
+
+
+def test_a_sweep_over_an_assumption_says_so_before_its_best_points_and_in_both_reports(tmp_path):
+    stdout, md, html = _sweep(tmp_path, "strategies.points.value=0:0.05")
+    assert "Note: strategies.points.value is an assumption" in stdout
+    assert stdout.index("Note: strategies.points.value") < stdout.index("Best design points")
+    assert "sensitivity analysis" in md and "sensitivity analysis" in html
+
+
+def test_a_sweep_over_levers_carries_no_such_note(tmp_path):
+    stdout, md, _ = _sweep(tmp_path, "strategies.points.daily_cap=5:35")
+    assert "sensitivity analysis" not in stdout and "sensitivity analysis" not in md
+
+
+def test_assumption_differences_ignore_levers_and_a_strategy_only_the_variant_runs():
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    points = load_scenario(SCENARIOS / "points.yaml")
+    assert assumption_differences(base, points) == []  # adding points brings its own response assumptions
+    lever = base.with_overrides(["community.organizers=6", "community.group_cap=150"])
+    assert assumption_differences(base, lever) == []
+    world = base.with_overrides(["motivation.adapt_rate=0.2"])
+    assert assumption_differences(base, world) == [("motivation.adapt_rate", 0.08, 0.2)]
+    both = points.with_overrides(["strategies.points.value=0.05", "strategies.points.daily_cap=40"])
+    assert assumption_differences(points, both) == [("strategies.points.value", 0.02, 0.05)]
+
+
+def test_the_shared_reports_paragraph_names_a_variants_different_assumptions():
+    points = load_scenario(SCENARIOS / "points.yaml")
+    rich = points.with_overrides(["strategies.points.value=0.05"])
+    text = market_and_staff([points, rich], labels=["points", "rich points"])
+    assert "Assumptions differ" in text and "rich points sets strategies.points.value to 0.05 (points: 0.02)" in text
+    capped = points.with_overrides(["strategies.points.daily_cap=40"])
+    assert "Assumptions differ" not in market_and_staff([points, capped])
+
+
+def test_priced_staff_with_no_hours_is_said_to_cost_nothing():
+    base = load_scenario(SCENARIOS / "baseline.yaml").with_overrides(["community.staff_hour_cost=8"])
+    idle = base.with_overrides(["community.organizer_hours=0"])
+    text = market_and_staff([base, idle], labels=["baseline", "idle staff"])
+    assert "priced at 8" in text and "no hours in idle staff" in text and "no staff cost is counted there" in text
+    assert "no hours" not in market_and_staff([base, base])
+    assert "no staff cost is counted." in market_and_staff([idle, idle])
+
+
+def test_fitting_a_lever_is_noted_with_its_line_and_an_assumption_is_not(tmp_path):
+    f = tmp_path / "fit.yaml"
+    f.write_text(f"extends: {SCENARIOS / 'fit_example.yaml'}\n"
+                 "fit:\n  parameters:\n"
+                 "    community.organizers: {prior: uniform, low: 1, high: 6}\n"
+                 "    acquisition.q_close: {prior: uniform, low: 0.05, high: 0.3}\n", encoding="utf-8")
+    notices = [n for n in load_scenario(f).notices if n.key.startswith("fit.")]
+    assert [(n.key, n.line) for n in notices] == [("fit.parameters.community.organizers", 4)]
+    assert "is a lever" in notices[0].message
+    assert not [n for n in load_scenario(SCENARIOS / "fit_example.yaml").notices if n.key.startswith("fit.")]
