@@ -46,6 +46,12 @@ COMPARE_FILES = ("runs.csv, summary.csv, differences.csv, costs.csv, fan.png, ph
 SEED_MAX = 2**63 - 1
 
 
+def compare_files(result) -> str:
+    """The files a comparison writes: `COMPARE_FILES`, with between_variants.csv when it has two variants or more."""
+    return COMPARE_FILES.replace("costs.csv", "costs.csv, between_variants.csv") if result.variant_pairs() \
+        else COMPARE_FILES
+
+
 def _int_arg(low: int, high: int | None = None, what: str = "a whole number"):
     """An argparse type: an int in [low, high], else a clear usage error (exit 2)."""
 
@@ -454,6 +460,10 @@ def _print_verdicts(result, too_few: str) -> None:
     """A comparison's answer in the terminal: in short, the verdicts, then the replication advice."""
     print(f"In short ({result.TRADE_OFFS_NOTE}):")
     print("\n".join(f"- {v}" for v in result.trade_offs()))
+    between = result.variant_trade_offs()
+    if between:
+        print(f"\nBetween the variants ({result.BETWEEN_NOTE}):")
+        print("\n".join(f"- {v}" for v in between))
     print("\nVerdicts:")
     print("\n".join(f"- {v}" for v in result.verdicts()))
     advice = result.replication_advice()
@@ -530,7 +540,7 @@ def cmd_compare(args) -> int:
         for m in key_measures():
             r = summ.loc[m]
             print(f"  {measure(m).label:<24}{mean_ci_text(result, result.labels[0], m, r)}")
-    print("\n" + _wrote(out, result, COMPARE_FILES))
+    print("\n" + _wrote(out, result, compare_files(result)))
     _report_failures(result.failures, len(scenarios) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
 
@@ -608,7 +618,7 @@ def _compare_from_fit(args) -> int:
     print(result.note)
     _print_verdicts(result, result.advice_heading)
     print("\n" + market_note(result))
-    print("\n" + _wrote(out, result, COMPARE_FILES))
+    print("\n" + _wrote(out, result, compare_files(result)))
     _report_failures(result.failures, len(result.labels) * len(result.seeds))
     return EXIT_FAIL if result.failures else EXIT_OK
 

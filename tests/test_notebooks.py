@@ -49,7 +49,7 @@ _check = {"engagement_small": by_size.loc[small, "engagement"], "engagement_big"
           "strangers_dunbar_30": _full.loc["dunbar_30.yaml", "strangers"]}""",
     "03_incentive_designs.ipynb": """
 _check = {"runs": len(res.runs()), "expected": len(files) * REPS, "labels": res.labels,
-          "verdicts": res.verdicts()}""",
+          "verdicts": res.verdicts(), "between": res.variant_trade_offs()}""",
     "04_sensitivity.ipynb": """
 _check = {"points": len(sw.table()), "expected": SAMPLES * (len(params) + 2),
           "indexed": sorted(set(zip(ind["measure"], ind["parameter"]))), "keys": sw.keys}""",
@@ -75,6 +75,9 @@ def check_03(v):
     assert v["runs"] == v["expected"], "every design ran every replication"
     for label in v["labels"][1:]:
         assert any(s.startswith(label) for s in v["verdicts"]), f"no verdict for {label}"
+    variants = v["labels"][1:]
+    expected = [f"{b} against {a}: " for i, a in enumerate(variants) for b in variants[i + 1:]]
+    assert [s[:len(e)] for s, e in zip(v["between"], expected)] == expected, "one line per pair of designs"
 
 
 def check_04(v):

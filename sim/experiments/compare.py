@@ -13,6 +13,8 @@ Example (serial, tiny):
 
 from __future__ import annotations
 
+import copy
+import itertools
 import math
 import os
 import warnings
@@ -573,6 +575,52 @@ class CompareResult:
                          f"{', '.join(worse) or 'none'}{price}.")
         return lines
 
+    def against(self, label: str) -> "CompareResult":
+        """The same comparison with `label` as the baseline: the same runs, no new ones.
+
+        Every table, verdict and trade-off then reads against that design; a planner who ran
+        a baseline and two variants asks which variant is better as often as whether either
+        beats the baseline.
+        """
+        if label not in self.labels:
+            raise ValueError(f"{label!r} is not one of the compared designs: {', '.join(map(repr, self.labels))}")
+        order = [self.labels.index(label)] + [i for i, lab in enumerate(self.labels) if lab != label]
+        other = copy.copy(self)
+        other.scenarios = [self.scenarios[i] for i in order]
+        other.labels = [self.labels[i] for i in order]
+        return other
+
+    def variant_pairs(self) -> list[tuple[str, str]]:
+        """(earlier, later) for every pair of variants, in the order given (none with fewer than two)."""
+        return list(itertools.combinations(self.labels[1:], 2))
+
+    def between_variants(self) -> pd.DataFrame:
+        """Each later variant minus each earlier one, paired by seed: `differences`' columns and rules.
+
+        The `baseline` column names the earlier variant. Holm's adjustment runs within each
+        pair, as it does for each variant against the baseline; the pairs are not adjusted for
+        one another, so with many variants a few lines may differ by chance.
+        """
+        frames = [self.against(a).differences().query("variant == @b") for a, b in self.variant_pairs()]
+        if not frames:
+            return self.differences().iloc[0:0]
+        return pd.concat(frames, ignore_index=True)
+
+    BETWEEN_NOTE = ("each later variant against each earlier one, paired by seed; headline measures that differ "
+                    "significantly after Holm's adjustment within the pair")
+
+    def variant_trade_offs(self) -> list[str]:
+        """`trade_offs` between the variants: one line per pair, "LATER against EARLIER: ..."."""
+        lines = []
+        for a, b in self.variant_pairs():
+            line = next(t for t in self.against(a).trade_offs() if t.startswith(f"{b}: "))
+            line = line[len(b) + 2:].replace("identical to the baseline", f"identical to {a}")
+            # the pairs have no verdict lines of their own: their detail is in between_variants.csv
+            line = line.replace("see its verdict", "see between_variants.csv").replace(
+                "see the verdicts", "see between_variants.csv")
+            lines.append(f"{b} against {a}: {line}")
+        return lines
+
     @property
     def advice_heading(self) -> str:
         """The heading of `replication_advice` in reports and on the terminal.
@@ -703,7 +751,7 @@ class CompareResult:
         Path(path).write_text(compare_html(self), encoding="utf-8")
 
     def write(self, out: str | os.PathLike) -> Path:
-        """Write runs.csv, summary.csv, differences.csv, the figures, report.html and report.md.
+        """Write the CSVs (between_variants.csv with two variants or more), the figures and both reports.
 
         All files appear together or not at all (`sim.outputs.folder.publish`).
         """
@@ -717,6 +765,9 @@ class CompareResult:
             (stage / "summary.csv").write_text(self.summary().to_csv(index=False), encoding="utf-8")
             (stage / "differences.csv").write_text(self.differences().to_csv(index=False), encoding="utf-8")
             (stage / "costs.csv").write_text(self.costs().to_csv(index=False), encoding="utf-8")
+            if self.variant_pairs():
+                (stage / "between_variants.csv").write_text(self.between_variants().to_csv(index=False),
+                                                            encoding="utf-8")
             images = write_figures(self.figures(), stage)
             (stage / "report.html").write_text(compare_html(self, images), encoding="utf-8")
             (stage / "report.md").write_text(compare_markdown(self, images), encoding="utf-8")

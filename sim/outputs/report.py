@@ -468,6 +468,10 @@ def compare_markdown(result, images: dict | None = None) -> str:
     if len(result.labels) > 1:
         out += ["## In short", "", f"Counted: {result.TRADE_OFFS_NOTE}.", ""]
         out += [f"- {v}" for v in result.trade_offs()]
+        between = result.variant_trade_offs()
+        if between:
+            out += ["", "## Between the variants", "", f"Counted: {result.BETWEEN_NOTE}.", ""]
+            out += [f"- {v}" for v in between]
         out += ["", "## Verdicts", ""] + [f"- {v}" for v in result.verdicts()]
         advice = result.replication_advice()
         if advice:
@@ -561,6 +565,10 @@ def compare_html(result, images: dict | None = None) -> str:
         note = f"Counted: {result.TRADE_OFFS_NOTE}."
         parts.append(f"<h2>In short</h2><p>{html.escape(note)}</p><ul>"
                      + "".join(f"<li>{html.escape(v)}</li>" for v in result.trade_offs()) + "</ul>")
+        between = result.variant_trade_offs()
+        if between:
+            parts.append(f"<h2>Between the variants</h2><p>{html.escape(f'Counted: {result.BETWEEN_NOTE}.')}</p><ul>"
+                         + "".join(f"<li>{html.escape(v)}</li>" for v in between) + "</ul>")
         parts.append("<h2>Verdicts</h2><ul>" + "".join(f"<li>{html.escape(v)}</li>" for v in result.verdicts())
                      + "</ul>")
         advice = result.replication_advice()
