@@ -20,7 +20,7 @@ import pytest
 from nbclient import NotebookClient
 
 import sim
-from sim.outputs.notebooks import cells_sha256, stale_reasons
+from sim.outputs.notebooks import cells_sha256, package_versions, stale_reasons, version_notes
 from sim.version import MODEL_VERSION
 from tests.conftest import ROOT
 
@@ -151,6 +151,20 @@ def test_staleness_is_detected():
     prose = copy.deepcopy(nb)
     prose.cells[0].source += "\nMore prose."
     assert cells_sha256(prose) == cells_sha256(nb) and stale_reasons(prose) == []
+
+
+def test_other_package_versions_are_noted_not_counted_stale():
+    """Notebook 06's fit moved between two installs of the same code (2026-12-07): --check now says
+    which packages are installed at other versions than a notebook ran with, without calling it stale."""
+    nb = _read("01_quickstart.ipynb")
+    ran = copy.deepcopy(nb)
+    ran.metadata["circlesim"]["packages"] = package_versions()
+    assert version_notes(ran) == [] and stale_reasons(ran) == stale_reasons(nb)
+    moved = copy.deepcopy(ran)
+    moved.metadata["circlesim"]["packages"]["pandas"] = "0.0.1"
+    assert version_notes(moved) == [f"pandas {package_versions()['pandas']} installed, executed with 0.0.1"]
+    assert stale_reasons(moved) == stale_reasons(nb)
+    assert version_notes({"metadata": {"circlesim": {}}}) == []  # executed before versions were recorded
 
 
 def test_notebooks_hold_no_assert_lines():

@@ -6,10 +6,12 @@
 
 Each notebook runs top to bottom with nbclient (kernel `python3`, working directory
 `notebooks/`, progress bars off) and is written back with its outputs and, in its metadata,
-``{"circlesim": {"model_version": MODEL_VERSION, "cells_sha256": ...}}``: the model version
-it ran with and a hash of its code cells' sources. `stale_reasons` is what the test suite
-checks: a notebook whose code changed since it was executed, that ran with another model
-version, has an unexecuted cell, an error output or no figure is stale.
+``{"circlesim": {"model_version": MODEL_VERSION, "cells_sha256": ..., "packages": {...}}}``: the
+model version it ran with, a hash of its code cells' sources and the package versions it ran with
+(`--check` notes packages installed at other versions; that alone does not make it stale).
+`stale_reasons` is what the test suite checks: a notebook whose code changed since it was
+executed, that ran with another model version, has an unexecuted cell, an error output or no
+figure is stale.
 
 Executing needs the `[notebooks]` extra (nbclient, nbformat, ipykernel); `--check` needs nothing.
 
@@ -68,6 +70,40 @@ def stale_reasons(nb) -> list[str]:
     return reasons
 
 
+#: Distributions whose versions a notebook's outputs can depend on (recorded when it is executed).
+PACKAGES = ("numpy", "scipy", "pandas", "mesa", "networkx", "matplotlib", "pyabc", "SALib")
+
+
+def package_versions() -> dict:
+    """Python's and `PACKAGES`' installed versions (a package not installed is left out)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def version_notes(nb, installed: dict | None = None) -> list[str]:
+    """Packages installed at other versions than the notebook ran with (not stale: its outputs may differ a little).
+
+    The same code and seed give the same numbers within one install; another pandas, numpy or
+    pyabc may move the last digits, or a fit's posterior (notebook 06's fit moved so between
+    two installs on 2026-12-07). A notebook executed before versions were recorded has none.
+
+    >>> version_notes({"metadata": {"circlesim": {"packages": {"numpy": "2.0.0"}}}}, {"numpy": "2.1.0"})
+    ['numpy 2.1.0 installed, executed with 2.0.0']
+    """
+    ran = nb.get("metadata", {}).get("circlesim", {}).get("packages") or {}
+    installed = package_versions() if installed is None else installed
+    return [f"{k} {installed.get(k, 'not installed')} installed, executed with {v}"
+            for k, v in ran.items() if installed.get(k) != v]
+
+
 def _clean_text(text: str, root: Path) -> str:
     """The text with the checkout's path as '.' and temporary folders as '<temporary folder>'."""
     text = text.replace(str(root) + os.sep, "./").replace(str(root), ".")
@@ -99,7 +135,8 @@ def execute(path: str | os.PathLike, timeout: int = 1800) -> float:
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
     _clean_outputs(nb, path.resolve().parents[1])
-    nb.metadata["circlesim"] = {"model_version": MODEL_VERSION, "cells_sha256": cells_sha256(nb)}
+    nb.metadata["circlesim"] = {"model_version": MODEL_VERSION, "cells_sha256": cells_sha256(nb),
+                                "packages": package_versions()}
     nbformat.write(nb, path)
     return seconds
 
@@ -127,9 +164,13 @@ def main(argv=None) -> int:
 
         stale = 0
         for p in _paths(args.names):
-            reasons = stale_reasons(json.loads(p.read_text(encoding="utf-8")))
+            nb = json.loads(p.read_text(encoding="utf-8"))
+            reasons = stale_reasons(nb)
             stale += bool(reasons)
             print(f"{p.name}: " + ("; ".join(reasons) if reasons else "fresh"))
+            notes = version_notes(nb)
+            if notes:  # said, not counted: outputs may differ in the last digits under other versions
+                print(f"  note: {'; '.join(notes)}: re-execute to see this install's outputs")
         return 1 if stale else 0
     try:  # the notebooks extra: one line saying what to install, not a traceback
         import nbclient  # noqa: F401
