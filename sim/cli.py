@@ -40,16 +40,18 @@ RESUMES = "runs that finished are kept in the results store: the same command ag
 RESUMES_SENTENCE = RESUMES[0].upper() + RESUMES[1:] + "."  # the same, as a sentence of its own
 #: The commands with a results store, whose stopped runs the same command resumes.
 RESUMABLE = ("compare", "sweep", "fit")
-#: What `compare` (and `compare --from-fit`) writes into its folder, as its closing line names them.
-COMPARE_FILES = ("runs.csv, summary.csv, differences.csv, costs.csv, fan.png, phases.png, distributions.png, "
-                 "cost_benefit.png, report.html, report.md")
 SEED_MAX = 2**63 - 1
 
 
 def compare_files(result) -> str:
-    """The files a comparison writes: `COMPARE_FILES`, with between_variants.csv when it has two variants or more."""
-    return COMPARE_FILES.replace("costs.csv", "costs.csv, between_variants.csv") if result.variant_pairs() \
-        else COMPARE_FILES
+    """What `compare` (and `--from-fit`) wrote, as its closing line names them (`folder.OUTPUT_NAMES`).
+
+    between_variants.csv only with two variants or more.
+    """
+    from sim.outputs.folder import OUTPUT_NAMES
+
+    pairs = bool(result.variant_pairs())
+    return ", ".join(n for n in OUTPUT_NAMES["compare"] if pairs or n != "between_variants.csv")
 
 
 def _int_arg(low: int, high: int | None = None, what: str = "a whole number"):
@@ -806,7 +808,7 @@ def cmd_sweep(args) -> int:
     _print_best(result, args.target)
     where = "." if getattr(result, "kept_previous", False) else " (pareto.csv)."  # not written when kept
     print(f"Pareto set (active member-days vs total spend): {len(result.pareto())} of "
-          f"{len(result.points)} design points{where}")
+          f"{len(result.points)} {'points' if result.role_note else 'design points'}{where}")
     print(_wrote(out, result, f"sweep.csv, runs.csv, pareto.csv{', indices.csv' if ind is not None else ''}, "
                               "figures, report.html, report.md"))
     _report_failures(result.failures, len(result.points) * args.replications)
@@ -828,7 +830,8 @@ def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
         return
     label = measure(target).label
     runs = len(result.seeds)
-    print(f"Best design points by {label} (mean of {runs} replication{'s' if runs != 1 else ''} each):")
+    kind = "points" if result.role_note else "design points"  # over assumptions the points are not designs
+    print(f"Best {kind} by {label} (mean of {runs} replication{'s' if runs != 1 else ''} each):")
     for _, r in best.iterrows():
         params = ", ".join(f"{key}={number(r[key])}" for key in result.keys)
         alive = r["alive_at_horizon"]

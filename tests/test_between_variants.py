@@ -109,3 +109,62 @@ def test_two_designs_write_no_pairs(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Between the variants" not in printed and not (out / "between_variants.csv").exists()
     assert "Between the variants" not in (out / "report.md").read_text(encoding="utf-8")
+
+
+def _small(name: str, *sets: str):
+    return sim.load_scenario(SCENARIOS / name, overrides=["population.size=300", *sets], days=40)
+
+
+def test_holm_runs_within_each_pair_not_across_pairs():
+    """Three variants make three pairs; each pair's headline family gets its own Holm adjustment."""
+    scs = [_small(f) for f in ("baseline.yaml", "points.yaml", "invite_fission.yaml", "monthly_events.yaml")]
+    res = sim.compare(scs, replications=4, executor="serial", progress=False)
+    table = res.between_variants()
+    assert len(res.variant_pairs()) == 3
+    for (a, b), rows in table.groupby(["baseline", "variant"], sort=False):
+        family = rows.dropna(subset=["p_holm"])
+        assert len(family) >= 2
+        assert list(family["p_holm"]) == pytest.approx(list(holm(family["p"].tolist())))
+    everything = table.dropna(subset=["p_holm"])  # adjusting all pairs together would give other values
+    assert not np.allclose(holm(everything["p"].tolist()), everything["p_holm"])
+
+
+def test_pair_lines_point_at_nothing_they_lack_and_a_colon_in_a_name_is_harmless():
+    """The pairs have no verdicts: their lines carry no '(see its verdict)'. A design named 'A' after ones
+    named 'A: fission' and 'A: events' gets its own line (a lookup by the 'A: ' prefix gave it another's)."""
+    scs = [_small("baseline.yaml"), _small("invite_fission.yaml", "name='A: fission'"),
+           _small("monthly_events.yaml", "name='A: events'"), _small("points.yaml", "name=A")]
+    res = sim.compare(scs, replications=3, executor="serial", progress=False)
+    assert res.labels == ["baseline", "A: fission", "A: events", "A"]
+    lines = res.variant_trade_offs()
+    diff = res.between_variants().set_index(["baseline", "variant", "measure"])
+    priced = 0
+    for (a, b), line in zip(res.variant_pairs(), lines):
+        assert line.startswith(f"{b} against {a}: ")
+        assert "see its verdict" not in line and "see the verdicts" not in line
+        spend = diff.loc[(a, b, "total_spend"), "mean"]
+        amount = res._amount("total_spend", abs(spend))
+        if " more per run" in line or "saves" in line:  # the amount is this pair's, not another's
+            priced += 1
+            assert f"{'costs' if spend > 0 else 'saves'} {amount}" in line
+    assert priced >= 2
+
+
+def test_a_pair_that_differs_in_an_assumption_says_so():
+    """Two variants of one strategy that differ only in how members respond are two worlds, not two designs."""
+    scs = [_small("baseline.yaml"), _small("points.yaml"), _small("points.yaml", "name=rich points",
+                                                                   "strategies.points.value=0.05")]
+    res = sim.compare(scs, replications=2, executor="serial", progress=False)
+    [line] = res.variant_trade_offs()
+    assert line.startswith("rich points against points: ")
+    assert "Not only a design: they differ in assumptions (strategies.points.value 0.05 against 0.02)" in line
+    from sim.outputs.report import market_note
+
+    assert "rich points sets strategies.points.value to 0.05 (points: 0.02)" in market_note(res)
+
+
+def test_a_variant_identical_to_the_baseline_makes_no_pairs():
+    scs = [_small("baseline.yaml"), _small("hybrid.yaml"), _small("points.yaml")]
+    res = sim.compare(scs, replications=2, executor="serial", progress=False)
+    assert res._identical(res.labels[1])
+    assert res.variant_pairs() == [] and res.variant_trade_offs() == []

@@ -229,7 +229,7 @@ def test_step_play_overlay_scrubber_and_a_strategy_lever(browser_page, tmp_path)
     before = b.inner_text()
     assert "strategies.points.value=0.02" in before
     _press(page, "b", "strategies.points.value", "End")
-    assert _label(page, "b", "strategies.points.value") == "strength: motivation per point: 0.1"
+    assert _label(page, "b", "strategies.points.value") == "strength: motivation per point (assumption): 0.1"
     page.locator(".circlesim-stale-b").wait_for(timeout=10_000)  # the panel says the run shown is older
     page.locator(".circlesim-run").click()
     page.locator(".circlesim-result-b .circlesim-used", has_text="strategies.points.value=0.1").wait_for(

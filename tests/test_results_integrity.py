@@ -432,7 +432,9 @@ def test_every_output_a_command_writes_is_one_it_declares(tmp_path):
     small = ["--set", "population.size=300", "--days", "20", "--quiet"]
     points = str(SCENARIOS / "points.yaml")
     commands = {"run": ["run", str(SCENARIOS / "baseline.yaml"), *small],
-                "compare": ["compare", str(SCENARIOS / "baseline.yaml"), points, "-r", "2", "--serial", *small],
+                # three designs: between_variants.csv is written only with two variants or more
+                "compare": ["compare", str(SCENARIOS / "baseline.yaml"), points, str(SCENARIOS / "invite_fission.yaml"),
+                            "-r", "2", "--serial", *small],
                 "sweep": ["sweep", points, "--param", "strategies.points.value=0:0.05", "--param",
                           "strategies.points.daily_cap=5:20", "--method", "sobol", "--samples", "8", "-r", "1",
                           "--serial", *small],
@@ -445,6 +447,7 @@ def test_every_output_a_command_writes_is_one_it_declares(tmp_path):
         assert main([*argv, "--out", str(out)]) == 0
         written = {p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")}
         assert written and written <= set(OUTPUT_NAMES[kind]), (name, written - set(OUTPUT_NAMES[kind]))
+    assert (tmp_path / "compare" / "between_variants.csv").is_file()
     heat = {"heatmap_lifespan.png", "heatmap_active_member_days.png"}
     assert heat <= {p.name for p in (tmp_path / "sweep-grid").iterdir()}
     # a folder circlesim published into: a name it writes but did not record there is still someone's

@@ -37,13 +37,30 @@ def test_every_key_has_a_known_role():
     ("strategies.points.value", "assumption"), ("strategies.points.wear_days", "assumption"),
     ("strategies.events.boost", "assumption"), ("strategies.invite_reward.share_boost", "assumption"),
     ("strategies.points.daily_cap", "lever"), ("strategies.points.post", "lever"), ("strategies.events.every", "lever"),
-    ("strategies.events.cost", "lever"), ("community.organizers", "lever"), ("community.group_cap", "lever"),
+    ("strategies.events.format", "lever"), ("community.organizers", "lever"), ("community.group_cap", "lever"),
+    # a unit cost changes no behaviour (sweeping it alone ranks the cheapest first): a price, not a lever
+    ("strategies.events.cost", "assumption"), ("strategies.invite_reward.reward", "assumption"),
+    ("strategies.content.quality", "assumption"), ("strategies.split_groups.admin_hours", "assumption"),
     ("community.staff_hour_cost", "assumption"), ("acquisition.q_weak", "assumption"),
     ("population.size", "market"), ("population.graph.mean_degree", "market"),
     ("lifecycle.dormancy_share", "read-out"), ("seed", "run"),
 ])
 def test_roles_of_keys_a_planner_meets(key, role):
     assert role_of(key) == role
+
+
+def test_every_strategy_key_declares_its_role():
+    """No default: a new strategy parameter must say whether operators choose it or the model assumes it
+    (a default of 'lever' would let the next `points.value` through unnoticed)."""
+    undeclared = [f"{kind}.{k}" for kind, cls in KINDS.items() for k, p in cls.PARAMS.items() if p.role is None]
+    assert undeclared == []
+
+
+def test_no_unit_cost_is_a_lever():
+    """A cost per unit is only charged, never felt: as a lever a sweep would rank the cheapest first."""
+    costs = [f"strategies.{kind}.{k}" for kind, cls in KINDS.items() for k, p in cls.PARAMS.items()
+             if "currency" in p.unit]
+    assert costs and all(role_of(k) == "assumption" for k in costs), {k: role_of(k) for k in costs}
 
 
 def test_a_strategy_key_is_found_by_the_scenarios_own_name():
@@ -58,8 +75,11 @@ def test_role_note_is_none_over_levers_and_names_every_other_key():
         is None
     note = role_note([ParamRange("strategies.points.value", 0, 0.05), ParamRange("acquisition.q_weak", 0.02, 0.1),
                       ParamRange("strategies.points.daily_cap", 5, 35)])
-    assert "strategies.points.value is an assumption" in note and "acquisition.q_weak is an assumption" in note
-    assert "sensitivity analysis" in note and "lever strategies.points.daily_cap" in note
+    assert note.startswith("strategies.points.value and acquisition.q_weak are assumptions (")
+    assert "not levers" in note and "sensitivity analysis" in note and "lever strategies.points.daily_cap" in note
+    assert note.count("how people and the platform behave") == 1  # said once for both
+    assert "rank worlds" in note
+    assert "readings of the same runs" in role_note([ParamRange("lifecycle.dormancy_share", 0.05, 0.2)])
     assert "population.size is the market" in role_note([ParamRange("population.size", 200, 400)])
 
 
@@ -76,13 +96,16 @@ def _sweep(tmp_path, param: str):
 def test_a_sweep_over_an_assumption_says_so_before_its_best_points_and_in_both_reports(tmp_path):
     stdout, md, html = _sweep(tmp_path, "strategies.points.value=0:0.05")
     assert "Note: strategies.points.value is an assumption" in stdout
-    assert stdout.index("Note: strategies.points.value") < stdout.index("Best design points")
+    assert stdout.index("Note: strategies.points.value") < stdout.index("Best points")
+    assert "design points" not in stdout  # the points are not designs
+    assert "## Best points" in md
     assert "sensitivity analysis" in md and "sensitivity analysis" in html
 
 
 def test_a_sweep_over_levers_carries_no_such_note(tmp_path):
     stdout, md, _ = _sweep(tmp_path, "strategies.points.daily_cap=5:35")
     assert "sensitivity analysis" not in stdout and "sensitivity analysis" not in md
+    assert "Best design points" in stdout and "## Best design points" in md
 
 
 def test_assumption_differences_ignore_levers_and_a_strategy_only_the_variant_runs():
@@ -125,3 +148,11 @@ def test_fitting_a_lever_is_noted_with_its_line_and_an_assumption_is_not(tmp_pat
     assert [(n.key, n.line) for n in notices] == [("fit.parameters.community.organizers", 4)]
     assert "is a lever" in notices[0].message
     assert not [n for n in load_scenario(SCENARIOS / "fit_example.yaml").notices if n.key.startswith("fit.")]
+    g = tmp_path / "fit_graph.yaml"  # an unknown social graph is fair to fit; a read-out threshold is not
+    g.write_text(f"extends: {SCENARIOS / 'fit_example.yaml'}\n"
+                 "fit:\n  parameters:\n"
+                 "    population.graph.mean_degree: {prior: uniform, low: 4, high: 20}\n"
+                 "    lifecycle.dormancy_share: {prior: uniform, low: 0.05, high: 0.2}\n", encoding="utf-8")
+    said = {n.key: n.message for n in load_scenario(g).notices if n.key.startswith("fit.")}
+    assert list(said) == ["fit.parameters.lifecycle.dormancy_share"] and "cannot inform it" in said[
+        "fit.parameters.lifecycle.dormancy_share"]

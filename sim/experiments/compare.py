@@ -180,10 +180,10 @@ class CompareResult:
         return pd.DataFrame(out, columns=["scenario", "measure", "mean", "low", "high", "sd", "n", "runs",
                                           "alive_at_horizon"])
 
-    def _paired(self, variant: str, measure_name: str) -> dict:
+    def _paired(self, variant: str, measure_name: str, runs: pd.DataFrame | None = None) -> dict:
         low, high = self._range(measure_name)
         bounds = None if np.isinf(high) else (low - high, high - low)  # a difference of two values in range
-        return paired_difference(*self._pairs(variant, measure_name), bounds=bounds)
+        return paired_difference(*self._pairs(variant, measure_name, runs), bounds=bounds)
 
     def _range(self, measure_name: str) -> tuple[float, float]:
         """What a measure's value can be: a share in [0, 1], days in [0, horizon], else at least 0.
@@ -207,42 +207,48 @@ class CompareResult:
         every run of both did, the row is no test (its 0 and p = 1 are of lifespans cut at the
         horizon; a planner's red team read such a row in the CSV as a confirmed null).
         """
+        runs = self.runs()  # built once: every measure of every variant reads it
         out = []
-        headline = set(verdict_measures())
         for lab in self.labels[1:]:
-            rows = []
-            for m in measures():
-                d = self._paired(lab, m)
-                rows.append({"variant": lab, "baseline": self.labels[0], "measure": m, **d,
-                             "significant": significant(d),
-                             "replications_needed": replications_needed(d["sd"], d["mean"], ALPHA, POWER)})
-            # not tests: a lifespan every run of both outlived, a measure equal in every pair (spend
-            # 0 against 0), incentive spend when it is all of the extra spend (total spend's test)
-            spend = next(r["mean"] for r in rows if r["measure"] == "total_spend")
-            family = [r for r in rows if r["measure"] in headline
-                      and not (r["measure"] == "lifespan" and self._all_alive(lab))
-                      and not _equal_in_every_pair(r)
-                      and not (r["measure"] == "incentive_spend" and spend is not None and r["mean"] is not None
-                               and np.isclose(r["mean"], spend))]
-            for r, ph in zip(family, holm([np.nan if r["p"] is None else r["p"] for r in family])):
-                r["p_holm"] = None if np.isnan(ph) else float(ph)
-            alive, n = self._alive_runs(self.labels[0], lab)
-            same = self._identical(lab)
-            for r in rows:
-                if same:  # not a tested null (the verdicts say so in one sentence)
-                    r["note"] = "no test: identical to the baseline in every run"
-                elif r["measure"] == "lifespan" and alive:
-                    r["note"] = (f"no test: every run of both alive at the horizon (day {self.horizon:,}), "
-                                 "lifespans cut there" if alive == n else
-                                 f"{alive} of {n} runs of both alive at the horizon (day {self.horizon:,}) count "
-                                 "as dying there: a difference of lifespans cut at the horizon")
-            out += rows
+            out += self._variant_rows(lab, runs)
         return pd.DataFrame(out, columns=["variant", "baseline", "measure", "mean", "low", "high", "p",
                                           "n", "sd", "significant", "replications_needed", "p_holm", "note"])
 
-    def _pairs(self, variant: str, measure_name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(baseline, variant) values of a measure on their common seeds, in seed order."""
-        runs = self.runs()
+    def _variant_rows(self, lab: str, runs: pd.DataFrame) -> list[dict]:
+        """`differences`' rows of one variant against the baseline (`runs`: `self.runs()`)."""
+        headline = set(verdict_measures())
+        rows = []
+        for m in measures():
+            d = self._paired(lab, m, runs)
+            rows.append({"variant": lab, "baseline": self.labels[0], "measure": m, **d,
+                         "significant": significant(d),
+                         "replications_needed": replications_needed(d["sd"], d["mean"], ALPHA, POWER)})
+        # not tests: a lifespan every run of both outlived, a measure equal in every pair (spend
+        # 0 against 0), incentive spend when it is all of the extra spend (total spend's test)
+        spend = next(r["mean"] for r in rows if r["measure"] == "total_spend")
+        family = [r for r in rows if r["measure"] in headline
+                  and not (r["measure"] == "lifespan" and self._all_alive(lab))
+                  and not _equal_in_every_pair(r)
+                  and not (r["measure"] == "incentive_spend" and spend is not None and r["mean"] is not None
+                           and np.isclose(r["mean"], spend))]
+        for r, ph in zip(family, holm([np.nan if r["p"] is None else r["p"] for r in family])):
+            r["p_holm"] = None if np.isnan(ph) else float(ph)
+        alive, n = self._alive_runs(self.labels[0], lab)
+        same = self._identical(lab)
+        for r in rows:
+            if same:  # not a tested null (the verdicts say so in one sentence)
+                r["note"] = "no test: identical to the baseline in every run"
+            elif r["measure"] == "lifespan" and alive:
+                r["note"] = (f"no test: every run of both alive at the horizon (day {self.horizon:,}), "
+                             "lifespans cut there" if alive == n else
+                             f"{alive} of {n} runs of both alive at the horizon (day {self.horizon:,}) count "
+                             "as dying there: a difference of lifespans cut at the horizon")
+        return rows
+
+    def _pairs(self, variant: str, measure_name: str,
+               runs: pd.DataFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(baseline, variant) values of a measure on their common seeds, in seed order (`runs`: `self.runs()`)."""
+        runs = self.runs() if runs is None else runs
         b = runs[runs["scenario"] == self.labels[0]].set_index("seed")[measure_name]
         v = runs[runs["scenario"] == variant].set_index("seed")[measure_name]
         common = [s for s in self.seeds if s in b.index and s in v.index]
@@ -535,52 +541,58 @@ class CompareResult:
         if len(self.labels) < 2:
             return []
         diff = self.differences().set_index(["variant", "measure"])
+        return [f"{lab}: {self._trade_off(lab, diff)}" for lab in self.labels[1:]]
 
+    def _trade_off(self, lab: str, diff: pd.DataFrame, pointers: bool = True) -> str:
+        """`trade_offs`' line of one variant, after "LABEL: " (`diff`: differences indexed by variant and measure).
+
+        `pointers`: refer the reader to the verdicts, which a pair of variants does not have.
+        """
         def holds(row) -> bool:
             return bool(settled(row["significant"], row["p_holm"]))
 
-        lines = []
-        for lab in self.labels[1:]:
-            if self._identical(lab):
-                lines.append(f"{lab}: identical to the baseline in every run (see its verdict).")
+        def see(text: str) -> str:
+            return f" ({text})" if pointers else ""
+
+        if self._identical(lab):
+            reference = "the baseline" if pointers else self.labels[0]
+            return f"identical to {reference} in every run{see('see its verdict')}."
+        better, worse, judged = [], [], False
+        for m in verdict_measures():
+            r = measure(m)
+            if m in ("incentive_spend", "total_spend") or r.better is None or (lab, m) not in diff.index:
                 continue
-            better, worse, judged = [], [], False
-            for m in verdict_measures():
-                r = measure(m)
-                if m in ("incentive_spend", "total_spend") or r.better is None or (lab, m) not in diff.index:
-                    continue
-                row = diff.loc[(lab, m)]
-                judged = judged or (pd.notna(row["n"]) and row["n"] >= 2)
-                if holds(row):
-                    label = r.label
-                    if m == "lifespan" and self._line_note(lab, row["mean"]):
-                        label += " (partly the dormancy line moving: see its verdict)"
-                    (better if (row["mean"] > 0) == r.better else worse).append(label)
-            if not judged:  # one pair of runs, or none reached a measure: the verdicts say why
-                lines.append(f"{lab}: cannot be judged on any headline measure (see the verdicts).")
-                continue
-            spend = diff.loc[(lab, "total_spend")] if (lab, "total_spend") in diff.index else None
-            if spend is None or (spend["mean"] == 0 and not spend["sd"]):
-                price = ""  # no spend in either
-            elif holds(spend):
-                price = (f"; {'costs' if spend['mean'] > 0 else 'saves'} "
-                         f"{self._amount('total_spend', abs(spend['mean']))} {'more ' if spend['mean'] > 0 else ''}"
-                         "per run")
-            elif spend["significant"]:  # the test alone finds it, Holm's adjustment undoes it: say both
-                price = (f"; total spend {self._amount('total_spend', spend['mean'], sign=True)} per run, "
-                         "not settled after Holm's adjustment (see its verdict)")
-            else:
-                price = "; no detectable difference in total spend"
-            lines.append(f"{lab}: better on {', '.join(better) or 'no headline measure'}; worse on "
-                         f"{', '.join(worse) or 'none'}{price}.")
-        return lines
+            row = diff.loc[(lab, m)]
+            judged = judged or (pd.notna(row["n"]) and row["n"] >= 2)
+            if holds(row):
+                label = r.label
+                if m == "lifespan" and self._line_note(lab, row["mean"]):
+                    label += " (partly the dormancy line moving" + (": see its verdict)" if pointers else ")")
+                (better if (row["mean"] > 0) == r.better else worse).append(label)
+        if not judged:  # one pair of runs, or none reached a measure: the verdicts say why
+            return f"cannot be judged on any headline measure{see('see the verdicts')}."
+        spend = diff.loc[(lab, "total_spend")] if (lab, "total_spend") in diff.index else None
+        if spend is None or (spend["mean"] == 0 and not spend["sd"]):
+            price = ""  # no spend in either
+        elif holds(spend):
+            price = (f"; {'costs' if spend['mean'] > 0 else 'saves'} "
+                     f"{self._amount('total_spend', abs(spend['mean']))} {'more ' if spend['mean'] > 0 else ''}"
+                     "per run")
+        elif spend["significant"]:  # the test alone finds it, Holm's adjustment undoes it: say both
+            price = (f"; total spend {self._amount('total_spend', spend['mean'], sign=True)} per run, "
+                     f"not settled after Holm's adjustment{see('see its verdict')}")
+        else:
+            price = "; no detectable difference in total spend"
+        return (f"better on {', '.join(better) or 'no headline measure'}; worse on "
+                f"{', '.join(worse) or 'none'}{price}.")
 
     def against(self, label: str) -> "CompareResult":
         """The same comparison with `label` as the baseline: the same runs, no new ones.
 
         Every table, verdict and trade-off then reads against that design; a planner who ran
         a baseline and two variants asks which variant is better as often as whether either
-        beats the baseline.
+        beats the baseline. The runs, failures and store are shared with this result, not copied;
+        amounts are in the new reference's `currency`.
         """
         if label not in self.labels:
             raise ValueError(f"{label!r} is not one of the compared designs: {', '.join(map(repr, self.labels))}")
@@ -591,8 +603,13 @@ class CompareResult:
         return other
 
     def variant_pairs(self) -> list[tuple[str, str]]:
-        """(earlier, later) for every pair of variants, in the order given (none with fewer than two)."""
-        return list(itertools.combinations(self.labels[1:], 2))
+        """(earlier, later) for every pair of variants, in the order given (none with fewer than two).
+
+        A variant identical to the baseline in every run is left out: against it, the other
+        variant's line would be its line against the baseline.
+        """
+        kept = [lab for lab in self.labels[1:] if not self._identical(lab)]
+        return list(itertools.combinations(kept, 2))
 
     def between_variants(self) -> pd.DataFrame:
         """Each later variant minus each earlier one, paired by seed: `differences`' columns and rules.
@@ -601,23 +618,37 @@ class CompareResult:
         pair, as it does for each variant against the baseline; the pairs are not adjusted for
         one another, so with many variants a few lines may differ by chance.
         """
-        frames = [self.against(a).differences().query("variant == @b") for a, b in self.variant_pairs()]
-        if not frames:
-            return self.differences().iloc[0:0]
-        return pd.concat(frames, ignore_index=True)
+        runs = self.runs()
+        rows = []
+        for a, b in self.variant_pairs():
+            for r in self.against(a)._variant_rows(b, runs):
+                if isinstance(r.get("note"), str):
+                    r["note"] = r["note"].replace("the baseline", a)
+                rows.append(r)
+        return pd.DataFrame(rows, columns=self.differences().columns if not rows else None)
 
     BETWEEN_NOTE = ("each later variant against each earlier one, paired by seed; headline measures that differ "
-                    "significantly after Holm's adjustment within the pair")
+                    "significantly after Holm's adjustment within the pair; pairs are not adjusted for one "
+                    "another, so with many variants an odd line may be chance")
 
     def variant_trade_offs(self) -> list[str]:
-        """`trade_offs` between the variants: one line per pair, "LATER against EARLIER: ..."."""
+        """`trade_offs` between the variants: one line per pair, "LATER against EARLIER: ...".
+
+        A pair whose designs differ in an assumption (`assumption_differences`) says so: it
+        compares two worlds as well as two designs.
+        """
+        pairs = self.variant_pairs()
+        if not pairs:
+            return []
+        diff = self.between_variants().set_index(["baseline", "variant", "measure"])
         lines = []
-        for a, b in self.variant_pairs():
-            line = next(t for t in self.against(a).trade_offs() if t.startswith(f"{b}: "))
-            line = line[len(b) + 2:].replace("identical to the baseline", f"identical to {a}")
-            # the pairs have no verdict lines of their own: their detail is in between_variants.csv
-            line = line.replace("see its verdict", "see between_variants.csv").replace(
-                "see the verdicts", "see between_variants.csv")
+        for a, b in pairs:
+            line = self.against(a)._trade_off(b, diff.loc[a], pointers=False)
+            worlds = assumption_differences(self.scenarios[self.labels.index(a)],
+                                            self.scenarios[self.labels.index(b)])
+            if worlds:
+                sets = ", ".join(f"{k} {_plain(y)} against {_plain(x)}" for k, x, y in worlds)
+                line += f" Not only a design: they differ in assumptions ({sets})."
             lines.append(f"{b} against {a}: {line}")
         return lines
 
@@ -774,6 +805,11 @@ class CompareResult:
         return out
 
 
+def _plain(v) -> str:
+    """A setting's value as a person writes it: 0.05, not 0.05000000000000000277."""
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 def _num(x, sign: bool = False) -> str:
     from sim.outputs.report import number
 
@@ -891,15 +927,6 @@ def check_same_market(scenarios: Sequence[Scenario]) -> None:
                              "design fares in markets of different sizes, compare at each size in turn")
 
 
-def _leaves(tree: dict, prefix: str = ""):
-    """(dotted key, value) of every leaf of a resolved scenario dict, strategies left out."""
-    for key, value in tree.items():
-        if isinstance(value, dict) and not (prefix == "" and key == "strategies"):
-            yield from _leaves(value, f"{prefix}{key}.")
-        elif key != "strategies" or prefix:
-            yield f"{prefix}{key}", value
-
-
 def assumption_differences(baseline: Scenario, variant: Scenario) -> list[tuple[str, object, object]]:
     """(key, baseline's value, variant's value) of every assumption the two designs set differently.
 
@@ -914,11 +941,12 @@ def assumption_differences(baseline: Scenario, variant: Scenario) -> list[tuple[
     >>> assumption_differences(base, base.with_overrides(["strategies.points.value=0.05", "acquisition.q_weak=0.1"]))
     [('acquisition.q_weak', 0.05, 0.1), ('strategies.points.value', 0.02, 0.05)]
     """
-    from sim.scenario.schema import role_of
+    from sim.scenario.schema import dict_leaves, role_of, strategy_kinds
 
-    a, b = dict(_leaves(baseline.to_dict())), dict(_leaves(variant.to_dict()))
+    a, b = ({".".join(p): v for p, v in dict_leaves(sc.to_dict()) if p[0] != "strategies"}
+            for sc in (baseline, variant))
     out = [(k, a[k], b[k]) for k in a if k in b and a[k] != b[k] and role_of(k) == "assumption"]
-    kinds = {name: kind for name, kind, _ in baseline.strategies}
+    kinds = strategy_kinds(baseline)
     mine = baseline.to_dict()["strategies"]
     for name, kind, params in variant.strategies:
         if kinds.get(name) != kind:

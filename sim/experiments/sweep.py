@@ -27,7 +27,8 @@ from sim.experiments.replications import execute, replication_seeds, temporary_s
 from sim.experiments.store import ResultStore, versions
 from sim.readouts.registry import measures
 from sim.scenario import Scenario, ScenarioError, load_scenario
-from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, param_of, role_of
+from sim.scenario.params import ROLE_NAMES
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, param_of, role_of, strategy_kinds
 
 METHODS = ("grid", "lhs", "sobol")
 
@@ -68,18 +69,19 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
     if parts[0] == "strategies" and len(parts) == 3 and parts[2] == "every":
         from sim.model.strategies import KINDS
 
-        kind = {name: k for name, k, _ in scenario.strategies}.get(parts[1], parts[1]) if scenario else parts[1]
+        kind = strategy_kinds(scenario).get(parts[1], parts[1])
         if kind not in KINDS or not KINDS[kind].recurring:
             return None
     return param_of(key, scenario)
 
 
-ROLE_READING = {
-    "assumption": "an assumption (how people and the platform behave, or what things cost: estimated, not chosen)",
-    "market": "the market (who is out there)",
-    "read-out": "a read-out threshold (it changes how results are read, never a run)",
-    "run": "a run setting",
-}
+ASSUMPTION_MEANS = ("how people and the platform behave, or what things cost: estimated, not chosen; a strategy's "
+                    "cost per unit changes no behaviour, so alone it ranks the cheapest first")
+
+
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def role_note(ranges, scenario: Scenario | None = None) -> str | None:
@@ -91,20 +93,30 @@ def role_note(ranges, scenario: Scenario | None = None) -> str | None:
 
     >>> role_note([ParamRange("strategies.points.daily_cap", 5, 35)]) is None
     True
-    >>> role_note([ParamRange("strategies.points.value", 0, 0.05)])[:60]
-    'strategies.points.value is an assumption (how people and the'
+    >>> role_note([ParamRange("strategies.points.value", 0, 0.05)])[:62]
+    'strategies.points.value is an assumption (how people and the p'
     """
     named = [(r.key, role_of(r.key, scenario)) for r in ranges]
-    others = [(k, role) for k, role in named if role not in ("lever", None)]
-    if not others:
+    by_role: dict = {}
+    for k, role in named:
+        if role not in ("lever", None):
+            by_role.setdefault(role, []).append(k)
+    if not by_role:
         return None
-    said = "; ".join(f"{k} is {ROLE_READING[role]}" for k, role in others)
+    said = []
+    for role, keys in by_role.items():
+        one, many = ROLE_NAMES[role]
+        what = f"{'is' if len(keys) == 1 else 'are'} {one if len(keys) == 1 else many}"
+        said.append(f"{_and(keys)} {what}" + (f" ({ASSUMPTION_MEANS})" if role == "assumption" else ""))
+    others = sum(map(len, by_role.values()))
     levers = [k for k, role in named if role == "lever"]
-    beside = f" (though it also sweeps the lever{'s' if len(levers) > 1 else ''} {', '.join(levers)})" if levers else ""
-    them = "it" if len(others) == 1 else "them"
-    return (f"{said}, not a lever a community's operators set: this sweep is a sensitivity analysis, not a "
-            f"choice of design{beside}. Its best points and Pareto set rank worlds, not designs to pick; read "
-            f"them as how much the results depend on {them} (docs/scenarios.md gives every key's role).")
+    beside = f" (though it also sweeps the lever{'s' if len(levers) > 1 else ''} {_and(levers)})" if levers else ""
+    them = "it" if others == 1 else "them"
+    ranks = "readings of the same runs" if set(by_role) == {"read-out"} else "worlds"
+    return (f"{'; '.join(said)}, not {'a lever' if others == 1 else 'levers'} a community's operators set: this "
+            f"sweep is a sensitivity analysis, not a choice of design{beside}. Its best points and Pareto set rank "
+            f"{ranks}, not designs to pick; read them as how much the results depend on {them} (docs/scenarios.md "
+            "gives every key's role).")
 
 
 #: Numeric keys a sweep cannot vary, and why: the sweep sets them itself for every point.

@@ -31,17 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import dict_leaves as _leaves
 
 #: Keys a variant may differ in without changing the design.
 _IGNORED = ("name", "description", "seed", "horizon_days")
-
-
-def _leaves(d: dict, prefix=()):
-    for k, v in d.items():
-        if isinstance(v, dict):
-            yield from _leaves(v, prefix + (k,))
-        else:
-            yield prefix + (k,), v
 
 
 def _free_name(name: str, *taken: dict) -> str:

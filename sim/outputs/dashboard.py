@@ -382,8 +382,9 @@ def Page():
         solara.HTML(tag="h1", unsafe_innerHTML="circlesim: a community's lifecycle, two designs day by day",
                     classes=["circlesim-title"], style=TITLE_STYLE)
         solara.HTML(tag="p", unsafe_innerHTML=html.escape(
-            "Pick a scenario for each design and move its levers, then Step, Play or Run. Both designs use "
-            "the same seed and advance together, so differences come from the design."),
+            "Pick a scenario for each design and move its sliders, then Step, Play or Run: levers are what "
+            "operators choose, assumptions are how people behave (a design does not choose them). Both designs "
+            "use the same seed and advance together, so differences come from what the two set differently."),
             style="margin:0 0 8px 0;font-size:14px")
         with solara.Columns([5, 9], gutters_dense=True):
             with solara.Column():

@@ -29,13 +29,14 @@ import logging
 import os
 import shlex
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from sim.scenario.paths import scenario_dir
+from sim.scenario.schema import role_of
 
 log = logging.getLogger("circlesim.dashboard")
 
@@ -84,7 +85,12 @@ class Lever:
                 "integer": self.integer, "group": self.group}
 
 
-#: The global levers: (dotted key, label, min, max, step, whole number)
+#: The slider groups of the global keys, by what each key stands for (`sim.scenario.schema.role_of`):
+#: the design's levers apart from the assumptions about the world and the market.
+ROLE_GROUPS = {"lever": "Community (levers)", "assumption": "The world (assumptions)", "market": "Market",
+               "run": "Run", "read-out": "Read-outs"}
+
+#: The global sliders: (dotted key, label, min, max, step, whole number), grouped by role below
 GLOBAL_LEVERS = [
     Lever("population.size", "People on the graph", 300, 10000, 100, True),
     Lever("acquisition.q_weak", "Word of mouth per weak tie (q_weak)", 0.0, 0.2, 0.005, False),
@@ -96,6 +102,8 @@ GLOBAL_LEVERS = [
     Lever("community.group_cap", "Group cap", 20, 1000, 10, True),
     Lever("horizon_days", "Days", 100, 1500, 50, True),
 ]
+GLOBAL_LEVERS = sorted((replace(lv, group=ROLE_GROUPS[role_of(lv.key)]) for lv in GLOBAL_LEVERS),
+                       key=lambda lv: list(ROLE_GROUPS.values()).index(lv.group))  # levers first
 
 #: Each strategy kind's strength: (parameter, label, min, max, step). The parameter that says how
 #: hard the strategy pushes; ranges are the sensible part of the parameter's allowed range.
@@ -195,6 +203,8 @@ def _strategy_levers(scenario) -> list[Lever]:
             integer = p.type == "int"
             current = _strength_value(kind, spec)
             lo, hi = min(lo, current), max(hi, current)  # a file's own value is always reachable
+            if role_of(f"strategies.{name}.{param}", scenario) == "assumption":  # how members respond
+                label += " (assumption)"
             out.append(Lever(f"strategies.{name}.{param}", f"strength: {label}", lo, hi, step, integer, group))
     return out
 

@@ -96,8 +96,8 @@ def held_kind(out: str | os.PathLike) -> str | None:
 #: The files each command writes into its --out (a test runs each command and compares).
 OUTPUT_NAMES = {
     "run": ("timeseries.csv", "timeseries.parquet", "summary.json", "lifecycle.png", "circles.png"),
-    "compare": ("runs.csv", "summary.csv", "differences.csv", "costs.csv", "fan.png", "phases.png",
-                "distributions.png", "cost_benefit.png", "report.html", "report.md"),
+    "compare": ("runs.csv", "summary.csv", "differences.csv", "costs.csv", "between_variants.csv", "fan.png",
+                "phases.png", "distributions.png", "cost_benefit.png", "report.html", "report.md"),
     "sweep": ("sweep.csv", "runs.csv", "pareto.csv", "indices.csv", "pareto.png", "partial_dependence.png",
               "sobol_indices.png", "heatmap_lifespan.png", "heatmap_active_member_days.png", "report.html",
               "report.md"),

@@ -7,6 +7,7 @@ germination               0     40     40
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from pathlib import Path
 
@@ -411,7 +412,7 @@ def market_and_staff(scenarios, sets=(), labels=None, from_fit: bool = False) ->
     overrides = f" Overrides applied to every design: {', '.join(sets)}." if sets else ""
     # a strategy that never starts within the horizon, a --set that adds one: said in the shared
     # report too, not only on stderr (a verdict of "no difference" would read as the strategy's)
-    names = labels or [s.get("name") or s.path or f"design {i + 1}" for i, s in enumerate(scenarios)]
+    names = [_label(scenarios, labels, i) for i in range(len(scenarios))]
     notes = [f"{name}: {n.key}: {n.message}" for name, s in zip(names, scenarios) for n in s.notices]
     said = f" Notes on the designs: {'; '.join(dict.fromkeys(notes))}." if notes else ""
     return f"Market: {market}, the same for every design. {staff}{worlds}{overrides}{said}"
@@ -423,28 +424,26 @@ def _label(scenarios, labels, i: int) -> str:
 
 
 def _assumptions_sentence(scenarios, labels=None) -> str:
-    """' Assumptions differ ...' naming each variant's assumptions that differ from the baseline's, or ''.
+    """' Assumptions differ ...' naming every pair of designs that set an assumption differently, or ''.
 
     Designs are levers; a variant that also changes how people behave is compared in another
     world (`sim.experiments.compare.assumption_differences`), and a shared report must say so.
+    Pairs of variants count too, since compare also sets them against each other. The price of
+    staff time is left to the staff sentence.
     """
-    from sim.experiments.compare import assumption_differences
+    from sim.experiments.compare import _plain, assumption_differences
 
     parts = []
-    for i, s in enumerate(scenarios[1:], 1):
-        diff = assumption_differences(scenarios[0], s)
+    for i, j in itertools.combinations(range(len(scenarios)), 2):
+        diff = [d for d in assumption_differences(scenarios[i], scenarios[j]) if d[0] != "community.staff_hour_cost"]
         if diff:
-            keys = ", ".join(f"{k} to {_plain(b)} ({_label(scenarios, labels, 0)}: {_plain(a)})" for k, a, b in diff)
-            parts.append(f"{_label(scenarios, labels, i)} sets {keys}")
+            keys = ", ".join(f"{k} to {_plain(b)} ({_label(scenarios, labels, i)}: {_plain(a)})" for k, a, b in diff)
+            parts.append(f"{_label(scenarios, labels, j)} sets {keys}")
     if not parts:
         return ""
     return (f" Assumptions differ between designs, not only levers: {'; '.join(parts)}. Those differences "
             "compare another world as well as another design, and the verdicts carry both (docs/scenarios.md "
             "gives every key's role).")
-
-
-def _plain(v) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def market_note(result) -> str:
@@ -626,7 +625,8 @@ def sweep_markdown(result, images: dict | None = None) -> str:
     ind = result.indices()
     if ind is not None:
         out += ["## Sobol indices (first order S1, total order ST, ± 95%)", ""] + _md_table(ind) + [""]
-    out += ["## Best design points by active member-days", ""] + _md_table(_best(result)) + [""]
+    kind = "points" if getattr(result, "role_note", None) else "design points"
+    out += [f"## Best {kind} by active member-days", ""] + _md_table(_best(result)) + [""]
     out += ["## Pareto set: active member-days versus total spend", ""] + _md_table(result.pareto()) + [""]
     if images:
         out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
@@ -644,7 +644,8 @@ def sweep_html(result, images: dict | None = None) -> str:
     ind = result.indices()
     if ind is not None:
         parts.append("<h2>Sobol indices</h2>" + _html_df(ind))
-    parts.append("<h2>Best design points by active member-days</h2>" + _html_df(_best(result)))
+    kind = "points" if getattr(result, "role_note", None) else "design points"
+    parts.append(f"<h2>Best {kind} by active member-days</h2>" + _html_df(_best(result)))
     parts.append("<h2>Pareto set: active member-days versus total spend</h2>" + _html_df(result.pareto()))
     parts += _html_figures(result, images)
     parts += _html_failures(result.failures)

@@ -1110,36 +1110,37 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
         if spec.get("kind") == "split_groups" and spec.get("cap", 0) > group_cap:
             f, line = _where(locs, ("strategies", name, "cap"), file)
             out.append(Problem(f, line, f"strategies.{name}.cap",
-                               f"{spec['cap']} is above community.group_cap ({group_cap}): the platform's cap "
+                               f"{spec['cap']} is above community.group_cap ({group_cap}): that cap "
                                f"still holds, so groups split at {group_cap}"))
     out += _fitted_non_assumptions(r, locs, file)
     return out
 
 
 def _fitted_non_assumptions(r: dict, locs: dict, file: str) -> list[Problem]:
-    """A fit that estimates a lever, the market or a read-out threshold: said, not refused.
+    """A fit that estimates a lever or a read-out threshold: said, not refused.
 
     A history shows what a community's people did under what its operators chose: the
     operators' choices (levers) are known and set, not fitted; fitting one makes it soak up
     what the model's assumptions miss. Allowed (the staff count may truly be unknown), and said.
+    A read-out threshold changes no run, so a history cannot inform it. The market (an unknown
+    social graph's degree) is a fair thing to fit.
     """
+    from sim.scenario.params import ROLE_NAMES
     from sim.scenario.schema import role_of
 
+    why = {"lever": "a history records what operators did, so a lever is usually set to what they did and the "
+                    "fit left to assumptions (how people behave); fitted, it absorbs what the assumptions miss",
+           "read-out": "no run depends on it, so the history cannot inform it: its posterior will be its prior"}
     out = []
     kinds = {name: _kind_of(name, spec) for name, spec in r["strategies"].items()}
     for key in ((r.get("fit") or {}).get("parameters") or {}):
         role = role_of(key, kinds)
-        if role in (None, "assumption"):
+        if role not in why:
             continue
         f, line = _where(locs, ("fit", "parameters", key), file)
-        what = {"lever": "a lever (what the community's operators chose)", "market": "the market (who is out there)",
-                "read-out": "a read-out threshold (it changes how results are read, never a run)",
-                "run": "a run setting"}[role]
         out.append(Problem(f, line, f"fit.parameters.{key}",
-                           f"{key} is {what}, not an assumption: a history records what was done, so a lever is "
-                           "usually set to what its operators did and the fit left to assumptions (how people "
-                           "behave); fitted, it absorbs what the assumptions miss (docs/scenarios.md gives "
-                           "every key's role)"))
+                           f"{key} is {ROLE_NAMES[role][0]}, not an assumption: {why[role]} (docs/scenarios.md "
+                           "gives every key's role)"))
     return out
 
 

@@ -16,13 +16,24 @@ from typing import Any
 #: sensitivity analysis, and a comparison whose designs differ in assumptions compares worlds
 #: (`sim.scenario.schema.role_of` says which a key is; docs/scenarios.md lists it for every key).
 ROLES = {
-    "lever": "what the community's operators choose (staffing, group policy, a strategy's rates, caps, "
-             "schedule and budget)",
-    "assumption": "how people and the platform behave, and what things cost in the market: not chosen, "
-                  "estimated (from the literature, or fitted to a community's history)",
+    "lever": "what the community's operators choose and the model responds to (staffing, group policy, a "
+             "strategy's rates, caps and schedule)",
+    "assumption": "how people and the platform behave, and what things cost: not chosen, estimated (from the "
+                  "literature, a price list, or a fit to a community's history). A strategy's cost per unit is "
+                  "one: the model's response does not depend on it, so a sweep of it alone ranks the cheapest first",
     "market": "who is out there: the persons and their ties",
     "read-out": "how results are read (phase thresholds, alarms); never changes a run",
     "run": "how a run is set up or labelled (seed, horizon, names)",
+}
+
+#: How a message names keys of each role: (one key, several keys).
+ROLE_NAMES = {
+    "lever": ("a lever", "levers"),
+    "assumption": ("an assumption", "assumptions"),
+    "market": ("the market (who is out there)", "the market (who is out there)"),
+    "read-out": ("a read-out threshold (it changes how results are read, never a run)",
+                 "read-out thresholds (they change how results are read, never a run)"),
+    "run": ("a run setting", "run settings"),
 }
 
 

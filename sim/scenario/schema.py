@@ -16,7 +16,8 @@ from sim.readouts import lifecycle
 from sim.scenario.params import ROLES, P, Param
 
 __all__ = ["COMMON_STRATEGY_PARAMS", "GRAPH_TYPES", "P", "Param", "ROLES", "SCHEMA", "SECTION_ROLES", "defaults",
-           "iter_leaves", "param_at", "param_of", "role_of"]
+           "dict_leaves", "iter_leaves", "param_at", "param_of", "role_of",
+           "strategy_kinds"]
 GRAPH_TYPES = population.GRAPH_TYPES
 
 # --------------------------------------------------------------------------------------
@@ -90,12 +91,31 @@ def param_of(key: str, scenario=None) -> Param | None:
 
     if len(parts) != 3:
         return None
-    if isinstance(scenario, dict):  # {strategy name: kind}, as a loader has it before the Scenario exists
-        kinds = scenario
-    else:
-        kinds = {name: kind for name, kind, _ in scenario.strategies} if scenario is not None else {}
+    kinds = strategy_kinds(scenario)  # a dict too: a loader has one before the Scenario exists
     cls = KINDS.get(kinds.get(parts[1], parts[1]))
     return None if cls is None else {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}.get(parts[2])
+
+
+def strategy_kinds(scenario) -> dict:
+    """{strategy name: kind} of a `Scenario` (a dict is returned as it is; None gives {})."""
+    if scenario is None:
+        return {}
+    if isinstance(scenario, dict):
+        return scenario
+    return {name: kind for name, kind, _ in scenario.strategies}
+
+
+def dict_leaves(d: dict, prefix: tuple = ()):
+    """Yield (path tuple, value) for every leaf of a nested dict (a resolved scenario's values).
+
+    >>> list(dict_leaves({"a": 1, "b": {"c": 2}}))
+    [(('a',), 1), (('b', 'c'), 2)]
+    """
+    for key, value in d.items():
+        if isinstance(value, dict):
+            yield from dict_leaves(value, prefix + (key,))
+        else:
+            yield prefix + (key,), value
 
 
 def role_of(key: str, scenario=None) -> str | None:

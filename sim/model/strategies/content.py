@@ -14,12 +14,16 @@ class Content(Strategy):
     kind = "content"
     summary = "Core cadence, content quality, attitude content, UGC encouragement."
     PARAMS = {
-        "core_cadence": P(1.0, "float", "x", "Multiplier on core members' posting.", 0, 100),
-        "quality": P(1.0, "float", "x", "Multiplier on the value of core and fermented content.", 0, 100),
+        # the multipliers' effects are bought at `cost` a day whatever their size: what they buy is assumed
+        "core_cadence": P(1.0, "float", "x", "Multiplier on core members' posting (what the daily cost buys).",
+                          0, 100, role="assumption"),
+        "quality": P(1.0, "float", "x", "Multiplier on the value of core and fermented content (what the daily "
+                     "cost buys).", 0, 100, role="assumption"),
         "attitude": P(0.0, "float", "0..1", "Share of attitude content: +value, +sharing, slower "
-                      "novelty decay for the day's readers.", 0, 1),
-        "ugc": P(1.0, "float", "x", "Multiplier on ordinary members' posting (UGC encouragement).", 0, 100),
-        "cost": P(10.0, "float", "currency/day", "Production cost per day.", 0, 1e9),
+                      "novelty decay for the day's readers.", 0, 1, role="lever"),
+        "ugc": P(1.0, "float", "x", "Multiplier on ordinary members' posting (how members answer UGC "
+                 "encouragement).", 0, 100, role="assumption"),
+        "cost": P(10.0, "float", "currency/day", "Production cost per day.", 0, 1e9, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

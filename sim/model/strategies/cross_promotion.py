@@ -15,7 +15,7 @@ class CrossPromotion(Strategy):
     summary = "External acquisition boost for a campaign period, at a cost."
     PARAMS = {
         "boost": P(5.0, "float", "x", "Multiplier on the external joining chance.", 1, 1e6, role="assumption"),
-        "cost": P(100.0, "float", "currency/day", "Campaign cost per day.", 0, 1e9),
+        "cost": P(100.0, "float", "currency/day", "Campaign cost per day.", 0, 1e9, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

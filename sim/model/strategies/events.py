@@ -23,7 +23,7 @@ class Events(Strategy):
     recurring = True
     summary = "Online or offline events: those who notice and still care come, some dormant ones wake."
     PARAMS = {
-        "format": P("online", "str", "-", "Event format.", choices=("online", "offline")),
+        "format": P("online", "str", "-", "Event format.", choices=("online", "offline"), role="lever"),
         "reach": P(None, "float", "share", "How widely the event is noticed: a member notices with "
                    "chance min(1, 2 x reach x its topic fit), so reach is the share who notice among "
                    "members of fit 0.5 (about 0.8 x reach on average, fit averaging 0.4; default by "
@@ -37,8 +37,8 @@ class Events(Strategy):
                      0, 1, nullable=True, role="assumption"),
         "messages": P(100.0, "float", "messages/group", "Extra discussion per group on the day.", 0, 1e6,
                       role="assumption"),
-        "cost": P(200.0, "float", "currency/event", "Cost of one event.", 0, 1e9),
-        "hours": P(4.0, "float", "organizer hours", "Organizer hours one event takes.", 0, 1000),
+        "cost": P(200.0, "float", "currency/event", "Cost of one event.", 0, 1e9, role="assumption"),
+        "hours": P(4.0, "float", "organizer hours", "Organizer hours one event takes.", 0, 1000, role="assumption"),
         "recovery_days": P(30.0, "float", "days", "Habituation: a member's chance to come and its gain in "
                            "interest and novelty are scaled by 1 - exp(-days since the last event it attended / "
                            "recovery_days), so events repeated often wear out and one after a pause works again "

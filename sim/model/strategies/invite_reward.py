@@ -17,7 +17,8 @@ class InviteReward(Strategy):
     summary = "Reward members for friends who join (viral fission)."
     PARAMS = {
         "share_boost": P(2.5, "float", "x", "Multiplier on members' daily sharing chance.", 1, 100, role="assumption"),
-        "reward": P(1.0, "float", "currency/join", "Money paid per successful invitation.", 0, 1e6),
+        "reward": P(1.0, "float", "currency/join", "Money paid per successful invitation (the sharing it buys is "
+                      "share_boost, which does not depend on it).", 0, 1e6, role="assumption"),
         "invitee_interest": P(-0.15, "float", "interest", "Added to a rewarded invitee's initial "
                               "interest.", -1, 1, role="assumption"),
     }

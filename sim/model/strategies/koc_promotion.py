@@ -17,11 +17,12 @@ class KocPromotion(Strategy):
     summary = "Promote top contributors into the core circle (KOC incubation)."
     PARAMS = {
         "every": P(30, "int", "days", "Days between promotion rounds (monthly unless told otherwise); "
-                   "null: a round every day.", 1, 100000, nullable=True),
-        "per_round": P(3, "int", "persons", "Most members promoted per promotion round.", 0, 1e6),
-        "min_posts": P(10, "int", "messages/30 days", "Least recent messages to be eligible.", 0, 1e6),
+                   "null: a round every day.", 1, 100000, nullable=True, role="lever"),
+        "per_round": P(3, "int", "persons", "Most members promoted per promotion round.", 0, 1e6, role="lever"),
+        "min_posts": P(10, "int", "messages/30 days", "Least recent messages to be eligible.", 0, 1e6, role="lever"),
         "interest_boost": P(0.2, "float", "interest", "Interest a promoted member gains.", 0, 1, role="assumption"),
-        "cost": P(5.0, "float", "currency/promotion", "Cost of one promotion (gifts, training).", 0, 1e6),
+        "cost": P(5.0, "float", "currency/promotion", "Cost of one promotion (gifts, training).", 0, 1e6,
+                  role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

@@ -53,12 +53,12 @@ class OperatingMode(Strategy):
     kind = "operating_mode"
     summary = "Centralized, decentralized or hybrid running of the community."
     PARAMS = {
-        "mode": P("hybrid", "str", "-", "Operating model.", choices=tuple(MODE_SHARE)),
+        "mode": P("hybrid", "str", "-", "Operating model.", choices=tuple(MODE_SHARE), role="lever"),
         "brand_share": P(None, "float", "share", "Brand's share of the running (default by mode: "
-                         "centralized 0.8, decentralized 0.2, hybrid 0.5).", 0, 1, nullable=True),
+                         "centralized 0.8, decentralized 0.2, hybrid 0.5).", 0, 1, nullable=True, role="lever"),
         "promo_share": P(0.1, "float", "share", "Brand promotion messages as a share of a "
                          "group's traffic at brand_share 1 (none at or below the hybrid's 0.5; "
-                         "linear in between).", 0, 1),
+                         "linear in between).", 0, 1, role="lever"),
         "promo_cost": P(0.05, "float", "interest", "Interest target lost to brand promotion at "
                         "brand_share 1 (none at or below 0.5; linear in between).", 0, 10, role="assumption"),
         "fatigue_rate": P(0.002, "float", "1/day", "Operations fatigue: organizer efficiency lost "

@@ -14,7 +14,7 @@ class PersonalizedFeed(Strategy):
     kind = "personalized_feed"
     summary = "Rank messages so friends' and core content are read first."
     PARAMS = {
-        "cost": P(20.0, "float", "currency/day", "Running cost of the feed per day.", 0, 1e9),
+        "cost": P(20.0, "float", "currency/day", "Running cost of the feed per day.", 0, 1e9, role="assumption"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:

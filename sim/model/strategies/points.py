@@ -17,14 +17,14 @@ class Points(Strategy):
     kind = "points"
     summary = "Points for check-in, posts and invitations, redeemable for prizes."
     PARAMS = {
-        "checkin": P(5.0, "float", "points/active day", "Points for checking in (being active).", 0, 1e6),
-        "post": P(1.0, "float", "points/message", "Points per message posted.", 0, 1e6),
-        "invite": P(10.0, "float", "points/join", "Points per friend who joins through you.", 0, 1e6),
+        "checkin": P(5.0, "float", "points/active day", "Points for checking in (being active).", 0, 1e6, role="lever"),
+        "post": P(1.0, "float", "points/message", "Points per message posted.", 0, 1e6, role="lever"),
+        "invite": P(10.0, "float", "points/join", "Points per friend who joins through you.", 0, 1e6, role="lever"),
         "daily_cap": P(20.0, "float", "points/day", "Most points one member can earn in a day "
-                       "(real programmes cap them; uncapped post points reward flooding).", 0, 1e9),
+                       "(real programmes cap them; uncapped post points reward flooding).", 0, 1e9, role="lever"),
         "value": P(0.02, "float", "interest/point", "Extrinsic motivation one point earned "
                    "today is worth.", 0, 10, role="assumption"),
-        "cost": P(0.005, "float", "currency/point", "Redemption cost of one point.", 0, 1e6),
+        "cost": P(0.005, "float", "currency/point", "Redemption cost of one point.", 0, 1e6, role="assumption"),
         "wear_days": P(90.0, "float", "days", "Habituation: a point's pull on a member is scaled by 1 minus "
                        "how often it has earned points lately (an exponential average of its rewarded "
                        "days with this time constant), so points earned every day wear out (to 37% of "

@@ -29,15 +29,16 @@ class Tiers(Strategy):
     PARAMS = {
         "by": P("points", "str", "-", "What members climb by: 'points' (cumulative points earned; without "
                 "a points strategy nobody earns any) or 'posts' (cumulative messages posted: activity-based "
-                "levels; the two thresholds then count posts).", choices=("points", "posts")),
+                "levels; the two thresholds then count posts).", choices=("points", "posts"), role="lever"),
         "core_user_points": P(50.0, "float", "points or posts", "Cumulative points (posts with by: posts) to "
-                              "reach tier 1 (core user).", 0, 1e9),
+                              "reach tier 1 (core user).", 0, 1e9, role="lever"),
         "koc_points": P(300.0, "float", "points or posts", "Cumulative points (posts with by: posts) to reach "
-                        "tier 2 (KOC).", 0, 1e9),
+                        "tier 2 (KOC).", 0, 1e9, role="lever"),
         "bonus": P(0.05, "float", "motivation/tier", "Motivation added per tier level (status, on top of "
                    "interest and rewards; interest itself is not raised).", 0, 1, role="assumption"),
         "post_boost": P(0.3, "float", "share/tier", "Extra posting per tier level.", 0, 10, role="assumption"),
-        "cost": P(0.005, "float", "currency/member/day", "Privileges cost per tiered member per day.", 0, 1e6),
+        "cost": P(0.005, "float", "currency/member/day", "Privileges cost per tiered member per day.", 0, 1e6,
+                  role="assumption"),
         "wear_days": P(90.0, "float", "days", "Status adaptation: each tier level's pull (bonus and "
                        "post_boost) is felt in full when reached and fades as exp(-days held / wear_days), "
                        "ladder running or not: studies of reward thresholds find no lasting lift once one "
