@@ -80,6 +80,8 @@ def test_role_note_is_none_over_levers_and_names_every_other_key():
     assert note.count("how people and the platform behave") == 1  # said once for both
     assert "rank worlds" in note
     assert "readings of the same runs" in role_note([ParamRange("lifecycle.dormancy_share", 0.05, 0.2)])
+    assert "cheapest first" not in note
+    assert "cheapest first" in role_note([ParamRange("strategies.events.cost", 100, 300)])
     assert "population.size is the market" in role_note([ParamRange("population.size", 200, 400)])
 
 

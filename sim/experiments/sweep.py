@@ -75,8 +75,9 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
     return param_of(key, scenario)
 
 
-ASSUMPTION_MEANS = ("how people and the platform behave, or what things cost: estimated, not chosen; a strategy's "
-                    "cost per unit changes no behaviour, so alone it ranks the cheapest first")
+ASSUMPTION_MEANS = "how people and the platform behave, or what things cost: estimated, not chosen"
+#: Added when a swept assumption is a price (its unit is a currency): only the charge depends on it.
+PRICE_MEANS = "; a cost per unit changes no behaviour, so alone it ranks the cheapest first"
 
 
 def _and(items) -> str:
@@ -107,7 +108,9 @@ def role_note(ranges, scenario: Scenario | None = None) -> str | None:
     for role, keys in by_role.items():
         one, many = ROLE_NAMES[role]
         what = f"{'is' if len(keys) == 1 else 'are'} {one if len(keys) == 1 else many}"
-        said.append(f"{_and(keys)} {what}" + (f" ({ASSUMPTION_MEANS})" if role == "assumption" else ""))
+        priced = any("currency" in getattr(param_of(k, scenario), "unit", "") for k in keys)
+        means = f" ({ASSUMPTION_MEANS}{PRICE_MEANS if priced else ''})" if role == "assumption" else ""
+        said.append(f"{_and(keys)} {what}{means}")
     others = sum(map(len, by_role.values()))
     levers = [k for k, role in named if role == "lever"]
     beside = f" (though it also sweeps the lever{'s' if len(levers) > 1 else ''} {_and(levers)})" if levers else ""
