@@ -46,7 +46,7 @@ SEED_MAX = 2**63 - 1
 def compare_files(result) -> str:
     """What `compare` (and `--from-fit`) wrote, as its closing line names them (`folder.OUTPUT_NAMES`).
 
-    between_variants.csv only with two variants or more.
+    between_variants.csv only with a pair of variants (two or more that differ from the baseline).
     """
     from sim.outputs.folder import OUTPUT_NAMES
 

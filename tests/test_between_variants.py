@@ -40,8 +40,13 @@ def test_between_variants_is_the_later_minus_the_earlier_paired_by_seed(three):
         assert row["mean"] == pytest.approx((y - x).mean())
         if (y - x).std() > 0:
             assert row["p"] == pytest.approx(stats.ttest_rel(y, x).pvalue)
-    # Holm's adjustment within the pair, over the same family as against the baseline
-    family = table.dropna(subset=["p_holm"])
+    # Holm's adjustment within the pair, over the headline measures (those tested: not equal in every pair)
+    from sim.experiments.compare import verdict_measures
+
+    spend = table.set_index("measure").loc["total_spend", "mean"]  # incentives that are all of it: spend's test
+    family = table[table["measure"].isin(verdict_measures()) & (table["sd"] > 0)
+                   & ~((table["measure"] == "incentive_spend") & np.isclose(table["mean"], spend))]
+    assert set(family["measure"]) == set(table.dropna(subset=["p_holm"])["measure"])
     assert list(family["p_holm"]) == pytest.approx(list(holm(family["p"].tolist())))
 
 
@@ -99,6 +104,7 @@ def test_the_terminal_the_reports_and_a_csv_carry_the_pairs(tmp_path, capsys):
         assert "Between the variants" in (out / report).read_text(encoding="utf-8")
     table = pd.read_csv(out / "between_variants.csv")
     assert set(table["baseline"]) == {"invite fission"} and set(table["variant"]) == {"points"}
+    assert list(table.columns) == list(pd.read_csv(out / "differences.csv").columns)  # one schema, one order
     assert np.isfinite(table.set_index("measure").loc["total_spend", "mean"])
 
 
@@ -160,11 +166,24 @@ def test_a_pair_that_differs_in_an_assumption_says_so():
     assert "Not only a design: they differ in assumptions (strategies.points.value 0.05 against 0.02)" in line
     from sim.outputs.report import market_note
 
-    assert "rich points sets strategies.points.value to 0.05 (points: 0.02)" in market_note(res)
+    assert "strategies.points.value (0.02 in points; 0.05 in rich points)" in market_note(res)
 
 
-def test_a_variant_identical_to_the_baseline_makes_no_pairs():
-    scs = [_small("baseline.yaml"), _small("hybrid.yaml"), _small("points.yaml")]
+def test_a_variant_identical_to_the_baseline_makes_no_pairs_and_is_said_to_be_left_out():
+    scs = [_small("baseline.yaml"), _small("hybrid.yaml"), _small("points.yaml"), _small("invite_fission.yaml")]
     res = sim.compare(scs, replications=2, executor="serial", progress=False)
-    assert res._identical(res.labels[1])
-    assert res.variant_pairs() == [] and res.variant_trade_offs() == []
+    assert res._identical("hybrid") and res.left_out_of_pairs() == ["hybrid"]
+    assert res.variant_pairs() == [("points", "invite fission")]
+    lines = res.variant_trade_offs()
+    assert lines[0].startswith("invite fission against points: ")
+    assert lines[-1].startswith("hybrid is left out: identical to the baseline")
+    two = sim.compare(scs[:3], replications=2, executor="serial", progress=False)
+    assert two.variant_pairs() == [] and two.between_variants().empty
+    assert [ln[:len("hybrid is left out")] for ln in two.variant_trade_offs()] == ["hybrid is left out"]
+
+
+def test_between_variants_notes_name_the_earlier_variant_not_the_baseline():
+    scs = [_small("points.yaml"), _small("baseline.yaml"), _small("hybrid.yaml")]
+    res = sim.compare(scs, replications=2, executor="serial", progress=False)
+    notes = set(res.between_variants()["note"].dropna())
+    assert notes == {"no test: identical to baseline in every run"}

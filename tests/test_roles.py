@@ -40,7 +40,7 @@ def test_every_key_has_a_known_role():
     ("strategies.events.format", "lever"), ("community.organizers", "lever"), ("community.group_cap", "lever"),
     # a unit cost changes no behaviour (sweeping it alone ranks the cheapest first): a price, not a lever
     ("strategies.events.cost", "assumption"), ("strategies.invite_reward.reward", "assumption"),
-    ("strategies.content.quality", "assumption"), ("strategies.split_groups.admin_hours", "assumption"),
+    ("strategies.content.quality", "assumption"), ("strategies.split_groups.admin_hours", "lever"),
     ("community.staff_hour_cost", "assumption"), ("acquisition.q_weak", "assumption"),
     ("population.size", "market"), ("population.graph.mean_degree", "market"),
     ("lifecycle.dormancy_share", "read-out"), ("seed", "run"),
@@ -80,8 +80,11 @@ def test_role_note_is_none_over_levers_and_names_every_other_key():
     assert note.count("how people and the platform behave") == 1  # said once for both
     assert "rank worlds" in note
     assert "readings of the same runs" in role_note([ParamRange("lifecycle.dormancy_share", 0.05, 0.2)])
-    assert "cheapest first" not in note
-    assert "cheapest first" in role_note([ParamRange("strategies.events.cost", 100, 300)])
+    # with a lever beside it the runs differ: the points are worlds again, not readings of the same runs
+    assert "rank worlds" in role_note([ParamRange("lifecycle.dormancy_share", 0.05, 0.2),
+                                       ParamRange("strategies.points.daily_cap", 5, 35)])
+    assert "keeps the cheapest" not in note
+    assert "keeps the cheapest" in role_note([ParamRange("strategies.events.cost", 100, 300)])
     assert "population.size is the market" in role_note([ParamRange("population.size", 200, 400)])
 
 
@@ -126,9 +129,30 @@ def test_the_shared_reports_paragraph_names_a_variants_different_assumptions():
     points = load_scenario(SCENARIOS / "points.yaml")
     rich = points.with_overrides(["strategies.points.value=0.05"])
     text = market_and_staff([points, rich], labels=["points", "rich points"])
-    assert "Assumptions differ" in text and "rich points sets strategies.points.value to 0.05 (points: 0.02)" in text
+    assert "Assumptions differ" in text and "strategies.points.value (0.02 in points; 0.05 in rich points)" in text
     capped = points.with_overrides(["strategies.points.daily_cap=40"])
     assert "Assumptions differ" not in market_and_staff([points, capped])
+    # three designs: each value with the designs that hold it (not "points sets q_weak" when it keeps it)
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    wom = base.with_overrides(["acquisition.q_weak=0.1"])
+    text = market_and_staff([base, wom, points], labels=["baseline", "wom", "points"])
+    assert "acquisition.q_weak (0.05 in baseline and points; 0.1 in wom)" in text
+    # the price of staff time is the staff sentence's, not an assumption listed again
+    priced = base.with_overrides(["community.staff_hour_cost=20"])
+    text = market_and_staff([base, priced])
+    assert "priced differently" in text and "Assumptions differ" not in text
+
+
+def test_the_dashboard_groups_its_sliders_by_role_levers_first():
+    from sim.outputs.dashboard_runs import GLOBAL_LEVERS, ROLE_GROUPS, levers_for
+
+    assert [lv.group for lv in GLOBAL_LEVERS] == sorted((ROLE_GROUPS[role_of(lv.key)] for lv in GLOBAL_LEVERS),
+                                                         key=list(ROLE_GROUPS.values()).index)
+    assert GLOBAL_LEVERS[0].group == ROLE_GROUPS["lever"]
+    assert all(lv.group == ROLE_GROUPS[role_of(lv.key)] for lv in GLOBAL_LEVERS)
+    labels = {lv.key: lv.label for lv in levers_for("points.yaml")}
+    assert labels["strategies.points.value"].endswith("(assumption)")
+    assert not labels["strategies.points.start"].endswith("(assumption)")
 
 
 def test_priced_staff_with_no_hours_is_said_to_cost_nothing():

@@ -130,6 +130,11 @@ def _label(sc: Scenario, taken: set) -> str:
     return label
 
 
+#: The columns of `differences.csv` and `between_variants.csv`, in order.
+DIFFERENCE_COLUMNS = ["variant", "baseline", "measure", "mean", "low", "high", "p", "n", "sd", "significant",
+                      "replications_needed", "p_holm", "note"]
+
+
 class CompareResult:
     """Replications of several scenarios on common seeds; the first is the baseline."""
 
@@ -211,8 +216,7 @@ class CompareResult:
         out = []
         for lab in self.labels[1:]:
             out += self._variant_rows(lab, runs)
-        return pd.DataFrame(out, columns=["variant", "baseline", "measure", "mean", "low", "high", "p",
-                                          "n", "sd", "significant", "replications_needed", "p_holm", "note"])
+        return pd.DataFrame(out, columns=DIFFERENCE_COLUMNS)
 
     def _variant_rows(self, lab: str, runs: pd.DataFrame) -> list[dict]:
         """`differences`' rows of one variant against the baseline (`runs`: `self.runs()`)."""
@@ -541,7 +545,7 @@ class CompareResult:
         if len(self.labels) < 2:
             return []
         diff = self.differences().set_index(["variant", "measure"])
-        return [f"{lab}: {self._trade_off(lab, diff)}" for lab in self.labels[1:]]
+        return [f"{lab}: {self._trade_off(lab, diff)}{self._worlds(self.labels[0], lab)}" for lab in self.labels[1:]]
 
     def _trade_off(self, lab: str, diff: pd.DataFrame, pointers: bool = True) -> str:
         """`trade_offs`' line of one variant, after "LABEL: " (`diff`: differences indexed by variant and measure).
@@ -608,8 +612,11 @@ class CompareResult:
         A variant identical to the baseline in every run is left out: against it, the other
         variant's line would be its line against the baseline.
         """
-        kept = [lab for lab in self.labels[1:] if not self._identical(lab)]
-        return list(itertools.combinations(kept, 2))
+        return list(itertools.combinations([lab for lab in self.labels[1:] if lab not in self.left_out_of_pairs()], 2))
+
+    def left_out_of_pairs(self) -> list[str]:
+        """Variants identical to the baseline in every run: left out of the pairs (see `variant_pairs`)."""
+        return [lab for lab in self.labels[1:] if self._identical(lab)]
 
     def between_variants(self) -> pd.DataFrame:
         """Each later variant minus each earlier one, paired by seed: `differences`' columns and rules.
@@ -625,7 +632,7 @@ class CompareResult:
                 if isinstance(r.get("note"), str):
                     r["note"] = r["note"].replace("the baseline", a)
                 rows.append(r)
-        return pd.DataFrame(rows, columns=self.differences().columns if not rows else None)
+        return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
 
     BETWEEN_NOTE = ("each later variant against each earlier one, paired by seed; headline measures that differ "
                     "significantly after Holm's adjustment within the pair; pairs are not adjusted for one "
@@ -637,20 +644,28 @@ class CompareResult:
         A pair whose designs differ in an assumption (`assumption_differences`) says so: it
         compares two worlds as well as two designs.
         """
-        pairs = self.variant_pairs()
-        if not pairs:
+        if len(self.labels) < 3:
             return []
-        diff = self.between_variants().set_index(["baseline", "variant", "measure"])
-        lines = []
-        for a, b in pairs:
-            line = self.against(a)._trade_off(b, diff.loc[a], pointers=False)
-            worlds = assumption_differences(self.scenarios[self.labels.index(a)],
-                                            self.scenarios[self.labels.index(b)])
-            if worlds:
-                sets = ", ".join(f"{k} {_plain(y)} against {_plain(x)}" for k, x, y in worlds)
-                line += f" Not only a design: they differ in assumptions ({sets})."
-            lines.append(f"{b} against {a}: {line}")
+        pairs = self.variant_pairs()
+        diff = self.between_variants().set_index(["baseline", "variant", "measure"]) if pairs else None
+        lines = [f"{b} against {a}: {self.against(a)._trade_off(b, diff.loc[a], pointers=False)}"
+                 f"{self._worlds(a, b)}" for a, b in pairs]
+        out = self.left_out_of_pairs()
+        if out:
+            lines.append(f"{_and(out)} {'is' if len(out) == 1 else 'are'} left out: identical to the baseline in "
+                         f"every run, so against {'it' if len(out) == 1 else 'them'} every other variant reads as "
+                         "its line against the baseline.")
         return lines
+
+    def _worlds(self, a: str, b: str) -> str:
+        """' Not only a design: ...' when designs `a` and `b` set an assumption differently (staff's price aside)."""
+        worlds = [d for d in assumption_differences(self.scenarios[self.labels.index(a)],
+                                                    self.scenarios[self.labels.index(b)])
+                  if d[0] != "community.staff_hour_cost"]  # the market paragraph's staff sentence says it
+        if not worlds:
+            return ""
+        sets = ", ".join(f"{k} {_plain(y)} against {_plain(x)}" for k, x, y in worlds)
+        return f" Not only a design: they differ in assumptions ({sets})."
 
     @property
     def advice_heading(self) -> str:
@@ -782,7 +797,7 @@ class CompareResult:
         Path(path).write_text(compare_html(self), encoding="utf-8")
 
     def write(self, out: str | os.PathLike) -> Path:
-        """Write the CSVs (between_variants.csv with two variants or more), the figures and both reports.
+        """Write the CSVs (between_variants.csv when two variants differ from the baseline), figures and reports.
 
         All files appear together or not at all (`sim.outputs.folder.publish`).
         """
@@ -803,6 +818,16 @@ class CompareResult:
             (stage / "report.html").write_text(compare_html(self, images), encoding="utf-8")
             (stage / "report.md").write_text(compare_markdown(self, images), encoding="utf-8")
         return out
+
+
+def _and(items) -> str:
+    """'a', 'a and b', 'a, b and c'.
+
+    >>> _and(["a", "b", "c"])
+    'a, b and c'
+    """
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _plain(v) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.experiments.compare import _and
 from sim.experiments.replications import execute, replication_seeds, temporary_store
 from sim.experiments.store import ResultStore, versions
 from sim.readouts.registry import measures
@@ -77,12 +78,8 @@ def _param_spec(key: str, scenario: Scenario | None = None) -> Param | None:
 
 ASSUMPTION_MEANS = "how people and the platform behave, or what things cost: estimated, not chosen"
 #: Added when a swept assumption is a price (its unit is a currency): only the charge depends on it.
-PRICE_MEANS = "; a cost per unit changes no behaviour, so alone it ranks the cheapest first"
-
-
-def _and(items) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+PRICE_MEANS = ("; a cost per unit changes only spend: points that differ in it alone tie on every other measure "
+               "and the Pareto set keeps the cheapest")
 
 
 def role_note(ranges, scenario: Scenario | None = None) -> str | None:
@@ -115,7 +112,7 @@ def role_note(ranges, scenario: Scenario | None = None) -> str | None:
     levers = [k for k, role in named if role == "lever"]
     beside = f" (though it also sweeps the lever{'s' if len(levers) > 1 else ''} {_and(levers)})" if levers else ""
     them = "it" if others == 1 else "them"
-    ranks = "readings of the same runs" if set(by_role) == {"read-out"} else "worlds"
+    ranks = "readings of the same runs" if set(by_role) == {"read-out"} and not levers else "worlds"
     return (f"{'; '.join(said)}, not {'a lever' if others == 1 else 'levers'} a community's operators set: this "
             f"sweep is a sensitivity analysis, not a choice of design{beside}. Its best points and Pareto set rank "
             f"{ranks}, not designs to pick; read them as how much the results depend on {them} (docs/scenarios.md "

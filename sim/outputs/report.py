@@ -424,23 +424,32 @@ def _label(scenarios, labels, i: int) -> str:
 
 
 def _assumptions_sentence(scenarios, labels=None) -> str:
-    """' Assumptions differ ...' naming every pair of designs that set an assumption differently, or ''.
+    """' Assumptions differ ...': each assumption two designs set differently, with every design's value, or ''.
 
     Designs are levers; a variant that also changes how people behave is compared in another
     world (`sim.experiments.compare.assumption_differences`), and a shared report must say so.
-    Pairs of variants count too, since compare also sets them against each other. The price of
-    staff time is left to the staff sentence.
+    A strategy's assumption is compared among the designs that run it (by name and kind); the
+    price of staff time is left to the staff sentence.
     """
-    from sim.experiments.compare import _plain, assumption_differences
+    from sim.experiments.compare import _and, _plain, assumption_differences
+
+    keys: dict = {}
+    for i, j in itertools.combinations(range(len(scenarios)), 2):
+        for k, _, _ in assumption_differences(scenarios[i], scenarios[j]):
+            if k != "community.staff_hour_cost":
+                keys.setdefault(k, None)
+    if not keys:
+        return ""
+    from sim.scenario.schema import dict_leaves
 
     parts = []
-    for i, j in itertools.combinations(range(len(scenarios)), 2):
-        diff = [d for d in assumption_differences(scenarios[i], scenarios[j]) if d[0] != "community.staff_hour_cost"]
-        if diff:
-            keys = ", ".join(f"{k} to {_plain(b)} ({_label(scenarios, labels, i)}: {_plain(a)})" for k, a, b in diff)
-            parts.append(f"{_label(scenarios, labels, j)} sets {keys}")
-    if not parts:
-        return ""
+    for key in keys:
+        values: dict = {}
+        for i, sc in enumerate(scenarios):
+            flat = {".".join(p): v for p, v in dict_leaves(sc.to_dict())}
+            if key in flat:
+                values.setdefault(_plain(flat[key]), []).append(_label(scenarios, labels, i))
+        parts.append(f"{key} ({'; '.join(f'{v} in {_and(names)}' for v, names in values.items())})")
     return (f" Assumptions differ between designs, not only levers: {'; '.join(parts)}. Those differences "
             "compare another world as well as another design, and the verdicts carry both (docs/scenarios.md "
             "gives every key's role).")

@@ -20,7 +20,7 @@ class SplitGroups(Strategy):
     PARAMS = {
         "cap": P(150, "int", "members", "Largest group allowed while the strategy runs.", 4, 10_000_000, role="lever"),
         "admin_hours": P(0.0, "float", "hours/day/group", "Hours a volunteer admin from each "
-                         "group gives per day (0: the staff carry every group).", 0, 24, role="assumption"),
+                         "group gives per day (0: the staff carry every group).", 0, 24, role="lever"),
     }
 
     def apply(self, effects: Effects, day: int) -> None:
