@@ -612,7 +612,8 @@ class CompareResult:
         A variant identical to the baseline in every run is left out: against it, the other
         variant's line would be its line against the baseline.
         """
-        return list(itertools.combinations([lab for lab in self.labels[1:] if lab not in self.left_out_of_pairs()], 2))
+        out = set(self.left_out_of_pairs())
+        return list(itertools.combinations([lab for lab in self.labels[1:] if lab not in out], 2))
 
     def left_out_of_pairs(self) -> list[str]:
         """Variants identical to the baseline in every run: left out of the pairs (see `variant_pairs`)."""

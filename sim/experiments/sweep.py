@@ -29,7 +29,7 @@ from sim.experiments.store import ResultStore, versions
 from sim.readouts.registry import measures
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.params import ROLE_NAMES
-from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, param_of, role_of, strategy_kinds
+from sim.scenario.schema import SCHEMA, Param, param_of, role_of, strategy_kinds, strategy_params
 
 METHODS = ("grid", "lhs", "sobol")
 
@@ -136,7 +136,7 @@ def numeric_keys(scenario: Scenario | None = None) -> list[str]:
             if spec.type in ("int", "float") and ".".join(p) not in NOT_SWEPT]
     strategies = scenario.strategies if scenario is not None else [(k, k, None) for k in KINDS]
     for name, kind, _ in strategies:
-        for param, spec in {**COMMON_STRATEGY_PARAMS, **KINDS[kind].PARAMS}.items():
+        for param, spec in strategy_params(kind).items():
             if spec.type in ("int", "float") and (param != "every" or KINDS[kind].recurring):
                 keys.append(f"strategies.{name}.{param}")
     return keys

@@ -237,20 +237,17 @@ class FitSpec:
 # Validation (called by the scenario loader)
 # ----------------------------------------------------------------------------------------
 def parameter_declaration(key: str, resolved: dict) -> Param | None:
-    """The schema's Param of a dotted key in a resolved scenario (strategies by their kind), or None."""
-    from sim.scenario.schema import param_at
+    """The schema's Param of a dotted key in a resolved scenario (strategies by their kind), or None.
 
+    A strategy's key names one of the scenario's strategies (not a kind it does not run).
+    """
+    from sim.scenario.schema import param_of
+
+    strategies = resolved.get("strategies") or {}
     parts = key.split(".")
-    if parts[0] == "strategies":
-        if len(parts) != 3:
-            return None
-        from sim.scenario.loader import strategy_schema
-
-        spec = (resolved.get("strategies") or {}).get(parts[1])
-        if spec is None:
-            return None
-        return strategy_schema(spec["kind"]).get(parts[2])
-    return param_at(parts)
+    if parts[0] == "strategies" and (len(parts) != 3 or parts[1] not in strategies):
+        return None
+    return param_of(key, {name: spec["kind"] for name, spec in strategies.items()})
 
 
 def _number(v) -> bool:

@@ -442,11 +442,11 @@ def _assumptions_sentence(scenarios, labels=None) -> str:
         return ""
     from sim.scenario.schema import dict_leaves
 
+    flats = [{".".join(p): v for p, v in dict_leaves(sc.to_dict())} for sc in scenarios]
     parts = []
     for key in keys:
         values: dict = {}
-        for i, sc in enumerate(scenarios):
-            flat = {".".join(p): v for p, v in dict_leaves(sc.to_dict())}
+        for i, flat in enumerate(flats):
             if key in flat:
                 values.setdefault(_plain(flat[key]), []).append(_label(scenarios, labels, i))
         parts.append(f"{key} ({'; '.join(f'{v} in {_and(names)}' for v, names in values.items())})")

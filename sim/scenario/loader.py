@@ -45,7 +45,8 @@ import numpy as np
 import yaml
 
 from sim.scenario import files
-from sim.scenario.schema import COMMON_STRATEGY_PARAMS, SCHEMA, Param, defaults
+from sim.scenario.schema import SCHEMA, Param, defaults
+from sim.scenario.schema import strategy_params as strategy_schema
 
 #: Deepest nesting of mappings and lists in a scenario (the schema itself is 3 levels deep).
 MAX_DEPTH = 20
@@ -905,13 +906,6 @@ def _validate_tree(doc: Any, tree: dict, path: tuple, locs: dict, file: str,
     return out
 
 
-def strategy_schema(kind: str) -> dict:
-    """Common schedule parameters plus the kind's own (see `sim/model/strategies/`)."""
-    from sim.model.strategies import KINDS
-
-    return {**COMMON_STRATEGY_PARAMS, **KINDS[kind].PARAMS}
-
-
 def bad_strategy_name(name) -> str:
     """Why `name` cannot name a strategy, or '' (pure).
 
@@ -1112,18 +1106,18 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
             out.append(Problem(f, line, f"strategies.{name}.cap",
                                f"{spec['cap']} is above community.group_cap ({group_cap}): that cap "
                                f"still holds, so groups split at {group_cap}"))
-    out += _fitted_non_assumptions(r, locs, file)
+    out += _fitted_non_assumptions(r, kinds, locs, file)
     return out
 
 
-def _fitted_non_assumptions(r: dict, locs: dict, file: str) -> list[Problem]:
+def _fitted_non_assumptions(r: dict, kinds: dict, locs: dict, file: str) -> list[Problem]:
     """A fit that estimates a lever or a read-out threshold: said, not refused.
 
     A history shows what a community's people did under what its operators chose: the
     operators' choices (levers) are known and set, not fitted; fitting one makes it soak up
     what the model's assumptions miss. Allowed (the staff count may truly be unknown), and said.
     A read-out threshold changes no run, so a history cannot inform it. The market (an unknown
-    social graph's degree) is a fair thing to fit.
+    social graph's degree) is a fair thing to fit. `kinds`: {strategy name: kind}.
     """
     from sim.scenario.params import ROLE_NAMES
     from sim.scenario.schema import role_of
@@ -1132,7 +1126,6 @@ def _fitted_non_assumptions(r: dict, locs: dict, file: str) -> list[Problem]:
                     "fit left to assumptions (how people behave); fitted, it absorbs what the assumptions miss",
            "read-out": "no run depends on it, so the history cannot inform it: its posterior will be its prior"}
     out = []
-    kinds = {name: _kind_of(name, spec) for name, spec in r["strategies"].items()}
     for key in ((r.get("fit") or {}).get("parameters") or {}):
         role = role_of(key, kinds)
         if role not in why:

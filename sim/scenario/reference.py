@@ -9,11 +9,12 @@ True
 
 from __future__ import annotations
 
-from sim.scenario.schema import COMMON_STRATEGY_PARAMS, DEFAULT_ROLE, ROLES, SCHEMA, SECTION_ROLES, Param, iter_leaves
+from sim.scenario.schema import COMMON_STRATEGY_PARAMS, ROLES, SCHEMA, Param, iter_leaves, role_in
 
 
-def _row(key: str, p: Param, role: str | None = None) -> str:
-    role = p.role or role or SECTION_ROLES.get(key.split(".")[0], DEFAULT_ROLE)
+def _row(key: str, p: Param, section: str | None = None) -> str:
+    """One table row; the role is read as `role_in` reads it, in `section` (default: the key's first part)."""
+    role = role_in(section or key.split(".")[0], p)
     default = "null" if p.default is None else repr(p.default).replace("'", '"')
     if isinstance(p.default, bool):
         default = str(p.default).lower()
@@ -68,7 +69,7 @@ def scenario_reference() -> str:
         RULE,
     ]
     for key, p in COMMON_STRATEGY_PARAMS.items():
-        lines.append(_row(key, p, "lever"))
+        lines.append(_row(key, p, "strategies"))
     for kind, cls in KINDS.items():
         lines += ["", f"### `{kind}`", "", f"{cls.summary} (`sim/model/strategies/{cls.__module__.split('.')[-1]}.py`)",
                   "", HEAD, RULE]
@@ -98,5 +99,5 @@ def _fit_section() -> list[str]:
         RULE,
     ]
     for key, p in SETTINGS.items():
-        lines.append(_row(f"fit.{key}", p, "run"))
+        lines.append(_row(f"fit.{key}", p))
     return lines

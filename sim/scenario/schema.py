@@ -16,8 +16,8 @@ from sim.readouts import lifecycle
 from sim.scenario.params import ROLES, P, Param
 
 __all__ = ["COMMON_STRATEGY_PARAMS", "GRAPH_TYPES", "P", "Param", "ROLES", "SCHEMA", "SECTION_ROLES", "defaults",
-           "dict_leaves", "iter_leaves", "param_at", "param_of", "role_of",
-           "strategy_kinds"]
+           "dict_leaves", "iter_leaves", "param_at", "param_of", "role_in", "role_of",
+           "strategy_kinds", "strategy_params"]
 GRAPH_TYPES = population.GRAPH_TYPES
 
 # --------------------------------------------------------------------------------------
@@ -47,9 +47,9 @@ SCHEMA: dict[str, Any] = {
 
 #: A key's role when its `Param` names none: a section's (`sim.scenario.params.ROLES`). Levers
 #: and the market are named on their own keys (`role="lever"`, next to the code that reads them);
-#: what is not named is an assumption, except the read-outs' thresholds and a strategy's keys,
-#: which are levers unless named assumptions (how members respond: `points.value`).
-SECTION_ROLES = {"lifecycle": "read-out", "strategies": "lever"}
+#: what is not named is an assumption, except the read-outs' thresholds, a strategy's keys
+#: (levers unless named assumptions, as `points.value`) and the `fit:` section's settings (run).
+SECTION_ROLES = {"lifecycle": "read-out", "strategies": "lever", "fit": "run"}
 DEFAULT_ROLE = "assumption"
 
 COMMON_STRATEGY_PARAMS: dict[str, Param] = {
@@ -91,9 +91,8 @@ def param_of(key: str, scenario=None) -> Param | None:
 
     if len(parts) != 3:
         return None
-    kinds = strategy_kinds(scenario)  # a dict too: a loader has one before the Scenario exists
-    cls = KINDS.get(kinds.get(parts[1], parts[1]))
-    return None if cls is None else {**COMMON_STRATEGY_PARAMS, **cls.PARAMS}.get(parts[2])
+    kind = strategy_kinds(scenario).get(parts[1], parts[1])  # a dict too: a loader has one before the Scenario
+    return strategy_params(kind).get(parts[2]) if kind in KINDS else None
 
 
 def strategy_kinds(scenario) -> dict:
@@ -127,9 +126,19 @@ def role_of(key: str, scenario=None) -> str | None:
     ('lever', 'market', 'read-out')
     """
     spec = param_of(key, scenario)
-    if spec is None:
-        return None
-    return spec.role or SECTION_ROLES.get(key.split(".")[0], DEFAULT_ROLE)
+    return None if spec is None else role_in(key.split(".")[0], spec)
+
+
+def role_in(section: str, spec: Param) -> str:
+    """A key's role: its own (`spec.role`), else its top-level `section`'s (`SECTION_ROLES`, else an assumption)."""
+    return spec.role or SECTION_ROLES.get(section, DEFAULT_ROLE)
+
+
+def strategy_params(kind: str) -> dict:
+    """Common schedule parameters plus the kind's own (see `sim/model/strategies/`)."""
+    from sim.model.strategies import KINDS
+
+    return {**COMMON_STRATEGY_PARAMS, **KINDS[kind].PARAMS}
 
 
 def iter_leaves(tree: dict, prefix: tuple = ()):
