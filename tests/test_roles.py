@@ -31,6 +31,15 @@ def test_every_key_has_a_known_role():
     assert all(r in ROLES for r in roles.values()), {k: r for k, r in roles.items() if r not in ROLES}
     # every role is used, and the classification is not one default for everything
     assert set(roles.values()) == set(ROLES)
+    # whole sections read as what they are: thresholds of the read-outs, settings of the run
+    assert {roles[k] for k in keys if k.startswith("lifecycle.")} == {"read-out"}
+    assert {"seed", "horizon_days"} <= {k for k, r in roles.items() if r == "run"}
+    # no model parameter is a run setting (a strategy's `kind` names its code: chosen by the entry, not swept)
+    assert not any(r == "run" for k, r in roles.items() if "." in k and not k.endswith(".kind"))
+    # the people in the market and what is chosen are declared, not left to the section's default
+    assert roles["population.size"] == "market" and roles["community.organizers"] == "lever"
+    # a key that does not exist has no role (a typo must not pass as an assumption)
+    assert role_of("acquisition.no_such_key") is None and role_of("no_section.x") is None
 
 
 @pytest.mark.parametrize("key, role", [
