@@ -198,3 +198,14 @@ def test_between_variants_notes_name_the_earlier_variant_not_the_baseline():
     res = sim.compare(scs, replications=2, executor="serial", progress=False)
     notes = set(res.between_variants()["note"].dropna())
     assert notes == {"no test: identical to baseline in every run"}
+
+
+def test_between_variants_is_computed_once_and_handed_out_as_a_copy(three):
+    first = three.between_variants()
+    first.loc[:, "mean"] = 12345.0  # a caller's edit must not reach the next reader
+    assert not (three.between_variants()["mean"] == 12345.0).any()
+    # new runs (a result whose rows were replaced) are read afresh, not from the memo
+    other = three.against(three.labels[0])
+    other._rows = [dict(r, viral_k=0.0) for r in three._rows]
+    assert (other.between_variants().set_index("measure").loc["viral_k", "mean"] == 0.0)
+    assert three.between_variants().set_index("measure").loc["viral_k", "mean"] != 0.0

@@ -625,15 +625,24 @@ class CompareResult:
         The `baseline` column names the earlier variant. Holm's adjustment runs within each
         pair, as it does for each variant against the baseline; the pairs are not adjusted for
         one another, so with many variants a few lines may differ by chance.
+
+        Computed once per order of the designs and set of runs (the terminal, both reports and
+        the CSV read it: some 30 paired tests a pair, 2 s for 8 designs); a copy is returned.
         """
-        runs = self.runs()
-        rows = []
-        for a, b in self.variant_pairs():
-            for r in self.against(a)._variant_rows(b, runs):
-                if isinstance(r.get("note"), str):
-                    r["note"] = r["note"].replace("the baseline", a)
-                rows.append(r)
-        return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+        memo = self.__dict__.setdefault("_between_memo", {})
+        key = tuple(self.labels)
+        hit = memo.get(key)
+        if hit is None or hit[0] is not self._rows or hit[1] != len(self._rows):
+            runs = self.runs()
+            rows = []
+            for a, b in self.variant_pairs():
+                for r in self.against(a)._variant_rows(b, runs):
+                    if isinstance(r.get("note"), str):
+                        r["note"] = r["note"].replace("the baseline", a)
+                    rows.append(r)
+            # the rows list itself is kept: a result whose runs were replaced is computed again
+            hit = memo[key] = (self._rows, len(self._rows), pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS))
+        return hit[2].copy()
 
     BETWEEN_NOTE = ("each later variant against each earlier one, paired by seed; headline measures that differ "
                     "significantly after Holm's adjustment within the pair; pairs are not adjusted for one "
