@@ -32,11 +32,24 @@ def _summary(**over) -> dict:
 
 def test_summary_uses_thousands_separators_and_the_scenario_currency():
     text = format_summary(_summary())
-    for shown in ("12,000 persons", "1,000 days", "3,456 members", "diffusion 2,345", "dormant 1,234",
+    for shown in ("12,000 persons", "1,000 days", "3,456 members", "diffusion 2,345", "1,234 dormant members",
                   "12,345", "34,812 EUR", "40,000 EUR", "1,000"):
         assert shown in text, shown
     assert "money" not in text
     assert "34,812 cost units" in format_summary(_summary(parameters={}))
+
+
+def test_the_summary_says_what_a_share_a_limit_and_a_dormant_member_are():
+    """A newcomer's first hour (2026-12-07): '57.6%' of what, beyond which limit, and dormant is no circle."""
+    text = format_summary(_summary(overload_share=0.576, days_beyond_dunbar=229,
+                                   parameters={"population": {"dunbar_limit": 120}, "churn": {"dormant_after": 45}}))
+    assert "57.6% of reader-days" in text
+    assert "229 days (a group above 120 monthly-active members)" in text
+    assert "diffusion 2,345 not dormant; and 1,234 dormant members (silent 45 days or more, or muted" in text
+    assert "Reading the output" in text  # where each read-out is explained
+    # summary.json alone (no parameters): the figures still print, without a limit it does not know
+    bare = format_summary(_summary(days_beyond_dunbar=229, parameters={}))
+    assert "229 days\n" in bare and "silent, or muted" in bare
 
 
 def test_a_germination_of_zero_days_is_explained_and_a_real_one_is_not():

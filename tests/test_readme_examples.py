@@ -130,3 +130,21 @@ def test_the_python_compare_and_sweep_example_runs_on_the_base_install(tmp_path,
     printed = capsys.readouterr().out
     assert "points: better on" in printed and "replications are too few to settle" in printed  # what it prints
     assert (tmp_path / "out" / "points" / "report.html").is_file()
+
+
+def test_the_readme_names_the_current_model_version():
+    """README figures name their model version; the line saying which is current must follow the code."""
+    from sim.version import MODEL_VERSION
+
+    assert f"prints the current one, {MODEL_VERSION})" in " ".join(README.split())
+
+
+def test_the_baseline_summary_in_the_readme_is_what_run_prints():
+    """The block under 'What the baseline predicts' is format_summary of the shipped baseline, seed 1."""
+    import sim
+    from sim.outputs.report import format_summary
+
+    scenario = sim.load_scenario(sim.scenarios_dir() / "baseline.yaml")
+    text = format_summary(sim.run_scenario(scenario, seed=1).summary, scenario=scenario)
+    start = README.index("```\nScenario 'baseline', seed 1,") + 4
+    assert README[start:README.index("```", start)].rstrip("\n") == text.rstrip("\n")

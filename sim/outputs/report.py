@@ -77,6 +77,11 @@ def format_readouts(s: dict, currency: str = "cost units") -> str:
             # "n/a" read as unknown; alive at the horizon, the lifespan is at least the horizon (a newcomer)
             lines.append(f"  {r.label:<28}{'>= ' + format(s['horizon_days'], ','):>12}{unit} (alive at the horizon)")
             continue
+        if "%" in r.fmt and r.unit.startswith("share of "):  # "57.6% of reader-days": a share of what
+            unit = f" of {r.unit[len('share of '):]}"
+        elif name == "days_beyond_dunbar":  # beyond what: the limit, and who counts
+            limit = ((s.get("parameters") or {}).get("population") or {}).get("dunbar_limit")
+            unit += f" (a group above {limit:,} monthly-active members)" if isinstance(limit, int) else ""
         lines.append(f"  {r.label:<28}{r.format(value):>12}{unit if value is not None else ''}")
     return "\n".join(lines)
 
@@ -206,10 +211,14 @@ def format_summary(s: dict, currency: str | None = None, scenario=None) -> str:
                    f"{_pct(ps['next9'])}, bottom 90% {_pct(ps['bottom90'])} ({ps['people']:,} members).")
     c = s.get("circles_at_peak") or {}
     if c:
+        after = ((s.get("parameters") or {}).get("churn") or {}).get("dormant_after")
+        silent = f"silent {after} days or more, or muted" if isinstance(after, int) else "silent, or muted"
         out.append(f"Circles at the peak: core {c['core']:,}, organizers {c['organizers']:,}, "
-                   f"diffusion {c['diffusion']:,}, dormant {c['dormant']:,}.")
+                   f"diffusion {c['diffusion']:,} not dormant; and {c['dormant']:,} dormant members "
+                   f"({silent}: the silent majority, still on the roll).")
     out += format_retention(s)
-    out += ["", "Read-outs:", format_readouts(s, currency), ""]
+    out += ["", "Read-outs (README.md, 'Reading the output', says what each measures):",
+            format_readouts(s, currency), ""]
     out += format_warnings(s["warnings"])
     return "\n".join(out)
 
