@@ -833,7 +833,9 @@ def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
     kind = "points" if result.role_note else "design points"  # over assumptions the points are not designs
     print(f"Best {kind} by {label} (mean of {runs} replication{'s' if runs != 1 else ''} each):")
     for _, r in best.iterrows():
-        params = ", ".join(f"{key}={number(r[key])}" for key in result.keys)
+        # a level is a setting: 35, not 35.0 beside 5 (a grid mixes the ints and floats it was given)
+        params = ", ".join(f"{key}={number(int(v) if isinstance(v, float) and v.is_integer() else v)}"
+                           for key, v in ((key, r[key]) for key in result.keys))
         alive = r["alive_at_horizon"]
         if alive == 1:
             life = f"alive at the horizon (lifespan ≥ {result.horizon:,} day{'' if result.horizon == 1 else 's'})"
@@ -845,6 +847,8 @@ def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
         print(f"  point {int(r['point'])}: {params}: {head}{number(r['active_member_days'])} active member-days, "
               f"{life}, total spend {number(r['total_spend'])} {result.base.get('currency') or 'cost units'}"
               + (f" (incentives {number(r['incentive_spend'])})" if r["incentive_spend"] else ""))
+    for line in result.separation(target, k):  # is the leader's lead more than the noise between runs?
+        print(f"  {line}")
 
 
 def cmd_dashboard(args) -> int:

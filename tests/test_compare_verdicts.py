@@ -110,6 +110,35 @@ def test_too_few_replications_are_flagged_with_a_number_that_would_settle_it():
     assert "## Too few replications" in md and f"about {expected:,}" in md
 
 
+def test_no_run_count_is_advised_for_lifespans_cut_at_the_horizon():
+    """'lifespan (about 20)' with 7 of 8 runs alive at the horizon (statistician's red team, 2026-12-07):
+    more runs repeat the cut; a longer horizon settles it, and the advice says so instead."""
+    res = _result({"lifespan": (15.0, 40.0), "viral_k": (0.02, 0.08)}, n=6, seed=3, exact=True,
+                  base_overrides={"t_dormant": 150.0})
+    for r in res._rows:
+        if r["scenario"] == "variant" and r["seed"] in (0, 1):
+            r["t_dormant"] = float("nan")  # two runs of the variant outlived the horizon
+    row = res.differences().set_index("measure").loc["lifespan"]
+    assert not row["significant"] and row["p_holm"] == row["p_holm"]  # tested, unsettled
+    assert row["replications_needed"] > 6  # a count the old advice would have given
+    # two of twelve runs cut: the count stands, said to be for lifespans cut at the horizon
+    (advice,) = res.replication_advice()
+    assert "lifespan (cut at the horizon in 2 of 12 runs; about" in advice, advice
+    # most runs cut (six of the variant's and one of the baseline's): no count, a longer horizon instead
+    for r in res._rows:
+        if r["seed"] in (2, 3, 4, 5) and r["scenario"] == "variant" or (r["scenario"], r["seed"]) == ("baseline", 0):
+            r["t_dormant"] = float("nan")
+    (advice,) = res.replication_advice()
+    assert "lifespan (" not in advice
+    assert ("lifespan cannot be settled by more runs: 7 of 12 runs outlived the horizon (day 200); run longer, "
+            "e.g. --days 400") in advice, advice
+    assert "viral K (about" in advice and "to settle those" in advice  # the other measure's count stays
+    # with nobody alive the count is given as before, with no note
+    for r in res._rows:
+        r["t_dormant"] = 150.0
+    assert "lifespan (about" in " ".join(res.replication_advice())
+
+
 def test_advice_counts_runs_for_a_measure_some_runs_never_reach():
     """'6 replications are too few to settle decline 80%->20% (about 4)' when only 2 of the 6
     pairs reached a decline (a newcomer's first hour, 2026-12-07): 4 pairs that reach it take
@@ -328,11 +357,13 @@ def test_every_differing_headline_measure_gets_a_verdict():
     assert any(v.startswith("variant raises peak DAU by") for v in verdicts)
     # the non-differing headline measures are listed in one sentence, not dropped
     quiet = [v for v in verdicts if v.startswith("variant: no detectable difference in")]
-    assert len(quiet) == 1 and "viral K" in quiet[0] and "lifespan" in quiet[0]
-    # a measure no pair of runs reached is not a "no detectable difference": a line of its own
-    assert "decline" not in quiet[0]
+    assert len(quiet) == 1 and "viral K" in quiet[0]
+    # a measure no pair of runs reached is not a "no detectable difference": a line of its own, and so
+    # is a lifespan every run outlived (every run here is alive at the horizon)
+    assert "decline" not in quiet[0] and "lifespan" not in quiet[0]
     assert "variant: not measured, since no seed's runs of both reached it within the horizon (a longer " \
-           "--days would): decline 80%->20%." in verdicts
+           "--days would judge it): lifespan (every run of both still alive at the horizon, day 200); " \
+           "decline 80%->20%." in verdicts
     # the report's table says the same, in the same units
     md = res_markdown(res)
     assert f"| overload_share | {100 * diff.loc['overload_share', 'mean']:.3g} pp |" in md
@@ -423,7 +454,7 @@ def test_blank_cost_cells_are_explained():
     assert c["note"] == ""
     assert c["spend_per_extra_day"] == pytest.approx(c["extra_spend"] / c["extra_active_member_days"])
     md = res_markdown(res)
-    assert "why blank" in md and "no detectable change in active member-days" in md
+    assert "why blank, or provisional" in md and "no detectable change in active member-days" in md
 
 
 # --------------------------------------------------------------------------- no variant
@@ -575,10 +606,11 @@ def test_holm_adjusts_each_variants_headline_tests_and_the_verdict_says_when_a_f
     # every run of both is alive at the horizon here: lifespan is no test and stays out of the family;
     # so does spend, 0 against 0 in every pair (equal by construction)
     assert found.all_alive("baseline", "variant")
-    assert any("every run of both still alive at the horizon, day 200: a longer --days would judge it" in v
-               for v in found.verdicts())  # and says how to judge it
+    said = [v for v in found.verdicts() if "lifespan (every run of both still alive at the horizon, day 200)" in v]
+    assert len(said) == 1 and "not measured" in said[0] and "a longer --days would judge it" in said[0]
+    assert "no detectable difference in lifespan" not in " ".join(found.verdicts())  # not a null result
     found.from_fit = {"draws": 10, "seeds_per_draw": 1}  # compare --from-fit has no --days to lengthen
-    assert any("day 200: a longer horizon would judge it" in v for v in found.verdicts())
+    assert any("a longer horizon would judge it" in v and "day 200)" in v for v in found.verdicts())
     del found.from_fit
     out = head["measure"].isin(["lifespan", "incentive_spend", "total_spend"])
     assert head[out]["p_holm"].isna().all()
@@ -679,3 +711,20 @@ def test_advice_covers_a_difference_the_test_finds_and_holms_adjustment_undoes()
     row = close.differences().set_index("measure").loc["active_member_days"]
     assert row["significant"] and row["p_holm"] >= 0.05 and row["replications_needed"] <= 8, row
     assert any("active member-days (about" in line for line in close.replication_advice())
+
+
+def test_a_cost_per_extra_day_whose_gain_holm_undoes_is_marked_provisional():
+    """0.337 per extra day, unflagged, beside 'better on no headline measure' (statistician's red team,
+    2026-12-07): the table keeps the figure and says it rests on a gain the adjustment undoes."""
+    res = _result({"active_member_days": (954.0, 1000.0), "total_spend": (500.0, 10.0), "viral_k": (0.0, 0.1)},
+                  n=8, seed=7, exact=True)
+    d = res.differences().set_index("measure")
+    assert d.loc["active_member_days", "significant"] and d.loc["active_member_days", "p_holm"] >= 0.05
+    c = res.costs().set_index("variant").loc["variant"]
+    assert c["spend_per_extra_day"] == pytest.approx(500.0 / 954.0)
+    assert c["note"].startswith("provisional: the gain in active member-days is not significant once adjusted")
+    md = res_markdown(res)
+    assert f"{500.0 / 954.0:.3g}" in md and "provisional" in md
+    # a gain that survives the adjustment carries no such note
+    sure = _result({"active_member_days": (3000.0, 1000.0), "total_spend": (500.0, 10.0)}, n=8, seed=7, exact=True)
+    assert sure.costs().set_index("variant").loc["variant", "note"] == ""

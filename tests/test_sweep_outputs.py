@@ -257,3 +257,34 @@ def test_a_sweep_from_python_is_not_told_about_a_command_line_flag_it_never_type
         plan_sweep(load_scenario(SCENARIOS / "baseline.yaml"), params)
     assert words in str(err.value)
     assert "--param" not in str(err.value) or "params=[...]" in str(err.value)  # only beside its Python name
+
+
+def test_the_best_points_say_whether_the_runs_separate_them(grid):
+    """A ranking of means read as a choice though the lead was inside the noise (statistician's red team,
+    2026-12-07): each runner-up against the first, paired by seed, checked against scipy's paired t-test."""
+    import copy
+
+    from scipy import stats
+
+    lines = grid.separation("active_member_days", 3)
+    best = grid.best("active_member_days", 3)
+    runs = grid.runs()
+    lead = int(best.loc[0, "point"])
+    assert len(lines) == 2
+    for line, other in zip(lines, best["point"].iloc[1:].astype(int)):
+        x = runs[runs["point"] == other].set_index("seed")["active_member_days"].astype(float)
+        y = runs[runs["point"] == lead].set_index("seed")["active_member_days"].astype(float).loc[x.index]
+        assert line.startswith(f"point {lead} against point {other}: active member-days ")
+        p = stats.ttest_rel(y, x).pvalue
+        assert f"p = {p:.3f}" in line or (p < 0.001 and "p < 0.001" in line), (line, p)
+        assert line.endswith("the runs separate them") == (p < 0.05)
+    # a lead far beyond the spread between seeds is said to be one
+    clear = copy.copy(grid)
+    clear._rows = [dict(r, active_member_days=(1_000.0 if r["point"] == lead else 500.0) + 10 * (r["seed"] % 3)
+                        + r["point"]) for r in grid._rows]
+    assert all(line.endswith("the runs separate them") for line in clear.separation("active_member_days", 3))
+    # one seed: no interval, no line
+    one = copy.copy(grid)
+    one.seeds = grid.seeds[:1]
+    one._rows = [r for r in grid._rows if r["seed"] == grid.seeds[0]]
+    assert one.separation("active_member_days", 3) == []

@@ -268,6 +268,7 @@ class CompareResult:
         extra member-days of each seed: most of a cost's uncertainty is in the extra days.
         """
         out = []
+        adjusted = self.differences().set_index(["variant", "measure"])["p_holm"] if len(self.labels) > 1 else None
         for lab in self.labels[1:]:
             days = self._paired(lab, "active_member_days")
             spend = self._paired(lab, "total_spend")
@@ -289,6 +290,14 @@ class CompareResult:
             if self._identical(lab):
                 note = "identical to the baseline in every run: no extra day to put a cost on"
             priced = gains and not note  # no cost per day beside a note saying why there is none
+            p_holm = adjusted.get((lab, "active_member_days")) if adjusted is not None else None
+            if gains and p_holm is not None and p_holm == p_holm and p_holm >= 0.05:
+                # the verdict says the gain does not survive Holm; the cost table must say it too
+                # (a statistician's red team, 2026-12-07: 0.337 per extra day, unflagged, beside
+                # "better on no headline measure")
+                note = ((note + "; ") if note else "") + (
+                    f"provisional: the gain in active member-days is not significant once adjusted for the "
+                    f"headline measures tested (Holm {format_p(p_holm)})")
             interval = None
             if priced:
                 (bs, vs), (bd, vd) = self._pairs(lab, "total_spend"), self._pairs(lab, "active_member_days")
@@ -365,10 +374,10 @@ class CompareResult:
                     quiet.append(f"{r.label} (the same in every pair of runs)")  # e.g. the same priced staff
                     continue
                 if m == "lifespan" and self._all_alive(lab):
-                    longer = ("a longer horizon would judge it" if getattr(self, "from_fit", None)
-                              else "a longer --days would judge it")  # compare --from-fit has no --days
-                    quiet.append(f"lifespan (every run of both still alive at the horizon, day {self.horizon:,}: "
-                                 f"{longer})")
+                    # not measured, not a null: "no detectable difference in lifespan" read as one (red team,
+                    # 2026-12-07); the 'not measured' line says a longer horizon would tell
+                    unmeasured.append(f"lifespan (every run of both still alive at the horizon, day "
+                                      f"{self.horizon:,})")
                     continue
                 if d["n"] < 2:  # one pair of runs: a difference, but neither an interval nor a test
                     # with more seeds, the others never reached it: more runs would not help, a longer horizon would
@@ -403,7 +412,7 @@ class CompareResult:
             if unmeasured:
                 longer = "a longer horizon" if getattr(self, "from_fit", None) else "a longer --days"
                 lines.append(f"{lab}: not measured, since no seed's runs of both reached it within the horizon "
-                             f"({longer} would): " + "; ".join(unmeasured) + ".")
+                             f"({longer} would judge it): " + "; ".join(unmeasured) + ".")
             if unjudged:
                 lines.append(f"{lab}: cannot be judged from a single pair of runs (no interval, no test; "
                              "run at least -r 10): " + "; ".join(unjudged) + ".")
@@ -711,9 +720,17 @@ class CompareResult:
         fit = getattr(self, "from_fit", None)  # compare --from-fit: runs per design are draws x seeds
         for lab in self.labels[1:]:
             sub = diff[diff["variant"] == lab]
-            wanted, unknown, holm = [], [], False
+            wanted, unknown, holm, cut = [], [], False, ""
             for _, r in sub.iterrows():
                 pairs = int(r["n"])
+                alive, both = self._alive_runs(self.labels[0], lab) if r["measure"] == "lifespan" else (0, 0)
+                if alive and 2 * alive >= both:
+                    # most lifespans cut at the horizon: more runs mostly repeat the cut (red team,
+                    # 2026-12-07: "lifespan (about 20)" with 7 of 8 runs alive); a longer horizon settles it
+                    longer = "a longer horizon" if fit else f"run longer, e.g. --days {max(2 * self.horizon, 365):,}"
+                    cut = (f"lifespan cannot be settled by more runs: {alive} of {both} runs outlived the horizon "
+                           f"(day {self.horizon:,}); {longer}")
+                    continue
                 need = r["replications_needed"]
                 undone = bool(r["significant"])  # found by the test, undone by Holm's adjustment
                 if undone and r["p"] > 0:  # what settles it is power at its Holm-adjusted level, not at 5%
@@ -734,25 +751,30 @@ class CompareResult:
                 reached, k = "", need
                 if 0 < pairs < n:
                     reached, k = f"reached in {pairs} of {n} pairs; ", math.ceil(need * n / pairs)
+                if alive:  # a few lifespans cut at the horizon: the count is for lifespans so cut
+                    reached += f"cut at the horizon in {alive} of {both} runs; "
                 wanted.append((k, measure(r["measure"]).label, reached))
                 holm = holm or undone
             runs = "runs" if fit else "replications"
             guess = (f"{', '.join(sorted(u for u, _ in unknown))}, and too few to say how many would (the spread "
                      f"between runs is barely known from fewer than {PLANNING_MIN} pairs)") if unknown else ""
             if not wanted:
+                if cut and not unknown:
+                    lines.append(f"{lab}: {cut}.")
+                    continue
                 if unknown:  # enough runs that about FIRST_RUNS pairs reach each measure: then the advice has numbers
                     first = max(FIRST_RUNS, math.ceil(FIRST_RUNS * n / max(1, min(p for _, p in unknown))))
                     more = (f"more runs per design first ({_fit_runs(fit)})" if fit
                             else f"rerun with at least -r {first}")
                     lines.append(f"{lab}: {n} {runs} are too few to settle {guess}: {more}, and read this advice "
-                                 "again.")
+                                 "again" + (f"; and {cut}" if cut else "") + ".")
                 continue
             parts = [f"{label} ({reached}{'about ' if k <= MAX_REPLICATIONS else ''}{_needed(k)}"
                      + (": a difference this small against the noise between runs is rarely worth settling"
                         if k > PRACTICAL_REPLICATIONS else "") + ")"
                      for k, label, reached in sorted(wanted)]
             feasible = [k for k, _, _ in wanted if k <= PRACTICAL_REPLICATIONS]
-            which = "all of them" if len(feasible) == len(wanted) and not unknown else "those"
+            which = "all of them" if len(feasible) == len(wanted) and not unknown and not cut else "those"
             if feasible and fit:
                 rerun = f"; {max(feasible)} runs per design would settle {which} ({_fit_runs(fit)})"
             elif feasible:
@@ -767,7 +789,7 @@ class CompareResult:
                      else "the 5% level")
             lines.append(f"{lab}: {n} {runs} are too few to settle " + ", ".join(parts) + rerun +
                          f" (80% power at {level} for a difference of the observed size, from the observed "
-                         "paired variance)" + (f"; and {guess}" if unknown else "") + ".")
+                         "paired variance)" + (f"; and {guess}" if unknown else "") + (f"; {cut}" if cut else "") + ".")
         return lines
 
     # ---------------------------------------------------------------- figures and files

@@ -319,6 +319,43 @@ class SweepResult:
         t = self.table().dropna(subset=[measure])
         return t.sort_values(measure, ascending=not higher, kind="stable").head(k).reset_index(drop=True)
 
+    def separation(self, measure: str = "active_member_days", k: int = 3) -> list[str]:
+        """Whether the runs separate the best point from the next ones: one line per runner-up.
+
+        The points share their seeds, so each runner-up is compared with the best point paired by
+        seed (mean difference, 95% t-interval, paired t-test). A ranking of means alone read as a
+        choice even when the leader's lead was well inside the noise (a statistician's red team,
+        2026-12-07: +663 member-days, 95% CI -4,375 to 5,700). No adjustment for the several
+        comparisons, so a "separated" line among many is weaker than it reads. Empty with fewer
+        than two points or two seeds.
+        """
+        from sim.experiments.stats import format_p, paired_difference
+        from sim.outputs.report import number
+        from sim.readouts.registry import measure as declared
+
+        best = self.best(measure, k)
+        if len(best) < 2 or len(self.seeds) < 2:
+            return []
+        runs = self.runs()
+        by_point = {pt: g.set_index("seed")[measure].astype(float).reindex(self.seeds)
+                    for pt, g in runs.groupby("point")}
+        lead = int(best.loc[0, "point"])
+        r = declared(measure)
+        lines = []
+        for other in best["point"].iloc[1:].astype(int):
+            d = paired_difference(by_point[other], by_point[lead])
+            if d["n"] < 2 or d["low"] is None:
+                lines.append(f"point {lead} against point {other}: fewer than two seeds reached {r.label} in "
+                             "both: no interval")
+                continue
+            apart = d["low"] > 0 or d["high"] < 0
+            verdict = ("the runs separate them" if apart else
+                       "the runs do not separate them: more replications, or read them as equals")
+            lines.append(f"point {lead} against point {other}: {r.label} {number(d['mean'], sign=True)} (95% CI "
+                         f"{number(d['low'])} to {number(d['high'])}, {format_p(d['p'])}, paired by seed over "
+                         f"{d['n']} seeds): {verdict}")
+        return lines
+
     def indices(self, measures=INDEX_MEASURES) -> pd.DataFrame | None:
         """Sobol first-order (S1) and total-order (ST) indices with 95% half-widths, and a note per measure.
 

@@ -340,18 +340,19 @@ def _difference_rows(result) -> tuple[list[str], list[list[str]]]:
 
 
 def _cost_rows(result) -> tuple[list[str], list[list[str]]]:
-    """Costs per variant; a blank cost per extra day is explained in the last column."""
+    """Costs per variant; the last column says why a cost per extra day is blank, or why it is provisional."""
     cur = result.currency
     head = ["variant", "extra active member-days", f"extra spend ({cur})", "extra points",
-            f"{cur} per extra active member-day [95% CI]", "points per extra active member-day", "why blank"]
+            f"{cur} per extra active member-day [95% CI]", "points per extra active member-day",
+            "why blank, or provisional"]
     rows = []
     for _, r in result.costs().iterrows():
-        per_day = _fmt(r["spend_per_extra_day"]) if r["note"] == "" else ""
+        per_day = "" if _missing(r["spend_per_extra_day"]) else _fmt(r["spend_per_extra_day"])
         if per_day and not _missing(r["spend_per_extra_day_low"]):
             per_day += f" [{_fmt(r['spend_per_extra_day_low'])}, {_fmt(r['spend_per_extra_day_high'])}]"
         rows.append([r["variant"], _fmt(r["extra_active_member_days"]), _fmt(r["extra_spend"]),
                      _fmt(r["extra_points"]), per_day,
-                     _fmt(r["points_per_extra_day"]) if r["note"] == "" else "", r["note"]])
+                     "" if _missing(r["points_per_extra_day"]) else _fmt(r["points_per_extra_day"]), r["note"]])
     return head, rows
 
 
@@ -645,6 +646,9 @@ def sweep_markdown(result, images: dict | None = None) -> str:
         out += ["## Sobol indices (first order S1, total order ST, ± 95%)", ""] + _md_table(ind) + [""]
     kind = "points" if getattr(result, "role_note", None) else "design points"
     out += [f"## Best {kind} by active member-days", ""] + _md_table(_best(result)) + [""]
+    apart = result.separation("active_member_days", 5)
+    if apart:  # a ranking of means is not a choice until the runs separate the leader from the rest
+        out += ["Is the first point's lead more than the noise between runs?", ""] + [f"- {a}" for a in apart] + [""]
     out += ["## Pareto set: active member-days versus total spend", ""] + _md_table(result.pareto()) + [""]
     if images:
         out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
@@ -664,6 +668,10 @@ def sweep_html(result, images: dict | None = None) -> str:
         parts.append("<h2>Sobol indices</h2>" + _html_df(ind))
     kind = "points" if getattr(result, "role_note", None) else "design points"
     parts.append(f"<h2>Best {kind} by active member-days</h2>" + _html_df(_best(result)))
+    apart = result.separation("active_member_days", 5)
+    if apart:
+        parts.append("<p>Is the first point's lead more than the noise between runs?</p><ul>"
+                     + "".join(f"<li>{html.escape(a)}</li>" for a in apart) + "</ul>")
     parts.append("<h2>Pareto set: active member-days versus total spend</h2>" + _html_df(result.pareto()))
     parts += _html_figures(result, images)
     parts += _html_failures(result.failures)
