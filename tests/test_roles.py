@@ -191,3 +191,23 @@ def test_fitting_a_lever_is_noted_with_its_line_and_an_assumption_is_not(tmp_pat
     said = {n.key: n.message for n in load_scenario(g).notices if n.key.startswith("fit.")}
     assert list(said) == ["fit.parameters.lifecycle.dormancy_share"] and "cannot inform it" in said[
         "fit.parameters.lifecycle.dormancy_share"]
+
+
+def test_a_price_set_away_from_its_default_is_said_to_change_spend_only(tmp_path):
+    """A strategist doubled the invite reward and expected more invitations (a newcomer's first hour,
+    2026-12-07): the note says what the price buys, and where to set it."""
+    f = tmp_path / "mine.yaml"
+    f.write_text(f"extends: {SCENARIOS / 'invite_fission.yaml'}\nstrategies:\n  invite_reward:\n    reward: 2.0\n",
+                 encoding="utf-8")
+    [note] = [n for n in load_scenario(f).notices if "changes what is spent" in n.message]
+    assert (note.file, note.line, note.key) == (str(f), 4, "strategies.invite_reward.reward")
+    assert "strategies.invite_reward.share_boost" in note.message
+    assert "strategies.invite_reward.reward" not in note.message.split("buys is", 1)[1]  # not the price itself
+    # from --set too; not for a price at its default, nor for one a base file set
+    sc = load_scenario(SCENARIOS / "points.yaml", overrides=["strategies.points.cost=0.01"])
+    assert [n.key for n in sc.notices if "changes what is spent" in n.message] == ["strategies.points.cost"]
+    assert not [n for n in load_scenario(SCENARIOS / "points.yaml", overrides=["strategies.points.cost=0.005"]).notices
+                if "changes what is spent" in n.message]
+    child = tmp_path / "child.yaml"
+    child.write_text(f"extends: {f}\nname: child\n", encoding="utf-8")
+    assert not [n for n in load_scenario(child).notices if "changes what is spent" in n.message]

@@ -1106,7 +1106,41 @@ def _notices(r: dict, locs: dict, file: str) -> list[Problem]:
             out.append(Problem(f, line, f"strategies.{name}.cap",
                                f"{spec['cap']} is above community.group_cap ({group_cap}): that cap "
                                f"still holds, so groups split at {group_cap}"))
+    out += _prices_that_buy_nothing(r, kinds, locs, file)
     out += _fitted_non_assumptions(r, kinds, locs, file)
+    return out
+
+
+def _prices_that_buy_nothing(r: dict, kinds: dict, locs: dict, file: str) -> list[Problem]:
+    """A strategy's price per unit set away from its default: said to change spend only.
+
+    The model charges a price (`invite_reward.reward`, `points.cost`, ...) but no member
+    responds to it: what the money buys is the kind's other assumptions (`share_boost`, ...),
+    set independently. A strategist who doubled the reward expected more invitations and got
+    only a higher bill (a newcomer's first hour, 2026-12-07). Said when this file or a --set
+    wrote the price, not when a base file did.
+    """
+    out = []
+    for name, spec in r["strategies"].items():
+        kind = kinds.get(name)
+        try:
+            params = strategy_schema(kind)
+        except KeyError:
+            continue
+        for key, p in params.items():
+            where = locs.get(("strategies", name, key))
+            if "currency" not in p.unit or where is None or where[0] not in (file, "--set") \
+                    or spec.get(key) == p.default:
+                continue
+            buys = [k for k, q in params.items() if q.role == "assumption" and "currency" not in q.unit
+                    and q.unit not in ("days", "day")]
+            f, line = _where(locs, ("strategies", name, key), file)
+            out.append(Problem(f, line, f"strategies.{name}.{key}",
+                               f"{spec[key]} changes what is spent, not what members do (no member responds "
+                               "to a price itself)"
+                               + (f"; what it buys is {', '.join(f'strategies.{name}.{b}' for b in buys)}: set "
+                                  f"{'it' if len(buys) == 1 else 'them'} to what you expect this price to buy"
+                                  if buys else "")))
     return out
 
 
