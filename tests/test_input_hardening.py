@@ -597,3 +597,30 @@ def test_the_python_api_names_its_bad_arguments_before_any_work(tmp_path):
         inner = inner["population"]
     with pytest.raises(ScenarioError, match=r"population.population.population.population....: nesting deeper"):
         scenario_from_dict(deep)
+
+
+def test_strategy_settings_that_lost_their_indentation_are_named_as_such(tmp_path):
+    """`invite_reward:` then `start: 30` at the same depth (a newcomer's first hour, 2026-12-07): the
+    messages said 'expected a mapping of settings' and '(left) to remove'; they now say to indent."""
+    f = write(tmp_path, "s.yaml", f"""
+        extends: {SCENARIOS / 'baseline.yaml'}
+        strategies:
+          invite_reward:
+          start: 30
+          reward: 2.0
+    """)
+    ps = problems(f)
+    assert [(p.line, p.key) for p in ps] == [(3, "strategies.invite_reward"), (4, "strategies.start"),
+                                             (5, "strategies.reward")]
+    assert "start, reward below it are at its depth, not under it; indent them two more spaces" in ps[0].message
+    assert all("is a strategy's setting, not a strategy: indent it under" in p.message for p in ps[1:])
+    # an empty strategy with nothing after it keeps its own message; a misplaced non-setting too
+    g = write(tmp_path, "g.yaml", f"""
+        extends: {SCENARIOS / 'baseline.yaml'}
+        strategies:
+          points:
+          loyalty: 3
+    """)
+    msgs = {p.key: p.message for p in problems(g)}
+    assert "the bases have no strategy 'points' to remove" in msgs["strategies.points"]
+    assert msgs["strategies.loyalty"] == "expected a mapping of settings"

@@ -553,11 +553,35 @@ def _empty_entries(doc: dict, base_doc: dict, lines: dict, file: str, problems: 
     strategies, base = doc.get("strategies"), base_doc.get("strategies")
     if isinstance(strategies, dict):
         inherited = base if isinstance(base, dict) else {}
+        settings = _setting_names()
         for name in [n for n, v in strategies.items() if v is None and n not in inherited]:
-            problems.append(Problem(file, lines.get(("strategies", name)), f"strategies.{name}",
-                                    f"is empty, and the bases have no strategy {name!r} (left) to remove: "
-                                    f"delete the line, or write '{name}: {{}}' for the strategy with its "
-                                    "default settings"))
+            # the usual cause: its settings written below it at its own depth, not indented under it
+            names = list(strategies)
+            after = names[names.index(name) + 1:]
+            loose = []
+            for n in after:
+                if n not in settings or isinstance(strategies[n], dict):
+                    break
+                loose.append(str(n))
+            if loose:
+                why = (f"is empty: {', '.join(loose)} below it {'is' if len(loose) == 1 else 'are'} at its depth, "
+                       f"not under it; indent {'it' if len(loose) == 1 else 'them'} two more spaces than "
+                       f"'{name}:'")
+            else:
+                why = (f"is empty, and the bases have no strategy {name!r} to remove: delete the line, or write "
+                       f"'{name}: {{}}' for the strategy with its default settings")
+            problems.append(Problem(file, lines.get(("strategies", name)), f"strategies.{name}", why))
+
+
+def _setting_names() -> set:
+    """Every key a strategy entry can have (any kind's), strategy kinds aside.
+
+    One of these straight under `strategies` is a setting that lost its indentation, not a strategy.
+    """
+    from sim.model.strategies import KINDS
+    from sim.scenario.schema import COMMON_STRATEGY_PARAMS
+
+    return set(COMMON_STRATEGY_PARAMS).union(*(cls.PARAMS for cls in KINDS.values())) - set(KINDS)
 
 
 def _kind_of(name: str, spec) -> Any:
@@ -960,7 +984,10 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
             spec = {}
         if not isinstance(spec, dict):
             f, line = _where(locs, here, file)
-            problems.append(Problem(f, line, ".".join(here), "expected a mapping of settings"))
+            lost = str(name) in _setting_names()  # 'start: 30' straight under strategies: a dedented setting
+            problems.append(Problem(f, line, ".".join(here), (
+                f"{name!r} is a strategy's setting, not a strategy: indent it under the strategy it belongs "
+                "to (two more spaces than the strategy's name)") if lost else "expected a mapping of settings"))
             continue
         kind = spec.get("kind")
         if kind is None or kind == "":
