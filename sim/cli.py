@@ -798,8 +798,10 @@ def cmd_sweep(args) -> int:
     if ind is not None:
         print("Sobol indices (S1 first order, ST total order, ± 95%):")
         for _, r in ind.iterrows():
-            print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {r['S1']:+.3f} ± {r['S1_conf']:.3f}   "
-                  f"ST {r['ST']:+.3f} ± {r['ST_conf']:.3f}")
+            def index(v, conf):  # not measured: 'n/a', as the note below says why ('+nan ± nan' read as a glitch)
+                return "n/a" if v != v else f"{v:+.3f} ± {conf:.3f}"
+            print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {index(r['S1'], r['S1_conf'])}   "
+                  f"ST {index(r['ST'], r['ST_conf'])}")
         for m, note in dict(zip(ind["measure"], ind["note"])).items():
             if note:
                 print(f"  note: {m}: {note}")
@@ -843,7 +845,7 @@ def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
             life = f"lifespan {number(r['lifespan'])} days ({alive:.0%} of runs alive at the horizon)"
         else:
             life = f"lifespan {number(r['lifespan'])} days"
-        head = "" if target == "active_member_days" else f"{label} {number(r[target])}, "
+        head = "" if target == "active_member_days" else f"{label} {measure(target).format(r[target])}, "
         print(f"  point {int(r['point'])}: {params}: {head}{number(r['active_member_days'])} active member-days, "
               f"{life}, total spend {number(r['total_spend'])} {result.base.get('currency') or 'cost units'}"
               + (f" (incentives {number(r['incentive_spend'])})" if r["incentive_spend"] else ""))
@@ -1010,7 +1012,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a fixed (not swept) parameter by dotted key (repeatable)")
     p.add_argument("--target", default="active_member_days", metavar="MEASURE",
                    help="read-out that ranks the best design points printed at the end, e.g. lifespan or "
-                   "peak_dau; higher is better unless the measure is a cost (default active_member_days)")
+                   "peak_dau; ranked in the measure's own direction of better: lowest first for costs and "
+                   "overload (default active_member_days)")
     _engine_args(p, replications=5, per="design point", seed_of="the scenario file's seed")
     p.set_defaults(func=cmd_sweep)
 

@@ -288,3 +288,27 @@ def test_the_best_points_say_whether_the_runs_separate_them(grid):
     one.seeds = grid.seeds[:1]
     one._rows = [r for r in grid._rows if r["seed"] == grid.seeds[0]]
     assert one.separation("active_member_days", 3) == []
+
+
+def test_a_share_target_prints_as_a_share_and_its_separation_in_percentage_points(tmp_path, capsys):
+    """'overload share 0.714' and '-0.0279' beside a table of percentages (statistician's red team, 2026-12-07)."""
+    out = tmp_path / "sw"
+    two = [("2" if a == "1" and GRID[i - 1] == "-r" else a) for i, a in enumerate(GRID)]  # two seeds: intervals
+    assert main(["sweep", str(SCENARIOS / "points.yaml"), *two, "--out", str(out), "--target", "overload_share"]) == 0
+    printed = capsys.readouterr().out
+    table = pd.read_csv(out / "sweep.csv").sort_values("overload_share", kind="stable")
+    first = _best_lines(printed)[0]
+    assert f"overload share {table.iloc[0]['overload_share']:.1%}," in first, first
+    apart = [line for line in printed.splitlines() if " against point " in line]
+    assert apart and all("percentage points (95% CI" in line for line in apart)
+
+
+def test_sobol_indices_not_measured_print_as_n_a(tmp_path, capsys):
+    """'S1 +nan ± nan' read as a glitch beside the note saying why (statistician's red team, 2026-12-07)."""
+    assert main(["sweep", str(SCENARIOS / "points.yaml"), "--param", "strategies.points.daily_cap=5:35",
+                 "--method", "sobol", "--samples", "8", "-r", "1", "--days", "30", "--set", "population.size=200",
+                 "--serial", "--quiet", "--out", str(tmp_path / "s")]) == 0
+    printed = capsys.readouterr().out
+    [life] = [line for line in printed.splitlines() if line.startswith("  lifespan ")]
+    assert life.rstrip().endswith("S1 n/a   ST n/a") and "nan" not in printed
+    assert "note: lifespan: not measured: every run alive at the horizon (day 30)" in printed

@@ -351,9 +351,10 @@ class SweepResult:
             apart = d["low"] > 0 or d["high"] < 0
             verdict = ("the runs separate them" if apart else
                        "the runs do not separate them: more replications, or read them as equals")
-            lines.append(f"point {lead} against point {other}: {r.label} {number(d['mean'], sign=True)} (95% CI "
-                         f"{number(d['low'])} to {number(d['high'])}, {format_p(d['p'])}, paired by seed over "
-                         f"{d['n']} seeds): {verdict}")
+            k, pp = (100.0, " percentage points") if r.bounds is not None else (1.0, "")  # shares as compare says them
+            lines.append(f"point {lead} against point {other}: {r.label} {number(k * d['mean'], sign=True)}{pp} "
+                         f"(95% CI {number(k * d['low'])} to {number(k * d['high'])}, {format_p(d['p'])}, paired by "
+                         f"seed over {d['n']} seeds): {verdict}")
         return lines
 
     def indices(self, measures=INDEX_MEASURES) -> pd.DataFrame | None:
