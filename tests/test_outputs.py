@@ -242,3 +242,15 @@ def test_format_summary_takes_the_quoted_settings_from_the_scenario_when_the_sum
     text = format_summary(summary, scenario=sc)
     assert "0 yuan" in text and "cost units" not in text and "lifecycle.germination_share" not in text
     assert "cost units" in format_summary(summary)  # without the scenario: the neutral default
+
+
+def test_the_summary_says_which_strategies_ran_and_when():
+    """A newcomer's run of an invite reward on days 30-120 printed no word of it (first hour, 2026-12-07)."""
+    sc = load_scenario(SCENARIOS / "baseline.yaml", days=200).with_overrides(
+        ["strategies.invite_reward.kind=invite_reward", "strategies.invite_reward.start=30",
+         "strategies.invite_reward.stop=121"])
+    text = format_summary(_summary(horizon_days=200, parameters=sc.to_dict()))
+    assert text.splitlines()[1] == "Strategies: invite_reward (days 30-120)"
+    none = format_summary(_summary(parameters=load_scenario(SCENARIOS / "baseline.yaml").to_dict()))
+    assert none.splitlines()[1] == "Strategies: none"
+    assert "Strategies" not in format_summary(_summary(parameters={}))  # summary.json without parameters

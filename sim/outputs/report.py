@@ -183,6 +183,41 @@ def _peak_at_horizon(s: dict) -> list[str]:
             f"run longer, e.g. --days {max(2 * horizon, 365):,}.)"]
 
 
+def _strategies_in_force(s: dict) -> list[str]:
+    """'Strategies: invite_reward (days 30-119)': what ran and when, under the header (a newcomer's first hour).
+
+    Days are the run's (a stop is exclusive; a strategy still running at the horizon runs to its
+    last day). Nothing when the summary carries no parameters (summary.json alone has them).
+
+    >>> _strategies_in_force({"horizon_days": 100, "parameters": {"strategies": {
+    ...     "invite_reward": {"kind": "invite_reward", "start": 30, "stop": 120},
+    ...     "late": {"kind": "events", "start": 200, "stop": None}}}})
+    ['Strategies: invite_reward (days 30-99, to the horizon); late (events, from day 200: never in force)']
+    >>> _strategies_in_force({"horizon_days": 100, "parameters": {"strategies": {}}})
+    ['Strategies: none']
+    """
+    params = s.get("parameters")
+    if not isinstance(params, dict) or not isinstance(params.get("strategies"), dict):
+        return []
+    horizon = s.get("horizon_days")
+    parts = []
+    for name, spec in params["strategies"].items():
+        kind = spec.get("kind") or name
+        label = name if kind == name else f"{name} ({kind}, "
+        start, stop = spec.get("start", 0), spec.get("stop")
+        if isinstance(horizon, int) and start >= horizon:
+            when = f"from day {start:,}: never in force"
+        else:
+            last = (stop - 1) if stop is not None else None
+            cut = isinstance(horizon, int) and (last is None or last >= horizon)
+            last = (horizon - 1) if cut else last
+            when = f"days {start:,}-{last:,}" + (", to the horizon" if cut and stop is not None else "")
+            if isinstance(spec.get("every"), int):  # events, promotion rounds, an on/off schedule
+                when += f", every {spec['every']:,} days"
+        parts.append(f"{label}{when})" if kind != name else f"{name} ({when})")
+    return [f"Strategies: {'; '.join(parts) if parts else 'none'}"]
+
+
 def format_summary(s: dict, currency: str | None = None, scenario=None) -> str:
     """The end-of-run summary: phases, lifespan, read-outs, retention and the health warnings.
 
@@ -195,7 +230,7 @@ def format_summary(s: dict, currency: str | None = None, scenario=None) -> str:
     currency = currency or (s.get("parameters") or {}).get("currency") or "cost units"
     life = s["lifecycle"]
     out = [f"Scenario {s['scenario']!r}, seed {s['seed']}, {s['population']:,} persons, "
-           f"{days(s['horizon_days'])}", ""]
+           f"{days(s['horizon_days'])}"] + _strategies_in_force(s) + [""]
     out.append(format_phase_table(life["phases"]))
     out += _no_germination(s)
     out.append("")
