@@ -627,6 +627,9 @@ def _compare_from_fit(args) -> int:
 
 def cmd_fit(args) -> int:
     """`circlesim fit`: calibrate a scenario's `fit:` parameters to a history (ABC-SMC), forecast, report."""
+    import re
+    import warnings
+
     from sim.experiments.executors import SchedulerUnreachable, make_executor
     from sim.fitting.engine import PYABC_MISSING
     from sim.fitting.history import HistoryError
@@ -638,7 +641,11 @@ def cmd_fit(args) -> int:
     try:
         scenario = load_scenario(args.scenario, overrides=args.set)
         _notes([scenario], getattr(args, "quiet", False))  # as run, compare and sweep say them
-        sc, spec, hist, layout, fit_seed = prepare(scenario, args.history, seed=args.seed, **settings)
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            sc, spec, hist, layout, fit_seed = prepare(scenario, args.history, seed=args.seed, **settings)
+        for w in said:  # said here once; `fit` prepares again and would say each a second time
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except (ScenarioError, HistoryError, FitInputError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
@@ -671,7 +678,10 @@ def cmd_fit(args) -> int:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
     try:
-        with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex:
+        with make_executor(args.workers, args.serial, args.dask_local, args.scheduler) as ex, \
+                warnings.catch_warnings():
+            for w in said:
+                warnings.filterwarnings("ignore", message=re.escape(str(w.message)), category=w.category)
             result = fit(scenario, hist, out, seed=args.seed, executor=ex if ex is not None else "serial",
                          progress=not args.quiet, **settings)
     except SchedulerUnreachable as exc:
@@ -688,7 +698,12 @@ def cmd_fit(args) -> int:
               "finished are kept there: the same command again resumes from them (free some space first if "
               "the disk is full).", file=sys.stderr)
         return EXIT_FAIL
+    from sim.outputs.fit_report import read_with_care
+
     print(result.sentence())
+    care = read_with_care(result)
+    if care:  # beside the sentence, not only among the notes below it
+        print(care)
     for line in _fit_lines(result):
         print(line)
     print(f"\nWrote {out}/posterior.csv, fit_summary.json, generations.csv, forecast.csv, forecast_draws.csv, "
@@ -749,8 +764,11 @@ def _fit_lines(result) -> list[str]:
 
     lines += [f"  note: {c}" for c in fit_caveats(result)]  # this fit's own, not the standing ones
     info = result.info
-    lines.append(f"  ABC-SMC: {len(result.generations)} generation(s), {info.get('total_simulations'):,} "
-                 f"simulations, stopped: {info.get('stopped_by')}"
+    total, budget = info.get("total_simulations") or 0, result.spec.budget
+    past = f" ({total - budget:,} past the budget of {budget:,}: a started generation finishes)" \
+        if total > budget else ""
+    lines.append(f"  ABC-SMC: {len(result.generations)} generation(s), {total:,} "
+                 f"simulations{past}, stopped: {info.get('stopped_by')}"
                  + (f"; resumed ({info['generations_reused']} generation(s) reused)" if info.get("resumed") else ""))
     return lines
 
@@ -969,8 +987,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the community's history: day (or date) and any of members, dau, mau, posts, joins, leaves")
     p.add_argument("--out", help="output folder (default: out/fit-<scenario>); holds the resumable database")
     p.add_argument("--budget", type=_fit_arg("budget"),
-                   help="no new generation starts after this many simulations (default: "
-                   "fit.budget)")
+                   help="no new generation starts after this many simulations; one that has started "
+                   "finishes, so a fit can run past it by up to population_size / min_acceptance_rate "
+                   "simulations (default: fit.budget)")
     p.add_argument("--generations", type=_fit_arg("generations"),
                    help="at most this many ABC-SMC generations (default: fit.generations)")
     p.add_argument("--population-size", type=_fit_arg("population_size"),

@@ -155,6 +155,11 @@ class ObservedHistory:
         """One line for reports: file, days, series, gaps."""
         gaps = {s: int(np.isnan(v).sum()) for s, v in self.values.items()}
         gap_text = ", ".join(f"{s} {n}" for s, n in gaps.items() if n) or "none"
+        # days with no line at all are gaps too (a red team counted 31 missing days as 'gaps: posts 7')
+        missing = int(self.last_day - int(self.days[0]) + 1 - len(self.days)) if len(self.days) else 0
+        if missing > 0:
+            gap_text = f"{missing} day{'s' * (missing != 1)} with no line" + ("" if gap_text == "none"
+                                                                            else f"; empty cells: {gap_text}")
         span = f"days 0-{self.last_day}"
         if self.origin is not None:
             span += f" ({self.date_of(0)} to {self.date_of(self.last_day)})"
@@ -293,6 +298,10 @@ def read_history(path: str | os.PathLike, launch_date: str | dt.date | None = No
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            sep = next((c for c in (";", "\t", "|") if c in col), None)
+            if sep is not None and len(header) == 1:  # one column holding every name: another separator
+                hint = (f"; the header looks separated by {'a tab' if sep == chr(9) else repr(sep)}, and the file "
+                        "is read as comma-separated: save it as CSV with commas (e.g. day,members,dau)")
             problem(header_line, j, col or None, f"unknown column {col!r}{hint}")
         elif key in columns:
             problem(header_line, j, col, f"column {col!r} appears twice (first as column {columns[key] + 1})")

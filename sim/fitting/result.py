@@ -40,6 +40,23 @@ from sim.version import MODEL_VERSION
 CONSTRAINED_BELOW, PRIOR_ABOVE = 0.5, 0.85
 
 
+def share_of_prior(prior, q05: float, q95: float) -> float:
+    """The posterior's 90% interval as a share of the prior's, both on the scale the prior is drawn on.
+
+    For a log-uniform prior that is the log scale: in natural units the same information read
+    25% low in the range and 78% high in it (a researcher's red team, 2026-12-07).
+
+    >>> from sim.fitting.spec import Prior
+    >>> p = Prior("motivation.novelty_halflife", "log-uniform", 100.0, 1000.0)
+    >>> round(share_of_prior(p, 100.0, 316.2), 2), round(share_of_prior(p, 316.2, 1000.0), 2)
+    (0.56, 0.56)
+    >>> round(share_of_prior(Prior("acquisition.q_close", "uniform", 0.0, 1.0), 0.2, 0.65), 2)
+    0.5
+    """
+    (a, b), (pa, pb) = prior.to_internal([q05, q95]), prior.to_internal([*prior.quantile([0.05, 0.95])])
+    return float((b - a) / (pb - pa)) if pb > pa else math.nan
+
+
 @dataclass
 class FitResult:
     """The posterior of a fit and its forecast, with figures and reports.
@@ -81,7 +98,7 @@ class FitResult:
             x = self.particles[p.key].to_numpy(float)
             q05, q50, q95 = weighted_quantile(x, w, [0.05, 0.5, 0.95])
             pq05, pq95 = (float(v) for v in p.quantile([0.05, 0.95]))
-            ratio = (q95 - q05) / (pq95 - pq05) if pq95 > pq05 else math.nan
+            ratio = share_of_prior(p, q05, q95)
             verdict = "constrained by the data" if ratio < CONSTRAINED_BELOW else \
                 ("stayed at the prior" if ratio > PRIOR_ABOVE else "partly constrained")
             out[p.key] = {"mean": weighted_mean(x, w), "sd": weighted_sd(x, w), "q05": float(q05),
@@ -277,7 +294,7 @@ class FitResult:
         They are published as one set (`sim.outputs.folder.publish`): interrupted, the folder keeps
         the previous set whole, never this fit's tables beside the last one's reports.
         """
-        from sim.outputs.fit_report import fit_html, fit_markdown
+        from sim.outputs.fit_report import fit_caveats, fit_html, fit_markdown, read_with_care
         from sim.outputs.folder import publish
         from sim.outputs.plots import write_figures
 
@@ -291,7 +308,9 @@ class FitResult:
             put("forecast_draws.csv", self.draws_table().to_csv(index=False))
             put("forecast_draws.json", json.dumps(self.draws.to_dict(orient="records")))
             put("forecast.csv", self.forecast_table().to_csv(index=False))
-            put("fit_summary.json", json.dumps(self.summary(), indent=2, default=_jsonable))
+            # the file people forward carries what the report says to weigh first (red team, 2026-12-07)
+            summary = {**self.summary(), "read_with_care": read_with_care(self), "caveats": fit_caveats(self)}
+            put("fit_summary.json", json.dumps(summary, indent=2, default=_jsonable))
             images = write_figures(self.figures(), stage)
             put("report.html", fit_html(self, images))
             put("report.md", fit_markdown(self, images))

@@ -19,7 +19,8 @@ def _synthetic(result) -> bool:
 
 def _headline(result) -> list[str]:
     f = result.forecast()
-    out = [result.sentence()]
+    care = read_with_care(result)
+    out = [result.sentence()] + ([care] if care else [])
     probs = [(k, v) for k, v in f.items() if k.startswith("dormant_by_day_")]
     for k, v in probs:
         day = int(k.rsplit("_", 1)[1])
@@ -88,10 +89,14 @@ def _how(result) -> str:
                    + ("" if run.get("exact_resume") is not False else
                       " (the distance's scale weights had to be refitted from the accepted particles, so the "
                       "continuation differs slightly from an uninterrupted fit)") + ".")
+    over = abc["total_simulations"] - abc["budget"]
+    # --budget read as a cap while 896 simulations ran on a budget of 300 (red team, 2026-12-07)
+    beyond = (f": {over:,} more, as a generation once started runs until it has its {abc['population_size']} "
+              "particles (at most population_size / fit.min_acceptance_rate simulations)" if over > 0 else "")
     return (f"Likelihood-free Bayesian calibration: {abc['algorithm']}. Summary statistics: "
             f"{abc['summary_statistics']}. {abc['population_size']} particles per generation; "
             f"{abc['total_simulations']:,} simulations in {len(abc['generations'])} generation(s) (budget "
-            f"{abc['budget']:,}); stopped because: {abc['stopped_by']}. Seed {abc['seed']}: the same command "
+            f"{abc['budget']:,}{beyond}); stopped because: {abc['stopped_by']}. Seed {abc['seed']}: the same command "
             f"gives the same posterior on any executor (this run: {run.get('executor')}); wall times are not "
             f"reproducible.{resumed}")
 
@@ -119,27 +124,66 @@ def caveats(result) -> list[str]:
     return fit_caveats(result) + CAVEATS
 
 
+def misfit(check: dict) -> bool:
+    """Whether a history check (`FitResult.history_check`) says the model misses the history.
+
+    More than `MISFIT_SHARE` of the statistics outside their 90% bands, and at least two: one
+    statistic outside is what chance gives among a few (with 3 statistics, one outside is a third,
+    and a red team saw a confident forecast flagged for it, 2026-12-07).
+    """
+    return check["share_outside"] is not None and check["share_outside"] > MISFIT_SHARE and check["outside"] >= 2
+
+
+def read_with_care(result) -> str | None:
+    """Why the forecast's headline is not to be relied on, in a few words (None: no such reason).
+
+    A history the model does not reproduce, or one with fewer summary statistics than fitted
+    parameters (a 5-day history got an unqualified lifespan forecast: red team, 2026-12-07).
+    """
+    from sim.fitting.run import thin_history
+
+    why = []
+    check = result.history_check()
+    if misfit(check):
+        why.append(f"the model does not reproduce this history well ({check['outside']} of {check['statistics']} "
+                   "statistics outside their bands)")
+    if thin_history(result.layout.size(), len(result.spec.parameters)):
+        why.append(f"the history gives {result.layout.size()} summary statistic"
+                   f"{'s' * (result.layout.size() != 1)} for {len(result.spec.parameters)} fitted parameters")
+    return f"Read with care: {' and '.join(why)}; see the caveats." if why else None
+
+
 def fit_caveats(result) -> list[str]:
-    """Caveats of this fit alone: a history the model misses, a thin posterior, a prior's edge, few draws."""
+    """Caveats of this fit alone: a history the model misses, a thin history or posterior, a prior's edge, few draws."""
+    from sim.fitting.run import thin_history
+
     out = []
     check = result.history_check()
-    if check["share_outside"] is not None and check["share_outside"] > MISFIT_SHARE:
+    if misfit(check):
         w = check["worst"]
         out.append(f"THE MODEL DOES NOT REPRODUCE THIS HISTORY WELL: {check['outside']} of {check['statistics']} "
-                   f"observed {result.spec.block_days}-day means lie outside the 90% band of the forecasts that "
-                   f"replay it, although those start from the simulations the fit accepted as close to it; the "
+                   f"observed block means ({result.spec.block_days} days each, a series' last block may be "
+                   f"shorter) lie outside the 90% band of the forecasts that replay it, although those start "
+                   f"from the simulations the fit accepted as close to it; the "
                    f"furthest: {w['statistic']} observed "
                    f"{w['observed']:,.4g}, band {w['band'][0]:,.4g} to {w['band'][1]:,.4g}. Check the history "
                    "(a launch date set wrong, weekly values read as daily) before trusting the forecast.")
+    thin = thin_history(result.layout.size(), len(result.spec.parameters))
+    if thin:
+        out.append(thin[0].upper() + thin[1:] + ".")
     from sim.fitting.weighted import effective_sample_size
 
     ess = effective_sample_size(result.particles["weight"]) if len(result.particles) else None
     particles = result.spec.population_size
-    if ess is not None and (ess < THIN_ESS or ess < THIN_ESS_SHARE * particles):
+    if ess is not None and ess < THIN_ESS_SHARE * particles:
         out.append(f"The last generation's effective sample size is {ess:.0f} of {particles} particles "
                    f"({len(result.generations)} generation(s)): the posterior rests on few distinct particles, "
                    "and its intervals are rough; raise fit.population_size (--population-size) or fit.budget "
                    "(--budget).")
+    elif ess is not None and ess < THIN_ESS:  # well spread, but over too few particles to give steady intervals
+        out.append(f"The posterior rests on {particles} particles (effective sample size {ess:.0f}): too few "
+                   f"for steady 90% intervals; raise fit.population_size (--population-size) to {THIN_ESS} or "
+                   "more.")
     for key, ps in result.parameter_summary().items():
         if ps["q50"] > ps["prior_q95"] or ps["q50"] < ps["prior_q05"]:
             side = "upper" if ps["q50"] > ps["prior_q95"] else "lower"
@@ -193,4 +237,4 @@ def fit_html(result, images: dict | None = None) -> str:
     return _html_page(f"circlesim fit: {html.escape(result.summary_title())}", parts)
 
 
-__all__ = ["caveats", "fit_caveats", "fit_html", "fit_markdown"]
+__all__ = ["caveats", "fit_caveats", "fit_html", "fit_markdown", "misfit", "read_with_care"]
