@@ -641,11 +641,14 @@ def cmd_fit(args) -> int:
     try:
         scenario = load_scenario(args.scenario, overrides=args.set)
         _notes([scenario], getattr(args, "quiet", False))  # as run, compare and sweep say them
-        with warnings.catch_warnings(record=True) as said:
-            warnings.simplefilter("always")
-            sc, spec, hist, layout, fit_seed = prepare(scenario, args.history, seed=args.seed, **settings)
-        for w in said:  # said here once; `fit` prepares again and would say each a second time
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        said: list = []
+        try:
+            with warnings.catch_warnings(record=True) as said:
+                warnings.simplefilter("always")
+                sc, spec, hist, layout, fit_seed = prepare(scenario, args.history, seed=args.seed, **settings)
+        finally:  # said here once (also when prepare refuses); `fit` prepares again and would say each twice
+            for w in said:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     except (ScenarioError, HistoryError, FitInputError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID
@@ -762,7 +765,8 @@ def _fit_lines(result) -> list[str]:
                      "raise --forecast-days")
     from sim.outputs.fit_report import fit_caveats
 
-    lines += [f"  note: {c}" for c in fit_caveats(result)]  # this fit's own, not the standing ones
+    # this fit's own, not the standing ones; a thin history was said before the fit and under the sentence
+    lines += [f"  note: {c}" for c in fit_caveats(result, thin=False)]
     info = result.info
     total, budget = info.get("total_simulations") or 0, result.spec.budget
     past = f" ({total - budget:,} past the budget of {budget:,}: a started generation finishes)" \
@@ -816,10 +820,8 @@ def cmd_sweep(args) -> int:
     if ind is not None:
         print("Sobol indices (S1 first order, ST total order, ± 95%):")
         for _, r in ind.iterrows():
-            def index(v, conf):  # not measured: 'n/a', as the note below says why ('+nan ± nan' read as a glitch)
-                return "n/a" if v != v else f"{v:+.3f} ± {conf:.3f}"
-            print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {index(r['S1'], r['S1_conf'])}   "
-                  f"ST {index(r['ST'], r['ST_conf'])}")
+            print(f"  {r['measure']:<20} {r['parameter']:<40} S1 {_index(r['S1'], r['S1_conf'])}   "
+                  f"ST {_index(r['ST'], r['ST_conf'])}")
         for m, note in dict(zip(ind["measure"], ind["note"])).items():
             if note:
                 print(f"  note: {m}: {note}")
@@ -833,6 +835,11 @@ def cmd_sweep(args) -> int:
                               "figures, report.html, report.md"))
     _report_failures(result.failures, len(result.points) * args.replications)
     return EXIT_FAIL if result.failures else EXIT_OK
+
+
+def _index(value: float, conf: float) -> str:
+    """A Sobol index with its half-width; 'n/a' when not measured ('+nan ± nan' read as a glitch)."""
+    return "n/a" if value != value else f"{value:+.3f} ± {conf:.3f}"
 
 
 def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
@@ -867,8 +874,13 @@ def _print_best(result, target: str = "active_member_days", k: int = 3) -> None:
         print(f"  point {int(r['point'])}: {params}: {head}{number(r['active_member_days'])} active member-days, "
               f"{life}, total spend {number(r['total_spend'])} {result.base.get('currency') or 'cost units'}"
               + (f" (incentives {number(r['incentive_spend'])})" if r["incentive_spend"] else ""))
-    for line in result.separation(target, k):  # is the leader's lead more than the noise between runs?
-        print(f"  {line}")
+    apart = result.separation(target, k)  # is the leader's lead more than the noise between runs?
+    if apart:
+        from sim.experiments.sweep import SEPARATION_NOTE
+
+        print(f"  Is the first point's lead more than the noise? ({SEPARATION_NOTE})")
+        for line in apart:
+            print(f"  {line}")
 
 
 def cmd_dashboard(args) -> int:

@@ -209,3 +209,8 @@ def test_between_variants_is_computed_once_and_handed_out_as_a_copy(three):
     other._rows = [dict(r, viral_k=0.0) for r in three._rows]
     assert (other.between_variants().set_index("measure").loc["viral_k", "mean"] == 0.0)
     assert three.between_variants().set_index("measure").loc["viral_k", "mean"] != 0.0
+    # rows edited in place are noticed too (the memo is keyed on the runs, not on the list)
+    for r in other._rows:
+        if r["scenario"] == other.labels[2]:
+            r["viral_k"] = 1.0
+    assert other.between_variants().set_index("measure").loc["viral_k", "mean"] == 1.0

@@ -74,3 +74,19 @@ def test_a_semicolon_separated_history_is_named_as_such_and_missing_days_count_a
     gap = tmp_path / "gap.csv"
     gap.write_text("day,members,dau\n0,10,5\n1,12,\n5,14,7\n6,15,8\n", encoding="utf-8")
     assert read_history(gap).describe().endswith("gaps: 3 days with no line; empty cells: dau 1")
+
+
+def test_a_history_observed_from_a_later_day_says_its_own_span(tmp_path):
+    """'3 observed days, days 0-15' for days 10, 11 and 15 (a review, 2026-12-07)."""
+    from sim.fitting.history import read_history
+
+    late = tmp_path / "late.csv"
+    late.write_text("day,members,dau\n10,10,5\n11,12,6\n15,14,7\n", encoding="utf-8")
+    text = read_history(late).describe()
+    assert "3 observed days, days 10-15 (the fit simulates from launch, day 0)" in text
+    assert text.endswith("gaps: 3 days with no line")
+
+
+def test_an_integer_log_uniform_prior_rounded_below_its_low_end_gives_a_finite_share():
+    p = Prior("groups.x", "log-uniform", 0.2, 50.0, integer=True)
+    assert 0 < share_of_prior(p, 0.0, 10.0) < 1.2

@@ -624,3 +624,18 @@ def test_strategy_settings_that_lost_their_indentation_are_named_as_such(tmp_pat
     msgs = {p.key: p.message for p in problems(g)}
     assert "the bases have no strategy 'points' to remove" in msgs["strategies.points"]
     assert msgs["strategies.loyalty"] == "expected a mapping of settings"
+
+
+def test_a_bare_setting_with_no_value_is_a_lost_setting_not_an_empty_strategy(tmp_path):
+    """`promo:` / `stop:` / `start: 30` at one depth: 'stop' was read as an empty strategy (a review, 2026-12-07)."""
+    f = write(tmp_path, "s.yaml", f"""
+        extends: {SCENARIOS / 'baseline.yaml'}
+        strategies:
+          promo:
+          stop:
+          start: 30
+    """)
+    msgs = {p.key: p.message for p in problems(f)}
+    assert set(msgs) == {"strategies.promo", "strategies.stop", "strategies.start"}
+    assert "stop, start below it are at its depth" in msgs["strategies.promo"]
+    assert msgs["strategies.stop"].startswith("'stop' is a strategy's setting, not a strategy")

@@ -283,6 +283,18 @@ def test_the_best_points_say_whether_the_runs_separate_them(grid):
     clear._rows = [dict(r, active_member_days=(1_000.0 if r["point"] == lead else 500.0) + 10 * (r["seed"] % 3)
                         + r["point"]) for r in grid._rows]
     assert all(line.endswith("the runs separate them") for line in clear.separation("active_member_days", 3))
+    # lifespans every run of both outlived: not measured, not "more replications"
+    cut = copy.copy(grid)
+    cut._rows = [dict(r, t_dormant=float("nan"), lifespan=float(grid.horizon)) for r in grid._rows]
+    said = cut.separation("lifespan", 3)
+    assert said and all("lifespan not measured: every run of both alive at the horizon" in s for s in said)
+    # a point whose runs failed (no value) is said to have none, not to differ
+    gone = copy.copy(grid)
+    gone._rows = [dict(r, active_member_days=float("nan")) if r["point"] != lead and r["seed"] == grid.seeds[1]
+                  else r for r in grid._rows]  # one seed left to the runners-up
+    said = gone.separation("active_member_days", 3)
+    assert len(said) == 2 and all("fewer than two seeds have active member-days for both (runs failed, or did "
+                                  "not reach it)" in s for s in said)
     # one seed: no interval, no line
     one = copy.copy(grid)
     one.seeds = grid.seeds[:1]

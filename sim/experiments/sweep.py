@@ -51,6 +51,10 @@ def _salib(part: str):
                            "(--method, or method= in Python)") from None
     return sobol
 INDEX_MEASURES = ("lifespan", "active_member_days")
+
+#: Said above `SweepResult.separation`'s lines, in the terminal and the reports.
+SEPARATION_NOTE = ("each runner-up against the first, paired by seed; not adjusted for the several comparisons, "
+                   "and the first was picked on these same runs, so a separation is weaker than its p")
 #: Seed of the Sobol intervals' bootstrap (any non-zero number: SALib takes 0 for "no seed").
 BOOTSTRAP_SEED = 1
 
@@ -326,8 +330,8 @@ class SweepResult:
         seed (mean difference, 95% t-interval, paired t-test). A ranking of means alone read as a
         choice even when the leader's lead was well inside the noise (a statistician's red team,
         2026-12-07: +663 member-days, 95% CI -4,375 to 5,700). No adjustment for the several
-        comparisons, so a "separated" line among many is weaker than it reads. Empty with fewer
-        than two points or two seeds.
+        comparisons, and the leader was picked on these same runs, so a "separated" line is weaker
+        than its p (`SEPARATION_NOTE`). Empty with fewer than two points or two seeds.
         """
         from sim.experiments.stats import format_p, paired_difference
         from sim.outputs.report import number
@@ -339,22 +343,29 @@ class SweepResult:
         runs = self.runs()
         by_point = {pt: g.set_index("seed")[measure].astype(float).reindex(self.seeds)
                     for pt, g in runs.groupby("point")}
+        alive = {pt: bool(pd.to_numeric(g["t_dormant"], errors="coerce").isna().all())
+                 for pt, g in runs.groupby("point")} if measure == "lifespan" else {}
         lead = int(best.loc[0, "point"])
         r = declared(measure)
+        scale, pp = (100.0, " percentage points") if r.bounds is not None else (1.0, "")  # as compare says shares
         lines = []
         for other in best["point"].iloc[1:].astype(int):
-            d = paired_difference(by_point[other], by_point[lead])
+            if alive.get(lead) and alive.get(other):  # both cut at the horizon: nothing to compare yet
+                lines.append(f"point {lead} against point {other}: lifespan not measured: every run of both alive "
+                             f"at the horizon (day {self.horizon:,}); a longer --days would judge it")
+                continue
+            d = paired_difference(by_point.get(other, pd.Series(dtype=float)), by_point[lead]) \
+                if other in by_point else {"n": 0, "low": None}
             if d["n"] < 2 or d["low"] is None:
-                lines.append(f"point {lead} against point {other}: fewer than two seeds reached {r.label} in "
-                             "both: no interval")
+                lines.append(f"point {lead} against point {other}: fewer than two seeds have {r.label} for both "
+                             "(runs failed, or did not reach it): no interval")
                 continue
             apart = d["low"] > 0 or d["high"] < 0
             verdict = ("the runs separate them" if apart else
                        "the runs do not separate them: more replications, or read them as equals")
-            k, pp = (100.0, " percentage points") if r.bounds is not None else (1.0, "")  # shares as compare says them
-            lines.append(f"point {lead} against point {other}: {r.label} {number(k * d['mean'], sign=True)}{pp} "
-                         f"(95% CI {number(k * d['low'])} to {number(k * d['high'])}, {format_p(d['p'])}, paired by "
-                         f"seed over {d['n']} seeds): {verdict}")
+            lines.append(f"point {lead} against point {other}: {r.label} {number(scale * d['mean'], sign=True)}{pp} "
+                         f"(95% CI {number(scale * d['low'])} to {number(scale * d['high'])}, {format_p(d['p'])}, "
+                         f"paired by seed over {d['n']} seeds): {verdict}")
         return lines
 
     def indices(self, measures=INDEX_MEASURES) -> pd.DataFrame | None:

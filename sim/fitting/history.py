@@ -160,7 +160,9 @@ class ObservedHistory:
         if missing > 0:
             gap_text = f"{missing} day{'s' * (missing != 1)} with no line" + ("" if gap_text == "none"
                                                                             else f"; empty cells: {gap_text}")
-        span = f"days 0-{self.last_day}"
+        first = int(self.days[0]) if len(self.days) else 0
+        # observed from a later day than launch: the span says so (the fit still simulates from day 0)
+        span = f"days {first}-{self.last_day}" + (" (the fit simulates from launch, day 0)" if first > 0 else "")
         if self.origin is not None:
             span += f" ({self.date_of(0)} to {self.date_of(self.last_day)})"
         return (f"{Path(self.path).name}: {len(self.days)} observed days, {span}; series "

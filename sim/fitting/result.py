@@ -53,7 +53,8 @@ def share_of_prior(prior, q05: float, q95: float) -> float:
     >>> round(share_of_prior(Prior("acquisition.q_close", "uniform", 0.0, 1.0), 0.2, 0.65), 2)
     0.5
     """
-    (a, b), (pa, pb) = prior.to_internal([q05, q95]), prior.to_internal([*prior.quantile([0.05, 0.95])])
+    lo, hi = max(q05, prior.low), max(q95, prior.low)  # an integer prior's rounding can fall below it (to 0)
+    (a, b), (pa, pb) = prior.to_internal([lo, hi]), prior.to_internal([*prior.quantile([0.05, 0.95])])
     return float((b - a) / (pb - pa)) if pb > pa else math.nan
 
 
@@ -104,6 +105,7 @@ class FitResult:
             out[p.key] = {"mean": weighted_mean(x, w), "sd": weighted_sd(x, w), "q05": float(q05),
                           "q50": float(q50), "q95": float(q95), "prior": p.to_dict(),
                           "prior_q05": pq05, "prior_q95": pq95, "interval_vs_prior": float(ratio),
+                          "interval_vs_prior_scale": "log10" if p.log else "natural",
                           "verdict": verdict}
         return out
 

@@ -63,8 +63,8 @@ def _forecast_rows(result):
 
 
 def _parameter_rows(result):
-    head = ["parameter", "prior", "posterior median", "90% interval", "share of the prior's 90% interval",
-            "verdict"]
+    head = ["parameter", "prior", "posterior median", "90% interval",
+            "share of the prior's 90% interval (on its scale: log for log-uniform)", "verdict"]
     rows = []
     for k, s in result.parameter_summary().items():
         rows.append([k, result.spec.prior(k).describe(), f"{s['q50']:.4g}", f"{s['q05']:.4g} to {s['q95']:.4g}",
@@ -147,14 +147,19 @@ def read_with_care(result) -> str | None:
     if misfit(check):
         why.append(f"the model does not reproduce this history well ({check['outside']} of {check['statistics']} "
                    "statistics outside their bands)")
-    if thin_history(result.layout.size(), len(result.spec.parameters)):
-        why.append(f"the history gives {result.layout.size()} summary statistic"
-                   f"{'s' * (result.layout.size() != 1)} for {len(result.spec.parameters)} fitted parameters")
+    few = thin_history(result.layout.size(), len(result.spec.parameters))
+    if few:
+        why.append(few.split(":", 1)[0])  # 'the history gives 3 summary statistics for 4 fitted parameters'
+
     return f"Read with care: {' and '.join(why)}; see the caveats." if why else None
 
 
-def fit_caveats(result) -> list[str]:
-    """Caveats of this fit alone: a history the model misses, a thin history or posterior, a prior's edge, few draws."""
+def fit_caveats(result, thin: bool = True) -> list[str]:
+    """Caveats of this fit alone: a history the model misses, a thin history or posterior, a prior's edge, few draws.
+
+    `thin=False` leaves out the thin history's caveat (the terminal said it before the fit and in
+    'Read with care').
+    """
     from sim.fitting.run import thin_history
 
     out = []
@@ -168,9 +173,9 @@ def fit_caveats(result) -> list[str]:
                    f"furthest: {w['statistic']} observed "
                    f"{w['observed']:,.4g}, band {w['band'][0]:,.4g} to {w['band'][1]:,.4g}. Check the history "
                    "(a launch date set wrong, weekly values read as daily) before trusting the forecast.")
-    thin = thin_history(result.layout.size(), len(result.spec.parameters))
-    if thin:
-        out.append(thin[0].upper() + thin[1:] + ".")
+    few = thin_history(result.layout.size(), len(result.spec.parameters)) if thin else None
+    if few:
+        out.append(few[0].upper() + few[1:] + ".")
     from sim.fitting.weighted import effective_sample_size
 
     ess = effective_sample_size(result.particles["weight"]) if len(result.particles) else None
@@ -181,9 +186,8 @@ def fit_caveats(result) -> list[str]:
                    "and its intervals are rough; raise fit.population_size (--population-size) or fit.budget "
                    "(--budget).")
     elif ess is not None and ess < THIN_ESS:  # well spread, but over too few particles to give steady intervals
-        out.append(f"The posterior rests on {particles} particles (effective sample size {ess:.0f}): too few "
-                   f"for steady 90% intervals; raise fit.population_size (--population-size) to {THIN_ESS} or "
-                   "more.")
+        out.append(f"The posterior rests on {particles} particles (effective sample size {ess:.0f}, under "
+                   f"{THIN_ESS}): too few for steady 90% intervals; raise fit.population_size (--population-size).")
     for key, ps in result.parameter_summary().items():
         if ps["q50"] > ps["prior_q95"] or ps["q50"] < ps["prior_q05"]:
             side = "upper" if ps["q50"] > ps["prior_q95"] else "lower"

@@ -250,7 +250,7 @@ def format_summary(s: dict, currency: str | None = None, scenario=None) -> str:
         silent = f"silent {after} days or more, or muted" if isinstance(after, int) else "silent, or muted"
         out.append(f"Circles at the peak: core {c['core']:,}, organizers {c['organizers']:,}, "
                    f"diffusion {c['diffusion']:,} not dormant; and {c['dormant']:,} dormant members "
-                   f"({silent}: the silent majority, still on the roll).")
+                   f"({silent}; still on the roll).")
     out += format_retention(s)
     out += ["", "Read-outs (README.md, 'Reading the output', says what each measures):",
             format_readouts(s, currency), ""]
@@ -683,7 +683,10 @@ def sweep_markdown(result, images: dict | None = None) -> str:
     out += [f"## Best {kind} by active member-days", ""] + _md_table(_best(result)) + [""]
     apart = result.separation("active_member_days", 5)
     if apart:  # a ranking of means is not a choice until the runs separate the leader from the rest
-        out += ["Is the first point's lead more than the noise between runs?", ""] + [f"- {a}" for a in apart] + [""]
+        from sim.experiments.sweep import SEPARATION_NOTE
+
+        out += [f"Is the first point's lead more than the noise between runs? ({SEPARATION_NOTE})", ""] \
+            + [f"- {a}" for a in apart] + [""]
     out += ["## Pareto set: active member-days versus total spend", ""] + _md_table(result.pareto()) + [""]
     if images:
         out += ["## Figures", ""] + [f"![{n}]({Path(p).name})" for n, p in images.items()]
@@ -705,7 +708,10 @@ def sweep_html(result, images: dict | None = None) -> str:
     parts.append(f"<h2>Best {kind} by active member-days</h2>" + _html_df(_best(result)))
     apart = result.separation("active_member_days", 5)
     if apart:
-        parts.append("<p>Is the first point's lead more than the noise between runs?</p><ul>"
+        from sim.experiments.sweep import SEPARATION_NOTE
+
+        parts.append(f"<p>Is the first point's lead more than the noise between runs? ({html.escape(SEPARATION_NOTE)})"
+                     "</p><ul>"
                      + "".join(f"<li>{html.escape(a)}</li>" for a in apart) + "</ul>")
     parts.append("<h2>Pareto set: active member-days versus total spend</h2>" + _html_df(result.pareto()))
     parts += _html_figures(result, images)

@@ -554,7 +554,11 @@ def _empty_entries(doc: dict, base_doc: dict, lines: dict, file: str, problems: 
     if isinstance(strategies, dict):
         inherited = base if isinstance(base, dict) else {}
         settings = _setting_names()
-        for name in [n for n, v in strategies.items() if v is None and n not in inherited]:
+        for name in [n for n, v in strategies.items() if v is None and n in settings and n not in inherited]:
+            # a bare 'stop:' is a setting that lost its indentation, not an empty strategy
+            problems.append(Problem(file, lines.get(("strategies", name)), f"strategies.{name}", SETTING_NOT_STRATEGY
+                                    .format(name=repr(str(name)))))
+        for name in [n for n, v in strategies.items() if v is None and n not in inherited and n not in settings]:
             # the usual cause: its settings written below it at its own depth, not indented under it
             names = list(strategies)
             after = names[names.index(name) + 1:]
@@ -571,6 +575,11 @@ def _empty_entries(doc: dict, base_doc: dict, lines: dict, file: str, problems: 
                 why = (f"is empty, and the bases have no strategy {name!r} to remove: delete the line, or write "
                        f"'{name}: {{}}' for the strategy with its default settings")
             problems.append(Problem(file, lines.get(("strategies", name)), f"strategies.{name}", why))
+
+
+#: A strategy's setting found straight under `strategies` (its indentation lost).
+SETTING_NOT_STRATEGY = ("{name} is a strategy's setting, not a strategy: indent it under the strategy it belongs to "
+                        "(two more spaces than the strategy's name)")
 
 
 def _setting_names() -> set:
@@ -980,14 +989,13 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
             f, line = _where(locs, here, file)
             problems.append(Problem(f, line, ".".join(here), bad))
             continue
-        if spec is None:
+        lost = str(name) in _setting_names()  # 'start: 30' straight under strategies: a dedented setting
+        if spec is None and not lost:
             spec = {}
         if not isinstance(spec, dict):
             f, line = _where(locs, here, file)
-            lost = str(name) in _setting_names()  # 'start: 30' straight under strategies: a dedented setting
-            problems.append(Problem(f, line, ".".join(here), (
-                f"{name!r} is a strategy's setting, not a strategy: indent it under the strategy it belongs "
-                "to (two more spaces than the strategy's name)") if lost else "expected a mapping of settings"))
+            problems.append(Problem(f, line, ".".join(here), SETTING_NOT_STRATEGY.format(name=repr(str(name)))
+                                    if lost else "expected a mapping of settings"))
             continue
         kind = spec.get("kind")
         if kind is None or kind == "":
@@ -1147,20 +1155,22 @@ def _prices_that_buy_nothing(r: dict, kinds: dict, locs: dict, file: str) -> lis
     only a higher bill (a newcomer's first hour, 2026-12-07). Said when this file or a --set
     wrote the price, not when a base file did.
     """
+    from sim.model.strategies import KINDS
+
     out = []
     for name, spec in r["strategies"].items():
         kind = kinds.get(name)
-        try:
-            params = strategy_schema(kind)
-        except KeyError:
-            continue
+        cls = KINDS.get(kind)
+        if cls is None or not cls.__module__.startswith("sim.model.strategies"):
+            continue  # a registered kind of one's own may well respond to its price: its code says
+        params = strategy_schema(kind)
         for key, p in params.items():
             where = locs.get(("strategies", name, key))
             if "currency" not in p.unit or where is None or where[0] not in (file, "--set") \
                     or spec.get(key) == p.default:
                 continue
             buys = [k for k, q in params.items() if q.role == "assumption" and "currency" not in q.unit
-                    and q.unit not in ("days", "day")]
+                    and q.unit not in ("days", "day") and "hour" not in q.unit]  # staff hours are a cost too
             f, line = _where(locs, ("strategies", name, key), file)
             out.append(Problem(f, line, f"strategies.{name}.{key}",
                                f"{spec[key]} changes what is spent, not what members do (no member responds "
