@@ -731,3 +731,20 @@ def test_a_cost_per_extra_day_whose_gain_holm_undoes_is_marked_provisional():
     # a gain that survives the adjustment carries no such note
     sure = _result({"active_member_days": (3000.0, 1000.0), "total_spend": (500.0, 10.0)}, n=8, seed=7, exact=True)
     assert sure.costs().set_index("variant").loc["variant", "note"] == ""
+
+
+def test_a_designs_own_seed_not_used_is_said_in_the_report_too():
+    """--quiet silences the terminal's notes; the reports keep this one, which is about method (red team)."""
+    import warnings
+
+    import sim
+
+    base = load_scenario(SCENARIOS / "baseline.yaml", overrides=["population.size=200"], days=20)
+    other = base.with_overrides(["seed=99", "name=other"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # as --quiet does
+        res = sim.compare([base, other], replications=2, executor="serial", progress=False)
+    assert res.seed_note.startswith("the seed of other (seed 99) not used: every design runs on the same replication")
+    assert f"Seeds: {res.seed_note}." in res_markdown(res)
+    same = sim.compare([base, base.with_overrides(["name=same"])], replications=2, executor="serial", progress=False)
+    assert same.seed_note is None and "Seeds:" not in res_markdown(same)

@@ -148,6 +148,7 @@ class CompareResult:
         self.invalid: list = []  # (path in the store's invalid/ folder, reason): stored runs recomputed
         #: what the replications are, when not plain seeds (compare --from-fit: posterior draws); reports print it
         self.note: str | None = None
+        self.seed_note: str | None = None  # a design's own seed not used (set by `compare`), said in the reports
 
     # ---------------------------------------------------------------- tables
     def runs(self) -> pd.DataFrame:
@@ -1061,11 +1062,12 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
                           "their runs are identical and every difference is zero by construction", UserWarning,
                           stacklevel=2)
     own = [f"{sc.get('name') or _named(sc, i)} (seed {sc.seed})" for i, sc in enumerate(scs) if sc.seed != base_seed]
+    seed_note = None
     if own:  # common seeds pair the runs: a design's own seed cannot be kept (a planner's red team)
         source = "the seed given" if seed is not None else "the baseline's seed"
-        warnings.warn(f"the seed{'s' if len(own) > 1 else ''} of {', '.join(own)} not used: every design runs on the "
-                      f"same replication seeds, spawned from {base_seed} ({source}), so that runs pair", UserWarning,
-                      stacklevel=2)
+        seed_note = (f"the seed{'s' if len(own) > 1 else ''} of {', '.join(own)} not used: every design runs on the "
+                     f"same replication seeds, spawned from {base_seed} ({source}), so that runs pair")
+        warnings.warn(seed_note, UserWarning, stacklevel=2)
     taken: set = set()
     labels = [_label(sc, taken) for sc in scs]
     keys = [run_key(sc) for sc in scs]
@@ -1101,6 +1103,8 @@ def compare(scenarios: Sequence, replications: int = 30, executor: Executor | st
     failures = [(", ".join(by_key.get(k, [k])), s, tb) for k, s, tb in ex.failures]
     result = CompareResult(scs, labels, seeds, rows, fans, failures, st, ex.seconds, ex.reused, name)
     result.invalid = ex.invalid
+    # a note on method, kept in the reports: --quiet silences the terminal's notes (statistician's red team)
+    result.seed_note = seed_note
     warn_invalid(ex.invalid)
     return result
 

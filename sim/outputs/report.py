@@ -407,7 +407,8 @@ def _about(result) -> str:
             f"measures, so unadjusted, about one null measure in twenty reads as a difference). Lifespan counts a "
             f"community still alive at the horizon as the horizon (cells say how many runs were). A phase some "
             f"runs never reached is averaged over those that did (cells say how many). Amounts are in "
-            f"{result.currency}; pp: percentage points.")
+            f"{result.currency}; pp: percentage points."
+            + (f" Seeds: {result.seed_note}." if getattr(result, "seed_note", None) else ""))
 
 
 def market_and_staff(scenarios, sets=(), labels=None, from_fit: bool = False) -> str:
