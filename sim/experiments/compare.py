@@ -213,11 +213,27 @@ class CompareResult:
         every run of both did, the row is no test (its 0 and p = 1 are of lifespans cut at the
         horizon; a planner's red team read such a row in the CSV as a confirmed null).
         """
-        runs = self.runs()  # built once: every measure of every variant reads it
-        out = []
-        for lab in self.labels[1:]:
-            out += self._variant_rows(lab, runs)
-        return pd.DataFrame(out, columns=DIFFERENCE_COLUMNS)
+        def compute(runs):
+            out = []
+            for lab in self.labels[1:]:
+                out += self._variant_rows(lab, runs)
+            return pd.DataFrame(out, columns=DIFFERENCE_COLUMNS)
+
+        # verdicts, trade-offs, advice, costs and both reports each read it: computed once per set of runs
+        return self._memo("differences", compute)
+
+    def _memo(self, name: str, compute) -> pd.DataFrame:
+        """`compute(runs)` once per order of the designs, seeds and runs' content; a copy is returned.
+
+        Keyed on the runs' content, not on the list holding them: rows edited in place are read afresh.
+        """
+        memo = self.__dict__.setdefault("_memo_tables", {})
+        runs = self.runs()
+        key = (name, tuple(self.labels), tuple(self.seeds), self.horizon,
+               int(pd.util.hash_pandas_object(runs, index=False).sum()))
+        if key not in memo:
+            memo[key] = compute(runs)
+        return memo[key].copy()
 
     def _variant_rows(self, lab: str, runs: pd.DataFrame) -> list[dict]:
         """`differences`' rows of one variant against the baseline (`runs`: `self.runs()`)."""
@@ -640,19 +656,16 @@ class CompareResult:
         Computed once per order of the designs and set of runs (the terminal, both reports and
         the CSV read it: some 30 paired tests a pair, 2 s for 8 designs); a copy is returned.
         """
-        memo = self.__dict__.setdefault("_between_memo", {})
-        runs = self.runs()
-        # keyed on the runs' content, not on the list holding them: rows edited in place are read afresh
-        key = (tuple(self.labels), tuple(self.seeds), int(pd.util.hash_pandas_object(runs, index=False).sum()))
-        if key not in memo:
+        def compute(runs):
             rows = []
             for a, b in self.variant_pairs():
                 for r in self.against(a)._variant_rows(b, runs):
                     if isinstance(r.get("note"), str):
                         r["note"] = r["note"].replace("the baseline", a)
                     rows.append(r)
-            memo[key] = pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
-        return memo[key].copy()
+            return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+
+        return self._memo("between_variants", compute)
 
     BETWEEN_NOTE = ("each later variant against each earlier one, paired by seed; headline measures that differ "
                     "significantly after Holm's adjustment within the pair; pairs are not adjusted for one "

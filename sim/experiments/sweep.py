@@ -354,8 +354,7 @@ class SweepResult:
                 lines.append(f"point {lead} against point {other}: lifespan not measured: every run of both alive "
                              f"at the horizon (day {self.horizon:,}); a longer --days would judge it")
                 continue
-            d = paired_difference(by_point.get(other, pd.Series(dtype=float)), by_point[lead]) \
-                if other in by_point else {"n": 0, "low": None}
+            d = paired_difference(by_point[other], by_point[lead]) if other in by_point else {"n": 0, "low": None}
             if d["n"] < 2 or d["low"] is None:
                 lines.append(f"point {lead} against point {other}: fewer than two seeds have {r.label} for both "
                              "(runs failed, or did not reach it): no interval")

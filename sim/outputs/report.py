@@ -203,7 +203,6 @@ def _strategies_in_force(s: dict) -> list[str]:
     parts = []
     for name, spec in params["strategies"].items():
         kind = spec.get("kind") or name
-        label = name if kind == name else f"{name} ({kind}, "
         start, stop = spec.get("start", 0), spec.get("stop")
         if isinstance(horizon, int) and start >= horizon:
             when = f"from day {start:,}: never in force"
@@ -214,7 +213,7 @@ def _strategies_in_force(s: dict) -> list[str]:
             when = f"days {start:,}-{last:,}" + (", to the horizon" if cut and stop is not None else "")
             if isinstance(spec.get("every"), int):  # events, promotion rounds, an on/off schedule
                 when += f", every {spec['every']:,} days"
-        parts.append(f"{label}{when})" if kind != name else f"{name} ({when})")
+        parts.append(f"{name} ({'' if kind == name else kind + ', '}{when})")
     return [f"Strategies: {'; '.join(parts) if parts else 'none'}"]
 
 

@@ -982,6 +982,7 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
         f, line = _where(locs, ("strategies",), file)
         problems.append(Problem(f, line, "strategies", "expected a mapping of name: settings"))
         return out
+    settings = _setting_names()
     for name, spec in doc.items():
         here = ("strategies", str(name))
         bad = bad_strategy_name(name)
@@ -989,7 +990,7 @@ def _validate_strategies(doc: Any, locs: dict, file: str, problems: list[Problem
             f, line = _where(locs, here, file)
             problems.append(Problem(f, line, ".".join(here), bad))
             continue
-        lost = str(name) in _setting_names()  # 'start: 30' straight under strategies: a dedented setting
+        lost = str(name) in settings  # 'start: 30' straight under strategies: a dedented setting
         if spec is None and not lost:
             spec = {}
         if not isinstance(spec, dict):
@@ -1164,13 +1165,13 @@ def _prices_that_buy_nothing(r: dict, kinds: dict, locs: dict, file: str) -> lis
         if cls is None or not cls.__module__.startswith("sim.model.strategies"):
             continue  # a registered kind of one's own may well respond to its price: its code says
         params = strategy_schema(kind)
+        buys = [k for k, q in params.items() if q.role == "assumption" and "currency" not in q.unit
+                and q.unit not in ("days", "day") and "hour" not in q.unit]  # staff hours are a cost too
         for key, p in params.items():
             where = locs.get(("strategies", name, key))
             if "currency" not in p.unit or where is None or where[0] not in (file, "--set") \
                     or spec.get(key) == p.default:
                 continue
-            buys = [k for k, q in params.items() if q.role == "assumption" and "currency" not in q.unit
-                    and q.unit not in ("days", "day") and "hour" not in q.unit]  # staff hours are a cost too
             f, line = _where(locs, ("strategies", name, key), file)
             out.append(Problem(f, line, f"strategies.{name}.{key}",
                                f"{spec[key]} changes what is spent, not what members do (no member responds "
