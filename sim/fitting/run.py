@@ -262,11 +262,23 @@ def thin_history(statistics: int, parameters: int) -> str | None:
     >>> thin_history(3, 4)[:62]
     'the history gives 3 summary statistics for 4 fitted parameters'
     """
+    few = thin_history_headline(statistics, parameters)
+    if few is None:
+        return None
+    return (f"{few}: at most {statistics} combination{'s' * (statistics != 1)} of them can be constrained, "
+            "the rest will stay at their prior; a longer history (or fewer parameters) tells more")
+
+
+def thin_history_headline(statistics: int, parameters: int) -> str | None:
+    """`thin_history`'s fact alone, for a headline's list of reasons (pure).
+
+    >>> thin_history_headline(3, 4)
+    'the history gives 3 summary statistics for 4 fitted parameters'
+    """
     if statistics >= parameters:
         return None
     return (f"the history gives {statistics} summary statistic{'s' * (statistics != 1)} for {parameters} fitted "
-            f"parameters: at most {statistics} combination{'s' * (statistics != 1)} of them can be constrained, "
-            "the rest will stay at their prior; a longer history (or fewer parameters) tells more")
+            "parameters")
 
 
 def identity(sc: Scenario, spec: FitSpec, hist: ObservedHistory, layout: SummaryLayout, fit_seed: int) -> str:

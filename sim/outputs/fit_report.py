@@ -140,16 +140,16 @@ def read_with_care(result) -> str | None:
     A history the model does not reproduce, or one with fewer summary statistics than fitted
     parameters (a 5-day history got an unqualified lifespan forecast: red team, 2026-12-07).
     """
-    from sim.fitting.run import thin_history
+    from sim.fitting.run import thin_history_headline
 
     why = []
     check = result.history_check()
     if misfit(check):
         why.append(f"the model does not reproduce this history well ({check['outside']} of {check['statistics']} "
                    "statistics outside their bands)")
-    few = thin_history(result.layout.size(), len(result.spec.parameters))
+    few = thin_history_headline(result.layout.size(), len(result.spec.parameters))
     if few:
-        why.append(few.split(":", 1)[0])  # 'the history gives 3 summary statistics for 4 fitted parameters'
+        why.append(few)
 
     return f"Read with care: {' and '.join(why)}; see the caveats." if why else None
 
