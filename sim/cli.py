@@ -170,6 +170,18 @@ class _ProblemReport:
         return str(ScenarioError(new, where=f"scenario {path}"))
 
 
+def _provenance() -> dict:
+    """What made a run's numbers besides its scenario and seed: model and code version, packages, numpy's kernels.
+
+    Written into `summary.json` as compare and sweep write it into `manifest.json`; not part of
+    the model's outputs (the golden hashes leave it out, as they leave out `timing`).
+    """
+    from sim.experiments.store import versions
+    from sim.version import MODEL_VERSION, code_version
+
+    return {"model_version": MODEL_VERSION, "code": code_version(), **versions()}
+
+
 def cmd_run(args) -> int:
     """`circlesim run`: simulate one scenario and write its time series, summary and lifecycle figures.
 
@@ -244,6 +256,7 @@ def cmd_run(args) -> int:
             summary = model.summary()
             summary["timing"] = {"build_s": round(build, 3), "total_s": round(elapsed, 3)}
             summary["parameters"] = scenario.to_dict()
+            summary["provenance"] = _provenance()
             title = f"{summary['scenario']} (seed {summary['seed']})"
             dunbar = scenario.population.dunbar_limit
             meta = {"source": source, "scenario": name}

@@ -33,6 +33,34 @@ def test_run_writes_four_files_and_summary(tmp_path, capsys):
     assert (out / "lifecycle.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_run_records_what_made_its_numbers(tmp_path):
+    """summary.json's provenance: model and code version, packages and numpy's kernels on this machine."""
+    import numpy as np
+
+    from sim.experiments.store import numpy_kernels
+    from sim.version import MODEL_VERSION, code_version
+
+    out = tmp_path / "out"
+    assert main(["run", str(SCENARIOS / "baseline.yaml"), "--out", str(out), "--quiet", *SMALL]) == 0
+    made = json.loads((out / "summary.json").read_text())["provenance"]
+    assert made["model_version"] == MODEL_VERSION and made["code"] == code_version()
+    assert made["numpy"] == np.__version__ and made["numpy_kernels"] == numpy_kernels()
+
+
+def test_numpy_kernels_names_what_numpy_dispatches_to_and_honours_its_switch():
+    """Holding numpy to its baseline code (every dispatched kernel disabled) is what the record says."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    from sim.experiments.store import numpy_kernels
+
+    here = numpy_kernels().split()
+    assert here == [f for f in __cpu_dispatch__ if __cpu_features__[f]] or here == ["baseline", "only"]
+    code = "from sim.experiments.store import numpy_kernels; print(numpy_kernels())"
+    env = {**__import__("os").environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
+    held = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert held.stdout.strip() == "baseline only", held
+
+
 def test_same_seed_same_timeseries(tmp_path):
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     for d, seed in ((a, "5"), (b, "5"), (c, "6")):

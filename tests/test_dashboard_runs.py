@@ -34,7 +34,7 @@ def _cli(command: str, out, monkeypatch) -> tuple[str, dict]:
     monkeypatch.chdir(ROOT)
     assert main(args[1:] + ["--out", str(out)]) == 0
     summary = json.loads((out / "summary.json").read_text())
-    for key in ("timing", "parameters"):
+    for key in ("timing", "parameters", "provenance"):
         summary.pop(key)
     return (out / "timeseries.csv").read_text(), summary
 

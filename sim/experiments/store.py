@@ -296,8 +296,26 @@ def _shape_problem(record: dict, horizon: int | None, measures: list[str] | None
     return None
 
 
+def numpy_kernels() -> str:
+    """The SIMD kernels numpy runs on this machine, e.g. ``'X86_V3'`` (AVX2) or ``'X86_V3 X86_V4 AVX512_ICL'``.
+
+    numpy picks its exp, log and power kernels by the CPU, and its AVX-512 ones round some
+    results differently in the last bit from its AVX2 ones; one ulp now and then flips a random
+    draw. Runs of one scenario and seed are bit-identical between machines where this matches
+    (README, "Same numbers on another machine"). ``NPY_DISABLE_CPU_FEATURES`` is honoured.
+
+    >>> isinstance(numpy_kernels(), str)
+    True
+    """
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # numpy moved its private names: say so rather than guess
+        return "unknown"
+    return " ".join(f for f in __cpu_dispatch__ if __cpu_features__.get(f)) or "baseline only"
+
+
 def versions() -> dict:
-    """Versions of circlesim and the libraries that shape results."""
+    """Versions of circlesim and the libraries that shape results, and numpy's kernels (`numpy_kernels`)."""
     import platform
 
     import mesa
@@ -310,4 +328,4 @@ def versions() -> dict:
 
     return {"circlesim": __version__, "mesa": mesa.__version__, "networkx": networkx.__version__,
             "numpy": numpy.__version__, "scipy": scipy.__version__, "pandas": pandas.__version__,
-            "python": platform.python_version()}
+            "python": platform.python_version(), "numpy_kernels": numpy_kernels()}

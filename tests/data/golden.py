@@ -1,7 +1,8 @@
 """Golden output hashes: the regression guard for refactors.
 
 Runs every shipped scenario through the command line (`circlesim run`) at two seeds and
-hashes `timeseries.csv` and `summary.json` (without its wall-clock `timing` block). A pure
+hashes `timeseries.csv` and `summary.json` (without its wall-clock `timing` block and its
+`provenance`, the versions and numpy kernels it ran with: where it ran, not what). A pure
 refactor reproduces every hash byte for byte; a change of behaviour updates
 `golden_hashes.json` on purpose, with the reason in the commit message:
 
@@ -69,6 +70,7 @@ def run_outputs(name: str, seed: int) -> tuple[bytes, dict]:
             raise RuntimeError(f"circlesim run {name} --seed {seed} exited {proc.returncode}: {proc.stderr[-2000:]}")
         summary = json.loads((out / "summary.json").read_text())
         summary.pop("timing", None)
+        summary.pop("provenance", None)  # versions and this machine's numpy kernels: where it ran, not what
         return (out / "timeseries.csv").read_bytes(), summary
 
 
