@@ -173,8 +173,9 @@ class _ProblemReport:
 def _provenance() -> dict:
     """What made a run's numbers besides its scenario and seed: model and code version, packages, numpy's kernels.
 
-    Written into `summary.json` as compare and sweep write it into `manifest.json`; not part of
-    the model's outputs (the golden hashes leave it out, as they leave out `timing`).
+    Written into `summary.json` (compare, sweep and fit record `versions()` and the code version in
+    their manifests); taken before the model is built, so `code` is the code that ran. Not part
+    of the model's outputs: the golden hashes leave it out, as they leave out `timing`.
     """
     from sim.experiments.store import versions
     from sim.version import MODEL_VERSION, code_version
@@ -220,6 +221,7 @@ def cmd_run(args) -> int:
     if other:
         return _invalid(f"--out: {out} {other}; this run of {args.scenario} would replace it: choose another "
                         f"--out, or pass --overwrite to replace it")
+    made_by = _provenance()
     t0 = time.perf_counter()
     try:
         model = CommunityModel(scenario)
@@ -256,7 +258,7 @@ def cmd_run(args) -> int:
             summary = model.summary()
             summary["timing"] = {"build_s": round(build, 3), "total_s": round(elapsed, 3)}
             summary["parameters"] = scenario.to_dict()
-            summary["provenance"] = _provenance()
+            summary["provenance"] = made_by
             title = f"{summary['scenario']} (seed {summary['seed']})"
             dunbar = scenario.population.dunbar_limit
             meta = {"source": source, "scenario": name}

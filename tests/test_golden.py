@@ -1,7 +1,7 @@
 """Regression guard: every shipped scenario's outputs are byte-identical to the recorded hashes.
 
 `tests/data/golden_hashes.json` holds, per scenario and seed, the SHA-256 of `timeseries.csv`
-and `summary.json` (less its wall-clock `timing`) as `circlesim run` writes them. A refactor
+and `summary.json` (less its wall-clock `timing` and its `provenance`) as `circlesim run` writes them. A refactor
 must reproduce them; a behaviour change rewrites them on purpose
 (`python tests/data/golden.py --write`) and says why in the commit.
 """

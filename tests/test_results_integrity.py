@@ -67,6 +67,9 @@ def test_changed_code_is_recomputed_not_reused(tmp_path, capsys, monkeypatch):
     assert "(0 runs reused" in capsys.readouterr().out
     manifest = json.loads((out / "store" / "manifest.json").read_text())
     assert manifest["code"] == sim.version.code_version()
+    from sim.experiments.store import numpy_kernels  # what the machine that wrote it ran (README)
+
+    assert manifest["versions"]["numpy_kernels"] == numpy_kernels() and manifest["versions"]["libc"]
 
 
 # ------------------------------------------------------------------ 4: the store trusts nothing

@@ -301,8 +301,8 @@ def numpy_kernels() -> str:
 
     numpy picks its exp, log and power kernels by the CPU, and its AVX-512 ones round some
     results differently in the last bit from its AVX2 ones; one ulp now and then flips a random
-    draw. Runs of one scenario and seed are bit-identical between machines where this matches
-    (README, "Same numbers on another machine"). ``NPY_DISABLE_CPU_FEATURES`` is honoured.
+    draw. Runs of one scenario and seed can be bit-identical between machines only where this
+    matches (README, "Same numbers on another machine"). ``NPY_DISABLE_CPU_FEATURES`` is honoured.
 
     >>> isinstance(numpy_kernels(), str)
     True
@@ -315,7 +315,12 @@ def numpy_kernels() -> str:
 
 
 def versions() -> dict:
-    """Versions of circlesim and the libraries that shape results, and numpy's kernels (`numpy_kernels`)."""
+    """Versions of circlesim and the libraries that shape results; the machine, its C library and numpy's kernels.
+
+    The last three are where the process that calls this runs: numpy's `numpy_kernels` and, for
+    the functions those kernels leave to it, the C library's maths decide a result's last bit.
+    A worker elsewhere (Dask) or a run reused from a store may have run on another machine.
+    """
     import platform
 
     import mesa
@@ -328,4 +333,5 @@ def versions() -> dict:
 
     return {"circlesim": __version__, "mesa": mesa.__version__, "networkx": networkx.__version__,
             "numpy": numpy.__version__, "scipy": scipy.__version__, "pandas": pandas.__version__,
-            "python": platform.python_version(), "numpy_kernels": numpy_kernels()}
+            "python": platform.python_version(), "machine": platform.machine(),
+            "libc": " ".join(platform.libc_ver()).strip() or "unknown", "numpy_kernels": numpy_kernels()}

@@ -49,7 +49,7 @@ NUMPY_COMMON_KERNELS = {"NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SP
 
 
 def run_outputs(name: str, seed: int) -> tuple[bytes, dict]:
-    """One scenario's `timeseries.csv` bytes and `summary.json` (without `timing`) at `seed`, by the CLI.
+    """One scenario's `timeseries.csv` bytes and `summary.json` (less `timing`, `provenance`) at `seed`, by the CLI.
 
     Runs `python -m sim.cli run` in a child process with `NUMPY_COMMON_KERNELS` (the variable
     must be set before numpy is imported).
