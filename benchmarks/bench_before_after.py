@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -68,8 +67,11 @@ def main() -> int:
         if subprocess.run(["git", "-C", ROOT, "cat-file", "-e", f"{rev}:benchmarks/bench_compare.py"],
                           capture_output=True).returncode:
             ap.error(f"--before {rev}: that revision has no benchmarks/bench_compare.py to run")
-    print(f"# before/after replication throughput, {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}: bench_compare.py -r {args.r} "
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from bench_run import machine_line
+
+    print(f"# before/after replication throughput, {time.strftime('%Y-%m-%d %H:%M')}, {machine_line()}: "
+          f"bench_compare.py -r {args.r} "
           f"--workers {args.workers}, {args.rounds} alternating rounds", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         trees = {rev: export(rev, os.path.join(tmp, rev)) for rev in args.before}

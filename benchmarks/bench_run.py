@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -39,6 +38,20 @@ print(json.dumps({{"build_s": t1 - t0, "run_s": t2 - t1, "total_s": t2 - t0,
 """
 
 
+def machine_line() -> str:
+    """This machine for a benchmark's header: architecture, CPU, numpy's kernels, cores, Python.
+
+    This project's machines differ in speed by 2x and more, much of it by whether numpy has
+    AVX-512 kernels here (docs/performance.md, measurement log of 2026-12-07 21:29).
+    """
+    sys.path.insert(0, ROOT)
+    from sim.experiments.store import versions
+
+    v = versions()
+    return (f"{v['machine']}, {v['cpu']}, numpy kernels {v['numpy_kernels']}, {os.cpu_count()} cores, "
+            f"Python {v['python']}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -46,8 +59,7 @@ def main() -> int:
     ap.add_argument("--scenario", default=os.path.join(ROOT, "scenarios", "baseline.yaml"))
     ap.add_argument("--repeat", type=int, default=1, help="runs per size; the fastest is shown")
     args = ap.parse_args()
-    print(f"# circlesim single-run benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"# circlesim single-run benchmark, {time.strftime('%Y-%m-%d')}, {machine_line()}")
     print("| persons | days | runs | build (s) | run (s) | total (s) | median total (s) | ms/day | peak RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:

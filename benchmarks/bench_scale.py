@@ -39,7 +39,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
-from bench_run import CHILD  # noqa: E402
+from bench_run import CHILD, machine_line  # noqa: E402
 
 BASELINE = os.path.join(ROOT, "scenarios", "baseline.yaml")
 
@@ -149,9 +149,8 @@ def main() -> int:
                 reason = str(exc).splitlines()[-1].strip()
                 ap.error(f"--{name.replace('_', '-')} {v}: the baseline cannot take it ({reason})")
     out: dict = {"date": time.strftime("%Y-%m-%d"), "machine": platform.machine(), "cores": os.cpu_count(),
-                 "python": platform.python_version()}
-    print(f"# circlesim scale benchmark, {out['date']}, {out['machine']}, {out['cores']} cores, "
-          f"Python {out['python']}\n")
+                 "python": platform.python_version(), "about": machine_line()}
+    print(f"# circlesim scale benchmark, {out['date']}, {out['about']}\n")
     print("| persons | days | runs | build (s) | run (s) | total (s) | range of totals (s) | ms/day | peak RSS (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     rows = []

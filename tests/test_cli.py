@@ -45,7 +45,7 @@ def test_run_records_what_made_its_numbers(tmp_path):
     made = json.loads((out / "summary.json").read_text())["provenance"]
     assert made["model_version"] == MODEL_VERSION and made["code"] == code_version()
     assert made["numpy"] == np.__version__ and made["numpy_kernels"] == numpy_kernels()
-    assert made["machine"] and made["libc"]  # the rest of what decides a run's last bits (README)
+    assert made["machine"] and made["cpu"] and made["libc"]  # the rest of what decides a run's last bits (README)
 
 
 def test_numpy_kernels_names_what_numpy_dispatches_to_and_honours_its_switch():

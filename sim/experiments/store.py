@@ -314,6 +314,24 @@ def numpy_kernels() -> str:
     return " ".join(f for f in __cpu_dispatch__ if __cpu_features__.get(f)) or "baseline only"
 
 
+def cpu_model() -> str:
+    """The CPU's model name as the operating system gives it (e.g. ``'AMD EPYC'``), else ``platform.processor()``.
+
+    >>> isinstance(cpu_model(), str)
+    True
+    """
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:  # not Linux
+        pass
+    return platform.processor() or "unknown"
+
+
 def versions() -> dict:
     """Versions of circlesim and the libraries that shape results; the machine, its C library and numpy's kernels.
 
@@ -333,5 +351,5 @@ def versions() -> dict:
 
     return {"circlesim": __version__, "mesa": mesa.__version__, "networkx": networkx.__version__,
             "numpy": numpy.__version__, "scipy": scipy.__version__, "pandas": pandas.__version__,
-            "python": platform.python_version(), "machine": platform.machine(),
+            "python": platform.python_version(), "machine": platform.machine(), "cpu": cpu_model(),
             "libc": " ".join(platform.libc_ver()).strip() or "unknown", "numpy_kernels": numpy_kernels()}
