@@ -173,8 +173,9 @@ class _ProblemReport:
 def _provenance() -> dict:
     """What made a run's numbers besides its scenario and seed: model and code version, packages, numpy's kernels.
 
-    Written into `summary.json` (compare, sweep and fit record `versions()` and the code version in
-    their manifests); taken before the model is built, so `code` is the code that ran. Not part
+    Written into `summary.json` (compare and sweep record `versions()` and the code version in their
+    manifests, fit `versions()` and the model version); taken before the model is built, so `code`
+    is the code that ran. Not part
     of the model's outputs: the golden hashes leave it out, as they leave out `timing`.
     """
     from sim.experiments.store import versions
